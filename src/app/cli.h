@@ -1,0 +1,47 @@
+// Command-line plumbing shared by the subcommands: option scanning and the
+// exit-code convention (0 ok, 1 bad input or runtime failure, 2 usage).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paizi::app {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// Thrown for usage errors; main() prints "paizi: MESSAGE" and exits 2.
+struct UsageError {
+  std::string message;
+};
+
+// Sequential option scanner: `--name value`, `--name=value`, flags and
+// positionals, in any order.
+class Args {
+ public:
+  Args(std::vector<std::string> argv) : a_(std::move(argv)) {}
+  bool flag(std::string_view name);
+  std::optional<std::string> value(std::string_view name);
+  // Remaining positionals; throws UsageError on a leftover --option.
+  std::vector<std::string> positionals();
+
+ private:
+  std::vector<std::string> a_;
+};
+
+// "1920x1080" -> {1920, 1080}; throws UsageError.
+std::pair<int, int> parse_size(const std::string& s, std::string_view what);
+int parse_int(const std::string& s, std::string_view what, int lo, int hi);
+double parse_double(const std::string& s, std::string_view what, double lo, double hi);
+
+int cmd_render(Args& args);
+int cmd_play(Args& args);
+int cmd_layout(Args& args);
+
+// Directory holding fonts/ and playlists/ (build tree or installed).
+std::string data_dir();
+
+}  // namespace paizi::app

@@ -1,0 +1,101 @@
+// `paizi render`: one slide (or all) composed headless and written as PNG.
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "app/cli.h"
+#include "content/playlist.h"
+#include "platform/display.h"
+#include "render/painter.h"
+#include "show/compose.h"
+
+namespace paizi::app {
+
+int cmd_render(Args& args) {
+  const bool all = args.flag("--all");
+  const auto slide_arg = args.value("--slide");
+  const auto page_arg = args.value("--page");
+  const auto size = parse_size(args.value("--size").value_or("1920x1080"), "--size");
+  const int rotate = parse_int(args.value("--rotate").value_or("0"), "--rotate", 0, 270);
+  if (rotate % 90) throw UsageError{"--rotate must be 0, 90, 180 or 270"};
+  auto out = args.value("-o");
+  if (!out) out = args.value("--output");
+  const auto pos = args.positionals();
+  if (pos.size() != 1) throw UsageError{"render needs exactly one PLAYLIST file"};
+  if (!out) throw UsageError{"render needs -o OUT.png (or -o DIR with --all)"};
+  if (!all && !slide_arg) throw UsageError{"render needs --slide N (or --all)"};
+  const int slide_index = slide_arg ? parse_int(*slide_arg, "--slide", 0, 1 << 20) : 0;
+  const int page = page_arg ? parse_int(*page_arg, "--page", 0, 1 << 20) : 0;
+
+  const std::string& file = pos[0];
+  content::ParseResult pr = content::load_playlist(file);
+  if (!pr.playlist) {
+    std::fprintf(stderr, "paizi render: %s\n", pr.first_error(file).c_str());
+    return kExitFailure;
+  }
+  const content::Playlist& pl = *pr.playlist;
+  if (!all && static_cast<size_t>(slide_index) >= pl.slides.size()) {
+    std::fprintf(stderr, "paizi render: %s: slide %d out of range (the playlist has %zu slides)\n", file.c_str(),
+                 slide_index, pl.slides.size());
+    return kExitFailure;
+  }
+
+  platform::DisplayOptions dopt;
+  dopt.width = size.first;
+  dopt.height = size.second;
+  dopt.rotate = rotate;
+  std::string err;
+  auto display = platform::open_headless(dopt, err);
+  if (!display) {
+    std::fprintf(stderr, "paizi render: %s\n", err.c_str());
+    return kExitFailure;
+  }
+  text::FontLibrary fonts;
+  text::Shaper shaper(fonts);
+  render::Painter painter(display->renderer());
+  show::ComposeContext ctx{shaper};
+  ctx.width = display->width();
+  ctx.height = display->height();
+  ctx.area = show::Rect{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height)};
+  ctx.now = static_cast<int64_t>(std::time(nullptr));
+
+  auto render_one = [&](size_t si, int pg, const std::string& path) -> bool {
+    const content::Slide& s = pl.slides[si];
+    const auto pages = show::compose_slide(s, s.theme ? *s.theme : pl.theme, ctx);
+    if (static_cast<size_t>(pg) >= pages.size()) {
+      std::fprintf(stderr, "paizi render: %s: slide %zu has %zu page(s), no page %d\n", file.c_str(), si, pages.size(), pg);
+      return false;
+    }
+    painter.paint(pages[static_cast<size_t>(pg)]);
+    display->present();
+    auto shot = display->snapshot(err);
+    if (!shot || !render::write_png(shot.get(), path, err)) {
+      std::fprintf(stderr, "paizi render: %s\n", err.c_str());
+      return false;
+    }
+    return true;
+  };
+
+  if (!all) return render_one(static_cast<size_t>(slide_index), page, *out) ? kExitOk : kExitFailure;
+
+  std::error_code ec;
+  std::filesystem::create_directories(*out, ec);
+  if (ec) {
+    std::fprintf(stderr, "paizi render: cannot create %s: %s\n", out->c_str(), ec.message().c_str());
+    return kExitFailure;
+  }
+  for (size_t si = 0; si < pl.slides.size(); ++si) {
+    const content::Slide& s = pl.slides[si];
+    const size_t pages = show::compose_slide(s, s.theme ? *s.theme : pl.theme, ctx).size();
+    for (size_t pg = 0; pg < pages; ++pg) {
+      char name[64];
+      std::snprintf(name, sizeof name, "%02zu-%zu-", si, pg);
+      const std::string path = (std::filesystem::path(*out) / (name + s.id + ".png")).string();
+      if (!render_one(si, static_cast<int>(pg), path)) return kExitFailure;
+      std::printf("%s\n", path.c_str());
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace paizi::app

@@ -1,0 +1,74 @@
+// paizi: digital-signage player. Entry point and subcommand dispatch.
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "app/cli.h"
+#include "build_config.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(paizi )" PAIZI_VERSION R"( - signage player for lobby displays
+
+usage: paizi COMMAND [OPTIONS]
+
+commands:
+  play [PLAYLIST|URL]   show a playlist (default: the bundled demo)
+      --window WxH        in a window of this size (default: fullscreen)
+      --rotate DEG        0, 90, 180 or 270 (portrait screens)
+      --headless          no display: compose frames in memory
+      --duration TIME     stop after TIME (e.g. 60s); headless runs on a simulated clock
+      --screenshots DIR   write a PNG at every slide and page change
+      --verbose           log glyph-atlas counters and timings
+  render PLAYLIST         render one slide to a PNG file
+      --slide N           slide index (0-based)      --page K   page of a news slide
+      --size WxH          canvas size (default 1920x1080)
+      --rotate DEG        lay out for a rotated screen
+      -o OUT.png          output file
+      --all -o DIR        render every slide and page into DIR
+  layout                  lay out UTF-8 text from stdin (one paragraph per line), print JSON
+      --size PX --width PX --lang TAG --font FAMILY --line-break none|basic|strict
+      --justify --indent EM --vertical --height PX --max-lines N --bold
+  version                 print the version
+
+  paizi COMMAND --help    details; exit status: 0 ok, 1 bad input or failure, 2 usage error
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::fputs(kUsage, stderr);
+    return paizi::app::kExitUsage;
+  }
+  const std::string cmd = args.front();
+  args.erase(args.begin());
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    std::printf("paizi %s\n", PAIZI_VERSION);
+    return 0;
+  }
+  try {
+    paizi::app::Args a(args);
+    if (a.flag("--help") || a.flag("-h")) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (cmd == "render") return paizi::app::cmd_render(a);
+    if (cmd == "play") return paizi::app::cmd_play(a);
+    if (cmd == "layout") return paizi::app::cmd_layout(a);
+    std::fprintf(stderr, "paizi: unknown command \"%s\" (see paizi --help)\n", cmd.c_str());
+    return paizi::app::kExitUsage;
+  } catch (const paizi::app::UsageError& e) {
+    std::fprintf(stderr, "paizi %s: %s\n", cmd.c_str(), e.message.c_str());
+    return paizi::app::kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "paizi %s: %s\n", cmd.c_str(), e.what());
+    return paizi::app::kExitFailure;
+  }
+}

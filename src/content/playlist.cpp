@@ -1,0 +1,444 @@
+#include "content/playlist.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "content/json_locate.h"
+
+namespace paizi::content {
+
+using nlohmann::json;
+
+std::optional<Color> parse_color(std::string_view s) {
+  if (s.size() != 7 && s.size() != 9) return std::nullopt;
+  if (s[0] != '#') return std::nullopt;
+  unsigned v[4] = {0, 0, 0, 255};
+  for (size_t k = 0; k * 2 + 1 < s.size(); ++k) {
+    unsigned x = 0;
+    for (size_t j = 1 + k * 2; j < 3 + k * 2; ++j) {
+      const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(s[j])));
+      if (c >= '0' && c <= '9') x = x * 16 + static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f') x = x * 16 + static_cast<unsigned>(c - 'a' + 10);
+      else return std::nullopt;
+    }
+    v[k] = x;
+  }
+  return Color{static_cast<uint8_t>(v[0]), static_cast<uint8_t>(v[1]), static_cast<uint8_t>(v[2]),
+               static_cast<uint8_t>(v[3])};
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
+  using namespace std::chrono;
+  if (s.empty()) return std::nullopt;
+  double total = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = i;
+    while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.')) ++j;
+    if (j == i || j - i > 12) return std::nullopt;
+    const double v = std::stod(std::string(s.substr(i, j - i)));
+    size_t k = j;
+    while (k < s.size() && std::isalpha(static_cast<unsigned char>(s[k]))) ++k;
+    const std::string_view unit = s.substr(j, k - j);
+    if (unit == "ms") total += v;
+    else if (unit == "s") total += v * 1e3;
+    else if (unit == "m" || unit == "min") total += v * 60e3;
+    else if (unit == "h") total += v * 3600e3;
+    else if (unit == "d") total += v * 86400e3;
+    else return std::nullopt;
+    i = k;
+  }
+  if (total <= 0 || total > 366.0 * 86400e3) return std::nullopt;
+  return milliseconds(static_cast<int64_t>(total));
+}
+
+std::optional<Theme> builtin_theme(std::string_view name) {
+  Theme t;
+  if (name == "dark") return t;
+  if (name == "red-gold") {
+    t.name = "red-gold";
+    t.background = {0xA3, 0x10, 0x17};
+    t.background2 = {0x7A, 0x0B, 0x10};
+    t.foreground = {0xFF, 0xF3, 0xD6};
+    t.accent = {0xF7, 0xC9, 0x48};
+    t.muted = {0xF0, 0xC8, 0xA8};
+    t.up = {0xFF, 0xE0, 0x82};
+    t.down = {0xB9, 0xF6, 0xCA};
+    t.display_font = "paizi-serif";
+    return t;
+  }
+  if (name == "light") {
+    t.name = "light";
+    t.background = {0xF7, 0xF5, 0xF0};
+    t.background2 = {0xFF, 0xFF, 0xFF};
+    t.foreground = {0x1A, 0x1C, 0x20};
+    t.accent = {0xC6, 0x28, 0x28};
+    t.muted = {0x5F, 0x66, 0x70};
+    return t;
+  }
+  return std::nullopt;
+}
+
+const Source* Playlist::find_source(std::string_view id) const {
+  for (const auto& s : sources)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+std::string ParseResult::first_error(const std::string& file) const {
+  for (const auto& p : problems) {
+    if (p.warning) continue;
+    std::string s = p.line > 0 ? file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + p.message
+                               : file + ": " + p.message;
+    if (!p.pointer.empty()) s += " (at " + p.pointer + ")";
+    return s;
+  }
+  return {};
+}
+
+namespace {
+
+// Walks a parsed document, reporting problems with positions.
+class Reader {
+ public:
+  Reader(std::string_view text, std::vector<Problem>& out) : text_(text), out_(out), loc_(locate_values(text)) {}
+
+  void problem(const std::string& ptr, std::string msg, bool warning = false) {
+    Problem p;
+    p.pointer = ptr;
+    p.message = std::move(msg);
+    p.warning = warning;
+    std::string q = ptr;
+    // Nearest located ancestor (a missing key points at its object).
+    while (!loc_.count(q) && !q.empty()) q = q.substr(0, q.rfind('/'));
+    const TextPos pos = position_of(text_, loc_.count(q) ? loc_.at(q) : 0);
+    p.line = pos.line;
+    p.column = pos.column;
+    out_.push_back(std::move(p));
+  }
+  void known_keys(const json& obj, const std::string& ptr, std::initializer_list<const char*> keys) {
+    if (!obj.is_object()) return;
+    for (const auto& [k, v] : obj.items()) {
+      if (std::find_if(keys.begin(), keys.end(), [&](const char* x) { return k == x; }) == keys.end())
+        problem(ptr + "/" + k, "unknown key \"" + k + "\"", true);
+    }
+  }
+  bool string(const json& obj, const std::string& ptr, const char* key, std::string& out, bool required = false) {
+    if (!obj.contains(key)) {
+      if (required) problem(ptr, std::string("missing required key \"") + key + "\"");
+      return false;
+    }
+    const json& v = obj[key];
+    if (!v.is_string()) {
+      problem(ptr + "/" + key, std::string("\"") + key + "\" must be a string");
+      return false;
+    }
+    out = v.get<std::string>();
+    return true;
+  }
+  template <typename T>
+  bool number(const json& obj, const std::string& ptr, const char* key, T& out, double lo, double hi) {
+    if (!obj.contains(key)) return false;
+    const json& v = obj[key];
+    if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi) {
+      problem(ptr + "/" + key, std::string("\"") + key + "\" must be a number from " + fmt(lo) + " to " + fmt(hi));
+      return false;
+    }
+    out = static_cast<T>(v.get<double>());
+    return true;
+  }
+  bool boolean(const json& obj, const std::string& ptr, const char* key, bool& out) {
+    if (!obj.contains(key)) return false;
+    if (!obj[key].is_boolean()) {
+      problem(ptr + "/" + key, std::string("\"") + key + "\" must be true or false");
+      return false;
+    }
+    out = obj[key].get<bool>();
+    return true;
+  }
+  void duration(const json& obj, const std::string& ptr, const char* key, std::chrono::milliseconds& out) {
+    std::string s;
+    if (!string(obj, ptr, key, s)) return;
+    if (auto d = parse_duration(s)) out = *d;
+    else problem(ptr + "/" + key, "invalid duration \"" + s + "\" (use e.g. \"15s\", \"2m\", \"1h\")");
+  }
+  void strings(const json& obj, const std::string& ptr, const char* key, std::vector<std::string>& out) {
+    if (!obj.contains(key)) return;
+    const json& v = obj[key];
+    if (!v.is_array()) {
+      problem(ptr + "/" + key, std::string("\"") + key + "\" must be an array of strings");
+      return;
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i].is_string()) out.push_back(v[i].get<std::string>());
+      else problem(ptr + "/" + key + "/" + std::to_string(i), "must be a string");
+    }
+  }
+  void color(const json& obj, const std::string& ptr, const char* key, Color& out) {
+    std::string s;
+    if (!string(obj, ptr, key, s)) return;
+    if (auto c = parse_color(s)) out = *c;
+    else problem(ptr + "/" + key, "invalid colour \"" + s + "\" (use #RRGGBB or #RRGGBBAA)");
+  }
+
+ private:
+  static std::string fmt(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", v);
+    return b;
+  }
+  std::string_view text_;
+  std::vector<Problem>& out_;
+  std::unordered_map<std::string, size_t> loc_;
+};
+
+std::optional<Theme> read_theme(Reader& r, const json& v, const std::string& ptr, const Theme& base) {
+  if (v.is_string()) {
+    auto t = builtin_theme(v.get<std::string>());
+    if (!t) r.problem(ptr, "unknown theme \"" + v.get<std::string>() + "\" (dark, red-gold, light)");
+    return t;
+  }
+  if (!v.is_object()) {
+    r.problem(ptr, "theme must be a name or an object");
+    return std::nullopt;
+  }
+  r.known_keys(v, ptr, {"base", "background", "background2", "foreground", "accent", "muted", "up", "down",
+                        "font", "display_font", "lang", "margin", "body_size", "line_height"});
+  Theme t = base;
+  std::string b;
+  if (r.string(v, ptr, "base", b)) {
+    if (auto bt = builtin_theme(b)) t = *bt;
+    else r.problem(ptr + "/base", "unknown theme \"" + b + "\"");
+  }
+  r.color(v, ptr, "background", t.background);
+  r.color(v, ptr, "background2", t.background2);
+  r.color(v, ptr, "foreground", t.foreground);
+  r.color(v, ptr, "accent", t.accent);
+  r.color(v, ptr, "muted", t.muted);
+  r.color(v, ptr, "up", t.up);
+  r.color(v, ptr, "down", t.down);
+  r.string(v, ptr, "font", t.font);
+  r.string(v, ptr, "display_font", t.display_font);
+  r.string(v, ptr, "lang", t.lang);
+  r.number(v, ptr, "margin", t.margin, 0.0, 0.3);
+  r.number(v, ptr, "body_size", t.body_size, 0.01, 0.2);
+  r.number(v, ptr, "line_height", t.line_height, 1.0, 3.0);
+  return t;
+}
+
+void read_news(Reader& r, const json& v, const std::string& ptr, NewsItem& n) {
+  if (!v.is_object()) {
+    r.problem(ptr, "\"article\" must be an object");
+    return;
+  }
+  r.known_keys(v, ptr, {"title", "source", "link", "summary", "image", "published", "paragraphs"});
+  r.string(v, ptr, "title", n.title, true);
+  r.string(v, ptr, "source", n.source);
+  r.string(v, ptr, "link", n.link);
+  r.string(v, ptr, "summary", n.summary);
+  r.string(v, ptr, "image", n.image);
+  r.strings(v, ptr, "paragraphs", n.paragraphs);
+  double t = 0;
+  if (r.number(v, ptr, "published", t, 0, 4102444800.0)) n.published = static_cast<int64_t>(t);
+}
+
+void read_tile(Reader& r, const json& v, const std::string& ptr, KpiTile& k) {
+  if (!v.is_object()) {
+    r.problem(ptr, "a KPI tile must be an object");
+    return;
+  }
+  r.known_keys(v, ptr, {"label", "value", "previous", "target", "unit", "format", "decimals"});
+  r.string(v, ptr, "label", k.label, true);
+  if (!v.contains("value")) r.problem(ptr, "missing required key \"value\"");
+  r.number(v, ptr, "value", k.value, -1e18, 1e18);
+  double d = 0;
+  if (r.number(v, ptr, "previous", d, -1e18, 1e18)) k.previous = d;
+  if (r.number(v, ptr, "target", d, -1e18, 1e18)) k.target = d;
+  r.string(v, ptr, "unit", k.unit);
+  if (r.string(v, ptr, "format", k.format) &&
+      k.format != "auto" && k.format != "wan" && k.format != "group" && k.format != "percent" && k.format != "plain")
+    r.problem(ptr + "/format", "format must be auto, wan, group, percent or plain");
+  r.number(v, ptr, "decimals", k.decimals, 0, 6);
+}
+
+void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist& pl, Slide& s, size_t index) {
+  if (!v.is_object()) {
+    r.problem(ptr, "a slide must be an object");
+    return;
+  }
+  r.known_keys(v, ptr, {"id", "type", "duration", "theme", "lines", "vertical", "banner", "subtitle", "article",
+                        "source", "item", "page_duration", "qr", "title", "tiles", "image", "fit"});
+  if (!r.string(v, ptr, "id", s.id)) s.id = "slide-" + std::to_string(index);
+  if (!r.string(v, ptr, "type", s.type, true)) return;
+  r.duration(v, ptr, "duration", s.duration);
+  if (v.contains("theme")) s.theme = read_theme(r, v["theme"], ptr + "/theme", pl.theme);
+  if (s.type == "slogan") {
+    r.strings(v, ptr, "lines", s.lines);
+    if (s.lines.empty()) r.problem(ptr + (v.contains("lines") ? "/lines" : ""), "a slogan needs at least one line in \"lines\"");
+    r.boolean(v, ptr, "vertical", s.vertical);
+    r.string(v, ptr, "banner", s.banner);
+    r.string(v, ptr, "subtitle", s.subtitle);
+  } else if (s.type == "news") {
+    if (v.contains("article")) {
+      s.news.emplace();
+      read_news(r, v["article"], ptr + "/article", *s.news);
+    }
+    r.string(v, ptr, "source", s.source);
+    r.number(v, ptr, "item", s.item, 0, 10000);
+    r.duration(v, ptr, "page_duration", s.page_duration);
+    r.boolean(v, ptr, "qr", s.qr);
+    if (!s.news && s.source.empty()) r.problem(ptr, "a news slide needs \"article\" or \"source\"");
+  } else if (s.type == "kpi") {
+    r.string(v, ptr, "title", s.title);
+    if (!v.contains("tiles") || !v["tiles"].is_array()) {
+      r.problem(ptr + (v.contains("tiles") ? "/tiles" : ""), "a KPI slide needs \"tiles\" (an array of 1 to 6)");
+    } else {
+      const json& t = v["tiles"];
+      if (t.empty() || t.size() > 6) r.problem(ptr + "/tiles", "a KPI slide shows 1 to 6 tiles");
+      for (size_t i = 0; i < t.size() && i < 6; ++i) {
+        s.tiles.emplace_back();
+        read_tile(r, t[i], ptr + "/tiles/" + std::to_string(i), s.tiles.back());
+      }
+    }
+    r.string(v, ptr, "source", s.source);
+  } else if (s.type == "image") {
+    r.string(v, ptr, "image", s.image, true);
+    if (r.string(v, ptr, "fit", s.fit) && s.fit != "fit" && s.fit != "fill")
+      r.problem(ptr + "/fit", "fit must be \"fit\" or \"fill\"");
+  } else {
+    r.problem(ptr + "/type", "unknown slide type \"" + s.type + "\" (slogan, news, kpi, image)");
+  }
+  if (!s.source.empty() && !pl.find_source(s.source))
+    r.problem(ptr + "/source", "unknown source \"" + s.source + "\"");
+}
+
+}  // namespace
+
+ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
+  ParseResult res;
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {
+    Problem p;
+    const TextPos pos = position_of(text, e.byte > 0 ? e.byte - 1 : 0);
+    p.line = pos.line;
+    p.column = pos.column;
+    std::string msg = e.what();
+    if (auto k = msg.find(": "); k != std::string::npos) msg = msg.substr(k + 2);
+    p.message = "invalid JSON: " + msg;
+    res.problems.push_back(std::move(p));
+    return res;
+  }
+  Reader r(text, res.problems);
+  Playlist pl;
+  pl.base_dir = base_dir;
+  if (!doc.is_object()) {
+    r.problem("", "a playlist must be a JSON object");
+    return res;
+  }
+  r.known_keys(doc, "", {"$schema", "version", "name", "theme", "header", "ticker", "sources", "slides"});
+  if (!doc.contains("version")) r.problem("", "missing required key \"version\"");
+  else if (r.number(doc, "", "version", pl.version, 1, 1000) && pl.version != 1)
+    r.problem("/version", "unsupported playlist version " + std::to_string(pl.version) + " (this paizi reads version 1)");
+  r.string(doc, "", "name", pl.name);
+  if (doc.contains("theme")) {
+    if (auto t = read_theme(r, doc["theme"], "/theme", pl.theme)) pl.theme = *t;
+  }
+  if (doc.contains("header")) {
+    const json& h = doc["header"];
+    if (!h.is_object()) {
+      r.problem("/header", "\"header\" must be an object");
+    } else {
+      r.known_keys(h, "/header", {"logo", "clock"});
+      pl.header.enabled = true;
+      r.string(h, "/header", "logo", pl.header.logo);
+      r.boolean(h, "/header", "clock", pl.header.clock);
+    }
+  }
+  if (doc.contains("sources")) {
+    const json& ss = doc["sources"];
+    if (!ss.is_object()) {
+      r.problem("/sources", "\"sources\" must be an object of id -> source");
+    } else {
+      for (const auto& [id, v] : ss.items()) {
+        const std::string ptr = "/sources/" + id;
+        Source s;
+        s.id = id;
+        if (!v.is_object()) {
+          r.problem(ptr, "a source must be an object");
+          continue;
+        }
+        r.known_keys(v, ptr, {"type", "url", "refresh", "max_age"});
+        if (r.string(v, ptr, "type", s.type, true) && s.type != "feed" && s.type != "article" && s.type != "kpi" &&
+            s.type != "image")
+          r.problem(ptr + "/type", "unknown source type \"" + s.type + "\" (feed, article, kpi, image)");
+        r.string(v, ptr, "url", s.url, true);
+        r.duration(v, ptr, "refresh", s.refresh);
+        r.duration(v, ptr, "max_age", s.max_age);
+        pl.sources.push_back(std::move(s));
+      }
+    }
+  }
+  if (doc.contains("ticker")) {
+    const json& t = doc["ticker"];
+    if (!t.is_object()) {
+      r.problem("/ticker", "\"ticker\" must be an object");
+    } else {
+      r.known_keys(t, "/ticker", {"source", "items", "speed", "separator"});
+      pl.ticker.enabled = true;
+      r.string(t, "/ticker", "source", pl.ticker.source);
+      r.strings(t, "/ticker", "items", pl.ticker.items);
+      r.number(t, "/ticker", "speed", pl.ticker.speed, 10, 2000);
+      r.string(t, "/ticker", "separator", pl.ticker.separator);
+      if (!pl.ticker.source.empty() && !pl.find_source(pl.ticker.source))
+        r.problem("/ticker/source", "unknown source \"" + pl.ticker.source + "\"");
+    }
+  }
+  if (!doc.contains("slides") || !doc["slides"].is_array() || doc["slides"].empty()) {
+    r.problem(doc.contains("slides") ? "/slides" : "", "\"slides\" must be a non-empty array");
+  } else {
+    const json& sl = doc["slides"];
+    std::set<std::string> ids;
+    for (size_t i = 0; i < sl.size(); ++i) {
+      Slide s;
+      const std::string ptr = "/slides/" + std::to_string(i);
+      read_slide(r, sl[i], ptr, pl, s, i);
+      if (!ids.insert(s.id).second) r.problem(ptr + "/id", "duplicate slide id \"" + s.id + "\"");
+      pl.slides.push_back(std::move(s));
+    }
+  }
+  const bool ok = std::none_of(res.problems.begin(), res.problems.end(), [](const Problem& p) { return !p.warning; });
+  if (ok) res.playlist = std::move(pl);
+  return res;
+}
+
+ParseResult load_playlist(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ParseResult r;
+    Problem p;
+    p.line = p.column = 0;
+    p.message = std::string("cannot read playlist: ") + (std::filesystem::exists(path) ? "permission denied or not a file" : "no such file");
+    r.problems.push_back(p);
+    return r;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    ParseResult r;
+    r.problems.push_back(Problem{"", 0, 0, "cannot read playlist: read error", false});
+    return r;
+  }
+  const std::filesystem::path base = std::filesystem::absolute(path).parent_path();
+  return parse_playlist(ss.str(), base.string());
+}
+
+}  // namespace paizi::content

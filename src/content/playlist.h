@@ -1,0 +1,139 @@
+// The playlist model: what to show, in what order, for how long, in which
+// look. Parsed from versioned JSON (playlists/schema.json documents it).
+// A Playlist is a plain value; parsing never throws on bad content, it
+// returns an error naming file, line:column and JSON pointer.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paizi::content {
+
+struct Color {
+  uint8_t r = 0, g = 0, b = 0, a = 255;
+};
+// "#RRGGBB" or "#RRGGBBAA"; nullopt otherwise.
+std::optional<Color> parse_color(std::string_view s);
+
+// "15s", "2m", "1h", "500ms", "1m30s"; nullopt on anything else or <= 0.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view s);
+
+struct Theme {
+  std::string name = "dark";
+  Color background{0x10, 0x14, 0x1C};
+  Color background2{0x1C, 0x24, 0x34};  // gradient end / tile background
+  Color foreground{0xF2, 0xF4, 0xF8};
+  Color accent{0xF5, 0xB7, 0x31};
+  Color muted{0x9A, 0xA4, 0xB5};
+  Color up{0xE5, 0x39, 0x35};    // rising figures (red in Chinese convention)
+  Color down{0x43, 0xA0, 0x47};  // falling figures
+  std::string font = "paizi-sans";         // body text family (fonts/paizi-fonts.conf)
+  std::string display_font = "paizi-sans"; // headlines, slogans, figures
+  std::string lang = "zh-Hans";
+  float margin = 0.06f;        // fraction of the shorter screen side
+  float body_size = 0.036f;    // body text size as a fraction of the screen height
+  float line_height = 1.6f;    // body line pitch, multiple of the size
+};
+
+// Built-in themes: "dark", "red-gold" (institutional), "light".
+std::optional<Theme> builtin_theme(std::string_view name);
+
+struct KpiTile {
+  std::string label;
+  double value = 0;
+  std::optional<double> previous;  // for the change arrow
+  std::optional<double> target;    // for the progress bar
+  std::string unit;
+  std::string format = "auto";     // auto | wan (万/亿) | group | percent | plain
+  int decimals = -1;               // -1 = automatic
+};
+
+struct NewsItem {
+  std::string title, source, link, summary, image;
+  std::optional<int64_t> published;  // Unix seconds, UTC
+  std::vector<std::string> paragraphs;
+};
+
+struct Slide {
+  std::string id;
+  std::string type;  // slogan | news | kpi | image
+  std::chrono::milliseconds duration{10000};
+  std::optional<Theme> theme;       // overrides the playlist theme
+  // slogan
+  std::vector<std::string> lines;
+  bool vertical = false;            // couplet / vertical slogan
+  std::string banner;               // couplet cross-banner (横批)
+  std::string subtitle;
+  // news
+  std::optional<NewsItem> news;     // inline article
+  std::string source;               // or: a source id (feed/article/kpi data)
+  int item = 0;                     // item index in a feed source
+  std::chrono::milliseconds page_duration{12000};
+  bool qr = false;
+  // kpi
+  std::string title;
+  std::vector<KpiTile> tiles;
+  // image
+  std::string image;
+  std::string fit = "fit";          // fit | fill
+};
+
+struct Source {
+  std::string id;
+  std::string type;  // feed | article | kpi | image
+  std::string url;   // http(s) URL or path (relative to the playlist)
+  std::chrono::milliseconds refresh{600000};
+  std::chrono::milliseconds max_age{0};  // older data is marked stale (0 = never)
+};
+
+struct Ticker {
+  bool enabled = false;
+  std::string source;          // feed source id; or fixed items below
+  std::vector<std::string> items;
+  float speed = 120;           // px/s at 1080p, scaled with the screen height
+  std::string separator = "◆";
+};
+
+struct Header {
+  bool enabled = false;
+  std::string logo;            // logo text
+  bool clock = true;
+};
+
+struct Playlist {
+  int version = 1;
+  std::string name;
+  std::string base_dir;        // directory for relative paths
+  Theme theme;
+  Header header;
+  Ticker ticker;
+  std::vector<Source> sources;
+  std::vector<Slide> slides;
+  const Source* find_source(std::string_view id) const;
+};
+
+struct Problem {
+  std::string pointer;  // JSON pointer, e.g. /slides/2/duration
+  int line = 0, column = 0;
+  std::string message;
+  bool warning = false;
+};
+
+struct ParseResult {
+  std::optional<Playlist> playlist;     // set when there are no errors
+  std::vector<Problem> problems;        // errors and warnings, in document order
+  // First error as one line: "FILE:LINE:COL: MESSAGE (at POINTER)".
+  std::string first_error(const std::string& file) const;
+};
+
+ParseResult parse_playlist(std::string_view json, const std::string& base_dir);
+
+// Reads and parses a playlist file. A missing/unreadable file is one error.
+ParseResult load_playlist(const std::string& path);
+
+}  // namespace paizi::content

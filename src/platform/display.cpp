@@ -1,0 +1,133 @@
+#include "platform/display.h"
+
+#include <utility>
+
+namespace paizi::platform {
+namespace {
+
+class HeadlessDisplay final : public Display {
+ public:
+  HeadlessDisplay(render::SurfacePtr surface, SDL_Renderer* r) : surface_(std::move(surface)), r_(r) {}
+  ~HeadlessDisplay() override { SDL_DestroyRenderer(r_); }
+  SDL_Renderer* renderer() override { return r_; }
+  int width() const override { return surface_->w; }
+  int height() const override { return surface_->h; }
+  void present() override { SDL_RenderFlush(r_); }
+  render::SurfacePtr snapshot(std::string& err) override {
+    SDL_RenderFlush(r_);
+    return render::read_pixels(r_, surface_->w, surface_->h, err);
+  }
+  std::string name() const override { return "headless"; }
+
+ private:
+  render::SurfacePtr surface_;
+  SDL_Renderer* r_;
+};
+
+class WindowDisplay final : public Display {
+ public:
+  WindowDisplay(SDL_Window* w, SDL_Renderer* r, SDL_Texture* target, int lw, int lh, int rotate)
+      : win_(w), r_(r), target_(target), w_(lw), h_(lh), rotate_(rotate) {
+    if (target_) SDL_SetRenderTarget(r_, target_);
+  }
+  ~WindowDisplay() override {
+    if (target_) SDL_DestroyTexture(target_);
+    SDL_DestroyRenderer(r_);
+    SDL_DestroyWindow(win_);
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+  }
+  SDL_Renderer* renderer() override { return r_; }
+  int width() const override { return w_; }
+  int height() const override { return h_; }
+  void present() override {
+    if (target_) {
+      SDL_SetRenderTarget(r_, nullptr);
+      int ow = 0, oh = 0;
+      SDL_GetRendererOutputSize(r_, &ow, &oh);
+      // The logical canvas, turned and centred on the panel.
+      const SDL_Rect dst{(ow - w_) / 2, (oh - h_) / 2, w_, h_};
+      SDL_RenderCopyEx(r_, target_, nullptr, &dst, rotate_, nullptr, SDL_FLIP_NONE);
+      SDL_RenderPresent(r_);
+      SDL_SetRenderTarget(r_, target_);
+    } else {
+      SDL_RenderPresent(r_);
+    }
+  }
+  render::SurfacePtr snapshot(std::string& err) override { return render::read_pixels(r_, w_, h_, err); }
+  std::string name() const override {
+    const char* d = SDL_GetCurrentVideoDriver();
+    return d ? d : "window";
+  }
+
+ private:
+  SDL_Window* win_;
+  SDL_Renderer* r_;
+  SDL_Texture* target_;
+  int w_, h_, rotate_;
+};
+
+}  // namespace
+
+std::unique_ptr<Display> open_headless(const DisplayOptions& opt, std::string& err) {
+  const bool turned = opt.rotate == 90 || opt.rotate == 270;
+  const int w = turned ? opt.height : opt.width, h = turned ? opt.width : opt.height;
+  render::SurfacePtr s(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888));
+  if (!s) {
+    err = std::string("cannot allocate a ") + std::to_string(w) + "x" + std::to_string(h) +
+          " canvas: " + SDL_GetError();
+    return nullptr;
+  }
+  SDL_Renderer* r = SDL_CreateSoftwareRenderer(s.get());
+  if (!r) {
+    err = std::string("cannot create the software renderer: ") + SDL_GetError();
+    return nullptr;
+  }
+  return std::make_unique<HeadlessDisplay>(std::move(s), r);
+}
+
+std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err) {
+  if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+    err = std::string("no display: ") + SDL_GetError();
+    return nullptr;
+  }
+  Uint32 flags = SDL_WINDOW_SHOWN;
+  if (opt.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+  SDL_Window* win = SDL_CreateWindow("paizi", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                     opt.width, opt.height, flags);
+  if (!win) {
+    err = std::string("cannot open a window: ") + SDL_GetError();
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    return nullptr;
+  }
+  SDL_Renderer* r = nullptr;
+  if (!opt.software) {
+    r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE |
+                                        (opt.vsync ? static_cast<Uint32>(SDL_RENDERER_PRESENTVSYNC) : 0u));
+  }
+  if (!r) r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE);
+  if (!r) {
+    err = std::string("cannot create a renderer: ") + SDL_GetError();
+    SDL_DestroyWindow(win);
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    return nullptr;
+  }
+  int pw = 0, ph = 0;
+  SDL_GetRendererOutputSize(r, &pw, &ph);
+  const bool turned = opt.rotate == 90 || opt.rotate == 270;
+  const int lw = turned ? ph : pw, lh = turned ? pw : ph;
+  SDL_Texture* target = nullptr;
+  if (opt.rotate != 0) {
+    target = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, lw, lh);
+    if (!target) {
+      err = std::string("cannot create the rotation target: ") + SDL_GetError();
+      SDL_DestroyRenderer(r);
+      SDL_DestroyWindow(win);
+      SDL_QuitSubSystem(SDL_INIT_VIDEO);
+      return nullptr;
+    }
+  }
+  SDL_ShowCursor(SDL_DISABLE);
+  return std::make_unique<WindowDisplay>(win, r, target, lw, lh, opt.rotate);
+}
+
+}  // namespace paizi::platform

@@ -1,0 +1,53 @@
+// The display backend: one narrow interface over where frames go.
+//
+//  - Headless: an SDL software renderer drawing into a memory surface; no
+//    video driver, no X server. Used by `paizi render`, `play --headless`
+//    and the tests.
+//  - Window: an SDL window (KMSDRM on a board without X, X11 or Wayland on a
+//    desktop), accelerated renderer with vsync when available, software
+//    otherwise; fullscreen or --window WxH.
+//
+// Rotation (0/90/180/270) is handled here: slides are composed for the
+// logical (rotated) size into an offscreen target and turned when presented.
+//
+// Contract: every method is called from the main thread only. renderer() is
+// valid for the Display's lifetime. The logical size never changes.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <SDL.h>
+
+#include "render/image.h"
+
+namespace paizi::platform {
+
+class Display {
+ public:
+  virtual ~Display() = default;
+  // Renderer to compose frames with; its target is the logical canvas.
+  virtual SDL_Renderer* renderer() = 0;
+  // Logical size, px (after rotation: a 1920x1080 panel at 90 is 1080x1920).
+  virtual int width() const = 0;
+  virtual int height() const = 0;
+  // Shows the composed frame.
+  virtual void present() = 0;
+  // Reads the composed frame back (RGBA32, logical size).
+  virtual render::SurfacePtr snapshot(std::string& err) = 0;
+  // Name of the backend for logs ("headless", "KMSDRM", "x11", ...).
+  virtual std::string name() const = 0;
+};
+
+struct DisplayOptions {
+  int width = 1920, height = 1080;  // window size or headless canvas, px
+  bool fullscreen = false;
+  int rotate = 0;                   // degrees clockwise: 0, 90, 180, 270
+  bool vsync = true;
+  bool software = false;            // force the software renderer
+};
+
+std::unique_ptr<Display> open_headless(const DisplayOptions& opt, std::string& err);
+std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err);
+
+}  // namespace paizi::platform

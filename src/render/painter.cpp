@@ -1,0 +1,85 @@
+#include "render/painter.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace paizi::render {
+namespace {
+
+Rgba rgba(Color c) { return Rgba{c.r, c.g, c.b, c.a}; }
+
+}  // namespace
+
+Painter::Painter(SDL_Renderer* r, size_t atlas_budget_bytes) : r_(r), atlas_(r, atlas_budget_bytes) {
+  SDL_SetRenderDrawBlendMode(r_, SDL_BLENDMODE_BLEND);
+}
+
+void Painter::paint_image(const ImageOp& op, Color letterbox) {
+  auto it = images_.find(op.path);
+  if (it == images_.end()) {
+    Img img;
+    std::string err;
+    img.tex = load_texture(r_, op.path, img.w, img.h, err);
+    if (!img.tex) last_error_ = err;
+    if (images_.size() > 16) images_.clear();  // bounded: a slide shows few images
+    it = images_.emplace(op.path, std::move(img)).first;
+  }
+  const Img& img = it->second;
+  SDL_SetRenderDrawColor(r_, letterbox.r, letterbox.g, letterbox.b, 255);
+  SDL_FRect box{op.x, op.y, op.w, op.h};
+  SDL_RenderFillRectF(r_, &box);
+  if (!img.tex || img.w <= 0 || img.h <= 0) return;
+  const float sx = op.w / static_cast<float>(img.w), sy = op.h / static_cast<float>(img.h);
+  const float s = op.fill ? std::max(sx, sy) : std::min(sx, sy);
+  const float w = static_cast<float>(img.w) * s, h = static_cast<float>(img.h) * s;
+  SDL_FRect dst{op.x + (op.w - w) / 2, op.y + (op.h - h) / 2, w, h};
+  const SDL_Rect clip{static_cast<int>(op.x), static_cast<int>(op.y), static_cast<int>(std::ceil(op.w)),
+                      static_cast<int>(std::ceil(op.h))};
+  SDL_RenderSetClipRect(r_, &clip);
+  SDL_RenderCopyF(r_, img.tex.get(), nullptr, &dst);
+  SDL_RenderSetClipRect(r_, nullptr);
+}
+
+void Painter::paint(const DisplayList& list) {
+  atlas_.begin_frame();
+  SDL_SetRenderDrawColor(r_, list.clear.r, list.clear.g, list.clear.b, 255);
+  SDL_RenderClear(r_);
+  SDL_SetRenderDrawBlendMode(r_, SDL_BLENDMODE_BLEND);
+  for (const DrawOp& op : list.ops) {
+    if (const auto* rect = std::get_if<RectOp>(&op)) {
+      SDL_SetRenderDrawColor(r_, rect->color.r, rect->color.g, rect->color.b, rect->color.a);
+      SDL_FRect f{rect->x, rect->y, rect->w, rect->h};
+      SDL_RenderFillRectF(r_, &f);
+    } else if (const auto* g = std::get_if<GradientOp>(&op)) {
+      const int rows = std::max(1, static_cast<int>(std::lround(g->h)));
+      for (int y = 0; y < rows; ++y) {
+        const float t = rows > 1 ? static_cast<float>(y) / static_cast<float>(rows - 1) : 0.f;
+        auto mix = [t](uint8_t a, uint8_t b) {
+          return static_cast<uint8_t>(std::lround(static_cast<float>(a) + (static_cast<float>(b) - static_cast<float>(a)) * t));
+        };
+        SDL_SetRenderDrawColor(r_, mix(g->top.r, g->bottom.r), mix(g->top.g, g->bottom.g), mix(g->top.b, g->bottom.b),
+                               mix(g->top.a, g->bottom.a));
+        SDL_RenderDrawLineF(r_, g->x, g->y + static_cast<float>(y), g->x + g->w - 1, g->y + static_cast<float>(y));
+      }
+    } else if (const auto* t = std::get_if<TextOp>(&op)) {
+      if (t->layout) atlas_.draw(*t->layout, t->glyph_begin, t->glyph_end, t->x, t->y, rgba(t->color), rgba(t->background));
+    } else if (const auto* im = std::get_if<ImageOp>(&op)) {
+      paint_image(*im, list.clear);
+    } else if (const auto* q = std::get_if<QrOp>(&op)) {
+      const float quiet = 2 * q->module;
+      SDL_SetRenderDrawColor(r_, q->light.r, q->light.g, q->light.b, 255);
+      SDL_FRect bg{q->x - quiet, q->y - quiet, q->module * static_cast<float>(q->size) + 2 * quiet,
+                   q->module * static_cast<float>(q->size) + 2 * quiet};
+      SDL_RenderFillRectF(r_, &bg);
+      SDL_SetRenderDrawColor(r_, q->dark.r, q->dark.g, q->dark.b, 255);
+      for (int y = 0; y < q->size; ++y)
+        for (int x = 0; x < q->size; ++x)
+          if (q->modules[static_cast<size_t>(y * q->size + x)]) {
+            SDL_FRect m{q->x + static_cast<float>(x) * q->module, q->y + static_cast<float>(y) * q->module, q->module, q->module};
+            SDL_RenderFillRectF(r_, &m);
+          }
+    }
+  }
+}
+
+}  // namespace paizi::render

@@ -1,0 +1,37 @@
+// Draws display lists with an SDL renderer. Owns the glyph atlas and an
+// image cache (both budgeted). Main thread only.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <SDL.h>
+
+#include "render/display_list.h"
+#include "render/glyph_atlas.h"
+#include "render/image.h"
+
+namespace paizi::render {
+
+class Painter {
+ public:
+  explicit Painter(SDL_Renderer* r, size_t atlas_budget_bytes = 32u << 20);
+  // Paints `list` onto the current render target. Images that fail to load
+  // are drawn as a muted placeholder and reported once via last_error().
+  void paint(const DisplayList& list);
+  GlyphAtlas& atlas() { return atlas_; }
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  void paint_image(const ImageOp& op, Color letterbox);
+  SDL_Renderer* r_;
+  GlyphAtlas atlas_;
+  struct Img {
+    TexturePtr tex;
+    int w = 0, h = 0;
+  };
+  std::map<std::string, Img> images_;
+  std::string last_error_;
+};
+
+}  // namespace paizi::render

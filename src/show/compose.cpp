@@ -1,0 +1,45 @@
+#include "show/compose.h"
+
+#include <algorithm>
+#include <memory>
+
+namespace paizi::show {
+
+text::LayoutOptions text_options(const content::Theme& theme, bool display_face, float size_px) {
+  text::LayoutOptions o;
+  o.shape.font.family = display_face ? theme.display_font : theme.font;
+  o.shape.font.lang = theme.lang;
+  o.shape.font.weight = display_face ? text::Weight::Bold : text::Weight::Regular;
+  o.size_px = size_px;
+  o.line_height = theme.line_height;
+  return o;
+}
+
+void add_background(render::DisplayList& dl, const content::Theme& theme, const Rect& r) {
+  dl.clear = theme.background;
+  dl.ops.push_back(render::GradientOp{r.x, r.y, r.w, r.h, theme.background, theme.background2});
+}
+
+render::TextOp text_op(text::TextLayout&& layout, float x, float y, content::Color color, content::Color bg) {
+  render::TextOp op;
+  op.layout = std::make_shared<const text::TextLayout>(std::move(layout));
+  op.x = x;
+  op.y = y;
+  op.color = color;
+  op.background = bg;
+  return op;
+}
+
+std::vector<render::DisplayList> compose_slide(const content::Slide& slide, const content::Theme& theme,
+                                               ComposeContext& ctx) {
+  if (slide.type == "slogan") return compose_slogan(slide, theme, ctx);
+  // Unknown types never reach here (the playlist parser rejects them); be
+  // safe anyway and show the theme background rather than nothing.
+  render::DisplayList dl;
+  dl.width = ctx.width;
+  dl.height = ctx.height;
+  add_background(dl, theme, Rect{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height)});
+  return {dl};
+}
+
+}  // namespace paizi::show

@@ -1,0 +1,42 @@
+// Slide composition: from a slide, its theme and the data it shows to a
+// display list per page. Pure layout: runs without a display (tests and
+// previews compose and paint headless).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "content/playlist.h"
+#include "render/display_list.h"
+#include "text/shaper.h"
+
+namespace paizi::show {
+
+struct Rect {
+  float x = 0, y = 0, w = 0, h = 0;
+};
+
+// Everything composition may read; owned by the caller.
+struct ComposeContext {
+  text::Shaper& shaper;
+  int width = 1920, height = 1080;     // logical canvas, px
+  Rect area{0, 0, 1920, 1080};          // main zone (screen minus header/ticker)
+  int64_t now = 0;                      // Unix seconds, UTC (clock, "updated N min ago")
+  int64_t data_time = 0;                // when the slide's data was fetched (0 = live/inline)
+};
+
+// Composes a slide into one display list per page (news bodies have
+// several; other slides one). Never empty: content that cannot be shown
+// becomes a visible notice, not a blank screen.
+std::vector<render::DisplayList> compose_slide(const content::Slide& slide, const content::Theme& theme,
+                                               ComposeContext& ctx);
+
+// Building blocks shared by the slide composers.
+text::LayoutOptions text_options(const content::Theme& theme, bool display_face, float size_px);
+void add_background(render::DisplayList& dl, const content::Theme& theme, const Rect& r);
+render::TextOp text_op(text::TextLayout&& layout, float x, float y, content::Color color, content::Color bg);
+
+std::vector<render::DisplayList> compose_slogan(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
+
+}  // namespace paizi::show

@@ -1,0 +1,140 @@
+#include "text/fonts.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <stdexcept>
+#include <tuple>
+
+#include <hb-ft.h>
+#include <hb-ot.h>
+#include FT_TRUETYPE_TABLES_H
+
+#include "build_config.h"
+
+namespace paizi::text {
+
+uint32_t Face::next_id_ = 1;
+
+Face::Face(FT_Library lib, const std::string& path, int index, const FcCharSet* charset)
+    : path_(path), index_(index), id_(next_id_++) {
+  if (FT_New_Face(lib, path.c_str(), index, &ft_) != 0) {
+    ft_ = nullptr;
+    return;
+  }
+  upem_ = ft_->units_per_EM ? ft_->units_per_EM : 1000;
+  if (ft_->family_name) family_ = ft_->family_name;
+  if (const auto* os2 = static_cast<const TT_OS2*>(FT_Get_Sfnt_Table(ft_, FT_SFNT_OS2));
+      os2 && os2->version != 0xFFFF && os2->sTypoAscender > 0) {
+    ascender_ = os2->sTypoAscender;
+    descender_ = os2->sTypoDescender;
+  } else {
+    ascender_ = ft_->ascender;
+    descender_ = ft_->descender;
+  }
+  hb_blob_t* blob = hb_blob_create_from_file(path.c_str());
+  hb_face_t* face = hb_face_create(blob, static_cast<unsigned>(index));
+  hb_blob_destroy(blob);
+  hb_font_ = hb_font_create(face);
+  hb_face_destroy(face);
+  hb_ot_font_set_funcs(hb_font_);
+  hb_font_set_scale(hb_font_, upem_, upem_);
+  charset_ = charset ? FcCharSetCopy(const_cast<FcCharSet*>(charset)) : nullptr;
+}
+
+Face::~Face() {
+  if (hb_font_) hb_font_destroy(hb_font_);
+  if (ft_) FT_Done_Face(ft_);
+  if (charset_) FcCharSetDestroy(charset_);
+}
+
+int FontChain::pick(char32_t c) const {
+  for (size_t i = 0; i < faces.size(); ++i)
+    if (faces[i]->covers(c)) return static_cast<int>(i);
+  return -1;
+}
+
+std::string FontLibrary::default_config_file() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("PAIZI_FONTS_CONF"); env && *env) return env;
+  for (const char* dir : {PAIZI_SOURCE_DATADIR, PAIZI_INSTALLED_DATADIR}) {
+    fs::path p = fs::path(dir) / "fonts" / "paizi-fonts.conf";
+    std::error_code ec;
+    if (fs::exists(p, ec)) return p.string();
+  }
+  return {};
+}
+
+std::string FontLibrary::fc_lang(std::string_view tag) {
+  if (tag == "zh-Hans" || tag == "zh" || tag == "zh-CN" || tag == "zh-cn") return "zh-cn";
+  if (tag == "zh-Hant" || tag == "zh-TW" || tag == "zh-tw") return "zh-tw";
+  if (tag == "zh-HK" || tag == "zh-hk") return "zh-hk";
+  if (tag == "ja" || tag == "ja-JP") return "ja";
+  if (tag == "ko" || tag == "ko-KR") return "ko";
+  return std::string(tag.empty() ? "en" : tag);
+}
+
+FontLibrary::FontLibrary(const std::string& config_file) {
+  if (FT_Init_FreeType(&ft_) != 0) throw std::runtime_error("FreeType initialisation failed");
+  fc_ = FcInitLoadConfigAndFonts();
+  if (!fc_) throw std::runtime_error("fontconfig initialisation failed");
+  if (!config_file.empty() &&
+      !FcConfigParseAndLoad(fc_, reinterpret_cast<const FcChar8*>(config_file.c_str()), FcTrue))
+    throw std::runtime_error("cannot load font configuration " + config_file);
+}
+
+FontLibrary::~FontLibrary() {
+  chains_.clear();
+  faces_.clear();
+  if (fc_) FcConfigDestroy(fc_);
+  if (ft_) FT_Done_FreeType(ft_);
+}
+
+Face* FontLibrary::open(const std::string& path, int index, const FcCharSet* cs) {
+  auto key = std::make_pair(path, index);
+  auto it = faces_.find(key);
+  if (it == faces_.end()) {
+    auto face = std::make_unique<Face>(ft_, path, index, cs);
+    if (!face->ok()) return nullptr;
+    it = faces_.emplace(key, std::move(face)).first;
+  }
+  return it->second.get();
+}
+
+const FontChain& FontLibrary::chain(const FontRequest& req) {
+  if (auto it = chains_.find(req); it != chains_.end()) return it->second;
+  FontChain chain;
+  FcPattern* pat = FcPatternCreate();
+  FcPatternAddString(pat, FC_FAMILY, reinterpret_cast<const FcChar8*>(req.family.c_str()));
+  const std::string lang = fc_lang(req.lang);
+  FcPatternAddString(pat, FC_LANG, reinterpret_cast<const FcChar8*>(lang.c_str()));
+  FcPatternAddInteger(pat, FC_WEIGHT, req.weight == Weight::Bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+  FcPatternAddBool(pat, FC_SCALABLE, FcTrue);
+  FcConfigSubstitute(fc_, pat, FcMatchPattern);
+  FcDefaultSubstitute(pat);
+  FcResult res = FcResultNoMatch;
+  FcCharSet* seen = nullptr;
+  // Trim: a font joins the chain only if it adds coverage.
+  if (FcFontSet* set = FcFontSort(fc_, pat, FcTrue, &seen, &res)) {
+    for (int i = 0; i < set->nfont && chain.faces.size() < 16; ++i) {
+      FcPattern* font = FcFontRenderPrepare(fc_, pat, set->fonts[i]);
+      if (!font) continue;
+      FcChar8* file = nullptr;
+      int index = 0;
+      FcCharSet* cs = nullptr;
+      FcBool scalable = FcFalse;
+      FcPatternGetBool(font, FC_SCALABLE, 0, &scalable);
+      if (scalable && FcPatternGetString(font, FC_FILE, 0, &file) == FcResultMatch) {
+        FcPatternGetInteger(font, FC_INDEX, 0, &index);
+        FcPatternGetCharSet(font, FC_CHARSET, 0, &cs);
+        if (Face* f = open(reinterpret_cast<const char*>(file), index, cs)) chain.faces.push_back(f);
+      }
+      FcPatternDestroy(font);
+    }
+    FcFontSetDestroy(set);
+  }
+  if (seen) FcCharSetDestroy(seen);
+  FcPatternDestroy(pat);
+  return chains_.emplace(req, std::move(chain)).first->second;
+}
+
+}  // namespace paizi::text

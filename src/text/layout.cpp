@@ -1,0 +1,458 @@
+#include "text/layout.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <unicode/uchar.h>
+
+namespace paizi::text {
+namespace {
+
+constexpr float kEps = 1e-4f;
+constexpr float kMinWordSpace = 0.25f;   // em (clreq: Latin word space shrinks to 1/4 em)
+constexpr float kMaxWordSpace = 0.5f;    // em
+constexpr float kMinCjkLatinGap = 0.125f;
+constexpr float kMaxCjkLatinGap = 1.f / 3.f;
+
+bool is_mark(char32_t c) {
+  const auto gc = u_charType(static_cast<UChar32>(c));
+  return gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK || gc == U_COMBINING_SPACING_MARK ||
+         c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F);
+}
+
+// Shrink capacity of a code point in the middle of a line, em.
+float shrink_cap(const ShapedParagraph& p, size_t i) {
+  const char32_t c = p.cps[i];
+  if (c == U' ') return std::max(0.f, p.adv[i] - kMinWordSpace);
+  if (!(p.flags[i] & kCompressed) && p.halt_adv[i] < 0) return -p.halt_adv[i];
+  return 0.f;
+}
+float gap_shrink_cap(const ShapedParagraph& p, size_t i) {
+  return p.gap[i] > 0 ? p.gap[i] - kMinCjkLatinGap : 0.f;
+}
+
+// One line of a paragraph: code points [begin, end), trailing spaces excluded.
+struct Span {
+  size_t begin = 0, end = 0;
+  bool start_compressed = false;  // opening bracket at line start, halt applied
+  float natural = 0;              // em
+};
+
+// Prefix sums that make the width and shrink capacity of any range O(1).
+class Measure {
+ public:
+  explicit Measure(const ShapedParagraph& p) : p_(p) {
+    const size_t n = p.cps.size();
+    w_.assign(n + 1, 0.f);
+    s_.assign(n + 1, 0.f);
+    for (size_t i = 0; i < n; ++i) {
+      w_[i + 1] = w_[i] + p.adv[i] + p.gap[i];
+      s_[i + 1] = s_[i] + shrink_cap(p, i) + gap_shrink_cap(p, i);
+    }
+  }
+  // Natural width of [b, e), em (gap after the last code point excluded).
+  float width(size_t b, size_t e) const { return e > b ? w_[e] - w_[b] - p_.gap[e - 1] : 0.f; }
+  float shrink(size_t b, size_t e) const {
+    return e > b ? s_[e] - s_[b] - gap_shrink_cap(p_, e - 1) : 0.f;
+  }
+
+ private:
+  const ShapedParagraph& p_;
+  std::vector<float> w_, s_;
+};
+
+size_t trim_spaces(const ShapedParagraph& p, size_t b, size_t e) {
+  while (e > b + 1 && (p.flags[e - 1] & kSpace)) --e;
+  return e;
+}
+
+// Greedy line breaking, clreq order: a candidate line is taken if it fits
+// at natural width or after compressing its punctuation and spaces (先挤进);
+// only then is text pushed to the next line (后推出).
+std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, float first_avail,
+                                  float avail, bool compress_start) {
+  std::vector<Span> spans;
+  const size_t n = p.cps.size();
+  size_t s = 0;
+  while (s < n) {
+    const float w = spans.empty() ? first_avail : avail;
+    Span sp;
+    sp.begin = s;
+    sp.start_compressed = compress_start && punct_kind(p.cps[s]) == PunctKind::Opening &&
+                          !(p.flags[s] & kCompressed) && p.halt_adv[s] < 0;
+    const float start_adj = sp.start_compressed ? p.halt_adv[s] : 0.f;
+    const float start_cap = sp.start_compressed ? -p.halt_adv[s] : 0.f;
+    size_t best = 0;
+    for (size_t i = s; i < n; ++i) {
+      if (!((p.flags[i] & kBreakAfter) || i + 1 == n)) {
+        // Even fully compressed the text up to here is too wide: stop.
+        if (best && m.width(s, i + 1) + start_adj - (m.shrink(s, i + 1) - start_cap) > w + kEps) break;
+        continue;
+      }
+      const size_t e = trim_spaces(p, s, i + 1);
+      const float nat = m.width(s, e) + start_adj;
+      const float min_w = nat - (m.shrink(s, e) - start_cap);
+      if (nat <= w + kEps || min_w <= w + kEps) {
+        best = i + 1;
+        sp.end = e;
+        sp.natural = nat;
+      } else {
+        break;
+      }
+    }
+    if (!best) {
+      // Nothing fits: break inside the word at a cluster boundary, never
+      // overflow (at least one cluster per line).
+      size_t e = s + 1;
+      while (e < n && is_mark(p.cps[e])) ++e;
+      for (size_t k = e; k < n;) {
+        size_t next = k + 1;
+        while (next < n && is_mark(p.cps[next])) ++next;
+        if (m.width(s, next) + start_adj > w + kEps) break;
+        e = k = next;
+      }
+      best = e;
+      sp.end = trim_spaces(p, s, e);
+      sp.natural = m.width(s, sp.end) + start_adj;
+    }
+    spans.push_back(sp);
+    s = best;
+    while (s < n && (p.flags[s] & kSpace)) ++s;  // spaces after a break hang
+  }
+  return spans;
+}
+
+struct Adjust {
+  std::vector<float> du, dadv, dgap;  // per code point of the line, em
+};
+
+// Distributes `amount` (em, > 0) over items in proportion to their capacity,
+// at most the whole capacity; returns what is left.
+template <typename Item, typename Apply>
+float distribute(const std::vector<Item>& items, float amount, Apply apply) {
+  float total = 0;
+  for (const auto& it : items) total += it.cap;
+  if (total <= kEps || amount <= kEps) return amount;
+  const float f = std::min(1.f, amount / total);
+  for (const auto& it : items) apply(it, f);
+  return amount - f * total;
+}
+
+struct Item {
+  size_t i;
+  float cap;
+};
+
+// Shrinks a line in clreq's order: line-end punctuation, word spaces,
+// middle dots, brackets, 、，；：, the CJK-Latin gap, 。？！.
+void shrink_line(const ShapedParagraph& p, const Span& sp, float need, Adjust& a) {
+  auto punct_items = [&](auto pred) {
+    std::vector<Item> v;
+    for (size_t i = sp.begin; i < sp.end; ++i) {
+      if (i == sp.begin && sp.start_compressed) continue;
+      if (!(p.flags[i] & kCompressed) && p.halt_adv[i] < 0 && pred(i))
+        v.push_back({i, -p.halt_adv[i]});
+    }
+    return v;
+  };
+  auto apply_halt = [&](const Item& it, float f) {
+    a.du[it.i - sp.begin] += f * p.halt_u[it.i];
+    a.dadv[it.i - sp.begin] += f * p.halt_adv[it.i];
+  };
+  const size_t last = sp.end - 1;
+  need = distribute(punct_items([&](size_t i) {
+                      const PunctKind k = punct_kind(p.cps[i]);
+                      return i == last && (k == PunctKind::Closing || k == PunctKind::Middle);
+                    }),
+                    need, apply_halt);
+  std::vector<Item> spaces;
+  for (size_t i = sp.begin; i < sp.end; ++i)
+    if (p.cps[i] == U' ' && p.adv[i] > kMinWordSpace) spaces.push_back({i, p.adv[i] - kMinWordSpace});
+  need = distribute(spaces, need, [&](const Item& it, float f) { a.dadv[it.i - sp.begin] -= f * it.cap; });
+  for (ShrinkClass cls : {ShrinkClass::Middle, ShrinkClass::Bracket, ShrinkClass::Comma}) {
+    need = distribute(punct_items([&](size_t i) { return i != last && shrink_class(p.cps[i]) == cls; }),
+                      need, apply_halt);
+  }
+  std::vector<Item> gaps;
+  for (size_t i = sp.begin; i + 1 < sp.end; ++i)
+    if (p.gap[i] > kMinCjkLatinGap) gaps.push_back({i, p.gap[i] - kMinCjkLatinGap});
+  need = distribute(gaps, need, [&](const Item& it, float f) { a.dgap[it.i - sp.begin] -= f * it.cap; });
+  distribute(punct_items([&](size_t i) { return i != last && shrink_class(p.cps[i]) == ShrinkClass::Stop; }),
+             need, apply_halt);
+}
+
+// Expands a justified line: word spaces to 1/2 em, the CJK-Latin gap to
+// 1/3 em, then every inter-character gap equally (never inside —— or ……).
+void expand_line(const ShapedParagraph& p, const Span& sp, float slack, Adjust& a) {
+  std::vector<Item> spaces, gaps;
+  for (size_t i = sp.begin; i < sp.end; ++i) {
+    if (p.cps[i] == U' ' && p.adv[i] < kMaxWordSpace) spaces.push_back({i, kMaxWordSpace - p.adv[i]});
+    if (i + 1 < sp.end && p.gap[i] > 0 && p.gap[i] < kMaxCjkLatinGap)
+      gaps.push_back({i, kMaxCjkLatinGap - p.gap[i]});
+  }
+  slack = distribute(spaces, slack, [&](const Item& it, float f) { a.dadv[it.i - sp.begin] += f * it.cap; });
+  slack = distribute(gaps, slack, [&](const Item& it, float f) { a.dgap[it.i - sp.begin] += f * it.cap; });
+  if (slack <= kEps) return;
+  std::vector<size_t> slots;
+  for (size_t i = sp.begin; i + 1 < sp.end; ++i) {
+    const char32_t c = p.cps[i], nx = p.cps[i + 1];
+    if ((p.flags[i] & kNoJustifyAfter) || is_mark(nx)) continue;
+    if (is_cjk(c) || is_cjk(nx)) slots.push_back(i);
+  }
+  if (slots.empty()) {
+    for (size_t i = sp.begin; i < sp.end; ++i)
+      if (p.cps[i] == U' ') slots.push_back(i);
+    for (size_t i : slots) a.dadv[i - sp.begin] += slack / static_cast<float>(slots.size());
+    return;
+  }
+  for (size_t i : slots) a.dgap[i - sp.begin] += slack / static_cast<float>(slots.size());
+}
+
+// Positions the glyphs of one line. `u0` is the line start along the line,
+// px; returns the end position, px.
+float place_line(const ShapedParagraph& p, const Span& sp, const Adjust& a, float u0, float size,
+                 bool vertical, float axis, TextLayout& out) {
+  float pen = u0;
+  for (size_t i = sp.begin; i < sp.end; ++i) {
+    const size_t k = i - sp.begin;
+    float local = pen;
+    for (uint32_t g = p.first_glyph[i]; g < p.first_glyph[i + 1]; ++g) {
+      const ShapedGlyph& sg = p.glyphs[g];
+      const float u = local + (sg.u + (g == p.first_glyph[i] ? a.du[k] : 0.f)) * size;
+      PositionedGlyph pg{sg.face, sg.gid, 0, 0, size, sg.rotated, sg.missing};
+      if (vertical) {
+        pg.x = axis + sg.v * size;
+        pg.y = u;
+      } else {
+        pg.x = u;
+        pg.y = axis + sg.v * size;
+      }
+      out.glyphs.push_back(pg);
+      local += sg.adv * size;
+    }
+    pen += (p.adv[i] + a.dadv[k]) * size;
+    if (i + 1 < sp.end) pen += (p.gap[i] + a.dgap[k]) * size;
+  }
+  return pen;
+}
+
+}  // namespace
+
+TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
+  TextLayout out;
+  out.size_px = opt.size_px;
+  out.vertical = shaped.vertical;
+  out.missing_glyphs = shaped.missing;
+  const float size = opt.size_px;
+  const float pitch = opt.line_height * size;
+  out.line_pitch = pitch;
+  const float avail = opt.width_px / size;  // em
+  const float indent = std::max(0.f, std::min(opt.indent_em, avail));
+  // Cross position (top of each line box, px) kept until the total is known.
+  std::vector<float> cross;
+  float c = 0;
+  bool stop = false;
+  for (size_t pi = 0; pi < shaped.paragraphs.size() && !stop; ++pi) {
+    const ShapedParagraph& p = shaped.paragraphs[pi];
+    const Measure m(p);
+    std::vector<Span> spans = break_paragraph(p, m, avail - indent, avail, opt.compress_line_start);
+    if (spans.empty()) spans.push_back(Span{});  // an empty paragraph is an empty line
+    for (size_t li = 0; li < spans.size(); ++li) {
+      Span sp = spans[li];
+      const bool first = li == 0;
+      bool last = li + 1 == spans.size();
+      const float w = first ? avail - indent : avail;
+      bool ellipsis = false;
+      if (opt.max_lines > 0 && static_cast<int>(out.lines.size()) + 1 == opt.max_lines &&
+          (!last || pi + 1 < shaped.paragraphs.size())) {
+        // Truncate: keep what fits before the ellipsis.
+        ellipsis = true;
+        stop = true;
+        const float room = w - shaped.ellipsis_adv;
+        size_t e = sp.end;
+        if (!last) e = spans[li + 1].begin;
+        while (e > sp.begin && (m.width(sp.begin, e) - m.shrink(sp.begin, e) > room + kEps ||
+                                (p.flags[e - 1] & kSpace) ||
+                                no_break_after(p.cps[e - 1], opt.shape.line_break)))
+          --e;
+        sp.end = e;
+        sp.natural = m.width(sp.begin, e) + (sp.start_compressed ? p.halt_adv[sp.begin] : 0.f);
+        last = true;
+        out.truncated = true;
+      }
+      Adjust a;
+      const size_t len = sp.end - sp.begin;
+      a.du.assign(len, 0.f);
+      a.dadv.assign(len, 0.f);
+      a.dgap.assign(len, 0.f);
+      if (sp.start_compressed && len) {
+        a.du[0] += p.halt_u[sp.begin];
+        a.dadv[0] += p.halt_adv[sp.begin];
+      }
+      const float room = ellipsis ? w - shaped.ellipsis_adv : w;
+      const float slack = room - sp.natural;
+      if (slack < -kEps) shrink_line(p, sp, -slack, a);
+      else if (slack > kEps && opt.justify && !last) expand_line(p, sp, slack, a);
+
+      LayoutLine line;
+      line.paragraph = static_cast<int>(pi);
+      line.text = len ? p.text.utf8.substr(p.text.offset[sp.begin],
+                                           p.text.offset[sp.end] - p.text.offset[sp.begin])
+                      : std::string();
+      line.natural = sp.natural * size;
+      line.ellipsis = ellipsis;
+      line.paragraph_end = last;
+      line.glyph_begin = out.glyphs.size();
+      const float start = first ? indent * size : 0.f;
+      // Axis: baseline (horizontal) or column centre (vertical), fixed below.
+      const float axis = shaped.vertical ? 0.f : c + (pitch - size) / 2 + shaped.ascender * size;
+      float end = place_line(p, sp, a, start, size, shaped.vertical, axis, out);
+      if (ellipsis) {
+        for (const ShapedGlyph& sg : shaped.ellipsis) {
+          PositionedGlyph pg{sg.face, sg.gid, 0, 0, size, sg.rotated, sg.missing};
+          const float u = end + sg.u * size;
+          pg.x = shaped.vertical ? sg.v * size : u;
+          pg.y = shaped.vertical ? u : axis + sg.v * size;
+          out.glyphs.push_back(pg);
+          end += sg.adv * size;
+        }
+      }
+      float shift = 0;
+      const float used = end - start;
+      const float box = w * size;
+      if (!(opt.justify && !last)) {
+        if (opt.align == Align::Center) shift = (box - used) / 2;
+        else if (opt.align == Align::End) shift = box - used;
+      }
+      if (shift != 0) {
+        for (size_t g = line.glyph_begin; g < out.glyphs.size(); ++g)
+          (shaped.vertical ? out.glyphs[g].y : out.glyphs[g].x) += shift;
+      }
+      line.glyph_end = out.glyphs.size();
+      line.length = used;
+      line.x = shaped.vertical ? 0.f : start + shift;
+      line.y = shaped.vertical ? start + shift : axis;
+      out.lines.push_back(std::move(line));
+      cross.push_back(c);
+      c += pitch;
+      out.width = std::max(out.width, start + shift + used);
+      if (stop) break;
+    }
+    if (pi + 1 < shaped.paragraphs.size()) c += opt.paragraph_spacing_em * size;
+  }
+  const float extent = out.lines.empty() ? 0.f : cross.back() + pitch;
+  if (shaped.vertical) {
+    // Columns run right to left: the first column is at the right edge.
+    out.height = out.width;
+    out.width = extent;
+    for (size_t k = 0; k < out.lines.size(); ++k) {
+      const float axis = extent - cross[k] - pitch / 2;
+      out.lines[k].x = axis;
+      for (size_t g = out.lines[k].glyph_begin; g < out.lines[k].glyph_end; ++g) out.glyphs[g].x += axis;
+    }
+  } else {
+    out.height = extent;
+  }
+  return out;
+}
+
+TextLayout layout_text(Shaper& shaper, const std::vector<std::string>& paragraphs,
+                       const LayoutOptions& opt) {
+  return set_text(shaper.shape(paragraphs, opt.shape), opt);
+}
+
+TextLayout fit_text(Shaper& shaper, const std::vector<std::string>& paragraphs, LayoutOptions opt,
+                    const FitBox& box) {
+  const ShapedText shaped = shaper.shape(paragraphs, opt.shape);
+  auto try_size = [&](int px) {
+    opt.size_px = static_cast<float>(px);
+    opt.width_px = shaped.vertical ? box.height : box.width;
+    opt.max_lines = 0;
+    TextLayout l = set_text(shaped, opt);
+    const bool fits = (box.max_lines <= 0 || static_cast<int>(l.lines.size()) <= box.max_lines) &&
+                      l.width <= box.width + 0.5f && l.height <= box.height + 0.5f;
+    return std::make_pair(fits, std::move(l));
+  };
+  int lo = static_cast<int>(std::ceil(box.min_size));
+  int hi = static_cast<int>(std::floor(box.max_size));
+  if (hi < lo) hi = lo;
+  if (auto [fits, l] = try_size(hi); fits) return std::move(l);
+  auto [lo_fits, best] = try_size(lo);
+  if (!lo_fits) {
+    // Even the minimum does not fit: truncate at the lines that fit.
+    opt.size_px = static_cast<float>(lo);
+    const float per_line = opt.line_height * opt.size_px;
+    const int cross_room = static_cast<int>((shaped.vertical ? box.width : box.height) / per_line);
+    int lines = std::max(1, cross_room);
+    if (box.max_lines > 0) lines = std::min(lines, box.max_lines);
+    opt.max_lines = lines;
+    return set_text(shaped, opt);
+  }
+  while (hi - lo > 1) {  // invariant: lo fits, hi does not
+    const int mid = (lo + hi) / 2;
+    auto [fits, l] = try_size(mid);
+    if (fits) {
+      lo = mid;
+      best = std::move(l);
+    } else {
+      hi = mid;
+    }
+  }
+  return best;
+}
+
+std::vector<size_t> paginate(const TextLayout& layout, float page_height) {
+  std::vector<size_t> pages;
+  const auto& L = layout.lines;
+  if (L.empty()) return {0};
+  const float pitch = layout.line_pitch;
+  const float top_off = L[0].y;  // baseline of the first line below its box top
+  auto box_top = [&](size_t k) { return L[k].y - top_off; };
+  auto para_first = [&](size_t k) { return k == 0 || L[k - 1].paragraph != L[k].paragraph; };
+  size_t first = 0;
+  while (first < L.size()) {
+    pages.push_back(first);
+    size_t k = first;
+    while (k < L.size() && box_top(k) + pitch - box_top(first) <= page_height + 0.5f) ++k;
+    if (k == L.size()) break;
+    if (k == first) k = first + 1;
+    // Orphan: a paragraph's first line alone at the page end moves on.
+    if (k - first > 1 && para_first(k - 1) && !L[k - 1].paragraph_end) --k;
+    // Widow: a paragraph's last line alone at the next page's start takes
+    // one more line with it (if that does not leave an orphan behind).
+    else if (L[k].paragraph_end && !para_first(k) && k - first > 1) {
+      --k;
+      if (k - first > 1 && para_first(k - 1)) --k;
+    }
+    first = k;
+  }
+  return pages;
+}
+
+TextLayout page_of(const TextLayout& layout, size_t first, size_t last) {
+  TextLayout out;
+  out.size_px = layout.size_px;
+  out.line_pitch = layout.line_pitch;
+  out.vertical = layout.vertical;
+  out.missing_glyphs = layout.missing_glyphs;
+  if (first >= last || last > layout.lines.size()) return out;
+  const float dy = layout.lines[first].y - layout.lines[0].y;
+  for (size_t k = first; k < last; ++k) {
+    LayoutLine line = layout.lines[k];
+    const size_t gb = out.glyphs.size();
+    for (size_t g = line.glyph_begin; g < line.glyph_end; ++g) {
+      PositionedGlyph pg = layout.glyphs[g];
+      pg.y -= dy;
+      out.glyphs.push_back(pg);
+    }
+    line.glyph_begin = gb;
+    line.glyph_end = out.glyphs.size();
+    line.y -= dy;
+    out.width = std::max(out.width, line.x + line.length);
+    out.lines.push_back(std::move(line));
+  }
+  out.height = out.lines.back().y - layout.lines[0].y + layout.line_pitch;
+  return out;
+}
+
+}  // namespace paizi::text

@@ -1,0 +1,333 @@
+#include "text/shaper.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <unicode/brkiter.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utext.h>
+
+namespace paizi::text {
+namespace {
+
+bool is_ignorable(char32_t c) {
+  return (c >= 0x200B && c <= 0x200F) || (c >= 0xFE00 && c <= 0xFE0F) ||
+         (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF || (c >= 0xE0100 && c <= 0xE01EF) ||
+         c == 0x00AD;
+}
+
+bool attaches_to_previous(char32_t c) {
+  if (c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF)) return true;
+  const auto gc = u_charType(static_cast<UChar32>(c));
+  return gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK || gc == U_COMBINING_SPACING_MARK;
+}
+
+bool is_rotated_in_vertical(char32_t c) {
+  return u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_VERTICAL_ORIENTATION) ==
+         U_VO_ROTATED;
+}
+
+// Trims leading/trailing white space (incl. U+3000 used as a manual indent).
+std::string_view trim(std::string_view s, const CodePoints& cp) {
+  size_t a = 0, b = cp.cps.size();
+  while (a < b && is_space(cp.cps[a])) ++a;
+  while (b > a && is_space(cp.cps[b - 1])) --b;
+  return s.substr(cp.offset[a], cp.offset[b] - cp.offset[a]);
+}
+
+}  // namespace
+
+Shaper::Shaper(FontLibrary& fonts) : fonts_(fonts), buf_(hb_buffer_create()) {}
+
+Shaper::~Shaper() { hb_buffer_destroy(buf_); }
+
+icu::BreakIterator* Shaper::breaker(BreakLevel level, bool root) {
+  const auto key = std::make_pair(static_cast<int>(level), root);
+  auto& slot = breakers_[key];
+  if (!slot) {
+    UErrorCode err = U_ZERO_ERROR;
+    const char* kw = level == BreakLevel::None ? "zh@lb=loose"
+                     : level == BreakLevel::Strict ? "zh@lb=strict"
+                                                   : "zh@lb=normal";
+    icu::Locale loc = root ? icu::Locale::getRoot() : icu::Locale(kw);
+    slot.reset(icu::BreakIterator::createLineInstance(loc, err));
+    if (U_FAILURE(err)) slot.reset();
+  }
+  return slot.get();
+}
+
+std::vector<int32_t> Shaper::uax14_breaks(std::string_view utf8, BreakLevel level, bool root) {
+  std::vector<int32_t> out;
+  icu::BreakIterator* bi = breaker(level, root);
+  if (!bi) return out;
+  UErrorCode err = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, utf8.data(), static_cast<int64_t>(utf8.size()), &err);
+  if (U_FAILURE(err)) return out;
+  bi->setText(ut, err);
+  for (int32_t b = bi->next(); b != icu::BreakIterator::DONE; b = bi->next())
+    if (b < static_cast<int32_t>(utf8.size())) out.push_back(b);
+  // Detach the iterator from the UText before closing it.
+  utext_close(ut);
+  bi->setText(icu::UnicodeString());
+  return out;
+}
+
+Shaper::HaltDelta Shaper::halt_delta(const Face* face, char32_t c, bool vertical,
+                                     std::string_view lang) {
+  const auto key = std::make_tuple(face->id(), c, vertical);
+  if (auto it = halt_cache_.find(key); it != halt_cache_.end()) return it->second;
+  auto shape_one = [&](bool with_halt, hb_glyph_position_t& pos) {
+    hb_buffer_clear_contents(buf_);
+    const uint32_t cp = c;
+    hb_buffer_add_utf32(buf_, &cp, 1, 0, 1);
+    hb_buffer_set_direction(buf_, vertical ? HB_DIRECTION_TTB : HB_DIRECTION_LTR);
+    hb_buffer_set_script(buf_, HB_SCRIPT_HAN);
+    hb_buffer_set_language(buf_, hb_language_from_string(lang.data(), static_cast<int>(lang.size())));
+    hb_feature_t feat{};
+    feat.tag = vertical ? HB_TAG('v', 'h', 'a', 'l') : HB_TAG('h', 'a', 'l', 't');
+    feat.value = 1;
+    feat.start = HB_FEATURE_GLOBAL_START;
+    feat.end = HB_FEATURE_GLOBAL_END;
+    hb_shape(face->hb(), buf_, with_halt ? &feat : nullptr, with_halt ? 1 : 0);
+    unsigned n = 0;
+    const hb_glyph_position_t* p = hb_buffer_get_glyph_positions(buf_, &n);
+    pos = n ? p[0] : hb_glyph_position_t{};
+  };
+  hb_glyph_position_t a{}, b{};
+  shape_one(false, a);
+  shape_one(true, b);
+  const float em = static_cast<float>(face->upem());
+  HaltDelta d;
+  if (vertical) {
+    d.adv = static_cast<float>(-(b.y_advance - a.y_advance)) / em;
+    d.u = static_cast<float>(-(b.y_offset - a.y_offset)) / em;
+  } else {
+    d.adv = static_cast<float>(b.x_advance - a.x_advance) / em;
+    d.u = static_cast<float>(b.x_offset - a.x_offset) / em;
+  }
+  if (d.adv > 0) d = HaltDelta{};  // only ever a compression
+  halt_cache_.emplace(key, d);
+  return d;
+}
+
+void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontChain& chain) {
+  const size_t n = p.cps.size();
+  // Font per code point (marks follow their base), -1 = missing.
+  std::vector<int> font(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const char32_t c = p.cps[i];
+    if (i > 0 && attaches_to_previous(c)) {
+      font[i] = font[i - 1];
+      continue;
+    }
+    int f = chain.pick(c);
+    if (f < 0 && !is_ignorable(c)) ++p.missing;
+    font[i] = f;
+  }
+  // Script per code point; Common/Inherited take their neighbour's script.
+  std::vector<UScriptCode> script(n, USCRIPT_COMMON);
+  UScriptCode last = USCRIPT_COMMON;
+  for (size_t i = 0; i < n; ++i) {
+    UErrorCode err = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript(static_cast<UChar32>(p.cps[i]), &err);
+    if (sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED) sc = last;
+    // Kana and Han share a run: HarfBuzz treats them alike, fonts too.
+    if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA) sc = USCRIPT_HAN;
+    script[i] = last = sc;
+  }
+  for (size_t i = n; i-- > 0;)
+    if (script[i] == USCRIPT_COMMON && i + 1 < n) script[i] = script[i + 1];
+
+  const hb_language_t lang =
+      hb_language_from_string(opt.font.lang.c_str(), static_cast<int>(opt.font.lang.size()));
+  Face* primary = chain.primary();
+  p.glyphs.reserve(n);
+  p.first_glyph.assign(n + 1, 0);
+  size_t run = 0;
+  while (run < n) {
+    const bool rot = opt.vertical && is_rotated_in_vertical(p.cps[run]);
+    size_t end = run + 1;
+    while (end < n && font[end] == font[run] && script[end] == script[run] &&
+           (!opt.vertical || attaches_to_previous(p.cps[end]) ||
+            is_rotated_in_vertical(p.cps[end]) == rot))
+      ++end;
+    const bool missing = font[run] < 0;
+    const Face* face = missing ? primary : chain.faces[static_cast<size_t>(font[run])];
+    const float em = static_cast<float>(face->upem());
+    const bool ttb = opt.vertical && !rot;
+
+    hb_buffer_clear_contents(buf_);
+    hb_buffer_set_cluster_level(buf_, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    hb_buffer_add_utf32(buf_, reinterpret_cast<const uint32_t*>(p.cps.data()), static_cast<int>(n),
+                        static_cast<unsigned>(run), static_cast<int>(end - run));
+    hb_buffer_set_direction(buf_, ttb ? HB_DIRECTION_TTB : HB_DIRECTION_LTR);
+    const char* sn = uscript_getShortName(script[run]);
+    hb_buffer_set_script(buf_, hb_script_from_string(sn ? sn : "Zyyy", -1));
+    hb_buffer_set_language(buf_, lang);
+    hb_feature_t feats[2];
+    unsigned nfeat = 0;
+    if (ttb) hb_feature_from_string("vert", -1, &feats[nfeat++]);
+    hb_feature_from_string("kern", -1, &feats[nfeat++]);
+    hb_shape(face->hb(), buf_, feats, nfeat);
+
+    unsigned count = 0;
+    const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf_, &count);
+    const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf_, &count);
+    // Rotated glyphs sit with their em box centred on the column axis.
+    const float rot_shift = -(static_cast<float>(face->ascender() + face->descender()) / 2.f) / em;
+    for (unsigned g = 0; g < count; ++g) {
+      ShapedGlyph sg;
+      sg.face = face;
+      sg.gid = info[g].codepoint;
+      sg.missing = missing;
+      sg.rotated = rot;
+      if (ttb) {
+        sg.u = static_cast<float>(-pos[g].y_offset) / em;
+        sg.v = static_cast<float>(pos[g].x_offset) / em;
+        sg.adv = static_cast<float>(-pos[g].y_advance) / em;
+      } else {
+        sg.u = static_cast<float>(pos[g].x_offset) / em;
+        sg.v = static_cast<float>(-pos[g].y_offset) / em + (rot ? rot_shift : 0.f);
+        sg.adv = static_cast<float>(pos[g].x_advance) / em;
+      }
+      const uint32_t cl = info[g].cluster;
+      p.adv[cl] += sg.adv;
+      p.glyphs.push_back(sg);
+      // Glyphs come in cluster order, so the end of cluster cl is the start
+      // of cluster cl+1.
+      p.first_glyph[cl + 1] = static_cast<uint32_t>(p.glyphs.size());
+    }
+    if (ttb || !opt.vertical) {
+      for (size_t i = run; i < end; ++i) {
+        const PunctKind k = punct_kind(p.cps[i]);
+        if (k == PunctKind::Opening || k == PunctKind::Closing || k == PunctKind::Middle) {
+          const HaltDelta d = halt_delta(face, p.cps[i], ttb, opt.font.lang);
+          p.halt_adv[i] = d.adv;
+          p.halt_u[i] = d.u;
+        }
+      }
+    }
+    run = end;
+  }
+  // Clusters without glyphs of their own (ligature tails) end where the
+  // previous cluster ends.
+  for (size_t i = 1; i <= n; ++i) p.first_glyph[i] = std::max(p.first_glyph[i], p.first_glyph[i - 1]);
+}
+
+void Shaper::mark_breaks(ShapedParagraph& p, const ShapeOptions& opt) {
+  const size_t n = p.cps.size();
+  if (n == 0) return;
+  for (int32_t b : uax14_breaks(p.text.utf8, opt.line_break)) {
+    const auto it = std::lower_bound(p.text.offset.begin(), p.text.offset.end(),
+                                     static_cast<uint32_t>(b));
+    const size_t idx = static_cast<size_t>(it - p.text.offset.begin());
+    if (idx > 0 && idx < n) p.flags[idx - 1] |= kBreakAfter;
+  }
+  bool number = false;
+  for (size_t i = 0; i < n; ++i) {
+    const char32_t c = p.cps[i];
+    if (is_space(c)) p.flags[i] |= kSpace;
+    number = is_digit(c) || (number && (is_number_unit(c) || c == U'.' || c == U','));
+    if (i + 1 >= n) break;
+    const char32_t next = p.cps[i + 1];
+    const PunctKind k = punct_kind(c);
+    const bool same_run = (k == PunctKind::Dash || k == PunctKind::Ellipsis) && punct_kind(next) == k;
+    if (same_run) p.flags[i] |= kNoJustifyAfter;
+    if (same_run || no_break_after(c, opt.line_break) ||
+        no_break_before(next, c, opt.line_break) || (number && is_number_unit(next)))
+      p.flags[i] &= static_cast<uint8_t>(~kBreakAfter);
+  }
+}
+
+void Shaper::apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt) {
+  const size_t n = p.cps.size();
+  auto compress = [&](size_t i) {
+    if (p.flags[i] & kCompressed || p.halt_adv[i] >= 0) return;
+    const uint32_t g = p.first_glyph[i];
+    if (g < p.first_glyph[i + 1]) {
+      p.glyphs[g].u += p.halt_u[i];
+      p.glyphs[g].adv += p.halt_adv[i];
+    }
+    p.adv[i] += p.halt_adv[i];
+    p.flags[i] |= kCompressed;
+  };
+  for (size_t i = 0; i + 1 < n; ++i) {
+    const PunctKind a = punct_kind(p.cps[i]);
+    const PunctKind b = punct_kind(p.cps[i + 1]);
+    const bool a_punct = a == PunctKind::Opening || a == PunctKind::Closing || a == PunctKind::Middle;
+    const bool b_punct = b == PunctKind::Opening || b == PunctKind::Closing || b == PunctKind::Middle;
+    if (!a_punct || !b_punct) continue;
+    // The blank halves that meet are removed: a closing mark loses its
+    // trailing half before another mark, an opening bracket its leading half
+    // after one (clreq 3.1.6, JLreq 3.1.4).
+    if (a == PunctKind::Closing) compress(i);
+    if (b == PunctKind::Opening) compress(i + 1);
+  }
+  if (opt.cjk_latin_space) {
+    for (size_t i = 0; i + 1 < n; ++i) {
+      const char32_t a = p.cps[i], b = p.cps[i + 1];
+      if ((is_cjk_letter(a) && is_alnum_western(b)) || (is_alnum_western(a) && is_cjk_letter(b)))
+        p.gap[i] = 0.25f;
+    }
+  }
+}
+
+ShapedParagraph Shaper::shape_paragraph(std::string_view utf8, const ShapeOptions& opt) {
+  ShapedParagraph p;
+  {
+    CodePoints raw = decode_utf8(utf8);
+    const std::string_view t = trim(raw.utf8, raw);
+    p.text = t.size() == raw.utf8.size() ? std::move(raw) : decode_utf8(t);
+  }
+  p.cps = p.text.cps;
+  const size_t n = p.cps.size();
+  if (opt.normalize_commas) {
+    for (size_t i = 1; i + 1 < n; ++i)
+      if (p.cps[i] == U',' && is_cjk_letter(p.cps[i - 1]) && is_cjk_letter(p.cps[i + 1]))
+        p.cps[i] = U'，';
+  }
+  p.adv.assign(n, 0.f);
+  p.gap.assign(n, 0.f);
+  p.halt_adv.assign(n, 0.f);
+  p.halt_u.assign(n, 0.f);
+  p.flags.assign(n, 0);
+  if (n == 0) {
+    p.first_glyph.assign(1, 0);
+    return p;
+  }
+  const FontChain& chain = fonts_.chain(opt.font);
+  if (!chain.primary()) {
+    p.first_glyph.assign(n + 1, 0);
+    p.missing = static_cast<int>(n);
+    return p;
+  }
+  shape_runs(p, opt, chain);
+  mark_breaks(p, opt);
+  apply_adjacency(p, opt);
+  return p;
+}
+
+ShapedText Shaper::shape(const std::vector<std::string>& paragraphs, const ShapeOptions& opt) {
+  ShapedText out;
+  out.vertical = opt.vertical;
+  if (const Face* f = fonts_.chain(opt.font).primary()) {
+    out.ascender = static_cast<float>(f->ascender()) / static_cast<float>(f->upem());
+    out.descender = static_cast<float>(f->descender()) / static_cast<float>(f->upem());
+  }
+  {
+    ShapeOptions eo = opt;
+    eo.normalize_commas = false;
+    ShapedParagraph e = shape_paragraph(opt.font.lang.starts_with("ja") ? "…" : "……", eo);
+    out.ellipsis = std::move(e.glyphs);
+    for (float a : e.adv) out.ellipsis_adv += a;
+  }
+  out.paragraphs.reserve(paragraphs.size());
+  for (const auto& para : paragraphs) {
+    out.paragraphs.push_back(shape_paragraph(para, opt));
+    out.missing += out.paragraphs.back().missing;
+  }
+  return out;
+}
+
+}  // namespace paizi::text
