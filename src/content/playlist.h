@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "content/news.h"
+
 namespace paizi::content {
 
 struct Color {
@@ -53,11 +55,6 @@ struct KpiTile {
   int decimals = -1;               // -1 = automatic
 };
 
-struct NewsItem {
-  std::string title, source, link, summary, image;
-  std::optional<int64_t> published;  // Unix seconds, UTC
-  std::vector<std::string> paragraphs;
-};
 
 struct Slide {
   std::string id;

@@ -1,0 +1,30 @@
+// News content as the player consumes it: items of a feed or an extracted
+// article. Produced by the feed parser and the article extractor (fetch ->
+// parse stages), consumed by news slides and the ticker.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace paizi::content {
+
+struct NewsItem {
+  std::string title;    // plain text, entities decoded
+  std::string source;   // feed title / site / author line
+  std::string link;     // absolute URL
+  std::string summary;  // plain text
+  std::string image;    // absolute URL or path, may be empty
+  std::optional<int64_t> published;  // Unix seconds, UTC
+  std::vector<std::string> paragraphs;  // body, plain text, one entry per paragraph
+};
+
+struct Feed {
+  std::string title;  // feed/channel title
+  std::string link;
+  std::vector<NewsItem> items;
+  bool truncated = false;  // the document ended early; items are the complete ones
+};
+
+}  // namespace paizi::content
