@@ -75,9 +75,11 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
     const float pad = std::min(tw, th) * 0.09f;
     const float inner = tw - 2 * pad;
     const float label_px = std::round(std::min(body_px * 1.1f, th * 0.11f));
+    const bool has_change = k.previous && *k.previous != 0;
+    const bool has_target = k.target && *k.target > 0;
 
     text::LayoutOptions lo = text_options(t, false, label_px);
-    lo.width_px = inner;
+    lo.width_px = has_change ? inner * 0.62f : inner;
     lo.max_lines = 1;
     text::TextLayout label = text::layout_text(ctx.shaper, {k.label}, lo);
     const float label_h = label.height;
@@ -96,9 +98,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
     uo.width_px = 1e6f;
     const float u100 = unit_text.empty() ? 0.f : text::layout_text(ctx.shaper, {unit_text}, uo).width;
     const float ratio = 0.42f;  // unit size / figure size
-    const bool has_change = k.previous && *k.previous != 0;
-    const bool has_target = k.target && *k.target > 0;
-    const float extras = (has_change ? label_px * 1.7f : 0.f) + (has_target ? label_px * 2.6f : 0.f);
+    const float extras = has_target ? label_px * 2.4f : label_px * 0.4f;
     const float fig_px = std::floor(std::min({th * 0.34f, (th - 2 * pad - label_h - extras) / 1.35f,
                                               inner / ((w100 + u100 * ratio) / 100.f + 0.15f)}));
     vo.size_px = fig_px;
@@ -115,8 +115,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
       const float uy = base - (ul.lines.empty() ? 0.f : ul.lines[0].y);
       add_text(std::move(ul), x + pad + fig_w + fig_px * 0.12f, uy, t.foreground, t.background2);
     }
-    float ly = base + fig_px * 0.35f;
-    // Change against the previous value.
+    // Change against the previous value, top right of the tile.
     if (has_change) {
       const double delta = k.value - *k.previous;
       const double pct = delta / std::fabs(*k.previous) * 100.0;
@@ -125,11 +124,9 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
       std::snprintf(b, sizeof b, "%s %.1f%%", up ? "▲" : "▼", std::fabs(pct));
       text::LayoutOptions co = text_options(t, true, label_px);
       co.width_px = inner;
+      co.align = text::Align::End;
       co.max_lines = 1;
-      text::TextLayout cl = text::layout_text(ctx.shaper, {std::string(b) + "  较上期"}, co);
-      const float ch = cl.height;
-      add_text(std::move(cl), x + pad, ly, up ? t.up : t.down, t.background2);
-      ly += ch;
+      add_text(text::layout_text(ctx.shaper, {b}, co), x + pad, y + pad, up ? t.up : t.down, t.background2);
     }
     // Progress toward the target.
     if (has_target) {
