@@ -245,6 +245,23 @@ void Player::rebuild_ticker() {
   ticker_text_ = std::move(l);
 }
 
+size_t Player::show_still(size_t slide, size_t page, int64_t unix_s) {
+  if (slide >= playlist_.slides.size()) return 0;
+  compose(cur_, slide, unix_s, 1e9);
+  if (page >= cur_.pages.size()) return 0;
+  cur_.page = page;
+  cur_.start = 0;
+  cur_.anim = 0;
+  started_ = true;
+  last_t_ = 0;
+  ticker_offset_ = 0;
+  paint_into(cur_tex_.get(), cur_.pages[page]);
+  draw_frame(0, unix_s);
+  display_.present();
+  ++stats_.frames;
+  return cur_.pages.size();
+}
+
 void Player::set_ticker_items(std::vector<std::string> items) {
   ticker_items_ = std::move(items);
   rebuild_ticker();

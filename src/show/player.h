@@ -61,6 +61,11 @@ class Player {
   // continuous motion: a headless run jumps from one to the next.
   int64_t next_change_ms() const;
 
+  // Draws one still frame: slide `slide`, page `page`, at wall time
+  // `unix_s`, animations settled, ticker at offset 0 (for `paizi render`).
+  // Returns the page count of that slide (0 = no such page).
+  size_t show_still(size_t slide, size_t page, int64_t unix_s);
+
   // Replaces the ticker's items in place: the scroll position continues.
   void set_ticker_items(std::vector<std::string> items);
   // Adopts a new playlist at the next slide boundary (never mid-transition).
