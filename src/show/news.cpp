@@ -170,7 +170,7 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
       float sy = content_top;
       if (!item->image.empty()) {
         const float ih = side_w * 0.66f;
-        dl.ops.push_back(render::ImageOp{item->image, sx, sy, side_w, ih, true});
+        dl.ops.push_back(render::ImageOp{resolve_path(ctx, item->image), sx, sy, side_w, ih, true});
         sy += ih + gap;
       }
       if (qrm.size > 0) {

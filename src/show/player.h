@@ -82,17 +82,18 @@ class Player {
   double ticker_offset() const { return ticker_offset_; }
   float ticker_cycle() const { return ticker_cycle_; }
   const PlayerStats& stats() const { return stats_; }
-  const content::Playlist& playlist() const { return playlist_; }
+  const content::Playlist& playlist() const { return *playlist_; }
 
  private:
   struct Showing {
+    std::shared_ptr<const content::Playlist> pl;
     size_t slide = 0, page = 0;
     std::vector<render::DisplayList> pages;
     int64_t start = 0;  // ms when its transition began
     double anim = 0;    // animation length, s
   };
   void layout_zones();
-  void compose(Showing& s, size_t slide, int64_t unix_s, double anim_t);
+  void compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s, double anim_t);
   void paint_into(SDL_Texture* tex, const render::DisplayList& dl);
   int64_t hold_ms(const Showing& s) const;
   void next_of(const Showing& s, size_t& slide, size_t& page) const;
@@ -105,8 +106,8 @@ class Player {
   platform::Display& display_;
   text::Shaper& shaper_;
   render::Painter& painter_;
-  content::Playlist playlist_;
-  std::unique_ptr<content::Playlist> pending_;
+  std::shared_ptr<const content::Playlist> playlist_;  // the one on screen (zones, ticker)
+  std::shared_ptr<const content::Playlist> pending_;   // adopted at the next slide boundary
   DataProvider* data_;
   Rect main_, header_, ticker_;
   render::TexturePtr cur_tex_, next_tex_;
