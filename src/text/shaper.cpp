@@ -111,6 +111,16 @@ Shaper::HaltDelta Shaper::halt_delta(const Face* face, char32_t c, bool vertical
   return d;
 }
 
+int Shaper::pick(const FontChain& chain, char32_t c) {
+  if (pick_chain_ != &chain) {
+    for (auto& slot : pick_cache_) slot = PickSlot{};
+    pick_chain_ = &chain;
+  }
+  PickSlot& slot = pick_cache_[c & 1023];
+  if (slot.cp != c) slot = PickSlot{c, chain.pick(c)};
+  return slot.face;
+}
+
 void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontChain& chain) {
   const size_t n = p.cps.size();
   // Font per code point (marks follow their base), -1 = missing.
@@ -121,7 +131,7 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
       font[i] = font[i - 1];
       continue;
     }
-    int f = chain.pick(c);
+    int f = pick(chain, c);
     if (f < 0 && !is_ignorable(c)) ++p.missing;
     font[i] = f;
   }
