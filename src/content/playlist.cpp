@@ -328,7 +328,22 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
     doc = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     Problem p;
-    const TextPos pos = position_of(text, e.byte > 0 ? e.byte - 1 : 0);
+    // nlohmann reports the last byte read; point at the start of that token.
+    size_t off = e.byte > 0 ? std::min<size_t>(e.byte - 1, text.size() ? text.size() - 1 : 0) : 0;
+    if (off < text.size() && text[off] == '"' && off > 0) {
+      size_t k = off;
+      while (k > 0) {
+        --k;
+        if (text[k] == '"' && (k == 0 || text[k - 1] != '\\')) break;
+      }
+      off = k;
+    } else {
+      while (off > 0 && (std::isalnum(static_cast<unsigned char>(text[off - 1])) || text[off - 1] == '.' ||
+                         text[off - 1] == '-' || text[off - 1] == '+') &&
+             std::isalnum(static_cast<unsigned char>(text[off])))
+        --off;
+    }
+    const TextPos pos = position_of(text, off);
     p.line = pos.line;
     p.column = pos.column;
     std::string msg = e.what();

@@ -33,12 +33,36 @@ render::TextOp text_op(text::TextLayout&& layout, float x, float y, content::Col
 std::vector<render::DisplayList> compose_slide(const content::Slide& slide, const content::Theme& theme,
                                                ComposeContext& ctx) {
   if (slide.type == "slogan") return compose_slogan(slide, theme, ctx);
+  if (slide.type == "news") return compose_news(slide, theme, ctx);
+  if (slide.type == "kpi") return compose_kpi(slide, theme, ctx);
+  if (slide.type == "image") return compose_image(slide, theme, ctx);
   // Unknown types never reach here (the playlist parser rejects them); be
   // safe anyway and show the theme background rather than nothing.
   render::DisplayList dl;
   dl.width = ctx.width;
   dl.height = ctx.height;
   add_background(dl, theme, Rect{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height)});
+  return {dl};
+}
+
+double animation_length(const content::Slide& s) { return s.type == "kpi" ? 1.2 : 0.0; }
+
+std::vector<render::DisplayList> compose_notice(const std::string& title, const std::string& detail,
+                                                const content::Theme& t, ComposeContext& ctx) {
+  content::Slide s;
+  s.type = "slogan";
+  s.lines = {title};
+  s.subtitle = detail;
+  return compose_slogan(s, t, ctx);
+}
+
+std::vector<render::DisplayList> compose_image(const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
+  render::DisplayList dl;
+  dl.width = ctx.width;
+  dl.height = ctx.height;
+  dl.clear = t.background;
+  dl.ops.push_back(render::RectOp{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height), t.background});
+  dl.ops.push_back(render::ImageOp{s.image, ctx.area.x, ctx.area.y, ctx.area.w, ctx.area.h, s.fit == "fill"});
   return {dl};
 }
 

@@ -24,6 +24,9 @@ struct ComposeContext {
   Rect area{0, 0, 1920, 1080};          // main zone (screen minus header/ticker)
   int64_t now = 0;                      // Unix seconds, UTC (clock, "updated N min ago")
   int64_t data_time = 0;                // when the slide's data was fetched (0 = live/inline)
+  int64_t max_age = 0;                  // data older than this (s) is marked stale (0 = never)
+  const content::NewsItem* news = nullptr;  // resolved news for a "source" news slide
+  double anim_t = 1e9;                  // seconds since the slide entered (count-up animations)
 };
 
 // Composes a slide into one display list per page (news bodies have
@@ -38,5 +41,13 @@ void add_background(render::DisplayList& dl, const content::Theme& theme, const 
 render::TextOp text_op(text::TextLayout&& layout, float x, float y, content::Color color, content::Color bg);
 
 std::vector<render::DisplayList> compose_slogan(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
+std::vector<render::DisplayList> compose_news(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
+std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
+std::vector<render::DisplayList> compose_image(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
+// A visible notice instead of a blank slide ("news source unavailable").
+std::vector<render::DisplayList> compose_notice(const std::string& title, const std::string& detail,
+                                                const content::Theme& t, ComposeContext& ctx);
+// Seconds after entry during which a slide animates (KPI count-up); 0 = static.
+double animation_length(const content::Slide& s);
 
 }  // namespace paizi::show

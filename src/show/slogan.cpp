@@ -27,10 +27,11 @@ void horizontal(render::DisplayList& dl, const content::Slide& s, const content:
   const float box_w = a.w - 2 * m;
   const bool has_sub = !s.subtitle.empty();
   const float sub_size = std::round(a.h * t.body_size * 1.1f);
-  const float box_h = (a.h - 2 * m) * (has_sub ? 0.62f : 0.72f);
+  const float box_h = (a.h - 2 * m) * (has_sub ? 0.5f : 0.6f);
 
   text::LayoutOptions o = text_options(t, true, 0);
   o.align = text::Align::Center;
+  o.balance = true;
   o.line_height = 1.35f;
   o.shape.line_break = text::BreakLevel::Strict;
   text::FitBox box{box_w, box_h, std::round(a.h * 0.04f), std::round(a.h * 0.2f),
@@ -49,7 +50,7 @@ void horizontal(render::DisplayList& dl, const content::Slide& s, const content:
     sub_h = sub.height;
   }
   // The block: rule, slogan, rule, subtitle; centred in the area.
-  const float gap = main.size_px * 0.55f;
+  const float gap = std::min(main.size_px * 0.5f, a.h * 0.06f);
   const float rule_w = std::min(box_w, std::max(main.width * 0.35f, main.size_px * 3));
   const float thick = std::max(2.f, std::round(main.size_px * 0.06f));
   const float block = main.height + 2 * gap + (has_sub ? gap + sub_h : 0);

@@ -61,6 +61,13 @@ class Measure {
   std::vector<float> w_, s_;
 };
 
+// A boundary after code point i that typography forbids, as opposed to one
+// UAX #14 merely does not offer (inside a word).
+bool hard_no_break(const ShapedParagraph& p, size_t i, BreakLevel level) {
+  return (p.flags[i] & kNoJustifyAfter) || no_break_after(p.cps[i], level) ||
+         no_break_before(p.cps[i + 1], p.cps[i], level);
+}
+
 size_t trim_spaces(const ShapedParagraph& p, size_t b, size_t e) {
   while (e > b + 1 && (p.flags[e - 1] & kSpace)) --e;
   return e;
@@ -70,7 +77,7 @@ size_t trim_spaces(const ShapedParagraph& p, size_t b, size_t e) {
 // at natural width or after compressing its punctuation and spaces (先挤进);
 // only then is text pushed to the next line (后推出).
 std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, float first_avail,
-                                  float avail, bool compress_start) {
+                                  float avail, bool compress_start, BreakLevel level) {
   std::vector<Span> spans;
   const size_t n = p.cps.size();
   size_t s = 0;
@@ -101,18 +108,21 @@ std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, fl
       }
     }
     if (!best) {
-      // Nothing fits: break inside the word at a cluster boundary, never
-      // overflow (at least one cluster per line).
-      size_t e = s + 1;
+      // Nothing fits: break inside the segment at a cluster boundary, never
+      // overflow (at least one cluster per line). Prefer a boundary that
+      // breaks no prohibition (not inside —— ……, not before 。 or after 「).
+      size_t e = s + 1, e_clean = 0;
       while (e < n && is_mark(p.cps[e])) ++e;
+      if (e < n && !hard_no_break(p, e - 1, level)) e_clean = e;
       for (size_t k = e; k < n;) {
         size_t next = k + 1;
         while (next < n && is_mark(p.cps[next])) ++next;
         if (m.width(s, next) + start_adj > w + kEps) break;
         e = k = next;
+        if (next < n && !hard_no_break(p, next - 1, level)) e_clean = next;
       }
-      best = e;
-      sp.end = trim_spaces(p, s, e);
+      best = e_clean ? e_clean : e;
+      sp.end = trim_spaces(p, s, best);
       sp.natural = m.width(s, sp.end) + start_adj;
     }
     spans.push_back(sp);
@@ -150,7 +160,7 @@ void shrink_line(const ShapedParagraph& p, const Span& sp, float need, Adjust& a
     std::vector<Item> v;
     for (size_t i = sp.begin; i < sp.end; ++i) {
       if (i == sp.begin && sp.start_compressed) continue;
-      if (!(p.flags[i] & kCompressed) && p.halt_adv[i] < 0 && pred(i))
+      if (!(p.flags[i] & kCompressed) && p.halt_adv[i] < 0 && a.dadv[i - sp.begin] == 0.f && pred(i))
         v.push_back({i, -p.halt_adv[i]});
     }
     return v;
@@ -255,7 +265,18 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
   for (size_t pi = 0; pi < shaped.paragraphs.size() && !stop; ++pi) {
     const ShapedParagraph& p = shaped.paragraphs[pi];
     const Measure m(p);
-    std::vector<Span> spans = break_paragraph(p, m, avail - indent, avail, opt.compress_line_start);
+    std::vector<Span> spans = break_paragraph(p, m, avail - indent, avail, opt.compress_line_start, opt.shape.line_break);
+    if (opt.balance && spans.size() > 1) {
+      // Narrowest measure that still needs no more lines: even lines
+      // instead of a full first line and a short last one.
+      float lo = 0, hi = avail;
+      for (int it = 0; it < 14; ++it) {
+        const float mid = (lo + hi) / 2;
+        if (break_paragraph(p, m, mid - indent, mid, opt.compress_line_start, opt.shape.line_break).size() <= spans.size()) hi = mid;
+        else lo = mid;
+      }
+      spans = break_paragraph(p, m, hi - indent, hi, opt.compress_line_start, opt.shape.line_break);
+    }
     if (spans.empty()) spans.push_back(Span{});  // an empty paragraph is an empty line
     for (size_t li = 0; li < spans.size(); ++li) {
       Span sp = spans[li];
@@ -288,6 +309,18 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
       if (sp.start_compressed && len) {
         a.du[0] += p.halt_u[sp.begin];
         a.dadv[0] += p.halt_adv[sp.begin];
+      }
+      // Ragged (non-justified) lines drop the blank half of a closing mark
+      // at their end, so centred and end-aligned text balances optically.
+      if (!opt.justify && len && !ellipsis) {
+        const size_t e = sp.end - 1;
+        const PunctKind k = punct_kind(p.cps[e]);
+        if ((k == PunctKind::Closing || k == PunctKind::Middle) && !(p.flags[e] & kCompressed) &&
+            p.halt_adv[e] < 0 && !(e == sp.begin && sp.start_compressed)) {
+          a.du[len - 1] += p.halt_u[e];
+          a.dadv[len - 1] += p.halt_adv[e];
+          sp.natural += p.halt_adv[e];
+        }
       }
       const float room = ellipsis ? w - shaped.ellipsis_adv : w;
       const float slack = room - sp.natural;

@@ -27,6 +27,7 @@ struct LayoutOptions {
   float paragraph_spacing_em = 0;  // extra space after each paragraph, em
   bool compress_line_start = true; // opening bracket at line start loses its blank half
   int max_lines = 0;           // > 0: truncate with an ellipsis after this many lines
+  bool balance = false;        // headlines/slogans: wrap into lines of even length
 };
 
 struct PositionedGlyph {

@@ -267,6 +267,8 @@ void Shaper::apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt) {
   if (opt.cjk_latin_space) {
     for (size_t i = 0; i + 1 < n; ++i) {
       const char32_t a = p.cps[i], b = p.cps[i + 1];
+      // A number keeps its unit tight (2026年4月, 36家); letters get the gap.
+      if (is_digit(a) && is_number_unit(b)) continue;
       if ((is_cjk_letter(a) && is_alnum_western(b)) || (is_alnum_western(a) && is_cjk_letter(b)))
         p.gap[i] = 0.25f;
     }

@@ -1,1 +1,136 @@
+// The paizi program as a user runs it: exit codes and one-line errors.
 #include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <SDL_image.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int code = -1;
+  std::string out, err;
+};
+
+fs::path scratch() {
+  static fs::path dir = [] {
+    fs::path d = fs::temp_directory_path() / ("paizi-cli-" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Run run(const std::string& args, const std::string& stdin_text = "") {
+  const fs::path o = scratch() / "out.txt", e = scratch() / "err.txt", i = scratch() / "in.txt";
+  std::ofstream(i) << stdin_text;
+  const std::string cmd = std::string(PAIZI_BINARY) + " " + args + " <" + i.string() + " >" + o.string() + " 2>" + e.string();
+  const int st = std::system(cmd.c_str());
+  Run r;
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.out = slurp(o);
+  r.err = slurp(e);
+  return r;
+}
+
+std::string demo() { return std::string(PAIZI_TEST_DATA) + "/../playlists/demo.json"; }
+
+size_t count_lines(const std::string& s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+}  // namespace
+
+TEST_CASE("--version, --help and usage errors") {
+  const Run v = run("--version");
+  CHECK(v.code == 0);
+  CHECK(v.out.rfind("paizi ", 0) == 0);
+  CHECK(run("--help").code == 0);
+  CHECK(run("").code == 2);
+  CHECK(run("frobnicate").code == 2);
+  CHECK(run("render").code == 2);
+  CHECK(run("render x.json --slide 0 --size 12").code == 2);
+  CHECK(run("render x.json --slide 0 -o a.png --bogus").code == 2);
+}
+
+TEST_CASE("render writes a PNG of the requested size") {
+  const fs::path png = scratch() / "s.png";
+  const Run r = run("render " + demo() + " --slide 0 --size 1920x1080 -o " + png.string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  SDL_Surface* s = IMG_Load(png.string().c_str());
+  REQUIRE(s);
+  CHECK(s->w == 1920);
+  CHECK(s->h == 1080);
+  SDL_FreeSurface(s);
+}
+
+TEST_CASE("render errors: one line naming the problem, exit 1") {
+  SECTION("missing file") {
+    const Run r = run("render /nonexistent/p.json --slide 0 -o " + (scratch() / "x.png").string());
+    CHECK(r.code == 1);
+    CHECK(count_lines(r.err) == 1);
+    CHECK(r.err.find("/nonexistent/p.json") != std::string::npos);
+    CHECK(r.err.find("no such file") != std::string::npos);
+  }
+  SECTION("invalid JSON names line:column") {
+    const fs::path bad = scratch() / "bad.json";
+    std::ofstream(bad) << "{\n  \"version\": 1,\n  \"slides\": [\n    {\"type\": \"slogan\" \"lines\": []}\n  ]\n}\n";
+    const Run r = run("render " + bad.string() + " --slide 0 -o " + (scratch() / "x.png").string());
+    CHECK(r.code == 1);
+    CHECK(count_lines(r.err) == 1);
+    CHECK(r.err.find(bad.string() + ":4:23:") != std::string::npos);
+  }
+  SECTION("a playlist that is valid JSON but not a valid playlist") {
+    const fs::path bad = scratch() / "schema.json";
+    std::ofstream(bad) << "{\"version\": 1, \"slides\": [{\"type\": \"slogan\", \"duration\": \"soon\", \"lines\": [\"x\"]}]}";
+    const Run r = run("render " + bad.string() + " --slide 0 -o " + (scratch() / "x.png").string());
+    CHECK(r.code == 1);
+    CHECK(r.err.find("invalid duration") != std::string::npos);
+    CHECK(r.err.find("/slides/0/duration") != std::string::npos);
+  }
+  SECTION("slide out of range") {
+    const Run r = run("render " + demo() + " --slide 99 -o " + (scratch() / "x.png").string());
+    CHECK(r.code == 1);
+    CHECK(count_lines(r.err) == 1);
+    CHECK(r.err.find("slide 99 out of range") != std::string::npos);
+  }
+  SECTION("unwritable output") {
+    const Run r = run("render " + demo() + " --slide 0 -o /nonexistent-dir/x.png");
+    CHECK(r.code == 1);
+    CHECK(count_lines(r.err) == 1);
+    CHECK(r.err.find("/nonexistent-dir/x.png") != std::string::npos);
+  }
+}
+
+TEST_CASE("layout prints JSON lines with source text") {
+  const Run r = run("layout --size 100 --width 350", "文文文。文文\n");
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("\"text\":\"文文文。\"") != std::string::npos);
+  CHECK(r.out.find("\"missing_glyphs\":0") != std::string::npos);
+  CHECK(run("layout --line-break sometimes").code == 2);
+}
+
+TEST_CASE("play --headless writes screenshots on a simulated clock") {
+  const fs::path dir = scratch() / "shots";
+  fs::remove_all(dir);
+  const Run r = run("play " + demo() + " --headless --duration 30s --screenshots " + dir.string());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) n += e.path().extension() == ".png";
+  CHECK(n >= 3);
+}

@@ -1,1 +1,117 @@
+// Real pixels: a slogan slide composed and painted headless with the SDL
+// software renderer, read back and inspected.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "content/playlist.h"
+#include "platform/display.h"
+#include "render/painter.h"
+#include "show/compose.h"
+
+using namespace paizi;
+
+namespace {
+
+struct Box {
+  int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
+  bool empty() const { return x1 < 0; }
+  int cx() const { return (x0 + x1) / 2; }
+  int cy() const { return (y0 + y1) / 2; }
+};
+
+struct Frame {
+  render::SurfacePtr pixels;
+  int missing = 0;
+  uint32_t at(int x, int y) const {
+    return static_cast<const uint32_t*>(pixels->pixels)[y * (pixels->pitch / 4) + x];
+  }
+  // Bounding box of light, neutral pixels (the slogan text in the dark theme;
+  // the accent rules are saturated yellow and the subtitle is grey).
+  Box ink() const {
+    Box b;
+    for (int y = 0; y < pixels->h; ++y)
+      for (int x = 0; x < pixels->w; ++x) {
+        uint8_t r, g, bl;
+        SDL_GetRGB(at(x, y), pixels->format, &r, &g, &bl);
+        if (r > 0xB0 && g > 0xB0 && bl > 0xB0) {
+          b.x0 = std::min(b.x0, x);
+          b.y0 = std::min(b.y0, y);
+          b.x1 = std::max(b.x1, x);
+          b.y1 = std::max(b.y1, y);
+        }
+      }
+    return b;
+  }
+};
+
+Frame render_slogan(const std::vector<std::string>& lines, int w = 1920, int h = 1080) {
+  content::Slide s;
+  s.type = "slogan";
+  s.lines = lines;
+  const content::Theme theme = *content::builtin_theme("dark");
+  std::string err;
+  platform::DisplayOptions o;
+  o.width = w;
+  o.height = h;
+  auto display = platform::open_headless(o, err);
+  REQUIRE(display);
+  static text::FontLibrary fonts;
+  static text::Shaper shaper(fonts);
+  render::Painter painter(display->renderer());
+  show::ComposeContext ctx{shaper};
+  ctx.width = w;
+  ctx.height = h;
+  ctx.area = show::Rect{0, 0, static_cast<float>(w), static_cast<float>(h)};
+  const auto pages = show::compose_slide(s, theme, ctx);
+  REQUIRE(pages.size() == 1);
+  Frame f;
+  for (const auto& op : pages[0].ops)
+    if (const auto* t = std::get_if<render::TextOp>(&op)) f.missing += t->layout->missing_glyphs;
+  painter.paint(pages[0]);
+  f.pixels = display->snapshot(err);
+  REQUIRE(f.pixels);
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("a slogan is drawn centred, in ink, on the theme background") {
+  const Frame f = render_slogan({"创新驱动发展"});
+  CHECK(f.missing == 0);
+  uint8_t r, g, b;
+  SDL_GetRGB(f.at(0, 0), f.pixels->format, &r, &g, &b);
+  const auto bg = content::builtin_theme("dark")->background;
+  CHECK(r == bg.r);
+  CHECK(g == bg.g);
+  CHECK(b == bg.b);
+  const Box box = f.ink();
+  REQUIRE_FALSE(box.empty());
+  CHECK(std::abs(box.cx() - 960) < 24);
+  CHECK(std::abs(box.cy() - 540) < 80);
+  CHECK(box.x1 - box.x0 > 960);  // a big, fitted slogan
+  // Margins stay clear.
+  CHECK(box.x0 > 60);
+  CHECK(box.x1 < 1860);
+  // Outside the text box the background shows (left margin column).
+  SDL_GetRGB(f.at(30, 540), f.pixels->format, &r, &g, &b);
+  CHECK(std::abs(static_cast<int>(r) - bg.r) < 12);
+}
+
+TEST_CASE("the ink box follows the text") {
+  const Box wide = render_slogan({"创新驱动发展"}).ink();
+  const Box narrow = render_slogan({"创新"}).ink();
+  const Box two = render_slogan({"创新驱动发展", "科技赢得未来"}).ink();
+  CHECK(narrow.x1 - narrow.x0 < wide.x1 - wide.x0);
+  CHECK(two.y1 - two.y0 > (wide.y1 - wide.y0) * 3 / 2);
+  CHECK(std::abs(narrow.cx() - 960) < 24);
+}
+
+TEST_CASE("a portrait canvas lays out for the portrait size") {
+  const Frame f = render_slogan({"让每一个好点子", "都能找到落地的土壤"}, 1080, 1920);
+  const Box box = f.ink();
+  CHECK(f.pixels->w == 1080);
+  CHECK(box.x0 > 40);
+  CHECK(box.x1 < 1040);
+  CHECK(std::abs(box.cx() - 540) < 24);
+}
