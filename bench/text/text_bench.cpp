@@ -160,11 +160,11 @@ struct Line {
 };
 
 constexpr std::u32string_view kNoLineStart =
-    U"、，。．：；！？‼⁇"            // stops, commas
-    U"）］｝〕〉》」』】〙〗”’"      // closing brackets and quotes
-    U"·・‐〜゠–"                   // middle dots, hyphens
-    U"ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"  // small kana
-    U"ヽヾゝゞ々〻";                // iteration marks
+    U"、，。．：；！？‼⁇"                                       // stops, commas
+    U"）］｝〕〉》」』】〙〗”’"                                 // closing brackets and quotes
+    U"·・‐〜゠–"                                                // middle dots, hyphens
+    U"ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"             // small kana
+    U"ヽヾゝゞ々〻";                                            // iteration marks
 constexpr std::u32string_view kHalfNoLineStart = U",.;:!?)]}";  // after CJK text
 constexpr std::u32string_view kNoLineEnd = U"（［｛〔〈《「『【〘〖“‘";
 constexpr std::u32string_view kUnits =
@@ -188,9 +188,9 @@ std::u32string trim(std::u32string s) {
 }
 
 struct Violations {
-  int starts = 0;   // lines starting with a line-start-prohibited character
-  int ends = 0;     // lines ending with a line-end-prohibited character
-  int splits = 0;   // breaks inside ——, ……, a number with its unit, a Latin word (info)
+  int starts = 0;  // lines starting with a line-start-prohibited character
+  int ends = 0;    // lines ending with a line-end-prohibited character
+  int splits = 0;  // breaks inside ——, ……, a number with its unit, a Latin word (info)
   std::vector<std::string> examples;
   int total() const { return starts + ends; }
 };
@@ -242,7 +242,8 @@ Violations count_violations(const std::vector<Line>& lines) {
 }
 
 // Lines of a byte range list over `text` (joined with '\n').
-std::vector<Line> lines_from_ranges(const std::string& text, const std::vector<std::pair<size_t, size_t>>& r) {
+std::vector<Line> lines_from_ranges(const std::string& text,
+                                    const std::vector<std::pair<size_t, size_t>>& r) {
   std::vector<Line> out;
   for (const auto& [b, e] : r) {
     Line l;
@@ -407,7 +408,8 @@ std::vector<std::pair<size_t, size_t>> ttf_wrap_ranges(TTF_Font* font, const std
     if (save != std::string::npos && pos < len) pos = save;
   } while (pos < len);
   std::vector<std::pair<size_t, size_t>> r;
-  for (size_t i = 0; i < starts.size(); ++i) r.emplace_back(starts[i], i + 1 < starts.size() ? starts[i + 1] : len);
+  for (size_t i = 0; i < starts.size(); ++i)
+    r.emplace_back(starts[i], i + 1 < starts.size() ? starts[i + 1] : len);
   return r;
 }
 
@@ -459,15 +461,16 @@ std::string table(const Options& o, const Article& a, const Results& r) {
   s << "| case | median ms | ratio | target | result |\n"
     << "|---|---:|---:|---|---|\n"
     << "| (a) layout: paizi `layout_text`, justify | " << fmt(r.paizi_layout) << " | | | |\n"
-    << "| (a) layout: Pango `PangoLayout`, justify | " << fmt(r.pango_layout) << " | paizi "
-    << fmt(ra) << "× faster | ≥ 3× | " << pass(ra >= 3) << " |\n"
+    << "| (a) layout: Pango `PangoLayout`, justify | " << fmt(r.pango_layout) << " | paizi " << fmt(ra)
+    << "× faster | ≥ 3× | " << pass(ra >= 3) << " |\n"
     << "| (b) layout + raster: paizi, warm atlas | " << fmt(r.paizi_warm) << " | paizi " << fmt(rw)
     << "× faster | ≥ 5× | " << pass(rw >= 5) << " |\n"
     << "| (b) layout + raster: paizi, cold atlas | " << fmt(r.paizi_cold) << " | paizi " << fmt(rc)
     << "× faster | ≥ 1× (no slower) | " << pass(rc >= 1) << " |\n"
     << "| (b) layout + raster: SDL2_ttf `TTF_RenderUTF8_Blended_Wrapped` | " << fmt(r.ttf) << " | | | |\n"
     << "| (c) prohibition violations: paizi | " << r.v_paizi.total() << " (" << r.v_paizi.starts << " start, "
-    << r.v_paizi.ends << " end) in " << r.lines_paizi << " lines | | 0 | " << pass(r.v_paizi.total() == 0) << " |\n"
+    << r.v_paizi.ends << " end) in " << r.lines_paizi << " lines | | 0 | " << pass(r.v_paizi.total() == 0)
+    << " |\n"
     << "| (c) prohibition violations: SDL2_ttf | " << r.v_ttf.total() << " (" << r.v_ttf.starts << " start, "
     << r.v_ttf.ends << " end) in " << r.lines_ttf << " lines | | (baseline) | |\n"
     << "| (c) prohibition violations: Pango (for information) | " << r.v_pango.total() << " ("
@@ -483,18 +486,22 @@ std::string table(const Options& o, const Article& a, const Results& r) {
   examples("paizi", r.v_paizi);
   examples("SDL2_ttf", r.v_ttf);
   examples("Pango", r.v_pango);
-  s << "\npaizi's layout by stage: shape (itemise, HarfBuzz, breaks) " << fmt(r.paizi_shape) << " ms, set (lines, "
+  s << "\npaizi's layout by stage: shape (itemise, HarfBuzz, breaks) " << fmt(r.paizi_shape)
+    << " ms, set (lines, "
     << "compression, justification) " << fmt(r.paizi_set) << " ms.\n";
   s << "\nRun: " << o.iterations << " rounds after " << o.warmup
     << " warm-up runs per case; each round runs every case of (a), then of (b), once, order rotating; text "
     << a.code_points << " code points in " << a.paragraphs.size() << " paragraphs; font " << r.font_file
     << " (paizi face: " << r.paizi_face << "; Pango: " << r.pango_face << "); " << kSizePx << " px, "
-    << kWidthPx << " px wide; paizi canvas " << r.canvas_w << "×" << r.canvas_h << " ARGB8888; SDL2_ttf surface "
-    << kWidthPx << "×" << r.ttf_surface_h << " ARGB8888; SDL2_ttf lines reconstructed: " << r.lines_ttf
-    << (r.ttf_lines_verified ? " (agrees with its surface height)" : " (**disagrees with its surface height**: expected ")
+    << kWidthPx << " px wide; paizi canvas " << r.canvas_w << "×" << r.canvas_h
+    << " ARGB8888; SDL2_ttf surface " << kWidthPx << "×" << r.ttf_surface_h
+    << " ARGB8888; SDL2_ttf lines reconstructed: " << r.lines_ttf
+    << (r.ttf_lines_verified ? " (agrees with its surface height)"
+                             : " (**disagrees with its surface height**: expected ")
     << (r.ttf_lines_verified ? "" : std::to_string(r.ttf_expected_h) + " px)") << "; warm atlas "
     << r.warm_bytes / (1u << 20) << " MiB, " << r.warm_hits << " hits / " << r.warm_misses
-    << " misses; pixels with ink in the last frame: paizi " << r.ink_paizi << ", SDL2_ttf " << r.ink_ttf << ".\n";
+    << " misses; pixels with ink in the last frame: paizi " << r.ink_paizi << ", SDL2_ttf " << r.ink_ttf
+    << ".\n";
   return s.str();
 }
 
@@ -568,17 +575,17 @@ int main(int argc, char** argv) {
   // --- (a) layout only, plus paizi's two stages for the engine's authors
   // (shape, then set the shaped text; not part of the comparison).
   const text::ShapedText shaped = shaper.shape(art.paragraphs, lo.shape);
-  const std::vector<double> ta = median_ms(
-      o, {[&] {
-            if (text::layout_text(shaper, art.paragraphs, lo).lines.empty()) std::abort();
-          },
-          [&] { g_object_unref(pango.layout(art.joined)); },
-          [&] {
-            if (shaper.shape(art.paragraphs, lo.shape).paragraphs.empty()) std::abort();
-          },
-          [&] {
-            if (text::set_text(shaped, lo).lines.empty()) std::abort();
-          }});
+  const std::vector<double> ta =
+      median_ms(o, {[&] {
+                      if (text::layout_text(shaper, art.paragraphs, lo).lines.empty()) std::abort();
+                    },
+                    [&] { g_object_unref(pango.layout(art.joined)); },
+                    [&] {
+                      if (shaper.shape(art.paragraphs, lo.shape).paragraphs.empty()) std::abort();
+                    },
+                    [&] {
+                      if (text::set_text(shaped, lo).lines.empty()) std::abort();
+                    }});
   r.paizi_layout = ta[0];
   r.pango_layout = ta[1];
   r.paizi_shape = ta[2];
@@ -609,17 +616,17 @@ int main(int argc, char** argv) {
     SDL_RenderFlush(rend);
   };
   render::GlyphAtlas warm(rend);
-  const std::vector<double> tb = median_ms(
-      o, {[&] { frame(warm); },
-          [&] {
-            render::GlyphAtlas cold(rend);
-            frame(cold);
-          },
-          [&] {
-            SDL_Surface* s = TTF_RenderUTF8_Blended_Wrapped(ttf, art.joined.c_str(), black, kWidthPx);
-            if (!s) std::abort();
-            SDL_FreeSurface(s);
-          }});
+  const std::vector<double> tb = median_ms(o, {[&] { frame(warm); },
+                                               [&] {
+                                                 render::GlyphAtlas cold(rend);
+                                                 frame(cold);
+                                               },
+                                               [&] {
+                                                 SDL_Surface* s = TTF_RenderUTF8_Blended_Wrapped(
+                                                     ttf, art.joined.c_str(), black, kWidthPx);
+                                                 if (!s) std::abort();
+                                                 SDL_FreeSurface(s);
+                                               }});
   r.paizi_warm = tb[0];
   r.paizi_cold = tb[1];
   r.ttf = tb[2];

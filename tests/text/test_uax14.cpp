@@ -17,14 +17,14 @@
 // They are listed below by content, not skipped: each must still be in the
 // file and still give ICU's answer, so an ICU or data upgrade that resolves
 // (or changes) one fails this test until the list is updated.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "text/fonts.h"
 #include "text/shaper.h"
@@ -63,14 +63,14 @@ std::vector<KnownDivergence> known_divergences() {
       {"ICU-8151", U"-\u0E01", {}},
       {"ICU-8151", U"-\u0308\u0E01", {}},
       {"ICU-12017", U",0", {}},
-      {"ICU-12017", U",\u0308" U"0", {}},
+      {"ICU-12017", U",\u0308\u0030", {}},
       {"ICU-12017", U"equals .35 cents", {7, 11}},
       {"ICU-12017", U"a.2 ", {}},
       {"ICU-12017", U"a.2 \u0915", {4}},
       {"ICU-12017", U"a.2 \u672C", {4}},
       {"ICU-12017", U"a.2\u3000\u672C", {6}},
       {"ICU-12017", U"a.2\u3000\u307E", {6}},
-      {"ICU-12017", U"a.2\u3000" U"3", {6}},
+      {"ICU-12017", U"a.2\u3000\u0033", {6}},
       {"ICU-12017", U"A.1 \uBABB", {4}},
       {"ICU-12017", U"\uBD24\uC5B4. A.2 \uBCFC", {3, 8, 12}},
       {"ICU-12017", U"\uBD10\uC694. A.3 \uBABB", {3, 8, 12}},
@@ -141,8 +141,8 @@ TEST_CASE("UAX #14: ICU's root line breaker against LineBreakTest.txt", "[text][
   for (const BreakCase& c : cases) {
     const std::vector<int32_t> got =
         shaper.uax14_breaks(c.utf8, paizi::text::BreakLevel::Basic, /*root=*/true);
-    auto k = std::find_if(known.begin(), known.end(),
-                          [&](const KnownDivergence& d) { return d.cps == c.cps; });
+    auto k =
+        std::find_if(known.begin(), known.end(), [&](const KnownDivergence& d) { return d.cps == c.cps; });
     const std::vector<int32_t>& want = k != known.end() ? k->icu : c.expected;
     if (k != known.end()) {
       k->seen = true;
