@@ -93,7 +93,9 @@ FeedResult parse_json_feed(std::string_view utf8, const FeedOptions& o) {
   Feed feed;
   feed.truncated = truncated;
   feed.title = normalize_space(str(doc, "title"), o.max_title_bytes);
-  const std::string base = o.url.empty() ? str(doc, "feed_url") : o.url;
+  // Relative URLs: against where the feed came from, or its own feed_url when read from a file.
+  const bool web = o.url.rfind("http://", 0) == 0 || o.url.rfind("https://", 0) == 0;
+  const std::string base = web ? o.url : str(doc, "feed_url");
   feed.link = url_field(doc, "home_page_url", base, o);
   const json* items = nullptr;
   if (!truncated) {
