@@ -41,6 +41,7 @@ int cmd_render(Args& args);
 int cmd_play(Args& args);
 int cmd_layout(Args& args);
 int cmd_feed(Args& args);     // cmd_feed.cpp
+int cmd_article(Args& args);  // cmd_feed.cpp
 
 // Directory holding fonts/ and playlists/ (build tree or installed).
 std::string data_dir();

@@ -63,22 +63,31 @@ void report_freshness(const char* cmd, const content::Freshness& f) {
   if (!f.warning.empty()) std::fprintf(stderr, "paizi %s: warning: %s\n", cmd, f.warning.c_str());
 }
 
+// Fetches and parses SRC with the command's limits, zone and cache;
+// `load` is content::load_feed or content::load_article.
+template <typename Loaded, typename Options>
+Loaded load_source(const SourceArgs& s, Options o,
+                   Loaded (*load)(net::HttpClient&, net::SourceCache*, const std::string&, Options, int64_t)) {
+  net::HttpClient client(s.limits);
+  std::optional<net::SourceCache> cache;
+  if (s.state_dir) cache.emplace(*s.state_dir + "/cache");
+  o.dates = s.dates;
+  return load(client, cache ? &*cache : nullptr, s.src, std::move(o), net::unix_now());
+}
+
+int fail(const char* cmd, const std::string& error) {
+  std::fprintf(stderr, "paizi %s: %s\n", cmd, error.c_str());
+  return kExitFailure;
+}
+
 }  // namespace
 
 int cmd_feed(Args& args) {
   const SourceArgs s = source_args(args, "feed");
-  net::HttpClient client(s.limits);
-  std::optional<net::SourceCache> cache;
-  if (s.state_dir) cache.emplace(*s.state_dir + "/cache");
   content::FeedOptions o;
-  o.dates = s.dates;
   o.max_items = s.max_items;
-  const content::LoadedFeed r =
-      content::load_feed(client, cache ? &*cache : nullptr, s.src, o, net::unix_now());
-  if (!r.feed) {
-    std::fprintf(stderr, "paizi feed: %s\n", r.error.c_str());
-    return kExitFailure;
-  }
+  const content::LoadedFeed r = load_source(s, o, &content::load_feed);
+  if (!r.feed) return fail("feed", r.error);
   std::string out;
   for (const content::NewsItem& it : r.feed->items) {
     const json j = {{"title", it.title}, {"link", it.link},   {"published", date_or_null(it.published)},
@@ -88,6 +97,18 @@ int cmd_feed(Args& args) {
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   report_freshness("feed", r);
+  return kExitOk;
+}
+
+int cmd_article(Args& args) {
+  const SourceArgs s = source_args(args, "article");
+  const content::LoadedArticle r = load_source(s, content::ArticleOptions{}, &content::load_article);
+  if (!r.article) return fail("article", r.error);
+  const content::NewsItem& a = *r.article;
+  const json j = {{"title", a.title},     {"published", date_or_null(a.published)}, {"source", a.source},
+                  {"summary", a.summary}, {"paragraphs", a.paragraphs}};
+  std::printf("%s\n", dump(j).c_str());
+  report_freshness("article", r);
   return kExitOk;
 }
 

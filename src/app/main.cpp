@@ -33,6 +33,8 @@ commands:
   feed SRC                fetch and parse a feed (URL or file), print one JSON object per item
       --state-dir DIR     cache fetched sources in DIR/cache (last good copy on failure)
       --timeout S --connect-timeout S --max-bytes N --max-items N --tz +08:00
+  article SRC             extract the article of a web page (URL or file), print one JSON object
+      --state-dir DIR --timeout S --connect-timeout S --max-bytes N --tz +08:00
   version                 print the version
 
   paizi COMMAND --help    details; exit status: 0 ok, 1 bad input or failure, 2 usage error
@@ -66,6 +68,7 @@ int main(int argc, char** argv) {
     if (cmd == "play") return paizi::app::cmd_play(a);
     if (cmd == "layout") return paizi::app::cmd_layout(a);
     if (cmd == "feed") return paizi::app::cmd_feed(a);
+    if (cmd == "article") return paizi::app::cmd_article(a);
     std::fprintf(stderr, "paizi: unknown command \"%s\" (see paizi --help)\n", cmd.c_str());
     return paizi::app::kExitUsage;
   } catch (const paizi::app::UsageError& e) {

@@ -97,10 +97,12 @@ void ParagraphBuilder::text(std::string_view s) {
     if (is_invisible_cp(cp)) continue;
     if (is_space_cp(cp)) {
       pending_space_ = true;
+      pending_break_ = pending_break_ || cp == '\n' || cp == '\r';
       continue;
     }
-    if (pending_space_ && !cur_.empty() && !(is_cjk(last_cp_) && is_cjk(cp))) cur_.push_back(' ');
+    if (pending_space_ && !cur_.empty() && !(pending_break_ && is_cjk(last_cp_) && is_cjk(cp))) cur_.push_back(' ');
     pending_space_ = false;
+    pending_break_ = false;
     if (cur_.size() + (i - start) <= limits_.max_paragraph_bytes) cur_.append(s.substr(start, i - start));
     last_cp_ = cp;
   }
@@ -108,6 +110,7 @@ void ParagraphBuilder::text(std::string_view s) {
 
 void ParagraphBuilder::end_paragraph() {
   pending_space_ = false;
+  pending_break_ = false;
   last_cp_ = 0;
   if (cur_.empty()) return;
   if (!full() && total_ + cur_.size() <= limits_.max_total_bytes) {

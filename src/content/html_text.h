@@ -5,8 +5,9 @@
 // paragraph; script, style, template, noscript, iframe, svg, object, form
 // controls are dropped; entities are decoded by libxml2's HTML parser.
 // Whitespace is normalised: runs of spaces, tabs, newlines, NBSP and the
-// ideographic space U+3000 (used for paragraph indents) become one space, or
-// nothing between two CJK characters or at paragraph edges; zero-width
+// ideographic space U+3000 (used for paragraph indents) become one space;
+// nothing at paragraph edges, and nothing between two CJK characters when the
+// run holds a line break (source wrapped mid-sentence); zero-width
 // characters vanish. Empty paragraphs are dropped.
 #pragma once
 
@@ -50,6 +51,7 @@ class ParagraphBuilder {
   std::string cur_;
   size_t total_ = 0;
   bool pending_space_ = false;
+  bool pending_break_ = false;  // the pending whitespace holds a line break
   uint32_t last_cp_ = 0;
 };
 

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "content/article.h"
 #include "content/feed.h"
 #include "content/news.h"
 #include "net/cache.h"
@@ -35,5 +36,17 @@ struct LoadedFeed : Freshness {
 // `options.content_type` are filled in from the fetch.
 LoadedFeed load_feed(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
                      FeedOptions options, int64_t now);
+
+}  // namespace paizi::content
+
+namespace paizi::content {
+
+struct LoadedArticle : Freshness {
+  std::optional<NewsItem> article;
+};
+
+// Same contract as load_feed, for an article page.
+LoadedArticle load_article(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
+                           ArticleOptions options, int64_t now);
 
 }  // namespace paizi::content

@@ -94,7 +94,7 @@ TEST_CASE("HTML to paragraphs", "[feeds][html]") {
       "<img src='a.png'>",
       "http://ex.example/dir/");
   REQUIRE(t.paragraphs.size() == 4);
-  CHECK(t.paragraphs[0] == "第一段文字");
+  CHECK(t.paragraphs[0] == "第一段 文字");
   CHECK(t.paragraphs[1] == "第二段");
   CHECK(t.paragraphs[2] == "A&B <tag> 中 é");
   CHECK(t.paragraphs[3] == "中文换行 English words");

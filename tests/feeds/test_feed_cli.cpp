@@ -68,3 +68,21 @@ TEST_CASE("paizi feed: truncated warns and succeeds, non-feeds fail", "[feeds][c
   CHECK(run_paizi({"feed", "a", "b"}).status == 2);
   CHECK(run_paizi({"feed", "--tz", "Mars", fixture_path("rss2.xml")}).status == 2);
 }
+
+TEST_CASE("paizi article prints one JSON object", "[feeds][cli][article]") {
+  const auto r = run_paizi({"article", "--tz", "+08:00", fixture_path("article-portal.html")});
+  REQUIRE(r.status == 0);
+  CHECK(count_lines(r.out) == 1);
+  const json j = json::parse(r.out);
+  CHECK(j.size() == 5);
+  CHECK(j["title"] == "江城科技局打造“科技特派员”服务品牌");
+  CHECK(j["published"] == "2022-05-12T01:12:00Z");
+  CHECK(j["source"] == "江城日报");
+  CHECK(j["summary"].get<std::string>().rfind("江城市科技局", 0) == 0);
+  CHECK(j["paragraphs"].size() == 7);
+  const auto home = run_paizi({"article", fixture_path("notarticle-home.html")});
+  CHECK(home.status == 1);
+  CHECK(home.out.empty());
+  CHECK(home.err == "paizi article: not an article: no body text found\n");
+  CHECK(run_paizi({"article", fixture_path("rss2.xml")}).status == 1);
+}
