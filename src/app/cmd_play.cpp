@@ -10,6 +10,7 @@
 #include "platform/display.h"
 #include "render/painter.h"
 #include "show/player.h"
+#include "show/sources.h"
 
 namespace paizi::app {
 
@@ -22,6 +23,7 @@ int cmd_play(Args& args) {
   if (rotate % 90) throw UsageError{"--rotate must be 0, 90, 180 or 270"};
   const auto dur_arg = args.value("--duration");
   const auto shots = args.value("--screenshots");
+  const std::string state_dir = args.value("--state-dir").value_or("");
   const auto pos = args.positionals();
   if (pos.size() > 1) throw UsageError{"play takes at most one PLAYLIST"};
   milliseconds total{0};
@@ -57,7 +59,12 @@ int cmd_play(Args& args) {
   text::FontLibrary fonts;
   text::Shaper shaper(fonts);
   render::Painter painter(display->renderer());
-  show::Player player(*display, shaper, painter, pl);
+  // Feeds/articles refresh on a worker thread; frames never wait for them.
+  show::SourceData data(pl, state_dir);
+  if (headless) data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs
+  else data.start();
+  show::Player player(*display, shaper, painter, pl, &data);
+  uint64_t data_generation = data.generation();
 
   const auto start = steady_clock::now();
   const int64_t unix0 = static_cast<int64_t>(std::time(nullptr));
@@ -69,6 +76,10 @@ int cmd_play(Args& args) {
     if (!headless) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
     if (total_ms && t >= total_ms) break;
     const int64_t unix_s = headless ? unix0 + t / 1000 : static_cast<int64_t>(std::time(nullptr));
+    if (data.generation() != data_generation) {
+      data_generation = data.generation();
+      if (!pl.ticker.source.empty()) player.set_ticker_items(data.headlines(pl.ticker.source));
+    }
     player.tick(t, unix_s);
     const bool changed = !player.in_transition() && (player.slide_index() != shown_slide || player.page() != shown_page);
     if (changed) {

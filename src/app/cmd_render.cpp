@@ -9,6 +9,7 @@
 #include "platform/display.h"
 #include "render/painter.h"
 #include "show/player.h"
+#include "show/sources.h"
 
 namespace paizi::app {
 
@@ -27,6 +28,7 @@ int cmd_render(Args& args) {
     if (!t) throw UsageError{"--at must be an RFC 3339 time, e.g. 2026-04-21T14:05:00+08:00"};
     at = *t;
   }
+  const std::string state_dir = args.value("--state-dir").value_or("");
   const auto pos = args.positionals();
   if (pos.size() != 1) throw UsageError{"render needs exactly one PLAYLIST file"};
   if (!out) throw UsageError{"render needs -o OUT.png (or -o DIR with --all)"};
@@ -60,7 +62,11 @@ int cmd_render(Args& args) {
   text::FontLibrary fonts;
   text::Shaper shaper(fonts);
   render::Painter painter(display->renderer());
-  show::Player player(*display, shaper, painter, pl);
+  // Feeds and article pages: the state directory's last good copies, or fetched now.
+  show::SourceData data(pl, state_dir);
+  data.refresh_now(static_cast<int64_t>(std::time(nullptr)));
+  for (const auto& [id, e] : data.errors()) std::fprintf(stderr, "paizi render: source %s: %s\n", id.c_str(), e.c_str());
+  show::Player player(*display, shaper, painter, pl, &data);
 
   auto render_one = [&](size_t si, int pg, const std::string& path) -> bool {
     if (player.show_still(si, static_cast<size_t>(pg), at) == 0) {

@@ -38,6 +38,7 @@ constexpr std::array<char32_t, 9> kHalfClosing = {U',', U'.', U';', U':', U'!', 
 constexpr std::u32string_view kUnits =
     U"年月日号时點点分秒个位名人次件项家户元角万亿千百米吨斤克度倍岁天周条台辆座所种亩"
     U"成届期批轮场层楼页章节款份张本部篇只头套架艘瓦伏焦帕赫兆升寸尺里季代"
+    U"支类组对双群片块根棵株颗杯瓶盒箱包袋"
     U"%％‰℃㎡㎞萬億円歳個回";
 
 }  // namespace

@@ -1,0 +1,129 @@
+#include "show/sources.h"
+
+#include <chrono>
+#include <ctime>
+
+#include "content/news_source.h"
+#include "net/cache.h"
+#include "net/http_client.h"
+
+namespace paizi::show {
+
+SourceData::SourceData(const content::Playlist& playlist, std::string state_dir)
+    : base_dir_(playlist.base_dir), state_dir_(std::move(state_dir)) {
+  for (const auto& s : playlist.sources)
+    if (s.type == "feed" || s.type == "article") sources_.push_back(s);
+}
+
+SourceData::~SourceData() { stop(); }
+
+std::string SourceData::resolve(const std::string& url) const {
+  if (url.empty() || url[0] == '/' || url.find("://") != std::string::npos || base_dir_.empty()) return url;
+  return base_dir_ + "/" + url;
+}
+
+void SourceData::refresh(const content::Source& src, int64_t now) {
+  // One client and cache per refresh: the worker is the only fetcher.
+  net::HttpClient client;
+  std::unique_ptr<net::SourceCache> cache;
+  if (!state_dir_.empty()) cache = std::make_unique<net::SourceCache>(state_dir_ + "/sources");
+  auto snap = std::make_shared<Snapshot>();
+  if (src.type == "feed") {
+    content::LoadedFeed f = content::load_feed(client, cache.get(), resolve(src.url), {}, now);
+    if (f.feed) {
+      snap->items = std::move(f.feed->items);
+      for (auto& it : snap->items)
+        if (it.source.empty()) it.source = f.feed->title;
+    }
+    snap->fetched_at = f.fetched_at;
+    snap->error = f.error;
+  } else {
+    content::LoadedArticle a = content::load_article(client, cache.get(), resolve(src.url), {}, now);
+    if (a.article) snap->items.push_back(std::move(*a.article));
+    snap->fetched_at = a.fetched_at;
+    snap->error = a.error;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = data_[src.id];
+  // Bad content never replaces good content: keep the old items, note the error.
+  if (snap->items.empty() && slot && !slot->items.empty()) {
+    auto kept = std::make_shared<Snapshot>(*slot);
+    kept->error = snap->error.empty() ? "no items" : snap->error;
+    slot = std::move(kept);
+    return;
+  }
+  const bool changed = !slot || slot->fetched_at != snap->fetched_at || slot->items.size() != snap->items.size();
+  slot = std::move(snap);
+  if (changed) ++generation_;
+}
+
+void SourceData::refresh_now(int64_t now) {
+  for (const auto& s : sources_) {
+    refresh(s, now);
+    next_due_[s.id] = now + std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count();
+  }
+}
+
+void SourceData::run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    int64_t wake = now + 3600;
+    for (const auto& s : sources_) {
+      int64_t& due = next_due_[s.id];
+      if (due <= now) {
+        lock.unlock();
+        refresh(s, now);
+        lock.lock();
+        due = now + std::max<int64_t>(5, std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count());
+        if (stopping_) return;
+      }
+      wake = std::min(wake, due);
+    }
+    cv_.wait_for(lock, std::chrono::seconds(std::max<int64_t>(1, wake - now)), [this] { return stopping_; });
+  }
+}
+
+void SourceData::start() {
+  if (worker_.joinable() || sources_.empty()) return;
+  worker_ = std::thread([this] { run(); });
+}
+
+void SourceData::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+const content::NewsItem* SourceData::news(const content::Slide& slide, int64_t& fetched) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = data_.find(slide.source);
+  if (it == data_.end() || !it->second || it->second->items.empty()) return nullptr;
+  held_ = it->second;
+  fetched = held_->fetched_at;
+  const size_t i = static_cast<size_t>(slide.item) % held_->items.size();
+  return &held_->items[i];
+}
+
+std::vector<std::string> SourceData::headlines(const std::string& source_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> out;
+  auto it = data_.find(source_id);
+  if (it == data_.end() || !it->second) return out;
+  for (const auto& item : it->second->items)
+    if (!item.title.empty()) out.push_back(item.title);
+  return out;
+}
+
+std::map<std::string, std::string> SourceData::errors() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, std::string> out;
+  for (const auto& [id, snap] : data_)
+    if (snap && !snap->error.empty()) out[id] = snap->error;
+  return out;
+}
+
+}  // namespace paizi::show

@@ -1,0 +1,70 @@
+// Live data for a playlist's sources (feeds, article pages): fetched and
+// parsed on a worker thread so that a slow or hostile server never stalls a
+// frame; the render thread only reads the latest good snapshot.
+//
+// Threading: refresh_now() and the worker run fetches; news(), headlines()
+// and generation() are called from the main (render) thread. Snapshots are
+// immutable and swapped under a mutex.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "content/news.h"
+#include "content/playlist.h"
+#include "show/player.h"
+
+namespace paizi::show {
+
+class SourceData final : public DataProvider {
+ public:
+  // `state_dir`: where fetched sources are cached (last good copies); empty
+  // = no cache.
+  SourceData(const content::Playlist& playlist, std::string state_dir);
+  ~SourceData() override;
+  SourceData(const SourceData&) = delete;
+  SourceData& operator=(const SourceData&) = delete;
+
+  // Fetches every source once, blocking (paizi render; first start).
+  void refresh_now(int64_t now);
+  // Starts/stops the worker that refreshes each source on its interval.
+  void start();
+  void stop();
+
+  const content::NewsItem* news(const content::Slide& slide, int64_t& fetched) override;
+  std::vector<std::string> headlines(const std::string& source_id) override;
+  // Increments whenever a source's content changes (main thread polls it).
+  uint64_t generation() const { return generation_.load(); }
+  // Last error per source id, for logs and status (empty = fine).
+  std::map<std::string, std::string> errors() const;
+
+ private:
+  struct Snapshot {
+    std::vector<content::NewsItem> items;
+    int64_t fetched_at = 0;
+    std::string error;
+  };
+  void refresh(const content::Source& src, int64_t now);
+  std::string resolve(const std::string& url) const;
+  void run();
+
+  std::vector<content::Source> sources_;
+  std::string base_dir_, state_dir_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const Snapshot>> data_;
+  std::map<std::string, int64_t> next_due_;
+  std::shared_ptr<const Snapshot> held_;  // keeps the item returned by news() alive
+  std::atomic<uint64_t> generation_{0};
+  std::thread worker_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+};
+
+}  // namespace paizi::show
