@@ -24,6 +24,7 @@ int cmd_play(Args& args) {
   const auto dur_arg = args.value("--duration");
   const auto shots = args.value("--screenshots");
   const std::string state_dir = args.value("--state-dir").value_or("");
+  const auto atlas_arg = args.value("--atlas-mb");
   const auto pos = args.positionals();
   if (pos.size() > 1) throw UsageError{"play takes at most one PLAYLIST"};
   milliseconds total{0};
@@ -58,7 +59,8 @@ int cmd_play(Args& args) {
   if (shots) std::filesystem::create_directories(*shots);
   text::FontLibrary fonts;
   text::Shaper shaper(fonts);
-  render::Painter painter(display->renderer());
+  const int atlas_mb = parse_int(atlas_arg.value_or("32"), "--atlas-mb", 4, 1024);
+  render::Painter painter(display->renderer(), static_cast<size_t>(atlas_mb) << 20);
   // Feeds/articles refresh on a worker thread; frames never wait for them.
   show::SourceData data(pl, state_dir);
   if (headless) data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs

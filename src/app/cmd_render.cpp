@@ -29,6 +29,7 @@ int cmd_render(Args& args) {
     at = *t;
   }
   const std::string state_dir = args.value("--state-dir").value_or("");
+  const auto atlas_arg = args.value("--atlas-mb");
   const auto pos = args.positionals();
   if (pos.size() != 1) throw UsageError{"render needs exactly one PLAYLIST file"};
   if (!out) throw UsageError{"render needs -o OUT.png (or -o DIR with --all)"};
@@ -61,7 +62,8 @@ int cmd_render(Args& args) {
   }
   text::FontLibrary fonts;
   text::Shaper shaper(fonts);
-  render::Painter painter(display->renderer());
+  const int atlas_mb = parse_int(atlas_arg.value_or("32"), "--atlas-mb", 4, 1024);
+  render::Painter painter(display->renderer(), static_cast<size_t>(atlas_mb) << 20);
   // Feeds and article pages: the state directory's last good copies, or fetched now.
   show::SourceData data(pl, state_dir);
   data.refresh_now(static_cast<int64_t>(std::time(nullptr)));
@@ -73,6 +75,9 @@ int cmd_render(Args& args) {
       std::fprintf(stderr, "paizi render: %s: slide %zu has no page %d\n", file.c_str(), si, pg);
       return false;
     }
+    if (player.stats().last_missing > 0)
+      std::fprintf(stderr, "paizi render: warning: slide %zu: %d code points have no glyph in any installed font (drawn as boxes)\n",
+                   si, player.stats().last_missing);
     auto shot = display->snapshot(err);
     if (!shot || !render::write_png(shot.get(), path, err)) {
       std::fprintf(stderr, "paizi render: %s\n", err.c_str());

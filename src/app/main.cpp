@@ -21,12 +21,15 @@ commands:
       --duration TIME     stop after TIME (e.g. 60s); headless runs on a simulated clock
       --screenshots DIR   write a PNG at every slide and page change
       --verbose           log glyph-atlas counters and timings
+      --atlas-mb N        glyph atlas budget in MiB (default 32)
+      --state-dir DIR     cache of fetched feeds/articles (last good copies)
   render PLAYLIST         render one slide to a PNG file
       --slide N           slide index (0-based)      --page K   page of a news slide
       --size WxH          canvas size (default 1920x1080)
       --rotate DEG        lay out for a rotated screen
       -o OUT.png          output file
       --all -o DIR        render every slide and page into DIR
+      --at TIME           wall-clock time shown (RFC 3339), default now
   layout                  lay out UTF-8 text from stdin (one paragraph per line), print JSON
       --size PX --width PX --lang TAG --font FAMILY --line-break none|basic|strict
       --justify --indent EM --vertical --height PX --max-lines N --bold

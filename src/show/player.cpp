@@ -75,6 +75,10 @@ void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, si
   s.pl = std::move(pl);
   s.anim = animation_length(sl);
   ++stats_.compositions;
+  stats_.last_missing = 0;
+  for (const auto& page : s.pages)
+    for (const auto& op : page.ops)
+      if (const auto* t = std::get_if<render::TextOp>(&op)) stats_.last_missing += t->layout->missing_glyphs;
 }
 
 void Player::paint_into(SDL_Texture* tex, const render::DisplayList& dl) {

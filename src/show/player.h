@@ -36,6 +36,7 @@ class DataProvider {
 struct PlayerStats {
   uint64_t frames = 0;        // frames presented
   uint64_t compositions = 0;  // slide pages composed and painted into a texture
+  int last_missing = 0;       // code points without a glyph in the last composed slide
 };
 
 class Player {
