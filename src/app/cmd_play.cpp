@@ -1,4 +1,5 @@
 // `paizi play`: show a playlist on a display (or headless).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -8,7 +9,7 @@
 #include "content/playlist.h"
 #include "platform/display.h"
 #include "render/painter.h"
-#include "show/compose.h"
+#include "show/player.h"
 
 namespace paizi::app {
 
@@ -56,59 +57,57 @@ int cmd_play(Args& args) {
   text::FontLibrary fonts;
   text::Shaper shaper(fonts);
   render::Painter painter(display->renderer());
-  show::ComposeContext ctx{shaper};
-  ctx.width = display->width();
-  ctx.height = display->height();
-  ctx.area = show::Rect{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height)};
+  show::Player player(*display, shaper, painter, pl);
 
-  // Headless runs on a simulated clock starting now; a window on the real one.
   const auto start = steady_clock::now();
-  milliseconds sim{0};
-  auto elapsed = [&] { return headless ? sim : duration_cast<milliseconds>(steady_clock::now() - start); };
-  size_t si = 0;
-  int shot_no = 0;
+  const int64_t unix0 = static_cast<int64_t>(std::time(nullptr));
+  const int64_t total_ms = total.count();
+  int64_t t = 0;
+  size_t shown_slide = SIZE_MAX, shown_page = SIZE_MAX;
   bool quit = false;
-  while (!quit && (total.count() == 0 || elapsed() < total)) {
-    const content::Slide& s = pl.slides[si];
-    ctx.now = static_cast<int64_t>(std::time(nullptr)) + (headless ? duration_cast<seconds>(sim).count() : 0);
-    const auto pages = show::compose_slide(s, s.theme ? *s.theme : pl.theme, ctx);
-    for (size_t pg = 0; pg < pages.size() && !quit; ++pg) {
-      painter.paint(pages[pg]);
-      display->present();
+  while (!quit) {
+    if (!headless) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
+    if (total_ms && t >= total_ms) break;
+    const int64_t unix_s = headless ? unix0 + t / 1000 : static_cast<int64_t>(std::time(nullptr));
+    player.tick(t, unix_s);
+    const bool changed = !player.in_transition() && (player.slide_index() != shown_slide || player.page() != shown_page);
+    if (changed) {
+      shown_slide = player.slide_index();
+      shown_page = player.page();
+      const std::string& id = player.slide().id;
+      if (verbose) {
+        const auto& st = painter.atlas().stats();
+        std::fprintf(stderr, "paizi: %lld ms: slide %s page %zu/%zu; atlas hits=%llu misses=%llu evictions=%llu bytes=%zu; frames=%llu\n",
+                     static_cast<long long>(t), id.c_str(), shown_page + 1, player.page_count(),
+                     static_cast<unsigned long long>(st.hits), static_cast<unsigned long long>(st.misses),
+                     static_cast<unsigned long long>(st.evictions), st.bytes,
+                     static_cast<unsigned long long>(player.stats().frames));
+      }
       if (shots) {
-        char name[96];
-        std::snprintf(name, sizeof name, "%06lld-%s-p%zu.png", static_cast<long long>(elapsed().count()), s.id.c_str(), pg);
+        char name[160];
+        std::snprintf(name, sizeof name, "%08lld-%s-p%zu.png", static_cast<long long>(t), id.c_str(), shown_page);
         auto img = display->snapshot(err);
         const std::string path = (std::filesystem::path(*shots) / name).string();
         if (img && render::write_png(img.get(), path, err)) std::printf("%s\n", path.c_str());
         else std::fprintf(stderr, "paizi play: %s\n", err.c_str());
-        ++shot_no;
       }
-      if (verbose) {
-        const auto& st = painter.atlas().stats();
-        std::fprintf(stderr, "paizi: slide %s page %zu; atlas hits=%llu misses=%llu evictions=%llu bytes=%zu\n",
-                     s.id.c_str(), pg, static_cast<unsigned long long>(st.hits),
-                     static_cast<unsigned long long>(st.misses), static_cast<unsigned long long>(st.evictions), st.bytes);
-      }
-      const milliseconds hold = pages.size() > 1 ? s.page_duration : s.duration;
-      if (headless) {
-        sim += hold;
-      } else {
-        const auto until = elapsed() + hold;
-        while (!quit && elapsed() < until) {
-          SDL_Event ev;
-          const auto left = duration_cast<milliseconds>(until - elapsed()).count();
-          if (SDL_WaitEventTimeout(&ev, static_cast<int>(std::max<long long>(1, left)))) {
-            if (ev.type == SDL_QUIT || (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q)))
-              quit = true;
-          }
-        }
-      }
-      if (total.count() && elapsed() >= total) break;
     }
-    si = (si + 1) % pl.slides.size();
+    if (headless) {
+      // Simulated clock: jump to the next discrete change.
+      t = std::max(t + 1, player.next_change_ms());
+      continue;
+    }
+    // Real clock: sleep until the next change; while something moves, the
+    // vsync'd present paces the loop (software: ~60 fps).
+    const int64_t now = duration_cast<milliseconds>(steady_clock::now() - start).count();
+    const int64_t wait = player.animating() ? (display->name() == "headless" ? 16 : 1)
+                                            : std::clamp<int64_t>(player.next_event_ms() - now, 1, 500);
+    SDL_Event ev;
+    if (SDL_WaitEventTimeout(&ev, static_cast<int>(wait))) {
+      if (ev.type == SDL_QUIT || (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q)))
+        quit = true;
+    }
   }
-  (void)shot_no;
   return kExitOk;
 }
 

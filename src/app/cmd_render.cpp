@@ -5,9 +5,10 @@
 
 #include "app/cli.h"
 #include "content/playlist.h"
+#include "content/time.h"
 #include "platform/display.h"
 #include "render/painter.h"
-#include "show/compose.h"
+#include "show/player.h"
 
 namespace paizi::app {
 
@@ -20,6 +21,12 @@ int cmd_render(Args& args) {
   if (rotate % 90) throw UsageError{"--rotate must be 0, 90, 180 or 270"};
   auto out = args.value("-o");
   if (!out) out = args.value("--output");
+  int64_t at = static_cast<int64_t>(std::time(nullptr));
+  if (const auto at_arg = args.value("--at")) {
+    const auto t = content::parse_rfc3339(*at_arg);
+    if (!t) throw UsageError{"--at must be an RFC 3339 time, e.g. 2026-04-21T14:05:00+08:00"};
+    at = *t;
+  }
   const auto pos = args.positionals();
   if (pos.size() != 1) throw UsageError{"render needs exactly one PLAYLIST file"};
   if (!out) throw UsageError{"render needs -o OUT.png (or -o DIR with --all)"};
@@ -53,21 +60,13 @@ int cmd_render(Args& args) {
   text::FontLibrary fonts;
   text::Shaper shaper(fonts);
   render::Painter painter(display->renderer());
-  show::ComposeContext ctx{shaper};
-  ctx.width = display->width();
-  ctx.height = display->height();
-  ctx.area = show::Rect{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height)};
-  ctx.now = static_cast<int64_t>(std::time(nullptr));
+  show::Player player(*display, shaper, painter, pl);
 
   auto render_one = [&](size_t si, int pg, const std::string& path) -> bool {
-    const content::Slide& s = pl.slides[si];
-    const auto pages = show::compose_slide(s, s.theme ? *s.theme : pl.theme, ctx);
-    if (static_cast<size_t>(pg) >= pages.size()) {
-      std::fprintf(stderr, "paizi render: %s: slide %zu has %zu page(s), no page %d\n", file.c_str(), si, pages.size(), pg);
+    if (player.show_still(si, static_cast<size_t>(pg), at) == 0) {
+      std::fprintf(stderr, "paizi render: %s: slide %zu has no page %d\n", file.c_str(), si, pg);
       return false;
     }
-    painter.paint(pages[static_cast<size_t>(pg)]);
-    display->present();
     auto shot = display->snapshot(err);
     if (!shot || !render::write_png(shot.get(), path, err)) {
       std::fprintf(stderr, "paizi render: %s\n", err.c_str());
@@ -86,7 +85,7 @@ int cmd_render(Args& args) {
   }
   for (size_t si = 0; si < pl.slides.size(); ++si) {
     const content::Slide& s = pl.slides[si];
-    const size_t pages = show::compose_slide(s, s.theme ? *s.theme : pl.theme, ctx).size();
+    const size_t pages = player.show_still(si, 0, at);
     for (size_t pg = 0; pg < pages; ++pg) {
       char name[64];
       std::snprintf(name, sizeof name, "%02zu-%zu-", si, pg);

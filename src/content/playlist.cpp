@@ -359,7 +359,7 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
     r.problem("", "a playlist must be a JSON object");
     return res;
   }
-  r.known_keys(doc, "", {"$schema", "version", "name", "theme", "header", "ticker", "sources", "slides"});
+  r.known_keys(doc, "", {"$schema", "version", "name", "theme", "header", "ticker", "sources", "slides", "transition"});
   if (!doc.contains("version")) r.problem("", "missing required key \"version\"");
   else if (r.number(doc, "", "version", pl.version, 1, 1000) && pl.version != 1)
     r.problem("/version", "unsupported playlist version " + std::to_string(pl.version) + " (this paizi reads version 1)");
@@ -376,6 +376,18 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
       pl.header.enabled = true;
       r.string(h, "/header", "logo", pl.header.logo);
       r.boolean(h, "/header", "clock", pl.header.clock);
+    }
+  }
+  if (doc.contains("transition")) {
+    const json& t = doc["transition"];
+    if (!t.is_object()) {
+      r.problem("/transition", "\"transition\" must be an object");
+    } else {
+      r.known_keys(t, "/transition", {"type", "duration"});
+      if (r.string(t, "/transition", "type", pl.transition.type) && pl.transition.type != "cut" &&
+          pl.transition.type != "fade" && pl.transition.type != "push")
+        r.problem("/transition/type", "transition type must be cut, fade or push");
+      r.duration(t, "/transition", "duration", pl.transition.duration);
     }
   }
   if (doc.contains("sources")) {

@@ -102,8 +102,14 @@ struct Header {
   bool clock = true;
 };
 
+struct Transition {
+  std::string type = "fade";  // cut | fade | push
+  std::chrono::milliseconds duration{600};
+};
+
 struct Playlist {
   int version = 1;
+  Transition transition;
   std::string name;
   std::string base_dir;        // directory for relative paths
   Theme theme;

@@ -40,6 +40,16 @@ void Painter::paint_image(const ImageOp& op, Color letterbox) {
   SDL_RenderSetClipRect(r_, nullptr);
 }
 
+void Painter::paint_rect(float x, float y, float w, float h, Color c) {
+  SDL_SetRenderDrawColor(r_, c.r, c.g, c.b, c.a);
+  SDL_FRect f{x, y, w, h};
+  SDL_RenderFillRectF(r_, &f);
+}
+
+void Painter::paint_text(const text::TextLayout& l, float x, float y, Color c, Color bg, size_t begin, size_t end) {
+  atlas_.draw(l, begin, end, x, y, rgba(c), rgba(bg));
+}
+
 void Painter::paint(const DisplayList& list) {
   atlas_.begin_frame();
   SDL_SetRenderDrawColor(r_, list.clear.r, list.clear.g, list.clear.b, 255);

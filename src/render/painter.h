@@ -19,6 +19,10 @@ class Painter {
   // Paints `list` onto the current render target. Images that fail to load
   // are drawn as a muted placeholder and reported once via last_error().
   void paint(const DisplayList& list);
+  // Single primitives on the current target (zones drawn over slides).
+  void paint_rect(float x, float y, float w, float h, Color c);
+  void paint_text(const text::TextLayout& l, float x, float y, Color c, Color bg, size_t begin = 0,
+                  size_t end = SIZE_MAX);
   GlyphAtlas& atlas() { return atlas_; }
   const std::string& last_error() const { return last_error_; }
 

@@ -45,6 +45,11 @@ std::vector<render::DisplayList> compose_slide(const content::Slide& slide, cons
   return {dl};
 }
 
+std::string resolve_path(const ComposeContext& ctx, const std::string& path) {
+  if (path.empty() || path[0] == '/' || path.find("://") != std::string::npos || ctx.base_dir.empty()) return path;
+  return ctx.base_dir + "/" + path;
+}
+
 double animation_length(const content::Slide& s) { return s.type == "kpi" ? 1.2 : 0.0; }
 
 std::vector<render::DisplayList> compose_notice(const std::string& title, const std::string& detail,
@@ -62,7 +67,7 @@ std::vector<render::DisplayList> compose_image(const content::Slide& s, const co
   dl.height = ctx.height;
   dl.clear = t.background;
   dl.ops.push_back(render::RectOp{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height), t.background});
-  dl.ops.push_back(render::ImageOp{s.image, ctx.area.x, ctx.area.y, ctx.area.w, ctx.area.h, s.fit == "fill"});
+  dl.ops.push_back(render::ImageOp{resolve_path(ctx, s.image), ctx.area.x, ctx.area.y, ctx.area.w, ctx.area.h, s.fit == "fill"});
   return {dl};
 }
 

@@ -19,6 +19,7 @@ struct Rect {
 
 // Everything composition may read; owned by the caller.
 struct ComposeContext {
+  explicit ComposeContext(text::Shaper& s) : shaper(s) {}
   text::Shaper& shaper;
   int width = 1920, height = 1080;     // logical canvas, px
   Rect area{0, 0, 1920, 1080};          // main zone (screen minus header/ticker)
@@ -26,6 +27,7 @@ struct ComposeContext {
   int64_t data_time = 0;                // when the slide's data was fetched (0 = live/inline)
   int64_t max_age = 0;                  // data older than this (s) is marked stale (0 = never)
   const content::NewsItem* news = nullptr;  // resolved news for a "source" news slide
+  std::string base_dir;                 // playlist directory: relative image paths resolve here
   double anim_t = 1e9;                  // seconds since the slide entered (count-up animations)
 };
 
@@ -38,6 +40,8 @@ std::vector<render::DisplayList> compose_slide(const content::Slide& slide, cons
 // Building blocks shared by the slide composers.
 text::LayoutOptions text_options(const content::Theme& theme, bool display_face, float size_px);
 void add_background(render::DisplayList& dl, const content::Theme& theme, const Rect& r);
+// An image path from content, resolved against the playlist directory.
+std::string resolve_path(const ComposeContext& ctx, const std::string& path);
 render::TextOp text_op(text::TextLayout&& layout, float x, float y, content::Color color, content::Color bg);
 
 std::vector<render::DisplayList> compose_slogan(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);

@@ -8,6 +8,7 @@
 
 #include "show/compose.h"
 #include "show/format.h"
+#include "text/unicode.h"
 
 namespace paizi::show {
 namespace {
@@ -30,7 +31,17 @@ QrMatrix encode_qr(const std::string& text) {
 
 // Splits a body layout into pages: the first page `first_h` px tall, the
 // rest `rest_h`. Returns [first, last) line ranges.
-std::vector<std::pair<size_t, size_t>> pages_of(const text::TextLayout& body, float first_h, float rest_h) {
+// A short paragraph without closing punctuation reads as a sub-heading.
+bool is_heading(const std::string& p) {
+  const auto cps = text::decode_utf8(p).cps;
+  if (cps.empty() || cps.size() > 24) return false;
+  const char32_t last = cps.back();
+  return last != U'。' && last != U'！' && last != U'？' && last != U'…' && last != U'.' && last != U'”' &&
+         last != U'：';
+}
+
+std::vector<std::pair<size_t, size_t>> pages_of(const text::TextLayout& body, float first_h, float rest_h,
+                                                const std::vector<std::string>& paras) {
   std::vector<std::pair<size_t, size_t>> out;
   if (body.lines.empty()) return {{0, 0}};
   size_t first = 0;
@@ -38,7 +49,13 @@ std::vector<std::pair<size_t, size_t>> pages_of(const text::TextLayout& body, fl
   while (first < body.lines.size()) {
     const text::TextLayout rest = text::page_of(body, first, body.lines.size());
     const auto starts = text::paginate(rest, h);
-    const size_t n = starts.size() > 1 ? starts[1] : rest.lines.size();
+    size_t n = starts.size() > 1 ? starts[1] : rest.lines.size();
+    // A sub-heading stays with the text it introduces.
+    const auto& last = body.lines[first + n - 1];
+    if (n > 1 && first + n < body.lines.size() && last.paragraph_end &&
+        (first + n < 2 || body.lines[first + n - 2].paragraph != last.paragraph) &&
+        static_cast<size_t>(last.paragraph) < paras.size() && is_heading(paras[static_cast<size_t>(last.paragraph)]))
+      --n;
     out.emplace_back(first, first + n);
     first += n;
     h = rest_h;
@@ -113,7 +130,7 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   bo.shape.normalize_commas = t.lang.rfind("zh", 0) == 0;
   const text::TextLayout body = text::layout_text(ctx.shaper, item->paragraphs, bo);
   const float first_h = content_bottom - content_top - (sum_h > 0 ? sum_h + body_px * 0.8f : 0.f);
-  const auto ranges = pages_of(body, std::max(first_h, body.line_pitch), content_bottom - content_top);
+  const auto ranges = pages_of(body, std::max(first_h, body.line_pitch), content_bottom - content_top, item->paragraphs);
 
   QrMatrix qrm;
   if (qr) qrm = encode_qr(item->link);
@@ -153,7 +170,7 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
       float sy = content_top;
       if (!item->image.empty()) {
         const float ih = side_w * 0.66f;
-        dl.ops.push_back(render::ImageOp{item->image, sx, sy, side_w, ih, true});
+        dl.ops.push_back(render::ImageOp{resolve_path(ctx, item->image), sx, sy, side_w, ih, true});
         sy += ih + gap;
       }
       if (qrm.size > 0) {

@@ -111,6 +111,16 @@ Shaper::HaltDelta Shaper::halt_delta(const Face* face, char32_t c, bool vertical
   return d;
 }
 
+int Shaper::pick(const FontChain& chain, char32_t c) {
+  if (pick_chain_ != &chain) {
+    for (auto& slot : pick_cache_) slot = PickSlot{};
+    pick_chain_ = &chain;
+  }
+  PickSlot& slot = pick_cache_[c & 1023];
+  if (slot.cp != c) slot = PickSlot{c, chain.pick(c)};
+  return slot.face;
+}
+
 void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontChain& chain) {
   const size_t n = p.cps.size();
   // Font per code point (marks follow their base), -1 = missing.
@@ -121,7 +131,7 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
       font[i] = font[i - 1];
       continue;
     }
-    int f = chain.pick(c);
+    int f = pick(chain, c);
     if (f < 0 && !is_ignorable(c)) ++p.missing;
     font[i] = f;
   }
@@ -267,8 +277,8 @@ void Shaper::apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt) {
   if (opt.cjk_latin_space) {
     for (size_t i = 0; i + 1 < n; ++i) {
       const char32_t a = p.cps[i], b = p.cps[i + 1];
-      // A number keeps its unit tight (2026年4月, 36家); letters get the gap.
-      if (is_digit(a) && is_number_unit(b)) continue;
+      // Numbers stay tight with units on either side (2026年4月26日, 36家).
+      if ((is_digit(a) && is_number_unit(b)) || (is_number_unit(a) && is_digit(b))) continue;
       if ((is_cjk_letter(a) && is_alnum_western(b)) || (is_alnum_western(a) && is_cjk_letter(b)))
         p.gap[i] = 0.25f;
     }

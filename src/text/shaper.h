@@ -106,6 +106,14 @@ class Shaper {
   std::map<std::pair<int, bool>, std::unique_ptr<icu::BreakIterator>> breakers_;
   std::map<std::tuple<uint32_t, char32_t, bool>, HaltDelta> halt_cache_;
   hb_buffer_t* buf_ = nullptr;
+  // Direct-mapped cache of code point -> chain index for the last chain.
+  struct PickSlot {
+    char32_t cp = 0xFFFFFFFF;
+    int face = 0;
+  };
+  const FontChain* pick_chain_ = nullptr;
+  PickSlot pick_cache_[1024];
+  int pick(const FontChain& chain, char32_t c);
 };
 
 }  // namespace paizi::text

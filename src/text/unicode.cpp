@@ -8,6 +8,9 @@ namespace {
 
 constexpr char32_t kReplacement = 0xFFFD;
 
+// Unified ideographs and syllables: never punctuation, never prohibited.
+bool plain_letter(char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF); }
+
 bool is_control(char32_t c) {
   return c < 0x20 || (c >= 0x7F && c < 0xA0);
 }
@@ -34,6 +37,7 @@ constexpr std::array<char32_t, 9> kHalfClosing = {U',', U'.', U';', U':', U'!', 
 
 constexpr std::u32string_view kUnits =
     U"年月日号时點点分秒个位名人次件项家户元角万亿千百米吨斤克度倍岁天周条台辆座所种亩"
+    U"成届期批轮场层楼页章节款份张本部篇只头套架艘瓦伏焦帕赫兆升寸尺里季代"
     U"%％‰℃㎡㎞萬億円歳個回";
 
 }  // namespace
@@ -108,6 +112,7 @@ CodePoints decode_utf8(std::string_view in) {
 std::string sanitize_utf8(std::string_view in) { return decode_utf8(in).utf8; }
 
 PunctKind punct_kind(char32_t c) {
+  if (plain_letter(c)) return PunctKind::None;
   if (c == U'—' || c == U'―' || c == U'─') return PunctKind::Dash;
   if (c == U'…' || c == U'⋯') return PunctKind::Ellipsis;
   if (c < 0x2000) {
@@ -147,7 +152,7 @@ bool is_space(char32_t c) {
 }
 
 bool no_break_before(char32_t c, char32_t prev, BreakLevel level) {
-  if (level == BreakLevel::None) return false;
+  if (level == BreakLevel::None || plain_letter(c)) return false;
   if (in_list(c, kClosing) || in_list(c, kMiddle) || in_list(c, kSmallKana) ||
       in_list(c, kIteration) || in_list(c, kHyphens))
     return true;
@@ -158,13 +163,14 @@ bool no_break_before(char32_t c, char32_t prev, BreakLevel level) {
 }
 
 bool no_break_after(char32_t c, BreakLevel level) {
-  if (level == BreakLevel::None) return false;
+  if (level == BreakLevel::None || plain_letter(c)) return false;
   return in_list(c, kOpening);
 }
 
-bool is_number_unit(char32_t c) { return kUnits.find(c) != std::u32string_view::npos; }
+bool is_number_unit(char32_t c) { return (c < 0x80 && c != U'%') ? false : kUnits.find(c) != std::u32string_view::npos; }
 
 ShrinkClass shrink_class(char32_t c) {
+  if (plain_letter(c)) return ShrinkClass::None;
   if (in_list(c, kMiddle)) return ShrinkClass::Middle;
   switch (c) {
     case U'、': case U'，': case U'；': case U'：': case U'﹐': case U'﹑':

@@ -1,0 +1,333 @@
+#include "show/player.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "show/format.h"
+
+namespace paizi::show {
+namespace {
+
+constexpr int64_t kFrameMs = 16;
+
+render::TexturePtr make_target(SDL_Renderer* r, int w, int h) {
+  render::TexturePtr t(SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h));
+  if (t) SDL_SetTextureBlendMode(t.get(), SDL_BLENDMODE_BLEND);
+  return t;
+}
+
+}  // namespace
+
+Player::Player(platform::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
+               DataProvider* data)
+    : display_(display),
+      shaper_(shaper),
+      painter_(painter),
+      playlist_(std::make_shared<const content::Playlist>(std::move(playlist))),
+      data_(data) {
+  cur_tex_ = make_target(display_.renderer(), display_.width(), display_.height());
+  next_tex_ = make_target(display_.renderer(), display_.width(), display_.height());
+  layout_zones();
+  rebuild_ticker();
+}
+
+Player::~Player() = default;
+
+const content::Slide& Player::slide() const { return cur_.pl->slides[cur_.slide]; }
+
+void Player::layout_zones() {
+  const float W = static_cast<float>(display_.width()), H = static_cast<float>(display_.height());
+  const float hh = playlist_->header.enabled ? std::round(std::min(W, H) * 0.075f) : 0.f;
+  const float th = playlist_->ticker.enabled ? std::round(std::min(W, H) * 0.07f) : 0.f;
+  header_ = Rect{0, 0, W, hh};
+  ticker_ = Rect{0, H - th, W, th};
+  main_ = Rect{0, hh, W, H - hh - th};
+  ticker_speed_ = playlist_->ticker.speed * H / 1080.f;
+  header_logo_.reset();
+  header_clock_.reset();
+  shown_minute_ = -1;
+}
+
+int64_t Player::trans_ms() const {
+  return playlist_->transition.type == "cut" ? 0 : playlist_->transition.duration.count();
+}
+
+void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s,
+                     double anim_t) {
+  const content::Slide& sl = pl->slides[slide];
+  ComposeContext ctx{shaper_};
+  ctx.width = display_.width();
+  ctx.height = display_.height();
+  ctx.area = main_;
+  ctx.now = unix_s;
+  ctx.anim_t = anim_t;
+  ctx.base_dir = pl->base_dir;
+  if (!sl.source.empty() && data_) {
+    int64_t fetched = 0;
+    ctx.news = data_->news(sl, fetched);
+    ctx.data_time = fetched;
+    if (const content::Source* src = pl->find_source(sl.source))
+      ctx.max_age = std::chrono::duration_cast<std::chrono::seconds>(src->max_age).count();
+  }
+  s.slide = slide;
+  s.pages = compose_slide(sl, sl.theme ? *sl.theme : pl->theme, ctx);
+  s.pl = std::move(pl);
+  s.anim = animation_length(sl);
+  ++stats_.compositions;
+}
+
+void Player::paint_into(SDL_Texture* tex, const render::DisplayList& dl) {
+  SDL_Renderer* r = display_.renderer();
+  SDL_Texture* prev = SDL_GetRenderTarget(r);
+  SDL_SetRenderTarget(r, tex);
+  painter_.paint(dl);
+  SDL_SetRenderTarget(r, prev);
+}
+
+int64_t Player::hold_ms(const Showing& s) const {
+  const content::Slide& sl = s.pl->slides[s.slide];
+  return std::max<int64_t>(100, (s.pages.size() > 1 ? sl.page_duration : sl.duration).count());
+}
+
+void Player::next_of(const Showing& s, size_t& slide, size_t& page) const {
+  if (s.page + 1 < s.pages.size()) {
+    slide = s.slide;
+    page = s.page + 1;
+  } else {
+    slide = (s.slide + 1) % s.pl->slides.size();
+    page = 0;
+  }
+}
+
+void Player::prepare_next(int64_t unix_s) {
+  size_t slide = 0, page = 0;
+  next_of(cur_, slide, page);
+  std::shared_ptr<const content::Playlist> pl = cur_.pl;
+  if (page == 0 && pending_) {
+    // A new playlist takes over at a slide boundary; it shows from its
+    // first slide once the transition to it completes.
+    pl = pending_;
+    slide = 0;
+  }
+  if (page > 0) {
+    next_.pl = cur_.pl;
+    next_.slide = cur_.slide;
+    next_.pages = cur_.pages;  // layouts are shared, not copied
+    next_.anim = 0;
+  } else {
+    compose(next_, pl, slide, unix_s, 0.0);
+  }
+  next_.page = std::min(page, next_.pages.size() - 1);
+  paint_into(next_tex_.get(), next_.pages[next_.page]);
+  next_ready_ = true;
+}
+
+bool Player::tick(int64_t t_ms, int64_t unix_s) {
+  bool need = false;
+  last_unix_ = unix_s;
+  if (!started_) {
+    compose(cur_, playlist_, 0, unix_s, 0.0);
+    cur_.page = 0;
+    cur_.start = t_ms;
+    paint_into(cur_tex_.get(), cur_.pages[0]);
+    started_ = true;
+    need = true;
+  }
+  t_ms = std::max(t_ms, last_t_);
+  for (int guard = 0; guard < 100000; ++guard) {
+    if (trans_start_ < 0) {
+      const int64_t boundary = cur_.start + hold_ms(cur_);
+      if (t_ms < boundary) break;
+      if (!next_ready_) prepare_next(unix_s);
+      trans_start_ = boundary;
+      next_.start = boundary;
+      need = true;
+    }
+    if (t_ms < trans_start_ + trans_ms()) break;
+    std::swap(cur_tex_, next_tex_);
+    cur_ = std::move(next_);
+    next_ = Showing{};
+    if (cur_.pl != playlist_) {
+      if (cur_.pl == pending_) pending_.reset();
+      playlist_ = cur_.pl;
+      layout_zones();
+      rebuild_ticker();
+    }
+    trans_start_ = -1;
+    next_ready_ = false;
+    need = true;
+  }
+  if (trans_start_ >= 0) need = true;
+  // Count-up on entry: recomposed every frame until it settles.
+  const double anim_t = static_cast<double>(t_ms - cur_.start) / 1000.0;
+  if (cur_.anim > 0 && trans_start_ < 0 && (anim_t < cur_.anim || last_t_ < cur_.start + static_cast<int64_t>(cur_.anim * 1000))) {
+    const size_t page = cur_.page;
+    compose(cur_, cur_.pl, cur_.slide, unix_s, anim_t);
+    cur_.page = std::min(page, cur_.pages.size() - 1);
+    paint_into(cur_tex_.get(), cur_.pages[cur_.page]);
+    need = true;
+  }
+  // The next slide is composed ahead of its turn, while this one holds.
+  if (!next_ready_ && trans_start_ < 0) prepare_next(unix_s);
+  if (ticker_text_) {
+    ticker_offset_ = static_cast<double>(ticker_speed_) * static_cast<double>(t_ms) / 1000.0;
+    need = need || t_ms != last_t_;
+  }
+  if (playlist_->header.enabled && playlist_->header.clock && unix_s / 60 != shown_minute_) need = true;
+  last_t_ = t_ms;
+  if (!need) return false;
+  draw_frame(t_ms, unix_s);
+  display_.present();
+  ++stats_.frames;
+  return true;
+}
+
+void Player::draw_frame(int64_t t_ms, int64_t unix_s) {
+  SDL_Renderer* r = display_.renderer();
+  const int W = display_.width();
+  if (trans_start_ >= 0 && trans_ms() > 0) {
+    const float p = std::clamp(static_cast<float>(t_ms - trans_start_) / static_cast<float>(trans_ms()), 0.f, 1.f);
+    if (playlist_->transition.type == "push") {
+      const int dx = static_cast<int>(std::lround(p * static_cast<float>(W)));
+      SDL_Rect a{-dx, 0, W, display_.height()}, b{W - dx, 0, W, display_.height()};
+      SDL_RenderCopy(r, cur_tex_.get(), nullptr, &a);
+      SDL_RenderCopy(r, next_tex_.get(), nullptr, &b);
+    } else {
+      SDL_SetTextureAlphaMod(cur_tex_.get(), 255);
+      SDL_RenderCopy(r, cur_tex_.get(), nullptr, nullptr);
+      SDL_SetTextureAlphaMod(next_tex_.get(), static_cast<Uint8>(std::lround(p * 255.f)));
+      SDL_RenderCopy(r, next_tex_.get(), nullptr, nullptr);
+      SDL_SetTextureAlphaMod(next_tex_.get(), 255);
+    }
+  } else {
+    SDL_RenderCopy(r, cur_tex_.get(), nullptr, nullptr);
+  }
+  if (playlist_->header.enabled) draw_header(unix_s);
+  if (ticker_text_) draw_ticker();
+}
+
+void Player::draw_header(int64_t unix_s) {
+  const content::Theme& t = playlist_->theme;
+  const int64_t minute = unix_s / 60;
+  if (!header_logo_ || minute != shown_minute_) {
+    const float size = std::round(header_.h * 0.42f);
+    text::LayoutOptions lo = text_options(t, true, size);
+    lo.width_px = header_.w * 0.5f;
+    lo.max_lines = 1;
+    lo.line_height = 1.2f;
+    header_logo_ = std::make_shared<const text::TextLayout>(text::layout_text(shaper_, {playlist_->header.logo}, lo));
+    text::LayoutOptions co = text_options(t, false, std::round(header_.h * 0.36f));
+    co.width_px = header_.w * 0.45f;
+    co.align = text::Align::End;
+    co.max_lines = 1;
+    co.line_height = 1.2f;
+    header_clock_ = std::make_shared<const text::TextLayout>(
+        text::layout_text(shaper_, {playlist_->header.clock ? chinese_datetime(unix_s) : ""}, co));
+    shown_minute_ = minute;
+  }
+  const float m = std::round(std::min(header_.w, main_.h) * t.margin);
+  painter_.paint_rect(header_.x, header_.y, header_.w, header_.h, t.background2);
+  painter_.paint_rect(header_.x, header_.y + header_.h - 3, header_.w, 3, t.accent);
+  painter_.paint_text(*header_logo_, header_.x + m, header_.y + (header_.h - header_logo_->height) / 2, t.accent,
+                      t.background2);
+  painter_.paint_text(*header_clock_, header_.x + header_.w - m - header_.w * 0.45f,
+                      header_.y + (header_.h - header_clock_->height) / 2, t.foreground, t.background2);
+}
+
+void Player::rebuild_ticker() {
+  const content::Ticker& tk = playlist_->ticker;
+  ticker_text_.reset();
+  ticker_cycle_ = 0;
+  if (!tk.enabled) return;
+  std::vector<std::string> items = ticker_items_;
+  if (items.empty()) items = tk.items;
+  if (items.empty() && data_ && !tk.source.empty()) items = data_->headlines(tk.source);
+  if (items.empty()) return;
+  const std::string sep = "　" + tk.separator + "　";
+  std::string line;
+  for (const auto& it : items) line += it + sep;
+  const content::Theme& t = playlist_->theme;
+  text::LayoutOptions o = text_options(t, false, std::round(ticker_.h * 0.46f));
+  o.width_px = 1e9f;
+  o.line_height = 1.3f;
+  auto l = std::make_shared<text::TextLayout>(text::layout_text(shaper_, {line}, o));
+  // The trailing separator's closing ideographic space is trimmed by the
+  // layout; the cycle restores it so the wrap point is seamless.
+  ticker_cycle_ = l->width + l->size_px;
+  ticker_text_ = std::move(l);
+}
+
+size_t Player::show_still(size_t slide, size_t page, int64_t unix_s) {
+  if (slide >= playlist_->slides.size()) return 0;
+  compose(cur_, playlist_, slide, unix_s, 1e9);
+  if (page >= cur_.pages.size()) return 0;
+  cur_.page = page;
+  cur_.start = 0;
+  cur_.anim = 0;
+  started_ = true;
+  last_t_ = 0;
+  ticker_offset_ = 0;
+  paint_into(cur_tex_.get(), cur_.pages[page]);
+  draw_frame(0, unix_s);
+  display_.present();
+  ++stats_.frames;
+  return cur_.pages.size();
+}
+
+void Player::set_ticker_items(std::vector<std::string> items) {
+  ticker_items_ = std::move(items);
+  rebuild_ticker();
+}
+
+void Player::draw_ticker() {
+  const content::Theme& t = playlist_->theme;
+  painter_.paint_rect(ticker_.x, ticker_.y, ticker_.w, ticker_.h, t.background2);
+  painter_.paint_rect(ticker_.x, ticker_.y, ticker_.w, 3, t.accent);
+  if (!ticker_text_ || ticker_cycle_ <= 0) return;
+  const text::TextLayout& l = *ticker_text_;
+  const float pos = static_cast<float>(std::fmod(ticker_offset_, static_cast<double>(ticker_cycle_)));
+  const float y = ticker_.y + (ticker_.h - l.height) / 2;
+  const SDL_Rect clip{static_cast<int>(ticker_.x), static_cast<int>(ticker_.y), static_cast<int>(ticker_.w),
+                      static_cast<int>(ticker_.h)};
+  SDL_RenderSetClipRect(display_.renderer(), &clip);
+  for (float x = ticker_.x - pos; x < ticker_.x + ticker_.w; x += ticker_cycle_) {
+    // Only the glyphs inside the strip (glyph x grows along the line).
+    const float lo = ticker_.x - x - l.size_px * 2, hi = ticker_.x + ticker_.w - x + l.size_px;
+    const auto first = std::lower_bound(l.glyphs.begin(), l.glyphs.end(), lo,
+                                        [](const text::PositionedGlyph& g, float v) { return g.x < v; });
+    const auto last = std::lower_bound(first, l.glyphs.end(), hi,
+                                       [](const text::PositionedGlyph& g, float v) { return g.x < v; });
+    painter_.paint_text(l, x, y, t.foreground, t.background2, static_cast<size_t>(first - l.glyphs.begin()),
+                        static_cast<size_t>(last - l.glyphs.begin()));
+  }
+  SDL_RenderSetClipRect(display_.renderer(), nullptr);
+}
+
+void Player::adopt(content::Playlist playlist) {
+  pending_ = std::make_shared<const content::Playlist>(std::move(playlist));
+  // Re-prepare the next slide from the new playlist if it was made already.
+  if (trans_start_ < 0 && cur_.page + 1 >= cur_.pages.size()) next_ready_ = false;
+}
+
+bool Player::animating() const {
+  if (trans_start_ >= 0 || ticker_text_) return true;
+  return cur_.anim > 0 && static_cast<double>(last_t_ - cur_.start) / 1000.0 < cur_.anim;
+}
+
+int64_t Player::next_change_ms() const {
+  if (trans_start_ >= 0) return trans_start_ + trans_ms();
+  const int64_t anim_end = cur_.start + static_cast<int64_t>(cur_.anim * 1000);
+  if (cur_.anim > 0 && last_t_ < anim_end) return anim_end;
+  return cur_.start + hold_ms(cur_);
+}
+
+int64_t Player::next_event_ms() const {
+  if (animating()) return last_t_ + kFrameMs;
+  int64_t next = next_change_ms();
+  if (playlist_->header.enabled && playlist_->header.clock)
+    next = std::min(next, last_t_ + (60 - last_unix_ % 60) * 1000);
+  return next;
+}
+
+}  // namespace paizi::show

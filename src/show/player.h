@@ -1,0 +1,133 @@
+// The player: which slide and page is on screen at a given time, transitions
+// between them, the header (logo, clock) and ticker zones, and drawing a frame
+// only when something visible changed.
+//
+// Time is passed in (ms since start, monotonic), so the same code runs on the
+// real clock (window/board) and on a simulated clock (headless, tests).
+//
+// Threading: main thread only (it owns SDL textures through the Display).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "content/playlist.h"
+#include "platform/display.h"
+#include "render/painter.h"
+#include "show/compose.h"
+
+namespace paizi::show {
+
+// Data behind "source" slides and the ticker, provided by the caller (the
+// feed cache in production, fixed data in tests). Main thread only.
+class DataProvider {
+ public:
+  virtual ~DataProvider() = default;
+  // News for a slide with a `source`; nullptr when none is available yet.
+  // `fetched` receives the Unix time the data was fetched (0 = unknown).
+  virtual const content::NewsItem* news(const content::Slide& slide, int64_t& fetched) = 0;
+  // Headlines for a ticker bound to a source.
+  virtual std::vector<std::string> headlines(const std::string& source_id) = 0;
+};
+
+struct PlayerStats {
+  uint64_t frames = 0;        // frames presented
+  uint64_t compositions = 0;  // slide pages composed and painted into a texture
+};
+
+class Player {
+ public:
+  Player(platform::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
+         DataProvider* data = nullptr);
+  ~Player();
+  Player(const Player&) = delete;
+  Player& operator=(const Player&) = delete;
+
+  // Advances to `t_ms` (non-decreasing) with wall-clock time `unix_s` (for the
+  // clock and staleness) and presents a frame if anything visible changed.
+  // Returns true when a frame was presented.
+  bool tick(int64_t t_ms, int64_t unix_s);
+
+  // Earliest time (ms) at which something changes without input: a page or
+  // slide boundary, the end of a transition or animation, the next minute of
+  // the header clock. While continuous motion is on screen (ticker,
+  // transition, count-up) this is the next frame: check `animating()`.
+  int64_t next_event_ms() const;
+  bool animating() const;
+  // Next discrete change (boundary, end of transition or animation), ignoring
+  // continuous motion: a headless run jumps from one to the next.
+  int64_t next_change_ms() const;
+
+  // Draws one still frame: slide `slide`, page `page`, at wall time
+  // `unix_s`, animations settled, ticker at offset 0 (for `paizi render`).
+  // Returns the page count of that slide (0 = no such page).
+  size_t show_still(size_t slide, size_t page, int64_t unix_s);
+
+  // Replaces the ticker's items in place: the scroll position continues.
+  void set_ticker_items(std::vector<std::string> items);
+  // Adopts a new playlist at the next slide boundary (never mid-transition).
+  void adopt(content::Playlist playlist);
+
+  // What is on screen.
+  const content::Slide& slide() const;
+  size_t slide_index() const { return cur_.slide; }
+  size_t page() const { return cur_.page; }
+  size_t page_count() const { return cur_.pages.size(); }
+  bool in_transition() const { return trans_start_ >= 0; }
+  // Ticker scroll distance since start, px (grows without bound; the drawn
+  // position is this modulo the ticker's cycle length).
+  double ticker_offset() const { return ticker_offset_; }
+  float ticker_cycle() const { return ticker_cycle_; }
+  const PlayerStats& stats() const { return stats_; }
+  const content::Playlist& playlist() const { return *playlist_; }
+
+ private:
+  struct Showing {
+    std::shared_ptr<const content::Playlist> pl;
+    size_t slide = 0, page = 0;
+    std::vector<render::DisplayList> pages;
+    int64_t start = 0;  // ms when its transition began
+    double anim = 0;    // animation length, s
+  };
+  void layout_zones();
+  void compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s, double anim_t);
+  void paint_into(SDL_Texture* tex, const render::DisplayList& dl);
+  int64_t hold_ms(const Showing& s) const;
+  void next_of(const Showing& s, size_t& slide, size_t& page) const;
+  void prepare_next(int64_t unix_s);
+  void draw_frame(int64_t t_ms, int64_t unix_s);
+  void draw_header(int64_t unix_s);
+  void draw_ticker();
+  void rebuild_ticker();
+
+  platform::Display& display_;
+  text::Shaper& shaper_;
+  render::Painter& painter_;
+  std::shared_ptr<const content::Playlist> playlist_;  // the one on screen (zones, ticker)
+  std::shared_ptr<const content::Playlist> pending_;   // adopted at the next slide boundary
+  DataProvider* data_;
+  Rect main_, header_, ticker_;
+  render::TexturePtr cur_tex_, next_tex_;
+  Showing cur_, next_;
+  bool next_ready_ = false;
+  int64_t trans_start_ = -1;
+  int64_t last_t_ = -1;
+  int64_t shown_minute_ = -1;
+  bool started_ = false;
+  int64_t trans_ms() const;
+  // Header texts, rebuilt when the minute changes.
+  std::shared_ptr<const text::TextLayout> header_logo_, header_clock_;
+  int64_t last_unix_ = 0;
+  // Ticker.
+  std::vector<std::string> ticker_items_;
+  std::shared_ptr<const text::TextLayout> ticker_text_;
+  float ticker_cycle_ = 0;  // px per cycle (text + trailing separator)
+  double ticker_offset_ = 0;
+  float ticker_speed_ = 0;  // px/s on this screen
+  PlayerStats stats_;
+};
+
+}  // namespace paizi::show

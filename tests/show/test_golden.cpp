@@ -1,0 +1,76 @@
+// Golden PNGs of every slide type, landscape 1920x1080 and portrait
+// 1080x1920, compared with a tolerance. PAIZI_UPDATE_GOLDEN=1 rewrites them
+// (then look at them before committing).
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <SDL_image.h>
+
+#include "content/playlist.h"
+#include "platform/display.h"
+#include "render/painter.h"
+#include "show/player.h"
+
+using namespace paizi;
+
+namespace {
+
+constexpr int64_t kAt = 1776745500;  // 2026-04-21 04:25 UTC
+
+void check_golden(size_t slide, size_t page, int w, int h, const std::string& name) {
+  static text::FontLibrary fonts;
+  static text::Shaper shaper(fonts);
+  const std::string dir = std::string(PAIZI_TEST_DATA) + "/show/golden/";
+  auto pr = content::load_playlist(dir + "slides.json");
+  INFO(pr.first_error("slides.json"));
+  REQUIRE(pr.playlist);
+  std::string err;
+  platform::DisplayOptions o;
+  o.width = w;
+  o.height = h;
+  auto display = platform::open_headless(o, err);
+  REQUIRE(display);
+  render::Painter painter(display->renderer());
+  show::Player player(*display, shaper, painter, *pr.playlist);
+  REQUIRE(player.show_still(slide, page, kAt) > page);
+  auto got = display->snapshot(err);
+  REQUIRE(got);
+  const std::string path = dir + name + ".png";
+  if (std::getenv("PAIZI_UPDATE_GOLDEN")) REQUIRE(render::write_png(got.get(), path, err));
+  render::SurfacePtr loaded(IMG_Load(path.c_str()));
+  REQUIRE(loaded);
+  render::SurfacePtr want(SDL_ConvertSurfaceFormat(loaded.get(), SDL_PIXELFORMAT_RGBA32, 0));
+  REQUIRE(want->w == got->w);
+  REQUIRE(want->h == got->h);
+  // Tolerance: antialiasing may differ slightly between FreeType/SDL builds;
+  // layout changes move whole glyphs and fail.
+  size_t bad = 0;
+  const auto* a = static_cast<const uint8_t*>(got->pixels);
+  const auto* b = static_cast<const uint8_t*>(want->pixels);
+  for (int y = 0; y < got->h; ++y)
+    for (int x = 0; x < got->w * 4; ++x) {
+      const int d = std::abs(a[y * got->pitch + x] - b[y * want->pitch + x]);
+      bad += d > 40;
+    }
+  const double ratio = static_cast<double>(bad) / (static_cast<double>(got->w) * got->h * 4);
+  INFO(name << ": " << ratio * 100 << "% of channels differ by more than 40");
+  CHECK(ratio < 0.002);
+}
+
+}  // namespace
+
+TEST_CASE("golden: slogan") { check_golden(0, 0, 1920, 1080, "slogan-1920x1080"); }
+TEST_CASE("golden: news, both pages") {
+  check_golden(1, 0, 1920, 1080, "news-p0-1920x1080");
+  check_golden(1, 1, 1920, 1080, "news-p1-1920x1080");
+}
+TEST_CASE("golden: kpi") { check_golden(2, 0, 1920, 1080, "kpi-1920x1080"); }
+TEST_CASE("golden: couplet") { check_golden(3, 0, 1920, 1080, "couplet-1920x1080"); }
+TEST_CASE("golden: image") { check_golden(4, 0, 1920, 1080, "image-1920x1080"); }
+TEST_CASE("golden: portrait") {
+  check_golden(0, 0, 1080, 1920, "slogan-1080x1920");
+  check_golden(1, 0, 1080, 1920, "news-p0-1080x1920");
+  check_golden(2, 0, 1080, 1920, "kpi-1080x1920");
+}

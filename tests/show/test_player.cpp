@@ -1,0 +1,152 @@
+// The player on a simulated clock: order and timing, transitions, the
+// ticker, and no redraws while nothing changes.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "content/playlist.h"
+#include "platform/display.h"
+#include "render/painter.h"
+#include "show/player.h"
+
+using namespace paizi;
+
+namespace {
+
+struct Rig {
+  std::unique_ptr<platform::Display> display;
+  std::unique_ptr<render::Painter> painter;
+  std::unique_ptr<show::Player> player;
+  static text::Shaper& shaper() {
+    static text::FontLibrary fonts;
+    static text::Shaper s(fonts);
+    return s;
+  }
+  explicit Rig(const std::string& json, int w = 640, int h = 360) {
+    auto pr = content::parse_playlist(json, ".");
+    INFO(pr.first_error("test.json"));
+    REQUIRE(pr.playlist);
+    std::string err;
+    platform::DisplayOptions o;
+    o.width = w;
+    o.height = h;
+    display = platform::open_headless(o, err);
+    REQUIRE(display);
+    painter = std::make_unique<render::Painter>(display->renderer());
+    player = std::make_unique<show::Player>(*display, shaper(), *painter, *pr.playlist);
+  }
+};
+
+const char* kThree = R"({"version":1,"transition":{"type":"fade","duration":"500ms"},
+  "slides":[{"id":"a","type":"slogan","duration":"5s","lines":["第一"]},
+            {"id":"b","type":"slogan","duration":"7s","lines":["第二"]},
+            {"id":"c","type":"slogan","duration":"3s","lines":["第三"]}]})";
+
+constexpr int64_t kUnix = 1776585600;
+
+}  // namespace
+
+TEST_CASE("slides follow the playlist order and durations; transitions take their time") {
+  Rig rig(kThree);
+  auto& p = *rig.player;
+  std::vector<std::pair<int64_t, std::string>> starts;
+  std::string last;
+  int64_t trans_begin = -1;
+  std::vector<int64_t> trans_lengths;
+  for (int64_t t = 0; t <= 31000; t += 10) {
+    p.tick(t, kUnix);
+    if (p.in_transition() && trans_begin < 0) trans_begin = t;
+    if (!p.in_transition() && trans_begin >= 0) {
+      trans_lengths.push_back(t - trans_begin);
+      trans_begin = -1;
+    }
+    if (!p.in_transition() && p.slide().id != last) {
+      last = p.slide().id;
+      starts.emplace_back(t, last);
+    }
+  }
+  // Transitions start at the boundaries 5 s, 12 s, 15 s, 20 s, 27 s, 30 s and take 500 ms.
+  const std::vector<std::pair<int64_t, std::string>> want{{0, "a"},     {5500, "b"},  {12500, "c"},
+                                                          {15500, "a"}, {20500, "b"}, {27500, "c"},
+                                                          {30500, "a"}};
+  CHECK(starts == want);
+  for (int64_t len : trans_lengths) CHECK(len == 500);
+}
+
+TEST_CASE("a static slide issues no redraws between changes") {
+  Rig rig(kThree);
+  auto& p = *rig.player;
+  CHECK(p.tick(0, kUnix));
+  const auto frames = p.stats().frames;
+  for (int64_t t = 16; t < 5000; t += 16) CHECK_FALSE(p.tick(t, kUnix));
+  CHECK(p.stats().frames == frames);
+  CHECK_FALSE(p.animating());
+  CHECK(p.next_event_ms() == 5000);
+  CHECK(p.tick(5000, kUnix));  // the transition starts
+}
+
+TEST_CASE("the next slide is composed before its turn") {
+  Rig rig(kThree);
+  auto& p = *rig.player;
+  p.tick(0, kUnix);
+  const auto composed = p.stats().compositions;
+  CHECK(composed == 2);  // the current and the next slide
+  p.tick(5000, kUnix);   // boundary: no composition at the switch
+  CHECK(p.stats().compositions == composed);
+}
+
+TEST_CASE("the ticker advances at its speed, wraps seamlessly and keeps its place on updates") {
+  const std::string json = R"({"version":1,"ticker":{"speed":120,"items":["园区新闻一","园区新闻二","通知三"]},
+    "slides":[{"id":"a","type":"slogan","duration":"60s","lines":["口号"]}]})";
+  Rig rig(json, 640, 360);
+  auto& p = *rig.player;
+  const double speed = 120.0 * 360 / 1080;  // px/s scaled to the screen height
+  p.tick(0, kUnix);
+  CHECK(p.animating());
+  p.tick(1000, kUnix);
+  CHECK(p.ticker_offset() == Approx(speed));
+  p.tick(2500, kUnix);
+  CHECK(p.ticker_offset() == Approx(speed * 2.5));
+  // Seamless: frames one cycle apart are identical in the ticker strip.
+  const float cycle = p.ticker_cycle();
+  REQUIRE(cycle > 100);
+  const int64_t t1 = 3000;
+  const auto t2 = t1 + static_cast<int64_t>(std::llround(cycle / speed * 1000.0));
+  auto strip = [&](int64_t t) {
+    p.tick(t, kUnix);
+    std::string err;
+    auto s = rig.display->snapshot(err);
+    std::vector<uint32_t> px;
+    const int y0 = 360 - 25;
+    for (int y = y0; y < 360; ++y)
+      for (int x = 0; x < 640; ++x) px.push_back(static_cast<uint32_t*>(s->pixels)[y * s->pitch / 4 + x]);
+    return px;
+  };
+  const double frac = std::fmod(cycle / speed * 1000.0, 1.0);
+  const auto a = strip(t1), b = strip(t2);
+  size_t diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff += a[i] != b[i];
+  // Up to a rounding of the cycle to whole milliseconds (sub-pixel offset).
+  INFO("cycle " << cycle << " px, frac " << frac);
+  CHECK(diff < a.size() / 20);
+  // Updating the items keeps the position (no jump back to the start).
+  const double before = p.ticker_offset();
+  p.set_ticker_items({"新的头条", "另一条"});
+  p.tick(t2 + 16, kUnix);
+  CHECK(p.ticker_offset() == Approx(before + speed * 0.016));
+}
+
+TEST_CASE("a new playlist is adopted at the next slide boundary, never mid-slide") {
+  Rig rig(kThree);
+  auto& p = *rig.player;
+  p.tick(0, kUnix);
+  auto pr = content::parse_playlist(
+      R"({"version":1,"slides":[{"id":"new","type":"slogan","duration":"4s","lines":["新内容"]}]})", ".");
+  REQUIRE(pr.playlist);
+  p.tick(2000, kUnix);
+  p.adopt(*pr.playlist);
+  p.tick(4000, kUnix);
+  CHECK(p.slide().id == "a");
+  p.tick(5600, kUnix);
+  CHECK(p.slide().id == "new");
+}
