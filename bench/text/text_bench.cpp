@@ -48,8 +48,8 @@ constexpr const char* kFcLang = "zh-cn";
 // ---------------------------------------------------------------- options
 
 struct Options {
-  int iterations = 50;  // timed runs per case
-  int warmup = 5;       // untimed runs per case before them
+  int iterations = 50;  // timed rounds (each runs every case once)
+  int warmup = 5;       // untimed runs of each case before them
   std::string text_path = PAIZI_BENCH_TEXT;
   std::string markdown_path;
 };
@@ -535,6 +535,121 @@ std::string table(const Options& o, const Article& a, const Results& r) {
   return s.str();
 }
 
+// The engines under test, set up once for the whole run.
+struct Engines {
+  text::FontLibrary fonts;
+  text::Shaper shaper{fonts};
+  text::LayoutOptions lo = paizi_options();
+  PangoBench pango;
+  std::unique_ptr<TTF_Font, decltype(&TTF_CloseFont)> ttf{nullptr, TTF_CloseFont};
+};
+
+constexpr SDL_Color kTtfInk{0, 0, 0, 255};
+
+// (c), and the facts printed under the table: faces, line counts, the
+// SDL2_ttf reconstruction check.
+void count_lines(Engines& e, const Article& art, Results& r) {
+  if (const text::Face* f = e.fonts.chain(e.lo.shape.font).primary())
+    r.paizi_face = f->family() + ", " + f->path() + ":" + std::to_string(f->index());
+  const text::TextLayout ref = text::layout_text(e.shaper, art.paragraphs, e.lo);
+  r.v_paizi = count_violations(paizi_lines(ref));
+  r.lines_paizi = ref.lines.size();
+  r.canvas_w = kWidthPx;
+  r.canvas_h = static_cast<int>(std::ceil(ref.height));
+
+  r.pango_face = e.pango.resolved_font(art.joined);
+  const std::vector<Line> pl = e.pango.lines(art.joined);
+  r.v_pango = count_violations(pl);
+  r.lines_pango = pl.size();
+
+  TTF_Font* ttf = e.ttf.get();
+  const std::vector<Line> tl = lines_from_ranges(art.joined, ttf_wrap_ranges(ttf, art.joined, kWidthPx));
+  r.v_ttf = count_violations(tl);
+  r.lines_ttf = tl.size();
+  int w = 0, h = 0;
+  TTF_SizeUTF8(ttf, art.joined.c_str(), &w, &h);
+  const int skip = TTF_FontLineSkip(ttf);
+  r.ttf_expected_h = std::max(h, skip) + skip * (static_cast<int>(tl.size()) - 1);
+  if (SDL_Surface* s = TTF_RenderUTF8_Blended_Wrapped(ttf, art.joined.c_str(), kTtfInk, kWidthPx)) {
+    r.ttf_surface_h = s->h;
+    r.ink_ttf = ink_pixels(s);
+    SDL_FreeSurface(s);
+  }
+  r.ttf_lines_verified = r.ttf_surface_h == r.ttf_expected_h;
+}
+
+// (a) layout only, plus paizi's two stages for the engine's authors (shape,
+// then set the shaped text; not part of the comparison).
+void measure_layout(const Options& o, Engines& e, const Article& art, Results& r) {
+  const text::ShapedText shaped = e.shaper.shape(art.paragraphs, e.lo.shape);
+  const std::vector<Timing> t =
+      measure(o, {[&] {
+                    if (text::layout_text(e.shaper, art.paragraphs, e.lo).lines.empty()) std::abort();
+                  },
+                  [&] { g_object_unref(e.pango.layout(art.joined)); },
+                  [&] {
+                    if (e.shaper.shape(art.paragraphs, e.lo.shape).paragraphs.empty()) std::abort();
+                  },
+                  [&] {
+                    if (text::set_text(shaped, e.lo).lines.empty()) std::abort();
+                  }});
+  r.paizi_layout = t[0];
+  r.pango_layout = t[1];
+  r.paizi_shape = t[2];
+  r.paizi_set = t[3];
+}
+
+// (b) layout + raster into an RGBA buffer: paizi's headless display (SDL
+// software renderer on an ARGB8888 surface the size of the set text, cleared
+// every frame) vs SDL2_ttf's new blended ARGB8888 surface.
+bool measure_raster(const Options& o, Engines& e, const Article& art, Results& r) {
+  platform::DisplayOptions dopt;
+  dopt.width = r.canvas_w;
+  dopt.height = r.canvas_h;
+  std::string err;
+  const std::unique_ptr<platform::Display> display = platform::open_headless(dopt, err);
+  if (!display) {
+    std::fprintf(stderr, "text_bench: %s\n", err.c_str());
+    return false;
+  }
+  SDL_Renderer* rend = display->renderer();
+  const render::Rgba ink{0, 0, 0, 255}, paper{255, 255, 255, 255};
+  auto frame = [&](render::GlyphAtlas& atlas) {
+    SDL_SetRenderDrawColor(rend, 0, 0, 0, 0);
+    SDL_RenderClear(rend);
+    const text::TextLayout l = text::layout_text(e.shaper, art.paragraphs, e.lo);
+    atlas.begin_frame();
+    atlas.draw(l, 0, 0, ink, paper);
+    SDL_RenderFlush(rend);
+  };
+  render::GlyphAtlas warm(rend);
+  const std::vector<Timing> t = measure(o, {[&] { frame(warm); },
+                                            [&] {
+                                              render::GlyphAtlas cold(rend);
+                                              frame(cold);
+                                            },
+                                            [&] {
+                                              SDL_Surface* s = TTF_RenderUTF8_Blended_Wrapped(
+                                                  e.ttf.get(), art.joined.c_str(), kTtfInk, kWidthPx);
+                                              if (!s) std::abort();
+                                              SDL_FreeSurface(s);
+                                            }});
+  r.paizi_warm = t[0];
+  r.paizi_cold = t[1];
+  r.ttf = t[2];
+  if (const render::SurfacePtr shot = display->snapshot(err)) r.ink_paizi = ink_pixels(shot.get());
+  r.warm_hits = warm.stats().hits;
+  r.warm_misses = warm.stats().misses;
+  r.warm_bytes = warm.stats().bytes;
+  return true;
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  return static_cast<bool>(f);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -551,131 +666,31 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "text_bench: fontconfig has no %s\n", kFamily);
     return 1;
   }
-  Results r;
-  r.font_file = ff.path + ":" + std::to_string(ff.index);
-
-  // --- paizi: one font library and shaper for the whole run.
-  text::FontLibrary fonts;
-  text::Shaper shaper(fonts);
-  const text::LayoutOptions lo = paizi_options();
-  if (const text::Face* f = fonts.chain(lo.shape.font).primary())
-    r.paizi_face = f->family() + ", " + f->path() + ":" + std::to_string(f->index());
-  const text::TextLayout ref = text::layout_text(shaper, art.paragraphs, lo);
-  r.v_paizi = count_violations(paizi_lines(ref));
-  r.lines_paizi = ref.lines.size();
-
-  // --- Pango.
-  PangoBench pango;
-  r.pango_face = pango.resolved_font(art.joined);
-  const std::vector<Line> pl = pango.lines(art.joined);
-  r.v_pango = count_violations(pl);
-  r.lines_pango = pl.size();
-
-  // --- SDL2_ttf.
   if (TTF_Init() != 0) {
     std::fprintf(stderr, "text_bench: TTF_Init: %s\n", TTF_GetError());
     return 1;
   }
-  TTF_Font* ttf = TTF_OpenFontIndex(ff.path.c_str(), static_cast<int>(kSizePx), ff.index);
-  if (!ttf) {
-    std::fprintf(stderr, "text_bench: TTF_OpenFontIndex: %s\n", TTF_GetError());
-    return 1;
-  }
-  const SDL_Color black{0, 0, 0, 255};
+  int status = 1;
   {
-    const auto ranges = ttf_wrap_ranges(ttf, art.joined, kWidthPx);
-    const std::vector<Line> tl = lines_from_ranges(art.joined, ranges);
-    r.v_ttf = count_violations(tl);
-    r.lines_ttf = tl.size();
-    int w = 0, h = 0;
-    TTF_SizeUTF8(ttf, art.joined.c_str(), &w, &h);
-    const int skip = TTF_FontLineSkip(ttf);
-    r.ttf_expected_h = std::max(h, skip) + skip * (static_cast<int>(tl.size()) - 1);
-    SDL_Surface* s = TTF_RenderUTF8_Blended_Wrapped(ttf, art.joined.c_str(), black, kWidthPx);
-    if (!s) {
-      std::fprintf(stderr, "text_bench: TTF_RenderUTF8_Blended_Wrapped: %s\n", TTF_GetError());
-      return 1;
+    Engines e;
+    e.ttf.reset(TTF_OpenFontIndex(ff.path.c_str(), static_cast<int>(kSizePx), ff.index));
+    Results r;
+    r.font_file = ff.path + ":" + std::to_string(ff.index);
+    if (!e.ttf) {
+      std::fprintf(stderr, "text_bench: TTF_OpenFontIndex: %s\n", TTF_GetError());
+    } else {
+      count_lines(e, art, r);
+      measure_layout(o, e, art, r);
+      if (measure_raster(o, e, art, r)) {
+        const std::string t = table(o, art, r);
+        std::fputs(t.c_str(), stdout);
+        if (!o.markdown_path.empty() && !write_file(o.markdown_path, t))
+          std::fprintf(stderr, "text_bench: cannot write %s\n", o.markdown_path.c_str());
+        else
+          status = r.v_paizi.total() == 0 ? 0 : 2;
+      }
     }
-    r.ttf_surface_h = s->h;
-    r.ink_ttf = ink_pixels(s);
-    r.ttf_lines_verified = s->h == r.ttf_expected_h;
-    SDL_FreeSurface(s);
   }
-
-  // --- (a) layout only, plus paizi's two stages for the engine's authors
-  // (shape, then set the shaped text; not part of the comparison).
-  const text::ShapedText shaped = shaper.shape(art.paragraphs, lo.shape);
-  const std::vector<Timing> ta =
-      measure(o, {[&] {
-                    if (text::layout_text(shaper, art.paragraphs, lo).lines.empty()) std::abort();
-                  },
-                  [&] { g_object_unref(pango.layout(art.joined)); },
-                  [&] {
-                    if (shaper.shape(art.paragraphs, lo.shape).paragraphs.empty()) std::abort();
-                  },
-                  [&] {
-                    if (text::set_text(shaped, lo).lines.empty()) std::abort();
-                  }});
-  r.paizi_layout = ta[0];
-  r.pango_layout = ta[1];
-  r.paizi_shape = ta[2];
-  r.paizi_set = ta[3];
-
-  // --- (b) layout + raster into an RGBA buffer: paizi's headless display
-  // (SDL software renderer on an ARGB8888 surface the size of the set text,
-  // cleared every frame) vs SDL2_ttf's new blended ARGB8888 surface.
-  r.canvas_w = kWidthPx;
-  r.canvas_h = static_cast<int>(std::ceil(ref.height));
-  platform::DisplayOptions dopt;
-  dopt.width = r.canvas_w;
-  dopt.height = r.canvas_h;
-  std::string err;
-  const std::unique_ptr<platform::Display> display = platform::open_headless(dopt, err);
-  if (!display) {
-    std::fprintf(stderr, "text_bench: %s\n", err.c_str());
-    return 1;
-  }
-  SDL_Renderer* rend = display->renderer();
-  const render::Rgba ink{0, 0, 0, 255}, paper{255, 255, 255, 255};
-  auto frame = [&](render::GlyphAtlas& atlas) {
-    SDL_SetRenderDrawColor(rend, 0, 0, 0, 0);
-    SDL_RenderClear(rend);
-    const text::TextLayout l = text::layout_text(shaper, art.paragraphs, lo);
-    atlas.begin_frame();
-    atlas.draw(l, 0, 0, ink, paper);
-    SDL_RenderFlush(rend);
-  };
-  render::GlyphAtlas warm(rend);
-  const std::vector<Timing> tb =
-      measure(o, {[&] { frame(warm); },
-                  [&] {
-                    render::GlyphAtlas cold(rend);
-                    frame(cold);
-                  },
-                  [&] {
-                    SDL_Surface* s = TTF_RenderUTF8_Blended_Wrapped(ttf, art.joined.c_str(), black, kWidthPx);
-                    if (!s) std::abort();
-                    SDL_FreeSurface(s);
-                  }});
-  r.paizi_warm = tb[0];
-  r.paizi_cold = tb[1];
-  r.ttf = tb[2];
-  if (const render::SurfacePtr shot = display->snapshot(err)) r.ink_paizi = ink_pixels(shot.get());
-  r.warm_hits = warm.stats().hits;
-  r.warm_misses = warm.stats().misses;
-  r.warm_bytes = warm.stats().bytes;
-  TTF_CloseFont(ttf);
   TTF_Quit();
-
-  const std::string t = table(o, art, r);
-  std::fputs(t.c_str(), stdout);
-  if (!o.markdown_path.empty()) {
-    std::ofstream md(o.markdown_path, std::ios::binary);
-    md << t;
-    if (!md) {
-      std::fprintf(stderr, "text_bench: cannot write %s\n", o.markdown_path.c_str());
-      return 1;
-    }
-  }
-  return r.v_paizi.total() == 0 ? 0 : 2;
+  return status;
 }
