@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -47,8 +48,8 @@ constexpr const char* kFcLang = "zh-cn";
 // ---------------------------------------------------------------- options
 
 struct Options {
-  int iterations = 50;  // timed runs per case
-  int warmup = 5;       // untimed runs per case before them
+  int iterations = 50;  // timed rounds (each runs every case once)
+  int warmup = 5;       // untimed runs of each case before them
   std::string text_path = PAIZI_BENCH_TEXT;
   std::string markdown_path;
 };
@@ -86,31 +87,49 @@ bool parse_args(int argc, char** argv, Options& o, bool& ok) {
 
 // ----------------------------------------------------------------- timing
 
+// Medians of one case, ms: wall-clock time, and CPU time of the whole
+// process (every thread, user + system). On a machine shared with other
+// work, wall time punishes the longer case more (it is more often
+// preempted); CPU time does not, but misses waiting. Both are reported.
+struct Timing {
+  double wall = 0, cpu = 0;
+};
+
+double process_cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t m = v.size();
+  return m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+}
+
 // Runs each case `warmup` times untimed, then `iterations` rounds in which
 // every case runs once, the order rotating each round, so that the cases
-// being compared share whatever load the machine has at the time. Returns
-// each case's median wall time of one run, ms.
-std::vector<double> median_ms(const Options& o, const std::vector<std::function<void()>>& cases) {
+// being compared share whatever load the machine has at the time.
+std::vector<Timing> measure(const Options& o, const std::vector<std::function<void()>>& cases) {
   const size_t n = cases.size();
   for (const auto& fn : cases)
     for (int i = 0; i < o.warmup; ++i) fn();
-  std::vector<std::vector<double>> ms(n);
+  std::vector<std::vector<double>> wall(n), cpu(n);
   for (int i = 0; i < o.iterations; ++i) {
     for (size_t k = 0; k < n; ++k) {
       const size_t j = (static_cast<size_t>(i) + k) % n;
+      const double c0 = process_cpu_ms();
       const auto t0 = std::chrono::steady_clock::now();
       cases[j]();
       const auto t1 = std::chrono::steady_clock::now();
-      ms[j].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      const double c1 = process_cpu_ms();
+      wall[j].push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      cpu[j].push_back(c1 - c0);
     }
   }
-  std::vector<double> med;
-  for (std::vector<double>& v : ms) {
-    std::sort(v.begin(), v.end());
-    const size_t m = v.size();
-    med.push_back(m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2);
-  }
-  return med;
+  std::vector<Timing> out;
+  for (size_t j = 0; j < n; ++j) out.push_back({median(wall[j]), median(cpu[j])});
+  return out;
 }
 
 // ------------------------------------------------------------------- text
@@ -416,9 +435,9 @@ std::vector<std::pair<size_t, size_t>> ttf_wrap_ranges(TTF_Font* font, const std
 // -------------------------------------------------------------------- run
 
 struct Results {
-  double paizi_layout = 0, pango_layout = 0;
-  double paizi_shape = 0, paizi_set = 0;  // the two stages of paizi_layout
-  double paizi_warm = 0, paizi_cold = 0, ttf = 0;
+  Timing paizi_layout, pango_layout;
+  Timing paizi_shape, paizi_set;  // the two stages of paizi_layout
+  Timing paizi_warm, paizi_cold, ttf;
   Violations v_paizi, v_pango, v_ttf;
   size_t lines_paizi = 0, lines_pango = 0, lines_ttf = 0;
   bool ttf_lines_verified = false;
@@ -453,28 +472,38 @@ std::string fmt(double v, int decimals = 2) {
   return b;
 }
 
+// One comparison row: the peer's medians over paizi's, wall and CPU; the
+// target counts as met only when both ratios meet it.
+std::string ratio_row(const char* name, const Timing& peer, const Timing& paizi, double target,
+                      const char* target_text) {
+  const double rw = peer.wall / paizi.wall, rc = peer.cpu / paizi.cpu;
+  const bool ok = rw >= target && rc >= target;
+  return std::string("| ") + name + " | " + fmt(paizi.wall) + " | " + fmt(paizi.cpu) + " | paizi " + fmt(rw) +
+         "× / " + fmt(rc) + "× faster | " + target_text + " | " + (ok ? "pass" : "**fail**") + " |\n";
+}
+
+std::string time_row(const char* name, const Timing& t) {
+  return std::string("| ") + name + " | " + fmt(t.wall) + " | " + fmt(t.cpu) + " | | | |\n";
+}
+
 std::string table(const Options& o, const Article& a, const Results& r) {
-  const auto pass = [](bool ok) { return ok ? "pass" : "**fail**"; };
-  const double ra = r.pango_layout / r.paizi_layout;
-  const double rw = r.ttf / r.paizi_warm, rc = r.ttf / r.paizi_cold;
   std::ostringstream s;
-  s << "| case | median ms | ratio | target | result |\n"
-    << "|---|---:|---:|---|---|\n"
-    << "| (a) layout: paizi `layout_text`, justify | " << fmt(r.paizi_layout) << " | | | |\n"
-    << "| (a) layout: Pango `PangoLayout`, justify | " << fmt(r.pango_layout) << " | paizi " << fmt(ra)
-    << "× faster | ≥ 3× | " << pass(ra >= 3) << " |\n"
-    << "| (b) layout + raster: paizi, warm atlas | " << fmt(r.paizi_warm) << " | paizi " << fmt(rw)
-    << "× faster | ≥ 5× | " << pass(rw >= 5) << " |\n"
-    << "| (b) layout + raster: paizi, cold atlas | " << fmt(r.paizi_cold) << " | paizi " << fmt(rc)
-    << "× faster | ≥ 1× (no slower) | " << pass(rc >= 1) << " |\n"
-    << "| (b) layout + raster: SDL2_ttf `TTF_RenderUTF8_Blended_Wrapped` | " << fmt(r.ttf) << " | | | |\n"
-    << "| (c) prohibition violations: paizi | " << r.v_paizi.total() << " (" << r.v_paizi.starts << " start, "
-    << r.v_paizi.ends << " end) in " << r.lines_paizi << " lines | | 0 | " << pass(r.v_paizi.total() == 0)
-    << " |\n"
-    << "| (c) prohibition violations: SDL2_ttf | " << r.v_ttf.total() << " (" << r.v_ttf.starts << " start, "
-    << r.v_ttf.ends << " end) in " << r.lines_ttf << " lines | | (baseline) | |\n"
-    << "| (c) prohibition violations: Pango (for information) | " << r.v_pango.total() << " ("
-    << r.v_pango.starts << " start, " << r.v_pango.ends << " end) in " << r.lines_pango << " lines | | | |\n";
+  auto violations = [&](const char* name, const Violations& v, size_t lines, const char* target,
+                        const char* result) {
+    s << "| " << name << " | " << v.total() << " (" << v.starts << " start, " << v.ends << " end) in "
+      << lines << " lines | | | " << target << " | " << result << " |\n";
+  };
+  s << "| case | median ms (wall) | median ms (CPU) | ratio (wall / CPU) | target | result |\n"
+    << "|---|---:|---:|---:|---|---|\n"
+    << time_row("(a) layout: Pango `PangoLayout`, justify", r.pango_layout)
+    << ratio_row("(a) layout: paizi `layout_text`, justify", r.pango_layout, r.paizi_layout, 3, "≥ 3×")
+    << time_row("(b) layout + raster: SDL2_ttf `TTF_RenderUTF8_Blended_Wrapped`", r.ttf)
+    << ratio_row("(b) layout + raster: paizi, warm atlas", r.ttf, r.paizi_warm, 5, "≥ 5×")
+    << ratio_row("(b) layout + raster: paizi, cold atlas", r.ttf, r.paizi_cold, 1, "≥ 1× (no slower)");
+  violations("(c) prohibition violations: paizi", r.v_paizi, r.lines_paizi, "0",
+             r.v_paizi.total() == 0 ? "pass" : "**fail**");
+  violations("(c) prohibition violations: SDL2_ttf", r.v_ttf, r.lines_ttf, "(baseline)", "");
+  violations("(c) prohibition violations: Pango (for information)", r.v_pango, r.lines_pango, "", "");
   s << "\nBreaks inside `——`, `……`, a number with its unit or a Latin word (for information): paizi "
     << r.v_paizi.splits << ", SDL2_ttf " << r.v_ttf.splits << ", Pango " << r.v_pango.splits << ".\n";
   auto examples = [&](const char* who, const Violations& v) {
@@ -486,9 +515,10 @@ std::string table(const Options& o, const Article& a, const Results& r) {
   examples("paizi", r.v_paizi);
   examples("SDL2_ttf", r.v_ttf);
   examples("Pango", r.v_pango);
-  s << "\npaizi's layout by stage: shape (itemise, HarfBuzz, breaks) " << fmt(r.paizi_shape)
-    << " ms, set (lines, "
-    << "compression, justification) " << fmt(r.paizi_set) << " ms.\n";
+  s << "\npaizi's layout by stage (median wall / CPU ms): shape (itemise, HarfBuzz, breaks) "
+    << fmt(r.paizi_shape.wall) << " / " << fmt(r.paizi_shape.cpu)
+    << ", set (lines, compression, justification) " << fmt(r.paizi_set.wall) << " / " << fmt(r.paizi_set.cpu)
+    << ".\n";
   s << "\nRun: " << o.iterations << " rounds after " << o.warmup
     << " warm-up runs per case; each round runs every case of (a), then of (b), once, order rotating; text "
     << a.code_points << " code points in " << a.paragraphs.size() << " paragraphs; font " << r.font_file
@@ -503,6 +533,121 @@ std::string table(const Options& o, const Article& a, const Results& r) {
     << " misses; pixels with ink in the last frame: paizi " << r.ink_paizi << ", SDL2_ttf " << r.ink_ttf
     << ".\n";
   return s.str();
+}
+
+// The engines under test, set up once for the whole run.
+struct Engines {
+  text::FontLibrary fonts;
+  text::Shaper shaper{fonts};
+  text::LayoutOptions lo = paizi_options();
+  PangoBench pango;
+  std::unique_ptr<TTF_Font, decltype(&TTF_CloseFont)> ttf{nullptr, TTF_CloseFont};
+};
+
+constexpr SDL_Color kTtfInk{0, 0, 0, 255};
+
+// (c), and the facts printed under the table: faces, line counts, the
+// SDL2_ttf reconstruction check.
+void count_lines(Engines& e, const Article& art, Results& r) {
+  if (const text::Face* f = e.fonts.chain(e.lo.shape.font).primary())
+    r.paizi_face = f->family() + ", " + f->path() + ":" + std::to_string(f->index());
+  const text::TextLayout ref = text::layout_text(e.shaper, art.paragraphs, e.lo);
+  r.v_paizi = count_violations(paizi_lines(ref));
+  r.lines_paizi = ref.lines.size();
+  r.canvas_w = kWidthPx;
+  r.canvas_h = static_cast<int>(std::ceil(ref.height));
+
+  r.pango_face = e.pango.resolved_font(art.joined);
+  const std::vector<Line> pl = e.pango.lines(art.joined);
+  r.v_pango = count_violations(pl);
+  r.lines_pango = pl.size();
+
+  TTF_Font* ttf = e.ttf.get();
+  const std::vector<Line> tl = lines_from_ranges(art.joined, ttf_wrap_ranges(ttf, art.joined, kWidthPx));
+  r.v_ttf = count_violations(tl);
+  r.lines_ttf = tl.size();
+  int w = 0, h = 0;
+  TTF_SizeUTF8(ttf, art.joined.c_str(), &w, &h);
+  const int skip = TTF_FontLineSkip(ttf);
+  r.ttf_expected_h = std::max(h, skip) + skip * (static_cast<int>(tl.size()) - 1);
+  if (SDL_Surface* s = TTF_RenderUTF8_Blended_Wrapped(ttf, art.joined.c_str(), kTtfInk, kWidthPx)) {
+    r.ttf_surface_h = s->h;
+    r.ink_ttf = ink_pixels(s);
+    SDL_FreeSurface(s);
+  }
+  r.ttf_lines_verified = r.ttf_surface_h == r.ttf_expected_h;
+}
+
+// (a) layout only, plus paizi's two stages for the engine's authors (shape,
+// then set the shaped text; not part of the comparison).
+void measure_layout(const Options& o, Engines& e, const Article& art, Results& r) {
+  const text::ShapedText shaped = e.shaper.shape(art.paragraphs, e.lo.shape);
+  const std::vector<Timing> t =
+      measure(o, {[&] {
+                    if (text::layout_text(e.shaper, art.paragraphs, e.lo).lines.empty()) std::abort();
+                  },
+                  [&] { g_object_unref(e.pango.layout(art.joined)); },
+                  [&] {
+                    if (e.shaper.shape(art.paragraphs, e.lo.shape).paragraphs.empty()) std::abort();
+                  },
+                  [&] {
+                    if (text::set_text(shaped, e.lo).lines.empty()) std::abort();
+                  }});
+  r.paizi_layout = t[0];
+  r.pango_layout = t[1];
+  r.paizi_shape = t[2];
+  r.paizi_set = t[3];
+}
+
+// (b) layout + raster into an RGBA buffer: paizi's headless display (SDL
+// software renderer on an ARGB8888 surface the size of the set text, cleared
+// every frame) vs SDL2_ttf's new blended ARGB8888 surface.
+bool measure_raster(const Options& o, Engines& e, const Article& art, Results& r) {
+  platform::DisplayOptions dopt;
+  dopt.width = r.canvas_w;
+  dopt.height = r.canvas_h;
+  std::string err;
+  const std::unique_ptr<platform::Display> display = platform::open_headless(dopt, err);
+  if (!display) {
+    std::fprintf(stderr, "text_bench: %s\n", err.c_str());
+    return false;
+  }
+  SDL_Renderer* rend = display->renderer();
+  const render::Rgba ink{0, 0, 0, 255}, paper{255, 255, 255, 255};
+  auto frame = [&](render::GlyphAtlas& atlas) {
+    SDL_SetRenderDrawColor(rend, 0, 0, 0, 0);
+    SDL_RenderClear(rend);
+    const text::TextLayout l = text::layout_text(e.shaper, art.paragraphs, e.lo);
+    atlas.begin_frame();
+    atlas.draw(l, 0, 0, ink, paper);
+    SDL_RenderFlush(rend);
+  };
+  render::GlyphAtlas warm(rend);
+  const std::vector<Timing> t = measure(o, {[&] { frame(warm); },
+                                            [&] {
+                                              render::GlyphAtlas cold(rend);
+                                              frame(cold);
+                                            },
+                                            [&] {
+                                              SDL_Surface* s = TTF_RenderUTF8_Blended_Wrapped(
+                                                  e.ttf.get(), art.joined.c_str(), kTtfInk, kWidthPx);
+                                              if (!s) std::abort();
+                                              SDL_FreeSurface(s);
+                                            }});
+  r.paizi_warm = t[0];
+  r.paizi_cold = t[1];
+  r.ttf = t[2];
+  if (const render::SurfacePtr shot = display->snapshot(err)) r.ink_paizi = ink_pixels(shot.get());
+  r.warm_hits = warm.stats().hits;
+  r.warm_misses = warm.stats().misses;
+  r.warm_bytes = warm.stats().bytes;
+  return true;
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  return static_cast<bool>(f);
 }
 
 }  // namespace
@@ -521,131 +666,31 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "text_bench: fontconfig has no %s\n", kFamily);
     return 1;
   }
-  Results r;
-  r.font_file = ff.path + ":" + std::to_string(ff.index);
-
-  // --- paizi: one font library and shaper for the whole run.
-  text::FontLibrary fonts;
-  text::Shaper shaper(fonts);
-  const text::LayoutOptions lo = paizi_options();
-  if (const text::Face* f = fonts.chain(lo.shape.font).primary())
-    r.paizi_face = f->family() + ", " + f->path() + ":" + std::to_string(f->index());
-  const text::TextLayout ref = text::layout_text(shaper, art.paragraphs, lo);
-  r.v_paizi = count_violations(paizi_lines(ref));
-  r.lines_paizi = ref.lines.size();
-
-  // --- Pango.
-  PangoBench pango;
-  r.pango_face = pango.resolved_font(art.joined);
-  const std::vector<Line> pl = pango.lines(art.joined);
-  r.v_pango = count_violations(pl);
-  r.lines_pango = pl.size();
-
-  // --- SDL2_ttf.
   if (TTF_Init() != 0) {
     std::fprintf(stderr, "text_bench: TTF_Init: %s\n", TTF_GetError());
     return 1;
   }
-  TTF_Font* ttf = TTF_OpenFontIndex(ff.path.c_str(), static_cast<int>(kSizePx), ff.index);
-  if (!ttf) {
-    std::fprintf(stderr, "text_bench: TTF_OpenFontIndex: %s\n", TTF_GetError());
-    return 1;
-  }
-  const SDL_Color black{0, 0, 0, 255};
+  int status = 1;
   {
-    const auto ranges = ttf_wrap_ranges(ttf, art.joined, kWidthPx);
-    const std::vector<Line> tl = lines_from_ranges(art.joined, ranges);
-    r.v_ttf = count_violations(tl);
-    r.lines_ttf = tl.size();
-    int w = 0, h = 0;
-    TTF_SizeUTF8(ttf, art.joined.c_str(), &w, &h);
-    const int skip = TTF_FontLineSkip(ttf);
-    r.ttf_expected_h = std::max(h, skip) + skip * (static_cast<int>(tl.size()) - 1);
-    SDL_Surface* s = TTF_RenderUTF8_Blended_Wrapped(ttf, art.joined.c_str(), black, kWidthPx);
-    if (!s) {
-      std::fprintf(stderr, "text_bench: TTF_RenderUTF8_Blended_Wrapped: %s\n", TTF_GetError());
-      return 1;
+    Engines e;
+    e.ttf.reset(TTF_OpenFontIndex(ff.path.c_str(), static_cast<int>(kSizePx), ff.index));
+    Results r;
+    r.font_file = ff.path + ":" + std::to_string(ff.index);
+    if (!e.ttf) {
+      std::fprintf(stderr, "text_bench: TTF_OpenFontIndex: %s\n", TTF_GetError());
+    } else {
+      count_lines(e, art, r);
+      measure_layout(o, e, art, r);
+      if (measure_raster(o, e, art, r)) {
+        const std::string t = table(o, art, r);
+        std::fputs(t.c_str(), stdout);
+        if (!o.markdown_path.empty() && !write_file(o.markdown_path, t))
+          std::fprintf(stderr, "text_bench: cannot write %s\n", o.markdown_path.c_str());
+        else
+          status = r.v_paizi.total() == 0 ? 0 : 2;
+      }
     }
-    r.ttf_surface_h = s->h;
-    r.ink_ttf = ink_pixels(s);
-    r.ttf_lines_verified = s->h == r.ttf_expected_h;
-    SDL_FreeSurface(s);
   }
-
-  // --- (a) layout only, plus paizi's two stages for the engine's authors
-  // (shape, then set the shaped text; not part of the comparison).
-  const text::ShapedText shaped = shaper.shape(art.paragraphs, lo.shape);
-  const std::vector<double> ta =
-      median_ms(o, {[&] {
-                      if (text::layout_text(shaper, art.paragraphs, lo).lines.empty()) std::abort();
-                    },
-                    [&] { g_object_unref(pango.layout(art.joined)); },
-                    [&] {
-                      if (shaper.shape(art.paragraphs, lo.shape).paragraphs.empty()) std::abort();
-                    },
-                    [&] {
-                      if (text::set_text(shaped, lo).lines.empty()) std::abort();
-                    }});
-  r.paizi_layout = ta[0];
-  r.pango_layout = ta[1];
-  r.paizi_shape = ta[2];
-  r.paizi_set = ta[3];
-
-  // --- (b) layout + raster into an RGBA buffer: paizi's headless display
-  // (SDL software renderer on an ARGB8888 surface the size of the set text,
-  // cleared every frame) vs SDL2_ttf's new blended ARGB8888 surface.
-  r.canvas_w = kWidthPx;
-  r.canvas_h = static_cast<int>(std::ceil(ref.height));
-  platform::DisplayOptions dopt;
-  dopt.width = r.canvas_w;
-  dopt.height = r.canvas_h;
-  std::string err;
-  const std::unique_ptr<platform::Display> display = platform::open_headless(dopt, err);
-  if (!display) {
-    std::fprintf(stderr, "text_bench: %s\n", err.c_str());
-    return 1;
-  }
-  SDL_Renderer* rend = display->renderer();
-  const render::Rgba ink{0, 0, 0, 255}, paper{255, 255, 255, 255};
-  auto frame = [&](render::GlyphAtlas& atlas) {
-    SDL_SetRenderDrawColor(rend, 0, 0, 0, 0);
-    SDL_RenderClear(rend);
-    const text::TextLayout l = text::layout_text(shaper, art.paragraphs, lo);
-    atlas.begin_frame();
-    atlas.draw(l, 0, 0, ink, paper);
-    SDL_RenderFlush(rend);
-  };
-  render::GlyphAtlas warm(rend);
-  const std::vector<double> tb = median_ms(o, {[&] { frame(warm); },
-                                               [&] {
-                                                 render::GlyphAtlas cold(rend);
-                                                 frame(cold);
-                                               },
-                                               [&] {
-                                                 SDL_Surface* s = TTF_RenderUTF8_Blended_Wrapped(
-                                                     ttf, art.joined.c_str(), black, kWidthPx);
-                                                 if (!s) std::abort();
-                                                 SDL_FreeSurface(s);
-                                               }});
-  r.paizi_warm = tb[0];
-  r.paizi_cold = tb[1];
-  r.ttf = tb[2];
-  if (const render::SurfacePtr shot = display->snapshot(err)) r.ink_paizi = ink_pixels(shot.get());
-  r.warm_hits = warm.stats().hits;
-  r.warm_misses = warm.stats().misses;
-  r.warm_bytes = warm.stats().bytes;
-  TTF_CloseFont(ttf);
   TTF_Quit();
-
-  const std::string t = table(o, art, r);
-  std::fputs(t.c_str(), stdout);
-  if (!o.markdown_path.empty()) {
-    std::ofstream md(o.markdown_path, std::ios::binary);
-    md << t;
-    if (!md) {
-      std::fprintf(stderr, "text_bench: cannot write %s\n", o.markdown_path.c_str());
-      return 1;
-    }
-  }
-  return r.v_paizi.total() == 0 ? 0 : 2;
+  return status;
 }
