@@ -51,21 +51,24 @@ SourceArgs source_args(Args& args, const char* cmd) {
 void put_string(std::string& out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
   out.push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  size_t run = 0;  // start of the pending run of characters that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, run, i - run);
+    run = i + 1;
     if (c == '"' || c == '\\') {
       out.push_back('\\');
-      out.push_back(ch);
+      out.push_back(static_cast<char>(c));
     } else if (c == '\n') {
       out += "\\n";
-    } else if (c < 0x20) {
+    } else {
       out += "\\u00";
       out.push_back(kHex[c >> 4]);
       out.push_back(kHex[c & 15]);
-    } else {
-      out.push_back(ch);
     }
   }
+  out.append(s, run, s.size() - run);
   out.push_back('"');
 }
 

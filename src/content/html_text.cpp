@@ -111,22 +111,39 @@ void node_paragraphs(const xmlNode* n, ParagraphBuilder& out, const SkipFn& skip
 }
 
 void ParagraphBuilder::text(std::string_view s) {
+  size_t run = std::string_view::npos;  // start of pending ordinary characters, appended in one go
+  auto flush = [&](size_t end) {
+    if (run == std::string_view::npos) return;
+    std::string_view piece = s.substr(run, end - run);
+    if (cur_.size() + piece.size() > limits_.max_paragraph_bytes) {
+      size_t cut = limits_.max_paragraph_bytes > cur_.size() ? limits_.max_paragraph_bytes - cur_.size() : 0;
+      while (cut > 0 && (static_cast<unsigned char>(piece[cut]) & 0xC0) == 0x80) --cut;
+      piece = piece.substr(0, cut);
+    }
+    cur_.append(piece);
+    run = std::string_view::npos;
+  };
   size_t i = 0;
   while (i < s.size()) {
     const size_t start = i;
     const uint32_t cp = next_cp(s, i);
-    if (is_invisible_cp(cp)) continue;
-    if (is_space_cp(cp)) {
-      pending_space_ = true;
-      pending_break_ = pending_break_ || cp == '\n' || cp == '\r';
+    if (is_invisible_cp(cp) || is_space_cp(cp)) {
+      flush(start);
+      if (is_space_cp(cp)) {
+        pending_space_ = true;
+        pending_break_ = pending_break_ || cp == '\n' || cp == '\r';
+      }
       continue;
     }
-    if (pending_space_ && !cur_.empty() && !(pending_break_ && is_cjk(last_cp_) && is_cjk(cp))) cur_.push_back(' ');
-    pending_space_ = false;
-    pending_break_ = false;
-    if (cur_.size() + (i - start) <= limits_.max_paragraph_bytes) cur_.append(s.substr(start, i - start));
+    if (pending_space_) {
+      if (!cur_.empty() && !(pending_break_ && is_cjk(last_cp_) && is_cjk(cp))) cur_.push_back(' ');
+      pending_space_ = false;
+      pending_break_ = false;
+    }
+    if (run == std::string_view::npos) run = start;
     last_cp_ = cp;
   }
+  flush(s.size());
 }
 
 void ParagraphBuilder::end_paragraph() {
