@@ -13,11 +13,15 @@ trap 'rm -rf "$work"' EXIT
 python3 "$here/gen_feed.py" "$work/feed.xml" "$items"
 echo "feed: $items items, $(wc -c < "$work/feed.xml") bytes"
 "$paizi" feed "$work/feed.xml" | wc -l | sed 's/^/items printed: /'
-hyperfine --warmup 3 --runs 30 --export-json "$work/result.json" \
-  "\"$paizi\" feed \"$work/feed.xml\" > /dev/null"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+# The second command is the floor: process start-up (98 shared libraries) and nothing else.
+hyperfine --warmup 3 --runs "${RUNS:-30}" --export-json "$work/result.json" \
+  "\"$paizi\" feed \"$work/feed.xml\" > /dev/null" \
+  "\"$paizi\" version > /dev/null"
 python3 - "$work/result.json" <<'PY'
 import json, sys
-r = json.load(open(sys.argv[1]))["results"][0]
-print(f"median {r['median'] * 1000:.1f} ms  mean {r['mean'] * 1000:.1f} ms  "
-      f"min {r['min'] * 1000:.1f} ms  max {r['max'] * 1000:.1f} ms  ({len(r['times'])} runs)")
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"{r['command'].split()[1]:8} median {r['median'] * 1000:6.1f} ms  mean {r['mean'] * 1000:6.1f} ms  "
+          f"min {r['min'] * 1000:6.1f} ms  user {r['user'] * 1000:6.1f} ms  system {r['system'] * 1000:5.1f} ms  "
+          f"({len(r['times'])} runs)")
 PY
