@@ -4,8 +4,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
-
-#include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "app/cli.h"
 #include "content/dates.h"
@@ -16,8 +15,6 @@
 namespace paizi::app {
 
 namespace {
-
-using nlohmann::json;
 
 struct SourceArgs {
   std::string src;
@@ -47,11 +44,47 @@ SourceArgs source_args(Args& args, const char* cmd) {
   return s;
 }
 
-json date_or_null(const std::optional<int64_t>& t) {
-  return t ? json(content::format_rfc3339_utc(*t)) : json(nullptr);
+// JSON output written directly: one line per item for feeds of thousands of
+// items (a generic JSON value per item costs more than the parsing). Strings
+// are valid UTF-8 (the parsers guarantee it); only quotes, backslashes and
+// control characters need escaping.
+void put_string(std::string& out, std::string_view s) {
+  static const char* kHex = "0123456789abcdef";
+  out.push_back('"');
+  size_t run = 0;  // start of the pending run of characters that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s, run, i - run);
+    run = i + 1;
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += "\\u00";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  out.append(s, run, s.size() - run);
+  out.push_back('"');
 }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+void put_field(std::string& out, const char* key, std::string_view value) {
+  out += out.back() == '{' ? "\"" : ",\"";
+  out += key;
+  out += "\":";
+  put_string(out, value);
+}
+
+void put_date(std::string& out, const char* key, const std::optional<int64_t>& t) {
+  if (t) return put_field(out, key, content::format_rfc3339_utc(*t));
+  out += out.back() == '{' ? "\"" : ",\"";
+  out += key;
+  out += "\":null";
+}
 
 // Warnings about where the content came from; "" when it is fresh.
 void report_freshness(const char* cmd, const content::Freshness& f) {
@@ -90,10 +123,14 @@ int cmd_feed(Args& args) {
   if (!r.feed) return fail("feed", r.error);
   std::string out;
   for (const content::NewsItem& it : r.feed->items) {
-    const json j = {{"title", it.title}, {"link", it.link},   {"published", date_or_null(it.published)},
-                    {"summary", it.summary}, {"image", it.image}, {"source", it.source}};
-    out += dump(j);
-    out += '\n';
+    out += '{';
+    put_field(out, "title", it.title);
+    put_field(out, "link", it.link);
+    put_date(out, "published", it.published);
+    put_field(out, "summary", it.summary);
+    put_field(out, "image", it.image);
+    put_field(out, "source", it.source);
+    out += "}\n";
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   report_freshness("feed", r);
@@ -105,9 +142,18 @@ int cmd_article(Args& args) {
   const content::LoadedArticle r = load_source(s, content::ArticleOptions{}, &content::load_article);
   if (!r.article) return fail("article", r.error);
   const content::NewsItem& a = *r.article;
-  const json j = {{"title", a.title},     {"published", date_or_null(a.published)}, {"source", a.source},
-                  {"summary", a.summary}, {"paragraphs", a.paragraphs}};
-  std::printf("%s\n", dump(j).c_str());
+  std::string out = "{";
+  put_field(out, "title", a.title);
+  put_date(out, "published", a.published);
+  put_field(out, "source", a.source);
+  put_field(out, "summary", a.summary);
+  out += ",\"paragraphs\":[";
+  for (size_t i = 0; i < a.paragraphs.size(); ++i) {
+    if (i) out += ',';
+    put_string(out, a.paragraphs[i]);
+  }
+  out += "]}\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
   report_freshness("article", r);
   return kExitOk;
 }

@@ -111,37 +111,49 @@ std::string sniff_charset(std::string_view bytes, std::string_view content_type)
   return "UTF-8";
 }
 
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (no C0 controls but tab, LF,
+// CR; no overlongs, surrogates or code points past U+10FFFF); 0 if invalid.
+size_t valid_sequence(const unsigned char* s, size_t i, size_t n) {
+  const unsigned char c = s[i];
+  if (c < 0x80) return (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') ? 1 : 0;
+  size_t len = 0;
+  uint32_t cp = 0, min = 0;
+  if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07, min = 0x10000;
+  if (len == 0 || i + len > n) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((s[i + k] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i + k] & 0x3F);
+  }
+  return (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) ? 0 : len;
+}
+
+}  // namespace
+
 bool sanitize_utf8(std::string_view in, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
-  bool replaced = false;
   const auto* s = reinterpret_cast<const unsigned char*>(in.data());
   const size_t n = in.size();
+  // Fast path: scan; most documents are clean and are copied once.
   size_t i = 0;
   while (i < n) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-        out += kReplacement;
-        replaced = true;
-      } else {
-        out.push_back(static_cast<char>(c));
-      }
+    if (s[i] >= 0x20 && s[i] < 0x80) {
       ++i;
       continue;
     }
-    size_t len = 0;
-    uint32_t cp = 0, min = 0;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07, min = 0x10000;
-    bool good = len > 0 && i + len <= n;
-    for (size_t k = 1; good && k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) good = false;
-      else cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (good && (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) good = false;
-    if (!good) {
+    const size_t len = valid_sequence(s, i, n);
+    if (len == 0) break;
+    i += len;
+  }
+  out.assign(in.substr(0, i));
+  if (i == n) return false;
+  out.reserve(n + 16);
+  bool replaced = false;
+  while (i < n) {
+    const size_t len = valid_sequence(s, i, n);
+    if (len == 0) {
       out += kReplacement;
       replaced = true;
       ++i;  // resynchronise on the next byte

@@ -37,10 +37,12 @@ std::string qname(const xmlNode* n) {
 struct Ctx {
   const FeedOptions& o;
   std::string feed_title;
+  HtmlParser& html;            // for titles with markup
+  std::vector<ItemMarkup>& markup;  // one per item, converted at the end
 };
 
-std::string plain_title(const std::string& raw, const FeedOptions& o, bool is_html) {
-  if (is_html || raw.find_first_of("<&") != std::string::npos) return html_to_line(raw, o.max_title_bytes);
+std::string plain_title(const std::string& raw, const FeedOptions& o, bool is_html, HtmlParser* html = nullptr) {
+  if (is_html || looks_like_markup(raw)) return html_to_line(raw, o.max_title_bytes, html);
   return normalize_space(raw, o.max_title_bytes);
 }
 
@@ -131,7 +133,7 @@ NewsItem rss_item(const xmlNode* item, const Ctx& ctx) {
     if (c->type != XML_ELEMENT_NODE) continue;
     const std::string name = local(c);
     if (is_rss_own(c)) {
-      if (name == "title") it.title = plain_title(xml_text(c, kMaxRawBytes), ctx.o, false);
+      if (name == "title") it.title = plain_title(xml_text(c, kMaxRawBytes), ctx.o, false, &ctx.html);
       else if (name == "link" && link.empty()) link = resolve_at(c, xml_text(c, ctx.o.max_url_bytes));
       else if (name == "guid" && attr(c, "isPermaLink") != "false")
         guid = resolve_at(c, xml_text(c, ctx.o.max_url_bytes));
@@ -157,8 +159,7 @@ NewsItem rss_item(const xmlNode* item, const Ctx& ctx) {
   it.published = published ? published : updated;
   it.source = source.empty() ? ctx.feed_title : source;
   it.image = capped_url(!enclosure.empty() ? enclosure : media, ctx.o);
-  fill_item_text(it, desc, content, base_at(item), ctx.o);
-  it.image = capped_url(it.image, ctx.o);
+  ctx.markup.push_back({std::move(desc), std::move(content), base_at(item)});
   return it;
 }
 
@@ -191,7 +192,7 @@ NewsItem atom_entry(const xmlNode* entry, const Ctx& ctx) {
       if (name == "title") {
         const TextConstruct t = atom_text(c);
         it.title = t.xhtml_div ? normalize_space(xml_text(t.xhtml_div, kMaxRawBytes), ctx.o.max_title_bytes)
-                               : plain_title(t.raw, ctx.o, t.html);
+                               : plain_title(t.raw, ctx.o, t.html, &ctx.html);
       } else if (name == "summary") {
         summary = atom_text(c);
       } else if (name == "content" && attr(c, "src").empty()) {
@@ -211,12 +212,10 @@ NewsItem atom_entry(const xmlNode* entry, const Ctx& ctx) {
   it.published = published ? published : updated;
   if (it.source.empty()) it.source = ctx.feed_title;
   it.image = capped_url(!enclosure.empty() ? enclosure : media, ctx.o);
-  fill_item_text(it, as_html(summary), as_html(content), base_at(entry), ctx.o);
   if (content.xhtml_div) it.paragraphs = xhtml_paragraphs(content.xhtml_div, ctx.o.body);
   if (summary.xhtml_div)
     it.summary = join_summary(xhtml_paragraphs(summary.xhtml_div, ctx.o.body), ctx.o.max_summary_bytes);
-  if (it.summary.empty() && !it.paragraphs.empty()) it.summary = join_summary(it.paragraphs, ctx.o.max_summary_bytes);
-  it.image = capped_url(it.image, ctx.o);
+  ctx.markup.push_back({as_html(summary), as_html(content), base_at(entry)});
   return it;
 }
 
@@ -306,7 +305,9 @@ FeedResult parse_xml_feed(std::string_view text, const FeedOptions& o) {
     return r;
   }
   Feed feed;
-  Ctx ctx{o, {}};
+  HtmlParser html;
+  std::vector<ItemMarkup> markup;
+  Ctx ctx{o, {}, html, markup};
   if (!http_base(o.url)) use_channel_link_as_base(p.doc.get(), channel, r.format == "atom");
   const xmlNode* title = first_child_named(channel, "title");
   if (title) feed.title = plain_title(xml_text(title, kMaxRawBytes), o, attr(title, "type") == "html");
@@ -332,20 +333,34 @@ FeedResult parse_xml_feed(std::string_view text, const FeedOptions& o) {
   if (nodes.size() > o.max_items) nodes.resize(o.max_items);
   feed.items.reserve(nodes.size());
   for (const xmlNode* n : nodes) feed.items.push_back(r.format == "atom" ? atom_entry(n, ctx) : rss_item(n, ctx));
+  fill_items_text(feed.items, markup, o);
   r.feed = std::move(feed);
   return r;
 }
 
 }  // namespace
 
-void fill_item_text(NewsItem& item, std::string_view description_html, std::string_view content_html,
-                    const std::string& base_url, const FeedOptions& options) {
-  const HtmlText desc = html_to_text(description_html, base_url, options.body);
-  const HtmlText content = content_html.empty() ? HtmlText{} : html_to_text(content_html, base_url, options.body);
-  item.paragraphs = !content.paragraphs.empty() ? content.paragraphs : desc.paragraphs;
-  item.summary = join_summary(!desc.paragraphs.empty() ? desc.paragraphs : content.paragraphs,
-                              options.max_summary_bytes);
-  if (item.image.empty()) item.image = !desc.first_image.empty() ? desc.first_image : content.first_image;
+void fill_items_text(std::vector<NewsItem>& items, const std::vector<ItemMarkup>& markup,
+                     const FeedOptions& options) {
+  std::vector<HtmlFragment> fragments;  // description and content of item i at 2i, 2i+1
+  fragments.reserve(markup.size() * 2);
+  for (const ItemMarkup& m : markup) {
+    fragments.push_back({m.description, m.base_url});
+    fragments.push_back({m.content, m.base_url});
+  }
+  HtmlParser parser;
+  const std::vector<HtmlText> text = html_batch_to_text(fragments, options.body, parser);
+  for (size_t i = 0; i < items.size() && i < markup.size(); ++i) {
+    NewsItem& item = items[i];
+    const HtmlText& desc = text[2 * i];
+    const HtmlText& content = text[2 * i + 1];
+    if (item.paragraphs.empty()) item.paragraphs = !content.paragraphs.empty() ? content.paragraphs : desc.paragraphs;
+    if (item.summary.empty())
+      item.summary = join_summary(!desc.paragraphs.empty() ? desc.paragraphs : item.paragraphs,
+                                  options.max_summary_bytes);
+    if (item.image.empty()) item.image = !desc.first_image.empty() ? desc.first_image : content.first_image;
+    item.image = capped_url(item.image, options);
+  }
 }
 
 FeedResult parse_feed(std::string_view bytes, const FeedOptions& options) {

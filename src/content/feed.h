@@ -49,9 +49,18 @@ FeedResult parse_feed(std::string_view bytes, const FeedOptions& options);
 // JSON Feed from UTF-8 text (called by parse_feed; exposed for fuzzing).
 FeedResult parse_json_feed(std::string_view utf8, const FeedOptions& options);
 
-// Shared by the parsers: fills summary/paragraphs/image of `item` from an
-// HTML (or plain text) description and body; either may be empty.
-void fill_item_text(NewsItem& item, std::string_view description_html, std::string_view content_html,
-                    const std::string& base_url, const FeedOptions& options);
+// An item's HTML (or plain text) description and body, waiting to be
+// converted together with those of the other items. Either may be empty.
+struct ItemMarkup {
+  std::string description;
+  std::string content;
+  std::string base_url;  // for the first <img>
+};
+
+// Shared by the parsers: fills summary, paragraphs and image of every
+// items[i] from markup[i], keeping fields the parser already set (Atom
+// XHTML, enclosures). One HTML parse for the whole feed (html_text.h).
+void fill_items_text(std::vector<NewsItem>& items, const std::vector<ItemMarkup>& markup,
+                     const FeedOptions& options);
 
 }  // namespace paizi::content

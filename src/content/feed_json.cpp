@@ -3,6 +3,7 @@
 
 #include "content/encoding.h"
 #include "content/feed.h"
+#include "content/html_text.h"
 #include "content/markup.h"
 
 namespace paizi::content {
@@ -25,7 +26,8 @@ std::string url_field(const json& o, const char* key, const std::string& base, c
   return u.size() > opt.max_url_bytes ? std::string{} : u;
 }
 
-NewsItem json_item(const json& j, const std::string& feed_title, const std::string& base, const FeedOptions& o) {
+NewsItem json_item(const json& j, const std::string& feed_title, const std::string& base, const FeedOptions& o,
+                   std::vector<ItemMarkup>& markup) {
   NewsItem it;
   it.title = normalize_space(str(j, "title"), o.max_title_bytes);
   it.link = url_field(j, "url", base, o);
@@ -49,7 +51,7 @@ NewsItem json_item(const json& j, const std::string& feed_title, const std::stri
       else content.push_back(ch);
     }
   }
-  fill_item_text(it, str(j, "summary"), content, base, o);
+  markup.push_back({str(j, "summary"), std::move(content), base});
   return it;
 }
 
@@ -102,12 +104,15 @@ FeedResult parse_json_feed(std::string_view utf8, const FeedOptions& o) {
     const auto it = doc.find("items");
     if (it != doc.end() && it->is_array()) items = &*it;
   }
+  std::vector<ItemMarkup> markup;
   auto add = [&](const json& j) {
-    if (feed.items.size() < o.max_items && j.is_object()) feed.items.push_back(json_item(j, feed.title, base, o));
+    if (feed.items.size() < o.max_items && j.is_object())
+      feed.items.push_back(json_item(j, feed.title, base, o, markup));
   };
   if (items)
     for (const json& j : *items) add(j);
   for (const json& j : salvaged) add(j);
+  fill_items_text(feed.items, markup, o);
   r.feed = std::move(feed);
   return r;
 }

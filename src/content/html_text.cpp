@@ -1,7 +1,12 @@
 #include "content/html_text.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
+#include <unordered_map>
 
 #include <libxml/HTMLparser.h>
 
@@ -42,17 +47,31 @@ constexpr std::array<const char*, 38> kBlocks = {
     "th",     "section", "article", "header", "footer", "aside",    "nav",     "figure", "figcaption",
     "hr",     "main",    "address", "center", "caption", "details", "summary", "tbody",  "form"};
 
-constexpr std::array<const char*, 14> kHidden = {"script", "style",  "template", "noscript", "iframe",
-                                                 "svg",    "object", "embed",    "head",     "select",
-                                                 "button", "input",  "textarea", "canvas"};
+constexpr std::array<const char*, 19> kHidden = {
+    "script", "style",  "template", "noscript", "iframe", "svg",   "object",   "embed",   "head",    "select",
+    "button", "input",  "textarea", "canvas",   "title",  "xmp",   "plaintext", "noembed", "noframes"};
 
-template <size_t N>
-bool named_any(const xmlNode* n, const std::array<const char*, N>& names) {
-  if (!n || n->type != XML_ELEMENT_NODE) return false;
-  const char* name = reinterpret_cast<const char*>(n->name);
-  for (const char* k : names)
-    if (strcasecmp(name, k) == 0) return true;
-  return false;
+enum class Kind : uint8_t { Inline, Block, Hidden };
+
+// Element kind by name; HTML names are lowercase (libxml2 folds them),
+// XML names are folded here.
+Kind kind_of(const xmlNode* n) {
+  if (!n || n->type != XML_ELEMENT_NODE || !n->name) return Kind::Inline;
+  static const std::unordered_map<std::string_view, Kind> kKinds = [] {
+    std::unordered_map<std::string_view, Kind> m;
+    for (const char* b : kBlocks) m.emplace(b, Kind::Block);
+    for (const char* h : kHidden) m.emplace(h, Kind::Hidden);
+    return m;
+  }();
+  std::string_view name(reinterpret_cast<const char*>(n->name));
+  std::string folded;
+  if (std::any_of(name.begin(), name.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    folded.assign(name);
+    for (char& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    name = folded;
+  }
+  const auto it = kKinds.find(name);
+  return it == kKinds.end() ? Kind::Inline : it->second;
 }
 
 void walk(const xmlNode* n, ParagraphBuilder& out, const SkipFn& skip, int depth) {
@@ -61,8 +80,10 @@ void walk(const xmlNode* n, ParagraphBuilder& out, const SkipFn& skip, int depth
       if (c->content) out.text(reinterpret_cast<const char*>(c->content));
       continue;
     }
-    if (c->type != XML_ELEMENT_NODE || is_hidden_element(c) || (skip && skip(c))) continue;
-    const bool block = is_block_element(c);
+    if (c->type != XML_ELEMENT_NODE) continue;
+    const Kind kind = kind_of(c);
+    if (kind == Kind::Hidden || (skip && skip(c))) continue;
+    const bool block = kind == Kind::Block;
     if (block) out.end_paragraph();
     if (depth < 200) walk(c, out, skip, depth + 1);
     if (block) out.end_paragraph();
@@ -81,8 +102,8 @@ const xmlNode* find_img(const xmlNode* n, int depth) {
 
 }  // namespace
 
-bool is_block_element(const xmlNode* n) { return named_any(n, kBlocks); }
-bool is_hidden_element(const xmlNode* n) { return named_any(n, kHidden); }
+bool is_block_element(const xmlNode* n) { return kind_of(n) == Kind::Block; }
+bool is_hidden_element(const xmlNode* n) { return kind_of(n) == Kind::Hidden; }
 
 void node_paragraphs(const xmlNode* n, ParagraphBuilder& out, const SkipFn& skip) {
   if (n) walk(n, out, skip, 0);
@@ -90,22 +111,39 @@ void node_paragraphs(const xmlNode* n, ParagraphBuilder& out, const SkipFn& skip
 }
 
 void ParagraphBuilder::text(std::string_view s) {
+  size_t run = std::string_view::npos;  // start of pending ordinary characters, appended in one go
+  auto flush = [&](size_t end) {
+    if (run == std::string_view::npos) return;
+    std::string_view piece = s.substr(run, end - run);
+    if (cur_.size() + piece.size() > limits_.max_paragraph_bytes) {
+      size_t cut = limits_.max_paragraph_bytes > cur_.size() ? limits_.max_paragraph_bytes - cur_.size() : 0;
+      while (cut > 0 && (static_cast<unsigned char>(piece[cut]) & 0xC0) == 0x80) --cut;
+      piece = piece.substr(0, cut);
+    }
+    cur_.append(piece);
+    run = std::string_view::npos;
+  };
   size_t i = 0;
   while (i < s.size()) {
     const size_t start = i;
     const uint32_t cp = next_cp(s, i);
-    if (is_invisible_cp(cp)) continue;
-    if (is_space_cp(cp)) {
-      pending_space_ = true;
-      pending_break_ = pending_break_ || cp == '\n' || cp == '\r';
+    if (is_invisible_cp(cp) || is_space_cp(cp)) {
+      flush(start);
+      if (is_space_cp(cp)) {
+        pending_space_ = true;
+        pending_break_ = pending_break_ || cp == '\n' || cp == '\r';
+      }
       continue;
     }
-    if (pending_space_ && !cur_.empty() && !(pending_break_ && is_cjk(last_cp_) && is_cjk(cp))) cur_.push_back(' ');
-    pending_space_ = false;
-    pending_break_ = false;
-    if (cur_.size() + (i - start) <= limits_.max_paragraph_bytes) cur_.append(s.substr(start, i - start));
+    if (pending_space_) {
+      if (!cur_.empty() && !(pending_break_ && is_cjk(last_cp_) && is_cjk(cp))) cur_.push_back(' ');
+      pending_space_ = false;
+      pending_break_ = false;
+    }
+    if (run == std::string_view::npos) run = start;
     last_cp_ = cp;
   }
+  flush(s.size());
 }
 
 void ParagraphBuilder::end_paragraph() {
@@ -139,38 +177,150 @@ std::string normalize_space(std::string_view utf8, size_t max_bytes) {
   return p.empty() ? std::string{} : std::move(p.front());
 }
 
-HtmlText html_to_text(std::string_view html, const std::string& base_url, const TextLimits& limits) {
+namespace {
+
+constexpr const char* kMarker = "data-paizi-fragment";
+// Fragments per parse: amortises the parser set-up without building one
+// document as large as the whole feed (which costs more in malloc than it saves).
+constexpr size_t kBatchFragments = 128;
+
+HtmlText plain_to_text(std::string_view text, const TextLimits& limits) {
   HtmlText out;
   ParagraphBuilder b(limits);
-  if (html.find_first_of("<&") == std::string_view::npos) {  // plain text: blank lines split paragraphs
-    size_t pos = 0;
-    while (pos <= html.size() && !b.full()) {
-      size_t blank = html.find("\n\n", pos);
-      if (const size_t crlf = html.find("\r\n\r\n", pos); crlf < blank) blank = crlf;
-      b.text(html.substr(pos, blank == std::string_view::npos ? html.npos : blank - pos));
-      b.end_paragraph();
-      if (blank == std::string_view::npos) break;
-      pos = blank + 2;
-    }
-    out.paragraphs = b.take();
-    return out;
+  size_t pos = 0;
+  while (pos <= text.size() && !b.full()) {  // blank lines split paragraphs
+    size_t blank = text.find("\n\n", pos);
+    if (const size_t crlf = text.find("\r\n\r\n", pos); crlf < blank) blank = crlf;
+    b.text(text.substr(pos, blank == std::string_view::npos ? text.npos : blank - pos));
+    b.end_paragraph();
+    if (blank == std::string_view::npos) break;
+    pos = blank + 2;
   }
-  const XmlDocPtr doc = parse_html(html, base_url);
-  if (!doc) return out;
-  const xmlNode* root = xmlDocGetRootElement(doc.get());
-  if (!root) return out;
+  out.paragraphs = b.take();
+  return out;
+}
+
+HtmlText element_to_text(const xmlNode* root, const std::string& base_url, const TextLimits& limits) {
+  HtmlText out;
+  ParagraphBuilder b(limits);
   node_paragraphs(root, b, {});
   out.paragraphs = b.take();
   if (const xmlNode* img = find_img(root, 0)) out.first_image = resolve_url(attr(img, "src"), base_url);
   return out;
 }
 
-std::string html_to_line(std::string_view html, size_t max_bytes) {
+bool has_marker_below(const xmlNode* n, int depth) {
+  for (const xmlNode* c = n->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    if (xmlHasProp(c, reinterpret_cast<const xmlChar*>(kMarker)) || depth > 200 || has_marker_below(c, depth + 1))
+      return true;
+  }
+  return false;
+}
+
+bool blank_text(const xmlNode* n) {
+  for (const xmlChar* p = n->content; p && *p; ++p)
+    if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') return false;
+  return true;
+}
+
+}  // namespace
+
+bool looks_like_markup(std::string_view s) {
+  if (s.find('<') != std::string_view::npos) return true;
+  for (size_t at = s.find('&'); at != std::string_view::npos; at = s.find('&', at + 1)) {
+    size_t k = at + 1;
+    if (k < s.size() && s[k] == '#') ++k;
+    const size_t name = k;
+    while (k < s.size() && k - name < 32 && std::isalnum(static_cast<unsigned char>(s[k]))) ++k;
+    if (k > name && k < s.size() && s[k] == ';') return true;
+  }
+  return false;
+}
+
+namespace {
+
+// One parse for `fragments` (a chunk of the caller's list).
+std::vector<HtmlText> batch_chunk(const std::vector<HtmlFragment>& fragments, const TextLimits& limits,
+                                  HtmlParser& parser) {
+  std::vector<HtmlText> out(fragments.size());
+  std::vector<const xmlNode*> wrapper(fragments.size(), nullptr);
+  std::vector<bool> bad(fragments.size(), false);
+  std::string doc_text = "<html><body>";
+  bool any = false;
+  for (size_t i = 0; i < fragments.size(); ++i) {
+    if (!looks_like_markup(fragments[i].html)) {
+      out[i] = plain_to_text(fragments[i].html, limits);
+      continue;
+    }
+    any = true;
+    doc_text += "<div " + std::string(kMarker) + "=\"" + std::to_string(i) + "\">";
+    doc_text.append(fragments[i].html);
+    doc_text += "</div>\n";
+  }
+  if (!any) return out;
+  doc_text += "</body></html>";
+  const XmlDocPtr doc = parser.parse(doc_text, {});
+  const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+  const xmlNode* body = root ? first_child_named(root, "body") : nullptr;
+  // Body children must be our wrappers, in order, each once, holding no marker.
+  size_t last = fragments.size();  // the wrapper before the current node (none yet)
+  for (const xmlNode* c = body ? body->children : nullptr; c; c = c->next) {
+    const std::string id = c->type == XML_ELEMENT_NODE ? attr(c, kMarker) : std::string{};
+    if (!id.empty() && is_named(c, "div")) {
+      const size_t i = std::strtoul(id.c_str(), nullptr, 10);
+      if (i < fragments.size() && (last == fragments.size() || i > last) && !wrapper[i]) {
+        wrapper[i] = c;
+        bad[i] = has_marker_below(c, 0);
+        last = i;
+        continue;
+      }
+    }
+    if ((c->type == XML_TEXT_NODE && blank_text(c)) || c->type == XML_COMMENT_NODE) continue;
+    if (last < fragments.size()) bad[last] = true;  // content escaped from the previous wrapper
+  }
+  for (size_t i = 0; i < fragments.size(); ++i) {
+    if (!looks_like_markup(fragments[i].html)) continue;
+    if (wrapper[i] && !bad[i]) {
+      out[i] = element_to_text(wrapper[i], fragments[i].base_url, limits);
+      bad[i] = std::any_of(out[i].paragraphs.begin(), out[i].paragraphs.end(),
+                           [](const std::string& p) { return p.find(kMarker) != std::string::npos; });
+    }
+    if (!wrapper[i] || bad[i]) out[i] = html_to_text(fragments[i].html, fragments[i].base_url, limits, &parser);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<HtmlText> html_batch_to_text(const std::vector<HtmlFragment>& fragments, const TextLimits& limits,
+                                         HtmlParser& parser) {
+  std::vector<HtmlText> out;
+  out.reserve(fragments.size());
+  std::vector<HtmlFragment> chunk;
+  for (size_t start = 0; start < fragments.size(); start += kBatchFragments) {
+    const size_t end = std::min(fragments.size(), start + kBatchFragments);
+    chunk.assign(fragments.begin() + static_cast<std::ptrdiff_t>(start),
+                 fragments.begin() + static_cast<std::ptrdiff_t>(end));
+    for (HtmlText& t : batch_chunk(chunk, limits, parser)) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+HtmlText html_to_text(std::string_view html, const std::string& base_url, const TextLimits& limits,
+                      HtmlParser* parser) {
+  if (!looks_like_markup(html)) return plain_to_text(html, limits);
+  const XmlDocPtr doc = parser ? parser->parse(html, base_url) : parse_html(html, base_url);
+  const xmlNode* root = doc ? xmlDocGetRootElement(doc.get()) : nullptr;
+  return root ? element_to_text(root, base_url, limits) : HtmlText{};
+}
+
+std::string html_to_line(std::string_view html, size_t max_bytes, HtmlParser* parser) {
   TextLimits l;
   l.max_paragraph_bytes = max_bytes;
   l.max_total_bytes = max_bytes;
   std::string line;
-  for (const std::string& p : html_to_text(html, {}, l).paragraphs) {
+  for (const std::string& p : html_to_text(html, {}, l, parser).paragraphs) {
     if (!line.empty()) line.push_back(' ');
     line += p;
   }

@@ -29,12 +29,31 @@ struct HtmlText {
   std::string first_image;  // src of the first <img>, resolved against base_url; may be empty
 };
 
+class HtmlParser;  // markup.h; reusable parser context, may be null
+
 // `html` must be valid UTF-8 (see encoding.h). Plain text (no '<' or '&') is
 // taken as is: blank lines separate paragraphs.
-HtmlText html_to_text(std::string_view html, const std::string& base_url, const TextLimits& limits = {});
+HtmlText html_to_text(std::string_view html, const std::string& base_url, const TextLimits& limits = {},
+                      HtmlParser* parser = nullptr);
+
+// Many fragments at once (the items of a feed): one libxml2 parse for all of
+// them, each wrapped in a marked <div>. A fragment whose markup leaks out of
+// its wrapper (stray end tags, unclosed comments or scripts, forged
+// markers) is detected and converted on its own, so the result equals
+// html_to_text per fragment.
+struct HtmlFragment {
+  std::string_view html;
+  std::string base_url;
+};
+std::vector<HtmlText> html_batch_to_text(const std::vector<HtmlFragment>& fragments, const TextLimits& limits,
+                                         HtmlParser& parser);
+
+// True when `s` holds markup or character references ('<' or "&name;"/"&#n;");
+// anything else is plain text and needs no HTML parser.
+bool looks_like_markup(std::string_view s);
 
 // Paragraphs joined into one line with single spaces (titles).
-std::string html_to_line(std::string_view html, size_t max_bytes);
+std::string html_to_line(std::string_view html, size_t max_bytes, HtmlParser* parser = nullptr);
 
 // Accumulates inline text into normalised paragraphs (see file comment).
 class ParagraphBuilder {

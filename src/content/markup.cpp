@@ -122,11 +122,25 @@ XmlParse parse_xml(std::string_view utf8, const std::string& base_url) {
 }
 
 XmlDocPtr parse_html(std::string_view utf8, const std::string& base_url) {
+  HtmlParser parser;
+  return parser.parse(utf8, base_url);
+}
+
+HtmlParser::HtmlParser() {
   init_libxml();
+  ctxt_ = htmlNewParserCtxt();
+}
+
+HtmlParser::~HtmlParser() {
+  if (ctxt_) htmlFreeParserCtxt(ctxt_);
+}
+
+XmlDocPtr HtmlParser::parse(std::string_view utf8, const std::string& base_url) {
+  if (!ctxt_) return nullptr;
   const int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
                       HTML_PARSE_COMPACT;
-  return XmlDocPtr(htmlReadMemory(utf8.data(), static_cast<int>(utf8.size()),
-                                  base_url.empty() ? nullptr : base_url.c_str(), "UTF-8", options));
+  return XmlDocPtr(htmlCtxtReadMemory(ctxt_, utf8.data(), static_cast<int>(utf8.size()),
+                                      base_url.empty() ? nullptr : base_url.c_str(), "UTF-8", options));
 }
 
 bool is_named(const xmlNode* n, const char* local_name) {

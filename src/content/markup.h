@@ -34,6 +34,21 @@ struct XmlParse {
 XmlParse parse_xml(std::string_view utf8, const std::string& base_url);
 XmlDocPtr parse_html(std::string_view utf8, const std::string& base_url);
 
+// One libxml2 HTML parser context reused for many small documents (feed
+// item descriptions): same options and safety as parse_html, without a
+// context allocation per document. One thread at a time.
+class HtmlParser {
+ public:
+  HtmlParser();
+  ~HtmlParser();
+  HtmlParser(const HtmlParser&) = delete;
+  HtmlParser& operator=(const HtmlParser&) = delete;
+  XmlDocPtr parse(std::string_view utf8, const std::string& base_url);
+
+ private:
+  xmlParserCtxt* ctxt_ = nullptr;
+};
+
 // Local name and attribute helpers (namespace prefixes ignored).
 bool is_named(const xmlNode* n, const char* local_name);
 std::string attr(const xmlNode* n, const char* name);

@@ -4,6 +4,7 @@
 #include "content/dates.h"
 #include "content/encoding.h"
 #include "content/html_text.h"
+#include "content/markup.h"
 #include "feeds_test_support.h"
 
 using namespace paizi::content;
@@ -104,4 +105,37 @@ TEST_CASE("HTML to paragraphs", "[feeds][html]") {
   TextLimits small;
   small.max_paragraphs = 2;
   CHECK(html_to_text("<p>1</p><p>2</p><p>3</p>", "", small).paragraphs.size() == 2);
+}
+
+TEST_CASE("batch HTML conversion equals one-by-one, even for leaking markup", "[feeds][html]") {
+  const std::vector<std::string> html = {
+      "<p>one</p><p>two <b>bold</b></p>",
+      "plain & simple",
+      "</div></div>escaped <i>text</i>",             // stray end tags close the wrapper early
+      "<div data-paizi-fragment=\"5\">forged</div>",  // a fake wrapper marker
+      "<p>unclosed <b>bold",
+      "<script>never closed",                          // swallows what follows
+      "<p>after the script</p>",
+      "<!-- unterminated comment <p>x</p>",
+      "<title>raw text</title><p>kept</p>",
+      "<img src=\"a.png\"><p>img</p>",
+      "",
+      "&lt;escaped&gt; &amp;amp;",
+  };
+  paizi::content::HtmlParser parser;
+  std::vector<HtmlFragment> fragments;
+  for (const auto& h : html) fragments.push_back({h, "http://b.example/x/"});
+  const std::vector<HtmlText> batch = html_batch_to_text(fragments, {}, parser);
+  REQUIRE(batch.size() == html.size());
+  for (size_t i = 0; i < html.size(); ++i) {
+    INFO(html[i]);
+    const HtmlText one = html_to_text(html[i], "http://b.example/x/");
+    CHECK(batch[i].paragraphs == one.paragraphs);
+    CHECK(batch[i].first_image == one.first_image);
+  }
+  CHECK(batch[0].paragraphs == std::vector<std::string>{"one", "two bold"});
+  CHECK(batch[9].first_image == "http://b.example/x/a.png");
+  CHECK(looks_like_markup("a &amp; b"));
+  CHECK(looks_like_markup("a &#20013; b"));
+  CHECK_FALSE(looks_like_markup("Fish & Chips; more"));
 }
