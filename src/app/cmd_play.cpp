@@ -33,8 +33,11 @@ int cmd_play(Args& args) {
   platform::Logger::Options lopt;
   lopt.level = verbose ? platform::Level::debug : cfg.log_level;
   platform::Logger log(lopt);
-  for (const auto& pb : conf.problems)
-    log.warning(config_path + (pb.line ? ":" + std::to_string(pb.line) : std::string()) + ": " + pb.message);
+  for (const auto& pb : conf.problems) {
+    std::string where = config_path;
+    if (pb.line) where += ':' + std::to_string(pb.line);
+    log.warning(where + ": " + pb.message);
+  }
   const int rotate = cfg.rotation;
   const auto dur_arg = args.value("--duration");
   const auto shots = args.value("--screenshots");
