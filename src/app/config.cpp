@@ -18,11 +18,16 @@ std::string_view trim(std::string_view s) {
 }
 
 bool valid_rotation(std::string_view v, int& out) {
-  if (v == "0") out = 0;
-  else if (v == "90") out = 90;
-  else if (v == "180") out = 180;
-  else if (v == "270") out = 270;
-  else return false;
+  if (v == "0")
+    out = 0;
+  else if (v == "90")
+    out = 90;
+  else if (v == "180")
+    out = 180;
+  else if (v == "270")
+    out = 270;
+  else
+    return false;
   return true;
 }
 
@@ -35,23 +40,37 @@ std::string assign(Config& c, std::string_view key, std::string_view value) {
   const Config defaults;
   const bool reset = value.empty();
   const std::string v(value);
-  if (key == "playlist") c.playlist = reset ? defaults.playlist : v;
-  else if (key == "state_dir") c.state_dir = reset ? defaults.state_dir : v;
-  else if (key == "cache_dir") c.cache_dir = reset ? defaults.cache_dir : v;
-  else if (key == "public_key") c.public_key = reset ? defaults.public_key : v;
-  else if (key == "token") c.token = reset ? defaults.token : v;
-  else if (key == "heartbeat_url") c.heartbeat_url = reset ? defaults.heartbeat_url : v;
+  if (key == "playlist")
+    c.playlist = reset ? defaults.playlist : v;
+  else if (key == "state_dir")
+    c.state_dir = reset ? defaults.state_dir : v;
+  else if (key == "cache_dir")
+    c.cache_dir = reset ? defaults.cache_dir : v;
+  else if (key == "public_key")
+    c.public_key = reset ? defaults.public_key : v;
+  else if (key == "token")
+    c.token = reset ? defaults.token : v;
+  else if (key == "heartbeat_url")
+    c.heartbeat_url = reset ? defaults.heartbeat_url : v;
   else if (key == "display_driver") {
-    if (reset) c.display_driver = defaults.display_driver;
-    else if (valid_driver(value)) c.display_driver = v;
-    else return "display_driver must be auto, kmsdrm, x11, wayland or offscreen";
+    if (reset)
+      c.display_driver = defaults.display_driver;
+    else if (valid_driver(value))
+      c.display_driver = v;
+    else
+      return "display_driver must be auto, kmsdrm, x11, wayland or offscreen";
   } else if (key == "rotation") {
-    if (reset) c.rotation = defaults.rotation;
-    else if (!valid_rotation(value, c.rotation)) return "rotation must be 0, 90, 180 or 270";
+    if (reset)
+      c.rotation = defaults.rotation;
+    else if (!valid_rotation(value, c.rotation))
+      return "rotation must be 0, 90, 180 or 270";
   } else if (key == "log_level") {
-    if (reset) c.log_level = defaults.log_level;
-    else if (auto l = platform::parse_level(value)) c.log_level = *l;
-    else return "log_level must be err, warning, notice, info or debug";
+    if (reset)
+      c.log_level = defaults.log_level;
+    else if (auto l = platform::parse_level(value))
+      c.log_level = *l;
+    else
+      return "log_level must be err, warning, notice, info or debug";
   } else {
     return "unknown key \"" + std::string(key) + "\"";
   }

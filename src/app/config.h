@@ -22,14 +22,14 @@ namespace paizi::app {
 class Args;
 
 struct Config {
-  std::string playlist;                           // path or http(s) URL; "" = bundled demo
-  std::string state_dir = "/var/lib/paizi";       // last good content, enrolment
-  std::string cache_dir = "/var/cache/paizi";     // downloaded assets (budgeted)
-  std::string display_driver = "auto";            // auto | kmsdrm | x11 | wayland | offscreen
-  int rotation = 0;                               // degrees clockwise: 0, 90, 180, 270
-  std::string public_key;                         // playlist signing key (path)
-  std::string token;                              // device token (path); see default_token_path()
-  std::string heartbeat_url;                      // POSTed to periodically; "" = off
+  std::string playlist;                        // path or http(s) URL; "" = bundled demo
+  std::string state_dir = "/var/lib/paizi";    // last good content, enrolment
+  std::string cache_dir = "/var/cache/paizi";  // downloaded assets (budgeted)
+  std::string display_driver = "auto";         // auto | kmsdrm | x11 | wayland | offscreen
+  int rotation = 0;                            // degrees clockwise: 0, 90, 180, 270
+  std::string public_key;                      // playlist signing key (path)
+  std::string token;                           // device token (path); see default_token_path()
+  std::string heartbeat_url;                   // POSTed to periodically; "" = off
   platform::Level log_level = platform::Level::info;
 };
 

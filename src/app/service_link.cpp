@@ -1,20 +1,21 @@
 #include "app/service_link.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <string>
+
+#include <unistd.h>
 
 namespace paizi::app {
 
 using namespace std::chrono;
 
-ServiceLink::ServiceLink(platform::Logger& log) : log_(log), notifier_(platform::Notifier::from_environment()) {
+ServiceLink::ServiceLink(platform::Logger& log)
+    : log_(log), notifier_(platform::Notifier::from_environment()) {
   if (!notifier_.error().empty()) log_.warning(notifier_.error());
   if (notifier_.watchdog_interval().count())
-    log_.debug("watchdog every " + std::to_string(duration_cast<milliseconds>(notifier_.watchdog_interval()).count()) +
-               " ms");
+    log_.debug("watchdog every " +
+               std::to_string(duration_cast<milliseconds>(notifier_.watchdog_interval()).count()) + " ms");
   if (const char* s = std::getenv("PAIZI_TEST_STALL_AFTER_MS"); s && *s) {
     char* end = nullptr;
     const long long v = std::strtoll(s, &end, 10);
@@ -48,7 +49,8 @@ void ServiceLink::sleep(milliseconds d) {
   tick();
 }
 
-void ServiceLink::frame_presented(std::string_view playlist, std::string_view slide, size_t index, size_t count) {
+void ServiceLink::frame_presented(std::string_view playlist, std::string_view slide, size_t index,
+                                  size_t count) {
   std::string status = "playing \"" + std::string(playlist) + "\": slide " + std::string(slide) + " (" +
                        std::to_string(index + 1) + "/" + std::to_string(count) + ")";
   if (status != last_status_) {
@@ -57,8 +59,10 @@ void ServiceLink::frame_presented(std::string_view playlist, std::string_view sl
     last_status_ = std::move(status);
   }
   if (!ready_sent_) {
-    if (notifier_.ready()) log_.info("ready: first frame on screen");
-    else log_.warning("sd_notify: READY=1 not delivered");
+    if (notifier_.ready())
+      log_.info("ready: first frame on screen");
+    else
+      log_.warning("sd_notify: READY=1 not delivered");
     if (ready_at_ == Clock::time_point{}) ready_at_ = Clock::now();
     ready_sent_ = true;
   }

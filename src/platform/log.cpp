@@ -1,10 +1,10 @@
 #include "platform/log.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <string>
 #include <utility>
+
+#include <unistd.h>
 
 namespace paizi::platform {
 
@@ -19,11 +19,16 @@ std::optional<Level> parse_level(std::string_view n) {
 
 std::string_view level_name(Level level) {
   switch (level) {
-    case Level::err: return "err";
-    case Level::warning: return "warning";
-    case Level::notice: return "notice";
-    case Level::info: return "info";
-    case Level::debug: return "debug";
+    case Level::err:
+      return "err";
+    case Level::warning:
+      return "warning";
+    case Level::notice:
+      return "notice";
+    case Level::info:
+      return "info";
+    case Level::debug:
+      return "debug";
   }
   return "?";
 }

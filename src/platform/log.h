@@ -71,7 +71,7 @@ class Logger {
  public:
   using Sink = std::function<void(std::string_view line)>;
   struct Options {
-    Level level = Level::info;  // messages above (less severe than) this are dropped
+    Level level = Level::info;   // messages above (less severe than) this are dropped
     std::optional<bool> prefix;  // unset: prefix unless stderr is a terminal
     RateLimit limit;
   };

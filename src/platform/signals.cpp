@@ -1,13 +1,13 @@
 #include "platform/signals.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cassert>
 #include <cerrno>
 #include <csignal>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
 namespace paizi::platform {
 namespace {
@@ -23,8 +23,10 @@ struct sigaction g_old_hup, g_old_term, g_old_int;
 
 void on_signal(int sig) {
   const int saved = errno;
-  if (sig == SIGHUP) g_reload.store(1);
-  else g_stop.store(sig);
+  if (sig == SIGHUP)
+    g_reload.store(1);
+  else
+    g_stop.store(sig);
   const int fd = g_pipe_write.load();
   if (fd >= 0) {
     const char b = 1;

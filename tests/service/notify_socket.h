@@ -2,19 +2,19 @@
 // with extra environment variables (through the cross emulator if any).
 #pragma once
 
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <poll.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstring>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 extern char** environ;
 

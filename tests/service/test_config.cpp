@@ -36,7 +36,8 @@ log_level = warning
 }
 
 TEST_CASE("config file: bad lines are reported with line numbers and skipped", "[config]") {
-  const auto r = parse_config("rotation = 45\nnonsense\ncolour = red\n= x\nlog_level = loud\ncache_dir = /c\r\n");
+  const auto r =
+      parse_config("rotation = 45\nnonsense\ncolour = red\n= x\nlog_level = loud\ncache_dir = /c\r\n");
   REQUIRE(r.problems.size() == 5);
   CHECK(r.problems[0].line == 1);
   CHECK(r.problems[1].line == 2);

@@ -1,8 +1,8 @@
 // `paizi play --headless --realtime` under a fake service manager: the test
 // owns NOTIFY_SOCKET and checks readiness, status, watchdog, reload and stop.
 #include <chrono>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -24,7 +24,8 @@ struct Player {
   paizi::test::Child child;
   explicit Player(std::vector<std::string> extra_env = {})
       : child({PAIZI_BINARY, "play", "--headless", "--realtime", "--config",
-               std::string(PAIZI_TEST_DATA) + "/data/test.conf", std::string(PAIZI_TEST_DATA) + "/data/one-slide.json"},
+               std::string(PAIZI_TEST_DATA) + "/data/test.conf",
+               std::string(PAIZI_TEST_DATA) + "/data/one-slide.json"},
               env(sock, std::move(extra_env))) {}
   static std::vector<std::string> env(const paizi::test::NotifySocket& s, std::vector<std::string> extra) {
     extra.push_back("NOTIFY_SOCKET=" + s.address());
@@ -32,7 +33,8 @@ struct Player {
     return extra;
   }
   // Reads messages until one equals (or starts with) `want`; collects all.
-  bool wait_for(const std::string& want, steady_clock::duration timeout, std::vector<std::string>* seen = nullptr) {
+  bool wait_for(const std::string& want, steady_clock::duration timeout,
+                std::vector<std::string>* seen = nullptr) {
     const auto until = steady_clock::now() + timeout;
     while (steady_clock::now() < until) {
       auto m = sock.receive(duration_cast<milliseconds>(until - steady_clock::now()) + 1ms);
