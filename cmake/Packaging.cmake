@@ -18,9 +18,10 @@ else()
 endif()
 set(PAIZI_SYSTEMD_UNITDIR ${_unitdir_default} CACHE PATH "where the systemd unit is installed")
 
-# The unit names the installed program.
+# The unit names the installed program and settings file.
 file(READ ${PROJECT_SOURCE_DIR}/systemd/paizi.service _unit)
 string(REPLACE "/usr/bin/paizi" "${CMAKE_INSTALL_FULL_BINDIR}/paizi" _unit "${_unit}")
+string(REPLACE "--config /etc/paizi/" "--config ${CMAKE_INSTALL_FULL_SYSCONFDIR}/paizi/" _unit "${_unit}")
 file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/systemd/paizi.service CONTENT "${_unit}" @ONLY)
 
 install(FILES ${PROJECT_BINARY_DIR}/systemd/paizi.service DESTINATION ${PAIZI_SYSTEMD_UNITDIR})

@@ -94,7 +94,7 @@ TEST_CASE("a stalled render loop stops the watchdog pings", "[service]") {
   // Feeding before the stall, then silence: nothing in 1.5 s (15 ping
   // periods, ~4 watchdog intervals) while the process is still alive.
   CHECK(p.wait_for("WATCHDOG=1", 2s));
-  std::this_thread::sleep_for(400ms);
+  std::this_thread::sleep_for(700ms);  // well past the stall point, even on a loaded machine
   while (p.sock.receive(0ms)) {
   }
   CHECK(p.count_pings(1500ms) == 0);
