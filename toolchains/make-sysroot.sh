@@ -41,9 +41,16 @@ mkdir -p "$(dirname "$dest")"
 # --variant=extract unpacks without running maintainer scripts (no qemu
 # needed). The merged-/usr hook matters: without it /lib links are missing and
 # the linker silently falls back to host libraries.
-mmdebstrap --quiet --arch="$arch" --variant=extract \
+# Its chatter (the hook's dpkg output) is shown only if it fails.
+log=$(mktemp)
+if ! mmdebstrap --quiet --arch="$arch" --variant=extract \
   --setup-hook=/usr/share/mmdebstrap/hooks/merged-usr/setup00.sh \
-  --include="$pkgs" "$suite" "$dest" "$MIRROR"
+  --include="$pkgs" "$suite" "$dest" "$MIRROR" >"$log" 2>&1; then
+  cat "$log" >&2
+  rm -f "$log"
+  exit 1
+fi
+rm -f "$log"
 
 # Absolute symlinks (usr/lib/<triplet>/libm.so -> /lib/...) would resolve on the
 # host: make them relative to the sysroot.
