@@ -3,7 +3,14 @@
 #   tools/dev.sh demo  - install what is missing, build, play the bundled demo
 #                        (a window if there is a display, else PNGs headless)
 #   tools/dev.sh test  - install what is missing, build with warnings as
-#                        errors, run the whole test suite (CTest + Catch2)
+#                        errors, run the whole test suite (CTest + Catch2),
+#                        then the service and board checks:
+#                          tools/check-unit.sh      systemd-analyze verify + security
+#                          tools/cross-test.sh      aarch64 (and armhf) cross build, tests under qemu,
+#                                                   stripped size <= 3 MB
+#                          tools/package.sh         .deb for amd64/arm64/armhf + lintian
+#                          tools/deb-install-test.sh  dpkg -i on a fresh Debian 12 root
+#                        PAIZI_SKIP_CROSS=1 stops after the native tests and the unit checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,10 +29,19 @@ case "${1:-}" in
     build/paizi render playlists/demo.json --all --size 1920x1080 -o "$out"
     ;;
   test)
-    tools/install-deps.sh build lib run test bench
+    tools/install-deps.sh build lib run test bench cross
     cmake --preset ci >/dev/null
     cmake --build --preset ci
     ctest --preset ci -j2
+    step() { echo "== $1"; local t=$SECONDS; shift; "$@"; echo "== done in $((SECONDS - t)) s"; }
+    step "systemd unit checks" tools/check-unit.sh build/paizi
+    [ -z "${PAIZI_SKIP_CROSS:-}" ] || exit 0
+    step "aarch64 cross build + unit tests under qemu-aarch64" tools/cross-test.sh arm64
+    step "amd64 .deb + lintian" tools/package.sh amd64
+    step "arm64 .deb + lintian" tools/package.sh arm64
+    step "amd64 .deb installed on a fresh Debian 12 root" tools/deb-install-test.sh
+    step "armhf cross build + unit tests under qemu-arm" tools/cross-test.sh armhf
+    step "armhf .deb + lintian" tools/package.sh armhf
     ;;
   *)
     echo "usage: tools/dev.sh demo|test" >&2

@@ -1,11 +1,17 @@
 // `paizi play`: show a playlist on a display (or headless).
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <string>
+#include <unistd.h>
 
 #include "app/cli.h"
+#include "app/config.h"
+#include "app/service_link.h"
 #include "content/playlist.h"
 #include "platform/display.h"
 #include "render/painter.h"
@@ -17,13 +23,27 @@ namespace paizi::app {
 int cmd_play(Args& args) {
   using namespace std::chrono;
   const bool headless = args.flag("--headless");
+  const bool realtime = args.flag("--realtime");  // headless on the real clock (service tests)
   const bool verbose = args.flag("--verbose");
   const auto window = args.value("--window");
-  const int rotate = parse_int(args.value("--rotate").value_or("0"), "--rotate", 0, 270);
-  if (rotate % 90) throw UsageError{"--rotate must be 0, 90, 180 or 270"};
+  // [service] configuration: defaults < /etc/paizi/paizi.conf (or --config) < flags.
+  const auto config_flag = args.value("--config");
+  const std::string config_path = config_flag.value_or(kDefaultConfigPath);
+  ConfigResult conf = load_config(config_path, config_flag.has_value());
+  Config& cfg = conf.config;
+  apply_flags(args, cfg);
+  if (cfg.token.empty()) cfg.token = default_token_path();
+  platform::Logger::Options lopt;
+  lopt.level = verbose ? platform::Level::debug : cfg.log_level;
+  platform::Logger log(lopt);
+  for (const auto& pb : conf.problems) {
+    std::string where = config_path;
+    if (pb.line) where += ':' + std::to_string(pb.line);
+    log.warning(where + ": " + pb.message);
+  }
+  const int rotate = cfg.rotation;
   const auto dur_arg = args.value("--duration");
   const auto shots = args.value("--screenshots");
-  const std::string state_dir = args.value("--state-dir").value_or("");
   const auto atlas_arg = args.value("--atlas-mb");
   const auto pos = args.positionals();
   if (pos.size() > 1) throw UsageError{"play takes at most one PLAYLIST"};
@@ -33,15 +53,20 @@ int cmd_play(Args& args) {
     if (!d) throw UsageError{"--duration must look like 60s, 5m or 1h"};
     total = *d;
   }
-  if (headless && total.count() == 0) throw UsageError{"--headless needs --duration (e.g. --duration 60s)"};
-  const std::string file = pos.empty() ? data_dir() + "/playlists/demo.json" : pos[0];
+  if (headless && !realtime && total.count() == 0)
+    throw UsageError{"--headless needs --duration (e.g. --duration 60s) or --realtime"};
+  const std::string file =
+      !pos.empty() ? pos[0] : !cfg.playlist.empty() ? cfg.playlist : data_dir() + "/playlists/demo.json";
 
   content::ParseResult pr = content::load_playlist(file);
   if (!pr.playlist) {
-    std::fprintf(stderr, "paizi play: %s\n", pr.first_error(file).c_str());
+    log.error(pr.first_error(file));
     return kExitFailure;
   }
-  const content::Playlist& pl = *pr.playlist;
+  content::Playlist pl = std::move(*pr.playlist);
+  log.debug("config: state_dir=" + cfg.state_dir + " cache_dir=" + cfg.cache_dir + " driver=" + cfg.display_driver +
+            " token=" + cfg.token + " public_key=" + cfg.public_key + " heartbeat_url=" + cfg.heartbeat_url);
+  if (!headless && cfg.display_driver != "auto") setenv("SDL_VIDEODRIVER", cfg.display_driver.c_str(), 1);
 
   platform::DisplayOptions dopt;
   dopt.rotate = rotate;
@@ -53,20 +78,26 @@ int cmd_play(Args& args) {
   std::string err;
   auto display = headless ? platform::open_headless(dopt, err) : platform::open_window(dopt, err);
   if (!display) {
-    std::fprintf(stderr, "paizi play: %s\n", err.c_str());
+    log.error(err);
     return kExitFailure;
   }
+  log.info("playing " + file + " on " + display->name());
+  ServiceLink link(log);  // [service] READY/STATUS/WATCHDOG, SIGHUP/SIGTERM
   if (shots) std::filesystem::create_directories(*shots);
   text::FontLibrary fonts;
   text::Shaper shaper(fonts);
   const int atlas_mb = parse_int(atlas_arg.value_or("32"), "--atlas-mb", 4, 1024);
   render::Painter painter(display->renderer(), static_cast<size_t>(atlas_mb) << 20);
   // Feeds/articles refresh on a worker thread; frames never wait for them.
-  show::SourceData data(pl, state_dir);
-  if (headless) data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs
+  // Last good copies go to the state directory when it is usable.
+  const bool state_ok = ::access(cfg.state_dir.c_str(), W_OK) == 0;
+  show::SourceData data(pl, state_ok ? cfg.state_dir : "");
+  const bool simulated = headless && !realtime;
+  if (simulated) data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs
   else data.start();
   show::Player player(*display, shaper, painter, pl, &data);
   uint64_t data_generation = data.generation();
+  const std::string show_name = pl.name.empty() ? file : pl.name;
 
   const auto start = steady_clock::now();
   const int64_t unix0 = static_cast<int64_t>(std::time(nullptr));
@@ -75,14 +106,18 @@ int cmd_play(Args& args) {
   size_t shown_slide = SIZE_MAX, shown_page = SIZE_MAX;
   bool quit = false;
   while (!quit) {
-    if (!headless) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
+    if (!simulated) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
     if (total_ms && t >= total_ms) break;
-    const int64_t unix_s = headless ? unix0 + t / 1000 : static_cast<int64_t>(std::time(nullptr));
+    const int64_t unix_s = simulated ? unix0 + t / 1000 : static_cast<int64_t>(std::time(nullptr));
     if (data.generation() != data_generation) {
       data_generation = data.generation();
-      if (!pl.ticker.source.empty()) player.set_ticker_items(data.headlines(pl.ticker.source));
+      if (!player.playlist().ticker.source.empty())
+        player.set_ticker_items(data.headlines(player.playlist().ticker.source));
     }
-    player.tick(t, unix_s);
+    if (player.tick(t, unix_s) && verbose && player.stats().frames == 1)
+      log.debug("first frame after " + std::to_string(duration_cast<milliseconds>(steady_clock::now() - start).count()) + " ms");
+    if (player.stats().frames > 0)  // [service] READY=1 after the first frame, STATUS=, watchdog
+      link.frame_presented(show_name, player.slide().id, player.slide_index(), player.playlist().slides.size());
     const bool changed = !player.in_transition() && (player.slide_index() != shown_slide || player.page() != shown_page);
     if (changed) {
       shown_slide = player.slide_index();
@@ -90,35 +125,66 @@ int cmd_play(Args& args) {
       const std::string& id = player.slide().id;
       if (verbose) {
         const auto& st = painter.atlas().stats();
-        std::fprintf(stderr, "paizi: %lld ms: slide %s page %zu/%zu; atlas hits=%llu misses=%llu evictions=%llu bytes=%zu; frames=%llu\n",
-                     static_cast<long long>(t), id.c_str(), shown_page + 1, player.page_count(),
-                     static_cast<unsigned long long>(st.hits), static_cast<unsigned long long>(st.misses),
-                     static_cast<unsigned long long>(st.evictions), st.bytes,
-                     static_cast<unsigned long long>(player.stats().frames));
+        char line[256];
+        std::snprintf(line, sizeof line, "%lld ms: slide %s page %zu/%zu; atlas hits=%llu misses=%llu evictions=%llu bytes=%zu; frames=%llu",
+                      static_cast<long long>(t), id.c_str(), shown_page + 1, player.page_count(),
+                      static_cast<unsigned long long>(st.hits), static_cast<unsigned long long>(st.misses),
+                      static_cast<unsigned long long>(st.evictions), st.bytes,
+                      static_cast<unsigned long long>(player.stats().frames));
+        log.debug(line);
       }
+      if (player.stats().last_missing > 0)
+        log.warning("slide " + id + ": " + std::to_string(player.stats().last_missing) +
+                    " code points have no glyph in any installed font (drawn as boxes)");
       if (shots) {
         char name[160];
         std::snprintf(name, sizeof name, "%08lld-%s-p%zu.png", static_cast<long long>(t), id.c_str(), shown_page);
         auto img = display->snapshot(err);
         const std::string path = (std::filesystem::path(*shots) / name).string();
         if (img && render::write_png(img.get(), path, err)) std::printf("%s\n", path.c_str());
-        else std::fprintf(stderr, "paizi play: %s\n", err.c_str());
+        else log.error(err);
       }
     }
-    if (headless) {
+    // [service] SIGTERM/SIGINT stop cleanly; SIGHUP re-reads the playlist: a
+    // good one is adopted at the next slide boundary, a broken one is
+    // reported and the current one keeps playing.
+    const platform::SignalRequests req = link.take_requests();
+    if (req.stop) {
+      log.info(std::string("stopping on ") + (req.stop_signal == SIGINT ? "SIGINT" : "SIGTERM"));
+      link.stopping();
+      break;
+    }
+    if (req.reload) {
+      link.reloading();
+      content::ParseResult next = content::load_playlist(file);
+      if (next.playlist) {
+        player.adopt(std::move(*next.playlist));
+        log.info("reloaded " + file);
+      } else {
+        log.error("reload failed, keeping the current playlist: " + next.first_error(file));
+      }
+      player.request_redraw();
+    }
+    if (simulated) {
       // Simulated clock: jump to the next discrete change.
+      link.tick();
       t = std::max(t + 1, player.next_change_ms());
       continue;
     }
-    // Real clock: sleep until the next change; while something moves, the
-    // vsync'd present paces the loop (software: ~60 fps).
+    // Real clock: sleep until the next change (in watchdog-sized slices);
+    // while something moves, the vsync'd present paces the loop.
     const int64_t now = duration_cast<milliseconds>(steady_clock::now() - start).count();
-    const int64_t wait = player.animating() ? (display->name() == "headless" ? 16 : 1)
-                                            : std::clamp<int64_t>(player.next_event_ms() - now, 1, 500);
-    SDL_Event ev;
-    if (SDL_WaitEventTimeout(&ev, static_cast<int>(wait))) {
-      if (ev.type == SDL_QUIT || (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q)))
-        quit = true;
+    int64_t wait = player.animating() ? (headless ? 16 : 1) : std::max<int64_t>(1, player.next_event_ms() - now);
+    wait = std::min<int64_t>(wait, link.max_slice().count());
+    if (headless) {
+      link.sleep(milliseconds(wait));
+    } else {
+      SDL_Event ev;
+      if (SDL_WaitEventTimeout(&ev, static_cast<int>(wait))) {
+        if (ev.type == SDL_QUIT || (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q)))
+          quit = true;
+      }
+      link.tick();
     }
   }
   return kExitOk;

@@ -19,10 +19,15 @@ commands:
       --rotate DEG        0, 90, 180 or 270 (portrait screens)
       --headless          no display: compose frames in memory
       --duration TIME     stop after TIME (e.g. 60s); headless runs on a simulated clock
+      --realtime          headless on the real clock (runs until SIGTERM without --duration)
+      --config FILE       settings file (default /etc/paizi/paizi.conf; flags override it)
+      --driver NAME       auto, kmsdrm, x11, wayland or offscreen (SDL video driver)
+      --state-dir DIR --cache-dir DIR --public-key FILE --token FILE
+      --heartbeat-url URL --log-level err|warning|notice|info|debug
       --screenshots DIR   write a PNG at every slide and page change
-      --verbose           log glyph-atlas counters and timings
+      --verbose           log glyph-atlas counters and timings (log level debug)
       --atlas-mb N        glyph atlas budget in MiB (default 32)
-      --state-dir DIR     cache of fetched feeds/articles (last good copies)
+    signals: SIGHUP reloads the playlist, SIGTERM/SIGINT stop; sd_notify under systemd
   render PLAYLIST         render one slide to a PNG file
       --slide N           slide index (0-based)      --page K   page of a news slide
       --size WxH          canvas size (default 1920x1080)

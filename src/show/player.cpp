@@ -128,7 +128,8 @@ void Player::prepare_next(int64_t unix_s) {
 }
 
 bool Player::tick(int64_t t_ms, int64_t unix_s) {
-  bool need = false;
+  bool need = redraw_;
+  redraw_ = false;
   last_unix_ = unix_s;
   if (!started_) {
     compose(cur_, playlist_, 0, unix_s, 0.0);

@@ -67,6 +67,10 @@ class Player {
   // Returns the page count of that slide (0 = no such page).
   size_t show_still(size_t slide, size_t page, int64_t unix_s);
 
+  // Draws a frame at the next tick even if nothing changed (after a reload,
+  // so READY=1 follows RELOADING=1 promptly).
+  void request_redraw() { redraw_ = true; }
+
   // Replaces the ticker's items in place: the scroll position continues.
   void set_ticker_items(std::vector<std::string> items);
   // Adopts a new playlist at the next slide boundary (never mid-transition).
@@ -118,6 +122,7 @@ class Player {
   int64_t last_t_ = -1;
   int64_t shown_minute_ = -1;
   bool started_ = false;
+  bool redraw_ = false;
   int64_t trans_ms() const;
   // Header texts, rebuilt when the minute changes.
   std::shared_ptr<const text::TextLayout> header_logo_, header_clock_;

@@ -278,7 +278,7 @@ void Shaper::apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt) {
     for (size_t i = 0; i + 1 < n; ++i) {
       const char32_t a = p.cps[i], b = p.cps[i + 1];
       // Numbers stay tight with units on either side (2026年4月26日, 36家).
-      if ((is_digit(a) && is_number_unit(b)) || (is_number_unit(a) && is_digit(b))) continue;
+      if ((is_digit(a) && is_number_unit(b)) || (is_digit(b) && is_number_unit(a))) continue;
       if ((is_cjk_letter(a) && is_alnum_western(b)) || (is_alnum_western(a) && is_cjk_letter(b)))
         p.gap[i] = 0.25f;
     }

@@ -168,7 +168,16 @@ bool no_break_after(char32_t c, BreakLevel level) {
   return in_list(c, kOpening);
 }
 
-bool is_number_unit(char32_t c) { return (c < 0x80 && c != U'%') ? false : kUnits.find(c) != std::u32string_view::npos; }
+bool is_number_unit(char32_t c) {
+  if (c < 0x80) return c == U'%';
+  // Sorted once; binary search instead of a scan (called per code point).
+  static const std::u32string sorted = [] {
+    std::u32string s(kUnits);
+    std::sort(s.begin(), s.end());
+    return s;
+  }();
+  return std::binary_search(sorted.begin(), sorted.end(), c);
+}
 
 ShrinkClass shrink_class(char32_t c) {
   if (plain_letter(c)) return ShrinkClass::None;

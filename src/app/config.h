@@ -1,0 +1,65 @@
+// Player configuration: /etc/paizi/paizi.conf, overridden by flags.
+//
+// File format (documented example: systemd/paizi.conf): UTF-8 lines of
+// `key = value`; blank lines and lines starting with '#' or ';' are ignored;
+// whitespace around key and value is trimmed; an empty value resets the key
+// to its default. There are no trailing comments (URLs contain '#'). Unknown
+// keys and bad values are reported as problems with their line number and
+// skipped: the rest of the file still applies.
+//
+// Precedence: built-in defaults < config file < command-line flags.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform/log.h"
+
+namespace paizi::app {
+
+class Args;
+
+struct Config {
+  std::string playlist;                        // path or http(s) URL; "" = bundled demo
+  std::string state_dir = "/var/lib/paizi";    // last good content, enrolment
+  std::string cache_dir = "/var/cache/paizi";  // downloaded assets (budgeted)
+  std::string display_driver = "auto";         // auto | kmsdrm | x11 | wayland | offscreen
+  int rotation = 0;                            // degrees clockwise: 0, 90, 180, 270
+  std::string public_key;                      // playlist signing key (path)
+  std::string token;                           // device token (path); see default_token_path()
+  std::string heartbeat_url;                   // POSTed to periodically; "" = off
+  platform::Level log_level = platform::Level::info;
+};
+
+struct ConfigProblem {
+  int line = 0;  // 1-based; 0 = the file as a whole
+  std::string message;
+};
+
+struct ConfigResult {
+  Config config;
+  std::vector<ConfigProblem> problems;
+};
+
+constexpr const char* kDefaultConfigPath = "/etc/paizi/paizi.conf";
+
+// Applies the assignments in `text` on top of `base`.
+ConfigResult parse_config(std::string_view text, Config base = {});
+
+// Reads `path` on top of the defaults. A missing file is no problem unless
+// `required` (an explicit --config); an unreadable one is.
+ConfigResult load_config(const std::string& path, bool required);
+
+// Token path when none is configured: $CREDENTIALS_DIRECTORY/token (the
+// unit's LoadCredential=token:...), else "".
+std::string default_token_path();
+
+// The play command's configuration flags, applied on top of `cfg`:
+//   --state-dir DIR --cache-dir DIR --driver NAME --rotate DEG --public-key FILE
+//   --token FILE --heartbeat-url URL --log-level LEVEL
+// Throws UsageError on bad values.
+void apply_flags(Args& args, Config& cfg);
+
+}  // namespace paizi::app
