@@ -15,6 +15,7 @@ namespace paizi::app {
 
 int cmd_play(Args& args) {
   using namespace std::chrono;
+  const auto begun = steady_clock::now();
   const bool headless = args.flag("--headless");
   const bool verbose = args.flag("--verbose");
   const auto window = args.value("--window");
@@ -69,7 +70,16 @@ int cmd_play(Args& args) {
     if (!headless) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
     if (total_ms && t >= total_ms) break;
     const int64_t unix_s = headless ? unix0 + t / 1000 : static_cast<int64_t>(std::time(nullptr));
-    player.tick(t, unix_s);
+    if (player.tick(t, unix_s) && verbose && player.stats().frames == 1) {
+      // steady_clock is CLOCK_MONOTONIC: a harness can measure from exec.
+      const auto now = steady_clock::now();
+      SDL_RendererInfo ri{};
+      SDL_GetRendererInfo(display->renderer(), &ri);
+      std::fprintf(stderr, "paizi: first frame after %.1f ms on %s/%s (monotonic %.3f ms)\n",
+                   duration<double, std::milli>(now - begun).count(), display->name().c_str(),
+                   ri.name ? ri.name : "?",
+                   duration<double, std::milli>(now.time_since_epoch()).count());
+    }
     const bool changed = !player.in_transition() && (player.slide_index() != shown_slide || player.page() != shown_page);
     if (changed) {
       shown_slide = player.slide_index();
