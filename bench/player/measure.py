@@ -141,7 +141,6 @@ def treemem_once(cmd, interval):
     shutil.rmtree(tmp, ignore_errors=True)
     if p.returncode:
         sys.exit(f"measure: {' '.join(argv)} failed ({p.returncode})")
-    # ru_maxrss of the waited-for children: the largest single process, KiB.
     return {"peak_pss_kib": peak_pss, "peak_rss_sum_kib": peak_rss, "max_procs": procs, "samples": samples,
             "median_sample_ms": statistics.median(gaps) * 1000 if gaps else 0}
 
@@ -155,7 +154,6 @@ def treemem(opts, named):
         best = max(runs, key=lambda r: r["peak_pss_kib"])
         best["runs"] = len(runs)
         best["peak_pss_kib_median"] = statistics.median(r["peak_pss_kib"] for r in runs)
-        best["maxrss_single_kib"] = 0
         out[name] = best
     return out
 

@@ -60,7 +60,8 @@ for n in ("paizi", "chromium", "pango"):
 for n in ("paizi", "chromium", "pango"):
     m = mem[n]
     rows.append((f"1. {names[n]}: peak memory",
-                 f"tree PSS {mib(m['peak_pss_kib'])} (max of {m['runs']} runs; {m['max_procs']} processes); "
+                 f"tree PSS {mib(m['peak_pss_kib'])} (max of {m['runs']} runs; {m['max_procs']} processes; "
+                 f"{m['samples']} samples, median interval {m['median_sample_ms']:.0f} ms); "
                  f"tree RSS sum {mib(m['peak_rss_sum_kib'])}; largest single process {mib(rss[n])}", "", ""))
 r_chr = wall["chromium"]["median_ms"] / wall["paizi"]["median_ms"]
 r_pan = wall["pango"]["median_ms"] / wall["paizi"]["median_ms"]
