@@ -55,13 +55,19 @@ bool parse_args(int argc, char** argv, Options& o) {
   for (int i = 2; i < argc; ++i) {
     const std::string_view a = argv[i];
     const bool has = i + 1 < argc;
-    if (a == "--playlist" && has) o.playlist = argv[++i];
-    else if (a == "--transitions" && has) o.transitions = std::max(1, std::atoi(argv[++i]));
+    if (a == "--playlist" && has)
+      o.playlist = argv[++i];
+    else if (a == "--transitions" && has)
+      o.transitions = std::max(1, std::atoi(argv[++i]));
     else if (a == "--size" && has) {
-      if (std::sscanf(argv[++i], "%dx%d", &o.width, &o.height) != 2 || o.width < 16 || o.height < 16) return false;
-    } else if (a == "--html" && has) o.html = argv[++i];
-    else if (a == "--markup" && has) o.markup = argv[++i];
-    else return false;
+      if (std::sscanf(argv[++i], "%dx%d", &o.width, &o.height) != 2 || o.width < 16 || o.height < 16)
+        return false;
+    } else if (a == "--html" && has)
+      o.html = argv[++i];
+    else if (a == "--markup" && has)
+      o.markup = argv[++i];
+    else
+      return false;
   }
   if (o.mode == "peers") return !o.html.empty() && !o.markup.empty();
   return o.mode == "crossfade";
@@ -101,7 +107,7 @@ int run_crossfade(const Options& o, const content::Playlist& pl) {
   show::Player player(*display, shaper, painter, pl);
 
   constexpr double kFrameMs = 1000.0 / 60.0;  // simulated display refresh
-  constexpr int64_t kUnix = 1776600000;        // fixed wall time (clock header)
+  constexpr int64_t kUnix = 1776600000;       // fixed wall time (clock header)
   std::vector<double> fade_ms, fade_cpu_ms, other_ms;
   double first_ms = 0;
   int done = 0;
@@ -114,12 +120,13 @@ int run_crossfade(const Options& o, const content::Playlist& pl) {
     const double cpu = thread_cpu_ms() - c0;
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     const bool in = player.in_transition();
-    if (frame == 0) first_ms = ms;
+    if (frame == 0)
+      first_ms = ms;
     else if (drawn && in) {
       fade_ms.push_back(ms);
       fade_cpu_ms.push_back(cpu);
-    }
-    else if (drawn) other_ms.push_back(ms);
+    } else if (drawn)
+      other_ms.push_back(ms);
     if (was_in && !in) ++done;
     was_in = in;
     // Skip the hold between transitions: jump to the last frame before the
@@ -131,20 +138,26 @@ int run_crossfade(const Options& o, const content::Playlist& pl) {
     }
   }
   const double med = percentile(fade_ms, 0.5), p95 = percentile(fade_ms, 0.95), mx = percentile(fade_ms, 1.0);
-  std::printf("playlist %s, %dx%d, software renderer (headless), %d transitions (%s %lld ms)\n", o.playlist.c_str(),
-              o.width, o.height, o.transitions, pl.transition.type.c_str(),
+  std::printf("playlist %s, %dx%d, software renderer (headless), %d transitions (%s %lld ms)\n",
+              o.playlist.c_str(), o.width, o.height, o.transitions, pl.transition.type.c_str(),
               static_cast<long long>(pl.transition.duration.count()));
-  std::printf("crossfade frames: %zu, median %.2f ms, p95 %.2f ms, max %.2f ms (%.0f fps at the median, %.0f at p95)\n",
-              fade_ms.size(), med, p95, mx, med > 0 ? 1000.0 / med : 0.0, p95 > 0 ? 1000.0 / p95 : 0.0);
+  std::printf(
+      "crossfade frames: %zu, median %.2f ms, p95 %.2f ms, max %.2f ms (%.0f fps at the median, %.0f at "
+      "p95)\n",
+      fade_ms.size(), med, p95, mx, med > 0 ? 1000.0 / med : 0.0, p95 > 0 ? 1000.0 / p95 : 0.0);
   const double cmed = percentile(fade_cpu_ms, 0.5), cp95 = percentile(fade_cpu_ms, 0.95);
-  std::printf("crossfade frames, thread CPU time: median %.2f ms, p95 %.2f ms (%.0f fps at the median)\n", cmed, cp95,
-              cmed > 0 ? 1000.0 / cmed : 0.0);
-  std::printf("other presented frames: %zu, median %.2f ms, max %.2f ms (the max includes composing the next slide)\n",
-              other_ms.size(), percentile(other_ms, 0.5), percentile(other_ms, 1.0));
+  std::printf("crossfade frames, thread CPU time: median %.2f ms, p95 %.2f ms (%.0f fps at the median)\n",
+              cmed, cp95, cmed > 0 ? 1000.0 / cmed : 0.0);
+  std::printf(
+      "other presented frames: %zu, median %.2f ms, max %.2f ms (the max includes composing the next "
+      "slide)\n",
+      other_ms.size(), percentile(other_ms, 0.5), percentile(other_ms, 1.0));
   std::printf("first frame (compose + paint): %.2f ms\n", first_ms);
-  std::printf("RESULT frames=%zu median_ms=%.2f p95_ms=%.2f max_ms=%.2f cpu_median_ms=%.2f cpu_p95_ms=%.2f "
-              "other_median_ms=%.2f other_max_ms=%.2f first_ms=%.2f\n",
-              fade_ms.size(), med, p95, mx, cmed, cp95, percentile(other_ms, 0.5), percentile(other_ms, 1.0), first_ms);
+  std::printf(
+      "RESULT frames=%zu median_ms=%.2f p95_ms=%.2f max_ms=%.2f cpu_median_ms=%.2f cpu_p95_ms=%.2f "
+      "other_median_ms=%.2f other_max_ms=%.2f first_ms=%.2f\n",
+      fade_ms.size(), med, p95, mx, cmed, cp95, percentile(other_ms, 0.5), percentile(other_ms, 1.0),
+      first_ms);
   return fade_ms.empty() ? 1 : 0;
 }
 
@@ -159,10 +172,14 @@ std::string css(content::Color c) {
 std::string escape(const std::string& s) {
   std::string o;
   for (char ch : s) {
-    if (ch == '&') o += "&amp;";
-    else if (ch == '<') o += "&lt;";
-    else if (ch == '>') o += "&gt;";
-    else o += ch;
+    if (ch == '&')
+      o += "&amp;";
+    else if (ch == '<')
+      o += "&lt;";
+    else if (ch == '>')
+      o += "&gt;";
+    else
+      o += ch;
   }
   return o;
 }
@@ -211,7 +228,8 @@ Block block_of(const render::TextOp& op) {
   }
   b.left = op.x + (b.justify || b.right ? 0.f : min_x);
   b.width = b.justify || b.right ? max_r : max_r - min_x + 2;
-  b.bold = !l.glyphs.empty() && l.glyphs.front().face && l.glyphs.front().face->path().find("Bold") != std::string::npos;
+  b.bold = !l.glyphs.empty() && l.glyphs.front().face &&
+           l.glyphs.front().face->path().find("Bold") != std::string::npos;
   return b;
 }
 
@@ -225,22 +243,35 @@ void write_html(std::ofstream& f, const render::DisplayList& dl, const std::vect
   for (const auto& op : dl.ops) {
     char s[256];
     if (const auto* g = std::get_if<render::GradientOp>(&op)) {
-      std::snprintf(s, sizeof s, "<div class=\"b\" style=\"left:%gpx;top:%gpx;width:%gpx;height:%gpx;background:linear-gradient(%s,%s)\"></div>\n",
-                    g->x, g->y, g->w, g->h, css(g->top).c_str(), css(g->bottom).c_str());
+      std::snprintf(
+          s, sizeof s,
+          "<div class=\"b\" "
+          "style=\"left:%gpx;top:%gpx;width:%gpx;height:%gpx;background:linear-gradient(%s,%s)\"></div>\n",
+          g->x, g->y, g->w, g->h, css(g->top).c_str(), css(g->bottom).c_str());
       f << s;
     } else if (const auto* r = std::get_if<render::RectOp>(&op)) {
-      std::snprintf(s, sizeof s, "<div class=\"b\" style=\"left:%gpx;top:%gpx;width:%gpx;height:%gpx;background:%s\"></div>\n",
-                    r->x, r->y, r->w, r->h, css(r->color).c_str());
+      std::snprintf(
+          s, sizeof s,
+          "<div class=\"b\" style=\"left:%gpx;top:%gpx;width:%gpx;height:%gpx;background:%s\"></div>\n", r->x,
+          r->y, r->w, r->h, css(r->color).c_str());
       f << s;
     } else if (std::holds_alternative<render::TextOp>(op)) {
       const Block& b = blocks[bi++];
-      std::snprintf(s, sizeof s, "<div class=\"b\" style=\"left:%gpx;top:%gpx;width:%gpx;font-size:%gpx;line-height:%gpx;color:%s;font-weight:%d;text-align:%s%s\">\n",
+      std::snprintf(s, sizeof s,
+                    "<div class=\"b\" "
+                    "style=\"left:%gpx;top:%gpx;width:%gpx;font-size:%gpx;line-height:%gpx;color:%s;font-"
+                    "weight:%d;text-align:%s%s\">\n",
                     b.left, b.top, b.width, b.size, b.pitch, css(b.color).c_str(), b.bold ? 700 : 400,
-                    b.justify ? "justify" : b.right ? "right" : "left",
-                    b.single_lines ? ";white-space:nowrap" : b.justify ? "" : ";text-wrap:balance");
+                    b.justify ? "justify"
+                    : b.right ? "right"
+                              : "left",
+                    b.single_lines ? ";white-space:nowrap"
+                    : b.justify    ? ""
+                                   : ";text-wrap:balance");
       f << s;
       for (size_t i = 0; i < b.paragraphs.size(); ++i) {
-        std::snprintf(s, sizeof s, "<p style=\"text-indent:%gpx;margin-top:%gpx\">", b.indent, i ? b.para_gap : 0.f);
+        std::snprintf(s, sizeof s, "<p style=\"text-indent:%gpx;margin-top:%gpx\">", b.indent,
+                      i ? b.para_gap : 0.f);
         f << s << escape(b.paragraphs[i]) << "</p>\n";
       }
       f << "</div>\n";
@@ -281,8 +312,8 @@ int run_peers(const Options& o, const content::Playlist& pl) {
   for (const Block& b : blocks) {
     if (b.justify && (!body || b.size >= body->size)) body = &b;
     for (const auto& p : b.paragraphs) {
-      markup << "<span font_desc=\"Noto Sans CJK SC " << (b.bold ? "Bold " : "") << b.size << "\" foreground=\""
-             << css(b.color) << "\">" << escape(p) << "</span>\n";
+      markup << "<span font_desc=\"Noto Sans CJK SC " << (b.bold ? "Bold " : "") << b.size
+             << "\" foreground=\"" << css(b.color) << "\">" << escape(p) << "</span>\n";
       chars += p.size();
     }
   }
@@ -290,8 +321,8 @@ int run_peers(const Options& o, const content::Playlist& pl) {
     std::fprintf(stderr, "player_bench: no justified body text on page 1\n");
     return 1;
   }
-  std::printf("--width=%.0f --indent=%.0f --margin=%.0f --background=%s --line-spacing=%.3f\n", body->width, body->indent,
-              body->left, css(dl.clear).c_str(), body->pitch / (1.448f * body->size));
+  std::printf("--width=%.0f --indent=%.0f --margin=%.0f --background=%s --line-spacing=%.3f\n", body->width,
+              body->indent, body->left, css(dl.clear).c_str(), body->pitch / (1.448f * body->size));
   std::fprintf(stderr, "player_bench: page 1 of %zu, %zu text blocks, %zu bytes of text\n", pages.size(),
                blocks.size(), chars);
   return 0;

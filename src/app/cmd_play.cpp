@@ -77,8 +77,7 @@ int cmd_play(Args& args) {
       SDL_GetRendererInfo(display->renderer(), &ri);
       std::fprintf(stderr, "paizi: first frame after %.1f ms on %s/%s (monotonic %.3f ms)\n",
                    duration<double, std::milli>(now - begun).count(), display->name().c_str(),
-                   ri.name ? ri.name : "?",
-                   duration<double, std::milli>(now.time_since_epoch()).count());
+                   ri.name ? ri.name : "?", duration<double, std::milli>(now.time_since_epoch()).count());
     }
     const bool changed = !player.in_transition() && (player.slide_index() != shown_slide || player.page() != shown_page);
     if (changed) {
