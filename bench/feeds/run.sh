@@ -3,6 +3,7 @@
 # RSS feed (UTF-8, HTML descriptions), output discarded. Median of runs via
 # hyperfine. usage: bench/feeds/run.sh [BUILD_DIR] [ITEMS]
 set -eu
+"$(dirname "$0")/../../tools/install-deps.sh" peer
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-"$here/../../build"}
 items=${2:-5000}

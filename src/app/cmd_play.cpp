@@ -22,6 +22,7 @@ namespace paizi::app {
 
 int cmd_play(Args& args) {
   using namespace std::chrono;
+  const auto begun = steady_clock::now();
   const bool headless = args.flag("--headless");
   const bool realtime = args.flag("--realtime");  // headless on the real clock (service tests)
   const bool verbose = args.flag("--verbose");
@@ -114,8 +115,15 @@ int cmd_play(Args& args) {
       if (!player.playlist().ticker.source.empty())
         player.set_ticker_items(data.headlines(player.playlist().ticker.source));
     }
-    if (player.tick(t, unix_s) && verbose && player.stats().frames == 1)
-      log.debug("first frame after " + std::to_string(duration_cast<milliseconds>(steady_clock::now() - start).count()) + " ms");
+    if (player.tick(t, unix_s) && verbose && player.stats().frames == 1) {
+      // steady_clock is CLOCK_MONOTONIC: a harness can measure from exec.
+      const auto now = steady_clock::now();
+      SDL_RendererInfo ri{};
+      SDL_GetRendererInfo(display->renderer(), &ri);
+      std::fprintf(stderr, "paizi: first frame after %.1f ms on %s/%s (monotonic %.3f ms)\n",
+                   duration<double, std::milli>(now - begun).count(), display->name().c_str(),
+                   ri.name ? ri.name : "?", duration<double, std::milli>(now.time_since_epoch()).count());
+    }
     if (player.stats().frames > 0)  // [service] READY=1 after the first frame, STATUS=, watchdog
       link.frame_presented(show_name, player.slide().id, player.slide_index(), player.playlist().slides.size());
     const bool changed = !player.in_transition() && (player.slide_index() != shown_slide || player.page() != shown_page);
