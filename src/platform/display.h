@@ -33,7 +33,8 @@ class Display {
   virtual int height() const = 0;
   // Shows the composed frame.
   virtual void present() = 0;
-  // Reads the composed frame back (RGBA32, logical size).
+  // The composed frame (RGBA32 or ARGB8888, logical size). Headless: a view
+  // of the canvas, valid until the next drawing; window: a copy.
   virtual render::SurfacePtr snapshot(std::string& err) = 0;
   // Name of the backend for logs ("headless", "KMSDRM", "x11", ...).
   virtual std::string name() const = 0;

@@ -11,9 +11,11 @@ namespace {
 
 constexpr int64_t kFrameMs = 16;
 
+// Slide textures are opaque (every slide paints its whole background), so
+// they are copied without blending; only a fading-in slide blends.
 render::TexturePtr make_target(SDL_Renderer* r, int w, int h) {
   render::TexturePtr t(SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, w, h));
-  if (t) SDL_SetTextureBlendMode(t.get(), SDL_BLENDMODE_BLEND);
+  if (t) SDL_SetTextureBlendMode(t.get(), SDL_BLENDMODE_NONE);
   return t;
 }
 
@@ -27,7 +29,6 @@ Player::Player(platform::Display& display, text::Shaper& shaper, render::Painter
       playlist_(std::make_shared<const content::Playlist>(std::move(playlist))),
       data_(data) {
   cur_tex_ = make_target(display_.renderer(), display_.width(), display_.height());
-  next_tex_ = make_target(display_.renderer(), display_.width(), display_.height());
   layout_zones();
   rebuild_ticker();
 }
@@ -123,6 +124,8 @@ void Player::prepare_next(int64_t unix_s) {
     compose(next_, pl, slide, unix_s, 0.0);
   }
   next_.page = std::min(page, next_.pages.size() - 1);
+  // Made on first use: a still (paizi render) never needs it.
+  if (!next_tex_) next_tex_ = make_target(display_.renderer(), display_.width(), display_.height());
   paint_into(next_tex_.get(), next_.pages[next_.page]);
   next_ready_ = true;
 }
@@ -173,8 +176,9 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     paint_into(cur_tex_.get(), cur_.pages[cur_.page]);
     need = true;
   }
-  // The next slide is composed ahead of its turn, while this one holds.
-  if (!next_ready_ && trans_start_ < 0) prepare_next(unix_s);
+  // The next slide is composed ahead of its turn, while this one holds
+  // (not in the very first tick: the first frame goes out first).
+  if (!next_ready_ && trans_start_ < 0 && stats_.frames > 0) prepare_next(unix_s);
   if (ticker_text_) {
     ticker_offset_ = static_cast<double>(ticker_speed_) * static_cast<double>(t_ms) / 1000.0;
     need = need || t_ms != last_t_;
@@ -199,11 +203,12 @@ void Player::draw_frame(int64_t t_ms, int64_t unix_s) {
       SDL_RenderCopy(r, cur_tex_.get(), nullptr, &a);
       SDL_RenderCopy(r, next_tex_.get(), nullptr, &b);
     } else {
-      SDL_SetTextureAlphaMod(cur_tex_.get(), 255);
       SDL_RenderCopy(r, cur_tex_.get(), nullptr, nullptr);
+      SDL_SetTextureBlendMode(next_tex_.get(), SDL_BLENDMODE_BLEND);
       SDL_SetTextureAlphaMod(next_tex_.get(), static_cast<Uint8>(std::lround(p * 255.f)));
       SDL_RenderCopy(r, next_tex_.get(), nullptr, nullptr);
       SDL_SetTextureAlphaMod(next_tex_.get(), 255);
+      SDL_SetTextureBlendMode(next_tex_.get(), SDL_BLENDMODE_NONE);
     }
   } else {
     SDL_RenderCopy(r, cur_tex_.get(), nullptr, nullptr);

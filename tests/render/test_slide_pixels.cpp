@@ -69,7 +69,9 @@ Frame render_slogan(const std::vector<std::string>& lines, int w = 1920, int h =
   for (const auto& op : pages[0].ops)
     if (const auto* t = std::get_if<render::TextOp>(&op)) f.missing += t->layout->missing_glyphs;
   painter.paint(pages[0]);
-  f.pixels = display->snapshot(err);
+  auto view = display->snapshot(err);  // a view of the canvas: copy it out
+  REQUIRE(view);
+  f.pixels.reset(SDL_ConvertSurfaceFormat(view.get(), SDL_PIXELFORMAT_RGBA32, 0));
   REQUIRE(f.pixels);
   return f;
 }

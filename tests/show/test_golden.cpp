@@ -35,7 +35,9 @@ void check_golden(size_t slide, size_t page, int w, int h, const std::string& na
   render::Painter painter(display->renderer());
   show::Player player(*display, shaper, painter, *pr.playlist);
   REQUIRE(player.show_still(slide, page, kAt) > page);
-  auto got = display->snapshot(err);
+  auto frame = display->snapshot(err);
+  REQUIRE(frame);
+  render::SurfacePtr got(SDL_ConvertSurfaceFormat(frame.get(), SDL_PIXELFORMAT_RGBA32, 0));
   REQUIRE(got);
   const std::string path = dir + name + ".png";
   if (std::getenv("PAIZI_UPDATE_GOLDEN")) REQUIRE(render::write_png(got.get(), path, err));
