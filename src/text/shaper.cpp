@@ -175,11 +175,10 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
     const char* sn = uscript_getShortName(script[run]);
     hb_buffer_set_script(buf_, hb_script_from_string(sn ? sn : "Zyyy", -1));
     hb_buffer_set_language(buf_, lang);
-    hb_feature_t feats[2];
-    unsigned nfeat = 0;
-    if (ttb) hb_feature_from_string("vert", -1, &feats[nfeat++]);
-    hb_feature_from_string("kern", -1, &feats[nfeat++]);
-    hb_shape(face->hb(), buf_, feats, nfeat);
+    static const hb_feature_t kFeats[2] = {
+        {HB_TAG('k', 'e', 'r', 'n'), 1, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
+        {HB_TAG('v', 'e', 'r', 't'), 1, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END}};
+    hb_shape(face->hb(), buf_, kFeats, ttb ? 2u : 1u);
 
     unsigned count = 0;
     const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf_, &count);
@@ -328,10 +327,14 @@ ShapedText Shaper::shape(const std::vector<std::string>& paragraphs, const Shape
     out.descender = static_cast<float>(f->descender()) / static_cast<float>(f->upem());
   }
   {
-    ShapeOptions eo = opt;
-    eo.normalize_commas = false;
-    ShapedParagraph e = shape_paragraph(opt.font.lang.starts_with("ja") ? "…" : "……", eo);
-    out.ellipsis = std::move(e.glyphs);
+    // The truncation mark, shaped once per font request and direction.
+    auto& e = ellipsis_cache_[std::make_pair(opt.font, opt.vertical)];
+    if (e.glyphs.empty()) {
+      ShapeOptions eo = opt;
+      eo.normalize_commas = false;
+      e = shape_paragraph(opt.font.lang.starts_with("ja") ? "…" : "……", eo);
+    }
+    out.ellipsis = e.glyphs;
     for (float a : e.adv) out.ellipsis_adv += a;
   }
   out.paragraphs.reserve(paragraphs.size());

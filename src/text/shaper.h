@@ -105,6 +105,7 @@ class Shaper {
   FontLibrary& fonts_;
   std::map<std::pair<int, bool>, std::unique_ptr<icu::BreakIterator>> breakers_;
   std::map<std::tuple<uint32_t, char32_t, bool>, HaltDelta> halt_cache_;
+  std::map<std::pair<FontRequest, bool>, ShapedParagraph> ellipsis_cache_;
   hb_buffer_t* buf_ = nullptr;
   // Direct-mapped cache of code point -> chain index for the last chain.
   struct PickSlot {
