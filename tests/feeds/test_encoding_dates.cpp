@@ -26,7 +26,7 @@ TEST_CASE("charset sniffing order", "[feeds][encoding]") {
 }
 
 TEST_CASE("legacy encodings decode to UTF-8", "[feeds][encoding]") {
-  CHECK(decode_to_utf8(feeds_test::fixture("gbk.xml")).utf8.find("三明市科技局推动党建工作") != std::string::npos);
+  CHECK(decode_to_utf8(feeds_test::fixture("gbk.xml")).utf8.find("江城市科技局推动服务窗口") != std::string::npos);
   CHECK(decode_to_utf8(feeds_test::fixture("gb18030.xml")).utf8.find("𠮷") != std::string::npos);
   CHECK(decode_to_utf8(feeds_test::fixture("big5.xml")).utf8.find("科學園區擴建計畫") != std::string::npos);
   CHECK(decode_to_utf8(feeds_test::fixture("shift_jis.xml")).utf8.find("東京で新しい研究所") != std::string::npos);

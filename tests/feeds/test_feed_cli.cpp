@@ -36,7 +36,7 @@ TEST_CASE("paizi feed prints one JSON object per item", "[feeds][cli]") {
   }
   CHECK(items[1]["published"] == "2022-04-19T00:30:00Z");
   CHECK(items[2]["published"].is_null());
-  CHECK(items[0]["title"] == "三明市科技局推动党建工作与科技业务同频共振");
+  CHECK(items[0]["title"] == "江城市科技局推动服务窗口与企业需求无缝对接");
 }
 
 TEST_CASE("paizi feed reads legacy encodings and JSON Feed", "[feeds][cli]") {
