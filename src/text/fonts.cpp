@@ -17,7 +17,13 @@ uint32_t Face::next_id_ = 1;
 
 Face::Face(FT_Library lib, const std::string& path, int index, const FcCharSet* charset)
     : path_(path), index_(index), id_(next_id_++) {
-  if (FT_New_Face(lib, path.c_str(), index, &ft_) != 0) {
+  // One mapping of the font file serves both FreeType and HarfBuzz (two
+  // mappings would count the same pages twice in the resident set).
+  blob_ = hb_blob_create_from_file(path.c_str());
+  unsigned len = 0;
+  const char* data = hb_blob_get_data(blob_, &len);
+  if (!data || len == 0 ||
+      FT_New_Memory_Face(lib, reinterpret_cast<const FT_Byte*>(data), static_cast<FT_Long>(len), index, &ft_) != 0) {
     ft_ = nullptr;
     return;
   }
@@ -31,9 +37,7 @@ Face::Face(FT_Library lib, const std::string& path, int index, const FcCharSet* 
     ascender_ = ft_->ascender;
     descender_ = ft_->descender;
   }
-  hb_blob_t* blob = hb_blob_create_from_file(path.c_str());
-  hb_face_t* face = hb_face_create(blob, static_cast<unsigned>(index));
-  hb_blob_destroy(blob);
+  hb_face_t* face = hb_face_create(blob_, static_cast<unsigned>(index));
   hb_font_ = hb_font_create(face);
   hb_face_destroy(face);
   hb_ot_font_set_funcs(hb_font_);
@@ -44,6 +48,7 @@ Face::Face(FT_Library lib, const std::string& path, int index, const FcCharSet* 
 Face::~Face() {
   if (hb_font_) hb_font_destroy(hb_font_);
   if (ft_) FT_Done_Face(ft_);
+  if (blob_) hb_blob_destroy(blob_);
   if (charset_) FcCharSetDestroy(charset_);
 }
 

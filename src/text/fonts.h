@@ -45,6 +45,7 @@ class Face {
   uint32_t id() const { return id_; }  // stable small number for cache keys
 
  private:
+  hb_blob_t* blob_ = nullptr;  // the mapped font file; FreeType reads from it
   FT_Face ft_ = nullptr;
   hb_font_t* hb_font_ = nullptr;
   FcCharSet* charset_ = nullptr;
