@@ -21,6 +21,12 @@ commands:
       --duration TIME     stop after TIME (e.g. 60s); headless runs on a simulated clock
       --screenshots DIR   write a PNG at every slide and page change
       --verbose           log glyph-atlas counters and timings
+      --poll TIME         check the playlist for changes every TIME (default 60s)
+      --state-dir DIR     last good playlist, asset cache and status.json (default /var/lib/paizi)
+      --pubkey KEY.pub    accept only playlists with a valid PLAYLIST.sig
+      --token-file FILE   bearer token for the playlist server (never logged)
+      --asset-root DIR    allow local asset paths under DIR (repeatable)
+      --heartbeat URL     POST status.json and a thumbnail there after each change
   render PLAYLIST         render one slide to a PNG file
       --slide N           slide index (0-based)      --page K   page of a news slide
       --size WxH          canvas size (default 1920x1080)
@@ -33,6 +39,10 @@ commands:
   feed SRC                fetch and parse a feed (URL or file), print one JSON object per item
       --state-dir DIR     cache fetched sources in DIR/cache (last good copy on failure)
       --timeout S --connect-timeout S --max-bytes N --max-items N --tz +08:00
+  check PLAYLIST          validate; every problem with its JSON pointer and line:column
+      --pubkey KEY.pub    also verify PLAYLIST.sig
+  keygen PREFIX           write an Ed25519 key pair PREFIX.key (secret) and PREFIX.pub
+  sign FILE --key K.key   write the detached signature FILE.sig
   version                 print the version
 
   paizi COMMAND --help    details; exit status: 0 ok, 1 bad input or failure, 2 usage error
@@ -66,6 +76,9 @@ int main(int argc, char** argv) {
     if (cmd == "play") return paizi::app::cmd_play(a);
     if (cmd == "layout") return paizi::app::cmd_layout(a);
     if (cmd == "feed") return paizi::app::cmd_feed(a);
+    if (cmd == "check") return paizi::app::cmd_check(a);
+    if (cmd == "keygen") return paizi::app::cmd_keygen(a);
+    if (cmd == "sign") return paizi::app::cmd_sign(a);
     std::fprintf(stderr, "paizi: unknown command \"%s\" (see paizi --help)\n", cmd.c_str());
     return paizi::app::kExitUsage;
   } catch (const paizi::app::UsageError& e) {
