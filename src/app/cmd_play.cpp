@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "app/cli.h"
+#include "app/play_updates.h"
 #include "content/playlist.h"
 #include "platform/display.h"
 #include "render/painter.h"
@@ -16,12 +17,14 @@ namespace paizi::app {
 int cmd_play(Args& args) {
   using namespace std::chrono;
   const bool headless = args.flag("--headless");
+  const bool realtime = args.flag("--realtime");  // headless on the real clock (also in branch service)
   const bool verbose = args.flag("--verbose");
   const auto window = args.value("--window");
   const int rotate = parse_int(args.value("--rotate").value_or("0"), "--rotate", 0, 270);
   if (rotate % 90) throw UsageError{"--rotate must be 0, 90, 180 or 270"};
   const auto dur_arg = args.value("--duration");
   const auto shots = args.value("--screenshots");
+  PlayUpdateOptions update_options = read_play_update_options(args);  // playlist updates
   const auto pos = args.positionals();
   if (pos.size() > 1) throw UsageError{"play takes at most one PLAYLIST"};
   milliseconds total{0};
@@ -33,12 +36,11 @@ int cmd_play(Args& args) {
   if (headless && total.count() == 0) throw UsageError{"--headless needs --duration (e.g. --duration 60s)"};
   const std::string file = pos.empty() ? data_dir() + "/playlists/demo.json" : pos[0];
 
-  content::ParseResult pr = content::load_playlist(file);
-  if (!pr.playlist) {
-    std::fprintf(stderr, "paizi play: %s\n", pr.first_error(file).c_str());
-    return kExitFailure;
-  }
-  const content::Playlist& pl = *pr.playlist;
+  // --- Playlist updates (issue 6): remote URLs, watched files, last-known-good,
+  // status.json, heartbeat, display-off commands, SIGHUP. See app/play_updates.h.
+  PlayUpdates updates(std::move(update_options), file);
+  const content::Playlist pl = updates.initial();
+  // --- end playlist updates
 
   platform::DisplayOptions dopt;
   dopt.rotate = rotate;
@@ -58,6 +60,8 @@ int cmd_play(Args& args) {
   text::Shaper shaper(fonts);
   render::Painter painter(display->renderer());
   show::Player player(*display, shaper, painter, pl);
+  updates.start();  // playlist updates
+  const bool simulated = headless && !realtime;
 
   const auto start = steady_clock::now();
   const int64_t unix0 = static_cast<int64_t>(std::time(nullptr));
@@ -66,10 +70,11 @@ int cmd_play(Args& args) {
   size_t shown_slide = SIZE_MAX, shown_page = SIZE_MAX;
   bool quit = false;
   while (!quit) {
-    if (!headless) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
+    if (!simulated) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
     if (total_ms && t >= total_ms) break;
-    const int64_t unix_s = headless ? unix0 + t / 1000 : static_cast<int64_t>(std::time(nullptr));
+    const int64_t unix_s = simulated ? unix0 + t / 1000 : static_cast<int64_t>(std::time(nullptr));
     player.tick(t, unix_s);
+    updates.step(player, painter, *display, unix_s);  // playlist updates, status, display power
     const bool changed = !player.in_transition() && (player.slide_index() != shown_slide || player.page() != shown_page);
     if (changed) {
       shown_slide = player.slide_index();
@@ -92,7 +97,7 @@ int cmd_play(Args& args) {
         else std::fprintf(stderr, "paizi play: %s\n", err.c_str());
       }
     }
-    if (headless) {
+    if (simulated) {
       // Simulated clock: jump to the next discrete change.
       t = std::max(t + 1, player.next_change_ms());
       continue;
