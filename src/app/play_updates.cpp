@@ -33,6 +33,7 @@ void on_hup(int) { g_hup = 1; }
 std::chrono::milliseconds duration_arg(Args& args, const char* name, std::chrono::milliseconds dflt) {
   const auto v = args.value(name);
   if (!v) return dflt;
+  if (*v == "0") return std::chrono::milliseconds(0);
   const auto d = content::parse_duration(*v);
   if (!d) throw UsageError{std::string(name) + " must look like 200ms, 60s or 5m"};
   return *d;

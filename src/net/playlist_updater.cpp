@@ -165,7 +165,8 @@ void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected) {
   status_.assets = st;
   if (ok) return;
   (rejected ? status_.rejected : status_.failed)++;
-  status_.errors.emplace_back(status_.last_check, err);
+  if (!status_.errors.empty() && status_.errors.back().second == err) status_.errors.back().first = status_.last_check;
+  else status_.errors.emplace_back(status_.last_check, err);
   while (status_.errors.size() > kErrorsKept) status_.errors.pop_front();
 }
 

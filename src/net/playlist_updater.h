@@ -75,7 +75,7 @@ struct UpdaterStatus {
   int64_t last_check = 0;    // Unix s UTC of the last completed check; 0: none yet
   bool ok = false;           // the last check succeeded (200 adopted/unchanged or 304)
   std::string error;         // why the last check failed
-  std::deque<std::pair<int64_t, std::string>> errors;  // recent errors (time, message), oldest first
+  std::deque<std::pair<int64_t, std::string>> errors;  // recent distinct errors (last time, message), oldest first
   uint64_t checks = 0, not_modified = 0, adopted = 0, rejected = 0, failed = 0;
   AssetStoreStats assets;
 };
