@@ -104,6 +104,8 @@ inline milliseconds wait_status(const std::string& state_dir, const std::functio
 }
 
 inline std::string slide_of(const json& s) { return s["slide"]["id"].get<std::string>(); }
+// The slide on screen belongs to playlist_v(n).
+inline bool starts_with_v(const json& s, int n) { return slide_of(s).rfind("v" + std::to_string(n) + "-", 0) == 0; }
 inline std::string sha_of(const json& s) { return s["playlist"]["sha256"].get<std::string>(); }
 
 }  // namespace pl_test
