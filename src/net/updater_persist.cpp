@@ -42,6 +42,9 @@ bool PlaylistUpdater::persist(const std::string& body, const std::string& sha, c
 
 std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err) {
   const fs::path state(opt_.state_dir);
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(state, ec))  // temporary files of a killed writer
+    if (de.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(de.path(), ec);
   std::string text, body;
   if (!platform::read_whole_file((state / "current.json").string(), text)) {
     err = "no last-known-good playlist in " + opt_.state_dir;
