@@ -33,7 +33,8 @@ int cmd_check(Args& args) {
     std::string where = file;
     if (p.line > 0) where += ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
     std::printf("%s: %s: %s", where.c_str(), p.warning ? "warning" : "error", p.message.c_str());
-    if (!p.pointer.empty() || p.line > 0) std::printf(" (at %s)", p.pointer.empty() ? "/" : p.pointer.c_str());
+    if (!p.pointer.empty()) std::printf(" (at %s)", p.pointer.c_str());
+    else if (p.message.rfind("invalid JSON", 0) != 0 && p.line > 0) std::printf(" (at the top level)");
     std::printf("\n");
   }
   if (pubkey && pr.playlist) {
