@@ -8,6 +8,7 @@
 
 #include "content/signature.h"
 #include "pl_support.h"
+#include "platform/atomic_file.h"
 
 using namespace pl_test;
 namespace fs = std::filesystem;
@@ -149,4 +150,30 @@ TEST_CASE("a cold start without network plays the last-known-good; a fresh state
   CHECK(r2.status == 0);
   CHECK(slide_of(read_status(empty.path())) == "paizi-waiting");
   CHECK(r2.err.find("500") != std::string::npos);
+}
+
+TEST_CASE("display-off windows run the configured commands, on a simulated clock") {
+  TempDir tmp;
+  // A window that opens now and closes two minutes later (UTC).
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  auto hhmm = [](int64_t t) {
+    char b[8];
+    std::snprintf(b, sizeof b, "%02d:%02d", static_cast<int>(t / 3600 % 24), static_cast<int>(t / 60 % 60));
+    return std::string(b);
+  };
+  const std::string off = tmp.path() + "/off", on = tmp.path() + "/on", file = tmp.path() + "/pl.json";
+  std::string err;
+  REQUIRE(paizi::platform::write_file_atomic(
+      file,
+      R"({"version":1,"schedule":{"timezone":"UTC","display_off":{"from":")" + hhmm(now) + R"(","to":")" +
+          hhmm(now + 120) + R"("},"display_off_command":["touch",")" + off + R"("],"display_on_command":["touch",")" + on +
+          R"("]},"slides":[{"id":"a","type":"slogan","lines":["甲"]}]})",
+      &err));
+  const auto r = feeds_test::run_paizi({"play", file, "--headless", "--duration", "4m", "--window", "160x90"});
+  CHECK(r.status == 0);
+  for (int i = 0; i < 200 && !(fs::exists(off) && fs::exists(on)); ++i)  // the commands run detached
+    std::this_thread::sleep_for(milliseconds(10));
+  CHECK(fs::exists(off));
+  CHECK(fs::exists(on));
+  CHECK(fs::last_write_time(off) <= fs::last_write_time(on));
 }
