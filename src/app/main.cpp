@@ -27,6 +27,8 @@ commands:
       --token-file FILE   bearer token for the playlist server (never logged)
       --asset-root DIR    allow local asset paths under DIR (repeatable)
       --heartbeat URL     POST status.json and a thumbnail there after each change
+      --cache-mib N       asset cache budget (default 256); --fetch-timeout TIME (30s)
+      --realtime          headless on the real clock (needed for remote updates)
   render PLAYLIST         render one slide to a PNG file
       --slide N           slide index (0-based)      --page K   page of a news slide
       --size WxH          canvas size (default 1920x1080)

@@ -94,6 +94,8 @@ PlayUpdateOptions read_play_update_options(Args& args) {
     while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.back()))) tok.pop_back();
     o.token = tok;
   }
+  if (const auto v = args.value("--cache-mib"))
+    o.cache_budget_bytes = static_cast<size_t>(parse_int(*v, "--cache-mib", 1, 1 << 20)) << 20;
   while (const auto r = args.value("--asset-root")) o.asset_roots.push_back(*r);
   po.heartbeat_url = args.value("--heartbeat").value_or("");
   po.status_every = duration_arg(args, "--status-every", std::chrono::seconds(60));

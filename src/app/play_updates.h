@@ -6,7 +6,8 @@
 // Options it takes from the command line: --poll TIME (60s), --state-dir DIR,
 // --pubkey FILE, --token-file FILE, --asset-root DIR (repeatable),
 // --heartbeat URL, --status-every TIME (60s; slide-only status changes),
-// --fetch-timeout TIME (30s), --max-playlist-bytes N (1 MiB).
+// --fetch-timeout TIME (30s), --max-playlist-bytes N (1 MiB), --cache-mib N
+// (asset store budget, 256).
 //
 // SIGHUP: a minimal local handler (a flag) until platform/signals lands.
 #pragma once

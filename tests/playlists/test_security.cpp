@@ -146,3 +146,48 @@ TEST_CASE("a watched local playlist is picked up on change, long before the poll
   WARN("watched file: v2 on screen " << took.count() << " ms after the write (poll interval 60 s)");
   CHECK(took.count() >= 0);
 }
+
+TEST_CASE("SIGHUP forces a check long before the poll interval") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string state = tmp.path() + "/state";
+  put(server, "pl.json", playlist_v(1));
+  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "60s", "--poll", "60s",
+               "--state-dir", state, "--status-every", "0", "--window", "160x90"},
+              tmp.path() + "/player");
+  REQUIRE(wait_status(state, [](const json& s) { return starts_with_v(s, 1); }).count() >= 0);
+  put(server, "pl.json", playlist_v(2));
+  std::this_thread::sleep_for(milliseconds(700));
+  CHECK(starts_with_v(read_status(state), 1));  // no poll due for a minute
+  ::kill(player.pid(), SIGHUP);
+  const auto took = wait_status(state, [](const json& s) { return starts_with_v(s, 2); }, milliseconds(3000));
+  WARN("SIGHUP: v2 on screen after " << took.count() << " ms");
+  CHECK(took.count() >= 0);
+}
+
+TEST_CASE("the asset store is content-addressed, writes each content once and evicts only unreferenced entries") {
+  TempDir tmp;
+  paizi::net::AssetStore store(tmp.path() + "/assets", 2500);
+  std::string err;
+  const auto a = store.put(std::string(1000, 'a'), err), b = store.put(std::string(1000, 'b'), err);
+  std::this_thread::sleep_for(milliseconds(20));
+  const auto c = store.put(std::string(1000, 'c'), err);
+  REQUIRE((a && b && c));
+  CHECK(store.put(std::string(1000, 'a'), err) == a);  // same bytes: no second write
+  CHECK(store.stats().stores == 3);
+  CHECK(store.stats().reuses == 1);
+  CHECK(store.verify(*b));
+  store.collect({*a, *c});
+  const auto st = store.stats();
+  CHECK(st.bytes <= 2500);
+  CHECK(st.evictions == 1);
+  CHECK(store.verify(*a));
+  CHECK(store.verify(*c));
+  CHECK_FALSE(store.verify(*b));
+  // Referenced entries stay even over budget.
+  store.collect({*a, *c});
+  paizi::net::AssetStore tight(tmp.path() + "/assets", 10);
+  tight.collect({*a, *c});
+  CHECK(tight.verify(*a));
+  CHECK(tight.verify(*c));
+}

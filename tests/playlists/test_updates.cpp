@@ -109,6 +109,17 @@ TEST_CASE("remote playlist: every server fault keeps the last good content; the 
                         [] {}, "at least one line");
   expect_kept_then_next("unsupported version", content(R"({"version":7,"slides":[]})"), [] {}, "version");
 
+  // Never a blank frame at any slide change, whatever the server did.
+  size_t shots_seen = 0;
+  for (const auto& de : fs::directory_iterator(shots)) {
+    TempDir one;
+    fs::copy_file(de.path(), one.path() + "/" + de.path().filename().string());
+    const auto [id, lit] = last_screenshot(one.path());
+    INFO(de.path().filename().string());
+    CHECK(lit);
+    ++shots_seen;
+  }
+  CHECK(shots_seen > 10);
   // Unchanged playlist: conditional GETs answered with 304.
   const uint64_t nm0 = read_status(state)["counters"]["not_modified"].get<uint64_t>();
   CHECK(wait_status(state, [&](const json& s) { return s["counters"]["not_modified"].get<uint64_t>() >= nm0 + 2; })
