@@ -33,8 +33,10 @@ int cmd_check(Args& args) {
     std::string where = file;
     if (p.line > 0) where += ":" + std::to_string(p.line) + ":" + std::to_string(p.column);
     std::printf("%s: %s: %s", where.c_str(), p.warning ? "warning" : "error", p.message.c_str());
-    if (!p.pointer.empty()) std::printf(" (at %s)", p.pointer.c_str());
-    else if (p.message.rfind("invalid JSON", 0) != 0 && p.line > 0) std::printf(" (at the top level)");
+    if (!p.pointer.empty())
+      std::printf(" (at %s)", p.pointer.c_str());
+    else if (p.message.rfind("invalid JSON", 0) != 0 && p.line > 0)
+      std::printf(" (at the top level)");
     std::printf("\n");
   }
   if (pubkey && pr.playlist) {
@@ -59,7 +61,8 @@ int cmd_keygen(Args& args) {
   if (pos.size() != 1) throw UsageError{"keygen takes one PREFIX (writes PREFIX.key and PREFIX.pub)"};
   const std::string key = pos[0] + ".key", pub = pos[0] + ".pub";
   if (!force && (std::filesystem::exists(key) || std::filesystem::exists(pub))) {
-    std::fprintf(stderr, "paizi keygen: %s or %s exists (use --force to replace)\n", key.c_str(), pub.c_str());
+    std::fprintf(stderr, "paizi keygen: %s or %s exists (use --force to replace)\n", key.c_str(),
+                 pub.c_str());
     return kExitFailure;
   }
   const auto kp = content::generate_keypair();

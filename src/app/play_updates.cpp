@@ -6,17 +6,16 @@
 #include <filesystem>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+#include <sodium.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-#include <sodium.h>
-
 #include "build_config.h"
 #include "net/cache.h"
-#include "platform/clock.h"
 #include "platform/atomic_file.h"
+#include "platform/clock.h"
 #include "render/image.h"
 
 extern char** environ;
@@ -168,7 +167,8 @@ void PlayUpdates::display_power(const show::ScheduleState& st, const content::Pl
   run_command(display_off_ ? pl.schedule.off_command : pl.schedule.on_command);
 }
 
-void PlayUpdates::step(show::Player& player, render::Painter& painter, platform::Display& display, int64_t unix_s) {
+void PlayUpdates::step(show::Player& player, render::Painter& painter, platform::Display& display,
+                       int64_t unix_s) {
   const auto now = std::chrono::steady_clock::now();
   if (now - ntp_checked_ > std::chrono::seconds(10)) {
     ntp_unsynced_ = platform::ntp_unsynchronised();
@@ -209,7 +209,8 @@ void PlayUpdates::heartbeat(const std::string& status, platform::Display& displa
   if (auto img = display.snapshot(err)) {
     const int w = 160, h = std::max(1, img->h * 160 / std::max(1, img->w));
     render::SurfacePtr small(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32));
-    const std::string tmp = (fs::temp_directory_path() / ("paizi-thumbnail-" + std::to_string(::getpid()) + ".png")).string();
+    const std::string tmp =
+        (fs::temp_directory_path() / ("paizi-thumbnail-" + std::to_string(::getpid()) + ".png")).string();
     if (small && SDL_BlitScaled(img.get(), nullptr, small.get(), nullptr) == 0 &&
         render::write_png(small.get(), tmp, err))
       platform::read_whole_file(tmp, png);

@@ -68,8 +68,8 @@ class PlayUpdates {
   std::unique_ptr<StatusFile> status_;
   std::string heartbeat_url_;
   std::unique_ptr<net::HttpClient> heartbeat_client_;
-  std::string heartbeat_sent_;            // last heartbeat error reported
-  std::thread heartbeat_thread_;          // one POST at a time, off the main thread
+  std::string heartbeat_sent_;    // last heartbeat error reported
+  std::thread heartbeat_thread_;  // one POST at a time, off the main thread
   std::atomic<bool> heartbeat_busy_{false};
   bool display_off_ = false;
   bool ntp_unsynced_ = false;

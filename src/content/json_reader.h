@@ -22,7 +22,8 @@ using nlohmann::json;
 // Walks a parsed document, reporting problems with positions.
 class Reader {
  public:
-  Reader(std::string_view text, std::vector<Problem>& out) : text_(text), out_(out), loc_(locate_values(text)) {}
+  Reader(std::string_view text, std::vector<Problem>& out)
+      : text_(text), out_(out), loc_(locate_values(text)) {}
 
   void problem(const std::string& ptr, std::string msg, bool warning = false) {
     Problem p;
@@ -44,7 +45,8 @@ class Reader {
         problem(ptr + "/" + k, "unknown key \"" + k + "\"", true);
     }
   }
-  bool string(const json& obj, const std::string& ptr, const char* key, std::string& out, bool required = false) {
+  bool string(const json& obj, const std::string& ptr, const char* key, std::string& out,
+              bool required = false) {
     if (!obj.contains(key)) {
       if (required) problem(ptr, std::string("missing required key \"") + key + "\"");
       return false;
@@ -62,7 +64,8 @@ class Reader {
     if (!obj.contains(key)) return false;
     const json& v = obj[key];
     if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi) {
-      problem(ptr + "/" + key, std::string("\"") + key + "\" must be a number from " + fmt(lo) + " to " + fmt(hi));
+      problem(ptr + "/" + key,
+              std::string("\"") + key + "\" must be a number from " + fmt(lo) + " to " + fmt(hi));
       return false;
     }
     out = static_cast<T>(v.get<double>());
@@ -80,8 +83,10 @@ class Reader {
   void duration(const json& obj, const std::string& ptr, const char* key, std::chrono::milliseconds& out) {
     std::string s;
     if (!string(obj, ptr, key, s)) return;
-    if (auto d = parse_duration(s)) out = *d;
-    else problem(ptr + "/" + key, "invalid duration \"" + s + "\" (use e.g. \"15s\", \"2m\", \"1h\")");
+    if (auto d = parse_duration(s))
+      out = *d;
+    else
+      problem(ptr + "/" + key, "invalid duration \"" + s + "\" (use e.g. \"15s\", \"2m\", \"1h\")");
   }
   void strings(const json& obj, const std::string& ptr, const char* key, std::vector<std::string>& out) {
     if (!obj.contains(key)) return;
@@ -91,15 +96,19 @@ class Reader {
       return;
     }
     for (size_t i = 0; i < v.size(); ++i) {
-      if (v[i].is_string()) out.push_back(v[i].get<std::string>());
-      else problem(ptr + "/" + key + "/" + std::to_string(i), "must be a string");
+      if (v[i].is_string())
+        out.push_back(v[i].get<std::string>());
+      else
+        problem(ptr + "/" + key + "/" + std::to_string(i), "must be a string");
     }
   }
   void color(const json& obj, const std::string& ptr, const char* key, Color& out) {
     std::string s;
     if (!string(obj, ptr, key, s)) return;
-    if (auto c = parse_color(s)) out = *c;
-    else problem(ptr + "/" + key, "invalid colour \"" + s + "\" (use #RRGGBB or #RRGGBBAA)");
+    if (auto c = parse_color(s))
+      out = *c;
+    else
+      problem(ptr + "/" + key, "invalid colour \"" + s + "\" (use #RRGGBB or #RRGGBBAA)");
   }
 
  private:

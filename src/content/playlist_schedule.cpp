@@ -38,10 +38,14 @@ constexpr const char* kDayNames[] = {"mon", "tue", "wed", "thu", "fri", "sat", "
 void read_days(Reader& r, const json& v, const std::string& ptr, uint8_t& days) {
   if (v.is_string()) {
     const std::string s = v.get<std::string>();
-    if (s == "daily") days = 0x7f;
-    else if (s == "weekdays") days = 0x1f;
-    else if (s == "weekends") days = 0x60;
-    else r.problem(ptr, "\"days\" must be \"daily\", \"weekdays\", \"weekends\" or an array of mon..sun");
+    if (s == "daily")
+      days = 0x7f;
+    else if (s == "weekdays")
+      days = 0x1f;
+    else if (s == "weekends")
+      days = 0x60;
+    else
+      r.problem(ptr, "\"days\" must be \"daily\", \"weekdays\", \"weekends\" or an array of mon..sun");
     return;
   }
   if (!v.is_array() || v.empty()) {
@@ -54,14 +58,17 @@ void read_days(Reader& r, const json& v, const std::string& ptr, uint8_t& days) 
     if (v[i].is_string())
       for (int k = 0; k < 7; ++k)
         if (v[i].get<std::string>() == kDayNames[k]) bit = k;
-    if (bit < 0) r.problem(ptr + "/" + std::to_string(i), "unknown day (mon, tue, wed, thu, fri, sat, sun)");
-    else days = static_cast<uint8_t>(days | (1u << bit));
+    if (bit < 0)
+      r.problem(ptr + "/" + std::to_string(i), "unknown day (mon, tue, wed, thu, fri, sat, sun)");
+    else
+      days = static_cast<uint8_t>(days | (1u << bit));
   }
 }
 
 void read_window(Reader& r, const json& v, const std::string& ptr, TimeWindow& w) {
   if (!v.is_object()) {
-    r.problem(ptr, "a time window must be an object with \"days\", \"from\", \"to\", \"start_date\", \"end_date\"");
+    r.problem(
+        ptr, "a time window must be an object with \"days\", \"from\", \"to\", \"start_date\", \"end_date\"");
     return;
   }
   r.known_keys(v, ptr, {"days", "from", "to", "start_date", "end_date"});
@@ -97,17 +104,23 @@ void read_windows(Reader& r, const json& v, const std::string& ptr, std::vector<
   }
 }
 
-void read_instant(Reader& r, const json& v, const std::string& ptr, const char* key, int64_t& out, bool required) {
+void read_instant(Reader& r, const json& v, const std::string& ptr, const char* key, int64_t& out,
+                  bool required) {
   std::string s;
   if (!r.string(v, ptr, key, s, required)) return;
-  if (auto t = parse_rfc3339(s)) out = *t;
-  else r.problem(ptr + "/" + key, "invalid time \"" + s + "\" (use RFC 3339, e.g. 2026-04-25T09:00:00+08:00)");
+  if (auto t = parse_rfc3339(s))
+    out = *t;
+  else
+    r.problem(ptr + "/" + key, "invalid time \"" + s + "\" (use RFC 3339, e.g. 2026-04-25T09:00:00+08:00)");
 }
 
-void read_command(Reader& r, const json& v, const std::string& ptr, const char* key, std::vector<std::string>& out) {
+void read_command(Reader& r, const json& v, const std::string& ptr, const char* key,
+                  std::vector<std::string>& out) {
   if (!v.contains(key)) return;
   r.strings(v, ptr, key, out);
-  if (out.empty()) r.problem(ptr + "/" + key, std::string("\"") + key + "\" must be a non-empty array (program and arguments)");
+  if (out.empty())
+    r.problem(ptr + "/" + key,
+              std::string("\"") + key + "\" must be a non-empty array (program and arguments)");
 }
 
 }  // namespace

@@ -53,13 +53,14 @@ std::optional<std::string> sign_detached(const std::string& data, const std::str
     return std::nullopt;
   }
   unsigned char sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(data.data()), data.size(), sk.data());
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                       sk.data());
   sodium_memzero(sk.data(), sk.size());
   return to_b64(sig, sizeof sig);
 }
 
-bool verify_detached(const std::string& data, const std::string& signature_text, const std::string& public_key_text,
-                     std::string& err) {
+bool verify_detached(const std::string& data, const std::string& signature_text,
+                     const std::string& public_key_text, std::string& err) {
   if (!init()) {
     err = "libsodium cannot initialise";
     return false;
@@ -73,8 +74,8 @@ bool verify_detached(const std::string& data, const std::string& signature_text,
     err = "malformed signature (expected base64 of 64 bytes)";
     return false;
   }
-  if (crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                                  pk.data()) != 0) {
+  if (crypto_sign_verify_detached(sig.data(), reinterpret_cast<const unsigned char*>(data.data()),
+                                  data.size(), pk.data()) != 0) {
     err = "signature does not match (wrong key or modified file)";
     return false;
   }

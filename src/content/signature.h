@@ -26,8 +26,8 @@ std::optional<std::string> sign_detached(const std::string& data, const std::str
 
 // True when `signature_text` is a valid signature of `data` by the key in
 // `public_key_text`; otherwise false with a one-line reason.
-bool verify_detached(const std::string& data, const std::string& signature_text, const std::string& public_key_text,
-                     std::string& err);
+bool verify_detached(const std::string& data, const std::string& signature_text,
+                     const std::string& public_key_text, std::string& err);
 
 // SHA-256 of `data`, lowercase hex (64 characters).
 std::string sha256_hex(const std::string& data);

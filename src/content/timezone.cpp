@@ -91,7 +91,8 @@ struct Cursor {
         ++i;
       }
       const size_t b = i;
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) parts[k] = parts[k] * 10 + (s[i++] - '0');
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+        parts[k] = parts[k] * 10 + (s[i++] - '0');
       if (i == b) return false;
     }
     out = sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
@@ -104,7 +105,8 @@ struct Cursor {
     for (int k = 0; k < 3; ++k) {
       if (k > 0 && (i >= s.size() || s[i++] != '.')) return false;
       const size_t b = i;
-      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) v[k] = v[k] * 10 + (s[i++] - '0');
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+        v[k] = v[k] * 10 + (s[i++] - '0');
       if (i == b) return false;
     }
     m = v[0], w = v[1], d = v[2];
@@ -148,13 +150,14 @@ int32_t TimeZone::rule_offset(int64_t unix_s) const {
   civil_from_days(floor_div(unix_s + std_off_, 86400), y, m, d);
   const int64_t start = days_from_civil(y, start_m_, nth_weekday(y, start_m_, start_w_, start_d_)) * 86400 +
                         start_time_ - std_off_;
-  const int64_t end = days_from_civil(y, end_m_, nth_weekday(y, end_m_, end_w_, end_d_)) * 86400 + end_time_ -
-                      dst_off_;
+  const int64_t end =
+      days_from_civil(y, end_m_, nth_weekday(y, end_m_, end_w_, end_d_)) * 86400 + end_time_ - dst_off_;
   const bool dst = start < end ? (unix_s >= start && unix_s < end) : !(unix_s >= end && unix_s < start);
   return dst ? dst_off_ : std_off_;
 }
 
-std::optional<TimeZone> TimeZone::from_tzif(const std::string& data, const std::string& name, std::string& err) {
+std::optional<TimeZone> TimeZone::from_tzif(const std::string& data, const std::string& name,
+                                            std::string& err) {
   auto bad = [&](const char* why) {
     err = "time zone \"" + name + "\": " + why;
     return std::nullopt;
@@ -176,7 +179,8 @@ std::optional<TimeZone> TimeZone::from_tzif(const std::string& data, const std::
     tsize = 8;
   }
   const size_t body = off + 44;
-  const size_t need = static_cast<size_t>(c[3] * tsize + c[3] + c[4] * 6 + c[5] + c[2] * (tsize + 4) + c[0] + c[1]);
+  const size_t need =
+      static_cast<size_t>(c[3] * tsize + c[3] + c[4] * 6 + c[5] + c[2] * (tsize + 4) + c[0] + c[1]);
   if (c[4] < 1 || data.size() < body + need) return bad("truncated");
   TimeZone z;
   z.name_ = name;
@@ -193,7 +197,8 @@ std::optional<TimeZone> TimeZone::from_tzif(const std::string& data, const std::
     const size_t foot = body + need;
     if (foot < data.size() && data[foot] == '\n') {
       const size_t e = data.find('\n', foot + 1);
-      const std::string rule = data.substr(foot + 1, e == std::string::npos ? std::string::npos : e - foot - 1);
+      const std::string rule =
+          data.substr(foot + 1, e == std::string::npos ? std::string::npos : e - foot - 1);
       if (!rule.empty() && !z.parse_rule(rule)) z.has_rule_ = false;
     }
   }
@@ -234,8 +239,10 @@ int32_t TimeZone::offset_at(int64_t unix_s) const {
   size_t lo = 0, hi = transitions_.size();
   while (hi - lo > 1) {
     const size_t mid = (lo + hi) / 2;
-    if (transitions_[mid] <= unix_s) lo = mid;
-    else hi = mid;
+    if (transitions_[mid] <= unix_s)
+      lo = mid;
+    else
+      hi = mid;
   }
   return offsets_[lo];
 }

@@ -42,7 +42,8 @@ class TimeZone {
   const std::string& name() const { return name_; }
 
   // Parses a TZif (v1..v4) image; `name` is only for messages.
-  static std::optional<TimeZone> from_tzif(const std::string& data, const std::string& name, std::string& err);
+  static std::optional<TimeZone> from_tzif(const std::string& data, const std::string& name,
+                                           std::string& err);
 
  private:
   std::string name_ = "UTC";

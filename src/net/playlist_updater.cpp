@@ -71,7 +71,8 @@ PlaylistUpdater::PlaylistUpdater(UpdaterOptions options)
     if (opt_.asset_roots.empty()) opt_.asset_roots.push_back(file.parent_path().string());
     inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     // The directory, so editors that write a new file and rename it are seen.
-    if (inotify_fd_ >= 0) ::inotify_add_watch(inotify_fd_, file.parent_path().c_str(), IN_CLOSE_WRITE | IN_MOVED_TO);
+    if (inotify_fd_ >= 0)
+      ::inotify_add_watch(inotify_fd_, file.parent_path().c_str(), IN_CLOSE_WRITE | IN_MOVED_TO);
   }
 }
 
@@ -89,7 +90,8 @@ void PlaylistUpdater::start() {
 
 void PlaylistUpdater::force_check() {
   const uint64_t one = 1;
-  if (wake_fd_ >= 0) [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+  if (wake_fd_ >= 0) [[maybe_unused]]
+    auto n = ::write(wake_fd_, &one, sizeof one);
 }
 
 std::optional<AdoptedPlaylist> PlaylistUpdater::take() {
@@ -132,7 +134,8 @@ void PlaylistUpdater::run() {
       const auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
       if (left <= 0) break;
       pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
-      if (::poll(fds, inotify_fd_ >= 0 ? 2 : 1, static_cast<int>(std::min<int64_t>(left, 1000))) <= 0) continue;
+      if (::poll(fds, inotify_fd_ >= 0 ? 2 : 1, static_cast<int>(std::min<int64_t>(left, 1000))) <= 0)
+        continue;
       if (fds[0].revents & POLLIN) {
         uint64_t v = 0;
         [[maybe_unused]] auto n = ::read(wake_fd_, &v, sizeof v);
@@ -165,8 +168,10 @@ void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected) {
   status_.assets = st;
   if (ok) return;
   (rejected ? status_.rejected : status_.failed)++;
-  if (!status_.errors.empty() && status_.errors.back().second == err) status_.errors.back().first = status_.last_check;
-  else status_.errors.emplace_back(status_.last_check, err);
+  if (!status_.errors.empty() && status_.errors.back().second == err)
+    status_.errors.back().first = status_.last_check;
+  else
+    status_.errors.emplace_back(status_.last_check, err);
   while (status_.errors.size() > kErrorsKept) status_.errors.pop_front();
 }
 
@@ -224,8 +229,10 @@ bool PlaylistUpdater::resolve(const std::string& ref, const std::string& base, s
   }
   if (is_http_url(base) && !file_url) {  // relative to the playlist's URL
     const std::string o = origin_of(base);
-    if (ref.rfind("//", 0) == 0) out = base.substr(0, base.find("://") + 1) + ref;
-    else if (!ref.empty() && ref[0] == '/') out = o + ref;
+    if (ref.rfind("//", 0) == 0)
+      out = base.substr(0, base.find("://") + 1) + ref;
+    else if (!ref.empty() && ref[0] == '/')
+      out = o + ref;
     else {
       const std::string path = base.substr(0, base.find_first_of("?#"));
       out = path.substr(0, path.rfind('/') + 1) + ref;
@@ -289,8 +296,9 @@ void PlaylistUpdater::check_once() {
   }
   if (sha == rejected_sha_) return report(false, rejected_error_, true);
   if (!verify_signature(body, err)) return report(false, err, true);  // the .sig may still be on its way
-  const std::string base = is_http_url(opt_.source) ? store_.path_of("")
-                                                    : fs::absolute(local_path(opt_.source)).parent_path().string();
+  const std::string base = is_http_url(opt_.source)
+                               ? store_.path_of("")
+                               : fs::absolute(local_path(opt_.source)).parent_path().string();
   content::ParseResult pr = content::parse_playlist(body, base);
   if (!pr.playlist) {
     rejected_sha_ = sha;

@@ -50,15 +50,15 @@
 namespace paizi::net {
 
 struct UpdaterOptions {
-  std::string source;                       // playlist URL or path
-  std::string state_dir;                    // required
-  std::chrono::milliseconds poll{60000};    // check interval
-  std::string public_key;                   // key text (content/signature.h); empty: no signatures needed
-  std::string token;                        // bearer token, sent only to the playlist's origin
-  std::vector<std::string> asset_roots;     // local directories assets may be read from
-  size_t max_playlist_bytes = 1u << 20;     // playlist body cap, bytes
-  size_t cache_budget_bytes = 256u << 20;   // asset store budget, bytes
-  HttpLimits limits;                        // for the playlist and its assets
+  std::string source;                      // playlist URL or path
+  std::string state_dir;                   // required
+  std::chrono::milliseconds poll{60000};   // check interval
+  std::string public_key;                  // key text (content/signature.h); empty: no signatures needed
+  std::string token;                       // bearer token, sent only to the playlist's origin
+  std::vector<std::string> asset_roots;    // local directories assets may be read from
+  size_t max_playlist_bytes = 1u << 20;    // playlist body cap, bytes
+  size_t cache_budget_bytes = 256u << 20;  // asset store budget, bytes
+  HttpLimits limits;                       // for the playlist and its assets
 };
 
 // A playlist ready to show.
@@ -70,12 +70,13 @@ struct AdoptedPlaylist {
 
 struct UpdaterStatus {
   std::string source;
-  std::string sha256;        // of the playlist on screen (adopted or LKG); empty: none
+  std::string sha256;  // of the playlist on screen (adopted or LKG); empty: none
   int version = 0;
-  int64_t last_check = 0;    // Unix s UTC of the last completed check; 0: none yet
-  bool ok = false;           // the last check succeeded (200 adopted/unchanged or 304)
-  std::string error;         // why the last check failed
-  std::deque<std::pair<int64_t, std::string>> errors;  // recent distinct errors (last time, message), oldest first
+  int64_t last_check = 0;  // Unix s UTC of the last completed check; 0: none yet
+  bool ok = false;         // the last check succeeded (200 adopted/unchanged or 304)
+  std::string error;       // why the last check failed
+  std::deque<std::pair<int64_t, std::string>>
+      errors;  // recent distinct errors (last time, message), oldest first
   uint64_t checks = 0, not_modified = 0, adopted = 0, rejected = 0, failed = 0;
   AssetStoreStats assets;
 };
@@ -131,18 +132,18 @@ class PlaylistUpdater {
   HttpClient playlist_client_;  // capped at max_playlist_bytes
   HttpClient client_;           // assets and sources
   AssetStore store_;
-  Validators validators_;       // of the playlist on screen
-  Validators fetched_;          // of the body just fetched
-  std::string signature_;       // of the body just fetched, when checked
-  std::string current_sha_;     // sha256 of the playlist on screen
-  std::string rejected_sha_;    // last rejected body, not re-validated
+  Validators validators_;     // of the playlist on screen
+  Validators fetched_;        // of the body just fetched
+  std::string signature_;     // of the body just fetched, when checked
+  std::string current_sha_;   // sha256 of the playlist on screen
+  std::string rejected_sha_;  // last rejected body, not re-validated
   std::string rejected_error_;
-  int failures_ = 0;            // consecutive failed checks
-  mutable std::mutex mu_;       // guards status_ and ready_
+  int failures_ = 0;       // consecutive failed checks
+  mutable std::mutex mu_;  // guards status_ and ready_
   UpdaterStatus status_;
   std::optional<AdoptedPlaylist> ready_;
-  int wake_fd_ = -1;            // eventfd: force_check() and stop
-  int inotify_fd_ = -1;         // local playlist sources only
+  int wake_fd_ = -1;     // eventfd: force_check() and stop
+  int inotify_fd_ = -1;  // local playlist sources only
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

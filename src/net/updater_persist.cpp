@@ -27,10 +27,11 @@ bool PlaylistUpdater::persist(const std::string& body, const std::string& sha, c
   if (!signature_.empty() && !platform::write_file_atomic(file + ".sig", signature_, &err)) return false;
   json a = json::object();
   for (const auto& [ref, r] : assets) a[ref] = {{"url", r.url}, {"sha256", r.sha256}};
-  const json manifest = {{"source", opt_.source},          {"sha256", sha},
-                         {"etag", fetched_.etag},          {"last_modified", fetched_.last_modified},
-                         {"adopted_at", unix_now()},       {"assets", a}};
-  if (!platform::write_file_atomic((fs::path(opt_.state_dir) / "current.json").string(), manifest.dump(1), &err))
+  const json manifest = {{"source", opt_.source},    {"sha256", sha},
+                         {"etag", fetched_.etag},    {"last_modified", fetched_.last_modified},
+                         {"adopted_at", unix_now()}, {"assets", a}};
+  if (!platform::write_file_atomic((fs::path(opt_.state_dir) / "current.json").string(), manifest.dump(1),
+                                   &err))
     return false;
   // Older playlists are no longer referenced; temporary files are from crashes.
   for (const auto& de : fs::directory_iterator(dir, ec)) {
@@ -63,13 +64,15 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
   }
   if (!opt_.public_key.empty()) {
     std::string sig;
-    if (!platform::read_whole_file(file + ".sig", sig) || !content::verify_detached(body, sig, opt_.public_key, err)) {
+    if (!platform::read_whole_file(file + ".sig", sig) ||
+        !content::verify_detached(body, sig, opt_.public_key, err)) {
       err = "last-known-good playlist is not signed by the configured key";
       return std::nullopt;
     }
   }
   const std::string source = m.value("source", std::string());
-  const std::string base = is_http_url(source) ? store_.path_of("") : fs::path(local_path(source)).parent_path().string();
+  const std::string base =
+      is_http_url(source) ? store_.path_of("") : fs::path(local_path(source)).parent_path().string();
   content::ParseResult pr = content::parse_playlist(body, base);
   if (!pr.playlist) {
     err = "last-known-good playlist: " + pr.first_error(file);

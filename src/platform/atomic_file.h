@@ -10,7 +10,8 @@ namespace paizi::platform {
 // renames it over `path` and fsyncs the directory. On failure returns false
 // with a one-line reason in `error` (if non-null); `path` is untouched.
 // `mode` is the new file's permission bits (e.g. 0600 for secrets).
-bool write_file_atomic(const std::string& path, const std::string& data, std::string* error, unsigned mode = 0644);
+bool write_file_atomic(const std::string& path, const std::string& data, std::string* error,
+                       unsigned mode = 0644);
 
 // Reads a whole file; false when it cannot be opened or read.
 bool read_whole_file(const std::string& path, std::string& out);

@@ -42,7 +42,8 @@ bool clock_trusted(int64_t unix_s, int64_t build_unix_s, bool ntp_unsynced) {
   return unix_s >= build_unix_s && !ntp_unsynced;
 }
 
-Schedule::Schedule(const content::Playlist& playlist, content::TimeZone zone) : pl_(playlist), zone_(std::move(zone)) {
+Schedule::Schedule(const content::Playlist& playlist, content::TimeZone zone)
+    : pl_(playlist), zone_(std::move(zone)) {
   std::string err;
   if (!pl_.schedule.timezone.empty())
     if (auto z = content::TimeZone::load(pl_.schedule.timezone, err)) zone_ = *z;
@@ -57,8 +58,9 @@ Schedule::Schedule(const content::Playlist& playlist, content::TimeZone zone) : 
       if (!sl[i].schedule.urgent) fallback_.push_back(i);
   if (fallback_.empty())
     for (size_t i = 0; i < sl.size(); ++i) fallback_.push_back(i);
-  timed_ = !pl_.schedule.active.empty() || !pl_.schedule.display_off.empty() ||
-           std::any_of(sl.begin(), sl.end(), [](const content::Slide& s) { return !s.schedule.windows.empty(); });
+  timed_ =
+      !pl_.schedule.active.empty() || !pl_.schedule.display_off.empty() ||
+      std::any_of(sl.begin(), sl.end(), [](const content::Slide& s) { return !s.schedule.windows.empty(); });
 }
 
 ScheduleState Schedule::at(int64_t unix_s, bool trusted) const {

@@ -2,12 +2,11 @@
 // paizi binary in the background, status.json and playlists by version.
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <functional>
 #include <thread>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "../feeds/feeds_test_support.h"
@@ -74,14 +73,18 @@ inline std::string http(const std::string& url, const std::string& post = "", bo
 inline void put(const feeds_test::FaultServer& s, const std::string& name, const std::string& body) {
   http(s.url("/files/" + name), body, true);
 }
-inline void fault(const feeds_test::FaultServer& s, const std::string& f) { http(s.url("/control?fault=" + f)); }
+inline void fault(const feeds_test::FaultServer& s, const std::string& f) {
+  http(s.url("/control?fault=" + f));
+}
 
 // A small valid playlist whose slide ids start with "vN-".
 inline std::string playlist_v(int n, const std::string& extra = "") {
   const std::string v = "v" + std::to_string(n);
   return R"({"version":1,"name":")" + v + R"(","transition":{"type":"cut"},)" + extra + R"("slides":[
-  {"id":")" + v + R"(-a","type":"slogan","duration":"400ms","lines":["版本 )" + std::to_string(n) + R"("]},
-  {"id":")" + v + R"(-b","type":"slogan","duration":"400ms","lines":["第二页 )" + std::to_string(n) + R"("]}]})";
+  {"id":")" +
+         v + R"(-a","type":"slogan","duration":"400ms","lines":["版本 )" + std::to_string(n) + R"("]},
+  {"id":")" +
+         v + R"(-b","type":"slogan","duration":"400ms","lines":["第二页 )" + std::to_string(n) + R"("]}]})";
 }
 
 inline json read_status(const std::string& state_dir) {
@@ -105,7 +108,9 @@ inline milliseconds wait_status(const std::string& state_dir, const std::functio
 
 inline std::string slide_of(const json& s) { return s["slide"]["id"].get<std::string>(); }
 // The slide on screen belongs to playlist_v(n).
-inline bool starts_with_v(const json& s, int n) { return slide_of(s).rfind("v" + std::to_string(n) + "-", 0) == 0; }
+inline bool starts_with_v(const json& s, int n) {
+  return slide_of(s).rfind("v" + std::to_string(n) + "-", 0) == 0;
+}
 inline std::string sha_of(const json& s) { return s["playlist"]["sha256"].get<std::string>(); }
 
 }  // namespace pl_test

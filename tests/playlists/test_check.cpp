@@ -6,7 +6,9 @@
 
 namespace {
 
-std::string fixture(const std::string& name) { return std::string(PAIZI_TEST_DATA) + "/playlists/fixtures/" + name; }
+std::string fixture(const std::string& name) {
+  return std::string(PAIZI_TEST_DATA) + "/playlists/fixtures/" + name;
+}
 
 // Runs `paizi check` from the fixtures directory so file names are short.
 feeds_test::RunResult check(const std::string& name) {
@@ -33,11 +35,17 @@ TEST_CASE("check: scheduling errors name pointer and line:column; unknown keys a
   CHECK(l[0] == R"(broken-schedule.json:3:12: warning: unknown key "bogus" (at /bogus))");
   CHECK(l[1].rfind(R"(broken-schedule.json:4:28: error: unknown time zone "Mars/Base")", 0) == 0);
   CHECK(l[1].find("(at /schedule/timezone)") != std::string::npos);
-  CHECK(l[2] == R"(broken-schedule.json:4:67: error: unknown day (mon, tue, wed, thu, fri, sat, sun) (at /schedule/active/days/1))");
-  CHECK(l[3] == R"(broken-schedule.json:4:83: error: invalid time "25:00" (use HH:MM, 00:00 to 23:59) (at /schedule/active/from))");
+  CHECK(
+      l[2] ==
+      R"(broken-schedule.json:4:67: error: unknown day (mon, tue, wed, thu, fri, sat, sun) (at /schedule/active/days/1))");
+  CHECK(
+      l[3] ==
+      R"(broken-schedule.json:4:83: error: invalid time "25:00" (use HH:MM, 00:00 to 23:59) (at /schedule/active/from))");
   CHECK(l[4].rfind(R"(broken-schedule.json:6:113: error: invalid time "nope")", 0) == 0);
   CHECK(l[4].find("(at /slides/0/urgent/until)") != std::string::npos);
-  CHECK(l[5] == R"(broken-schedule.json:7:47: error: invalid duration "5q" (use e.g. "15s", "2m", "1h") (at /slides/1/duration))");
+  CHECK(
+      l[5] ==
+      R"(broken-schedule.json:7:47: error: invalid duration "5q" (use e.g. "15s", "2m", "1h") (at /slides/1/duration))");
   CHECK(l[6] == "broken-schedule.json: invalid (5 errors, 1 warning)");
 }
 

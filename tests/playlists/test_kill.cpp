@@ -32,8 +32,12 @@ TEST_CASE("SIGKILL while a new playlist and its assets are being persisted never
       std::this_thread::sleep_for(milliseconds(15));
     }
   });
-  const std::vector<std::string> args{"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration",
-                                      "30s", "--poll", "20ms", "--state-dir", state, "--window", "160x90"};
+  const std::vector<std::string> args{"play",        server.url("/files/pl.json"),
+                                      "--headless",  "--realtime",
+                                      "--duration",  "30s",
+                                      "--poll",      "20ms",
+                                      "--state-dir", state,
+                                      "--window",    "160x90"};
   {
     Proc first(args, tmp.path() + "/p");
     REQUIRE(wait_status(state, [](const json& s) { return !sha_of(s).empty(); }).count() >= 0);
@@ -59,8 +63,9 @@ TEST_CASE("SIGKILL while a new playlist and its assets are being persisted never
     REQUIRE(lkg->playlist.sources.size() == 1);
     if (i % 8 == 7) {  // a real cold start with the server unreachable plays it
       ++restarts;
-      const auto r = feeds_test::run_paizi({"play", "http://127.0.0.1:9/pl.json", "--headless", "--duration", "2s",
-                                            "--state-dir", state, "--status-every", "0", "--window", "160x90"});
+      const auto r =
+          feeds_test::run_paizi({"play", "http://127.0.0.1:9/pl.json", "--headless", "--duration", "2s",
+                                 "--state-dir", state, "--status-every", "0", "--window", "160x90"});
       CHECK(r.status == 0);
       const json s = read_status(state);
       CHECK(sha_of(s) == lkg->sha256);

@@ -180,13 +180,14 @@ TEST_CASE("the player follows the schedule and cuts in for an urgent notice on a
   int64_t t = 0;
   while (t <= 60000) {
     p.tick(t, t0 + t / 1000);
-    if (!p.in_transition() && (seen.empty() || seen.back().second != p.slide().id)) seen.emplace_back(t, p.slide().id);
+    if (!p.in_transition() && (seen.empty() || seen.back().second != p.slide().id))
+      seen.emplace_back(t, p.slide().id);
     t = std::max(t + 1, p.next_change_ms());
   }
   // The notice starts at 10:00:03, i.e. t = 13 s, in the middle of "b".
   REQUIRE(seen.size() >= 4);
   CHECK(seen[0] == std::pair<int64_t, std::string>{0, "a"});
-  CHECK(seen[1] == std::pair<int64_t, std::string>{8000, "b"});  // "morning" is out of its window
+  CHECK(seen[1] == std::pair<int64_t, std::string>{8000, "b"});      // "morning" is out of its window
   CHECK(seen[2] == std::pair<int64_t, std::string>{13000, "fire"});  // preempts mid-slide
   // The notice repeats until 10:00:30 (t = 40 s), then the loop resumes.
   CHECK(seen[3].first == 40000);

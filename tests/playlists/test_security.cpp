@@ -46,16 +46,16 @@ TEST_CASE("signed remote playlists behind a bearer token: missing or wrong signa
   write(tmp.path() + "/token", "sesame\n");
   put(server, "pl.json", playlist_v(1));
   put(server, "pl.json.sig", sign(playlist_v(1)));
-  Proc player({"play", server.url("/auth/pl.json"), "--headless", "--realtime", "--duration", "60s", "--poll", "200ms",
-               "--state-dir", state, "--status-every", "0", "--pubkey", key + ".pub", "--token-file",
+  Proc player({"play", server.url("/auth/pl.json"), "--headless", "--realtime", "--duration", "60s", "--poll",
+               "200ms", "--state-dir", state, "--status-every", "0", "--pubkey", key + ".pub", "--token-file",
                tmp.path() + "/token", "--window", "320x180"},
               tmp.path() + "/player");
   REQUIRE(wait_status(state, [](const json& s) { return starts_with_v(s, 1); }).count() >= 0);
   // Wrong signature (of another document).
   put(server, "pl.json", playlist_v(2));
   REQUIRE(wait_status(state, [](const json& s) {
-            return s["sync"]["error"].is_string() &&
-                   s["sync"]["error"].get<std::string>().find("signature does not match") != std::string::npos;
+            return s["sync"]["error"].is_string() && s["sync"]["error"].get<std::string>().find(
+                                                         "signature does not match") != std::string::npos;
           }).count() >= 0);
   std::this_thread::sleep_for(milliseconds(600));
   CHECK(starts_with_v(read_status(state), 1));
@@ -102,7 +102,8 @@ TEST_CASE("assets: only http(s) and files under the roots; everything lands in t
   write(dir + "/img/a.png", "not really a png, but bytes");
   write(tmp.path() + "/secret.txt", "outside");
   auto updater_for = [&](const std::string& image) {
-    write(dir + "/pl.json", R"({"version":1,"slides":[{"id":"i","type":"image","image":")" + image + R"("}]})");
+    write(dir + "/pl.json",
+          R"({"version":1,"slides":[{"id":"i","type":"image","image":")" + image + R"("}]})");
     paizi::net::UpdaterOptions o;
     o.source = dir + "/pl.json";
     o.state_dir = tmp.path() + "/state";
@@ -134,15 +135,18 @@ TEST_CASE("a watched local playlist is picked up on change, long before the poll
   TempDir tmp;
   const std::string file = tmp.path() + "/pl.json", state = tmp.path() + "/state";
   write(file, playlist_v(1));
-  Proc player({"play", file, "--headless", "--realtime", "--duration", "60s", "--poll", "60s", "--state-dir", state,
-               "--status-every", "0", "--window", "320x180"},
+  Proc player({"play", file, "--headless", "--realtime", "--duration", "60s", "--poll", "60s", "--state-dir",
+               state, "--status-every", "0", "--window", "320x180"},
               tmp.path() + "/player");
   REQUIRE(wait_status(state, [](const json& s) { return starts_with_v(s, 1); }).count() >= 0);
   write(file, R"({"version":1,"slides":[]})");  // a bad edit: ignored
-  REQUIRE(wait_status(state, [](const json& s) { return !s["sync"]["ok"].get<bool>(); }, milliseconds(3000)).count() >= 0);
+  REQUIRE(wait_status(
+              state, [](const json& s) { return !s["sync"]["ok"].get<bool>(); }, milliseconds(3000))
+              .count() >= 0);
   CHECK(starts_with_v(read_status(state), 1));
   write(file, playlist_v(2));
-  const auto took = wait_status(state, [](const json& s) { return starts_with_v(s, 2); }, milliseconds(3000));
+  const auto took = wait_status(
+      state, [](const json& s) { return starts_with_v(s, 2); }, milliseconds(3000));
   WARN("watched file: v2 on screen " << took.count() << " ms after the write (poll interval 60 s)");
   CHECK(took.count() >= 0);
 }
@@ -152,20 +156,22 @@ TEST_CASE("SIGHUP forces a check long before the poll interval") {
   TempDir tmp;
   const std::string state = tmp.path() + "/state";
   put(server, "pl.json", playlist_v(1));
-  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "60s", "--poll", "60s",
-               "--state-dir", state, "--status-every", "0", "--window", "160x90"},
+  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "60s",
+               "--poll", "60s", "--state-dir", state, "--status-every", "0", "--window", "160x90"},
               tmp.path() + "/player");
   REQUIRE(wait_status(state, [](const json& s) { return starts_with_v(s, 1); }).count() >= 0);
   put(server, "pl.json", playlist_v(2));
   std::this_thread::sleep_for(milliseconds(700));
   CHECK(starts_with_v(read_status(state), 1));  // no poll due for a minute
   ::kill(player.pid(), SIGHUP);
-  const auto took = wait_status(state, [](const json& s) { return starts_with_v(s, 2); }, milliseconds(3000));
+  const auto took = wait_status(
+      state, [](const json& s) { return starts_with_v(s, 2); }, milliseconds(3000));
   WARN("SIGHUP: v2 on screen after " << took.count() << " ms");
   CHECK(took.count() >= 0);
 }
 
-TEST_CASE("the asset store is content-addressed, writes each content once and evicts only unreferenced entries") {
+TEST_CASE(
+    "the asset store is content-addressed, writes each content once and evicts only unreferenced entries") {
   TempDir tmp;
   paizi::net::AssetStore store(tmp.path() + "/assets", 2500);
   std::string err;
