@@ -168,7 +168,13 @@ std::optional<TimeZone> TimeZone::from_tzif(const std::string& data, const std::
     for (int k = 0; k < 6; ++k) c[k] = be(data, off + 20 + static_cast<size_t>(k) * 4, 4);
   };
   int64_t c[6];  // isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt
+  auto sane = [&] {
+    for (int64_t k : c)
+      if (k < 0 || k > (1 << 20)) return false;
+    return true;
+  };
   counts(0, c);
+  if (!sane()) return bad("implausible counts");
   size_t off = 0;
   int tsize = 4;
   if (version >= '2') {
@@ -176,6 +182,7 @@ std::optional<TimeZone> TimeZone::from_tzif(const std::string& data, const std::
     off = 44 + static_cast<size_t>(c[3] * 4 + c[3] + c[4] * 6 + c[5] + c[2] * 8 + c[0] + c[1]);
     if (data.size() < off + 44 || data.compare(off, 4, "TZif") != 0) return bad("truncated");
     counts(off, c);
+    if (!sane()) return bad("implausible counts");
     tsize = 8;
   }
   const size_t body = off + 44;

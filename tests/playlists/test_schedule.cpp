@@ -1,6 +1,9 @@
 // Scheduling on a simulated clock: windows across midnight, time zones
 // (including DST from the TZif table and from its POSIX footer rule), date
 // ranges, priorities, urgent notices and an untrusted clock.
+#include <fstream>
+#include <sstream>
+
 #include <catch2/catch.hpp>
 
 #include "content/playlist.h"
@@ -201,4 +204,24 @@ TEST_CASE("the player follows the schedule and cuts in for an urgent notice on a
     q.tick(u, 5 * 60);
     CHECK((q.slide().id == "a" || q.slide().id == "b"));
   }
+}
+
+TEST_CASE("a truncated or corrupted TZif file is an error, never a crash") {
+  std::string data, err;
+  {
+    std::ifstream in("/usr/share/zoneinfo/Europe/Berlin", std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    data = ss.str();
+  }
+  REQUIRE(data.size() > 100);
+  REQUIRE(content::TimeZone::from_tzif(data, "Berlin", err));
+  for (size_t n = 0; n < data.size(); n += 7)
+    (void)content::TimeZone::from_tzif(data.substr(0, n), "cut", err);
+  for (size_t i = 4; i < 120; ++i) {
+    std::string bad = data;
+    bad[i] = static_cast<char>(0xFF);
+    if (auto z = content::TimeZone::from_tzif(bad, "flipped", err)) (void)z->local(1776585600);
+  }
+  CHECK_FALSE(content::TimeZone::from_tzif("TZif2", "short", err));
 }
