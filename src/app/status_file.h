@@ -4,7 +4,7 @@
 // most once per `min_interval` for changes of the slide or counters alone
 // (a slide changes every few seconds; SD cards wear out).
 //
-// Fields: {"playlist":{"source","version","sha256"},
+// Fields: {"playlist":{"source","version","name","sha256"},
 //          "sync":{"time","ok","error"},            time: RFC 3339 UTC or null
 //          "slide":{"id","page"}, "display":{"off","fallback","clock_trusted"},
 //          "errors":[{"time","message"}...],

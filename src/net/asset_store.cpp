@@ -30,7 +30,7 @@ std::optional<std::string> AssetStore::put(const std::string& bytes, std::string
   const std::string sha = content::sha256_hex(bytes);
   std::error_code ec;
   const std::string path = path_of(sha);
-  if (fs::exists(path, ec) && fs::file_size(path, ec) == bytes.size()) {
+  if (verify(sha)) {                                                  // stored and intact: no second write
     fs::last_write_time(path, fs::file_time_type::clock::now(), ec);  // recently used
     ++reuses_;
     return sha;

@@ -318,6 +318,7 @@ void PlaylistUpdater::check_once() {
     std::lock_guard lock(mu_);
     status_.sha256 = sha;
     status_.version = pr.playlist->version;
+    status_.name = pr.playlist->name;
     ++status_.adopted;
     ready_ = AdoptedPlaylist{std::move(*pr.playlist), sha, opt_.source};
   }

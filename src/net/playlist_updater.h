@@ -70,8 +70,9 @@ struct AdoptedPlaylist {
 
 struct UpdaterStatus {
   std::string source;
-  std::string sha256;  // of the playlist on screen (adopted or LKG); empty: none
-  int version = 0;
+  std::string sha256;      // of the playlist on screen (adopted or LKG); empty: none
+  int version = 0;         // format version of that playlist
+  std::string name;        // its "name"
   int64_t last_check = 0;  // Unix s UTC of the last completed check; 0: none yet
   bool ok = false;         // the last check succeeded (200 adopted/unchanged or 304)
   std::string error;       // why the last check failed

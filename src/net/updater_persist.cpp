@@ -98,6 +98,7 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
     std::lock_guard lock(mu_);
     status_.sha256 = sha;
     status_.version = pr.playlist->version;
+    status_.name = pr.playlist->name;
   }
   return AdoptedPlaylist{std::move(*pr.playlist), sha, source};
 }

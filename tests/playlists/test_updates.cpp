@@ -79,6 +79,7 @@ TEST_CASE(
               tmp.path() + "/player");
   REQUIRE(wait_status(state, [](const json& s) { return starts(slide_of(s), "v1-"); }).count() >= 0);
   CHECK(sha_of(read_status(state)) == paizi::content::sha256_hex(playlist_v(1)));
+  CHECK(read_status(state)["playlist"]["name"] == "v1");
 
   int version = 1;
   auto expect_kept_then_next = [&](const std::string& what, const std::function<void()>& break_it,
