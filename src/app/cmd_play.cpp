@@ -7,12 +7,15 @@
 #include <ctime>
 #include <filesystem>
 #include <string>
+#include <cctype>
 #include <unistd.h>
 
 #include "app/cli.h"
 #include "app/config.h"
+#include "app/play_updates.h"
 #include "app/service_link.h"
 #include "content/playlist.h"
+#include "platform/atomic_file.h"
 #include "platform/display.h"
 #include "render/painter.h"
 #include "show/player.h"
@@ -28,11 +31,14 @@ int cmd_play(Args& args) {
   const bool verbose = args.flag("--verbose");
   const auto window = args.value("--window");
   // [service] configuration: defaults < /etc/paizi/paizi.conf (or --config) < flags.
+  const auto state_flag = args.value("--state-dir");
+  PlayUpdateOptions update_options = read_play_update_options(args);  // [updates] --poll, --pubkey, ...
   const auto config_flag = args.value("--config");
   const std::string config_path = config_flag.value_or(kDefaultConfigPath);
   ConfigResult conf = load_config(config_path, config_flag.has_value());
   Config& cfg = conf.config;
   apply_flags(args, cfg);
+  if (state_flag) cfg.state_dir = *state_flag;
   if (cfg.token.empty()) cfg.token = default_token_path();
   platform::Logger::Options lopt;
   lopt.level = verbose ? platform::Level::debug : cfg.log_level;
@@ -59,12 +65,23 @@ int cmd_play(Args& args) {
   const std::string file =
       !pos.empty() ? pos[0] : !cfg.playlist.empty() ? cfg.playlist : data_dir() + "/playlists/demo.json";
 
-  content::ParseResult pr = content::load_playlist(file);
-  if (!pr.playlist) {
-    log.error(pr.first_error(file));
-    return kExitFailure;
+  // [updates] Remote URLs and watched files, the durable last-known-good,
+  // status.json, heartbeat, display-off commands. Settings from the config
+  // file fill in what the flags did not say.
+  if (state_flag || std::filesystem::exists(config_path)) update_options.state_dir = cfg.state_dir;
+  if (update_options.updater.public_key.empty() && !cfg.public_key.empty() &&
+      !platform::read_whole_file(cfg.public_key, update_options.updater.public_key))
+    throw UsageError{"cannot read the public key " + cfg.public_key};
+  if (update_options.updater.token.empty() && !cfg.token.empty() && ::access(cfg.token.c_str(), R_OK) == 0) {
+    std::string tok;
+    if (platform::read_whole_file(cfg.token, tok)) {
+      while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.back()))) tok.pop_back();
+      update_options.updater.token = tok;
+    }
   }
-  content::Playlist pl = std::move(*pr.playlist);
+  if (update_options.heartbeat_url.empty()) update_options.heartbeat_url = cfg.heartbeat_url;
+  PlayUpdates updates(std::move(update_options), file);
+  content::Playlist pl = updates.initial();
   log.debug("config: state_dir=" + cfg.state_dir + " cache_dir=" + cfg.cache_dir + " driver=" + cfg.display_driver +
             " token=" + cfg.token + " public_key=" + cfg.public_key + " heartbeat_url=" + cfg.heartbeat_url);
   if (!headless && cfg.display_driver != "auto") setenv("SDL_VIDEODRIVER", cfg.display_driver.c_str(), 1);
@@ -98,6 +115,8 @@ int cmd_play(Args& args) {
   else data.start();
   show::Player player(*display, shaper, painter, pl, &data);
   uint64_t data_generation = data.generation();
+  updates.start();
+  const content::Playlist* playing = &player.playlist();
   const std::string show_name = pl.name.empty() ? file : pl.name;
 
   const auto start = steady_clock::now();
@@ -115,7 +134,13 @@ int cmd_play(Args& args) {
       if (!player.playlist().ticker.source.empty())
         player.set_ticker_items(data.headlines(player.playlist().ticker.source));
     }
-    if (player.tick(t, unix_s) && verbose && player.stats().frames == 1) {
+    const bool drew = player.tick(t, unix_s);
+    updates.step(player, painter, *display, unix_s);  // [updates] adoption, status, display power
+    if (&player.playlist() != playing) {               // a new playlist is on screen: its sources
+      playing = &player.playlist();
+      data.update(*playing);
+    }
+    if (drew && verbose && player.stats().frames == 1) {
       // steady_clock is CLOCK_MONOTONIC: a harness can measure from exec.
       const auto now = steady_clock::now();
       SDL_RendererInfo ri{};
@@ -163,14 +188,10 @@ int cmd_play(Args& args) {
       break;
     }
     if (req.reload) {
+      // Check the playlist now; a good new one is adopted at the next slide
+      // boundary, a broken one is reported and the current one keeps playing.
       link.reloading();
-      content::ParseResult next = content::load_playlist(file);
-      if (next.playlist) {
-        player.adopt(std::move(*next.playlist));
-        log.info("reloaded " + file);
-      } else {
-        log.error("reload failed, keeping the current playlist: " + next.first_error(file));
-      }
+      updates.force_check();
       player.request_redraw();
     }
     if (simulated) {

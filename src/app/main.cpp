@@ -27,7 +27,13 @@ commands:
       --screenshots DIR   write a PNG at every slide and page change
       --verbose           log glyph-atlas counters and timings (log level debug)
       --atlas-mb N        glyph atlas budget in MiB (default 32)
-    signals: SIGHUP reloads the playlist, SIGTERM/SIGINT stop; sd_notify under systemd
+      --poll TIME         check the playlist for changes every TIME (default 60s)
+      --pubkey KEY.pub    accept only playlists with a valid PLAYLIST.sig (= --public-key)
+      --token-file FILE   bearer token for the playlist server, never logged (= --token)
+      --asset-root DIR    allow local asset paths under DIR (repeatable)
+      --heartbeat URL     POST status.json and a thumbnail after each change (= --heartbeat-url)
+      --cache-mib N       asset cache budget (default 256); --fetch-timeout TIME (30s)
+    signals: SIGHUP checks the playlist now, SIGTERM/SIGINT stop; sd_notify under systemd
   render PLAYLIST         render one slide to a PNG file
       --slide N           slide index (0-based)      --page K   page of a news slide
       --size WxH          canvas size (default 1920x1080)
@@ -43,6 +49,10 @@ commands:
       --timeout S --connect-timeout S --max-bytes N --max-items N --tz +08:00
   article SRC             extract the article of a web page (URL or file), print one JSON object
       --state-dir DIR --timeout S --connect-timeout S --max-bytes N --tz +08:00
+  check PLAYLIST          validate; every problem with its JSON pointer and line:column
+      --pubkey KEY.pub    also verify PLAYLIST.sig
+  keygen PREFIX           write an Ed25519 key pair PREFIX.key (secret) and PREFIX.pub
+  sign FILE --key K.key   write the detached signature FILE.sig
   version                 print the version
 
   paizi COMMAND --help    details; exit status: 0 ok, 1 bad input or failure, 2 usage error
@@ -77,6 +87,9 @@ int main(int argc, char** argv) {
     if (cmd == "layout") return paizi::app::cmd_layout(a);
     if (cmd == "feed") return paizi::app::cmd_feed(a);
     if (cmd == "article") return paizi::app::cmd_article(a);
+    if (cmd == "check") return paizi::app::cmd_check(a);
+    if (cmd == "keygen") return paizi::app::cmd_keygen(a);
+    if (cmd == "sign") return paizi::app::cmd_sign(a);
     std::fprintf(stderr, "paizi: unknown command \"%s\" (see paizi --help)\n", cmd.c_str());
     return paizi::app::kExitUsage;
   } catch (const paizi::app::UsageError& e) {

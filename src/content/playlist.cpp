@@ -10,7 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "content/json_locate.h"
+#include "content/json_reader.h"
+#include "content/playlist_schedule.h"
 
 namespace paizi::content {
 
@@ -105,100 +106,6 @@ std::string ParseResult::first_error(const std::string& file) const {
 
 namespace {
 
-// Walks a parsed document, reporting problems with positions.
-class Reader {
- public:
-  Reader(std::string_view text, std::vector<Problem>& out) : text_(text), out_(out), loc_(locate_values(text)) {}
-
-  void problem(const std::string& ptr, std::string msg, bool warning = false) {
-    Problem p;
-    p.pointer = ptr;
-    p.message = std::move(msg);
-    p.warning = warning;
-    std::string q = ptr;
-    // Nearest located ancestor (a missing key points at its object).
-    while (!loc_.count(q) && !q.empty()) q = q.substr(0, q.rfind('/'));
-    const TextPos pos = position_of(text_, loc_.count(q) ? loc_.at(q) : 0);
-    p.line = pos.line;
-    p.column = pos.column;
-    out_.push_back(std::move(p));
-  }
-  void known_keys(const json& obj, const std::string& ptr, std::initializer_list<const char*> keys) {
-    if (!obj.is_object()) return;
-    for (const auto& [k, v] : obj.items()) {
-      if (std::find_if(keys.begin(), keys.end(), [&](const char* x) { return k == x; }) == keys.end())
-        problem(ptr + "/" + k, "unknown key \"" + k + "\"", true);
-    }
-  }
-  bool string(const json& obj, const std::string& ptr, const char* key, std::string& out, bool required = false) {
-    if (!obj.contains(key)) {
-      if (required) problem(ptr, std::string("missing required key \"") + key + "\"");
-      return false;
-    }
-    const json& v = obj[key];
-    if (!v.is_string()) {
-      problem(ptr + "/" + key, std::string("\"") + key + "\" must be a string");
-      return false;
-    }
-    out = v.get<std::string>();
-    return true;
-  }
-  template <typename T>
-  bool number(const json& obj, const std::string& ptr, const char* key, T& out, double lo, double hi) {
-    if (!obj.contains(key)) return false;
-    const json& v = obj[key];
-    if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi) {
-      problem(ptr + "/" + key, std::string("\"") + key + "\" must be a number from " + fmt(lo) + " to " + fmt(hi));
-      return false;
-    }
-    out = static_cast<T>(v.get<double>());
-    return true;
-  }
-  bool boolean(const json& obj, const std::string& ptr, const char* key, bool& out) {
-    if (!obj.contains(key)) return false;
-    if (!obj[key].is_boolean()) {
-      problem(ptr + "/" + key, std::string("\"") + key + "\" must be true or false");
-      return false;
-    }
-    out = obj[key].get<bool>();
-    return true;
-  }
-  void duration(const json& obj, const std::string& ptr, const char* key, std::chrono::milliseconds& out) {
-    std::string s;
-    if (!string(obj, ptr, key, s)) return;
-    if (auto d = parse_duration(s)) out = *d;
-    else problem(ptr + "/" + key, "invalid duration \"" + s + "\" (use e.g. \"15s\", \"2m\", \"1h\")");
-  }
-  void strings(const json& obj, const std::string& ptr, const char* key, std::vector<std::string>& out) {
-    if (!obj.contains(key)) return;
-    const json& v = obj[key];
-    if (!v.is_array()) {
-      problem(ptr + "/" + key, std::string("\"") + key + "\" must be an array of strings");
-      return;
-    }
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (v[i].is_string()) out.push_back(v[i].get<std::string>());
-      else problem(ptr + "/" + key + "/" + std::to_string(i), "must be a string");
-    }
-  }
-  void color(const json& obj, const std::string& ptr, const char* key, Color& out) {
-    std::string s;
-    if (!string(obj, ptr, key, s)) return;
-    if (auto c = parse_color(s)) out = *c;
-    else problem(ptr + "/" + key, "invalid colour \"" + s + "\" (use #RRGGBB or #RRGGBBAA)");
-  }
-
- private:
-  static std::string fmt(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%g", v);
-    return b;
-  }
-  std::string_view text_;
-  std::vector<Problem>& out_;
-  std::unordered_map<std::string, size_t> loc_;
-};
-
 std::optional<Theme> read_theme(Reader& r, const json& v, const std::string& ptr, const Theme& base) {
   if (v.is_string()) {
     auto t = builtin_theme(v.get<std::string>());
@@ -274,10 +181,12 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
     return;
   }
   r.known_keys(v, ptr, {"id", "type", "duration", "theme", "lines", "vertical", "banner", "subtitle", "article",
-                        "source", "item", "page_duration", "qr", "title", "tiles", "image", "fit"});
+                        "source", "item", "page_duration", "qr", "title", "tiles", "image", "fit", "when", "priority",
+                        "fallback", "urgent"});
   if (!r.string(v, ptr, "id", s.id)) s.id = "slide-" + std::to_string(index);
   if (!r.string(v, ptr, "type", s.type, true)) return;
   r.duration(v, ptr, "duration", s.duration);
+  read_slide_schedule(r, v, ptr, s.schedule);
   if (v.contains("theme")) s.theme = read_theme(r, v["theme"], ptr + "/theme", pl.theme);
   if (s.type == "slogan") {
     r.strings(v, ptr, "lines", s.lines);
@@ -359,7 +268,8 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
     r.problem("", "a playlist must be a JSON object");
     return res;
   }
-  r.known_keys(doc, "", {"$schema", "version", "name", "theme", "header", "ticker", "sources", "slides", "transition"});
+  r.known_keys(doc, "", {"$schema", "version", "name", "theme", "header", "ticker", "sources", "slides", "transition",
+                         "schedule"});
   if (!doc.contains("version")) r.problem("", "missing required key \"version\"");
   else if (r.number(doc, "", "version", pl.version, 1, 1000) && pl.version != 1)
     r.problem("/version", "unsupported playlist version " + std::to_string(pl.version) + " (this paizi reads version 1)");
@@ -367,6 +277,7 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
   if (doc.contains("theme")) {
     if (auto t = read_theme(r, doc["theme"], "/theme", pl.theme)) pl.theme = *t;
   }
+  if (doc.contains("schedule")) read_playlist_schedule(r, doc["schedule"], "/schedule", pl.schedule);
   if (doc.contains("header")) {
     const json& h = doc["header"];
     if (!h.is_object()) {

@@ -56,6 +56,42 @@ struct KpiTile {
 };
 
 
+// A recurring window in the playlist's time zone (local wall-clock time).
+// `from` < `to`: [from, to) on each listed day. `from` > `to`: across
+// midnight, [from, 24:00) on a listed day and [00:00, to) on the next day;
+// the day the window opens is the one matched against `days` and the dates.
+// `from` == `to`: the whole day.
+struct TimeWindow {
+  uint8_t days = 0x7f;          // bit 0 = Monday ... bit 6 = Sunday
+  int from_min = 0;             // minutes after local midnight, 0..1439
+  int to_min = 0;               // minutes after local midnight, 0..1440
+  int32_t start_date = 0;       // first day, YYYYMMDD local; 0 = open
+  int32_t end_date = 0;         // last day (inclusive), YYYYMMDD local; 0 = open
+};
+
+// An urgent notice: preempts the loop from `from` until `until` (Unix s, UTC).
+struct Urgent {
+  int64_t from = 0;
+  int64_t until = 0;
+};
+
+// When a slide may play (show/schedule.h evaluates it).
+struct SlideSchedule {
+  std::vector<TimeWindow> windows;  // empty = always; otherwise any of them
+  int priority = 0;                 // only the highest eligible priority plays
+  bool fallback = false;            // plays only when nothing else is scheduled
+  std::optional<Urgent> urgent;     // an urgent notice (plays only in its interval)
+};
+
+// Playlist-wide schedule.
+struct PlaylistSchedule {
+  std::string timezone;                   // IANA name; empty = the system's
+  std::vector<TimeWindow> active;         // empty = always; outside: fallback slides
+  std::vector<TimeWindow> display_off;    // the screen is switched off inside these
+  std::vector<std::string> off_command;   // argv run when a display-off window begins
+  std::vector<std::string> on_command;    // argv run when it ends
+};
+
 struct Slide {
   std::string id;
   std::string type;  // slogan | news | kpi | image
@@ -78,6 +114,7 @@ struct Slide {
   // image
   std::string image;
   std::string fit = "fit";          // fit | fill
+  SlideSchedule schedule;
 };
 
 struct Source {
@@ -117,6 +154,7 @@ struct Playlist {
   Ticker ticker;
   std::vector<Source> sources;
   std::vector<Slide> slides;
+  PlaylistSchedule schedule;
   const Source* find_source(std::string_view id) const;
 };
 

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/atomic_file.h"
+
 namespace paizi::net {
 
 namespace fs = std::filesystem;
@@ -32,57 +34,6 @@ std::string key_of(const std::string& url) {
   return buf;
 }
 
-bool read_file(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) return false;
-  in.seekg(0);
-  out.resize(static_cast<size_t>(size));
-  in.read(out.data(), size);
-  return static_cast<bool>(in);
-}
-
-// Unique fd owner so every early return closes.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
-
-// temp file in the same directory, fsync, rename over `path`, fsync the dir.
-bool write_atomic(const std::string& path, const std::string& data, std::string* error) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  auto fail = [&](const char* what) {
-    if (error) *error = std::string(what) + " " + tmp + ": " + std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return false;
-  };
-  {
-    Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (f.fd < 0) return fail("cannot create");
-    size_t done = 0;
-    while (done < data.size()) {
-      const ssize_t n = ::write(f.fd, data.data() + done, data.size() - done);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return fail("cannot write");
-      }
-      done += static_cast<size_t>(n);
-    }
-    if (::fsync(f.fd) != 0) return fail("cannot fsync");
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename");
-  Fd d(::open(fs::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.fd >= 0) ::fsync(d.fd);
-  return true;
-}
-
 }  // namespace
 
 int64_t unix_now() {
@@ -99,7 +50,7 @@ std::string SourceCache::path_for(const std::string& url, const char* ext) const
 
 std::optional<CacheEntry> SourceCache::load(const std::string& url) const {
   std::string meta_text, body;
-  if (!read_file(path_for(url, ".meta"), meta_text) || !read_file(path_for(url, ".body"), body))
+  if (!platform::read_whole_file(path_for(url, ".meta"), meta_text) || !platform::read_whole_file(path_for(url, ".body"), body))
     return std::nullopt;
   const auto meta = nlohmann::json::parse(meta_text, nullptr, false);
   if (meta.is_discarded() || !meta.is_object()) return std::nullopt;
@@ -124,7 +75,7 @@ bool SourceCache::write_meta(const CacheEntry& e, std::string* error) const {
                                {"last_modified", e.last_modified},
                                {"effective_url", e.effective_url},
                                {"fetched_at", e.fetched_at}};
-  return write_atomic(path_for(e.url, ".meta"),
+  return platform::write_file_atomic(path_for(e.url, ".meta"),
                       meta.dump(1, ' ', false, nlohmann::json::error_handler_t::replace), error);
 }
 
@@ -139,7 +90,7 @@ bool SourceCache::store(const CacheEntry& e, std::string* error) {
     if (error) *error = "body of " + e.url + " exceeds the cache budget";
     return false;
   }
-  if (!write_atomic(path_for(e.url, ".body"), e.body, error)) return false;
+  if (!platform::write_file_atomic(path_for(e.url, ".body"), e.body, error)) return false;
   if (!write_meta(e, error)) return false;
   enforce_budget(e.url);
   return true;
@@ -164,7 +115,7 @@ void SourceCache::enforce_budget(const std::string& keep_url) {
   for (const auto& de : fs::directory_iterator(dir_, ec)) {
     if (de.path().extension() != ".meta") continue;
     std::string text;
-    if (!read_file(de.path().string(), text)) continue;
+    if (!platform::read_whole_file(de.path().string(), text)) continue;
     const auto meta = nlohmann::json::parse(text, nullptr, false);
     if (meta.is_discarded() || !meta.is_object() || meta.value("url", "") == keep_url) continue;
     fs::path body = de.path();

@@ -33,7 +33,8 @@ Fetched fetch_source(HttpClient& client, SourceCache* cache, const std::string& 
                      const AcceptFn& accept, int64_t now) {
   const bool cacheable = cache && is_http_url(url);
   const std::optional<CacheEntry> cached = cacheable ? cache->load(url) : std::nullopt;
-  HttpRequest req{url, {}, {}};
+  HttpRequest req;
+  req.url = url;
   if (cached) {
     req.etag = cached->etag;
     req.last_modified = cached->last_modified;

@@ -212,6 +212,14 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
   if (!request.last_modified.empty())
     curl_->headers =
         curl_slist_append(curl_->headers, ("If-Modified-Since: " + request.last_modified).c_str());
+  if (!request.bearer_token.empty())
+    curl_->headers = curl_slist_append(curl_->headers, ("Authorization: Bearer " + request.bearer_token).c_str());
+  if (!request.post_type.empty()) {
+    curl_->headers = curl_slist_append(curl_->headers, ("Content-Type: " + request.post_type).c_str());
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.post_body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.post_body.size()));
+  }
   if (curl_->headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, curl_->headers);
 
   const CURLcode rc = curl_easy_perform(h);

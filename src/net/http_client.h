@@ -26,6 +26,9 @@ struct HttpRequest {
   std::string url;            // http(s)://, file:// or a plain path
   std::string etag;           // sent as If-None-Match when set
   std::string last_modified;  // sent as If-Modified-Since when set
+  std::string bearer_token;   // sent as "Authorization: Bearer ..." (http(s) only); never logged
+  std::string post_type;      // set: POST `post_body` with this Content-Type instead of GET
+  std::string post_body;
 };
 
 struct HttpResult {

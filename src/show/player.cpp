@@ -28,6 +28,7 @@ Player::Player(platform::Display& display, text::Shaper& shaper, render::Painter
       painter_(painter),
       playlist_(std::make_shared<const content::Playlist>(std::move(playlist))),
       data_(data) {
+  sched_ = std::make_shared<const Schedule>(*playlist_, content::TimeZone::system());
   cur_tex_ = make_target(display_.renderer(), display_.width(), display_.height());
   layout_zones();
   rebuild_ticker();
@@ -100,7 +101,7 @@ void Player::next_of(const Showing& s, size_t& slide, size_t& page) const {
     slide = s.slide;
     page = s.page + 1;
   } else {
-    slide = (s.slide + 1) % s.pl->slides.size();
+    slide = Schedule::next_slide(sched_->at(last_unix_, clock_trusted_), s.slide, false);
     page = 0;
   }
 }
@@ -113,7 +114,7 @@ void Player::prepare_next(int64_t unix_s) {
     // A new playlist takes over at a slide boundary; it shows from its
     // first slide once the transition to it completes.
     pl = pending_;
-    slide = 0;
+    slide = Schedule::next_slide(pending_sched_->at(unix_s, clock_trusted_), 0, true);
   }
   if (page > 0) {
     next_.pl = cur_.pl;
@@ -135,7 +136,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   redraw_ = false;
   last_unix_ = unix_s;
   if (!started_) {
-    compose(cur_, playlist_, 0, unix_s, 0.0);
+    compose(cur_, playlist_, Schedule::next_slide(sched_->at(unix_s, clock_trusted_), 0, true), unix_s, 0.0);
     cur_.page = 0;
     cur_.start = t_ms;
     paint_into(cur_tex_.get(), cur_.pages[0]);
@@ -143,6 +144,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     need = true;
   }
   t_ms = std::max(t_ms, last_t_);
+  preempt_if_urgent(t_ms, unix_s);
   for (int guard = 0; guard < 100000; ++guard) {
     if (trans_start_ < 0) {
       const int64_t boundary = cur_.start + hold_ms(cur_);
@@ -157,7 +159,12 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     cur_ = std::move(next_);
     next_ = Showing{};
     if (cur_.pl != playlist_) {
-      if (cur_.pl == pending_) pending_.reset();
+      if (cur_.pl == pending_) {
+        pending_.reset();
+        sched_ = std::move(pending_sched_);
+      } else {  // a newer playlist arrived during the transition; it waits
+        sched_ = std::make_shared<const Schedule>(*cur_.pl, content::TimeZone::system());
+      }
       playlist_ = cur_.pl;
       layout_zones();
       rebuild_ticker();
@@ -314,8 +321,22 @@ void Player::draw_ticker() {
   SDL_RenderSetClipRect(display_.renderer(), nullptr);
 }
 
+// An urgent notice starting or ending cuts the current slide short: the
+// boundary is now, and the slide after it is chosen by the schedule.
+void Player::preempt_if_urgent(int64_t t_ms, int64_t unix_s) {
+  if (!started_ || trans_start_ >= 0) return;
+  const ScheduleState st = sched_->at(unix_s, clock_trusted_);
+  const bool showing_urgent = cur_.pl == playlist_ && slide().schedule.urgent.has_value();
+  if (st.urgent == showing_urgent) return;
+  if (cur_.start + hold_ms(cur_) <= t_ms) return;  // a boundary is due anyway
+  cur_.start = t_ms - hold_ms(cur_);
+  cur_.page = cur_.pages.size() - 1;  // leave the slide, not just the page
+  next_ready_ = false;
+}
+
 void Player::adopt(content::Playlist playlist) {
   pending_ = std::make_shared<const content::Playlist>(std::move(playlist));
+  pending_sched_ = std::make_shared<const Schedule>(*pending_, content::TimeZone::system());
   // Re-prepare the next slide from the new playlist if it was made already.
   if (trans_start_ < 0 && cur_.page + 1 >= cur_.pages.size()) next_ready_ = false;
 }
@@ -325,8 +346,16 @@ bool Player::animating() const {
   return cur_.anim > 0 && static_cast<double>(last_t_ - cur_.start) / 1000.0 < cur_.anim;
 }
 
+int64_t Player::schedule_change_ms() const {
+  const int64_t at = sched_->next_check(last_unix_);
+  if (at == std::numeric_limits<int64_t>::max()) return at;
+  return last_t_ + (at - last_unix_) * 1000;
+}
+
 int64_t Player::next_change_ms() const {
   if (trans_start_ >= 0) return trans_start_ + trans_ms();
+  const int64_t sched = schedule_change_ms();
+  if (sched < cur_.start + hold_ms(cur_) && sched > last_t_) return sched;
   const int64_t anim_end = cur_.start + static_cast<int64_t>(cur_.anim * 1000);
   if (cur_.anim > 0 && last_t_ < anim_end) return anim_end;
   return cur_.start + hold_ms(cur_);
@@ -337,7 +366,7 @@ int64_t Player::next_event_ms() const {
   int64_t next = next_change_ms();
   if (playlist_->header.enabled && playlist_->header.clock)
     next = std::min(next, last_t_ + (60 - last_unix_ % 60) * 1000);
-  return next;
+  return std::min(next, schedule_change_ms());
 }
 
 }  // namespace paizi::show

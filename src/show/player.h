@@ -18,6 +18,7 @@
 #include "platform/display.h"
 #include "render/painter.h"
 #include "show/compose.h"
+#include "show/schedule.h"
 
 namespace paizi::show {
 
@@ -75,6 +76,11 @@ class Player {
   void set_ticker_items(std::vector<std::string> items);
   // Adopts a new playlist at the next slide boundary (never mid-transition).
   void adopt(content::Playlist playlist);
+  // Whether wall-clock time may be used for scheduling (show/schedule.h);
+  // while false only fallback slides play. Default true.
+  void set_clock_trusted(bool trusted) { clock_trusted_ = trusted; }
+  // The schedule's verdict at the last tick's wall-clock time.
+  ScheduleState schedule_state() const { return sched_->at(last_unix_, clock_trusted_); }
 
   // What is on screen.
   const content::Slide& slide() const;
@@ -113,6 +119,10 @@ class Player {
   render::Painter& painter_;
   std::shared_ptr<const content::Playlist> playlist_;  // the one on screen (zones, ticker)
   std::shared_ptr<const content::Playlist> pending_;   // adopted at the next slide boundary
+  // Schedules of playlist_ and pending_ (they refer to those playlists).
+  std::shared_ptr<const Schedule> sched_, pending_sched_;
+  bool clock_trusted_ = true;
+  void preempt_if_urgent(int64_t t_ms, int64_t unix_s);
   DataProvider* data_;
   Rect main_, header_, ticker_;
   render::TexturePtr cur_tex_, next_tex_;
@@ -124,6 +134,8 @@ class Player {
   bool started_ = false;
   bool redraw_ = false;
   int64_t trans_ms() const;
+  // When the schedule may change next, on the player clock (ms); INT64_MAX: never.
+  int64_t schedule_change_ms() const;
   // Header texts, rebuilt when the minute changes.
   std::shared_ptr<const text::TextLayout> header_logo_, header_clock_;
   int64_t last_unix_ = 0;

@@ -17,9 +17,27 @@ SourceData::SourceData(const content::Playlist& playlist, std::string state_dir)
 
 SourceData::~SourceData() { stop(); }
 
+void SourceData::update(const content::Playlist& playlist) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    base_dir_ = playlist.base_dir;
+    sources_.clear();
+    for (const auto& s : playlist.sources)
+      if (s.type == "feed" || s.type == "article") sources_.push_back(s);
+    next_due_.clear();  // fetch the new set now
+  }
+  cv_.notify_all();
+  if (!worker_.joinable()) start();
+}
+
 std::string SourceData::resolve(const std::string& url) const {
-  if (url.empty() || url[0] == '/' || url.find("://") != std::string::npos || base_dir_.empty()) return url;
-  return base_dir_ + "/" + url;
+  std::string base;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    base = base_dir_;
+  }
+  if (url.empty() || url[0] == '/' || url.find("://") != std::string::npos || base.empty()) return url;
+  return base + "/" + url;
 }
 
 void SourceData::refresh(const content::Source& src, int64_t now) {
@@ -69,16 +87,16 @@ void SourceData::run() {
   while (!stopping_) {
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
     int64_t wake = now + 3600;
-    for (const auto& s : sources_) {
-      int64_t& due = next_due_[s.id];
-      if (due <= now) {
+    const std::vector<content::Source> sources = sources_;  // update() may replace the list meanwhile
+    for (const auto& s : sources) {
+      if (next_due_[s.id] <= now) {
         lock.unlock();
         refresh(s, now);
         lock.lock();
-        due = now + std::max<int64_t>(5, std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count());
+        next_due_[s.id] = now + std::max<int64_t>(5, std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count());
         if (stopping_) return;
       }
-      wake = std::min(wake, due);
+      wake = std::min(wake, next_due_[s.id]);
     }
     cv_.wait_for(lock, std::chrono::seconds(std::max<int64_t>(1, wake - now)), [this] { return stopping_; });
   }

@@ -32,6 +32,8 @@ class SourceData final : public DataProvider {
   SourceData(const SourceData&) = delete;
   SourceData& operator=(const SourceData&) = delete;
 
+  // Follows a newly adopted playlist: its feed/article sources from now on.
+  void update(const content::Playlist& playlist);
   // Fetches every source once, blocking (paizi render; first start).
   void refresh_now(int64_t now);
   // Starts/stops the worker that refreshes each source on its interval.

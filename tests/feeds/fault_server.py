@@ -16,6 +16,14 @@ Routes (all documents are small RSS feeds unless said otherwise):
   /404, /500       those statuses
   /ua              a feed whose title is the request's User-Agent
   /switch          behaves as set by /control?mode=M (good|500|404|html|stall|big)
+
+For the playlist tests:
+  POST /files/NAME stores the request body (empty: deletes); GET serves it with an
+                   ETag (304 when If-None-Match matches), unless a fault is set
+                   with /control?fault=F (none|500|404|stall|truncate|big)
+  /auth/NAME       like /files/NAME but 401 without "Authorization: Bearer sesame"
+  POST /heartbeat  stores the body; GET /heartbeat/last returns it (404: none yet)
+  /log             one line per GET of /files or /auth: "PATH ETAG-SENT"
 """
 import gzip
 import http.server
@@ -25,7 +33,10 @@ import time
 import urllib.parse
 
 LAST_MODIFIED = "Wed, 20 Apr 2022 10:00:00 GMT"
-STATE = {"mode": "good", "version": 1}
+STATE = {"mode": "good", "version": 1, "fault": "none"}
+FILES = {}
+LOG = []
+HEARTBEATS = []
 
 
 def feed(title, items=("一", "二")):
@@ -93,6 +104,46 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.big(False)
         return self.send_body(500, b"unknown mode", "text/plain")
 
+    def serve_file(self, name):
+        LOG.append(f"{self.path} {self.headers.get('If-None-Match', '-')}")
+        fault = STATE["fault"]
+        if fault in ("500", "404"):
+            return self.send_body(int(fault), b"error page", "text/html")
+        if fault == "stall":
+            return self.stall()
+        if fault == "big":
+            return self.big(False)
+        if name not in FILES:
+            return self.send_body(404, b"no such file", "text/plain")
+        body = FILES[name]
+        etag = '"%x"' % (hash(body) & 0xFFFFFFFF)
+        if fault == "truncate":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return None
+        if self.headers.get("If-None-Match") == etag:
+            return self.send_empty(304, [("ETag", etag)])
+        return self.send_body(200, body, "application/json", headers=[("ETag", etag)])
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.path.startswith("/files/"):  # store (an empty body deletes)
+            name = self.path[len("/files/"):]
+            if body:
+                FILES[name] = body
+            else:
+                FILES.pop(name, None)
+            return self.send_body(200, b"ok", "text/plain")
+        if self.path == "/heartbeat":
+            HEARTBEATS.append(body)
+            return self.send_body(200, b"ok", "text/plain")
+        return self.send_body(404, b"no such route", "text/plain")
+
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         path, query = url.path, urllib.parse.parse_qs(url.query)
@@ -128,6 +179,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_body(int(path[1:]), b"<html>error</html>", "text/html")
         if path == "/ua":
             return self.send_body(200, feed(self.headers.get("User-Agent", "")))
+        if path.startswith("/files/"):
+            return self.serve_file(path[len("/files/"):])
+        if path.startswith("/auth/"):
+            if self.headers.get("Authorization") != "Bearer sesame":
+                return self.send_body(401, b"unauthorised", "text/plain")
+            return self.serve_file(path[len("/auth/"):])
+        if path == "/heartbeat/last":
+            if not HEARTBEATS:
+                return self.send_body(404, b"none", "text/plain")
+            return self.send_body(200, HEARTBEATS[-1], "application/json")
+        if path == "/log":
+            return self.send_body(200, "\n".join(LOG).encode(), "text/plain")
+        if path == "/control" and "fault" in query:
+            STATE["fault"] = query["fault"][0]
+            return self.send_body(200, b"ok", "text/plain")
         if path == "/control":
             STATE["mode"] = query.get("mode", ["good"])[0]
             if "version" in query:
@@ -141,6 +207,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 def main():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    server.handle_error = lambda request, address: None  # clients hanging up on purpose are not news
     tmp = sys.argv[1] + ".tmp"
     with open(tmp, "w") as f:
         f.write(str(server.server_address[1]))

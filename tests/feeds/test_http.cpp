@@ -32,7 +32,7 @@ feeds_test::FaultServer& server() {
 
 net::HttpResult get(const std::string& path, const std::string& etag = {}, const std::string& lm = {}) {
   net::HttpClient c(test_limits());
-  return c.fetch({server().url(path), etag, lm});
+  return c.fetch({server().url(path), etag, lm, {}, {}, {}});
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -108,10 +108,10 @@ TEST_CASE("User-Agent names paizi and its version", "[feeds][http]") {
 
 TEST_CASE("local files and unsupported schemes", "[feeds][http]") {
   net::HttpClient c(test_limits());
-  CHECK(c.fetch({feeds_test::fixture_path("rss2.xml"), {}, {}}).ok());
-  CHECK(c.fetch({"file://" + feeds_test::fixture_path("rss2.xml"), {}, {}}).ok());
-  CHECK(c.fetch({"/no/such/file.xml", {}, {}}).error.find("cannot read") == 0);
-  CHECK(c.fetch({"ftp://example.com/x", {}, {}}).error.find("unsupported") == 0);
+  CHECK(c.fetch({feeds_test::fixture_path("rss2.xml"), {}, {}, {}, {}, {}}).ok());
+  CHECK(c.fetch({"file://" + feeds_test::fixture_path("rss2.xml"), {}, {}, {}, {}, {}}).ok());
+  CHECK(c.fetch({"/no/such/file.xml", {}, {}, {}, {}, {}}).error.find("cannot read") == 0);
+  CHECK(c.fetch({"ftp://example.com/x", {}, {}, {}, {}, {}}).error.find("unsupported") == 0);
 }
 
 TEST_CASE("charset only in the Content-Type header", "[feeds][http][encoding]") {
@@ -129,7 +129,7 @@ TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
   net::SourceCache cache(state.path() + "/cache");
   net::HttpClient c(test_limits());
   const std::string url = server().url("/switch");
-  auto set_mode = [&](const std::string& q) { REQUIRE(c.fetch({server().url("/control?" + q), {}, {}}).ok()); };
+  auto set_mode = [&](const std::string& q) { REQUIRE(c.fetch({server().url("/control?" + q), {}, {}, {}, {}, {}}).ok()); };
 
   set_mode("mode=good&version=1");
   const content::LoadedFeed fresh = content::load_feed(c, &cache, url, {}, 1000);

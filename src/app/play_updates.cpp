@@ -1,0 +1,233 @@
+#include "app/play_updates.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "build_config.h"
+#include "net/cache.h"
+#include "platform/atomic_file.h"
+#include "platform/clock.h"
+#include "render/image.h"
+
+extern char** environ;
+
+namespace paizi::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+
+std::chrono::milliseconds duration_arg(Args& args, const char* name, std::chrono::milliseconds dflt) {
+  const auto v = args.value(name);
+  if (!v) return dflt;
+  if (*v == "0") return std::chrono::milliseconds(0);
+  const auto d = content::parse_duration(*v);
+  if (!d) throw UsageError{std::string(name) + " must look like 200ms, 60s or 5m"};
+  return *d;
+}
+
+bool writable_dir(const std::string& d) {
+  std::error_code ec;
+  fs::create_directories(d, ec);
+  return fs::is_directory(d, ec) && ::access(d.c_str(), W_OK) == 0;
+}
+
+std::string default_state_dir() {
+  if (const char* s = std::getenv("STATE_DIRECTORY"); s && *s) return s;  // systemd StateDirectory=
+  return "/var/lib/paizi";
+}
+
+content::Playlist waiting_playlist(const std::string& why) {
+  content::Playlist pl;
+  content::Slide s;
+  s.id = "paizi-waiting";
+  s.type = "slogan";
+  s.lines = {"正在获取节目单", "Waiting for the playlist"};
+  s.subtitle = why.substr(0, 200);
+  s.duration = std::chrono::seconds(30);
+  pl.slides.push_back(std::move(s));
+  return pl;
+}
+
+// Runs argv without waiting; children are reaped on later calls.
+void run_command(const std::vector<std::string>& argv) {
+  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+  if (argv.empty()) return;
+  std::vector<char*> a;
+  for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+  a.push_back(nullptr);
+  pid_t pid = 0;
+  if (posix_spawnp(&pid, a[0], nullptr, nullptr, a.data(), environ) != 0)
+    std::fprintf(stderr, "paizi play: cannot run %s\n", argv[0].c_str());
+}
+
+}  // namespace
+
+PlayUpdateOptions read_play_update_options(Args& args) {
+  PlayUpdateOptions po;
+  net::UpdaterOptions& o = po.updater;
+  o.poll = duration_arg(args, "--poll", std::chrono::seconds(60));
+  o.limits.total_timeout_ms = duration_arg(args, "--fetch-timeout", std::chrono::seconds(30)).count();
+  o.limits.connect_timeout_ms = std::min<long>(o.limits.connect_timeout_ms, o.limits.total_timeout_ms);
+  if (const auto v = args.value("--max-playlist-bytes"))
+    o.max_playlist_bytes = static_cast<size_t>(parse_int(*v, "--max-playlist-bytes", 1024, 64 << 20));
+  if (const auto k = args.value("--pubkey")) {
+    if (!platform::read_whole_file(*k, o.public_key)) throw UsageError{"cannot read the public key " + *k};
+  }
+  if (const auto t = args.value("--token-file")) {
+    std::string tok;
+    if (!platform::read_whole_file(*t, tok)) throw UsageError{"cannot read the token file " + *t};
+    while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.back()))) tok.pop_back();
+    o.token = tok;
+  }
+  if (const auto v = args.value("--cache-mib"))
+    o.cache_budget_bytes = static_cast<size_t>(parse_int(*v, "--cache-mib", 1, 1 << 20)) << 20;
+  while (const auto r = args.value("--asset-root")) o.asset_roots.push_back(*r);
+  po.heartbeat_url = args.value("--heartbeat").value_or("");
+  po.status_every = duration_arg(args, "--status-every", std::chrono::seconds(60));
+  po.state_dir = args.value("--state-dir");
+  return po;
+}
+
+PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
+    : source_(std::move(source)), heartbeat_url_(po.heartbeat_url) {
+  net::UpdaterOptions o = std::move(po.updater);
+  o.source = source_;
+  // A local file is its own durable copy: without --state-dir its state
+  // lives in a temporary directory. A URL needs a real one.
+  state_dir_ = po.state_dir.value_or(net::is_http_url(source_) ? default_state_dir() : "");
+  if (state_dir_.empty() || !writable_dir(state_dir_)) {
+    std::string tmpl = (fs::temp_directory_path() / "paizi-state-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw UsageError{"no writable state directory (use --state-dir)"};
+    if (!state_dir_.empty())
+      std::fprintf(stderr, "paizi play: %s is not writable; no durable last-known-good (use --state-dir)\n",
+                   state_dir_.c_str());
+    state_dir_ = temp_dir_ = tmpl;
+  }
+  o.state_dir = state_dir_;
+  updater_ = std::make_unique<net::PlaylistUpdater>(std::move(o));
+  status_ = std::make_unique<StatusFile>((fs::path(state_dir_) / "status.json").string(), po.status_every);
+  if (!heartbeat_url_.empty()) {
+    net::HttpLimits hl;
+    hl.connect_timeout_ms = 5000;
+    hl.total_timeout_ms = 10000;
+    heartbeat_client_ = std::make_unique<net::HttpClient>(hl);
+  }
+}
+
+void PlayUpdates::force_check() { updater_->force_check(); }
+
+PlayUpdates::~PlayUpdates() {
+  if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
+  updater_.reset();
+  if (!temp_dir_.empty()) {
+    std::error_code ec;
+    fs::remove_all(temp_dir_, ec);
+  }
+}
+
+content::Playlist PlayUpdates::initial() {
+  std::string err;
+  // A durable copy plays at once when the network is slow or down.
+  if (net::is_http_url(source_)) {
+    if (auto lkg = updater_->load_last_good(err)) return std::move(lkg->playlist);
+  }
+  updater_->check_once();
+  if (auto fresh = updater_->take()) return std::move(fresh->playlist);
+  const std::string fetch_err = updater_->status().error;
+  if (auto lkg = updater_->load_last_good(err)) {
+    std::fprintf(stderr, "paizi play: %s; playing the last good playlist\n", fetch_err.c_str());
+    return std::move(lkg->playlist);
+  }
+  std::fprintf(stderr, "paizi play: %s\n", fetch_err.c_str());
+  return waiting_playlist(fetch_err);
+}
+
+void PlayUpdates::start() { updater_->start(); }
+
+void PlayUpdates::display_power(const show::ScheduleState& st, const content::Playlist& pl) {
+  if (st.display_off == display_off_) return;
+  display_off_ = st.display_off;
+  run_command(display_off_ ? pl.schedule.off_command : pl.schedule.on_command);
+}
+
+void PlayUpdates::step(show::Player& player, render::Painter& painter, platform::Display& display,
+                       int64_t unix_s) {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - ntp_checked_ > std::chrono::seconds(10)) {
+    ntp_unsynced_ = platform::ntp_unsynchronised();
+    ntp_checked_ = now;
+  }
+  player.set_clock_trusted(show::clock_trusted(unix_s, PAIZI_BUILD_UNIX, ntp_unsynced_));
+  if (auto a = updater_->take()) player.adopt(std::move(a->playlist));
+  const show::ScheduleState st = player.schedule_state();
+  display_power(st, player.playlist());
+  StatusSnapshot s;
+  s.sync = updater_->status();
+  s.slide_id = player.slide().id;
+  s.page = player.page();
+  s.display_off = st.display_off;
+  s.fallback = st.fallback;
+  s.clock_trusted = show::clock_trusted(unix_s, PAIZI_BUILD_UNIX, ntp_unsynced_);
+  s.atlas = painter.atlas().stats();
+  s.player = player.stats();
+  const std::string before = status_->last();
+  std::string err;
+  if (!status_->update(s, err) && err != warned_) {
+    std::fprintf(stderr, "paizi play: status: %s\n", err.c_str());
+    warned_ = err;
+  }
+  if (heartbeat_client_ && status_->last() != before) heartbeat(status_->last(), display);
+}
+
+// POSTs the status with a small PNG thumbnail of the current frame (base64
+// in "thumbnail_png") from a helper thread; skipped while one is in flight.
+void PlayUpdates::heartbeat(const std::string& status, platform::Display& display) {
+  if (heartbeat_busy_) return;
+  if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
+  std::string err, png;
+  if (auto img = display.snapshot(err)) {
+    const int w = 160, h = std::max(1, img->h * 160 / std::max(1, img->w));
+    render::SurfacePtr small(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32));
+    const std::string tmp =
+        (fs::temp_directory_path() / ("paizi-thumbnail-" + std::to_string(::getpid()) + ".png")).string();
+    if (small && SDL_BlitScaled(img.get(), nullptr, small.get(), nullptr) == 0 &&
+        render::write_png(small.get(), tmp, err))
+      platform::read_whole_file(tmp, png);
+  }
+  auto doc = nlohmann::json::parse(status, nullptr, false);
+  if (doc.is_discarded()) return;
+  if (!png.empty() && sodium_init() >= 0) {
+    std::string b64(sodium_base64_ENCODED_LEN(png.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(png.data()), png.size(),
+                      sodium_base64_VARIANT_ORIGINAL);
+    b64.pop_back();
+    doc["thumbnail_png"] = b64;
+  }
+  net::HttpRequest rq;
+  rq.url = heartbeat_url_;
+  rq.post_type = "application/json";
+  rq.post_body = doc.dump();
+  heartbeat_busy_ = true;
+  heartbeat_thread_ = std::thread([this, rq = std::move(rq)] {
+    const net::HttpResult r = heartbeat_client_->fetch(rq);
+    if (!r.ok() && r.error != heartbeat_sent_) {
+      std::fprintf(stderr, "paizi play: heartbeat: %s\n", r.error.c_str());
+      heartbeat_sent_ = r.error;
+    }
+    heartbeat_busy_ = false;
+  });
+}
+
+}  // namespace paizi::app

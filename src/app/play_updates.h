@@ -1,0 +1,82 @@
+// `paizi play` with a playlist that can change: remote URLs and watched
+// local files (net/playlist_updater.h), the durable last-known-good,
+// status.json, the optional heartbeat, display-off commands and SIGHUP.
+// cmd_play.cpp creates one and calls `step()` from its loop.
+//
+// Options it takes from the command line: --poll TIME (60s), --state-dir DIR,
+// --pubkey FILE, --token-file FILE, --asset-root DIR (repeatable),
+// --heartbeat URL, --status-every TIME (60s; slide-only status changes),
+// --fetch-timeout TIME (30s), --max-playlist-bytes N (1 MiB), --cache-mib N
+// (asset store budget, 256).
+//
+// SIGHUP is taken by the play loop (ServiceLink) and forwarded to force_check().
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "app/cli.h"
+#include "app/status_file.h"
+#include "content/playlist.h"
+#include "net/playlist_updater.h"
+#include "platform/display.h"
+#include "render/painter.h"
+#include "show/player.h"
+
+namespace paizi::app {
+
+// The options above, taken out of `args` (throws UsageError).
+struct PlayUpdateOptions {
+  net::UpdaterOptions updater;  // source filled in by PlayUpdates
+  std::optional<std::string> state_dir;
+  std::string heartbeat_url;
+  std::chrono::milliseconds status_every{60000};
+};
+PlayUpdateOptions read_play_update_options(Args& args);
+
+class PlayUpdates {
+ public:
+  PlayUpdates(PlayUpdateOptions options, std::string source);
+  ~PlayUpdates();
+  PlayUpdates(const PlayUpdates&) = delete;
+  PlayUpdates& operator=(const PlayUpdates&) = delete;
+
+  // What to show first: the source itself when it can be had now and is
+  // valid (local files, reachable servers), else the last-known-good, else
+  // a built-in "waiting for the playlist" slide. Never fails.
+  content::Playlist initial();
+  // Starts the background checks.
+  void start();
+  // Checks the playlist source now (SIGHUP; see platform/signals via ServiceLink).
+  void force_check();
+  // Once per loop iteration: hands an adopted playlist to the player (it
+  // switches at the next slide boundary), forwards SIGHUP, runs the
+  // display-off/on commands, rewrites status.json and sends the heartbeat.
+  // `unix_s`: wall-clock time of this frame (Unix s, UTC), also used to
+  // decide whether the clock can be trusted for scheduling.
+  void step(show::Player& player, render::Painter& painter, platform::Display& display, int64_t unix_s);
+
+ private:
+  void display_power(const show::ScheduleState& st, const content::Playlist& pl);
+  void heartbeat(const std::string& status, platform::Display& display);
+
+  std::string source_;
+  std::string state_dir_, temp_dir_;  // temp_dir_: when no state dir is writable
+  std::unique_ptr<net::PlaylistUpdater> updater_;
+  std::unique_ptr<StatusFile> status_;
+  std::string heartbeat_url_;
+  std::unique_ptr<net::HttpClient> heartbeat_client_;
+  std::string heartbeat_sent_;    // last heartbeat error reported
+  std::thread heartbeat_thread_;  // one POST at a time, off the main thread
+  std::atomic<bool> heartbeat_busy_{false};
+  bool display_off_ = false;
+  bool ntp_unsynced_ = false;
+  std::chrono::steady_clock::time_point ntp_checked_{};
+  std::string warned_;
+};
+
+}  // namespace paizi::app

@@ -1,0 +1,75 @@
+#include "app/status_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include "content/timezone.h"
+#include "platform/atomic_file.h"
+
+namespace paizi::app {
+
+using nlohmann::json;
+
+std::string rfc3339_utc(int64_t unix_s) {
+  const content::LocalTime t = content::TimeZone::utc().local(unix_s);
+  char b[32];
+  std::snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.year, t.month, t.day, t.second_of_day / 3600,
+                t.second_of_day / 60 % 60, t.second_of_day % 60);
+  return b;
+}
+
+std::string status_json(const StatusSnapshot& s, std::string* important) {
+  const auto& y = s.sync;
+  json errors = json::array();
+  for (const auto& [t, m] : y.errors) errors.push_back({{"time", rfc3339_utc(t)}, {"message", m}});
+  json doc = {
+      {"playlist", {{"source", y.source}, {"version", y.version}, {"name", y.name}, {"sha256", y.sha256}}},
+      {"sync",
+       {{"time", y.last_check ? json(rfc3339_utc(y.last_check)) : json(nullptr)},
+        {"ok", y.ok},
+        {"error", y.error.empty() ? json(nullptr) : json(y.error)}}},
+      {"errors", errors},
+  };
+  if (important) *important = doc.dump();
+  doc["slide"] = {{"id", s.slide_id}, {"page", s.page}};
+  doc["display"] = {{"off", s.display_off}, {"fallback", s.fallback}, {"clock_trusted", s.clock_trusted}};
+  doc["counters"] = {{"checks", y.checks},
+                     {"not_modified", y.not_modified},
+                     {"adopted", y.adopted},
+                     {"rejected", y.rejected},
+                     {"failed", y.failed},
+                     {"frames", s.player.frames},
+                     {"compositions", s.player.compositions},
+                     {"atlas_hits", s.atlas.hits},
+                     {"atlas_misses", s.atlas.misses},
+                     {"atlas_evictions", s.atlas.evictions},
+                     {"atlas_bytes", s.atlas.bytes},
+                     {"atlas_budget", s.atlas.budget},
+                     {"asset_entries", y.assets.entries},
+                     {"asset_bytes", y.assets.bytes},
+                     {"asset_stores", y.assets.stores},
+                     {"asset_evictions", y.assets.evictions}};
+  return doc.dump(1);
+}
+
+StatusFile::StatusFile(std::string path, std::chrono::milliseconds min_interval)
+    : path_(std::move(path)), min_interval_(min_interval) {}
+
+bool StatusFile::update(const StatusSnapshot& s, std::string& err) {
+  // Time of the last check alone is not worth a write; the rest of the
+  // important part is.
+  StatusSnapshot q = s;
+  std::string important;
+  const std::string doc = status_json(s, nullptr);
+  q.sync.last_check = 0;
+  status_json(q, &important);
+  if (doc == last_) return true;
+  const auto now = std::chrono::steady_clock::now();
+  if (important == last_important_ && now - last_write_ < min_interval_) return true;
+  if (!platform::write_file_atomic(path_, doc, &err)) return false;
+  last_ = doc;
+  last_important_ = important;
+  last_write_ = now;
+  return true;
+}
+
+}  // namespace paizi::app

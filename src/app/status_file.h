@@ -1,0 +1,58 @@
+// STATE_DIR/status.json: what is on screen and how syncing goes, for
+// monitoring and proof of display. Rewritten atomically, and only on change:
+// immediately when the playlist, the sync result or the errors change; at
+// most once per `min_interval` for changes of the slide or counters alone
+// (a slide changes every few seconds; SD cards wear out).
+//
+// Fields: {"playlist":{"source","version","name","sha256"},
+//          "sync":{"time","ok","error"},            time: RFC 3339 UTC or null
+//          "slide":{"id","page"}, "display":{"off","fallback","clock_trusted"},
+//          "errors":[{"time","message"}...],
+//          "counters":{"checks","not_modified","adopted","rejected","failed",
+//                      "frames","compositions","atlas_hits","atlas_misses",
+//                      "atlas_evictions","atlas_bytes","atlas_budget",
+//                      "asset_entries","asset_bytes","asset_stores",
+//                      "asset_evictions"}}
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "net/playlist_updater.h"
+#include "render/glyph_atlas.h"
+#include "show/player.h"
+
+namespace paizi::app {
+
+struct StatusSnapshot {
+  net::UpdaterStatus sync;
+  std::string slide_id;
+  size_t page = 0;
+  bool display_off = false, fallback = false, clock_trusted = true;
+  render::AtlasStats atlas;
+  show::PlayerStats player;
+};
+
+// RFC 3339 UTC ("2026-04-24T10:00:00Z") of Unix seconds.
+std::string rfc3339_utc(int64_t unix_s);
+
+// The document. `important` receives the part whose changes are written at
+// once (playlist, sync result, errors).
+std::string status_json(const StatusSnapshot& s, std::string* important = nullptr);
+
+class StatusFile {
+ public:
+  StatusFile(std::string path, std::chrono::milliseconds min_interval);
+  // Writes when due (see above). Returns false with `err` when a write failed.
+  bool update(const StatusSnapshot& s, std::string& err);
+  const std::string& path() const { return path_; }
+  const std::string& last() const { return last_; }  // last document written
+
+ private:
+  std::string path_;
+  std::chrono::milliseconds min_interval_;
+  std::string last_, last_important_;
+  std::chrono::steady_clock::time_point last_write_{};
+};
+
+}  // namespace paizi::app

@@ -1,0 +1,125 @@
+// Internal to content/: walks a parsed JSON document and reports problems
+// with their JSON pointer and line:column (the playlist parsers share it).
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "content/json_locate.h"
+#include "content/playlist.h"
+
+namespace paizi::content {
+
+using nlohmann::json;
+
+// Walks a parsed document, reporting problems with positions.
+class Reader {
+ public:
+  Reader(std::string_view text, std::vector<Problem>& out)
+      : text_(text), out_(out), loc_(locate_values(text)) {}
+
+  void problem(const std::string& ptr, std::string msg, bool warning = false) {
+    Problem p;
+    p.pointer = ptr;
+    p.message = std::move(msg);
+    p.warning = warning;
+    std::string q = ptr;
+    // Nearest located ancestor (a missing key points at its object).
+    while (!loc_.count(q) && !q.empty()) q = q.substr(0, q.rfind('/'));
+    const TextPos pos = position_of(text_, loc_.count(q) ? loc_.at(q) : 0);
+    p.line = pos.line;
+    p.column = pos.column;
+    out_.push_back(std::move(p));
+  }
+  void known_keys(const json& obj, const std::string& ptr, std::initializer_list<const char*> keys) {
+    if (!obj.is_object()) return;
+    for (const auto& [k, v] : obj.items()) {
+      if (std::find_if(keys.begin(), keys.end(), [&](const char* x) { return k == x; }) == keys.end())
+        problem(ptr + "/" + k, "unknown key \"" + k + "\"", true);
+    }
+  }
+  bool string(const json& obj, const std::string& ptr, const char* key, std::string& out,
+              bool required = false) {
+    if (!obj.contains(key)) {
+      if (required) problem(ptr, std::string("missing required key \"") + key + "\"");
+      return false;
+    }
+    const json& v = obj[key];
+    if (!v.is_string()) {
+      problem(ptr + "/" + key, std::string("\"") + key + "\" must be a string");
+      return false;
+    }
+    out = v.get<std::string>();
+    return true;
+  }
+  template <typename T>
+  bool number(const json& obj, const std::string& ptr, const char* key, T& out, double lo, double hi) {
+    if (!obj.contains(key)) return false;
+    const json& v = obj[key];
+    if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi) {
+      problem(ptr + "/" + key,
+              std::string("\"") + key + "\" must be a number from " + fmt(lo) + " to " + fmt(hi));
+      return false;
+    }
+    out = static_cast<T>(v.get<double>());
+    return true;
+  }
+  bool boolean(const json& obj, const std::string& ptr, const char* key, bool& out) {
+    if (!obj.contains(key)) return false;
+    if (!obj[key].is_boolean()) {
+      problem(ptr + "/" + key, std::string("\"") + key + "\" must be true or false");
+      return false;
+    }
+    out = obj[key].get<bool>();
+    return true;
+  }
+  void duration(const json& obj, const std::string& ptr, const char* key, std::chrono::milliseconds& out) {
+    std::string s;
+    if (!string(obj, ptr, key, s)) return;
+    if (auto d = parse_duration(s))
+      out = *d;
+    else
+      problem(ptr + "/" + key, "invalid duration \"" + s + "\" (use e.g. \"15s\", \"2m\", \"1h\")");
+  }
+  void strings(const json& obj, const std::string& ptr, const char* key, std::vector<std::string>& out) {
+    if (!obj.contains(key)) return;
+    const json& v = obj[key];
+    if (!v.is_array()) {
+      problem(ptr + "/" + key, std::string("\"") + key + "\" must be an array of strings");
+      return;
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i].is_string())
+        out.push_back(v[i].get<std::string>());
+      else
+        problem(ptr + "/" + key + "/" + std::to_string(i), "must be a string");
+    }
+  }
+  void color(const json& obj, const std::string& ptr, const char* key, Color& out) {
+    std::string s;
+    if (!string(obj, ptr, key, s)) return;
+    if (auto c = parse_color(s))
+      out = *c;
+    else
+      problem(ptr + "/" + key, "invalid colour \"" + s + "\" (use #RRGGBB or #RRGGBBAA)");
+  }
+
+ private:
+  static std::string fmt(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", v);
+    return b;
+  }
+  std::string_view text_;
+  std::vector<Problem>& out_;
+  std::unordered_map<std::string, size_t> loc_;
+};
+
+}  // namespace paizi::content

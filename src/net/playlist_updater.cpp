@@ -1,0 +1,328 @@
+#include "net/playlist_updater.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "content/signature.h"
+#include "net/cache.h"
+
+namespace paizi::net {
+
+namespace fs = std::filesystem;
+using namespace std::chrono;
+
+namespace {
+
+constexpr size_t kErrorsKept = 10;
+
+HttpLimits capped(HttpLimits l, size_t cap) {
+  l.max_body_bytes = cap;
+  return l;
+}
+
+// "http://host:port" of an http(s) URL; empty otherwise.
+std::string origin_of(const std::string& url) {
+  if (!is_http_url(url)) return {};
+  const size_t s = url.find("://") + 3;
+  return url.substr(0, url.find_first_of("/?#", s));
+}
+
+// Every reference a playlist makes to an asset or source, as written.
+std::set<std::string> references(const content::Playlist& pl) {
+  std::set<std::string> refs;
+  for (const auto& s : pl.slides) {
+    if (s.type == "image" && !s.image.empty()) refs.insert(s.image);
+    if (s.news && !s.news->image.empty()) refs.insert(s.news->image);
+  }
+  for (const auto& src : pl.sources) refs.insert(src.url);
+  return refs;
+}
+
+}  // namespace
+
+void apply_assets(content::Playlist& pl, const AssetMap& assets, const AssetStore& store) {
+  auto file_of = [&](std::string& ref) {
+    if (auto it = assets.find(ref); it != assets.end()) ref = store.path_of(it->second.sha256);
+  };
+  for (auto& s : pl.slides) {
+    if (s.type == "image") file_of(s.image);
+    if (s.news && !s.news->image.empty()) file_of(s.news->image);
+  }
+  for (auto& src : pl.sources)
+    if (auto it = assets.find(src.url); it != assets.end()) src.url = it->second.url;
+}
+
+PlaylistUpdater::PlaylistUpdater(UpdaterOptions options)
+    : opt_(std::move(options)),
+      playlist_client_(capped(opt_.limits, opt_.max_playlist_bytes)),
+      client_(opt_.limits),
+      store_((fs::path(opt_.state_dir) / "assets").string(), opt_.cache_budget_bytes) {
+  status_.source = opt_.source;
+  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (!is_http_url(opt_.source)) {
+    const fs::path file = fs::absolute(local_path(opt_.source));
+    if (opt_.asset_roots.empty()) opt_.asset_roots.push_back(file.parent_path().string());
+    inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    // The directory, so editors that write a new file and rename it are seen.
+    if (inotify_fd_ >= 0)
+      ::inotify_add_watch(inotify_fd_, file.parent_path().c_str(), IN_CLOSE_WRITE | IN_MOVED_TO);
+  }
+}
+
+PlaylistUpdater::~PlaylistUpdater() {
+  stop_ = true;
+  force_check();
+  if (thread_.joinable()) thread_.join();
+  if (wake_fd_ >= 0) ::close(wake_fd_);
+  if (inotify_fd_ >= 0) ::close(inotify_fd_);
+}
+
+void PlaylistUpdater::start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+}
+
+void PlaylistUpdater::force_check() {
+  const uint64_t one = 1;
+  if (wake_fd_ >= 0) [[maybe_unused]]
+    auto n = ::write(wake_fd_, &one, sizeof one);
+}
+
+std::optional<AdoptedPlaylist> PlaylistUpdater::take() {
+  std::lock_guard lock(mu_);
+  std::optional<AdoptedPlaylist> r = std::move(ready_);
+  ready_.reset();
+  return r;
+}
+
+UpdaterStatus PlaylistUpdater::status() const {
+  std::lock_guard lock(mu_);
+  return status_;
+}
+
+bool PlaylistUpdater::same_origin(const std::string& url) const {
+  const std::string o = origin_of(opt_.source);
+  return !o.empty() && origin_of(url) == o;
+}
+
+std::string PlaylistUpdater::token_for(const std::string& url) const {
+  return same_origin(url) ? opt_.token : std::string();
+}
+
+milliseconds PlaylistUpdater::next_delay() {
+  if (failures_ == 0) return opt_.poll;
+  static thread_local std::minstd_rand rng{std::random_device{}()};
+  const milliseconds first = std::max(opt_.poll / 16, milliseconds(50));
+  milliseconds d = first * (int64_t{1} << std::min(failures_ - 1, 20));
+  d = std::min(d, opt_.poll);
+  const double jitter = 0.8 + 0.2 * std::uniform_real_distribution<double>(0, 1)(rng);
+  return milliseconds(static_cast<int64_t>(static_cast<double>(d.count()) * jitter));
+}
+
+void PlaylistUpdater::run() {
+  while (!stop_) {
+    check_once();
+    const auto deadline = steady_clock::now() + next_delay();
+    bool again = false;
+    while (!stop_ && !again) {
+      const auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
+      if (left <= 0) break;
+      pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
+      if (::poll(fds, inotify_fd_ >= 0 ? 2 : 1, static_cast<int>(std::min<int64_t>(left, 1000))) <= 0)
+        continue;
+      if (fds[0].revents & POLLIN) {
+        uint64_t v = 0;
+        [[maybe_unused]] auto n = ::read(wake_fd_, &v, sizeof v);
+        again = true;
+      }
+      if (inotify_fd_ >= 0 && (fds[1].revents & POLLIN)) {
+        alignas(inotify_event) char buf[4096];
+        const std::string name = fs::path(local_path(opt_.source)).filename().string();
+        ssize_t n = 0;
+        while ((n = ::read(inotify_fd_, buf, sizeof buf)) > 0) {
+          for (char* p = buf; p < buf + n;) {
+            const auto* ev = reinterpret_cast<const inotify_event*>(p);
+            const std::string got = ev->len ? ev->name : "";
+            if (got == name || got == name + ".sig") again = true;
+            p += sizeof(inotify_event) + ev->len;
+          }
+        }
+      }
+    }
+  }
+}
+
+void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected) {
+  failures_ = ok ? 0 : failures_ + 1;
+  const AssetStoreStats st = store_.stats();
+  std::lock_guard lock(mu_);
+  status_.last_check = unix_now();
+  status_.ok = ok;
+  status_.error = err;
+  status_.assets = st;
+  if (ok) return;
+  (rejected ? status_.rejected : status_.failed)++;
+  if (!status_.errors.empty() && status_.errors.back().second == err)
+    status_.errors.back().first = status_.last_check;
+  else
+    status_.errors.emplace_back(status_.last_check, err);
+  while (status_.errors.size() > kErrorsKept) status_.errors.pop_front();
+}
+
+bool PlaylistUpdater::fetch_playlist(std::string& body, bool& unchanged, std::string& err) {
+  HttpRequest rq;
+  rq.url = opt_.source;
+  if (!current_sha_.empty()) {
+    rq.etag = validators_.etag;
+    rq.last_modified = validators_.last_modified;
+  }
+  rq.bearer_token = token_for(rq.url);
+  HttpResult r = playlist_client_.fetch(rq);
+  if (r.not_modified()) {
+    unchanged = true;
+    return true;
+  }
+  if (!r.ok()) {
+    err = "playlist " + opt_.source + ": " + r.error;
+    return false;
+  }
+  body = std::move(r.body);
+  fetched_ = {r.etag, r.last_modified};
+  return true;
+}
+
+bool PlaylistUpdater::verify_signature(const std::string& body, std::string& err) {
+  signature_.clear();
+  if (opt_.public_key.empty()) return true;
+  HttpRequest rq;
+  rq.url = opt_.source + ".sig";
+  rq.bearer_token = token_for(rq.url);
+  HttpResult r = playlist_client_.fetch(rq);
+  if (!r.ok()) {
+    err = "signature " + rq.url + " missing: " + r.error;
+    return false;
+  }
+  if (!content::verify_detached(body, r.body, opt_.public_key, err)) {
+    err = "signature " + rq.url + ": " + err;
+    return false;
+  }
+  signature_ = std::move(r.body);
+  return true;
+}
+
+bool PlaylistUpdater::resolve(const std::string& ref, const std::string& base, std::string& out,
+                              std::string& err) const {
+  if (is_http_url(ref)) {
+    out = ref;
+    return true;
+  }
+  const bool file_url = ref.rfind("file://", 0) == 0;
+  if (!file_url && ref.find("://") != std::string::npos) {
+    err = "asset \"" + ref + "\": only http(s) URLs and files under the asset roots are allowed";
+    return false;
+  }
+  if (is_http_url(base) && !file_url) {  // relative to the playlist's URL
+    const std::string o = origin_of(base);
+    if (ref.rfind("//", 0) == 0)
+      out = base.substr(0, base.find("://") + 1) + ref;
+    else if (!ref.empty() && ref[0] == '/')
+      out = o + ref;
+    else {
+      const std::string path = base.substr(0, base.find_first_of("?#"));
+      out = path.substr(0, path.rfind('/') + 1) + ref;
+    }
+    return true;
+  }
+  fs::path p = local_path(ref);
+  if (p.is_relative()) p = fs::path(base) / p;
+  std::error_code ec;
+  const fs::path canon = fs::weakly_canonical(p, ec);
+  for (const auto& root : opt_.asset_roots) {
+    const fs::path r = fs::weakly_canonical(root, ec);
+    const fs::path rel = canon.lexically_relative(r);
+    if (!rel.empty() && *rel.begin() != ".." && rel.is_relative()) {
+      out = canon.string();
+      return true;
+    }
+  }
+  err = "asset \"" + ref + "\" is outside the allowed asset roots";
+  return false;
+}
+
+bool PlaylistUpdater::fetch_assets(content::Playlist& pl, AssetMap& assets, std::string& err) {
+  const std::string base = is_http_url(opt_.source) ? opt_.source : pl.base_dir;
+  for (const std::string& ref : references(pl)) {
+    AssetRef a;
+    if (!resolve(ref, base, a.url, err)) return false;
+    HttpRequest rq;
+    rq.url = a.url;
+    rq.bearer_token = token_for(a.url);
+    const HttpResult r = client_.fetch(rq);
+    if (!r.ok()) {
+      err = "asset " + a.url + ": " + r.error;
+      return false;
+    }
+    auto sha = store_.put(r.body, err);
+    if (!sha) return false;
+    a.sha256 = *sha;
+    assets[ref] = a;
+  }
+  apply_assets(pl, assets, store_);
+  return true;
+}
+
+void PlaylistUpdater::check_once() {
+  {
+    std::lock_guard lock(mu_);
+    ++status_.checks;
+  }
+  std::string body, err;
+  bool unchanged = false;
+  if (!fetch_playlist(body, unchanged, err)) return report(false, err, false);
+  if (unchanged) {
+    std::lock_guard lock(mu_);
+    ++status_.not_modified;
+  }
+  const std::string sha = unchanged ? current_sha_ : content::sha256_hex(body);
+  if (sha == current_sha_) {
+    if (!unchanged) validators_ = fetched_;
+    return report(true, "", false);
+  }
+  if (sha == rejected_sha_) return report(false, rejected_error_, true);
+  if (!verify_signature(body, err)) return report(false, err, true);  // the .sig may still be on its way
+  const std::string base = is_http_url(opt_.source)
+                               ? store_.path_of("")
+                               : fs::absolute(local_path(opt_.source)).parent_path().string();
+  content::ParseResult pr = content::parse_playlist(body, base);
+  if (!pr.playlist) {
+    rejected_sha_ = sha;
+    rejected_error_ = "rejected: " + pr.first_error(opt_.source);
+    return report(false, rejected_error_, true);
+  }
+  AssetMap assets;
+  if (!fetch_assets(*pr.playlist, assets, err)) return report(false, "not adopted: " + err, true);
+  if (!persist(body, sha, assets, err)) return report(false, "not adopted: " + err, false);
+  current_sha_ = sha;
+  validators_ = fetched_;
+  rejected_sha_.clear();
+  std::set<std::string> keep;
+  for (const auto& [ref, a] : assets) keep.insert(a.sha256);
+  store_.collect(keep);
+  {
+    std::lock_guard lock(mu_);
+    status_.sha256 = sha;
+    status_.version = pr.playlist->version;
+    status_.name = pr.playlist->name;
+    ++status_.adopted;
+    ready_ = AdoptedPlaylist{std::move(*pr.playlist), sha, opt_.source};
+  }
+  report(true, "", false);
+}
+
+}  // namespace paizi::net

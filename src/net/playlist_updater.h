@@ -1,0 +1,152 @@
+// Remote and local playlist updates, offline-safe and optionally signed.
+//
+// A background thread checks the playlist source (http(s) URL, file:// URL
+// or path) every `poll` with a conditional GET; local files are also watched
+// with inotify. A new playlist is adopted only when
+//   1. it was received completely (no timeout, no truncation, under the cap),
+//   2. its detached signature SOURCE.sig verifies (when a public key is set),
+//   3. it parses and validates (content/playlist.h),
+//   4. every asset and source it references is allowed (http(s), or a file
+//      under one of `asset_roots`) and has been fetched into the
+//      content-addressed AssetStore,
+//   5. it has been persisted as the durable last-known-good (LKG).
+// Anything else is an error value: reported in status(), the previous
+// playlist keeps playing. Image references in an adopted playlist point at
+// files in the store; source URLs stay as they are (fetched live, with a
+// snapshot in the store).
+//
+// Failures are retried sooner than the poll interval with exponential
+// backoff and jitter (poll/16, poll/8, ... capped at poll, each minus up to
+// 20 %), so a repaired server is picked up within one poll interval and a
+// broken one sees at most the normal poll rate.
+//
+// State directory layout (every file written atomically; current.json is
+// the commit point and is written last):
+//   STATE/current.json          manifest: source, sha256, validators, asset map
+//   STATE/playlists/SHA.json    the adopted playlist's bytes (SHA = sha256)
+//   STATE/playlists/SHA.json.sig its signature, when one was checked
+//   STATE/assets/SHA            referenced assets (net/asset_store.h)
+//
+// Threading: construct, start(), take(), status() and force_check() from
+// one thread (the main loop); the checks run on the updater's own thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "content/playlist.h"
+#include "net/asset_store.h"
+#include "net/http_client.h"
+
+namespace paizi::net {
+
+struct UpdaterOptions {
+  std::string source;                      // playlist URL or path
+  std::string state_dir;                   // required
+  std::chrono::milliseconds poll{60000};   // check interval
+  std::string public_key;                  // key text (content/signature.h); empty: no signatures needed
+  std::string token;                       // bearer token, sent only to the playlist's origin
+  std::vector<std::string> asset_roots;    // local directories assets may be read from
+  size_t max_playlist_bytes = 1u << 20;    // playlist body cap, bytes
+  size_t cache_budget_bytes = 256u << 20;  // asset store budget, bytes
+  HttpLimits limits;                       // for the playlist and its assets
+};
+
+// A playlist ready to show.
+struct AdoptedPlaylist {
+  content::Playlist playlist;
+  std::string sha256;  // of the playlist's bytes, hex
+  std::string source;
+};
+
+struct UpdaterStatus {
+  std::string source;
+  std::string sha256;      // of the playlist on screen (adopted or LKG); empty: none
+  int version = 0;         // format version of that playlist
+  std::string name;        // its "name"
+  int64_t last_check = 0;  // Unix s UTC of the last completed check; 0: none yet
+  bool ok = false;         // the last check succeeded (200 adopted/unchanged or 304)
+  std::string error;       // why the last check failed
+  std::deque<std::pair<int64_t, std::string>>
+      errors;  // recent distinct errors (last time, message), oldest first
+  uint64_t checks = 0, not_modified = 0, adopted = 0, rejected = 0, failed = 0;
+  AssetStoreStats assets;
+};
+
+// Where each reference in a playlist (as written) was fetched from and the
+// sha256 of what came back.
+struct AssetRef {
+  std::string url;     // resolved URL or absolute path
+  std::string sha256;  // in the AssetStore
+};
+using AssetMap = std::map<std::string, AssetRef>;
+
+// Points image references at their files in `store` and source URLs at
+// their resolved form. Pure; used on adoption and on loading the LKG.
+void apply_assets(content::Playlist& pl, const AssetMap& assets, const AssetStore& store);
+
+class PlaylistUpdater {
+ public:
+  explicit PlaylistUpdater(UpdaterOptions options);
+  ~PlaylistUpdater();  // stops and joins the thread
+  PlaylistUpdater(const PlaylistUpdater&) = delete;
+  PlaylistUpdater& operator=(const PlaylistUpdater&) = delete;
+
+  // The durable last-known-good from the state directory, verified (sha256
+  // of the playlist and of every asset), or nullopt with `err` set.
+  std::optional<AdoptedPlaylist> load_last_good(std::string& err);
+  // Starts the background checks (the first one immediately).
+  void start();
+  // Asks for a check now (SIGHUP). Async-signal-safe: writes to an eventfd.
+  void force_check();
+  // A playlist adopted since the last call, if any.
+  std::optional<AdoptedPlaylist> take();
+  UpdaterStatus status() const;
+  // One check on the calling thread (the thread's body; for tests).
+  void check_once();
+
+ private:
+  struct Validators {
+    std::string etag, last_modified;
+  };
+  void run();
+  bool fetch_playlist(std::string& body, bool& unchanged, std::string& err);
+  bool verify_signature(const std::string& body, std::string& err);
+  bool fetch_assets(content::Playlist& pl, AssetMap& assets, std::string& err);
+  bool resolve(const std::string& ref, const std::string& base, std::string& out, std::string& err) const;
+  bool persist(const std::string& body, const std::string& sha, const AssetMap& assets, std::string& err);
+  void report(bool ok, const std::string& err, bool rejected);
+  std::chrono::milliseconds next_delay();
+  bool same_origin(const std::string& url) const;
+  std::string token_for(const std::string& url) const;
+
+  UpdaterOptions opt_;
+  HttpClient playlist_client_;  // capped at max_playlist_bytes
+  HttpClient client_;           // assets and sources
+  AssetStore store_;
+  Validators validators_;     // of the playlist on screen
+  Validators fetched_;        // of the body just fetched
+  std::string signature_;     // of the body just fetched, when checked
+  std::string current_sha_;   // sha256 of the playlist on screen
+  std::string rejected_sha_;  // last rejected body, not re-validated
+  std::string rejected_error_;
+  int failures_ = 0;       // consecutive failed checks
+  mutable std::mutex mu_;  // guards status_ and ready_
+  UpdaterStatus status_;
+  std::optional<AdoptedPlaylist> ready_;
+  int wake_fd_ = -1;     // eventfd: force_check() and stop
+  int inotify_fd_ = -1;  // local playlist sources only
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace paizi::net

@@ -1,0 +1,106 @@
+// PlaylistUpdater: the durable last-known-good (see playlist_updater.h for
+// the layout). current.json is the commit point: everything it names is
+// written and fsynced before it, so a crash at any instant leaves either the
+// old or the new LKG complete.
+#include <filesystem>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "content/signature.h"
+#include "net/cache.h"
+#include "net/playlist_updater.h"
+#include "platform/atomic_file.h"
+
+namespace paizi::net {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+bool PlaylistUpdater::persist(const std::string& body, const std::string& sha, const AssetMap& assets,
+                              std::string& err) {
+  const fs::path dir = fs::path(opt_.state_dir) / "playlists";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const std::string file = (dir / (sha + ".json")).string();
+  if (!platform::write_file_atomic(file, body, &err)) return false;
+  if (!signature_.empty() && !platform::write_file_atomic(file + ".sig", signature_, &err)) return false;
+  json a = json::object();
+  for (const auto& [ref, r] : assets) a[ref] = {{"url", r.url}, {"sha256", r.sha256}};
+  const json manifest = {{"source", opt_.source},    {"sha256", sha},
+                         {"etag", fetched_.etag},    {"last_modified", fetched_.last_modified},
+                         {"adopted_at", unix_now()}, {"assets", a}};
+  if (!platform::write_file_atomic((fs::path(opt_.state_dir) / "current.json").string(), manifest.dump(1),
+                                   &err))
+    return false;
+  // Older playlists are no longer referenced; temporary files are from crashes.
+  for (const auto& de : fs::directory_iterator(dir, ec)) {
+    const std::string name = de.path().filename().string();
+    if (name.rfind(sha, 0) != 0) fs::remove(de.path(), ec);
+  }
+  return true;
+}
+
+std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err) {
+  const fs::path state(opt_.state_dir);
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(state, ec))  // temporary files of a killed writer
+    if (de.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(de.path(), ec);
+  std::string text, body;
+  if (!platform::read_whole_file((state / "current.json").string(), text)) {
+    err = "no last-known-good playlist in " + opt_.state_dir;
+    return std::nullopt;
+  }
+  const json m = json::parse(text, nullptr, false);
+  if (!m.is_object() || !m.contains("sha256") || !m["sha256"].is_string()) {
+    err = "last-known-good manifest is damaged";
+    return std::nullopt;
+  }
+  const std::string sha = m["sha256"].get<std::string>();
+  const std::string file = (state / "playlists" / (sha + ".json")).string();
+  if (!platform::read_whole_file(file, body) || content::sha256_hex(body) != sha) {
+    err = "last-known-good playlist " + file + " is missing or damaged";
+    return std::nullopt;
+  }
+  if (!opt_.public_key.empty()) {
+    std::string sig;
+    if (!platform::read_whole_file(file + ".sig", sig) ||
+        !content::verify_detached(body, sig, opt_.public_key, err)) {
+      err = "last-known-good playlist is not signed by the configured key";
+      return std::nullopt;
+    }
+  }
+  const std::string source = m.value("source", std::string());
+  const std::string base =
+      is_http_url(source) ? store_.path_of("") : fs::path(local_path(source)).parent_path().string();
+  content::ParseResult pr = content::parse_playlist(body, base);
+  if (!pr.playlist) {
+    err = "last-known-good playlist: " + pr.first_error(file);
+    return std::nullopt;
+  }
+  AssetMap assets;
+  if (m.contains("assets") && m["assets"].is_object()) {
+    for (const auto& [ref, a] : m["assets"].items()) {
+      AssetRef r{a.value("url", std::string()), a.value("sha256", std::string())};
+      if (!store_.verify(r.sha256)) {
+        err = "last-known-good asset " + r.url + " is missing or damaged";
+        return std::nullopt;
+      }
+      assets[ref] = r;
+    }
+  }
+  apply_assets(*pr.playlist, assets, store_);
+  if (source == opt_.source) {  // same source: conditional GETs can start from it
+    current_sha_ = sha;
+    validators_ = {m.value("etag", std::string()), m.value("last_modified", std::string())};
+  }
+  {
+    std::lock_guard lock(mu_);
+    status_.sha256 = sha;
+    status_.version = pr.playlist->version;
+    status_.name = pr.playlist->name;
+  }
+  return AdoptedPlaylist{std::move(*pr.playlist), sha, source};
+}
+
+}  // namespace paizi::net

@@ -1,0 +1,88 @@
+// `paizi check`: every problem with its JSON pointer and line:column, exit
+// 0 only when valid, unknown keys as warnings; the examples are valid.
+#include <sstream>
+
+#include "pl_support.h"
+
+namespace {
+
+std::string fixture(const std::string& name) {
+  return std::string(PAIZI_TEST_DATA) + "/playlists/fixtures/" + name;
+}
+
+// Runs `paizi check` from the fixtures directory so file names are short.
+feeds_test::RunResult check(const std::string& name) {
+  return feeds_test::run_paizi({"check", fixture(name)});
+}
+
+std::vector<std::string> lines_of(const std::string& out, const std::string& strip) {
+  std::vector<std::string> v;
+  std::istringstream in(out);
+  for (std::string l; std::getline(in, l);) {
+    if (l.rfind(strip, 0) == 0) l = l.substr(strip.size());
+    v.push_back(l);
+  }
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("check: scheduling errors name pointer and line:column; unknown keys are warnings") {
+  const auto r = check("broken-schedule.json");
+  CHECK(r.status == 1);
+  const auto l = lines_of(r.out, fixture(""));
+  REQUIRE(l.size() == 7);
+  CHECK(l[0] == R"(broken-schedule.json:3:12: warning: unknown key "bogus" (at /bogus))");
+  CHECK(l[1].rfind(R"(broken-schedule.json:4:28: error: unknown time zone "Mars/Base")", 0) == 0);
+  CHECK(l[1].find("(at /schedule/timezone)") != std::string::npos);
+  CHECK(
+      l[2] ==
+      R"(broken-schedule.json:4:67: error: unknown day (mon, tue, wed, thu, fri, sat, sun) (at /schedule/active/days/1))");
+  CHECK(
+      l[3] ==
+      R"(broken-schedule.json:4:83: error: invalid time "25:00" (use HH:MM, 00:00 to 23:59) (at /schedule/active/from))");
+  CHECK(l[4].rfind(R"(broken-schedule.json:6:113: error: invalid time "nope")", 0) == 0);
+  CHECK(l[4].find("(at /slides/0/urgent/until)") != std::string::npos);
+  CHECK(
+      l[5] ==
+      R"(broken-schedule.json:7:47: error: invalid duration "5q" (use e.g. "15s", "2m", "1h") (at /slides/1/duration))");
+  CHECK(l[6] == "broken-schedule.json: invalid (5 errors, 1 warning)");
+}
+
+TEST_CASE("check: slide, theme and transition errors, all of them, in document order") {
+  const auto r = check("broken-slides.json");
+  CHECK(r.status == 1);
+  const auto l = lines_of(r.out, fixture(""));
+  const std::vector<std::string> want{
+      R"(broken-slides.json:3:39: error: invalid colour "red" (use #RRGGBB or #RRGGBBAA) (at /theme/accent))",
+      R"(broken-slides.json:4:26: error: transition type must be cut, fade or push (at /transition/type))",
+      R"(broken-slides.json:6:61: warning: unknown key "colour" (at /slides/0/colour))",
+      R"(broken-slides.json:7:43: error: unknown source "nope" (at /slides/1/source))",
+      R"(broken-slides.json:7:12: error: duplicate slide id "a" (at /slides/1/id))",
+      R"(broken-slides.json:8:30: error: a KPI slide shows 1 to 6 tiles (at /slides/2/tiles))",
+      R"(broken-slides.json:9:5: error: missing required key "type" (at /slides/3))",
+      R"(broken-slides.json:10:106: error: invalid date "2026-02-30" (use YYYY-MM-DD) (at /slides/4/when/start_date))",
+      R"(broken-slides.json:10:133: error: "priority" must be a number from -1000 to 1000 (at /slides/4/priority))",
+      "broken-slides.json: invalid (8 errors, 1 warning)"};
+  CHECK(l == want);
+}
+
+TEST_CASE("check: a syntax error points at the offending token") {
+  const auto r = check("broken-syntax.json");
+  CHECK(r.status == 1);
+  const auto l = lines_of(r.out, fixture(""));
+  REQUIRE(l.size() == 2);
+  CHECK(l[0].rfind("broken-syntax.json:5:3: error: invalid JSON: ", 0) == 0);
+}
+
+TEST_CASE("check: the bundled demo and every example are valid; a missing file fails") {
+  for (const std::string f : {"/../playlists/demo.json", "/../playlists/examples/lobby-scheduled.json",
+                              "/../playlists/examples/remote-with-assets.json"}) {
+    const auto r = feeds_test::run_paizi({"check", std::string(PAIZI_TEST_DATA) + f});
+    INFO(r.out);
+    CHECK(r.status == 0);
+    CHECK(r.out.find("ok (0 errors, 0 warnings)") != std::string::npos);
+  }
+  CHECK(feeds_test::run_paizi({"check", fixture("no-such.json")}).status == 1);
+  CHECK(feeds_test::run_paizi({"check"}).status == 2);
+}

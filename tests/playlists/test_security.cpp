@@ -1,0 +1,199 @@
+// Signatures, the bearer token, asset URL restrictions and watched local
+// files.
+#include <filesystem>
+
+#include "content/signature.h"
+#include "net/playlist_updater.h"
+#include "pl_support.h"
+#include "platform/atomic_file.h"
+
+using namespace pl_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write(const std::string& path, const std::string& data) {
+  std::string err;
+  REQUIRE(paizi::platform::write_file_atomic(path, data, &err));
+}
+
+}  // namespace
+
+TEST_CASE("keygen and sign write a key pair and a detached signature that verifies") {
+  TempDir tmp;
+  const std::string prefix = tmp.path() + "/k", file = tmp.path() + "/p.json";
+  write(file, playlist_v(1));
+  auto r = feeds_test::run_paizi({"keygen", prefix});
+  REQUIRE(r.status == 0);
+  CHECK((fs::status(prefix + ".key").permissions() & fs::perms::others_read) == fs::perms::none);
+  CHECK(feeds_test::run_paizi({"keygen", prefix}).status == 1);  // never overwrites silently
+  REQUIRE(feeds_test::run_paizi({"sign", file, "--key", prefix + ".key"}).status == 0);
+  CHECK(feeds_test::run_paizi({"check", file, "--pubkey", prefix + ".pub"}).status == 0);
+  write(file, playlist_v(2));  // modified after signing
+  r = feeds_test::run_paizi({"check", file, "--pubkey", prefix + ".pub"});
+  CHECK(r.status == 1);
+  CHECK(r.out.find("signature does not match") != std::string::npos);
+}
+
+TEST_CASE("signed remote playlists behind a bearer token: missing or wrong signatures are rejected") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string state = tmp.path() + "/state", key = tmp.path() + "/k";
+  REQUIRE(feeds_test::run_paizi({"keygen", key}).status == 0);
+  std::string secret, err;
+  REQUIRE(paizi::platform::read_whole_file(key + ".key", secret));
+  auto sign = [&](const std::string& body) { return *paizi::content::sign_detached(body, secret, err); };
+  write(tmp.path() + "/token", "sesame\n");
+  put(server, "pl.json", playlist_v(1));
+  put(server, "pl.json.sig", sign(playlist_v(1)));
+  Proc player({"play", server.url("/auth/pl.json"), "--headless", "--realtime", "--duration", "60s", "--poll",
+               "200ms", "--state-dir", state, "--status-every", "0", "--pubkey", key + ".pub", "--token-file",
+               tmp.path() + "/token", "--window", "320x180"},
+              tmp.path() + "/player");
+  REQUIRE(wait_status(state, [](const json& s) { return starts_with_v(s, 1); }).count() >= 0);
+  // Wrong signature (of another document).
+  put(server, "pl.json", playlist_v(2));
+  REQUIRE(wait_status(state, [](const json& s) {
+            return s["sync"]["error"].is_string() && s["sync"]["error"].get<std::string>().find(
+                                                         "signature does not match") != std::string::npos;
+          }).count() >= 0);
+  std::this_thread::sleep_for(milliseconds(600));
+  CHECK(starts_with_v(read_status(state), 1));
+  // Missing signature.
+  put(server, "pl.json.sig", "");
+  REQUIRE(wait_status(state, [](const json& s) {
+            return s["sync"]["error"].is_string() &&
+                   s["sync"]["error"].get<std::string>().find("missing") != std::string::npos;
+          }).count() >= 0);
+  CHECK(starts_with_v(read_status(state), 1));
+  // The right signature: adopted.
+  put(server, "pl.json.sig", sign(playlist_v(2)));
+  CHECK(wait_status(state, [](const json& s) { return starts_with_v(s, 2); }).count() >= 0);
+  // The token never appears in what paizi writes.
+  player.kill_now();
+  for (const char* f : {"/player.out", "/player.err", "/state/status.json", "/state/current.json"}) {
+    std::string text;
+    paizi::platform::read_whole_file(tmp.path() + f, text);
+    CHECK(text.find("sesame") == std::string::npos);
+  }
+}
+
+TEST_CASE("without the token the server refuses; the token goes only to the playlist's origin") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  put(server, "pl.json", playlist_v(1));
+  paizi::net::UpdaterOptions o;
+  o.source = server.url("/auth/pl.json");
+  o.state_dir = tmp.path();
+  paizi::net::PlaylistUpdater u(o);
+  u.check_once();
+  CHECK(u.status().error.find("401") != std::string::npos);
+  o.token = "sesame";
+  paizi::net::PlaylistUpdater v(o);
+  v.check_once();
+  CHECK(v.status().ok);
+  CHECK(v.take());
+}
+
+TEST_CASE("assets: only http(s) and files under the roots; everything lands in the content-addressed cache") {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/site";
+  fs::create_directories(dir + "/img");
+  write(dir + "/img/a.png", "not really a png, but bytes");
+  write(tmp.path() + "/secret.txt", "outside");
+  auto updater_for = [&](const std::string& image) {
+    write(dir + "/pl.json",
+          R"({"version":1,"slides":[{"id":"i","type":"image","image":")" + image + R"("}]})");
+    paizi::net::UpdaterOptions o;
+    o.source = dir + "/pl.json";
+    o.state_dir = tmp.path() + "/state";
+    auto u = std::make_unique<paizi::net::PlaylistUpdater>(o);
+    u->check_once();
+    return u;
+  };
+  auto ok = updater_for("img/a.png");
+  auto adopted = ok->take();
+  REQUIRE(adopted);
+  const std::string cached = adopted->playlist.slides[0].image;
+  CHECK(cached.rfind(tmp.path() + "/state/assets/", 0) == 0);
+  CHECK(fs::path(cached).filename().string() == paizi::content::sha256_hex("not really a png, but bytes"));
+  const std::vector<std::string> bads{"../secret.txt", "img/../../secret.txt", tmp.path() + "/secret.txt",
+                                      "file://" + tmp.path() + "/secret.txt", "ftp://example.org/x.png"};
+  for (const std::string& bad : bads) {
+    INFO(bad);
+    auto u = updater_for(bad);
+    CHECK_FALSE(u->take());
+    CHECK(u->status().error.find("asset") != std::string::npos);
+  }
+  // A missing asset: not adopted.
+  auto missing = updater_for("img/none.png");
+  CHECK_FALSE(missing->take());
+  CHECK(missing->status().error.find("none.png") != std::string::npos);
+}
+
+TEST_CASE("a watched local playlist is picked up on change, long before the poll interval") {
+  TempDir tmp;
+  const std::string file = tmp.path() + "/pl.json", state = tmp.path() + "/state";
+  write(file, playlist_v(1));
+  Proc player({"play", file, "--headless", "--realtime", "--duration", "60s", "--poll", "60s", "--state-dir",
+               state, "--status-every", "0", "--window", "320x180"},
+              tmp.path() + "/player");
+  REQUIRE(wait_status(state, [](const json& s) { return starts_with_v(s, 1); }).count() >= 0);
+  write(file, R"({"version":1,"slides":[]})");  // a bad edit: ignored
+  REQUIRE(wait_status(
+              state, [](const json& s) { return !s["sync"]["ok"].get<bool>(); }, milliseconds(3000))
+              .count() >= 0);
+  CHECK(starts_with_v(read_status(state), 1));
+  write(file, playlist_v(2));
+  const auto took = wait_status(
+      state, [](const json& s) { return starts_with_v(s, 2); }, milliseconds(3000));
+  WARN("watched file: v2 on screen " << took.count() << " ms after the write (poll interval 60 s)");
+  CHECK(took.count() >= 0);
+}
+
+TEST_CASE("SIGHUP forces a check long before the poll interval") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string state = tmp.path() + "/state";
+  put(server, "pl.json", playlist_v(1));
+  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "60s",
+               "--poll", "60s", "--state-dir", state, "--status-every", "0", "--window", "160x90"},
+              tmp.path() + "/player");
+  REQUIRE(wait_status(state, [](const json& s) { return starts_with_v(s, 1); }).count() >= 0);
+  put(server, "pl.json", playlist_v(2));
+  std::this_thread::sleep_for(milliseconds(700));
+  CHECK(starts_with_v(read_status(state), 1));  // no poll due for a minute
+  ::kill(player.pid(), SIGHUP);
+  const auto took = wait_status(
+      state, [](const json& s) { return starts_with_v(s, 2); }, milliseconds(3000));
+  WARN("SIGHUP: v2 on screen after " << took.count() << " ms");
+  CHECK(took.count() >= 0);
+}
+
+TEST_CASE(
+    "the asset store is content-addressed, writes each content once and evicts only unreferenced entries") {
+  TempDir tmp;
+  paizi::net::AssetStore store(tmp.path() + "/assets", 2500);
+  std::string err;
+  const auto a = store.put(std::string(1000, 'a'), err), b = store.put(std::string(1000, 'b'), err);
+  std::this_thread::sleep_for(milliseconds(20));
+  const auto c = store.put(std::string(1000, 'c'), err);
+  REQUIRE((a && b && c));
+  CHECK(store.put(std::string(1000, 'a'), err) == a);  // same bytes: no second write
+  CHECK(store.stats().stores == 3);
+  CHECK(store.stats().reuses == 1);
+  CHECK(store.verify(*b));
+  store.collect({*a, *c});
+  const auto st = store.stats();
+  CHECK(st.bytes <= 2500);
+  CHECK(st.evictions == 1);
+  CHECK(store.verify(*a));
+  CHECK(store.verify(*c));
+  CHECK_FALSE(store.verify(*b));
+  // Referenced entries stay even over budget.
+  store.collect({*a, *c});
+  paizi::net::AssetStore tight(tmp.path() + "/assets", 10);
+  tight.collect({*a, *c});
+  CHECK(tight.verify(*a));
+  CHECK(tight.verify(*c));
+}
