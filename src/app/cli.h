@@ -40,6 +40,8 @@ double parse_double(const std::string& s, std::string_view what, double lo, doub
 int cmd_render(Args& args);
 int cmd_play(Args& args);
 int cmd_layout(Args& args);
+int cmd_feed(Args& args);     // cmd_feed.cpp
+int cmd_article(Args& args);  // cmd_feed.cpp
 
 // Directory holding fonts/ and playlists/ (build tree or installed).
 std::string data_dir();

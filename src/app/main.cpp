@@ -30,6 +30,11 @@ commands:
   layout                  lay out UTF-8 text from stdin (one paragraph per line), print JSON
       --size PX --width PX --lang TAG --font FAMILY --line-break none|basic|strict
       --justify --indent EM --vertical --height PX --max-lines N --bold
+  feed SRC                fetch and parse a feed (URL or file), print one JSON object per item
+      --state-dir DIR     cache fetched sources in DIR/cache (last good copy on failure)
+      --timeout S --connect-timeout S --max-bytes N --max-items N --tz +08:00
+  article SRC             extract the article of a web page (URL or file), print one JSON object
+      --state-dir DIR --timeout S --connect-timeout S --max-bytes N --tz +08:00
   version                 print the version
 
   paizi COMMAND --help    details; exit status: 0 ok, 1 bad input or failure, 2 usage error
@@ -62,6 +67,8 @@ int main(int argc, char** argv) {
     if (cmd == "render") return paizi::app::cmd_render(a);
     if (cmd == "play") return paizi::app::cmd_play(a);
     if (cmd == "layout") return paizi::app::cmd_layout(a);
+    if (cmd == "feed") return paizi::app::cmd_feed(a);
+    if (cmd == "article") return paizi::app::cmd_article(a);
     std::fprintf(stderr, "paizi: unknown command \"%s\" (see paizi --help)\n", cmd.c_str());
     return paizi::app::kExitUsage;
   } catch (const paizi::app::UsageError& e) {

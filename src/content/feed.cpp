@@ -1,0 +1,369 @@
+#include "content/feed.h"
+
+#include <cstring>
+
+#include <libxml/tree.h>
+
+#include "content/encoding.h"
+#include "content/markup.h"
+
+namespace paizi::content {
+
+namespace {
+
+constexpr const char* kAtomNs = "http://www.w3.org/2005/Atom";
+constexpr const char* kAtom03Ns = "http://purl.org/atom/ns#";
+constexpr const char* kContentNs = "http://purl.org/rss/1.0/modules/content/";
+constexpr size_t kMaxRawBytes = 1u << 20;  // raw text read from one element before HTML stripping
+
+bool in_ns(const xmlNode* n, const char* ns) { return std::strcmp(ns_href(n), ns) == 0; }
+bool is_atom(const xmlNode* n) { return in_ns(n, kAtomNs) || in_ns(n, kAtom03Ns); }
+bool is_media(const xmlNode* n) { return std::strstr(ns_href(n), "search.yahoo.com/mrss") != nullptr; }
+// RSS's own elements: no namespace, or RSS 1.0/0.90's RDF-era namespaces.
+bool is_rss_own(const xmlNode* n) {
+  const char* ns = ns_href(n);
+  return !*ns || std::strcmp(ns, "http://purl.org/rss/1.0/") == 0 ||
+         std::strstr(ns, "my.netscape.com/rdf/simple/0.9") != nullptr;
+}
+
+std::string local(const xmlNode* n) { return reinterpret_cast<const char*>(n->name); }
+
+std::string qname(const xmlNode* n) {
+  std::string q;
+  if (n->ns && n->ns->prefix) q = std::string(reinterpret_cast<const char*>(n->ns->prefix)) + ":";
+  return q + local(n);
+}
+
+struct Ctx {
+  const FeedOptions& o;
+  std::string feed_title;
+};
+
+std::string plain_title(const std::string& raw, const FeedOptions& o, bool is_html) {
+  if (is_html || raw.find_first_of("<&") != std::string::npos) return html_to_line(raw, o.max_title_bytes);
+  return normalize_space(raw, o.max_title_bytes);
+}
+
+std::string capped_url(std::string url, const FeedOptions& o) {
+  if (url.size() > o.max_url_bytes) return {};
+  return url;
+}
+
+bool is_image_type(const std::string& type, const std::string& url) {
+  if (!type.empty()) return type.rfind("image/", 0) == 0;
+  for (const char* ext : {".jpg", ".jpeg", ".png", ".gif", ".webp"}) {
+    const size_t n = std::strlen(ext);
+    if (url.size() >= n && strcasecmp(url.c_str() + url.size() - n, ext) == 0) return true;
+  }
+  return false;
+}
+
+// media:thumbnail / media:content / media:group; returns the image URL or "".
+std::string media_image(const xmlNode* n) {
+  if (is_named(n, "thumbnail")) return resolve_at(n, attr(n, "url"));
+  if (is_named(n, "content")) {
+    const std::string url = attr(n, "url");
+    if (attr(n, "medium") == "image" || is_image_type(attr(n, "type"), url)) return resolve_at(n, url);
+    if (const xmlNode* th = first_child_named(n, "thumbnail")) return resolve_at(th, attr(th, "url"));
+  }
+  if (is_named(n, "group"))
+    for (const xmlNode* c = n->children; c; c = c->next)
+      if (c->type == XML_ELEMENT_NODE && is_media(c))
+        if (std::string u = media_image(c); !u.empty()) return u;
+  return {};
+}
+
+// Atom text construct (title, summary, content): type text, html or xhtml.
+struct TextConstruct {
+  std::string raw;   // text or HTML
+  bool html = false;
+  const xmlNode* xhtml_div = nullptr;
+};
+
+TextConstruct atom_text(const xmlNode* n) {
+  TextConstruct t;
+  const std::string type = attr(n, "type");
+  if (type == "xhtml") {
+    for (const xmlNode* c = n->children; c; c = c->next)
+      if (c->type == XML_ELEMENT_NODE) t.xhtml_div = c;
+    if (!t.xhtml_div) t.raw = xml_text(n, kMaxRawBytes);
+    return t;
+  }
+  t.raw = xml_text(n, kMaxRawBytes);
+  t.html = type == "html" || type == "text/html";
+  return t;
+}
+
+std::vector<std::string> xhtml_paragraphs(const xmlNode* div, const TextLimits& limits) {
+  ParagraphBuilder b(limits);
+  node_paragraphs(div, b, {});
+  return b.take();
+}
+
+std::string join_summary(const std::vector<std::string>& paragraphs, size_t max_bytes) {
+  std::string s;
+  for (const std::string& p : paragraphs) {
+    if (s.size() >= max_bytes) break;
+    if (!s.empty()) s.push_back('\n');
+    s += p;
+  }
+  truncate_utf8(s, max_bytes);
+  return s;
+}
+
+// Plain text fields are marked up by escaping < and &: keep them as text.
+std::string as_html(const TextConstruct& t) {
+  if (t.html || t.raw.find_first_of("<&") == std::string::npos) return t.raw;
+  std::string esc;
+  for (char ch : t.raw) {
+    if (ch == '<') esc += "&lt;";
+    else if (ch == '&') esc += "&amp;";
+    else esc.push_back(ch);
+  }
+  return esc;
+}
+
+NewsItem rss_item(const xmlNode* item, const Ctx& ctx) {
+  NewsItem it;
+  std::string desc, content, link, guid, enclosure, media, source;
+  std::optional<int64_t> published, updated;
+  for (const xmlNode* c = item->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    const std::string name = local(c);
+    if (is_rss_own(c)) {
+      if (name == "title") it.title = plain_title(xml_text(c, kMaxRawBytes), ctx.o, false);
+      else if (name == "link" && link.empty()) link = resolve_at(c, xml_text(c, ctx.o.max_url_bytes));
+      else if (name == "guid" && attr(c, "isPermaLink") != "false")
+        guid = resolve_at(c, xml_text(c, ctx.o.max_url_bytes));
+      else if (name == "description") desc = xml_text(c, kMaxRawBytes);
+      else if (name == "pubDate" && !published) published = parse_date(xml_text(c, 200), ctx.o.dates);
+      else if (name == "source") source = normalize_space(xml_text(c, 1024), ctx.o.max_title_bytes);
+      else if (name == "enclosure" && enclosure.empty() && is_image_type(attr(c, "type"), attr(c, "url")))
+        enclosure = resolve_at(c, attr(c, "url"));
+    } else if (name == "encoded" && in_ns(c, kContentNs)) {
+      content = xml_text(c, kMaxRawBytes);
+    } else if (name == "date" && !published) {  // dc:date
+      published = parse_date(xml_text(c, 200), ctx.o.dates);
+    } else if (is_atom(c)) {
+      if (name == "link" && link.empty() && (attr(c, "rel").empty() || attr(c, "rel") == "alternate"))
+        link = resolve_at(c, attr(c, "href"));
+      else if ((name == "published") && !published) published = parse_date(xml_text(c, 200), ctx.o.dates);
+      else if (name == "updated") updated = parse_date(xml_text(c, 200), ctx.o.dates);
+    } else if (is_media(c) && media.empty()) {
+      media = media_image(c);
+    }
+  }
+  it.link = capped_url(link.empty() ? guid : link, ctx.o);
+  it.published = published ? published : updated;
+  it.source = source.empty() ? ctx.feed_title : source;
+  it.image = capped_url(!enclosure.empty() ? enclosure : media, ctx.o);
+  fill_item_text(it, desc, content, base_at(item), ctx.o);
+  it.image = capped_url(it.image, ctx.o);
+  return it;
+}
+
+std::string atom_link(const xmlNode* parent, const FeedOptions& o, std::string* enclosure) {
+  std::string alternate, any;
+  for (const xmlNode* c = parent->children; c; c = c->next) {
+    if (!is_named(c, "link") || !is_atom(c)) continue;
+    const std::string rel = attr(c, "rel");
+    const std::string href = resolve_at(c, attr(c, "href"));
+    if ((rel.empty() || rel == "alternate") && (alternate.empty() || attr(c, "type") == "text/html"))
+      alternate = href;
+    else if (rel == "enclosure" && enclosure && enclosure->empty() && is_image_type(attr(c, "type"), href))
+      *enclosure = href;
+    else if (rel != "self" && rel != "enclosure" && any.empty())
+      any = href;
+  }
+  return capped_url(alternate.empty() ? any : alternate, o);
+}
+
+NewsItem atom_entry(const xmlNode* entry, const Ctx& ctx) {
+  NewsItem it;
+  std::string enclosure, media;
+  TextConstruct summary, content;
+  std::optional<int64_t> published, updated;
+  it.link = atom_link(entry, ctx.o, &enclosure);
+  for (const xmlNode* c = entry->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    const std::string name = local(c);
+    if (is_atom(c)) {
+      if (name == "title") {
+        const TextConstruct t = atom_text(c);
+        it.title = t.xhtml_div ? normalize_space(xml_text(t.xhtml_div, kMaxRawBytes), ctx.o.max_title_bytes)
+                               : plain_title(t.raw, ctx.o, t.html);
+      } else if (name == "summary") {
+        summary = atom_text(c);
+      } else if (name == "content" && attr(c, "src").empty()) {
+        content = atom_text(c);
+      } else if ((name == "published" || name == "issued") && !published) {
+        published = parse_date(xml_text(c, 200), ctx.o.dates);
+      } else if (name == "updated" || name == "modified") {
+        updated = parse_date(xml_text(c, 200), ctx.o.dates);
+      } else if (name == "source") {
+        if (const xmlNode* st = first_child_named(c, "title"))
+          it.source = normalize_space(xml_text(st, 1024), ctx.o.max_title_bytes);
+      }
+    } else if (is_media(c) && media.empty()) {
+      media = media_image(c);
+    }
+  }
+  it.published = published ? published : updated;
+  if (it.source.empty()) it.source = ctx.feed_title;
+  it.image = capped_url(!enclosure.empty() ? enclosure : media, ctx.o);
+  fill_item_text(it, as_html(summary), as_html(content), base_at(entry), ctx.o);
+  if (content.xhtml_div) it.paragraphs = xhtml_paragraphs(content.xhtml_div, ctx.o.body);
+  if (summary.xhtml_div)
+    it.summary = join_summary(xhtml_paragraphs(summary.xhtml_div, ctx.o.body), ctx.o.max_summary_bytes);
+  if (it.summary.empty() && !it.paragraphs.empty()) it.summary = join_summary(it.paragraphs, ctx.o.max_summary_bytes);
+  it.image = capped_url(it.image, ctx.o);
+  return it;
+}
+
+// Number of items whose end tag made it into the document.
+size_t closed_items(std::string_view text, const std::string& item_qname) {
+  const std::string needle = "</" + item_qname;
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1)) {
+    size_t k = at + needle.size();
+    while (k < text.size() && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n')) ++k;
+    if (k < text.size() && text[k] == '>') ++count;
+  }
+  return count;
+}
+
+bool ends_with_close_tag(std::string_view text, const std::string& root_qname) {
+  while (!text.empty() && std::strchr(" \t\r\n", text.back())) text.remove_suffix(1);
+  if (text.empty() || text.back() != '>') return false;
+  const size_t open = text.rfind("</");
+  if (open == std::string_view::npos) return false;
+  std::string_view tag = text.substr(open + 2, text.size() - open - 3);
+  while (!tag.empty() && std::strchr(" \t\r\n", tag.back())) tag.remove_suffix(1);
+  return tag == root_qname;
+}
+
+bool http_base(const std::string& url) {
+  return strncasecmp(url.c_str(), "http://", 7) == 0 || strncasecmp(url.c_str(), "https://", 8) == 0;
+}
+
+// A feed read from a file has no web base: its channel/feed link is the
+// next best base for relative item links.
+void use_channel_link_as_base(xmlDoc* doc, const xmlNode* channel, bool atom) {
+  std::string link;
+  if (atom) {
+    for (const xmlNode* c = channel->children; c && link.empty(); c = c->next)
+      if (is_named(c, "link") && (attr(c, "rel").empty() || attr(c, "rel") == "alternate")) link = attr(c, "href");
+  } else if (const xmlNode* l = first_child_named(channel, "link")) {
+    link = xml_text(l, 4096);
+  }
+  link = normalize_space(link, 4096);
+  if (!http_base(link)) return;
+  if (doc->URL) xmlFree(const_cast<xmlChar*>(doc->URL));
+  doc->URL = xmlStrdup(reinterpret_cast<const xmlChar*>(link.c_str()));
+}
+
+std::string describe_root(const xmlNode* root) {
+  const std::string name = local(root);
+  if (strcasecmp(name.c_str(), "html") == 0) return "not a feed: the document is an HTML page";
+  return "not a feed: root element <" + qname(root) + ">";
+}
+
+FeedResult parse_xml_feed(std::string_view text, const FeedOptions& o) {
+  FeedResult r;
+  const XmlParse p = parse_xml(text, o.url);
+  const xmlNode* root = p.doc ? xmlDocGetRootElement(p.doc.get()) : nullptr;
+  if (!root) {
+    r.error = "not a feed: unreadable XML" + (p.error.empty() ? std::string{} : " (" + p.error + ")");
+    return r;
+  }
+  if (p.entity_loop) {
+    r.error = "not a feed: refused exponential entity expansion (" + p.error + ")";
+    return r;
+  }
+  const std::string root_name = local(root);
+  const xmlNode* channel = nullptr;   // element holding feed title/link
+  const xmlNode* item_parent = nullptr;
+  const char* item_name = "item";
+  if (root_name == "rss") {
+    r.format = "rss";
+    channel = first_child_named(root, "channel");
+    item_parent = channel;
+  } else if (root_name == "RDF") {
+    r.format = "rdf";
+    channel = first_child_named(root, "channel");
+    item_parent = root;
+  } else if (root_name == "feed" && is_atom(root)) {
+    r.format = "atom";
+    channel = root;
+    item_parent = root;
+    item_name = "entry";
+  } else {
+    r.error = describe_root(root);
+    return r;
+  }
+  if (!channel) {
+    r.error = "not a feed: <" + qname(root) + "> without a channel";
+    return r;
+  }
+  Feed feed;
+  Ctx ctx{o, {}};
+  if (!http_base(o.url)) use_channel_link_as_base(p.doc.get(), channel, r.format == "atom");
+  const xmlNode* title = first_child_named(channel, "title");
+  if (title) feed.title = plain_title(xml_text(title, kMaxRawBytes), o, attr(title, "type") == "html");
+  ctx.feed_title = feed.title;
+  if (r.format == "atom") {
+    feed.link = atom_link(channel, o, nullptr);
+  } else if (const xmlNode* link = first_child_named(channel, "link")) {
+    feed.link = capped_url(resolve_at(link, xml_text(link, o.max_url_bytes)), o);
+  }
+  std::vector<const xmlNode*> nodes;
+  for (const xmlNode* c = item_parent ? item_parent->children : nullptr; c; c = c->next)
+    if (is_named(c, item_name) && (r.format != "atom" || is_atom(c))) nodes.push_back(c);
+  // RSS 0.91 sometimes puts items beside the channel.
+  if (r.format == "rss" && nodes.empty())
+    for (const xmlNode* c = root->children; c; c = c->next)
+      if (is_named(c, "item")) nodes.push_back(c);
+
+  if (!p.well_formed && !ends_with_close_tag(text, qname(root))) {
+    feed.truncated = true;
+    const size_t complete = nodes.empty() ? 0 : closed_items(text, qname(nodes.front()));
+    if (complete < nodes.size()) nodes.resize(complete);
+  }
+  if (nodes.size() > o.max_items) nodes.resize(o.max_items);
+  feed.items.reserve(nodes.size());
+  for (const xmlNode* n : nodes) feed.items.push_back(r.format == "atom" ? atom_entry(n, ctx) : rss_item(n, ctx));
+  r.feed = std::move(feed);
+  return r;
+}
+
+}  // namespace
+
+void fill_item_text(NewsItem& item, std::string_view description_html, std::string_view content_html,
+                    const std::string& base_url, const FeedOptions& options) {
+  const HtmlText desc = html_to_text(description_html, base_url, options.body);
+  const HtmlText content = content_html.empty() ? HtmlText{} : html_to_text(content_html, base_url, options.body);
+  item.paragraphs = !content.paragraphs.empty() ? content.paragraphs : desc.paragraphs;
+  item.summary = join_summary(!desc.paragraphs.empty() ? desc.paragraphs : content.paragraphs,
+                              options.max_summary_bytes);
+  if (item.image.empty()) item.image = !desc.first_image.empty() ? desc.first_image : content.first_image;
+}
+
+FeedResult parse_feed(std::string_view bytes, const FeedOptions& options) {
+  const Decoded d = decode_to_utf8(bytes, options.content_type);
+  std::string_view text(d.utf8);
+  while (!text.empty() && std::strchr(" \t\r\n", text.front())) text.remove_prefix(1);
+  FeedResult r;
+  if (text.empty()) {
+    r.error = "not a feed: empty document";
+  } else if (text.front() == '{') {
+    r = parse_json_feed(text, options);
+  } else if (text.front() == '<') {
+    r = parse_xml_feed(text, options);
+  } else {
+    r.error = "not a feed: neither XML nor JSON";
+  }
+  r.charset = d.charset;
+  return r;
+}
+
+}  // namespace paizi::content

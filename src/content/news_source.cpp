@@ -1,0 +1,81 @@
+#include "content/news_source.h"
+
+#include "net/fetch.h"
+
+namespace paizi::content {
+
+namespace {
+
+void copy_freshness(const net::Fetched& f, Freshness& out) {
+  out.from_cache = f.from_cache;
+  out.stale = f.stale;
+  out.fetched_at = f.fetched_at;
+  out.error = f.error;
+}
+
+// Fetch through the cache, judge fresh bodies with `parse`, parse the cached
+// copy when that is what the fetch returned. `Result` has `error` and an
+// optional member selected by `content`.
+template <typename Result, typename Parse, typename Content>
+std::optional<Result> fetch_and_parse(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
+                                      int64_t now, Freshness& out, Parse parse, Content content,
+                                      bool (*storable)(const Result&)) {
+  std::optional<Result> fresh;
+  const net::Fetched f = net::fetch_source(
+      client, cache, url,
+      [&](const net::Fetched& got) {
+        fresh = parse(got);
+        net::Verdict v;
+        if (!content(*fresh)) v.error = fresh->error;
+        else v.store = storable(*fresh);
+        return v;
+      },
+      now);
+  copy_freshness(f, out);
+  if (!f.has_body) return std::nullopt;
+  Result r = f.from_cache || !fresh ? parse(f) : std::move(*fresh);
+  if (!content(r)) {
+    if (out.error.empty()) out.error = r.error;
+    return std::nullopt;
+  }
+  return r;
+}
+
+// Parser options for a fetched body: its URL (after redirects) and charset header.
+template <typename Options>
+const Options& with_origin(Options& o, const net::Fetched& f, const std::string& url) {
+  o.url = f.effective_url.empty() ? url : f.effective_url;
+  o.content_type = f.content_type;
+  return o;
+}
+
+}  // namespace
+
+LoadedFeed load_feed(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
+                     FeedOptions options, int64_t now) {
+  LoadedFeed out;
+  auto parse = [&](const net::Fetched& f) { return parse_feed(f.body, with_origin(options, f, url)); };
+  auto content = [](const FeedResult& r) { return r.feed.has_value(); };
+  auto storable = [](const FeedResult& r) { return !r.feed->truncated; };
+  std::optional<FeedResult> r = fetch_and_parse<FeedResult>(client, cache, url, now, out, parse, content,
+                                                            +storable);
+  if (!r) return out;
+  if (r->feed->truncated)
+    out.warning = "feed truncated: showing the " + std::to_string(r->feed->items.size()) + " complete items";
+  out.feed = std::move(r->feed);
+  return out;
+}
+
+LoadedArticle load_article(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
+                           ArticleOptions options, int64_t now) {
+  LoadedArticle out;
+  auto parse = [&](const net::Fetched& f) { return extract_article(f.body, with_origin(options, f, url)); };
+  auto content = [](const ArticleResult& r) { return r.article.has_value(); };
+  auto storable = [](const ArticleResult&) { return true; };
+  std::optional<ArticleResult> r = fetch_and_parse<ArticleResult>(client, cache, url, now, out, parse, content,
+                                                                  +storable);
+  if (r) out.article = std::move(r->article);
+  return out;
+}
+
+}  // namespace paizi::content

@@ -1,0 +1,52 @@
+// Sources to news: fetch (through the cache) and parse a feed or an
+// article page. This is what the player calls for a playlist Source.
+//
+// Results: `feed`/`article` is set whenever there is something to show:
+// fresh content, or the last good copy when the fetch or the new content
+// failed (then `stale` and `error` are set and `fetched_at` says how old it
+// is). Unset only when there is neither (error says why). Bad content is
+// never cached; a truncated feed is shown but not cached.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "content/article.h"
+#include "content/feed.h"
+#include "content/news.h"
+#include "net/cache.h"
+#include "net/http_client.h"
+
+namespace paizi::content {
+
+struct Freshness {
+  bool from_cache = false;  // body read from the state directory
+  bool stale = false;       // this attempt failed; showing the last good copy
+  int64_t fetched_at = 0;   // Unix seconds UTC the body was last confirmed
+  std::string error;        // why this attempt failed (also set when stale)
+  std::string warning;      // e.g. "feed truncated: showing the 12 complete items"
+};
+
+struct LoadedFeed : Freshness {
+  std::optional<Feed> feed;
+};
+
+// `cache` may be null; `now` is Unix seconds UTC. `options.url` and
+// `options.content_type` are filled in from the fetch.
+LoadedFeed load_feed(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
+                     FeedOptions options, int64_t now);
+
+}  // namespace paizi::content
+
+namespace paizi::content {
+
+struct LoadedArticle : Freshness {
+  std::optional<NewsItem> article;
+};
+
+// Same contract as load_feed, for an article page.
+LoadedArticle load_article(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
+                           ArticleOptions options, int64_t now);
+
+}  // namespace paizi::content

@@ -1,0 +1,188 @@
+#include "net/cache.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+namespace paizi::net {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// FNV-1a, 64 bit: file names stay short and safe whatever the URL holds.
+std::string key_of(const std::string& url) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : url) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) return false;
+  in.seekg(0);
+  out.resize(static_cast<size_t>(size));
+  in.read(out.data(), size);
+  return static_cast<bool>(in);
+}
+
+// Unique fd owner so every early return closes.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+// temp file in the same directory, fsync, rename over `path`, fsync the dir.
+bool write_atomic(const std::string& path, const std::string& data, std::string* error) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  auto fail = [&](const char* what) {
+    if (error) *error = std::string(what) + " " + tmp + ": " + std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return false;
+  };
+  {
+    Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (f.fd < 0) return fail("cannot create");
+    size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t n = ::write(f.fd, data.data() + done, data.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return fail("cannot write");
+      }
+      done += static_cast<size_t>(n);
+    }
+    if (::fsync(f.fd) != 0) return fail("cannot fsync");
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename");
+  Fd d(::open(fs::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (d.fd >= 0) ::fsync(d.fd);
+  return true;
+}
+
+}  // namespace
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+SourceCache::SourceCache(std::string dir, CacheLimits limits) : dir_(std::move(dir)), limits_(limits) {}
+
+std::string SourceCache::path_for(const std::string& url, const char* ext) const {
+  return (fs::path(dir_) / (key_of(url) + ext)).string();
+}
+
+std::optional<CacheEntry> SourceCache::load(const std::string& url) const {
+  std::string meta_text, body;
+  if (!read_file(path_for(url, ".meta"), meta_text) || !read_file(path_for(url, ".body"), body))
+    return std::nullopt;
+  const auto meta = nlohmann::json::parse(meta_text, nullptr, false);
+  if (meta.is_discarded() || !meta.is_object()) return std::nullopt;
+  CacheEntry e;
+  e.url = meta.value("url", "");
+  // A different URL with the same hash, or a body from another write: no entry.
+  if (e.url != url || meta.value("body_size", uint64_t{0}) != body.size()) return std::nullopt;
+  e.body = std::move(body);
+  e.content_type = meta.value("content_type", "");
+  e.etag = meta.value("etag", "");
+  e.last_modified = meta.value("last_modified", "");
+  e.effective_url = meta.value("effective_url", url);
+  e.fetched_at = meta.value("fetched_at", int64_t{0});
+  return e;
+}
+
+bool SourceCache::write_meta(const CacheEntry& e, std::string* error) const {
+  const nlohmann::json meta = {{"url", e.url},
+                               {"body_size", e.body.size()},
+                               {"content_type", e.content_type},
+                               {"etag", e.etag},
+                               {"last_modified", e.last_modified},
+                               {"effective_url", e.effective_url},
+                               {"fetched_at", e.fetched_at}};
+  return write_atomic(path_for(e.url, ".meta"),
+                      meta.dump(1, ' ', false, nlohmann::json::error_handler_t::replace), error);
+}
+
+bool SourceCache::store(const CacheEntry& e, std::string* error) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) {
+    if (error) *error = "cannot create " + dir_ + ": " + ec.message();
+    return false;
+  }
+  if (e.body.size() > limits_.max_total_bytes) {
+    if (error) *error = "body of " + e.url + " exceeds the cache budget";
+    return false;
+  }
+  if (!write_atomic(path_for(e.url, ".body"), e.body, error)) return false;
+  if (!write_meta(e, error)) return false;
+  enforce_budget(e.url);
+  return true;
+}
+
+bool SourceCache::touch(const std::string& url, int64_t fetched_at) {
+  auto e = load(url);
+  if (!e) return false;
+  e->fetched_at = fetched_at;
+  return write_meta(*e, nullptr);
+}
+
+void SourceCache::enforce_budget(const std::string& keep_url) {
+  struct Item {
+    fs::path meta, body;
+    int64_t fetched_at;
+    uintmax_t size;
+  };
+  std::vector<Item> items;
+  uintmax_t total = 0;
+  std::error_code ec;
+  for (const auto& de : fs::directory_iterator(dir_, ec)) {
+    if (de.path().extension() != ".meta") continue;
+    std::string text;
+    if (!read_file(de.path().string(), text)) continue;
+    const auto meta = nlohmann::json::parse(text, nullptr, false);
+    if (meta.is_discarded() || !meta.is_object() || meta.value("url", "") == keep_url) continue;
+    fs::path body = de.path();
+    body.replace_extension(".body");
+    const uintmax_t size = fs::file_size(body, ec);
+    if (ec) continue;
+    items.push_back({de.path(), body, meta.value("fetched_at", int64_t{0}), size});
+    total += size;
+  }
+  if (auto kept = fs::file_size(path_for(keep_url, ".body"), ec); !ec) total += kept;
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.fetched_at < b.fetched_at; });
+  for (const Item& it : items) {
+    if (total <= limits_.max_total_bytes) break;
+    fs::remove(it.meta, ec);
+    fs::remove(it.body, ec);
+    total -= it.size;
+    ++evictions_;
+  }
+}
+
+}  // namespace paizi::net

@@ -1,0 +1,69 @@
+#include "net/fetch.h"
+
+#include <optional>
+#include <utility>
+
+namespace paizi::net {
+
+namespace {
+
+Fetched from_entry(const CacheEntry& e) {
+  Fetched f;
+  f.has_body = true;
+  f.body = e.body;
+  f.content_type = e.content_type;
+  f.effective_url = e.effective_url;
+  f.from_cache = true;
+  f.fetched_at = e.fetched_at;
+  return f;
+}
+
+// The attempt failed: the last good copy if there is one, else the error alone.
+Fetched fall_back(const std::optional<CacheEntry>& cached, long status, std::string error) {
+  Fetched f = cached ? from_entry(*cached) : Fetched{};
+  f.stale = cached.has_value();
+  f.status = status;
+  f.error = std::move(error);
+  return f;
+}
+
+}  // namespace
+
+Fetched fetch_source(HttpClient& client, SourceCache* cache, const std::string& url,
+                     const AcceptFn& accept, int64_t now) {
+  const bool cacheable = cache && is_http_url(url);
+  const std::optional<CacheEntry> cached = cacheable ? cache->load(url) : std::nullopt;
+  HttpRequest req{url, {}, {}};
+  if (cached) {
+    req.etag = cached->etag;
+    req.last_modified = cached->last_modified;
+  }
+  HttpResult r = client.fetch(req);
+  if (r.not_modified()) {
+    if (!cached) return fall_back(cached, r.status, "304 Not Modified without a cached copy");
+    cache->touch(url, now);
+    Fetched f = from_entry(*cached);
+    f.fetched_at = now;
+    f.status = r.status;
+    return f;
+  }
+  if (!r.ok()) return fall_back(cached, r.status, r.error);
+
+  Fetched f;
+  f.has_body = true;
+  f.body = std::move(r.body);
+  f.content_type = std::move(r.content_type);
+  f.effective_url = r.effective_url.empty() ? url : r.effective_url;
+  f.fetched_at = now;
+  f.status = r.status;
+  Verdict verdict;
+  if (accept) verdict = accept(f);
+  if (!verdict.error.empty()) return fall_back(cached, r.status, std::move(verdict.error));
+  if (cacheable && verdict.store) {
+    CacheEntry e{url, f.body, f.content_type, r.etag, r.last_modified, f.effective_url, now};
+    cache->store(e);  // a full disk costs the fallback copy, not this fetch
+  }
+  return f;
+}
+
+}  // namespace paizi::net

@@ -1,0 +1,107 @@
+// Charset sniffing/decoding and date parsing.
+#include <catch2/catch.hpp>
+
+#include "content/dates.h"
+#include "content/encoding.h"
+#include "content/html_text.h"
+#include "feeds_test_support.h"
+
+using namespace paizi::content;
+
+TEST_CASE("charset sniffing order", "[feeds][encoding]") {
+  CHECK(sniff_charset("\xEF\xBB\xBF<?xml version='1.0' encoding='gbk'?>", "") == "UTF-8");
+  CHECK(sniff_charset(std::string("\xFF\xFE<\0?\0", 6), "") == "UTF-16LE");
+  CHECK(sniff_charset(std::string("\0<\0?", 4), "") == "UTF-16BE");
+  CHECK(sniff_charset("<?xml version=\"1.0\" encoding=\"gb2312\"?><rss/>", "") == "GB18030");
+  CHECK(sniff_charset("<?xml version=\"1.0\" encoding=\"gb2312\"?><rss/>", "text/xml; charset=Big5") ==
+        "windows-950");
+  CHECK(sniff_charset("<html><head><meta charset=\"GBK\"></head>", "text/html") == "GB18030");
+  CHECK(sniff_charset("<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=shift_jis\">",
+                      "") == "windows-31j");
+  CHECK(sniff_charset("<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss/>", "") == "UTF-8");  // a lie
+  CHECK(sniff_charset("<rss/>", "") == "UTF-8");
+  CHECK(charset_from_content_type("application/rss+xml; Charset=\"EUC-KR\"") == "euc-kr");
+  CHECK(canonical_charset("EUC-KR") == "windows-949");
+}
+
+TEST_CASE("legacy encodings decode to UTF-8", "[feeds][encoding]") {
+  CHECK(decode_to_utf8(feeds_test::fixture("gbk.xml")).utf8.find("三明市科技局推动党建工作") != std::string::npos);
+  CHECK(decode_to_utf8(feeds_test::fixture("gb18030.xml")).utf8.find("𠮷") != std::string::npos);
+  CHECK(decode_to_utf8(feeds_test::fixture("big5.xml")).utf8.find("科學園區擴建計畫") != std::string::npos);
+  CHECK(decode_to_utf8(feeds_test::fixture("shift_jis.xml")).utf8.find("東京で新しい研究所") != std::string::npos);
+  CHECK(decode_to_utf8(feeds_test::fixture("euc-kr.xml")).utf8.find("서울에 새 연구소") != std::string::npos);
+  const Decoded gbk_http = decode_to_utf8(feeds_test::fixture("gbk-nodecl.xml"), "text/xml; charset=gb2312");
+  CHECK(gbk_http.charset == "GB18030");
+  CHECK(gbk_http.utf8.find("只有HTTP头说明编码") != std::string::npos);
+}
+
+TEST_CASE("undecodable bytes are replaced, never fatal", "[feeds][encoding]") {
+  const Decoded d = decode_to_utf8(feeds_test::fixture("gbk-badbytes.xml"));
+  CHECK(d.replaced);
+  CHECK(d.utf8.find("前") != std::string::npos);
+  CHECK(d.utf8.find("\xEF\xBF\xBD") != std::string::npos);
+  std::string out;
+  CHECK(sanitize_utf8("ok\xC0\xAF\xED\xA0\x80\x01" "end", out));  // overlong, surrogate, C0 control
+  CHECK(out == "ok\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "end");
+  CHECK(convert_to_utf8("abc", "no-such-charset").utf8 == "abc");
+  std::string cut = "中文";
+  truncate_utf8(cut, 4);
+  CHECK(cut == "中");
+}
+
+TEST_CASE("RFC 822 dates", "[feeds][dates]") {
+  const int64_t t = 1650328200;  // 2022-04-19T00:30:00Z
+  CHECK(parse_date("Tue, 19 Apr 2022 00:30:00 GMT") == t);
+  CHECK(parse_date("Tue, 19 Apr 2022 08:30:00 +0800") == t);
+  CHECK(parse_date("19 Apr 2022 00:30 UT") == t);
+  CHECK(parse_date("Mon, 18 Apr 2022 20:30:00 EDT") == t);
+  CHECK(parse_date("Mon, 18 Apr 2022 17:30:00 PDT") == t);
+  CHECK(parse_date("19 Apr 22 00:30:00 Z") == t);
+  CHECK(parse_date("tue, 19 apr 2022 00:30:00 gmt") == t);
+  CHECK(parse_date("Tue, 19 Apr 2022 00:30:00") == t);  // no zone: UTC
+}
+
+TEST_CASE("RFC 3339 and zone-less dates", "[feeds][dates]") {
+  const int64_t t = 1650328200;
+  CHECK(parse_date("2022-04-19T00:30:00Z") == t);
+  CHECK(parse_date("2022-04-19T00:30:00.123456Z") == t);
+  CHECK(parse_date("2022-04-19T08:30:00+08:00") == t);
+  CHECK(parse_date("2022-04-18t19:30:00-05:00") == t);
+  DateOptions beijing;
+  beijing.local_utc_offset_min = 480;
+  CHECK(parse_date("2022-04-19 08:30:00", beijing) == t);
+  CHECK(parse_date("2022-04-19 08:30", beijing) == t);
+  CHECK(parse_date("2022/04/19 08:30", beijing) == t);
+  CHECK(parse_date("2022年4月19日 08:30", beijing) == t);
+  CHECK(parse_date("2022-04-19", beijing) == t - 8 * 3600 - 30 * 60);
+  CHECK(format_rfc3339_utc(t) == "2022-04-19T00:30:00Z");
+  CHECK(parse_utc_offset("+08:00") == 480);
+  CHECK(parse_utc_offset("UTC") == 0);
+  CHECK_FALSE(parse_utc_offset("Asia/Shanghai"));
+}
+
+TEST_CASE("garbage dates are no date", "[feeds][dates]") {
+  for (const char* s : {"", "garbage", "2022-13-01T00:00:00Z", "2022-02-30 10:00", "Tue, 32 Apr 2022 00:00:00 GMT",
+                        "Tue, 19 Foo 2022 00:30:00 GMT", "2022-04-19T25:00:00Z", "19 Apr 2022 00:30 XYZ",
+                        "2022-04-19T00:30:00Z trailing", "昨天", "1650328200"})
+    CHECK_FALSE(parse_date(s).has_value());
+}
+
+TEST_CASE("HTML to paragraphs", "[feeds][html]") {
+  const HtmlText t = html_to_text(
+      "<div>　　第一段&nbsp;文字<br/>第二段</div><p>A&amp;B &lt;tag&gt; &#x4E2D; &eacute;</p>"
+      "<script>var x = 1;</script><style>p{}</style><p>  </p><p>中文\n换行 English\n words</p>"
+      "<img src='a.png'>",
+      "http://ex.example/dir/");
+  REQUIRE(t.paragraphs.size() == 4);
+  CHECK(t.paragraphs[0] == "第一段 文字");
+  CHECK(t.paragraphs[1] == "第二段");
+  CHECK(t.paragraphs[2] == "A&B <tag> 中 é");
+  CHECK(t.paragraphs[3] == "中文换行 English words");
+  CHECK(t.first_image == "http://ex.example/dir/a.png");
+  CHECK(html_to_text("plain\n\ntext  two", "").paragraphs == std::vector<std::string>{"plain", "text two"});
+  CHECK(html_to_line("<b>Bold</b> &amp; <i>it</i>", 100) == "Bold & it");
+  TextLimits small;
+  small.max_paragraphs = 2;
+  CHECK(html_to_text("<p>1</p><p>2</p><p>3</p>", "", small).paragraphs.size() == 2);
+}

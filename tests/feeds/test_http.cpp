@@ -1,0 +1,197 @@
+// The HTTP client and the cache against tests/feeds/fault_server.py on 127.0.0.1.
+#include <chrono>
+
+#include <catch2/catch.hpp>
+
+#include "build_config.h"
+#include "content/news_source.h"
+#include "feeds_test_support.h"
+#include "net/cache.h"
+#include "net/fetch.h"
+#include "net/http_client.h"
+
+using namespace paizi;
+
+namespace {
+
+// Short limits keep the stalled-server cases to about a second each.
+net::HttpLimits test_limits() {
+  net::HttpLimits l;
+  l.connect_timeout_ms = 1000;
+  l.total_timeout_ms = 1500;
+  l.low_speed_bytes_per_s = 1;
+  l.low_speed_time_s = 1;
+  l.max_body_bytes = 1u << 20;
+  return l;
+}
+
+feeds_test::FaultServer& server() {
+  static feeds_test::FaultServer s;  // one server for the whole executable, killed at exit
+  return s;
+}
+
+net::HttpResult get(const std::string& path, const std::string& etag = {}, const std::string& lm = {}) {
+  net::HttpClient c(test_limits());
+  return c.fetch({server().url(path), etag, lm});
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+TEST_CASE("200 then 304 with ETag", "[feeds][http]") {
+  const net::HttpResult first = get("/etag.xml");
+  REQUIRE(first.ok());
+  CHECK(first.status == 200);
+  CHECK(first.etag == "\"v1\"");
+  CHECK(first.body.find("ETag 频道") != std::string::npos);
+  CHECK(first.content_type == "application/rss+xml; charset=utf-8");
+  const net::HttpResult second = get("/etag.xml", first.etag);
+  CHECK(second.not_modified());
+  CHECK(second.body.empty());
+}
+
+TEST_CASE("200 then 304 with Last-Modified", "[feeds][http]") {
+  const net::HttpResult first = get("/lm.xml");
+  REQUIRE(first.ok());
+  CHECK(first.last_modified == "Wed, 20 Apr 2022 10:00:00 GMT");
+  CHECK(get("/lm.xml", {}, first.last_modified).not_modified());
+}
+
+TEST_CASE("gzip bodies are decoded", "[feeds][http]") {
+  const net::HttpResult r = get("/gzip.xml");
+  REQUIRE(r.ok());
+  CHECK(r.body.find("压缩频道") != std::string::npos);
+}
+
+TEST_CASE("redirects: followed up to 5, loops fail", "[feeds][http]") {
+  const net::HttpResult r = get("/redirect/5");
+  REQUIRE(r.ok());
+  CHECK(r.effective_url == server().url("/etag.xml"));
+  CHECK(r.etag == "\"v1\"");  // validators of the final response
+  const net::HttpResult six = get("/redirect/7");
+  CHECK_FALSE(six.ok());
+  CHECK(six.status == 0);
+  const net::HttpResult loop = get("/loop");
+  CHECK_FALSE(loop.ok());
+  CHECK(loop.error.find("redirect") != std::string::npos);
+}
+
+TEST_CASE("HTTP errors and size cap are values", "[feeds][http]") {
+  const net::HttpResult nf = get("/404");
+  CHECK(nf.status == 404);
+  CHECK(nf.error == "HTTP status 404");
+  CHECK(get("/500").error == "HTTP status 500");
+  for (const char* path : {"/big", "/big-chunked"}) {
+    const net::HttpResult big = get(path);
+    CHECK_FALSE(big.ok());
+    CHECK(big.body.empty());
+    CHECK(big.error.find("cap") != std::string::npos);
+  }
+}
+
+TEST_CASE("a stalled server times out quickly", "[feeds][http]") {
+  const auto t0 = std::chrono::steady_clock::now();
+  const net::HttpResult r = get("/stall");
+  CHECK_FALSE(r.ok());
+  CHECK(r.status == 0);
+  CHECK(seconds_since(t0) < 3.0);
+}
+
+TEST_CASE("User-Agent names paizi and its version", "[feeds][http]") {
+  const net::HttpResult r = get("/ua");
+  REQUIRE(r.ok());
+  CHECK(r.body.find("<title>paizi/" PAIZI_VERSION) != std::string::npos);
+}
+
+TEST_CASE("local files and unsupported schemes", "[feeds][http]") {
+  net::HttpClient c(test_limits());
+  CHECK(c.fetch({feeds_test::fixture_path("rss2.xml"), {}, {}}).ok());
+  CHECK(c.fetch({"file://" + feeds_test::fixture_path("rss2.xml"), {}, {}}).ok());
+  CHECK(c.fetch({"/no/such/file.xml", {}, {}}).error.find("cannot read") == 0);
+  CHECK(c.fetch({"ftp://example.com/x", {}, {}}).error.find("unsupported") == 0);
+}
+
+TEST_CASE("charset only in the Content-Type header", "[feeds][http][encoding]") {
+  net::HttpClient c(test_limits());
+  const content::LoadedFeed r = content::load_feed(c, nullptr, server().url("/charset-header"), {}, 1000);
+  REQUIRE(r.feed);
+  REQUIRE(r.feed->items.size() == 1);
+  CHECK(r.feed->title == "只在头里的编码");
+  CHECK(r.feed->items[0].title == "国标码条目");
+  CHECK(r.feed->items[0].link == server().url("/item/0"));  // resolved against the URL fetched
+}
+
+TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
+  feeds_test::TempDir state;
+  net::SourceCache cache(state.path() + "/cache");
+  net::HttpClient c(test_limits());
+  const std::string url = server().url("/switch");
+  auto set_mode = [&](const std::string& q) { REQUIRE(c.fetch({server().url("/control?" + q), {}, {}}).ok()); };
+
+  set_mode("mode=good&version=1");
+  const content::LoadedFeed fresh = content::load_feed(c, &cache, url, {}, 1000);
+  REQUIRE(fresh.feed);
+  CHECK(fresh.feed->title == "版本1");
+  CHECK_FALSE(fresh.from_cache);
+  CHECK_FALSE(fresh.stale);
+  CHECK(cache.load(url)->etag == "\"s1\"");
+
+  // Each failure serves version 1 from the cache, with its age and the reason.
+  for (const char* mode : {"500", "404", "html", "stall", "big"}) {
+    INFO(mode);
+    set_mode(std::string("mode=") + mode);
+    const content::LoadedFeed r = content::load_feed(c, &cache, url, {}, 1000 + 720);
+    REQUIRE(r.feed);
+    CHECK(r.feed->title == "版本1");
+    CHECK(r.from_cache);
+    CHECK(r.stale);
+    CHECK(r.fetched_at == 1000);  // 12 minutes old at 1720
+    CHECK_FALSE(r.error.empty());
+  }
+  // Good content again replaces the copy.
+  set_mode("mode=good&version=2");
+  const content::LoadedFeed again = content::load_feed(c, &cache, url, {}, 2000);
+  REQUIRE(again.feed);
+  CHECK(again.feed->title == "版本2");
+  CHECK(cache.load(url)->fetched_at == 2000);
+  // No cached copy and a failure: no feed, the reason.
+  set_mode("mode=500");
+  feeds_test::TempDir empty;
+  net::SourceCache none(empty.path());
+  const content::LoadedFeed nothing = content::load_feed(c, &none, url, {}, 3000);
+  CHECK_FALSE(nothing.feed);
+  CHECK(nothing.error == "HTTP status 500");
+  set_mode("mode=good");
+}
+
+TEST_CASE("304 refreshes the age of the cached copy", "[feeds][http][cache]") {
+  feeds_test::TempDir state;
+  net::SourceCache cache(state.path());
+  net::HttpClient c(test_limits());
+  const std::string url = server().url("/etag.xml");
+  REQUIRE(content::load_feed(c, &cache, url, {}, 100).feed);
+  const content::LoadedFeed r = content::load_feed(c, &cache, url, {}, 500);
+  REQUIRE(r.feed);
+  CHECK(r.from_cache);
+  CHECK_FALSE(r.stale);
+  CHECK(r.fetched_at == 500);
+  CHECK(r.feed->title == "ETag 频道");
+  CHECK(cache.load(url)->fetched_at == 500);
+}
+
+TEST_CASE("cache budget evicts the oldest entries", "[feeds][cache]") {
+  feeds_test::TempDir state;
+  net::CacheLimits limits;
+  limits.max_total_bytes = 250;
+  net::SourceCache cache(state.path(), limits);
+  for (int i = 0; i < 4; ++i)
+    REQUIRE(cache.store({"http://x/" + std::to_string(i), std::string(100, 'a'), "", "", "", "", 10 + i}));
+  CHECK(cache.evictions() == 2);
+  CHECK_FALSE(cache.load("http://x/0"));
+  CHECK_FALSE(cache.load("http://x/1"));
+  CHECK(cache.load("http://x/3")->body.size() == 100);
+  CHECK_FALSE(cache.load("http://x/never"));
+}
