@@ -22,10 +22,12 @@ case "${1:-}" in
     build/paizi render playlists/demo.json --all --size 1920x1080 -o "$out"
     ;;
   test)
-    tools/install-deps.sh build lib run test bench
+    tools/install-deps.sh build lib run test bench fuzz
     cmake --preset ci >/dev/null
     cmake --build --preset ci
     ctest --preset ci -j2
+    # Hardening (issue 8): fuzz targets briefly, the suite under ASan+UBSan.
+    tools/hardening.sh ci
     ;;
   *)
     echo "usage: tools/dev.sh demo|test" >&2
