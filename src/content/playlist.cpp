@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -43,7 +44,10 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
     size_t j = i;
     while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.')) ++j;
     if (j == i || j - i > 12) return std::nullopt;
-    const double v = std::stod(std::string(s.substr(i, j - i)));
+    // from_chars, not stod: "." or "1.2.3" must be a bad duration, not an exception.
+    double v = 0;
+    const auto [end, ec] = std::from_chars(s.data() + i, s.data() + j, v);
+    if (ec != std::errc{} || end != s.data() + j) return std::nullopt;
     size_t k = j;
     while (k < s.size() && std::isalpha(static_cast<unsigned char>(s[k]))) ++k;
     const std::string_view unit = s.substr(j, k - j);
