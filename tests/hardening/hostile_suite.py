@@ -2,7 +2,9 @@
 """Hostile-server suite: `paizi feed URL` against every case of
 hostile_server.py, twice.
 
-usage: hostile_suite.py PAIZI_BINARY [CASE...]
+usage: hostile_suite.py [--sanitized] PAIZI_BINARY [CASE...]
+--sanitized: the binary is an ASan/UBSan build; time and memory limits x3
+(shadow memory and the allocator's quarantine are not the program's).
 
 Pass 1 (no state directory): every case must end in bounded time and memory
 with either a feed (exit 0) or exactly one error line with a reason (exit 1);
@@ -119,10 +121,15 @@ def check(name, primed, result):
 
 
 def main():
-    if len(sys.argv) < 2:
+    global TIME_LIMIT_S, RSS_LIMIT_MB
+    argv = sys.argv[1:]
+    if argv and argv[0] == "--sanitized":
+        argv = argv[1:]
+        TIME_LIMIT_S, RSS_LIMIT_MB = TIME_LIMIT_S * 3, RSS_LIMIT_MB * 3
+    if not argv:
         raise SystemExit(__doc__)
-    paizi = os.path.abspath(sys.argv[1])
-    cases = sys.argv[2:] or CASES
+    paizi = os.path.abspath(argv[0])
+    cases = argv[1:] or CASES
     tmp = tempfile.mkdtemp(prefix="paizi-hostile-")
     server, port = start_server(tmp)
     base = f"http://127.0.0.1:{port}"
