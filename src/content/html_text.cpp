@@ -100,10 +100,15 @@ void ParagraphBuilder::text(std::string_view s) {
       pending_break_ = pending_break_ || cp == '\n' || cp == '\r';
       continue;
     }
-    if (pending_space_ && !cur_.empty() && !(pending_break_ && is_cjk(last_cp_) && is_cjk(cp))) cur_.push_back(' ');
+    const bool space = pending_space_ && !cur_.empty() && !(pending_break_ && is_cjk(last_cp_) && is_cjk(cp));
     pending_space_ = false;
     pending_break_ = false;
-    if (cur_.size() + (i - start) <= limits_.max_paragraph_bytes) cur_.append(s.substr(start, i - start));
+    // The space goes in only with the code point after it: a paragraph never
+    // exceeds max_paragraph_bytes nor ends in a space (found by fuzz_html_text).
+    if (cur_.size() + (space ? 1 : 0) + (i - start) <= limits_.max_paragraph_bytes) {
+      if (space) cur_.push_back(' ');
+      cur_.append(s.substr(start, i - start));
+    }
     last_cp_ = cp;
   }
 }

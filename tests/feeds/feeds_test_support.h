@@ -32,7 +32,7 @@ inline std::string read_file(const std::string& path) {
 }
 
 inline std::string fixture_path(const std::string& name) {
-  return std::string(PAIZI_TEST_DATA) + "/fixtures/" + name;
+  return std::string(PAIZI_TEST_DATA) + "/feeds/fixtures/" + name;
 }
 inline std::string fixture(const std::string& name) { return read_file(fixture_path(name)); }
 
@@ -97,7 +97,7 @@ class FaultServer {
  public:
   FaultServer() {
     const std::string port_file = dir_.path() + "/port";
-    const std::string script = std::string(PAIZI_TEST_DATA) + "/fault_server.py";
+    const std::string script = std::string(PAIZI_TEST_DATA) + "/feeds/fault_server.py";
     std::vector<std::string> argv{"python3", script, port_file};
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());

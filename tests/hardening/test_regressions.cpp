@@ -4,7 +4,9 @@
 
 #include <string>
 
+#include "content/article.h"
 #include "content/feed.h"
+#include "content/html_text.h"
 #include "content/playlist.h"
 
 using namespace paizi;
@@ -41,4 +43,23 @@ TEST_CASE("fuzz_playlist: a duration made of dots is bad content, not an excepti
   CHECK(content::parse_duration("1m30s") == std::chrono::milliseconds(90000));
   const auto r = content::parse_playlist(R"({"version":1,"slides":[{"type":"slogan","lines":["x"],"duration":".s"}]})", ".");
   CHECK_FALSE(r.playlist);
+}
+
+TEST_CASE("fuzz_html_text: a paragraph stays within max_paragraph_bytes and never ends in a space") {
+  // Before: the space between words was appended without checking the cap,
+  // so "aaaa bbbb" with a 4-byte cap gave "aaaa " (5 bytes).
+  content::TextLimits limits;
+  limits.max_paragraph_bytes = 4;
+  const auto t = content::html_to_text("<p>aaaa bbbb</p>", "", limits);
+  REQUIRE(t.paragraphs.size() == 1);
+  CHECK(t.paragraphs[0] == "aaaa");
+}
+
+TEST_CASE("fuzz_article: min_body_bytes 0 and a page without paragraphs is not an article") {
+  // Before: paragraphs.front() on an empty vector (undefined behaviour).
+  content::ArticleOptions opt;
+  opt.min_body_bytes = 0;
+  const auto r = content::extract_article("<html><body><ul><li></li></ul></body></html>", opt);
+  CHECK_FALSE(r.article);
+  CHECK_FALSE(r.error.empty());
 }
