@@ -357,6 +357,15 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
     p.message = "invalid JSON: " + msg;
     res.problems.push_back(std::move(p));
     return res;
+  } catch (const json::exception& e) {
+    // Not a syntax error but still bad content, e.g. out_of_range for a
+    // number beyond double ("4e4444"; found by fuzz_playlist).
+    Problem p;
+    std::string msg = e.what();
+    if (auto k = msg.find("] "); k != std::string::npos) msg = msg.substr(k + 2);
+    p.message = "invalid JSON: " + msg;
+    res.problems.push_back(std::move(p));
+    return res;
   }
   Reader r(text, res.problems);
   Playlist pl;

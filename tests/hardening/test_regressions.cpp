@@ -63,3 +63,12 @@ TEST_CASE("fuzz_article: min_body_bytes 0 and a page without paragraphs is not a
   CHECK_FALSE(r.article);
   CHECK_FALSE(r.error.empty());
 }
+
+TEST_CASE("fuzz_playlist: a number beyond double is bad content, not an exception") {
+  // Before: nlohmann-json threw out_of_range (not a parse_error) and nothing caught it.
+  const auto r = content::parse_playlist(R"({"version":1,"slides":[{"type":"kpi","tiles":[{"label":"x","value":4e4444}]}]})", ".");
+  CHECK_FALSE(r.playlist);
+  REQUIRE_FALSE(r.problems.empty());
+  CHECK(r.problems.front().message.rfind("invalid JSON", 0) == 0);
+  CHECK_FALSE(content::parse_playlist("4e4444", ".").playlist);
+}
