@@ -29,12 +29,14 @@ case "${1:-}" in
     build/paizi render playlists/demo.json --all --size 1920x1080 -o "$out"
     ;;
   test)
-    tools/install-deps.sh build lib run test bench cross
+    tools/install-deps.sh build lib run test bench cross fuzz
     cmake --preset ci >/dev/null
     cmake --build --preset ci
     ctest --preset ci -j2
     step() { echo "== $1"; local t=$SECONDS; shift; "$@"; echo "== done in $((SECONDS - t)) s"; }
     step "systemd unit checks" tools/check-unit.sh build/paizi
+    # Hardening (issue 8): fuzz targets briefly, the suite under ASan+UBSan.
+    step "fuzz targets + ASan/UBSan suite" tools/hardening.sh ci
     [ -z "${PAIZI_SKIP_CROSS:-}" ] || exit 0
     step "aarch64 cross build + unit tests under qemu-aarch64" tools/cross-test.sh arm64
     step "amd64 .deb + lintian" tools/package.sh amd64

@@ -224,7 +224,7 @@ ArticleResult extract_article(std::string_view bytes, const ArticleOptions& o) {
   }
   size_t body_bytes = 0;
   for (const auto& p : item.paragraphs) body_bytes += p.size();
-  if (body_bytes < o.min_body_bytes) {
+  if (body_bytes < o.min_body_bytes || item.paragraphs.empty()) {  // empty: min_body_bytes = 0 (fuzz_article)
     r.error = "not an article: no body text found";
     return r;
   }

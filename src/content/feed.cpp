@@ -279,6 +279,10 @@ FeedResult parse_xml_feed(std::string_view text, const FeedOptions& o) {
     r.error = "not a feed: refused exponential entity expansion (" + p.error + ")";
     return r;
   }
+  if (p.halted) {  // e.g. 200 000 nested elements: what was parsed is not the document
+    r.error = "not a feed: the XML parser gave up (" + p.error + ")";
+    return r;
+  }
   const std::string root_name = local(root);
   const xmlNode* channel = nullptr;   // element holding feed title/link
   const xmlNode* item_parent = nullptr;

@@ -40,7 +40,9 @@ class Reader {
   }
   void known_keys(const json& obj, const std::string& ptr, std::initializer_list<const char*> keys) {
     if (!obj.is_object()) return;
-    for (const auto& [k, v] : obj.items()) {
+    for (const auto& kv : obj.items()) {
+      // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
+      const std::string& k = kv.key();
       if (std::find_if(keys.begin(), keys.end(), [&](const char* x) { return k == x; }) == keys.end())
         problem(ptr + "/" + k, "unknown key \"" + k + "\"", true);
     }

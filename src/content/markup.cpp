@@ -113,6 +113,8 @@ XmlParse parse_xml(std::string_view utf8, const std::string& base_url) {
   r.doc.reset(xmlCtxtReadMemory(ctxt.get(), utf8.data(), static_cast<int>(utf8.size()),
                                 base_url.empty() ? nullptr : base_url.c_str(), "UTF-8", options));
   r.well_formed = ctxt->wellFormed != 0;
+  // With XML_PARSE_RECOVER only xmlHaltParser/xmlStopParser disable SAX.
+  r.halted = ctxt->disableSAX != 0;
   if (const xmlError* e = xmlCtxtGetLastError(ctxt.get()); e && e->message) {
     r.error = e->message;
     r.entity_loop = e->code == XML_ERR_ENTITY_LOOP;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -44,7 +45,10 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
     size_t j = i;
     while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.')) ++j;
     if (j == i || j - i > 12) return std::nullopt;
-    const double v = std::stod(std::string(s.substr(i, j - i)));
+    // from_chars, not stod: "." or "1.2.3" must be a bad duration, not an exception.
+    double v = 0;
+    const auto [end, ec] = std::from_chars(s.data() + i, s.data() + j, v);
+    if (ec != std::errc{} || end != s.data() + j) return std::nullopt;
     size_t k = j;
     while (k < s.size() && std::isalpha(static_cast<unsigned char>(s[k]))) ++k;
     const std::string_view unit = s.substr(j, k - j);
@@ -257,6 +261,15 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
     p.column = pos.column;
     std::string msg = e.what();
     if (auto k = msg.find(": "); k != std::string::npos) msg = msg.substr(k + 2);
+    p.message = "invalid JSON: " + msg;
+    res.problems.push_back(std::move(p));
+    return res;
+  } catch (const json::exception& e) {
+    // Not a syntax error but still bad content, e.g. out_of_range for a
+    // number beyond double ("4e4444"; found by fuzz_playlist).
+    Problem p;
+    std::string msg = e.what();
+    if (auto k = msg.find("] "); k != std::string::npos) msg = msg.substr(k + 2);
     p.message = "invalid JSON: " + msg;
     res.problems.push_back(std::move(p));
     return res;

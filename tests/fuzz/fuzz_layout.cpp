@@ -1,0 +1,91 @@
+// Fuzz target: the typesetting engine with arbitrary bytes as text. The
+// font library and shaper are created once (as in the player). The first
+// input bytes choose the options:
+//   byte 0: bit 0 vertical, bit 1 justify, bit 2 balance, bits 3-4 align,
+//           bit 5 fit_text instead of layout_text, bit 6 paginate the result,
+//           bit 7 normalise commas
+//   byte 1: break level (mod 3); byte 2: line length in em (1..64)
+//   byte 3: max_lines (0..7); byte 4: language (zh-Hans, zh-Hant, ja, ko, en)
+// The rest is the text; '\n' separates paragraphs.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fuzz_input.h"
+#include "text/layout.h"
+
+using namespace paizi;
+
+namespace {
+
+text::Shaper& shaper() {
+  static text::FontLibrary fonts;
+  static text::Shaper s(fonts);
+  return s;
+}
+
+std::vector<std::string> paragraphs(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (out.size() < 64) {
+    const size_t nl = text.find('\n', start);
+    out.emplace_back(text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > 4096) return 0;  // a slide's worth of text; longer inputs only slow the search
+  fuzz::Input in(data, size);
+  const uint8_t flags = in.byte();
+  const uint8_t level = in.byte();
+  const uint8_t width = in.byte();
+  const uint8_t max_lines = in.byte();
+  const uint8_t lang = in.byte();
+  static const char* const kLangs[] = {"zh-Hans", "zh-Hant", "ja", "ko", "en"};
+
+  text::LayoutOptions opt;
+  opt.size_px = 20;
+  opt.width_px = static_cast<float>(1 + width % 64) * opt.size_px;
+  opt.shape.vertical = flags & 1;
+  opt.justify = flags & 2;
+  opt.balance = flags & 4;
+  opt.align = static_cast<text::Align>(((flags >> 3) & 3) % 3);
+  opt.shape.normalize_commas = flags & 128;
+  opt.shape.line_break = static_cast<text::BreakLevel>(level % 3);
+  opt.shape.font.lang = kLangs[lang % 5];
+  opt.max_lines = max_lines % 8;
+  const auto paras = paragraphs(in.rest());
+
+  text::TextLayout l;
+  if (flags & 32) {
+    text::FitBox box;
+    box.width = opt.width_px;
+    box.height = opt.width_px / 2;
+    box.min_size = 8;
+    box.max_size = 48;
+    box.max_lines = opt.max_lines;
+    l = text::fit_text(shaper(), paras, opt, box);
+  } else {
+    l = text::layout_text(shaper(), paras, opt);
+  }
+  // Invariants a renderer relies on.
+  for (const auto& line : l.lines) {
+    if (line.glyph_begin > line.glyph_end || line.glyph_end > l.glyphs.size()) __builtin_trap();
+  }
+  if ((flags & 64) && !l.vertical) {
+    const auto firsts = text::paginate(l, std::max(l.line_pitch * 3, 1.0f));
+    for (size_t i = 0; i < firsts.size(); ++i) {
+      const size_t last = i + 1 < firsts.size() ? firsts[i + 1] : l.lines.size();
+      if (firsts[i] > last) __builtin_trap();
+      (void)text::page_of(l, firsts[i], last);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets into tests/fuzz/corpus/<target>/.
+
+Small hand-written documents that reach the interesting paths quickly; the
+fuzzer grows its own corpus from them (tools/fuzz.sh keeps that in
+build-fuzz/corpus/, not in the repository). Option bytes that a target reads
+first (see the fuzz_*.cpp file comments) are prefixed here.
+Run from anywhere: python3 tests/fuzz/make_corpus.py
+"""
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel>
+<title>要闻</title><link>http://example.test/</link>
+<item><title>市政府召开常务会议 &amp; 部署&#x5DE5;作</title><link>/a/1.html</link>
+<pubDate>Tue, 19 Apr 2022 08:30:00 +0800</pubDate>
+<description><![CDATA[<p>第一段。<img src="/i/1.jpg"></p><p>第二段&nbsp;text</p>]]></description>
+<enclosure url="/i/e.jpg" type="image/jpeg"/><media:thumbnail url="t.jpg"/></item>
+<item><title>Second</title><guid>x</guid><pubDate>2022-04-19T00:30:00Z</pubDate></item>
+</channel></rss>"""
+
+ATOM = """<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://example.test/blog/">
+<title type="html">&lt;b&gt;博客&lt;/b&gt;</title>
+<entry><title>条目</title><link rel="alternate" href="e/1"/><updated>2022-04-19T08:30:00+08:00</updated>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>正文</p></div></content></entry></feed>"""
+
+RDF = """<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="x"><title>RDF</title></channel>
+<item rdf:about="i"><title>项</title><link>http://example.test/i</link><dc:date>2022-04-19</dc:date></item></rdf:RDF>"""
+
+GBK_RSS = '<?xml version="1.0" encoding="GBK"?><rss version="2.0"><channel><title>国标</title><item><title>新闻标题</title></item></channel></rss>'
+
+ENTITIES = """<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;"><!ENTITY ext SYSTEM "file:///etc/passwd">]>
+<rss><channel><title>&b;&ext;</title><item><title>&b;&copy;</title></item></channel></rss>"""
+
+JSON_FEED = """{"version":"https://jsonfeed.org/version/1.1","title":"JSON 频道","home_page_url":"https://example.test/",
+"items":[{"id":"1","title":"标题","url":"/p/1","content_html":"<p>段落</p>","summary":"摘要",
+"date_published":"2022-04-19T08:30:00+08:00","image":"i.png","authors":[{"name":"作者"}]},
+{"id":"2","content_text":"纯文本\\n\\n第二段","date_modified":"bad date"}]}"""
+
+ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>标题 - 网站</title>
+<meta property="og:title" content="市政府召开常务会议"><meta name="PubDate" content="2022-04-19 08:30">
+<meta name="ContentSource" content="办公厅"><link rel="canonical" href="/c/1.html">
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"市政府召开常务会议","datePublished":"2022-04-19T08:30:00+08:00","image":{"url":"/i.jpg"}}</script>
+</head><body><nav class="nav"><a href="/">首页</a> &gt; <a>要闻</a></nav>
+<article><h1>市政府召开常务会议</h1><div class="info">2022-04-19 08:30 来源：办公厅</div>
+<div class="summary">核心提示：会议研究部署了下一阶段的工作。</div>
+<p>　　4月19日，市长主持召开市政府常务会议，研究部署经济运行、安全生产等工作。会议指出，要坚持稳中求进工作总基调。</p>
+<h3>一、关于经济运行</h3><p>会议强调，要抓好各项政策落实，确保经济平稳健康发展，为全年目标打下坚实基础。</p></article>
+<aside class="related"><ul><li><a href="/x">相关新闻</a></li></ul></aside><footer>版权所有</footer></body></html>"""
+
+PLAYLIST = """{"version":1,"name":"大堂","transition":{"type":"push","duration":"400ms"},
+"theme":"red-gold","header":{"enabled":true,"logo":"牌子","clock":true},
+"ticker":{"enabled":true,"items":["通知一","通知二"],"speed":90,"separator":"◆"},
+"sources":[{"id":"news","type":"feed","url":"http://example.test/rss.xml","refresh":"10m","max_age":"1h"}],
+"slides":[{"id":"s","type":"slogan","duration":"1m30s","lines":["不忘初心","牢记使命"],"subtitle":"副标题"},
+{"id":"c","type":"slogan","vertical":true,"lines":["上联","下联"],"banner":"横批"},
+{"id":"n","type":"news","source":"news","item":2,"page_duration":"12s","qr":true},
+{"id":"a","type":"news","article":{"title":"标题","summary":"摘要","paragraphs":["一","二"],"published":1650327000}},
+{"id":"k","type":"kpi","title":"经营","tiles":[{"label":"营收","value":123456789,"previous":1.5e8,"target":2e8,"unit":"元","format":"wan","decimals":2},
+{"label":"增长","value":0.125,"format":"percent"}]},
+{"id":"i","type":"image","image":"logo.png","fit":"fill","theme":{"background":"#102030FF"}}]}"""
+
+BAD_PLAYLIST = '{"version":2,"slides":[{"type":"slogan","duration":"-5s","lines":[1,{"x":null}]},{"type":"kpi","tiles":"x"}],"theme":{"accent":"#12345"}}'
+
+# Layout: option bytes (flags, level, width, max_lines, lang) + text.
+LAYOUT = {
+    "zh-basic": bytes([0, 1, 10, 0, 0]) + "“中文排版”测试：标点挤压、避头尾，以及 Latin 混排 2024 年。\n第二段。".encode(),
+    "zh-justify": bytes([2 | 64, 2, 8, 0, 0]) + ("这是一个需要两端对齐的段落，它足够长以至于会折行好几次。" * 3).encode(),
+    "vertical": bytes([1, 1, 6, 0, 1]) + "豎排「文字」——測試……１２３".encode(),
+    "fit-balance": bytes([32 | 4 | 8, 1, 20, 2, 2]) + "見出しの自動フィット、ルビなし。".encode(),
+    "korean": bytes([16, 0, 12, 3, 3]) + "한국어 줄바꿈 테스트입니다 긴 문장".encode(),
+    "english": bytes([2, 1, 15, 0, 4]) + b"Hyphen-less English words wrap at spaces; URLs like https://example.test/a/b stay.",
+    "invalid-utf8": bytes([0, 1, 5, 0, 0]) + b"\xe4\xb8\xad\xff\xfe\xc0\x80\xed\xa0\x80 \xf4\x90\x80\x80\xe2\x80\xa8x\r\n\t\x00y",
+    "emoji-rtl": bytes([128, 1, 9, 1, 0]) + "👩‍👩‍👧 עברית العربية 中文,英文,混排".encode(),
+}
+
+HTML_FRAGMENTS = {
+    "para": b"\x11<p>\xe7\xac\xac\xe4\xb8\x80\xe6\xae\xb5&amp;&nbsp;&#12288;</p><div>two<br>lines</div><script>x()</script><img src='/a.png'>",
+    "plain": "\x05纯文本第一段\n\n第二段  有\u3000空白\u200b".encode(),
+    "nested": b"\x30" + b"<div>" * 200 + b"deep" + b"</div>" * 200,
+    "table": b"\xff<table><tr><td>a</td><td>b</td></tr></table><ul><li>1<li>2</ul><h2>H</h2>&bogus; &#0; &#x110000;",
+}
+
+ENCODING = {
+    "gbk-header": bytes([2, 40]) + "<p>国标码</p>".encode("gbk"),
+    "utf16-bom": bytes([0, 100]) + "\ufeff<rss>UTF-16</rss>".encode("utf-16-le"),
+    "utf16-nobom": bytes([0, 7]) + "<rss>x</rss>".encode("utf-16-be"),
+    "xml-decl": bytes([0, 255]) + '<?xml version="1.0" encoding="big5"?><a>'.encode() + "繁體".encode("big5"),
+    "meta-charset": bytes([0, 3]) + b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=shift_jis">' + "日本語".encode("shift_jis"),
+    "bad-bytes": bytes([1, 9]) + b"ok\x80\xff\xc3(\xe2\x82\x00\x01\x1b[31m",
+}
+
+DATES = [
+    "Tue, 19 Apr 2022 08:30:00 +0800", "19 Apr 22 08:30 GMT", "Mon, 1 Jan 1900 00:00 EST",
+    "2022-04-19T00:30:00.123Z", "2022-04-19T08:30:00+08:00", "2022-04-19 08:30", "2022/04/19 08:30",
+    "2022年4月19日 08:30", "2022-04-19", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00-23:59",
+    "Fri, 31 Feb 2023 25:61:61 PDT",
+]
+
+
+def write(target, name, data):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def main():
+    for name, doc in [("rss", RSS), ("atom", ATOM), ("rdf", RDF), ("entities", ENTITIES), ("json", JSON_FEED)]:
+        write("feed", name, bytes([1, 63]) + doc.encode())
+    write("feed", "gbk", bytes([0, 5]) + GBK_RSS.encode("gbk"))
+    write("feed", "truncated", bytes([0, 5]) + RSS[: len(RSS) // 2].encode())
+    write("json_feed", "feed11", bytes([9]) + JSON_FEED.encode())
+    write("json_feed", "deep", bytes([0]) + b'{"version":"https://jsonfeed.org/version/1","items":' + b"[" * 300 + b"]" * 300 + b"}")
+    write("json_feed", "types", bytes([0]) + b'{"version":1,"title":7,"items":[null,1,"x",{"title":[],"url":{},"date_published":1e400}]}')
+    write("article", "gov", bytes([1, 100]) + ARTICLE.encode())
+    write("article", "gbk", bytes([2, 10]) + ARTICLE.replace('charset="utf-8"', 'charset="gbk"').encode("gbk"))
+    write("article", "notarticle", bytes([0, 0]) + b"<html><body><ul><li><a href=/1>1</a></li></ul></body></html>")
+    write("playlist", "full", PLAYLIST)
+    write("playlist", "bad", BAD_PLAYLIST)
+    write("playlist", "syntax", '{"version":1,"slides":[{"id":"a",}')
+    for name, data in LAYOUT.items():
+        write("layout", name, data)
+    for name, data in HTML_FRAGMENTS.items():
+        write("html_text", name, data)
+    for name, data in ENCODING.items():
+        write("encoding", name, data)
+    for i, d in enumerate(DATES):
+        write("dates", f"date{i:02d}", bytes([0x81 if i % 2 else 0]) + d.encode())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+// Regression tests for what the hardening runs found (docs/hardening.md).
+// Each case names the run that found it.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "content/article.h"
+#include "content/feed.h"
+#include "content/html_text.h"
+#include "content/playlist.h"
+
+using namespace paizi;
+
+TEST_CASE("hostile server deep-xml: a feed nested past libxml2's depth limit is not a feed") {
+  // Before: libxml2 halted at depth 256, the closing tags were there, so the
+  // cut tree counted as a complete feed with no items and replaced (and
+  // overwrote in the cache) the last good copy.
+  std::string doc = "<rss version=\"2.0\"><channel><title>t</title>";
+  for (int i = 0; i < 1000; ++i) doc += "<a>";
+  doc += "x";
+  for (int i = 0; i < 1000; ++i) doc += "</a>";
+  doc += "<item><title>after</title></item></channel></rss>";
+  content::FeedOptions opt;
+  const auto r = content::parse_feed(doc, opt);
+  CHECK_FALSE(r.feed);
+  CHECK(r.error.rfind("not a feed: the XML parser gave up", 0) == 0);
+}
+
+TEST_CASE("a sloppy but complete feed (recoverable errors) still parses") {
+  const std::string doc =
+      "<rss version=\"2.0\"><channel><title>A & B</title><item><title>one & two</title></item></channel></rss>";
+  const auto r = content::parse_feed(doc, content::FeedOptions{});
+  REQUIRE(r.feed);
+  CHECK(r.feed->items.size() == 1);
+}
+
+TEST_CASE("fuzz_playlist: a duration made of dots is bad content, not an exception") {
+  // Before: std::stod threw std::invalid_argument on "." (std::terminate).
+  CHECK_FALSE(content::parse_duration(".s"));
+  CHECK_FALSE(content::parse_duration("1.2.3s"));
+  CHECK_FALSE(content::parse_duration("..ms"));
+  CHECK(content::parse_duration("1.5s") == std::chrono::milliseconds(1500));
+  CHECK(content::parse_duration("1m30s") == std::chrono::milliseconds(90000));
+  const auto r = content::parse_playlist(R"({"version":1,"slides":[{"type":"slogan","lines":["x"],"duration":".s"}]})", ".");
+  CHECK_FALSE(r.playlist);
+}
+
+TEST_CASE("fuzz_html_text: a paragraph stays within max_paragraph_bytes and never ends in a space") {
+  // Before: the space between words was appended without checking the cap,
+  // so "aaaa bbbb" with a 4-byte cap gave "aaaa " (5 bytes).
+  content::TextLimits limits;
+  limits.max_paragraph_bytes = 4;
+  const auto t = content::html_to_text("<p>aaaa bbbb</p>", "", limits);
+  REQUIRE(t.paragraphs.size() == 1);
+  CHECK(t.paragraphs[0] == "aaaa");
+}
+
+TEST_CASE("fuzz_article: min_body_bytes 0 and a page without paragraphs is not an article") {
+  // Before: paragraphs.front() on an empty vector (undefined behaviour).
+  content::ArticleOptions opt;
+  opt.min_body_bytes = 0;
+  const auto r = content::extract_article("<html><body><ul><li></li></ul></body></html>", opt);
+  CHECK_FALSE(r.article);
+  CHECK_FALSE(r.error.empty());
+}
+
+TEST_CASE("fuzz_playlist: a number beyond double is bad content, not an exception") {
+  // Before: nlohmann-json threw out_of_range (not a parse_error) and nothing caught it.
+  const auto r = content::parse_playlist(R"({"version":1,"slides":[{"type":"kpi","tiles":[{"label":"x","value":4e4444}]}]})", ".");
+  CHECK_FALSE(r.playlist);
+  REQUIRE_FALSE(r.problems.empty());
+  CHECK(r.problems.front().message.rfind("invalid JSON", 0) == 0);
+  CHECK_FALSE(content::parse_playlist("4e4444", ".").playlist);
+}

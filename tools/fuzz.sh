@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan, preset `fuzz`) and runs
+# each for SECONDS (default 60).
+#   tools/fuzz.sh [SECONDS] [TARGET...]     TARGET: playlist layout feed ...
+# Environment: FUZZ_JOBS  targets run at once (default 2)
+#              FUZZ_RSS_MB  libFuzzer's memory limit per target (default 2048)
+# The working corpus of each target grows in build-fuzz/corpus/<target>/,
+# seeded from tests/fuzz/corpus/<target>/. A crash, leak, timeout (> 25 s on
+# one input) or memory blow-up is written to tests/fuzz/findings/ and makes
+# the command fail. Per-target numbers (executions, seconds, corpus size)
+# go to build-fuzz/fuzz-summary.tsv and are printed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+shift || true
+all=(playlist layout feed json_feed article html_text encoding dates)
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
+jobs=${FUZZ_JOBS:-2}
+
+cmake --preset fuzz >/dev/null
+cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}"
+
+mkdir -p tests/fuzz/findings build-fuzz/logs
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+run_one() {
+  local t=$1 secs=$2
+  local work=build-fuzz/corpus/$t log=build-fuzz/logs/$t.log
+  mkdir -p "$work"
+  local rc=0
+  build-fuzz/fuzz/fuzz_"$t" "$work" "tests/fuzz/corpus/$t" \
+    -max_total_time="$secs" -timeout=25 -rss_limit_mb="${FUZZ_RSS_MB:-2048}" -print_final_stats=1 \
+    -artifact_prefix="tests/fuzz/findings/$t-" >"$log" 2>&1 || rc=$?
+  local execs rate files
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  files=$(find "$work" -type f | wc -l)
+  printf '%s\t%s\t%s\t%s\t%s\n' "$t" "${execs:-0}" "$secs" "$files" "$rc"
+  if [ "$rc" -ne 0 ]; then
+    echo "fuzz_$t: FINDING (exit $rc); log: $log" >&2
+    grep -m5 -E '^==[0-9]+==ERROR|runtime error|SUMMARY|Test unit written' "$log" >&2 || true
+  fi
+}
+export -f run_one
+
+printf 'target\texecutions\tseconds\tcorpus_files\texit\n' >build-fuzz/fuzz-summary.tsv
+printf '%s\n' "${targets[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {} "$secs" \
+  >>build-fuzz/fuzz-summary.tsv
+column -t build-fuzz/fuzz-summary.tsv
+# Any non-zero exit in the last column is a finding.
+awk -F'\t' 'NR > 1 && $5 != 0 { bad = 1 } END { exit bad }' build-fuzz/fuzz-summary.tsv
