@@ -31,7 +31,12 @@ cmake --build "$build" -j"$jobs"
 t2=$SECONDS
 file "$build/paizi" | sed 's/, BuildID[^,]*//'
 # Under qemu the tests see the sysroot's fonts (fonts-noto-cjk is in deps.txt's lib role).
-ctest --test-dir "$build" -j"$jobs" --output-on-failure --timeout 600
+# The unit tests run under qemu-user. Tests that start the paizi program as a
+# subprocess (CLI, fault-server and kill tests) cannot: qemu-user does not
+# follow a foreign binary exec'd by the test without binfmt_misc. They run in
+# the native suite; test_service starts paizi through PAIZI_EMULATOR and stays.
+exec_tests='^(test_cli|test_feeds_cli|hostile_servers|test_playlists_(updates|security|kill|check))$'
+ctest --test-dir "$build" -j"$jobs" --output-on-failure --timeout 600 -E "$exec_tests"
 t3=$SECONDS
 
 stripped=$build/paizi.stripped
