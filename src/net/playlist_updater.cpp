@@ -1,6 +1,7 @@
 #include "net/playlist_updater.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -146,11 +147,14 @@ void PlaylistUpdater::run() {
         const std::string name = fs::path(local_path(opt_.source)).filename().string();
         ssize_t n = 0;
         while ((n = ::read(inotify_fd_, buf, sizeof buf)) > 0) {
-          for (char* p = buf; p < buf + n;) {
-            const auto* ev = reinterpret_cast<const inotify_event*>(p);
-            const std::string got = ev->len ? ev->name : "";
+          for (const char* p = buf; p + sizeof(inotify_event) <= buf + n;) {
+            // Copied out rather than cast: no alignment assumption (armhf -Wcast-align).
+            inotify_event ev;
+            std::memcpy(&ev, p, sizeof ev);
+            const char* ev_name = p + sizeof(inotify_event);
+            const std::string got = ev.len ? std::string(ev_name, ::strnlen(ev_name, ev.len)) : "";
             if (got == name || got == name + ".sig") again = true;
-            p += sizeof(inotify_event) + ev->len;
+            p += sizeof(inotify_event) + ev.len;
           }
         }
       }
