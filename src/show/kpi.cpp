@@ -14,6 +14,25 @@ namespace {
 
 constexpr double kCountUp = 1.2;  // s
 
+// "▲ 12.5%" against the previous value; "" without one.
+std::string change_text(const content::KpiTile& k) {
+  if (!k.previous || *k.previous == 0) return {};
+  const double delta = k.value - *k.previous;
+  char b[64];
+  std::snprintf(b, sizeof b, "%s %.1f%%", delta >= 0 ? "▲" : "▼", std::fabs(delta / std::fabs(*k.previous) * 100.0));
+  return b;
+}
+
+// "目标 350亿元 · 完成 25%"; "" without a target.
+std::string target_text(const content::KpiTile& k) {
+  if (!k.target || *k.target <= 0) return {};
+  const Figure tf = format_figure(*k.target, k.format, -1);
+  char b[96];
+  std::snprintf(b, sizeof b, "目标 %s%s · 完成 %.0f%%", tf.digits.c_str(),
+                ((k.format == "percent" ? "" : tf.magnitude) + k.unit).c_str(), k.value / *k.target * 100.0);
+  return b;
+}
+
 std::pair<int, int> grid(size_t n, bool landscape) {
   static const int kLand[7][2] = {{1, 1}, {1, 1}, {2, 1}, {3, 1}, {2, 2}, {3, 2}, {3, 2}};
   static const int kPort[7][2] = {{1, 1}, {1, 1}, {1, 2}, {1, 3}, {2, 2}, {2, 3}, {2, 3}};
@@ -67,19 +86,67 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
   const double progress = std::min(1.0, std::max(0.0, ctx.anim_t / kCountUp));
   const double ease = 1 - std::pow(1 - progress, 3);
 
+  // The figures of all tiles share one size (the largest every tile can
+  // hold): a set of numbers in different sizes reads as differently important.
+  const float pad = std::min(tw, th) * 0.09f;
+  const float inner = tw - 2 * pad;
+  float label_px = std::min(body_px * 1.1f, th * 0.11f);
+  const float ratio = 0.42f;  // unit size / figure size
+  const auto measure = [&](const std::string& text, bool figure) {
+    text::LayoutOptions o = text_options(t, figure, 100);
+    o.width_px = 1e6f;
+    if (figure) o.shape.cjk_latin_space = false;
+    return text.empty() ? 0.f : text::layout_text(ctx.shaper, {text}, o).width;
+  };
+  // Labels share one size too, small enough that every label fits beside its
+  // change and every target line fits the tile (narrow portrait tiles).
+  float label_em = 0;
+  for (const content::KpiTile& k : s.tiles) {
+    const std::string change = change_text(k);
+    label_em = std::max({label_em, (measure(k.label, false) + measure(change, true)) / 100.f + (change.empty() ? 0 : 0.6f),
+                         measure(target_text(k), false) * 0.85f / 100.f});
+  }
+  if (label_em > 0) label_px = std::max(std::min(label_px, inner / label_em), body_px * 0.6f);
+  label_px = std::round(label_px);
+  float fig_px = th * 0.34f;
+  for (const content::KpiTile& k : s.tiles) {
+    const Figure f = format_figure(k.value, k.format, shown_decimals(k));
+    const std::string unit_text = (k.format == "percent" ? "" : f.magnitude) + k.unit;
+    const float extras = k.target && *k.target > 0 ? label_px * 2.4f : label_px * 0.4f;
+    fig_px = std::min({fig_px, (th - 2 * pad - label_px * 1.5f - extras) / 1.35f,
+                       inner / ((measure(f.digits, true) + measure(unit_text, false) * ratio) / 100.f + 0.15f)});
+  }
+  fig_px = std::floor(fig_px);
+  // The figures sit at one height in every tile: centred in the space
+  // between the label and the target line (as if every tile had one when
+  // any has), but never lower than a third of that space's slack.
+  const bool any_target = std::any_of(s.tiles.begin(), s.tiles.end(),
+                                      [](const content::KpiTile& k) { return k.target && *k.target > 0; });
+  const float fig_room = th - 2 * pad - label_px * 1.5f - (any_target ? label_px * 2.4f : 0.f);
+  const float fig_drop = std::max(th * 0.03f, (fig_room - fig_px * 1.35f) / 3.f);
+
   for (size_t i = 0; i < s.tiles.size(); ++i) {
     const content::KpiTile& k = s.tiles[i];
     const float x = a.x + m + static_cast<float>(i % static_cast<size_t>(cols)) * (tw + gap);
     const float y = top + static_cast<float>(i / static_cast<size_t>(cols)) * (th + gap);
     dl.ops.push_back(render::RectOp{x, y, tw, th, t.background2});
-    const float pad = std::min(tw, th) * 0.09f;
-    const float inner = tw - 2 * pad;
-    const float label_px = std::round(std::min(body_px * 1.1f, th * 0.11f));
-    const bool has_change = k.previous && *k.previous != 0;
     const bool has_target = k.target && *k.target > 0;
 
+    // Change against the previous value, top right of the tile; the label
+    // takes the rest of the line.
+    const std::string change = change_text(k);
+    float change_w = 0;
+    if (!change.empty()) {
+      text::LayoutOptions co = text_options(t, true, label_px);
+      co.width_px = inner;
+      co.align = text::Align::End;
+      co.max_lines = 1;
+      text::TextLayout cl = text::layout_text(ctx.shaper, {change}, co);
+      change_w = cl.lines.empty() ? 0.f : cl.lines[0].length;
+      add_text(std::move(cl), x + pad, y + pad, k.value >= *k.previous ? t.up : t.down, t.background2);
+    }
     text::LayoutOptions lo = text_options(t, false, label_px);
-    lo.width_px = has_change ? inner * 0.62f : inner;
+    lo.width_px = change.empty() ? inner : std::max(label_px, inner - change_w - label_px * 0.6f);
     lo.max_lines = 1;
     text::TextLayout label = text::layout_text(ctx.shaper, {k.label}, lo);
     const float label_h = label.height;
@@ -90,43 +157,22 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
     const Figure final_fig = format_figure(k.value, k.format, dec);
     const Figure now_fig = format_figure(k.value * ease, k.format, dec);
     const std::string unit_text = (k.format == "percent" ? "" : final_fig.magnitude) + k.unit;
-    text::LayoutOptions vo = text_options(t, true, 100);
+    text::LayoutOptions vo = text_options(t, true, fig_px);
     vo.width_px = 1e6f;
     vo.shape.cjk_latin_space = false;
-    const float w100 = text::layout_text(ctx.shaper, {final_fig.digits}, vo).width;
-    text::LayoutOptions uo = text_options(t, false, 100);
-    uo.width_px = 1e6f;
-    const float u100 = unit_text.empty() ? 0.f : text::layout_text(ctx.shaper, {unit_text}, uo).width;
-    const float ratio = 0.42f;  // unit size / figure size
-    const float extras = has_target ? label_px * 2.4f : label_px * 0.4f;
-    const float fig_px = std::floor(std::min({th * 0.34f, (th - 2 * pad - label_h - extras) / 1.35f,
-                                              inner / ((w100 + u100 * ratio) / 100.f + 0.15f)}));
-    vo.size_px = fig_px;
     vo.line_height = 1.15f;
     text::TextLayout fig = text::layout_text(ctx.shaper, {now_fig.digits}, vo);
-    const float fig_y = y + pad + label_h + th * 0.03f;
+    const float fig_y = y + pad + label_h + fig_drop;
     const float base = fig_y + (fig.lines.empty() ? 0.f : fig.lines[0].y);
-    const float fig_w = w100 * fig_px / 100.f;
+    const float fig_w = measure(final_fig.digits, true) * fig_px / 100.f;
     add_text(std::move(fig), x + pad, fig_y, t.accent, t.background2);
     if (!unit_text.empty()) {
-      uo.size_px = std::round(fig_px * ratio);
+      text::LayoutOptions uo = text_options(t, false, std::round(fig_px * ratio));
+      uo.width_px = 1e6f;
       uo.line_height = 1.2f;
       text::TextLayout ul = text::layout_text(ctx.shaper, {unit_text}, uo);
       const float uy = base - (ul.lines.empty() ? 0.f : ul.lines[0].y);
       add_text(std::move(ul), x + pad + fig_w + fig_px * 0.12f, uy, t.foreground, t.background2);
-    }
-    // Change against the previous value, top right of the tile.
-    if (has_change) {
-      const double delta = k.value - *k.previous;
-      const double pct = delta / std::fabs(*k.previous) * 100.0;
-      const bool up = delta >= 0;
-      char b[64];
-      std::snprintf(b, sizeof b, "%s %.1f%%", up ? "▲" : "▼", std::fabs(pct));
-      text::LayoutOptions co = text_options(t, true, label_px);
-      co.width_px = inner;
-      co.align = text::Align::End;
-      co.max_lines = 1;
-      add_text(text::layout_text(ctx.shaper, {b}, co), x + pad, y + pad, up ? t.up : t.down, t.background2);
     }
     // Progress toward the target.
     if (has_target) {
@@ -135,14 +181,10 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
       const float by = y + th - pad - bar_h;
       dl.ops.push_back(render::RectOp{x + pad, by, inner, bar_h, t.background});
       dl.ops.push_back(render::RectOp{x + pad, by, inner * static_cast<float>(frac * ease), bar_h, t.accent});
-      const Figure tf = format_figure(*k.target, k.format, -1);
-      char b[96];
-      std::snprintf(b, sizeof b, "目标 %s%s · 完成 %.0f%%", tf.digits.c_str(),
-                    ((k.format == "percent" ? "" : tf.magnitude) + k.unit).c_str(), k.value / *k.target * 100.0);
       text::LayoutOptions po = text_options(t, false, std::round(label_px * 0.85f));
       po.width_px = inner;
       po.max_lines = 1;
-      text::TextLayout pl = text::layout_text(ctx.shaper, {b}, po);
+      text::TextLayout pl = text::layout_text(ctx.shaper, {target_text(k)}, po);
       const float ph = pl.height;
       add_text(std::move(pl), x + pad, by - ph - label_px * 0.2f, t.muted, t.background2);
     }

@@ -1,0 +1,90 @@
+// KPI tiles read as one set: every figure in one size, every label whole
+// and clear of its change badge, in landscape and in narrow portrait tiles.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "content/playlist.h"
+#include "show/compose.h"
+
+using namespace paizi;
+
+namespace {
+
+struct Placed {
+  std::string text;
+  float left = 0, right = 0, top = 0, size = 0;
+  bool ellipsis = false;
+  size_t lines = 0;
+};
+
+std::vector<Placed> kpi_texts(float w, float h, const content::Slide** slide_out) {
+  static text::FontLibrary fonts;
+  static text::Shaper shaper(fonts);
+  auto pr = content::load_playlist(std::string(PAIZI_TEST_DATA) + "/show/golden/slides.json");
+  REQUIRE(pr.playlist);
+  static content::Playlist keep;
+  keep = *pr.playlist;
+  const auto it = std::find_if(keep.slides.begin(), keep.slides.end(),
+                               [](const content::Slide& s) { return s.tiles.size() >= 4; });
+  REQUIRE(it != keep.slides.end());
+  *slide_out = &*it;
+  show::ComposeContext ctx(shaper);
+  ctx.width = static_cast<int>(w);
+  ctx.height = static_cast<int>(h);
+  ctx.area = {0, 0, w, h};
+  const auto pages = show::compose_slide(*it, keep.theme, ctx);
+  REQUIRE(pages.size() == 1);
+  std::vector<Placed> out;
+  for (const auto& op : pages[0].ops) {
+    const auto* t = std::get_if<render::TextOp>(&op);
+    if (!t || t->layout->lines.empty()) continue;
+    const text::LayoutLine& l = t->layout->lines[0];
+    Placed p;
+    for (const auto& line : t->layout->lines) p.text += line.text;
+    p.left = t->x + l.x;
+    p.right = p.left + l.length;
+    p.top = t->y;
+    p.size = t->layout->glyphs.empty() ? 0.f : t->layout->glyphs[0].size;
+    p.ellipsis = std::any_of(t->layout->lines.begin(), t->layout->lines.end(),
+                             [](const text::LayoutLine& x) { return x.ellipsis; });
+    p.lines = t->layout->lines.size();
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("kpi: one figure size, whole labels clear of their change", "[kpi]") {
+  for (const auto& [w, h] : {std::pair{1920.f, 1080.f}, std::pair{1080.f, 1920.f}}) {
+    INFO(w << "x" << h);
+    const content::Slide* slide = nullptr;
+    const std::vector<Placed> texts = kpi_texts(w, h, &slide);
+    std::map<std::string, const Placed*> by_text;
+    for (const Placed& p : texts) by_text[p.text] = &p;
+    float figure_size = 0;
+    for (const content::KpiTile& k : slide->tiles) {
+      INFO(k.label);
+      const auto label = by_text.find(k.label);
+      REQUIRE(label != by_text.end());
+      CHECK_FALSE(label->second->ellipsis);
+      CHECK(label->second->lines == 1);
+      // The figure: the largest text below the label within the tile's column.
+      const Placed* fig = nullptr;
+      for (const Placed& p : texts)
+        if (p.top > label->second->top && p.left >= label->second->left - 1 && p.left < label->second->left + 5 &&
+            p.size > label->second->size * 1.5f && (!fig || p.top < fig->top))
+          fig = &p;
+      REQUIRE(fig);
+      if (figure_size == 0) figure_size = fig->size;
+      CHECK(fig->size == Approx(figure_size));
+      // The change badge on the label's line ends right of the label, no overlap.
+      for (const Placed& p : texts)
+        if ((p.text.rfind("▲", 0) == 0 || p.text.rfind("▼", 0) == 0) && std::abs(p.top - label->second->top) < 1 &&
+            p.left > label->second->left && p.left < label->second->left + w / 2)
+          CHECK(p.left >= label->second->right + label->second->size * 0.5f);
+    }
+  }
+}
