@@ -73,6 +73,49 @@ size_t trim_spaces(const ShapedParagraph& p, size_t b, size_t e) {
   return e;
 }
 
+// Letters (not punctuation, spaces or marks) in [b, e).
+size_t letters(const ShapedParagraph& p, size_t b, size_t e) {
+  size_t k = 0;
+  for (size_t i = b; i < e; ++i)
+    k += (is_cjk_letter(p.cps[i]) || is_alnum_western(p.cps[i])) && !is_mark(p.cps[i]);
+  return k;
+}
+
+// A paragraph does not end on a line of one character (段末孤字: "内。"
+// alone under a full line). The line before gives up its last breakable
+// piece when the new last line still fits (compressed if need be); the
+// shortened line is then justified like any other.
+void avoid_short_last_line(const ShapedParagraph& p, const Measure& m, float avail, bool compress_start,
+                           std::vector<Span>& spans) {
+  const size_t n = p.cps.size();
+  if (spans.size() < 2) return;
+  Span& prev = spans[spans.size() - 2];
+  Span& last = spans.back();
+  if (letters(p, last.begin, last.end) >= 2) return;
+  for (size_t b = last.begin - 1; b > prev.begin + 1; --b) {
+    if (!(p.flags[b - 1] & kBreakAfter)) continue;
+    size_t s = b;
+    while (s < n && (p.flags[s] & kSpace)) ++s;
+    if (s >= last.begin) continue;  // only spaces between: no gain
+    const size_t e = trim_spaces(p, s, n);
+    const bool sc = compress_start && punct_kind(p.cps[s]) == PunctKind::Opening &&
+                    !(p.flags[s] & kCompressed) && p.halt_adv[s] < 0;
+    const float adj = sc ? p.halt_adv[s] : 0.f;
+    const float nat = m.width(s, e) + adj;
+    if (nat - (m.shrink(s, e) + (sc ? p.halt_adv[s] : 0.f)) > avail + kEps) return;  // would not fit
+    if (letters(p, s, e) < 2) continue;
+    const size_t pe = trim_spaces(p, prev.begin, b);
+    if (letters(p, prev.begin, pe) < 2) return;
+    prev.end = pe;
+    prev.natural = m.width(prev.begin, pe) + (prev.start_compressed ? p.halt_adv[prev.begin] : 0.f);
+    last.begin = s;
+    last.end = e;
+    last.start_compressed = sc;
+    last.natural = nat;
+    return;
+  }
+}
+
 // Greedy line breaking, clreq order: a candidate line is taken if it fits
 // at natural width or after compressing its punctuation and spaces (先挤进);
 // only then is text pushed to the next line (后推出).
@@ -129,6 +172,7 @@ std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, fl
     s = best;
     while (s < n && (p.flags[s] & kSpace)) ++s;  // spaces after a break hang
   }
+  avoid_short_last_line(p, m, avail, compress_start, spans);
   return spans;
 }
 

@@ -79,6 +79,39 @@ TEST_CASE("justified lines fill the measure, the last line is start-aligned") {
     for (size_t g = line.glyph_begin + 1; g < line.glyph_end; ++g) CHECK(l.glyphs[g].x > l.glyphs[g - 1].x);
 }
 
+TEST_CASE("a paragraph does not end on a line of one character") {
+  const std::vector<std::string> paras = {
+      "园区管委会昨日发布消息：今年一季度，全区规模以上工业企业实现产值86.4亿元，同比增长12.5%；其中新一代信息技术、生物医药两大产业贡献率超过六成。",
+      "运营中心负责人介绍，今年2月投入使用的中试平台配备了小批量贴片、3D打印和环境测试等设备，平均周期缩短到两周以内。",
+      "「ちょっと待って」と言われても、ディスプレイは止まりません。"};
+  size_t moved = 0;
+  for (const std::string& para : paras) {
+    for (float w = 6; w <= 30; w += 0.5f) {
+      INFO(para << " at " << w << " em");
+      const auto greedy_like = Lay().width_em(w).justify().run(para);
+      const auto& lines = greedy_like.lines;
+      if (lines.size() < 2) continue;
+      size_t letters = 0;
+      for (size_t i = 0; i < lines.back().text.size();) {
+        const auto c = static_cast<unsigned char>(lines.back().text[i]);
+        const size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        const char32_t cp = test::first_cp(lines.back().text.substr(i, len));
+        letters += text::is_cjk_letter(cp) || text::is_alnum_western(cp);
+        i += len;
+      }
+      CHECK(letters >= 2);
+      // Every other line still fills the measure (justified, not overfull).
+      for (size_t i = 0; i + 1 < lines.size(); ++i) CHECK(lines[i].length == Approx(w * 100).margin(0.5));
+      // The text is all there, in order.
+      std::string all;
+      for (const auto& l : lines) all += l.text;
+      CHECK(all == para);
+      moved += lines[lines.size() - 2].natural < w * 100 - 100;  // the line before gave up a piece
+    }
+  }
+  CHECK(moved > 0);  // the rule was exercised
+}
+
 TEST_CASE("fit chooses the largest size that fits the box") {
   text::LayoutOptions o;
   o.align = text::Align::Center;
