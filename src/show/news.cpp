@@ -128,6 +128,10 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   bo.indent_em = t.lang.rfind("zh", 0) == 0 ? 2.f : 0.f;
   bo.paragraph_spacing_em = 0.35f;
   bo.shape.normalize_commas = t.lang.rfind("zh", 0) == 0;
+  // Sub-headings: flush left, in the accent colour (below).
+  std::vector<char> heading(item->paragraphs.size());
+  for (size_t i = 0; i < heading.size(); ++i) heading[i] = is_heading(item->paragraphs[i]) && heading.size() > 1;
+  bo.unindented = heading;
   const text::TextLayout body = text::layout_text(ctx.shaper, item->paragraphs, bo);
   const float first_h = content_bottom - content_top - (sum_h > 0 ? sum_h + body_px * 0.8f : 0.f);
   const auto ranges = pages_of(body, std::max(first_h, body.line_pitch), content_bottom - content_top, item->paragraphs);
@@ -164,7 +168,20 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
       cy += sum_h + body_px * 0.8f;
     }
     auto page = std::make_shared<const text::TextLayout>(text::page_of(body, ranges[p].first, ranges[p].second));
-    text_at(page, a.x + m, cy, t.foreground);
+    // One op per run of lines in one colour: body text, sub-headings.
+    for (size_t k = 0; k < page->lines.size();) {
+      auto is_head = [&](size_t line) {
+        const auto para = static_cast<size_t>(page->lines[line].paragraph);
+        return para < heading.size() && heading[para] != 0;
+      };
+      size_t e = k + 1;
+      while (e < page->lines.size() && is_head(e) == is_head(k)) ++e;
+      text_at(page, a.x + m, cy, is_head(k) ? t.accent : t.foreground);
+      auto& op = std::get<render::TextOp>(dl.ops.back());
+      op.glyph_begin = page->lines[k].glyph_begin;
+      op.glyph_end = page->lines[e - 1].glyph_end;
+      k = e;
+    }
     if (side) {
       const float sx = a.x + W - m - side_w;
       float sy = content_top;

@@ -88,10 +88,8 @@ void column(render::DisplayList& dl, const std::string& line, const content::The
     dl.ops.push_back(render::RectOp{r.x + r.w - 2 * b, r.y + b, b, r.h - 2 * b, t.accent});
   }
   const float x = r.x + (r.w - l.width) / 2;
-  const float y = r.y + pad + std::max(0.f, (r.h - 2 * pad - l.height) / 2);
   // Vertical layouts are aligned within their column length already.
   dl.ops.push_back(text_op(std::move(l), x, r.y + pad, t.accent, t.background2));
-  (void)y;
 }
 
 void vertical(render::DisplayList& dl, const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
@@ -120,6 +118,20 @@ void vertical(render::DisplayList& dl, const content::Slide& s, const content::T
     // 上联 on the right, 下联 on the left, at the screen's sides.
     column(dl, s.lines[0], t, ctx, Rect{a.x + a.w - m - col_w, top, col_w, h}, true);
     column(dl, s.lines[1], t, ctx, Rect{a.x + m, top, col_w, h}, true);
+    if (!s.subtitle.empty()) {
+      // Between the scrolls (where the door would be): the subtitle, e.g. a
+      // welcome, horizontal, fitted and centred in the free middle.
+      const float x0 = a.x + m + col_w + m, x1 = a.x + a.w - m - col_w - m;
+      text::LayoutOptions o = text_options(t, true, 0);
+      o.align = text::Align::Center;
+      o.balance = true;
+      o.line_height = 1.35f;
+      const float w = (x1 - x0) * 0.8f;
+      text::FitBox box{w, h * 0.6f, 16, std::min(h * 0.16f, w / 4), 3};
+      text::TextLayout l = text::fit_text(ctx.shaper, {s.subtitle}, o, box);
+      const float ly = top + (h - l.height) / 2;
+      dl.ops.push_back(text_op(std::move(l), x0 + (x1 - x0 - w) / 2, ly, t.foreground, t.background));
+    }
     return;
   }
   // Plain vertical slogan: columns right to left, centred.

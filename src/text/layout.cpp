@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
+#include <unicode/brkiter.h>
 #include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 namespace paizi::text {
 namespace {
@@ -73,6 +76,99 @@ size_t trim_spaces(const ShapedParagraph& p, size_t b, size_t e) {
   return e;
 }
 
+// Break opportunities inside a word (ICU's dictionary word segmentation,
+// which covers Chinese and Japanese): avoid[i] when a line may end after
+// code point i but a word continues. Big balanced headlines and slogans
+// break between words (热烈欢迎各位来宾 / 莅临参观指导, not 来 / 宾).
+std::vector<char> word_internal_breaks(const ShapedParagraph& p) {
+  const size_t n = p.cps.size();
+  std::vector<char> avoid(n, 0);
+  thread_local std::unique_ptr<icu::BreakIterator> words = [] {
+    UErrorCode err = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), err));
+    return U_FAILURE(err) ? nullptr : std::move(bi);
+  }();
+  if (!words || n == 0) return avoid;
+  std::vector<char> boundary(n + 1, 0);  // boundary[k]: a word boundary before code point k
+  const icu::UnicodeString u =
+      icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(p.cps.data()), static_cast<int32_t>(n));
+  words->setText(u);
+  std::vector<size_t> starts;
+  size_t cp = 0;
+  int32_t at = 0;
+  for (int32_t b = words->first(); b != icu::BreakIterator::DONE; b = words->next()) {
+    cp += static_cast<size_t>(u.countChar32(at, b - at));
+    at = b;
+    if (cp <= n) {
+      boundary[cp] = 1;
+      starts.push_back(cp);
+    }
+  }
+  // Two one-character Han "words" side by side are mostly a word missing
+  // from the dictionary (莅|临, 入|驻, 中|试): not a place to prefer.
+  for (size_t k = 1; k + 1 < starts.size(); ++k) {
+    const size_t b = starts[k];
+    if (b - starts[k - 1] == 1 && starts[k + 1] - b == 1 && is_cjk_letter(p.cps[b - 1]) && is_cjk_letter(p.cps[b]))
+      boundary[b] = 0;
+  }
+  for (size_t i = 0; i + 1 < n; ++i)
+    if ((p.flags[i] & kBreakAfter) && !boundary[i + 1]) avoid[i] = 1;
+  return avoid;
+}
+
+// Even lines for balanced text: among the ways to break into exactly
+// `lines` lines no wider than the measure (break opportunities only, none
+// in `avoid`), the one with the least sum of squared slack. Empty when
+// there is none or the paragraph is too long to bother (body text).
+std::vector<Span> even_lines(const ShapedParagraph& p, const Measure& m, float first_avail, float avail,
+                             bool compress_start, size_t lines, const std::vector<char>* avoid) {
+  const size_t n = p.cps.size();
+  std::vector<size_t> cand{0};  // line starts/ends: 0, break positions, n
+  for (size_t i = 0; i + 1 < n; ++i)
+    if ((p.flags[i] & kBreakAfter) && !(avoid && (*avoid)[i])) cand.push_back(i + 1);
+  cand.push_back(n);
+  const size_t c = cand.size();
+  if (lines == 0 || c > 400) return {};
+  auto line_of = [&](size_t from, size_t to) {
+    Span sp;
+    size_t b = cand[from];
+    while (b < cand[to] && (p.flags[b] & kSpace)) ++b;
+    sp.begin = b;
+    sp.end = trim_spaces(p, b, cand[to]);
+    sp.start_compressed = compress_start && b < n && punct_kind(p.cps[b]) == PunctKind::Opening &&
+                          !(p.flags[b] & kCompressed) && p.halt_adv[b] < 0;
+    sp.natural = m.width(sp.begin, sp.end) + (sp.start_compressed ? p.halt_adv[b] : 0.f);
+    return sp;
+  };
+  constexpr float kInf = 1e30f;
+  // cost[k][j]: best cost of k lines covering [0, cand[j]); from[k][j] its previous end.
+  std::vector<std::vector<float>> cost(lines + 1, std::vector<float>(c, kInf));
+  std::vector<std::vector<size_t>> from(lines + 1, std::vector<size_t>(c, 0));
+  cost[0][0] = 0;
+  for (size_t k = 1; k <= lines; ++k) {
+    const float w = k == 1 ? first_avail : avail;
+    for (size_t j = 1; j < c; ++j)
+      for (size_t i = j; i-- > 0;) {
+        if (cost[k - 1][i] >= kInf) continue;
+        const Span sp = line_of(i, j);
+        if (sp.end <= sp.begin) continue;
+        const float cap = sp.start_compressed ? -p.halt_adv[sp.begin] : 0.f;
+        const float min_w = sp.natural - (m.shrink(sp.begin, sp.end) - cap);
+        if (min_w > w + kEps) break;  // longer lines from further back only get wider
+        const float slack = std::max(0.f, w - sp.natural);
+        const float total = cost[k - 1][i] + slack * slack;
+        if (total < cost[k][j]) {
+          cost[k][j] = total;
+          from[k][j] = i;
+        }
+      }
+  }
+  if (cost[lines][c - 1] >= kInf) return {};
+  std::vector<Span> out(lines);
+  for (size_t k = lines, j = c - 1; k > 0; j = from[k][j], --k) out[k - 1] = line_of(from[k][j], j);
+  return out;
+}
+
 // Letters (not punctuation, spaces or marks) in [b, e).
 size_t letters(const ShapedParagraph& p, size_t b, size_t e) {
   size_t k = 0;
@@ -120,7 +216,8 @@ void avoid_short_last_line(const ShapedParagraph& p, const Measure& m, float ava
 // at natural width or after compressing its punctuation and spaces (先挤进);
 // only then is text pushed to the next line (后推出).
 std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, float first_avail,
-                                  float avail, bool compress_start, BreakLevel level) {
+                                  float avail, bool compress_start, BreakLevel level,
+                                  const std::vector<char>* avoid = nullptr, bool* forced = nullptr) {
   std::vector<Span> spans;
   const size_t n = p.cps.size();
   size_t s = 0;
@@ -134,7 +231,7 @@ std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, fl
     const float start_cap = sp.start_compressed ? -p.halt_adv[s] : 0.f;
     size_t best = 0;
     for (size_t i = s; i < n; ++i) {
-      if (!((p.flags[i] & kBreakAfter) || i + 1 == n)) {
+      if (!(((p.flags[i] & kBreakAfter) && !(avoid && (*avoid)[i])) || i + 1 == n)) {
         // Even fully compressed the text up to here is too wide: stop.
         if (best && m.width(s, i + 1) + start_adj - (m.shrink(s, i + 1) - start_cap) > w + kEps) break;
         continue;
@@ -151,6 +248,7 @@ std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, fl
       }
     }
     if (!best) {
+      if (forced) *forced = true;
       // Nothing fits: break inside the segment at a cluster boundary, never
       // overflow (at least one cluster per line). Prefer a boundary that
       // breaks no prohibition (not inside —— ……, not before 。 or after 「).
@@ -301,7 +399,7 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
   const float pitch = opt.line_height * size;
   out.line_pitch = pitch;
   const float avail = opt.width_px / size;  // em
-  const float indent = std::max(0.f, std::min(opt.indent_em, avail));
+  const float para_indent = std::max(0.f, std::min(opt.indent_em, avail));
   // Cross position (top of each line box, px) kept until the total is known.
   std::vector<float> cross;
   float c = 0;
@@ -309,17 +407,31 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
   for (size_t pi = 0; pi < shaped.paragraphs.size() && !stop; ++pi) {
     const ShapedParagraph& p = shaped.paragraphs[pi];
     const Measure m(p);
+    const float indent = pi < opt.unindented.size() && opt.unindented[pi] ? 0.f : para_indent;
     std::vector<Span> spans = break_paragraph(p, m, avail - indent, avail, opt.compress_line_start, opt.shape.line_break);
     if (opt.balance && spans.size() > 1) {
       // Narrowest measure that still needs no more lines: even lines
-      // instead of a full first line and a short last one.
+      // instead of a full first line and a short last one. Between words
+      // when that is possible in as many lines, else between characters.
+      const std::vector<char> inside_words = word_internal_breaks(p);
+      auto lines_at = [&](float width, const std::vector<char>* avoid) {
+        bool forced = false;
+        const size_t k = break_paragraph(p, m, width - indent, width, opt.compress_line_start, opt.shape.line_break,
+                                         avoid, &forced).size();
+        return forced ? SIZE_MAX : k;
+      };
+      const std::vector<char>* avoid = lines_at(avail, &inside_words) <= spans.size() ? &inside_words : nullptr;
       float lo = 0, hi = avail;
       for (int it = 0; it < 14; ++it) {
         const float mid = (lo + hi) / 2;
-        if (break_paragraph(p, m, mid - indent, mid, opt.compress_line_start, opt.shape.line_break).size() <= spans.size()) hi = mid;
+        if (lines_at(mid, avoid) <= spans.size()) hi = mid;
         else lo = mid;
       }
-      spans = break_paragraph(p, m, hi - indent, hi, opt.compress_line_start, opt.shape.line_break);
+      spans = break_paragraph(p, m, hi - indent, hi, opt.compress_line_start, opt.shape.line_break, avoid);
+      std::vector<Span> even = even_lines(p, m, hi - indent, hi, opt.compress_line_start, spans.size(), avoid);
+      if (!even.empty()) spans = std::move(even);
+      for (size_t k = 0; k + 1 < spans.size(); ++k)
+        out.broken_words += spans[k].end > spans[k].begin && inside_words[spans[k].end - 1];
     }
     if (spans.empty()) spans.push_back(Span{});  // an empty paragraph is an empty line
     for (size_t li = 0; li < spans.size(); ++li) {
@@ -453,7 +565,15 @@ TextLayout fit_text(Shaper& shaper, const std::vector<std::string>& paragraphs, 
   int lo = static_cast<int>(std::ceil(box.min_size));
   int hi = static_cast<int>(std::floor(box.max_size));
   if (hi < lo) hi = lo;
-  if (auto [fits, l] = try_size(hi); fits) return std::move(l);
+  // Balanced text that had to break inside a word at the largest size that
+  // fits: up to 20 % smaller, if that lets every line end between words.
+  const int min_px = lo;
+  auto whole_words = [&](int px, TextLayout l) {
+    for (int q = px - 1; l.broken_words > 0 && q >= std::max(min_px, static_cast<int>(px * 0.8f)); --q)
+      if (auto [fits, s] = try_size(q); fits && s.broken_words == 0) return std::move(s);
+    return l;
+  };
+  if (auto [fits, l] = try_size(hi); fits) return whole_words(hi, std::move(l));
   auto [lo_fits, best] = try_size(lo);
   if (!lo_fits) {
     // Even the minimum does not fit: truncate at the lines that fit.
@@ -475,7 +595,7 @@ TextLayout fit_text(Shaper& shaper, const std::vector<std::string>& paragraphs, 
       hi = mid;
     }
   }
-  return best;
+  return whole_words(lo, std::move(best));
 }
 
 std::vector<size_t> paginate(const TextLayout& layout, float page_height) {

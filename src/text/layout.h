@@ -23,6 +23,7 @@ struct LayoutOptions {
   Align align = Align::Start;
   bool justify = false;        // full justification, last line start-aligned
   float indent_em = 0;         // first-line indent of each paragraph, em
+  std::vector<char> unindented;  // per paragraph: 1 = no first-line indent (sub-headings)
   float line_height = 1.5f;    // line pitch as a multiple of size_px
   float paragraph_spacing_em = 0;  // extra space after each paragraph, em
   bool compress_line_start = true; // opening bracket at line start loses its blank half
@@ -59,6 +60,7 @@ struct TextLayout {
   bool vertical = false;
   bool truncated = false;       // lines were dropped for max_lines
   int missing_glyphs = 0;
+  int broken_words = 0;         // balanced lines that had to end inside a word
 };
 
 // Sets already shaped text. Cheap compared with shaping; fit() calls it once

@@ -112,6 +112,34 @@ TEST_CASE("a paragraph does not end on a line of one character") {
   CHECK(moved > 0);  // the rule was exercised
 }
 
+TEST_CASE("balanced lines break between words when that costs no extra line") {
+  auto balanced = [](const std::string& text, float w) {
+    Lay lay;
+    lay.width_em(w);
+    lay.opt.balance = true;
+    return lay.run(text);
+  };
+  // Character-level balance would give 热烈欢迎各位来 / 宾莅临参观指导.
+  CHECK(test::joined(balanced("热烈欢迎各位来宾莅临参观指导", 10)) == "热烈欢迎各位来宾|莅临参观指导");
+  CHECK(test::joined(balanced("园区孵化器一季度新增入驻企业36家", 12)) == "园区孵化器一季度|新增入驻企业36家");
+  // Never more lines than greedy breaking, never wider than the measure,
+  // nothing lost; a word wider than the line still breaks inside.
+  for (const std::string text : {"热烈欢迎各位来宾莅临参观指导", "中华人民共和国", "创新驱动发展，科技赢得未来"}) {
+    for (float w = 2; w <= 16; w += 0.5f) {
+      INFO(text << " at " << w << " em");
+      const auto b = balanced(text, w);
+      const auto g = Lay().width_em(w).run(text);
+      CHECK(b.lines.size() <= g.lines.size());
+      std::string all;
+      for (const auto& l : b.lines) {
+        CHECK(l.length <= w * 100 + 0.5f);  // after compressing line-end punctuation
+        all += l.text;
+      }
+      CHECK(all == text);
+    }
+  }
+}
+
 TEST_CASE("fit chooses the largest size that fits the box") {
   text::LayoutOptions o;
   o.align = text::Align::Center;

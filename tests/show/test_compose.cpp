@@ -1,5 +1,6 @@
-// KPI tiles read as one set: every figure in one size, every label whole
-// and clear of its change badge, in landscape and in narrow portrait tiles.
+// Slide composition checks on display lists: KPI tiles read as one set
+// (one figure size, whole labels clear of their change badge, landscape and
+// narrow portrait tiles); news sub-headings flush left in the accent colour.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -87,4 +88,40 @@ TEST_CASE("kpi: one figure size, whole labels clear of their change", "[kpi]") {
           CHECK(p.left >= label->second->right + label->second->size * 0.5f);
     }
   }
+}
+
+TEST_CASE("news: a sub-heading is flush left, in the accent colour, and the body is indented", "[news]") {
+  static text::FontLibrary fonts;
+  static text::Shaper shaper(fonts);
+  content::Slide s;
+  s.type = "news";
+  content::NewsItem item;
+  item.title = "园区第十二届创新创业大赛启动";
+  item.paragraphs = {"第十二届创新创业大赛于本周一正式启动报名，截至周五已有48支队伍提交材料。", "奖励与服务",
+                     "大赛设一等奖1名，奖金40万元；获奖项目可优先入驻孵化器。"};
+  s.news = item;
+  content::Theme theme;
+  show::ComposeContext ctx(shaper);
+  const auto pages = show::compose_slide(s, theme, ctx);
+  REQUIRE(!pages.empty());
+  std::map<std::string, std::pair<float, bool>> first_line;  // paragraph text start -> (x, accent)
+  for (const auto& op : pages[0].ops) {
+    const auto* t = std::get_if<render::TextOp>(&op);
+    if (!t) continue;
+    for (const auto& l : t->layout->lines) {
+      if (l.glyph_begin < t->glyph_begin || l.glyph_end > t->glyph_end || l.glyph_begin == l.glyph_end) continue;
+      const bool accent = t->color.r == theme.accent.r && t->color.g == theme.accent.g && t->color.b == theme.accent.b;
+      if (!first_line.count(l.text)) first_line[l.text] = {l.x, accent};
+    }
+  }
+  REQUIRE(first_line.count("奖励与服务"));
+  CHECK(first_line["奖励与服务"].first == Approx(0));
+  CHECK(first_line["奖励与服务"].second);
+  bool body_indented = false;
+  for (const auto& [text, v] : first_line)
+    if (text.rfind("第十二届", 0) == 0) {
+      body_indented = v.first > 0;
+      CHECK_FALSE(v.second);
+    }
+  CHECK(body_indented);
 }
