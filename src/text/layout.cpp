@@ -234,15 +234,16 @@ float place_line(const ShapedParagraph& p, const Span& sp, const Adjust& a, floa
     for (uint32_t g = p.first_glyph[i]; g < p.first_glyph[i + 1]; ++g) {
       const ShapedGlyph& sg = p.glyphs[g];
       const float u = local + (sg.u + (g == p.first_glyph[i] ? a.du[k] : 0.f)) * size;
-      PositionedGlyph pg{sg.face, sg.gid, 0, 0, size, sg.rotated, sg.missing};
-      if (vertical) {
-        pg.x = axis + sg.v * size;
-        pg.y = u;
-      } else {
-        pg.x = u;
-        pg.y = axis + sg.v * size;
-      }
-      out.glyphs.push_back(pg);
+      // Written in place: a glyph built on the stack and copied costs a
+      // store-forwarding stall per glyph.
+      PositionedGlyph& pg = out.glyphs.emplace_back();
+      pg.face = sg.face;
+      pg.gid = sg.gid;
+      pg.x = vertical ? axis + sg.v * size : u;
+      pg.y = vertical ? u : axis + sg.v * size;
+      pg.size = size;
+      pg.rotated = sg.rotated;
+      pg.missing = sg.missing;
       local += sg.adv * size;
     }
     pen += (p.adv[i] + a.dadv[k]) * size;
