@@ -5,7 +5,6 @@
 #include <memory>
 
 #include <unicode/brkiter.h>
-#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 namespace paizi::text {
@@ -17,11 +16,7 @@ constexpr float kMaxWordSpace = 0.5f;    // em
 constexpr float kMinCjkLatinGap = 0.125f;
 constexpr float kMaxCjkLatinGap = 1.f / 3.f;
 
-bool is_mark(char32_t c) {
-  const auto gc = u_charType(static_cast<UChar32>(c));
-  return gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK || gc == U_COMBINING_SPACING_MARK ||
-         c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F);
-}
+bool is_mark(char32_t c) { return char_class(c).mark(); }
 
 // Shrink capacity of a code point in the middle of a line, em.
 float shrink_cap(const ShapedParagraph& p, size_t i) {
@@ -67,8 +62,9 @@ class Measure {
 // A boundary after code point i that typography forbids, as opposed to one
 // UAX #14 merely does not offer (inside a word).
 bool hard_no_break(const ShapedParagraph& p, size_t i, BreakLevel level) {
-  return (p.flags[i] & kNoJustifyAfter) || no_break_after(p.cps[i], level) ||
-         no_break_before(p.cps[i + 1], p.cps[i], level);
+  const CharClass c = char_class(p.cps[i]);
+  return (p.flags[i] & kNoJustifyAfter) || c.no_break_after(level) ||
+         char_class(p.cps[i + 1]).no_break_before(c, level);
 }
 
 size_t trim_spaces(const ShapedParagraph& p, size_t b, size_t e) {
@@ -225,7 +221,7 @@ std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, fl
     const float w = spans.empty() ? first_avail : avail;
     Span sp;
     sp.begin = s;
-    sp.start_compressed = compress_start && punct_kind(p.cps[s]) == PunctKind::Opening &&
+    sp.start_compressed = compress_start && char_class(p.cps[s]).punct() == PunctKind::Opening &&
                           !(p.flags[s] & kCompressed) && p.halt_adv[s] < 0;
     const float start_adj = sp.start_compressed ? p.halt_adv[s] : 0.f;
     const float start_cap = sp.start_compressed ? -p.halt_adv[s] : 0.f;
@@ -274,8 +270,16 @@ std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, fl
   return spans;
 }
 
+struct Item {
+  size_t i;
+  float cap;
+};
+
 struct Adjust {
   std::vector<float> du, dadv, dgap;  // per code point of the line, em
+  // Scratch lists for shrink_line/expand_line, kept across lines.
+  std::vector<Item> items, items2;
+  std::vector<size_t> slots;
 };
 
 // Distributes `amount` (em, > 0) over items in proportion to their capacity,
@@ -290,16 +294,12 @@ float distribute(const std::vector<Item>& items, float amount, Apply apply) {
   return amount - f * total;
 }
 
-struct Item {
-  size_t i;
-  float cap;
-};
-
 // Shrinks a line in clreq's order: line-end punctuation, word spaces,
 // middle dots, brackets, 、，；：, the CJK-Latin gap, 。？！.
 void shrink_line(const ShapedParagraph& p, const Span& sp, float need, Adjust& a) {
-  auto punct_items = [&](auto pred) {
-    std::vector<Item> v;
+  auto punct_items = [&](auto pred) -> const std::vector<Item>& {
+    std::vector<Item>& v = a.items;
+    v.clear();
     for (size_t i = sp.begin; i < sp.end; ++i) {
       if (i == sp.begin && sp.start_compressed) continue;
       if (!(p.flags[i] & kCompressed) && p.halt_adv[i] < 0 && a.dadv[i - sp.begin] == 0.f && pred(i))
@@ -313,30 +313,35 @@ void shrink_line(const ShapedParagraph& p, const Span& sp, float need, Adjust& a
   };
   const size_t last = sp.end - 1;
   need = distribute(punct_items([&](size_t i) {
-                      const PunctKind k = punct_kind(p.cps[i]);
+                      const PunctKind k = char_class(p.cps[i]).punct();
                       return i == last && (k == PunctKind::Closing || k == PunctKind::Middle);
                     }),
                     need, apply_halt);
-  std::vector<Item> spaces;
+  std::vector<Item>& spaces = a.items2;
+  spaces.clear();
   for (size_t i = sp.begin; i < sp.end; ++i)
     if (p.cps[i] == U' ' && p.adv[i] > kMinWordSpace) spaces.push_back({i, p.adv[i] - kMinWordSpace});
   need = distribute(spaces, need, [&](const Item& it, float f) { a.dadv[it.i - sp.begin] -= f * it.cap; });
   for (ShrinkClass cls : {ShrinkClass::Middle, ShrinkClass::Bracket, ShrinkClass::Comma}) {
-    need = distribute(punct_items([&](size_t i) { return i != last && shrink_class(p.cps[i]) == cls; }),
+    need = distribute(punct_items([&](size_t i) { return i != last && char_class(p.cps[i]).shrink() == cls; }),
                       need, apply_halt);
   }
-  std::vector<Item> gaps;
+  std::vector<Item>& gaps = a.items2;
+  gaps.clear();
   for (size_t i = sp.begin; i + 1 < sp.end; ++i)
     if (p.gap[i] > kMinCjkLatinGap) gaps.push_back({i, p.gap[i] - kMinCjkLatinGap});
   need = distribute(gaps, need, [&](const Item& it, float f) { a.dgap[it.i - sp.begin] -= f * it.cap; });
-  distribute(punct_items([&](size_t i) { return i != last && shrink_class(p.cps[i]) == ShrinkClass::Stop; }),
+  distribute(punct_items([&](size_t i) { return i != last && char_class(p.cps[i]).shrink() == ShrinkClass::Stop; }),
              need, apply_halt);
 }
 
 // Expands a justified line: word spaces to 1/2 em, the CJK-Latin gap to
 // 1/3 em, then every inter-character gap equally (never inside —— or ……).
 void expand_line(const ShapedParagraph& p, const Span& sp, float slack, Adjust& a) {
-  std::vector<Item> spaces, gaps;
+  std::vector<Item>& spaces = a.items;
+  std::vector<Item>& gaps = a.items2;
+  spaces.clear();
+  gaps.clear();
   for (size_t i = sp.begin; i < sp.end; ++i) {
     if (p.cps[i] == U' ' && p.adv[i] < kMaxWordSpace) spaces.push_back({i, kMaxWordSpace - p.adv[i]});
     if (i + 1 < sp.end && p.gap[i] > 0 && p.gap[i] < kMaxCjkLatinGap)
@@ -345,11 +350,12 @@ void expand_line(const ShapedParagraph& p, const Span& sp, float slack, Adjust& 
   slack = distribute(spaces, slack, [&](const Item& it, float f) { a.dadv[it.i - sp.begin] += f * it.cap; });
   slack = distribute(gaps, slack, [&](const Item& it, float f) { a.dgap[it.i - sp.begin] += f * it.cap; });
   if (slack <= kEps) return;
-  std::vector<size_t> slots;
+  std::vector<size_t>& slots = a.slots;
+  slots.clear();
   for (size_t i = sp.begin; i + 1 < sp.end; ++i) {
-    const char32_t c = p.cps[i], nx = p.cps[i + 1];
-    if ((p.flags[i] & kNoJustifyAfter) || is_mark(nx)) continue;
-    if (is_cjk(c) || is_cjk(nx)) slots.push_back(i);
+    const CharClass nx = char_class(p.cps[i + 1]);
+    if ((p.flags[i] & kNoJustifyAfter) || nx.mark()) continue;
+    if (char_class(p.cps[i]).cjk() || nx.cjk()) slots.push_back(i);
   }
   if (slots.empty()) {
     for (size_t i = sp.begin; i < sp.end; ++i)
@@ -371,15 +377,16 @@ float place_line(const ShapedParagraph& p, const Span& sp, const Adjust& a, floa
     for (uint32_t g = p.first_glyph[i]; g < p.first_glyph[i + 1]; ++g) {
       const ShapedGlyph& sg = p.glyphs[g];
       const float u = local + (sg.u + (g == p.first_glyph[i] ? a.du[k] : 0.f)) * size;
-      PositionedGlyph pg{sg.face, sg.gid, 0, 0, size, sg.rotated, sg.missing};
-      if (vertical) {
-        pg.x = axis + sg.v * size;
-        pg.y = u;
-      } else {
-        pg.x = u;
-        pg.y = axis + sg.v * size;
-      }
-      out.glyphs.push_back(pg);
+      // Written in place: a glyph built on the stack and copied costs a
+      // store-forwarding stall per glyph.
+      PositionedGlyph& pg = out.glyphs.emplace_back();
+      pg.face = sg.face;
+      pg.gid = sg.gid;
+      pg.x = vertical ? axis + sg.v * size : u;
+      pg.y = vertical ? u : axis + sg.v * size;
+      pg.size = size;
+      pg.rotated = sg.rotated;
+      pg.missing = sg.missing;
       local += sg.adv * size;
     }
     pen += (p.adv[i] + a.dadv[k]) * size;
@@ -402,6 +409,10 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
   const float para_indent = std::max(0.f, std::min(opt.indent_em, avail));
   // Cross position (top of each line box, px) kept until the total is known.
   std::vector<float> cross;
+  size_t glyph_total = shaped.ellipsis.size();
+  for (const ShapedParagraph& p : shaped.paragraphs) glyph_total += p.glyphs.size();
+  out.glyphs.reserve(glyph_total);
+  Adjust a;  // per line, storage reused
   float c = 0;
   bool stop = false;
   for (size_t pi = 0; pi < shaped.paragraphs.size() && !stop; ++pi) {
@@ -450,14 +461,13 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
         if (!last) e = spans[li + 1].begin;
         while (e > sp.begin && (m.width(sp.begin, e) - m.shrink(sp.begin, e) > room + kEps ||
                                 (p.flags[e - 1] & kSpace) ||
-                                no_break_after(p.cps[e - 1], opt.shape.line_break)))
+                                char_class(p.cps[e - 1]).no_break_after(opt.shape.line_break)))
           --e;
         sp.end = e;
         sp.natural = m.width(sp.begin, e) + (sp.start_compressed ? p.halt_adv[sp.begin] : 0.f);
         last = true;
         out.truncated = true;
       }
-      Adjust a;
       const size_t len = sp.end - sp.begin;
       a.du.assign(len, 0.f);
       a.dadv.assign(len, 0.f);
@@ -470,7 +480,7 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
       // at their end, so centred and end-aligned text balances optically.
       if (!opt.justify && len && !ellipsis) {
         const size_t e = sp.end - 1;
-        const PunctKind k = punct_kind(p.cps[e]);
+        const PunctKind k = char_class(p.cps[e]).punct();
         if ((k == PunctKind::Closing || k == PunctKind::Middle) && !(p.flags[e] & kCompressed) &&
             p.halt_adv[e] < 0 && !(e == sp.begin && sp.start_compressed)) {
           a.du[len - 1] += p.halt_u[e];

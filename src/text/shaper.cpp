@@ -7,6 +7,7 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utext.h>
+#include <unicode/utf16.h>
 
 namespace paizi::text {
 namespace {
@@ -17,10 +18,9 @@ bool is_ignorable(char32_t c) {
          c == 0x00AD;
 }
 
-bool attaches_to_previous(char32_t c) {
-  if (c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF)) return true;
-  const auto gc = u_charType(static_cast<UChar32>(c));
-  return gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK || gc == U_COMBINING_SPACING_MARK;
+// A mark, ZWJ or variation selector: drawn with the code point before it.
+bool attaches_to_previous(char32_t c, CharClass cls) {
+  return cls.mark() || (c >= 0xE0100 && c <= 0xE01EF);
 }
 
 bool is_rotated_in_vertical(char32_t c) {
@@ -75,7 +75,7 @@ std::vector<int32_t> Shaper::uax14_breaks(std::string_view utf8, BreakLevel leve
 
 Shaper::HaltDelta Shaper::halt_delta(const Face* face, char32_t c, bool vertical,
                                      std::string_view lang) {
-  const auto key = std::make_tuple(face->id(), c, vertical);
+  const uint64_t key = static_cast<uint64_t>(face->id()) << 33 | static_cast<uint64_t>(vertical) << 32 | c;
   if (auto it = halt_cache_.find(key); it != halt_cache_.end()) return it->second;
   auto shape_one = [&](bool with_halt, hb_glyph_position_t& pos) {
     hb_buffer_clear_contents(buf_);
@@ -123,11 +123,13 @@ int Shaper::pick(const FontChain& chain, char32_t c) {
 
 void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontChain& chain) {
   const size_t n = p.cps.size();
+  const std::vector<CharClass>& cls = cls_;
   // Font per code point (marks follow their base), -1 = missing.
-  std::vector<int> font(n, 0);
+  std::vector<int>& font = font_;
+  font.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
     const char32_t c = p.cps[i];
-    if (i > 0 && attaches_to_previous(c)) {
+    if (i > 0 && attaches_to_previous(c, cls[i])) {
       font[i] = font[i - 1];
       continue;
     }
@@ -136,11 +138,11 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
     font[i] = f;
   }
   // Script per code point; Common/Inherited take their neighbour's script.
-  std::vector<UScriptCode> script(n, USCRIPT_COMMON);
+  std::vector<int>& script = script_;
+  script.assign(n, USCRIPT_COMMON);
   UScriptCode last = USCRIPT_COMMON;
   for (size_t i = 0; i < n; ++i) {
-    UErrorCode err = U_ZERO_ERROR;
-    UScriptCode sc = uscript_getScript(static_cast<UChar32>(p.cps[i]), &err);
+    UScriptCode sc = static_cast<UScriptCode>(cls[i].script());
     if (sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED) sc = last;
     // Kana and Han share a run: HarfBuzz treats them alike, fonts too.
     if (sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA) sc = USCRIPT_HAN;
@@ -159,7 +161,7 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
     const bool rot = opt.vertical && is_rotated_in_vertical(p.cps[run]);
     size_t end = run + 1;
     while (end < n && font[end] == font[run] && script[end] == script[run] &&
-           (!opt.vertical || attaches_to_previous(p.cps[end]) ||
+           (!opt.vertical || attaches_to_previous(p.cps[end], cls[end]) ||
             is_rotated_in_vertical(p.cps[end]) == rot))
       ++end;
     const bool missing = font[run] < 0;
@@ -172,7 +174,7 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
     hb_buffer_add_utf32(buf_, reinterpret_cast<const uint32_t*>(p.cps.data()), static_cast<int>(n),
                         static_cast<unsigned>(run), static_cast<int>(end - run));
     hb_buffer_set_direction(buf_, ttb ? HB_DIRECTION_TTB : HB_DIRECTION_LTR);
-    const char* sn = uscript_getShortName(script[run]);
+    const char* sn = uscript_getShortName(static_cast<UScriptCode>(script[run]));
     hb_buffer_set_script(buf_, hb_script_from_string(sn ? sn : "Zyyy", -1));
     hb_buffer_set_language(buf_, lang);
     static const hb_feature_t kFeats[2] = {
@@ -209,7 +211,7 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
     }
     if (ttb || !opt.vertical) {
       for (size_t i = run; i < end; ++i) {
-        const PunctKind k = punct_kind(p.cps[i]);
+        const PunctKind k = cls[i].punct();
         if (k == PunctKind::Opening || k == PunctKind::Closing || k == PunctKind::Middle) {
           const HaltDelta d = halt_delta(face, p.cps[i], ttb, opt.font.lang);
           p.halt_adv[i] = d.adv;
@@ -227,24 +229,60 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
 void Shaper::mark_breaks(ShapedParagraph& p, const ShapeOptions& opt) {
   const size_t n = p.cps.size();
   if (n == 0) return;
-  for (int32_t b : uax14_breaks(p.text.utf8, opt.line_break)) {
-    const auto it = std::lower_bound(p.text.offset.begin(), p.text.offset.end(),
-                                     static_cast<uint32_t>(b));
-    const size_t idx = static_cast<size_t>(it - p.text.offset.begin());
-    if (idx > 0 && idx < n) p.flags[idx - 1] |= kBreakAfter;
+  // UAX #14 opportunities from ICU, run over UTF-16 (one chunk, no UTF-8
+  // UText mapping); positions are then code point indices, or are mapped
+  // to them when the text has supplementary characters.
+  if (icu::BreakIterator* bi = breaker(opt.line_break, false)) {
+    std::u16string& u16 = u16_;
+    u16.clear();
+    bool supplementary = false;
+    for (char32_t c : p.text.cps) {
+      if (c < 0x10000) {
+        u16.push_back(static_cast<char16_t>(c));
+      } else {
+        u16.push_back(static_cast<char16_t>(U16_LEAD(c)));
+        u16.push_back(static_cast<char16_t>(U16_TRAIL(c)));
+        supplementary = true;
+      }
+    }
+    std::vector<uint32_t>& cp_at = u16_to_cp_;
+    if (supplementary) {
+      cp_at.assign(u16.size() + 1, 0);
+      size_t k = 0;
+      for (size_t i = 0; i < p.text.cps.size(); ++i) {
+        cp_at[k++] = static_cast<uint32_t>(i);
+        if (p.text.cps[i] >= 0x10000) cp_at[k++] = static_cast<uint32_t>(i + 1);  // never a boundary
+      }
+      cp_at[k] = static_cast<uint32_t>(p.text.cps.size());
+    }
+    UErrorCode err = U_ZERO_ERROR;
+    UText ut = UTEXT_INITIALIZER;
+    utext_openUChars(&ut, u16.data(), static_cast<int64_t>(u16.size()), &err);
+    if (U_SUCCESS(err)) bi->setText(&ut, err);
+    if (U_SUCCESS(err)) {
+      const auto len = static_cast<int32_t>(u16.size());
+      for (int32_t b = bi->next(); b != icu::BreakIterator::DONE && b < len; b = bi->next()) {
+        const size_t idx = supplementary ? cp_at[static_cast<size_t>(b)] : static_cast<size_t>(b);
+        if (idx > 0 && idx < n) p.flags[idx - 1] |= kBreakAfter;
+      }
+    }
+    utext_close(&ut);
+    bi->setText(icu::UnicodeString());
   }
+  const std::vector<CharClass>& cls = cls_;
   bool number = false;
   for (size_t i = 0; i < n; ++i) {
     const char32_t c = p.cps[i];
-    if (is_space(c)) p.flags[i] |= kSpace;
-    number = is_digit(c) || (number && (is_number_unit(c) || c == U'.' || c == U','));
+    const CharClass cc = cls[i];
+    if (cc.space()) p.flags[i] |= kSpace;
+    number = cc.digit() || (number && (cc.number_unit() || c == U'.' || c == U','));
     if (i + 1 >= n) break;
-    const char32_t next = p.cps[i + 1];
-    const PunctKind k = punct_kind(c);
-    const bool same_run = (k == PunctKind::Dash || k == PunctKind::Ellipsis) && punct_kind(next) == k;
+    const CharClass nc = cls[i + 1];
+    const PunctKind k = cc.punct();
+    const bool same_run = (k == PunctKind::Dash || k == PunctKind::Ellipsis) && nc.punct() == k;
     if (same_run) p.flags[i] |= kNoJustifyAfter;
-    if (same_run || no_break_after(c, opt.line_break) ||
-        no_break_before(next, c, opt.line_break) || (number && is_number_unit(next)))
+    if (same_run || cc.no_break_after(opt.line_break) ||
+        nc.no_break_before(cc, opt.line_break) || (number && nc.number_unit()))
       p.flags[i] &= static_cast<uint8_t>(~kBreakAfter);
   }
 }
@@ -261,9 +299,10 @@ void Shaper::apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt) {
     p.adv[i] += p.halt_adv[i];
     p.flags[i] |= kCompressed;
   };
+  const std::vector<CharClass>& cls = cls_;
   for (size_t i = 0; i + 1 < n; ++i) {
-    const PunctKind a = punct_kind(p.cps[i]);
-    const PunctKind b = punct_kind(p.cps[i + 1]);
+    const PunctKind a = cls[i].punct();
+    const PunctKind b = cls[i + 1].punct();
     const bool a_punct = a == PunctKind::Opening || a == PunctKind::Closing || a == PunctKind::Middle;
     const bool b_punct = b == PunctKind::Opening || b == PunctKind::Closing || b == PunctKind::Middle;
     if (!a_punct || !b_punct) continue;
@@ -275,10 +314,10 @@ void Shaper::apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt) {
   }
   if (opt.cjk_latin_space) {
     for (size_t i = 0; i + 1 < n; ++i) {
-      const char32_t a = p.cps[i], b = p.cps[i + 1];
+      const CharClass a = cls[i], b = cls[i + 1];
       // Numbers stay tight with units on either side (2026年4月26日, 36家).
-      if ((is_digit(a) && is_number_unit(b)) || (is_digit(b) && is_number_unit(a))) continue;
-      if ((is_cjk_letter(a) && is_alnum_western(b)) || (is_alnum_western(a) && is_cjk_letter(b)))
+      if ((a.digit() && b.number_unit()) || (b.digit() && a.number_unit())) continue;
+      if ((a.cjk_letter() && b.alnum_western()) || (a.alnum_western() && b.cjk_letter()))
         p.gap[i] = 0.25f;
     }
   }
@@ -295,9 +334,13 @@ ShapedParagraph Shaper::shape_paragraph(std::string_view utf8, const ShapeOption
   const size_t n = p.cps.size();
   if (opt.normalize_commas) {
     for (size_t i = 1; i + 1 < n; ++i)
-      if (p.cps[i] == U',' && is_cjk_letter(p.cps[i - 1]) && is_cjk_letter(p.cps[i + 1]))
+      if (p.cps[i] == U',' && char_class(p.cps[i - 1]).cjk_letter() &&
+          char_class(p.cps[i + 1]).cjk_letter())
         p.cps[i] = U'，';
   }
+  // Classes of the code points as shaped, for the per-character loops below.
+  cls_.resize(n);
+  for (size_t i = 0; i < n; ++i) cls_[i] = char_class(p.cps[i]);
   p.adv.assign(n, 0.f);
   p.gap.assign(n, 0.f);
   p.halt_adv.assign(n, 0.f);

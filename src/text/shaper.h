@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "text/fonts.h"
@@ -104,9 +105,16 @@ class Shaper {
 
   FontLibrary& fonts_;
   std::map<std::pair<int, bool>, std::unique_ptr<icu::BreakIterator>> breakers_;
-  std::map<std::tuple<uint32_t, char32_t, bool>, HaltDelta> halt_cache_;
+  // Per glyph (face, code point, direction), not per text.
+  std::unordered_map<uint64_t, HaltDelta> halt_cache_;
   std::map<std::pair<FontRequest, bool>, ShapedParagraph> ellipsis_cache_;
   hb_buffer_t* buf_ = nullptr;
+  // Scratch space reused by every paragraph (no allocation once grown).
+  std::vector<CharClass> cls_;
+  std::vector<int> font_;
+  std::vector<int> script_;
+  std::u16string u16_;
+  std::vector<uint32_t> u16_to_cp_;
   // Direct-mapped cache of code point -> chain index for the last chain.
   struct PickSlot {
     char32_t cp = 0xFFFFFFFF;

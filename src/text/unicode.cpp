@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 namespace paizi::text {
 namespace {
@@ -63,18 +67,26 @@ void append_utf8(std::string& out, char32_t cp) {
 
 CodePoints decode_utf8(std::string_view in) {
   CodePoints r;
-  r.cps.reserve(in.size());
-  r.offset.reserve(in.size() + 1);
-  r.utf8.reserve(in.size());
   const auto* s = reinterpret_cast<const unsigned char*>(in.data());
   const size_t n = in.size();
+  // Sized for the worst case (every byte a U+FFFD, 3 bytes), written
+  // through pointers, cut to size at the end.
+  r.cps.resize(n);
+  r.offset.resize(n + 1);
+  r.utf8.resize(3 * n);
+  char32_t* cps = r.cps.data();
+  uint32_t* off = r.offset.data();
+  char* const out0 = r.utf8.data();
+  char* out = out0;
   size_t i = 0;
   while (i < n) {
     const unsigned char b = s[i];
     char32_t cp = kReplacement;
     size_t len = 1;
+    bool valid = false;  // cp is encoded by the `len` bytes at s + i
     if (b < 0x80) {
       cp = b;
+      valid = true;
     } else if (b >= 0xC2 && b <= 0xF4) {
       const size_t need = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
       char32_t v = b & (need == 2 ? 0x1F : need == 3 ? 0x0F : 0x07);
@@ -95,18 +107,33 @@ CodePoints decode_utf8(std::string_view in) {
       if (k == need) {
         cp = v;
         len = need;
+        valid = true;
       } else {
         len = k;  // maximal invalid subsequence -> one U+FFFD
       }
     }
+    const size_t at = i;
     i += len;
-    if (cp == U'\t') cp = U' ';
+    if (cp == U'\t') {
+      cp = U' ';
+      valid = false;
+    }
     if (is_control(cp)) continue;
-    r.offset.push_back(static_cast<uint32_t>(r.utf8.size()));
-    r.cps.push_back(cp);
-    append_utf8(r.utf8, cp);
+    *off++ = static_cast<uint32_t>(out - out0);
+    *cps++ = cp;
+    if (valid) {
+      // Well-formed input is its own clean encoding.
+      for (size_t k = 0; k < len; ++k) *out++ = static_cast<char>(s[at + k]);
+    } else {
+      std::string enc;
+      append_utf8(enc, cp);
+      for (char ch : enc) *out++ = ch;
+    }
   }
-  r.offset.push_back(static_cast<uint32_t>(r.utf8.size()));
+  *off = static_cast<uint32_t>(out - out0);
+  r.cps.resize(static_cast<size_t>(cps - r.cps.data()));
+  r.offset.resize(r.cps.size() + 1);
+  r.utf8.resize(static_cast<size_t>(out - out0));
   return r;
 }
 
@@ -193,6 +220,43 @@ ShrinkClass shrink_class(char32_t c) {
   const PunctKind k = punct_kind(c);
   if (k == PunctKind::Opening || k == PunctKind::Closing) return ShrinkClass::Bracket;
   return ShrinkClass::None;
+}
+
+CharClass CharClass::of(char32_t c) {
+  static_assert(USCRIPT_CODE_LIMIT <= 256, "the script must fit in 8 bits");
+  uint32_t b = static_cast<uint32_t>(punct_kind(c)) | static_cast<uint32_t>(shrink_class(c)) << 3;
+  auto set = [&](bool on, uint32_t bit) {
+    if (on) b |= bit;
+  };
+  set(is_cjk_letter(c), kCjkLetter);
+  set(is_cjk(c), kCjk);
+  set(is_alnum_western(c), kAlnumWestern);
+  set(is_digit(c), kDigit);
+  set(is_space(c), kSpaceBit);
+  set(is_number_unit(c), kNumberUnit);
+  const auto gc = u_charType(static_cast<UChar32>(c));
+  set(gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK || gc == U_COMBINING_SPACING_MARK ||
+          c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F),
+      kMark);
+  set(text::no_break_after(c, BreakLevel::Basic), kNoBreakAfter);
+  // prev = 0 is not CJK: these are the prev-independent parts.
+  set(text::no_break_before(c, 0, BreakLevel::Basic), kNoBreakBeforeBasic);
+  set(text::no_break_before(c, 0, BreakLevel::Strict), kNoBreakBeforeStrict);
+  set(!plain_letter(c) && in_list(c, kHalfClosing), kHalfClosingBit);
+  UErrorCode err = U_ZERO_ERROR;
+  const UScriptCode sc = uscript_getScript(static_cast<UChar32>(c), &err);
+  b |= static_cast<uint32_t>(U_FAILURE(err) ? USCRIPT_COMMON : sc) << 24;
+  return CharClass(b);
+}
+
+const uint32_t* detail::char_class_bmp() {
+  // Built once (thread-safe static initialisation), 256 KiB.
+  static const std::unique_ptr<uint32_t[]> bmp = [] {
+    auto t = std::make_unique<uint32_t[]>(0x10000);
+    for (char32_t cp = 0; cp < 0x10000; ++cp) t[cp] = CharClass::of(cp).bits();
+    return t;
+  }();
+  return bmp.get();
 }
 
 }  // namespace paizi::text

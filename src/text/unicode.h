@@ -60,4 +60,55 @@ bool is_number_unit(char32_t c);
 enum class ShrinkClass { None, Middle, Bracket, Comma, Stop };
 ShrinkClass shrink_class(char32_t c);
 
+// Every class above (and the two ICU properties the shaper itemises by) of
+// one code point, packed, for the per-character loops of shaping and
+// setting. char_class() reads a table for the BMP, built once from the
+// functions above, and calls them directly beyond it: the answers are the
+// same by construction (tests/text/test_unicode.cpp checks every code point).
+class CharClass {
+ public:
+  CharClass() = default;
+  static CharClass of(char32_t c);  // computed, no table
+
+  PunctKind punct() const { return static_cast<PunctKind>(bits_ & 7u); }
+  ShrinkClass shrink() const { return static_cast<ShrinkClass>((bits_ >> 3) & 7u); }
+  bool cjk_letter() const { return bits_ & kCjkLetter; }
+  bool cjk() const { return bits_ & kCjk; }
+  bool alnum_western() const { return bits_ & kAlnumWestern; }
+  bool digit() const { return bits_ & kDigit; }
+  bool space() const { return bits_ & kSpaceBit; }
+  bool number_unit() const { return bits_ & kNumberUnit; }
+  // A combining mark (general category Mn, Me or Mc), ZWJ or a variation selector.
+  bool mark() const { return bits_ & kMark; }
+  // ICU script (uscript_getScript), a UScriptCode.
+  int script() const { return static_cast<int>(bits_ >> 24); }
+  // no_break_after(c, level) and no_break_before(c, prev, level).
+  bool no_break_after(BreakLevel level) const { return level != BreakLevel::None && (bits_ & kNoBreakAfter); }
+  bool no_break_before(CharClass prev, BreakLevel level) const {
+    if (level == BreakLevel::None) return false;
+    return (bits_ & (level == BreakLevel::Strict ? kNoBreakBeforeStrict : kNoBreakBeforeBasic)) ||
+           ((bits_ & kHalfClosingBit) && prev.cjk());
+  }
+  uint32_t bits() const { return bits_; }
+
+ private:
+  friend CharClass char_class(char32_t c);
+  enum : uint32_t {
+    kCjkLetter = 1u << 6, kCjk = 1u << 7, kAlnumWestern = 1u << 8, kDigit = 1u << 9,
+    kSpaceBit = 1u << 10, kNumberUnit = 1u << 11, kMark = 1u << 12, kNoBreakAfter = 1u << 13,
+    kNoBreakBeforeBasic = 1u << 14, kNoBreakBeforeStrict = 1u << 15, kHalfClosingBit = 1u << 16,
+  };
+  explicit CharClass(uint32_t bits) : bits_(bits) {}
+  uint32_t bits_ = 0;
+};
+
+namespace detail {
+const uint32_t* char_class_bmp();  // the table, built on first call
+}  // namespace detail
+
+inline CharClass char_class(char32_t c) {
+  static const uint32_t* const bmp = detail::char_class_bmp();
+  return c < 0x10000 ? CharClass(bmp[c]) : CharClass::of(c);
+}
+
 }  // namespace paizi::text

@@ -127,3 +127,29 @@ TEST_CASE("compress before pushing: a closing mark that fits once compressed sta
   CHECK(l.lines[0].text == "文文文文。");
   check_fits(l, 460);
 }
+
+TEST_CASE("break opportunities from ICU over UTF-16 match uax14_breaks over UTF-8") {
+  // Level None adds no prohibition and these texts have no digits, dashes or
+  // ellipses, so the shaper's break flags are exactly ICU's opportunities.
+  // Supplementary characters (two UTF-16 units) exercise the index mapping.
+  const std::vector<std::string> texts = {
+      "汉字和标点，“引号”（括号）、顿号。",
+      "𠀀𠀁字𪚥，😀表情 emoji 😀😀 and Latin words; 𠮷野家。",
+      "e\xCC\x81t\xC3\xA9 caf\xC3\xA9 na\xC3\xAFve — x",
+      "かなカナ・ー　全角スペース　混在 mixed text here",
+      "😀",
+      "a 𠀀 b 𠀀 c",
+  };
+  for (const std::string& t : texts) {
+    text::ShapeOptions opt;
+    opt.line_break = text::BreakLevel::None;
+    const text::ShapedParagraph p = test::shaper().shape_paragraph(t, opt);
+    std::vector<int32_t> want;
+    for (int32_t b : test::shaper().uax14_breaks(p.text.utf8, text::BreakLevel::None)) want.push_back(b);
+    std::vector<int32_t> got;
+    for (size_t i = 0; i + 1 < p.cps.size(); ++i)
+      if (p.flags[i] & text::kBreakAfter) got.push_back(static_cast<int32_t>(p.text.offset[i + 1]));
+    INFO(t);
+    CHECK(got == want);
+  }
+}
