@@ -1,11 +1,13 @@
 // Player benchmark helper (issue 5, acceptance line 3); bench/player/run.sh
 // drives it, docs/bench-player.md explains the method.
 //
-//   player_bench crossfade [--playlist FILE] [--transitions N] [--size WxH]
+//   player_bench crossfade [--playlist FILE] [--transitions N] [--size WxH] [--textures]
 //     Drives show::Player on a headless 1920x1080 software canvas over a
 //     simulated 60 Hz clock and times every presented frame of the
 //     transitions (tick() including the renderer flush). Prints the
-//     distribution, then one machine-readable `RESULT ...` line.
+//     distribution, then one machine-readable `RESULT ...` line. --textures:
+//     the player's texture path (render targets and SDL's blending, as on a
+//     GPU renderer) instead of its direct-pixel path for software canvases.
 //
 //   player_bench peers [--playlist FILE] --html OUT.html --markup OUT.txt
 //     Composes slide 0 (a news slide) exactly as `paizi render` does and
@@ -38,7 +40,7 @@ namespace {
 using namespace paizi;
 
 constexpr const char* kUsage =
-    "usage: player_bench crossfade [--playlist FILE] [--transitions N] [--size WxH]\n"
+    "usage: player_bench crossfade [--playlist FILE] [--transitions N] [--size WxH] [--textures]\n"
     "       player_bench peers [--playlist FILE] --html OUT.html --markup OUT.txt\n";
 
 struct Options {
@@ -47,6 +49,7 @@ struct Options {
   int transitions = 10;  // crossfades timed
   int width = 1920, height = 1080;
   std::string html, markup;
+  bool textures = false;
 };
 
 bool parse_args(int argc, char** argv, Options& o) {
@@ -66,6 +69,8 @@ bool parse_args(int argc, char** argv, Options& o) {
       o.html = argv[++i];
     else if (a == "--markup" && has)
       o.markup = argv[++i];
+    else if (a == "--textures")
+      o.textures = true;
     else
       return false;
   }
@@ -105,6 +110,7 @@ int run_crossfade(const Options& o, const content::Playlist& pl) {
   text::Shaper shaper(fonts);
   render::Painter painter(display->renderer());
   show::Player player(*display, shaper, painter, pl);
+  if (o.textures) player.force_texture_path();
 
   constexpr double kFrameMs = 1000.0 / 60.0;  // simulated display refresh
   constexpr int64_t kUnix = 1776600000;       // fixed wall time (clock header)
@@ -138,8 +144,8 @@ int run_crossfade(const Options& o, const content::Playlist& pl) {
     }
   }
   const double med = percentile(fade_ms, 0.5), p95 = percentile(fade_ms, 0.95), mx = percentile(fade_ms, 1.0);
-  std::printf("playlist %s, %dx%d, software renderer (headless), %d transitions (%s %lld ms)\n",
-              o.playlist.c_str(), o.width, o.height, o.transitions, pl.transition.type.c_str(),
+  std::printf("playlist %s, %dx%d, software renderer (headless, %s), %d transitions (%s %lld ms)\n",
+              o.playlist.c_str(), o.width, o.height, player.direct_pixels() ? "direct pixels" : "textures", o.transitions, pl.transition.type.c_str(),
               static_cast<long long>(pl.transition.duration.count()));
   std::printf(
       "crossfade frames: %zu, median %.2f ms, p95 %.2f ms, max %.2f ms (%.0f fps at the median, %.0f at "

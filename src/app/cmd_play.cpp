@@ -148,6 +148,8 @@ int cmd_play(Args& args) {
       std::fprintf(stderr, "paizi: first frame after %.1f ms on %s/%s (monotonic %.3f ms)\n",
                    duration<double, std::milli>(now - begun).count(), display->name().c_str(),
                    ri.name ? ri.name : "?", duration<double, std::milli>(now.time_since_epoch()).count());
+      std::fprintf(stderr, "paizi: frames assembled %s\n",
+                   player.direct_pixels() ? "in the software canvas's memory" : "with render-target textures");
     }
     if (player.stats().frames > 0)  // [service] READY=1 after the first frame, STATUS=, watchdog
       link.frame_presented(show_name, player.slide().id, player.slide_index(), player.playlist().slides.size());

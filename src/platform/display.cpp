@@ -22,6 +22,7 @@ class HeadlessDisplay final : public Display {
     return view;
   }
   std::string name() const override { return "headless"; }
+  SDL_Surface* canvas() override { return surface_.get(); }
 
  private:
   render::SurfacePtr surface_;
@@ -33,6 +34,8 @@ class WindowDisplay final : public Display {
   WindowDisplay(SDL_Window* w, SDL_Renderer* r, SDL_Texture* target, int lw, int lh, int rotate)
       : win_(w), r_(r), target_(target), w_(lw), h_(lh), rotate_(rotate) {
     if (target_) SDL_SetRenderTarget(r_, target_);
+    SDL_RendererInfo info{};
+    software_ = SDL_GetRendererInfo(r_, &info) == 0 && (info.flags & SDL_RENDERER_SOFTWARE) != 0;
   }
   ~WindowDisplay() override {
     if (target_) SDL_DestroyTexture(target_);
@@ -58,6 +61,13 @@ class WindowDisplay final : public Display {
     }
   }
   render::SurfacePtr snapshot(std::string& err) override { return render::read_pixels(r_, w_, h_, err); }
+  SDL_Surface* canvas() override {
+    if (target_ || !software_) return nullptr;
+    // What SDL's software renderer draws into (it asks for the same surface).
+    SDL_Surface* s = SDL_GetWindowSurface(win_);
+    if (!s || s->format->BytesPerPixel != 4 || s->w != w_ || s->h != h_ || SDL_MUSTLOCK(s)) return nullptr;
+    return s;
+  }
   std::string name() const override {
     const char* d = SDL_GetCurrentVideoDriver();
     return d ? d : "window";
@@ -68,6 +78,7 @@ class WindowDisplay final : public Display {
   SDL_Renderer* r_;
   SDL_Texture* target_;
   int w_, h_, rotate_;
+  bool software_ = false;
 };
 
 }  // namespace

@@ -38,6 +38,13 @@ class Display {
   virtual render::SurfacePtr snapshot(std::string& err) = 0;
   // Name of the backend for logs ("headless", "KMSDRM", "x11", ...).
   virtual std::string name() const = 0;
+  // The memory the renderer draws into when it is SDL's software renderer
+  // drawing straight to a surface (headless; a window with the software
+  // renderer and no rotation): 32 bits per pixel, logical size. Pixels may be
+  // read and written directly after SDL_RenderFlush(renderer()), until the
+  // next present(). nullptr otherwise (an accelerated renderer, or a
+  // rotation target texture). Valid until the next present().
+  virtual SDL_Surface* canvas() { return nullptr; }
 };
 
 struct DisplayOptions {

@@ -175,6 +175,7 @@ void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, 
       // The visible missing-glyph box (counted in layout.missing_glyphs).
       const float em = g.size;
       SDL_FRect r{x + em * 0.1f, y - em * 0.78f, em * 0.8f, em * 0.86f};
+      SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
       SDL_SetRenderDrawColor(renderer_, color.r, color.g, color.b, color.a);
       SDL_RenderDrawRectF(renderer_, &r);
       continue;

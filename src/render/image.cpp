@@ -41,7 +41,7 @@ bool is_opaque(const SDL_Surface* surface) {
 }  // namespace
 
 bool write_png(SDL_Surface* surface, const std::string& path, std::string& err) {
-  // libpng directly (not IMG_SavePNG): fast compression (level 1, SUB
+  // libpng directly (not IMG_SavePNG): fast compression (level 1, no
   // filter) because encoding dominated `paizi render`; and both RGBA32 and
   // ARGB8888 rows are written without converting the frame first.
   const Uint32 fmt = surface->format->format;
@@ -67,8 +67,11 @@ bool write_png(SDL_Surface* surface, const std::string& path, std::string& err) 
   // to filter and compress).
   const bool opaque = is_opaque(surface);
   png_init_io(png, f);
+  // Filter NONE: on a slide (flat colours, text) it was both faster and
+  // smaller than SUB (bench news slide: 260 KB against 343 KB, ~10 ms less
+  // CPU); Z_RLE made it larger and slower.
   png_set_compression_level(png, 1);
-  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
   png_set_IHDR(png, info, static_cast<png_uint_32>(surface->w), static_cast<png_uint_32>(surface->h), 8,
                opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                PNG_FILTER_TYPE_DEFAULT);

@@ -8,6 +8,26 @@ namespace {
 
 Rgba rgba(Color c) { return Rgba{c.r, c.g, c.b, c.a}; }
 
+// An opaque colour is drawn without blending: SDL's software renderer
+// otherwise blends every pixel even at alpha 255.
+void set_draw_color(SDL_Renderer* r, uint8_t cr, uint8_t cg, uint8_t cb, uint8_t ca) {
+  SDL_SetRenderDrawBlendMode(r, ca == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+  SDL_SetRenderDrawColor(r, cr, cg, cb, ca);
+}
+
+// Whether `op` paints every pixel of a w x h target opaquely (a slide's
+// background): then clearing first is wasted work.
+bool covers(const DrawOp& op, int w, int h) {
+  const auto all = [w, h](float x, float y, float ow, float oh) {
+    return x <= 0 && y <= 0 && x + ow >= static_cast<float>(w) && y + oh >= static_cast<float>(h);
+  };
+  if (const auto* r = std::get_if<RectOp>(&op)) return r->color.a == 255 && all(r->x, r->y, r->w, r->h);
+  if (const auto* g = std::get_if<GradientOp>(&op))
+    return g->top.a == 255 && g->bottom.a == 255 && std::lround(g->h) == static_cast<long>(std::ceil(g->h)) &&
+           all(g->x, g->y, g->w, g->h);
+  return false;
+}
+
 }  // namespace
 
 Painter::Painter(SDL_Renderer* r, size_t atlas_budget_bytes) : r_(r), atlas_(r, atlas_budget_bytes) {
@@ -41,7 +61,7 @@ void Painter::paint_image(const ImageOp& op, Color letterbox) {
 }
 
 void Painter::paint_rect(float x, float y, float w, float h, Color c) {
-  SDL_SetRenderDrawColor(r_, c.r, c.g, c.b, c.a);
+  set_draw_color(r_, c.r, c.g, c.b, c.a);
   SDL_FRect f{x, y, w, h};
   SDL_RenderFillRectF(r_, &f);
 }
@@ -52,12 +72,16 @@ void Painter::paint_text(const text::TextLayout& l, float x, float y, Color c, C
 
 void Painter::paint(const DisplayList& list) {
   atlas_.begin_frame();
-  SDL_SetRenderDrawColor(r_, list.clear.r, list.clear.g, list.clear.b, 255);
-  SDL_RenderClear(r_);
-  SDL_SetRenderDrawBlendMode(r_, SDL_BLENDMODE_BLEND);
+  int w = 0, h = 0;
+  if (SDL_Texture* t = SDL_GetRenderTarget(r_)) SDL_QueryTexture(t, nullptr, nullptr, &w, &h);
+  else SDL_GetRendererOutputSize(r_, &w, &h);
+  if (list.ops.empty() || w <= 0 || !covers(list.ops.front(), w, h)) {
+    SDL_SetRenderDrawColor(r_, list.clear.r, list.clear.g, list.clear.b, 255);
+    SDL_RenderClear(r_);
+  }
   for (const DrawOp& op : list.ops) {
     if (const auto* rect = std::get_if<RectOp>(&op)) {
-      SDL_SetRenderDrawColor(r_, rect->color.r, rect->color.g, rect->color.b, rect->color.a);
+      set_draw_color(r_, rect->color.r, rect->color.g, rect->color.b, rect->color.a);
       SDL_FRect f{rect->x, rect->y, rect->w, rect->h};
       SDL_RenderFillRectF(r_, &f);
     } else if (const auto* g = std::get_if<GradientOp>(&op)) {
@@ -67,8 +91,8 @@ void Painter::paint(const DisplayList& list) {
         auto mix = [t](uint8_t a, uint8_t b) {
           return static_cast<uint8_t>(std::lround(static_cast<float>(a) + (static_cast<float>(b) - static_cast<float>(a)) * t));
         };
-        SDL_SetRenderDrawColor(r_, mix(g->top.r, g->bottom.r), mix(g->top.g, g->bottom.g), mix(g->top.b, g->bottom.b),
-                               mix(g->top.a, g->bottom.a));
+        set_draw_color(r_, mix(g->top.r, g->bottom.r), mix(g->top.g, g->bottom.g), mix(g->top.b, g->bottom.b),
+                       mix(g->top.a, g->bottom.a));
         SDL_RenderDrawLineF(r_, g->x, g->y + static_cast<float>(y), g->x + g->w - 1, g->y + static_cast<float>(y));
       }
     } else if (const auto* t = std::get_if<TextOp>(&op)) {

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
+#include "render/blend.h"
 #include "show/format.h"
 
 namespace paizi::show {
@@ -29,7 +31,11 @@ Player::Player(platform::Display& display, text::Shaper& shaper, render::Painter
       playlist_(std::make_shared<const content::Playlist>(std::move(playlist))),
       data_(data) {
   sched_ = std::make_shared<const Schedule>(*playlist_, content::TimeZone::system());
-  cur_tex_ = make_target(display_.renderer(), display_.width(), display_.height());
+  // On a software canvas the slides are kept as pixels and frames are
+  // assembled in the canvas memory: SDL's software blitter has no fast path
+  // for an alpha-modulated copy of a 32-bit texture, which made a 1080p
+  // crossfade cost ~24 ms of CPU per frame.
+  direct_ = display_.canvas() != nullptr;
   layout_zones();
   rebuild_ticker();
 }
@@ -83,12 +89,45 @@ void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, si
       if (const auto* t = std::get_if<render::TextOp>(&op)) stats_.last_missing += t->layout->missing_glyphs;
 }
 
-void Player::paint_into(SDL_Texture* tex, const render::DisplayList& dl) {
+void Player::force_texture_path() {
+  direct_ = false;
+  cur_pic_.px = {};
+  next_pic_.px = {};
+}
+
+void Player::paint_into(Picture& pic, const render::DisplayList& dl) {
   SDL_Renderer* r = display_.renderer();
+  if (direct_) {
+    // Painted in the canvas itself (every frame redraws the whole canvas
+    // before it is presented), then kept as pixels: one copy per slide page.
+    if (SDL_Surface* c = display_.canvas()) {
+      painter_.paint(dl);
+      SDL_RenderFlush(r);
+      canvas_clobbered_ = true;
+      const size_t w = static_cast<size_t>(c->w);
+      pic.px.resize(w * static_cast<size_t>(c->h));  // allocated once, then reused
+      for (int y = 0; y < c->h; ++y)
+        std::memcpy(pic.px.data() + w * static_cast<size_t>(y),
+                    static_cast<const uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch, w * 4);
+      return;
+    }
+    leave_direct();
+  }
+  if (!pic.tex) pic.tex = make_target(r, display_.width(), display_.height());
   SDL_Texture* prev = SDL_GetRenderTarget(r);
-  SDL_SetRenderTarget(r, tex);
+  SDL_SetRenderTarget(r, pic.tex.get());
   painter_.paint(dl);
   SDL_SetRenderTarget(r, prev);
+}
+
+// The canvas went away (a window whose surface no longer matches): the
+// slides on hand are painted again as textures.
+void Player::leave_direct() {
+  direct_ = false;
+  cur_pic_.px = {};
+  next_pic_.px = {};
+  if (started_ && cur_.page < cur_.pages.size()) paint_into(cur_pic_, cur_.pages[cur_.page]);
+  if (next_ready_ && next_.page < next_.pages.size()) paint_into(next_pic_, next_.pages[next_.page]);
 }
 
 int64_t Player::hold_ms(const Showing& s) const {
@@ -125,9 +164,7 @@ void Player::prepare_next(int64_t unix_s) {
     compose(next_, pl, slide, unix_s, 0.0);
   }
   next_.page = std::min(page, next_.pages.size() - 1);
-  // Made on first use: a still (paizi render) never needs it.
-  if (!next_tex_) next_tex_ = make_target(display_.renderer(), display_.width(), display_.height());
-  paint_into(next_tex_.get(), next_.pages[next_.page]);
+  paint_into(next_pic_, next_.pages[next_.page]);
   next_ready_ = true;
 }
 
@@ -139,8 +176,8 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     compose(cur_, playlist_, Schedule::next_slide(sched_->at(unix_s, clock_trusted_), 0, true), unix_s, 0.0);
     cur_.page = 0;
     cur_.start = t_ms;
-    paint_into(cur_tex_.get(), cur_.pages[0]);
     started_ = true;
+    paint_into(cur_pic_, cur_.pages[0]);
     need = true;
   }
   t_ms = std::max(t_ms, last_t_);
@@ -155,7 +192,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
       need = true;
     }
     if (t_ms < trans_start_ + trans_ms()) break;
-    std::swap(cur_tex_, next_tex_);
+    std::swap(cur_pic_, next_pic_);
     cur_ = std::move(next_);
     next_ = Showing{};
     if (cur_.pl != playlist_) {
@@ -180,7 +217,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     const size_t page = cur_.page;
     compose(cur_, cur_.pl, cur_.slide, unix_s, anim_t);
     cur_.page = std::min(page, cur_.pages.size() - 1);
-    paint_into(cur_tex_.get(), cur_.pages[cur_.page]);
+    paint_into(cur_pic_, cur_.pages[cur_.page]);
     need = true;
   }
   // The next slide is composed ahead of its turn, while this one holds
@@ -192,14 +229,66 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   }
   if (playlist_->header.enabled && playlist_->header.clock && unix_s / 60 != shown_minute_) need = true;
   last_t_ = t_ms;
-  if (!need) return false;
+  if (!need) {
+    // The next slide was painted in the canvas: put back what is on screen
+    // (not presented: a window keeps showing its last frame anyway).
+    if (canvas_clobbered_) draw_frame(t_ms, unix_s);
+    return false;
+  }
   draw_frame(t_ms, unix_s);
   display_.present();
   ++stats_.frames;
   return true;
 }
 
+bool Player::draw_direct(int64_t t_ms) {
+  SDL_Surface* c = display_.canvas();
+  if (!c) return false;
+  const size_t w = static_cast<size_t>(c->w);
+  const auto row = [&](int y) {
+    return reinterpret_cast<uint32_t*>(static_cast<uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch);
+  };
+  const auto pic_row = [w](const Picture& p, int y) { return p.px.data() + w * static_cast<size_t>(y); };
+  const size_t n = w * static_cast<size_t>(c->h);
+  // Pictures are missing after a still (painted straight to the canvas).
+  if (cur_pic_.px.size() != n && cur_.page < cur_.pages.size()) paint_into(cur_pic_, cur_.pages[cur_.page]);
+  const bool fading = trans_start_ >= 0 && trans_ms() > 0;
+  if (fading && next_pic_.px.size() != n && next_.page < next_.pages.size())
+    paint_into(next_pic_, next_.pages[next_.page]);
+  if (!direct_ || cur_pic_.px.size() != n || (fading && next_pic_.px.size() != n)) return false;
+  SDL_RenderFlush(display_.renderer());  // nothing queued may land on top of what is written here
+  if (fading) {
+    const float p = std::clamp(static_cast<float>(t_ms - trans_start_) / static_cast<float>(trans_ms()), 0.f, 1.f);
+    if (playlist_->transition.type == "push") {
+      const size_t dx = std::min(w, static_cast<size_t>(std::lround(p * static_cast<float>(w))));
+      for (int y = 0; y < c->h; ++y) {
+        std::memcpy(row(y), pic_row(cur_pic_, y) + dx, (w - dx) * 4);
+        std::memcpy(row(y) + (w - dx), pic_row(next_pic_, y), dx * 4);
+      }
+    } else {
+      const int t = render::crossfade_weight(p);
+      for (int y = 0; y < c->h; ++y) render::crossfade_row(pic_row(cur_pic_, y), pic_row(next_pic_, y), row(y), w, t);
+    }
+  } else {
+    for (int y = 0; y < c->h; ++y) std::memcpy(row(y), pic_row(cur_pic_, y), w * 4);
+  }
+  return true;
+}
+
+void Player::draw_overlays(int64_t unix_s) {
+  if (playlist_->header.enabled) draw_header(unix_s);
+  if (ticker_text_) draw_ticker();
+}
+
 void Player::draw_frame(int64_t t_ms, int64_t unix_s) {
+  canvas_clobbered_ = false;
+  if (direct_) {
+    if (draw_direct(t_ms)) {
+      draw_overlays(unix_s);
+      return;
+    }
+    leave_direct();
+  }
   SDL_Renderer* r = display_.renderer();
   const int W = display_.width();
   if (trans_start_ >= 0 && trans_ms() > 0) {
@@ -207,21 +296,21 @@ void Player::draw_frame(int64_t t_ms, int64_t unix_s) {
     if (playlist_->transition.type == "push") {
       const int dx = static_cast<int>(std::lround(p * static_cast<float>(W)));
       SDL_Rect a{-dx, 0, W, display_.height()}, b{W - dx, 0, W, display_.height()};
-      SDL_RenderCopy(r, cur_tex_.get(), nullptr, &a);
-      SDL_RenderCopy(r, next_tex_.get(), nullptr, &b);
+      SDL_RenderCopy(r, cur_pic_.tex.get(), nullptr, &a);
+      SDL_RenderCopy(r, next_pic_.tex.get(), nullptr, &b);
     } else {
-      SDL_RenderCopy(r, cur_tex_.get(), nullptr, nullptr);
-      SDL_SetTextureBlendMode(next_tex_.get(), SDL_BLENDMODE_BLEND);
-      SDL_SetTextureAlphaMod(next_tex_.get(), static_cast<Uint8>(std::lround(p * 255.f)));
-      SDL_RenderCopy(r, next_tex_.get(), nullptr, nullptr);
-      SDL_SetTextureAlphaMod(next_tex_.get(), 255);
-      SDL_SetTextureBlendMode(next_tex_.get(), SDL_BLENDMODE_NONE);
+      SDL_Texture* next = next_pic_.tex.get();
+      SDL_RenderCopy(r, cur_pic_.tex.get(), nullptr, nullptr);
+      SDL_SetTextureBlendMode(next, SDL_BLENDMODE_BLEND);
+      SDL_SetTextureAlphaMod(next, static_cast<Uint8>(std::lround(p * 255.f)));
+      SDL_RenderCopy(r, next, nullptr, nullptr);
+      SDL_SetTextureAlphaMod(next, 255);
+      SDL_SetTextureBlendMode(next, SDL_BLENDMODE_NONE);
     }
   } else {
-    SDL_RenderCopy(r, cur_tex_.get(), nullptr, nullptr);
+    SDL_RenderCopy(r, cur_pic_.tex.get(), nullptr, nullptr);
   }
-  if (playlist_->header.enabled) draw_header(unix_s);
-  if (ticker_text_) draw_ticker();
+  draw_overlays(unix_s);
 }
 
 void Player::draw_header(int64_t unix_s) {
@@ -285,8 +374,15 @@ size_t Player::show_still(size_t slide, size_t page, int64_t unix_s) {
   started_ = true;
   last_t_ = 0;
   ticker_offset_ = 0;
-  paint_into(cur_tex_.get(), cur_.pages[page]);
-  draw_frame(0, unix_s);
+  if (direct_ && display_.canvas()) {
+    // A still is painted straight into the canvas: no slide buffer at all.
+    painter_.paint(cur_.pages[page]);
+    draw_overlays(unix_s);
+  } else {
+    if (direct_) leave_direct();
+    paint_into(cur_pic_, cur_.pages[page]);
+    draw_frame(0, unix_s);
+  }
   display_.present();
   ++stats_.frames;
   return cur_.pages.size();

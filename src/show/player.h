@@ -93,6 +93,13 @@ class Player {
   double ticker_offset() const { return ticker_offset_; }
   float ticker_cycle() const { return ticker_cycle_; }
   const PlayerStats& stats() const { return stats_; }
+  // Whether frames are assembled in the software canvas's memory (the
+  // slides kept as pixel buffers, a crossfade blended by paizi's own loop)
+  // rather than with render-target textures and SDL's blending.
+  bool direct_pixels() const { return direct_; }
+  // Uses the texture path even on a software canvas (tests, benchmarks);
+  // call before the first tick().
+  void force_texture_path();
   const content::Playlist& playlist() const { return *playlist_; }
 
  private:
@@ -105,11 +112,20 @@ class Player {
   };
   void layout_zones();
   void compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s, double anim_t);
-  void paint_into(SDL_Texture* tex, const render::DisplayList& dl);
+  // A slide page painted once: a render-target texture, or (direct_) its
+  // pixels read back from the canvas.
+  struct Picture {
+    render::TexturePtr tex;
+    std::vector<uint32_t> px;  // width() * height(), tightly packed
+  };
+  void paint_into(Picture& pic, const render::DisplayList& dl);
+  bool draw_direct(int64_t t_ms);  // false: no canvas this frame
+  void leave_direct();
   int64_t hold_ms(const Showing& s) const;
   void next_of(const Showing& s, size_t& slide, size_t& page) const;
   void prepare_next(int64_t unix_s);
   void draw_frame(int64_t t_ms, int64_t unix_s);
+  void draw_overlays(int64_t unix_s);
   void draw_header(int64_t unix_s);
   void draw_ticker();
   void rebuild_ticker();
@@ -125,7 +141,9 @@ class Player {
   void preempt_if_urgent(int64_t t_ms, int64_t unix_s);
   DataProvider* data_;
   Rect main_, header_, ticker_;
-  render::TexturePtr cur_tex_, next_tex_;
+  Picture cur_pic_, next_pic_;
+  bool direct_ = false;
+  bool canvas_clobbered_ = false;  // direct_: the canvas holds a picture being painted, not the frame
   Showing cur_, next_;
   bool next_ready_ = false;
   int64_t trans_start_ = -1;

@@ -152,3 +152,90 @@ TEST_CASE("a new playlist is adopted at the next slide boundary, never mid-slide
   p.tick(5600, kUnix);
   CHECK(p.slide().id == "new");
 }
+
+namespace {
+
+std::vector<uint32_t> frame_pixels(platform::Display& d) {
+  std::string err;
+  auto s = d.snapshot(err);
+  REQUIRE(s);
+  std::vector<uint32_t> px;
+  px.reserve(static_cast<size_t>(s->w * s->h));
+  for (int y = 0; y < s->h; ++y)
+    for (int x = 0; x < s->w; ++x) px.push_back(static_cast<const uint32_t*>(s->pixels)[y * s->pitch / 4 + x]);
+  return px;
+}
+
+// Two slides in different themes (dark, then light) so that most pixels
+// change during the fade.
+const char* kTwoThemes = R"({"version":1,"transition":{"type":"fade","duration":"500ms"},
+  "slides":[{"id":"a","type":"slogan","duration":"5s","lines":["第一"]},
+            {"id":"b","type":"slogan","duration":"5s","theme":"light","lines":["第二"]}]})";
+
+}  // namespace
+
+TEST_CASE("a mid-fade frame is the blend of the two slides, on both paths") {
+  for (const bool textures : {false, true}) {
+    INFO((textures ? "texture path" : "direct pixels"));
+    Rig rig(kTwoThemes, 320, 180);
+    auto& p = *rig.player;
+    if (textures) p.force_texture_path();
+    CHECK(p.direct_pixels() == !textures);
+    REQUIRE(p.tick(0, kUnix));
+    const auto a = frame_pixels(*rig.display);
+    // The next slide is painted now (in the canvas, on the direct path);
+    // the canvas must still hold the frame on screen afterwards.
+    CHECK_FALSE(p.tick(16, kUnix));
+    CHECK(p.stats().compositions == 2);
+    CHECK(frame_pixels(*rig.display) == a);
+    REQUIRE(p.tick(5000, kUnix));  // the fade starts
+    REQUIRE(p.tick(5250, kUnix));  // half way
+    REQUIRE(p.in_transition());
+    const auto mid = frame_pixels(*rig.display);
+    REQUIRE(p.tick(5500, kUnix));
+    REQUIRE_FALSE(p.in_transition());
+    REQUIRE(p.slide().id == "b");
+    const auto b = frame_pixels(*rig.display);
+    REQUIRE(a.size() == mid.size());
+    REQUIRE(b.size() == mid.size());
+    size_t differ = 0, off = 0;
+    int worst = 0;
+    for (size_t i = 0; i < mid.size(); ++i) {
+      differ += a[i] != b[i];
+      for (int s = 0; s < 24; s += 8) {  // colour channels (the alpha byte is 255 in all three)
+        const int ca = static_cast<int>(a[i] >> s & 0xFF), cb = static_cast<int>(b[i] >> s & 0xFF);
+        const int cm = static_cast<int>(mid[i] >> s & 0xFF);
+        const int err = std::abs(2 * cm - (ca + cb));  // twice the distance from the exact mean
+        worst = std::max(worst, err);
+        off += err > 4;
+      }
+    }
+    CHECK(differ > mid.size() * 9 / 10);  // dark to light: nearly every pixel changes
+    INFO("worst channel error x2: " << worst);
+    CHECK(off == 0);  // every channel within 2 of the mean of the two slides
+  }
+}
+
+TEST_CASE("a push transition on the direct path shifts both slides") {
+  const std::string json = R"({"version":1,"transition":{"type":"push","duration":"400ms"},
+    "slides":[{"id":"a","type":"slogan","duration":"5s","lines":["第一"]},
+              {"id":"b","type":"slogan","duration":"5s","theme":"light","lines":["第二"]}]})";
+  Rig rig(json, 320, 180);
+  auto& p = *rig.player;
+  REQUIRE(p.direct_pixels());
+  p.tick(0, kUnix);
+  const auto a = frame_pixels(*rig.display);
+  p.tick(16, kUnix);
+  p.tick(5000, kUnix);
+  p.tick(5100, kUnix);  // a quarter: 80 px pushed
+  const auto mid = frame_pixels(*rig.display);
+  p.tick(5400, kUnix);
+  REQUIRE(p.slide().id == "b");
+  const auto b = frame_pixels(*rig.display);
+  const size_t w = 320, dx = 80;
+  size_t wrong = 0;
+  for (size_t y = 0; y < 180; ++y)
+    for (size_t x = 0; x < w; ++x)
+      wrong += mid[y * w + x] != (x < w - dx ? a[y * w + x + dx] : b[y * w + x - (w - dx)]);
+  CHECK(wrong == 0);
+}
