@@ -2,8 +2,11 @@
 // Each case names the run that found it.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <string>
+#include <vector>
 
+#include "app/play_updates.h"
 #include "content/article.h"
 #include "content/feed.h"
 #include "content/html_text.h"
@@ -71,4 +74,29 @@ TEST_CASE("fuzz_playlist: a number beyond double is bad content, not an exceptio
   REQUIRE_FALSE(r.problems.empty());
   CHECK(r.problems.front().message.rfind("invalid JSON", 0) == 0);
   CHECK_FALSE(content::parse_playlist("4e4444", ".").playlist);
+}
+
+TEST_CASE("hostile player suite: a failure is logged once per change of error state, not per retry") {
+  // Before: `paizi play` did not log fetch failures of the playlist or its
+  // sources at all (status.json only); logging them per retry would flood
+  // the journal while a server is down.
+  app::ErrorStates states;
+  std::vector<std::string> lines;
+  auto step = [&](std::map<std::string, std::string> failing) {
+    states.update(failing, [&](const std::string& k, const std::string& e, bool changed) {
+      lines.push_back(k + (changed ? "~" : "=") + e);
+    });
+  };
+  step({});
+  step({{"playlist", "HTTP status 500"}});
+  step({{"playlist", "HTTP status 500"}});
+  step({{"playlist", "HTTP status 500"}, {"source a", "transfer closed with 12 bytes remaining"}});
+  step({{"playlist", "HTTP status 500"}, {"source a", "transfer closed with 3456 bytes remaining"}});
+  step({{"source a", "transfer closed with 3456 bytes remaining"}});
+  step({});
+  step({});
+  step({{"source a", "timed out"}});
+  CHECK(lines == std::vector<std::string>{"playlist=HTTP status 500", "source a=transfer closed with 12 bytes remaining",
+                                          "source a~transfer closed with 3456 bytes remaining", "playlist=",
+                                          "source a=", "source a=timed out"});
 }
