@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <set>
 
 #include "content/news_source.h"
 #include "net/cache.h"
@@ -45,7 +46,17 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
   // One client and cache per refresh: the worker is the only fetcher.
   net::HttpClient client(limits_);
   std::unique_ptr<net::SourceCache> cache;
-  if (!state_dir_.empty()) cache = std::make_unique<net::SourceCache>(state_dir_ + "/sources", cache_limits_);
+  if (!state_dir_.empty()) {
+    cache = std::make_unique<net::SourceCache>(state_dir_ + "/sources", cache_limits_);
+    std::set<std::string> shown;  // the copies of the playlist on screen are evicted last
+    std::vector<content::Source> sources;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      sources = sources_;
+    }
+    for (const auto& s : sources) shown.insert(resolve(s.url));
+    cache->keep(std::move(shown));
+  }
   auto snap = std::make_shared<Snapshot>();
   if (src.type == "feed") {
     content::LoadedFeed f = content::load_feed(client, cache.get(), resolve(src.url), {}, now);

@@ -219,3 +219,18 @@ TEST_CASE("cache budget evicts the oldest entries", "[feeds][cache]") {
   CHECK(cache.load("http://x/3")->body.size() == 100);
   CHECK_FALSE(cache.load("http://x/never"));
 }
+
+TEST_CASE("cache budget evicts the copies of the playlist on screen last", "[feeds][cache]") {
+  feeds_test::TempDir state;
+  net::CacheLimits limits;
+  limits.max_total_bytes = 350;
+  net::SourceCache cache(state.path(), limits);
+  cache.keep({"http://x/0", "http://x/1"});
+  for (int i = 0; i < 4; ++i)
+    REQUIRE(cache.store({"http://x/" + std::to_string(i), std::string(100, 'a'), "", "", "", "", 10 + i}));
+  CHECK(cache.evictions() == 1);
+  CHECK(cache.load("http://x/0"));  // oldest, but shown
+  CHECK(cache.load("http://x/1"));
+  CHECK_FALSE(cache.load("http://x/2"));
+  CHECK(cache.load("http://x/3"));  // just stored
+}
