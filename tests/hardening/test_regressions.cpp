@@ -10,6 +10,7 @@
 #include "content/article.h"
 #include "content/feed.h"
 #include "content/html_text.h"
+#include "content/json_locate.h"
 #include "content/playlist.h"
 
 using namespace paizi;
@@ -99,4 +100,21 @@ TEST_CASE("hostile player suite: a failure is logged once per change of error st
   CHECK(lines == std::vector<std::string>{"playlist=HTTP status 500", "source a=transfer closed with 12 bytes remaining",
                                           "source a~transfer closed with 3456 bytes remaining", "playlist=",
                                           "source a=", "source a=timed out"});
+}
+
+TEST_CASE("paizi check, deep JSON: nesting past the locator's depth cap ends") {
+  // Before: a playlist nested deeper than 512 with a schema error (found by
+  // trying the hostile suite's deep-json body, 500 000 arrays, as a
+  // playlist) sent locate_values into an endless loop: past the cap value()
+  // returned without consuming anything and the array loop called it again.
+  // In the player that stalled the updater thread for good.
+  std::string doc = R"({"version":"x","items":)" + std::string(5000, '[') + std::string(5000, ']') + "}";
+  const auto where = content::locate_values(doc);
+  CHECK(where.count("/version") == 1);
+  CHECK(where.count("/items") == 1);
+  CHECK(where.size() < 600);
+  CHECK_FALSE(content::parse_playlist(doc, ".").playlist);
+  // Malformed input never stalls it either.
+  CHECK(content::locate_values("{]").size() >= 1);
+  CHECK(content::locate_values("[}:]").size() >= 1);
 }
