@@ -161,7 +161,7 @@ def main():
     try:
         get(base, "/control?prime=1&pl=good&version=1&cases=" + ",".join(CASES))
         args = [paizi, "play", base + "/pl", "--headless", "--realtime", "--window", "320x180",
-                "--poll", "300ms", "--fetch-timeout", "1s", "--max-playlist-bytes", "200000",
+                "--poll", "300ms", "--fetch-timeout", "1s", "--max-playlist-bytes", "1100000",  # deep-json (1 MB) gets parsed
                 "--state-dir", state, "--runtime-dir", run_dir, "--screenshots", shot_dir,
                 "--status-every", "0", "--cache-mib", str(CACHE_MIB), "--config", "/dev/null"]
         with open(err_path, "wb") as err, open(os.path.join(tmp, "player.out"), "wb") as out:
