@@ -7,7 +7,9 @@
 #   tools/hardening.sh asan         only the sanitizer build and its ctest run
 #   tools/hardening.sh fuzz [S]     tools/fuzz.sh S (default 600 s per target)
 #   tools/hardening.sh soak [N]     the full soak: N slide changes (default 10000)
-#   tools/hardening.sh hostile      the hostile-server suite against build/paizi
+#   tools/hardening.sh hostile      the hostile-server suite against build/paizi feed
+#   tools/hardening.sh player       the same servers against build/paizi play, plus
+#                                   the disk budget and the no-writes-when-quiet check
 # Each step prints its wall time; any failure stops with a non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,8 +45,14 @@ case "${1:-}" in
     cmake --build build -j2 --target paizi
     step "hostile-server suite" python3 tests/hardening/hostile_suite.py build/paizi
     ;;
+  player)
+    cmake --preset ci >/dev/null
+    cmake --build build -j2 --target paizi
+    step "hostile-server suite against the player" env SDL_VIDEODRIVER=dummy \
+      python3 tests/hardening/hostile_player.py build/paizi
+    ;;
   *)
-    echo "usage: tools/hardening.sh ci|asan|fuzz [SECONDS]|soak [CHANGES]|hostile" >&2
+    echo "usage: tools/hardening.sh ci|asan|fuzz [SECONDS]|soak [CHANGES]|hostile|player" >&2
     exit 2
     ;;
 esac

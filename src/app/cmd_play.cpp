@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <cctype>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "app/play_updates.h"
 #include "app/service_link.h"
 #include "content/playlist.h"
+#include "net/http_client.h"
 #include "platform/atomic_file.h"
 #include "platform/display.h"
 #include "render/painter.h"
@@ -80,6 +82,12 @@ int cmd_play(Args& args) {
     }
   }
   if (update_options.heartbeat_url.empty()) update_options.heartbeat_url = cfg.heartbeat_url;
+  // The disk budget of downloaded content: 3/4 assets, 1/4 source copies.
+  const size_t budget = static_cast<size_t>(cfg.cache_mib) << 20;
+  update_options.updater.cache_budget_bytes = budget - budget / 4;
+  net::HttpLimits source_limits;  // --fetch-timeout applies to feeds and articles too
+  source_limits.total_timeout_ms = update_options.updater.limits.total_timeout_ms;
+  source_limits.connect_timeout_ms = update_options.updater.limits.connect_timeout_ms;
   PlayUpdates updates(std::move(update_options), file);
   content::Playlist pl = updates.initial();
   log.debug("config: state_dir=" + cfg.state_dir + " cache_dir=" + cfg.cache_dir + " driver=" + cfg.display_driver +
@@ -110,7 +118,25 @@ int cmd_play(Args& args) {
   // Last good copies go to the state directory when it is usable.
   const bool state_ok = ::access(cfg.state_dir.c_str(), W_OK) == 0;
   show::SourceData data(pl, state_ok ? cfg.state_dir : "");
-  const bool simulated = headless && !realtime;
+  data.set_limits(source_limits, net::CacheLimits{budget / 4});
+  // Failures are logged once per change of error state (not per retry);
+  // the logger's rate limit still bounds a server that flaps every poll.
+  ErrorStates error_states;
+  auto log_errors = [&] {
+    std::map<std::string, std::string> failing;
+    if (std::string e = updates.sync_error(); !e.empty()) failing["playlist"] = e;
+    for (auto& [id, e] : data.errors()) failing["source " + id] = e;
+    error_states.update(failing, [&](const std::string& key, const std::string& e, bool changed_reason) {
+      if (e.empty())
+        log.info(key + ": fetched again");
+      else if (changed_reason)
+        log.debug(key + ": still failing: " + e);
+      else if (key == "playlist")
+        log.warning(e + " (the playlist on screen stays)");
+      else
+        log.warning(key + ": " + e + " (showing its last good copy)");
+    });
+  };  const bool simulated = headless && !realtime;
   if (simulated) data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs
   else data.start();
   show::Player player(*display, shaper, painter, pl, &data);
@@ -136,6 +162,7 @@ int cmd_play(Args& args) {
     }
     const bool drew = player.tick(t, unix_s);
     updates.step(player, painter, *display, unix_s);  // [updates] adoption, status, display power
+    log_errors();
     if (&player.playlist() != playing) {               // a new playlist is on screen: its sources
       playing = &player.playlist();
       data.update(*playing);

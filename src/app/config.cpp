@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -64,6 +65,15 @@ std::string assign(Config& c, std::string_view key, std::string_view value) {
       c.rotation = defaults.rotation;
     else if (!valid_rotation(value, c.rotation))
       return "rotation must be 0, 90, 180 or 270";
+  } else if (key == "cache_mib") {
+    int n = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (reset)
+      c.cache_mib = defaults.cache_mib;
+    else if (ec != std::errc{} || end != v.data() + v.size() || n < 1 || n > (1 << 20))
+      return "cache_mib must be a whole number of MiB from 1 to 1048576";
+    else
+      c.cache_mib = n;
   } else if (key == "log_level") {
     if (reset)
       c.log_level = defaults.log_level;
@@ -143,6 +153,7 @@ void apply_flags(Args& args, Config& cfg) {
   set("--token", "token");
   set("--heartbeat-url", "heartbeat_url");
   set("--log-level", "log_level");
+  set("--cache-mib", "cache_mib");
 }
 
 }  // namespace paizi::app

@@ -24,7 +24,8 @@ class Args;
 struct Config {
   std::string playlist;                        // path or http(s) URL; "" = bundled demo
   std::string state_dir = "/var/lib/paizi";    // last good content, enrolment
-  std::string cache_dir = "/var/cache/paizi";  // downloaded assets (budgeted)
+  std::string cache_dir = "/var/cache/paizi";  // fontconfig's cache (XDG_CACHE_HOME in the unit)
+  int cache_mib = 256;  // disk budget of downloaded content in state_dir: 3/4 assets, 1/4 source copies
   std::string display_driver = "auto";         // auto | kmsdrm | x11 | wayland | offscreen
   int rotation = 0;                            // degrees clockwise: 0, 90, 180, 270
   std::string public_key;                      // playlist signing key (path)
@@ -58,7 +59,7 @@ std::string default_token_path();
 
 // The play command's configuration flags, applied on top of `cfg`:
 //   --state-dir DIR --cache-dir DIR --driver NAME --rotate DEG --public-key FILE
-//   --token FILE --heartbeat-url URL --log-level LEVEL
+//   --token FILE --heartbeat-url URL --log-level LEVEL --cache-mib N
 // Throws UsageError on bad values.
 void apply_flags(Args& args, Config& cfg);
 

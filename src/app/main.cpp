@@ -32,7 +32,8 @@ commands:
       --token-file FILE   bearer token for the playlist server, never logged (= --token)
       --asset-root DIR    allow local asset paths under DIR (repeatable)
       --heartbeat URL     POST status.json and a thumbnail after each change (= --heartbeat-url)
-      --cache-mib N       asset cache budget (default 256); --fetch-timeout TIME (30s)
+      --cache-mib N       disk budget of downloaded content (default 256); --fetch-timeout TIME (30s)
+      --runtime-dir DIR   where status.json goes (default $RUNTIME_DIRECTORY, else the state dir)
     signals: SIGHUP checks the playlist now, SIGTERM/SIGINT stop; sd_notify under systemd
   render PLAYLIST         render one slide to a PNG file
       --slide N           slide index (0-based)      --page K   page of a news slide

@@ -74,6 +74,27 @@ void run_command(const std::vector<std::string>& argv) {
 
 }  // namespace
 
+void ErrorStates::update(const std::map<std::string, std::string>& failing, const Report& report) {
+  for (auto it = failing_.begin(); it != failing_.end();) {
+    if (auto f = failing.find(it->first); f != failing.end() && !f->second.empty()) {
+      ++it;
+      continue;
+    }
+    report(it->first, "", false);
+    it = failing_.erase(it);
+  }
+  for (const auto& [key, error] : failing) {
+    if (error.empty()) continue;
+    auto [it, fresh] = failing_.try_emplace(key, error);
+    if (fresh) {
+      report(key, error, false);
+    } else if (it->second != error) {
+      it->second = error;
+      report(key, error, true);
+    }
+  }
+}
+
 PlayUpdateOptions read_play_update_options(Args& args) {
   PlayUpdateOptions po;
   net::UpdaterOptions& o = po.updater;
@@ -91,12 +112,14 @@ PlayUpdateOptions read_play_update_options(Args& args) {
     while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.back()))) tok.pop_back();
     o.token = tok;
   }
-  if (const auto v = args.value("--cache-mib"))
-    o.cache_budget_bytes = static_cast<size_t>(parse_int(*v, "--cache-mib", 1, 1 << 20)) << 20;
   while (const auto r = args.value("--asset-root")) o.asset_roots.push_back(*r);
   po.heartbeat_url = args.value("--heartbeat").value_or("");
   po.status_every = duration_arg(args, "--status-every", std::chrono::seconds(60));
   po.state_dir = args.value("--state-dir");
+  po.runtime_dir = args.value("--runtime-dir");
+  if (!po.runtime_dir) {
+    if (const char* r = std::getenv("RUNTIME_DIRECTORY"); r && *r) po.runtime_dir = r;  // systemd RuntimeDirectory=
+  }
   return po;
 }
 
@@ -117,7 +140,10 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
   }
   o.state_dir = state_dir_;
   updater_ = std::make_unique<net::PlaylistUpdater>(std::move(o));
-  status_ = std::make_unique<StatusFile>((fs::path(state_dir_) / "status.json").string(), po.status_every);
+  // status.json changes with the slides: on tmpfs (/run) when there is a
+  // runtime directory, so the steady state writes nothing to the SD card.
+  runtime_dir_ = po.runtime_dir && writable_dir(*po.runtime_dir) ? *po.runtime_dir : state_dir_;
+  status_ = std::make_unique<StatusFile>((fs::path(runtime_dir_) / "status.json").string(), po.status_every);
   if (!heartbeat_url_.empty()) {
     net::HttpLimits hl;
     hl.connect_timeout_ms = 5000;
@@ -200,8 +226,8 @@ void PlayUpdates::heartbeat(const std::string& status, platform::Display& displa
   if (auto img = display.snapshot(err)) {
     const int w = 160, h = std::max(1, img->h * 160 / std::max(1, img->w));
     render::SurfacePtr small(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32));
-    const std::string tmp =
-        (fs::temp_directory_path() / ("paizi-thumbnail-" + std::to_string(::getpid()) + ".png")).string();
+    const fs::path dir = runtime_dir_ != state_dir_ ? fs::path(runtime_dir_) : fs::temp_directory_path();
+    const std::string tmp = (dir / ("paizi-thumbnail-" + std::to_string(::getpid()) + ".png")).string();
     if (small && SDL_BlitScaled(img.get(), nullptr, small.get(), nullptr) == 0 &&
         render::write_png(small.get(), tmp, err))
       platform::read_whole_file(tmp, png);

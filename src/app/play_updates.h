@@ -6,14 +6,18 @@
 // Options it takes from the command line: --poll TIME (60s), --state-dir DIR,
 // --pubkey FILE, --token-file FILE, --asset-root DIR (repeatable),
 // --heartbeat URL, --status-every TIME (60s; slide-only status changes),
-// --fetch-timeout TIME (30s), --max-playlist-bytes N (1 MiB), --cache-mib N
-// (asset store budget, 256).
+// --fetch-timeout TIME (30s; also for feeds and articles), --max-playlist-bytes N
+// (1 MiB), --runtime-dir DIR (where status.json goes: default
+// $RUNTIME_DIRECTORY, i.e. /run/paizi under the unit, else the state
+// directory). The disk budget (--cache-mib) is in Config (app/config.h).
 //
 // SIGHUP is taken by the play loop (ServiceLink) and forwarded to force_check().
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,10 +37,28 @@ namespace paizi::app {
 struct PlayUpdateOptions {
   net::UpdaterOptions updater;  // source filled in by PlayUpdates
   std::optional<std::string> state_dir;
+  std::optional<std::string> runtime_dir;
   std::string heartbeat_url;
   std::chrono::milliseconds status_every{60000};
 };
 PlayUpdateOptions read_play_update_options(Args& args);
+
+// Logs each failing thing (the playlist, a source) once per change of its
+// error state: once with the reason when it starts failing, once when it
+// recovers; never once per retry. A different reason while it keeps failing
+// (a hostile server's answers vary: byte counts, zlib messages) is not a new
+// state: it is in status.json's "errors" list and reported at debug level.
+class ErrorStates {
+ public:
+  using Report = std::function<void(const std::string& key, const std::string& error, bool changed_reason)>;
+  // `failing`: every key failing now with its reason (absent = fine). Calls
+  // `report` for each key whose state changed (an empty error = recovered),
+  // and with `changed_reason` set when only the reason of a failing key did.
+  void update(const std::map<std::string, std::string>& failing, const Report& report);
+
+ private:
+  std::map<std::string, std::string> failing_;  // key -> last reason
+};
 
 class PlayUpdates {
  public:
@@ -59,6 +81,8 @@ class PlayUpdates {
   // `unix_s`: wall-clock time of this frame (Unix s, UTC), also used to
   // decide whether the clock can be trusted for scheduling.
   void step(show::Player& player, render::Painter& painter, platform::Display& display, int64_t unix_s);
+  // Why the last check of the playlist failed; empty when it succeeded.
+  std::string sync_error() const { return updater_->status().error; }
 
  private:
   void display_power(const show::ScheduleState& st, const content::Playlist& pl);
@@ -66,6 +90,7 @@ class PlayUpdates {
 
   std::string source_;
   std::string state_dir_, temp_dir_;  // temp_dir_: when no state dir is writable
+  std::string runtime_dir_;           // status.json, thumbnails: tmpfs when there is one
   std::unique_ptr<net::PlaylistUpdater> updater_;
   std::unique_ptr<StatusFile> status_;
   std::string heartbeat_url_;

@@ -26,7 +26,8 @@ class Scanner {
   Scanner(std::string_view s, std::unordered_map<std::string, size_t>& out) : s_(s), out_(out) {}
   void value(const std::string& ptr, int depth) {
     ws();
-    if (i_ >= s_.size() || depth > 512) return;
+    if (i_ >= s_.size()) return;
+    if (depth > 512) return skip();  // consumed, not recorded (it used to stay put: an endless loop)
     out_.emplace(ptr, i_);
     const char c = s_[i_];
     if (c == '{') {
@@ -34,6 +35,7 @@ class Scanner {
       while (true) {
         ws();
         if (i_ >= s_.size() || s_[i_] == '}') break;
+        const size_t before = i_;
         if (s_[i_] == ',') {
           ++i_;
           continue;
@@ -42,6 +44,7 @@ class Scanner {
         ws();
         if (i_ < s_.size() && s_[i_] == ':') ++i_;
         value(ptr + "/" + escape(key), depth + 1);
+        if (i_ == before) ++i_;  // malformed: never stay put
       }
       ++i_;
     } else if (c == '[') {
@@ -50,11 +53,13 @@ class Scanner {
       while (true) {
         ws();
         if (i_ >= s_.size() || s_[i_] == ']') break;
+        const size_t before = i_;
         if (s_[i_] == ',') {
           ++i_;
           continue;
         }
         value(ptr + "/" + std::to_string(idx++), depth + 1);
+        if (i_ == before) ++i_;  // malformed: never stay put
       }
       ++i_;
     } else if (c == '"') {
@@ -65,6 +70,28 @@ class Scanner {
   }
 
  private:
+  // One value past the depth cap, skipped without recursion or pointers.
+  void skip() {
+    size_t nest = 0;
+    while (i_ < s_.size()) {
+      const char c = s_[i_];
+      if (c == '"') {
+        string();
+      } else if (c == '[' || c == '{') {
+        ++nest;
+        ++i_;
+      } else if (c == ']' || c == '}') {
+        if (nest == 0) return;  // the end of the enclosing container
+        --nest;
+        ++i_;
+      } else if (nest == 0 && (c == ',' || std::isspace(static_cast<unsigned char>(c)))) {
+        return;
+      } else {
+        ++i_;
+      }
+      if (nest == 0 && (c == '"' || c == ']' || c == '}')) return;
+    }
+  }
   void ws() {
     while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
   }

@@ -108,6 +108,7 @@ void SourceCache::enforce_budget(const std::string& keep_url) {
     fs::path meta, body;
     int64_t fetched_at;
     uintmax_t size;
+    bool kept;  // named by keep(): evicted last
   };
   std::vector<Item> items;
   uintmax_t total = 0;
@@ -122,11 +123,14 @@ void SourceCache::enforce_budget(const std::string& keep_url) {
     body.replace_extension(".body");
     const uintmax_t size = fs::file_size(body, ec);
     if (ec) continue;
-    items.push_back({de.path(), body, meta.value("fetched_at", int64_t{0}), size});
+    items.push_back({de.path(), body, meta.value("fetched_at", int64_t{0}), size,
+                     keep_.count(meta.value("url", "")) > 0});
     total += size;
   }
   if (auto kept = fs::file_size(path_for(keep_url, ".body"), ec); !ec) total += kept;
-  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.fetched_at < b.fetched_at; });
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return a.kept != b.kept ? b.kept : a.fetched_at < b.fetched_at;
+  });
   for (const Item& it : items) {
     if (total <= limits_.max_total_bytes) break;
     fs::remove(it.meta, ec);

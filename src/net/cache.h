@@ -6,12 +6,14 @@
 // atomically (temp file, fsync, rename; body before meta), so a crash leaves
 // either the old or the new entry. The directory is created on first store.
 // Budget: the sum of body sizes stays under max_total_bytes; the entries
-// fetched longest ago are evicted first, and evictions are counted.
+// fetched longest ago are evicted first, those named by keep() (the sources
+// of the playlist on screen) only after all others; evictions are counted.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace paizi::net {
@@ -42,6 +44,9 @@ class SourceCache {
   // Rewrites only the fetch time (a 304 confirmed the stored body).
   bool touch(const std::string& url, int64_t fetched_at);
 
+  // URLs whose entries are evicted last (see Budget above).
+  void keep(std::set<std::string> urls) { keep_ = std::move(urls); }
+
   const std::string& dir() const { return dir_; }
   size_t evictions() const { return evictions_; }
 
@@ -52,6 +57,7 @@ class SourceCache {
 
   std::string dir_;
   CacheLimits limits_;
+  std::set<std::string> keep_;
   size_t evictions_ = 0;
 };
 

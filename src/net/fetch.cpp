@@ -7,6 +7,12 @@ namespace paizi::net {
 
 namespace {
 
+// A confirmation alone (a 304, or the same bytes and validators again) is
+// written to the cache at most this often: a feed polled every minute would
+// otherwise cost the SD card a write a minute with nothing new. After a
+// restart the stored copy's age may therefore read up to this much too old.
+constexpr int64_t kConfirmWriteEveryS = 3600;
+
 Fetched from_entry(const CacheEntry& e) {
   Fetched f;
   f.has_body = true;
@@ -42,7 +48,7 @@ Fetched fetch_source(HttpClient& client, SourceCache* cache, const std::string& 
   HttpResult r = client.fetch(req);
   if (r.not_modified()) {
     if (!cached) return fall_back(cached, r.status, "304 Not Modified without a cached copy");
-    cache->touch(url, now);
+    if (now - cached->fetched_at >= kConfirmWriteEveryS) cache->touch(url, now);
     Fetched f = from_entry(*cached);
     f.fetched_at = now;
     f.status = r.status;
@@ -60,7 +66,11 @@ Fetched fetch_source(HttpClient& client, SourceCache* cache, const std::string& 
   Verdict verdict;
   if (accept) verdict = accept(f);
   if (!verdict.error.empty()) return fall_back(cached, r.status, std::move(verdict.error));
-  if (cacheable && verdict.store) {
+  const bool same_as_cached = cached && cached->body == f.body && cached->etag == r.etag &&
+                              cached->last_modified == r.last_modified &&
+                              cached->content_type == f.content_type && cached->effective_url == f.effective_url &&
+                              now - cached->fetched_at < kConfirmWriteEveryS;
+  if (cacheable && verdict.store && !same_as_cached) {
     CacheEntry e{url, f.body, f.content_type, r.etag, r.last_modified, f.effective_url, now};
     cache->store(e);  // a full disk costs the fallback copy, not this fetch
   }

@@ -4,7 +4,10 @@
 // Documented results (what a caller sees):
 //   200 + body the caller accepts  -> fresh body, stored in the cache
 //                                     (unless the verdict says not to)
-//   304                            -> stored body, fetched_at refreshed
+//   304                            -> stored body, fetched_at refreshed (written
+//                                     to the cache at most once an hour, as is
+//                                     a 200 with the same bytes: no steady-state
+//                                     writes)
 //   200 + body the caller rejects,
 //   4xx/5xx, timeout, redirect loop,
 //   body over the cap, no network  -> stored body with `error` set and its

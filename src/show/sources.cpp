@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <set>
 
 #include "content/news_source.h"
 #include "net/cache.h"
@@ -25,6 +26,7 @@ void SourceData::update(const content::Playlist& playlist) {
     for (const auto& s : playlist.sources)
       if (s.type == "feed" || s.type == "article") sources_.push_back(s);
     next_due_.clear();  // fetch the new set now
+    kick_ = true;
   }
   cv_.notify_all();
   if (!worker_.joinable()) start();
@@ -42,9 +44,19 @@ std::string SourceData::resolve(const std::string& url) const {
 
 void SourceData::refresh(const content::Source& src, int64_t now) {
   // One client and cache per refresh: the worker is the only fetcher.
-  net::HttpClient client;
+  net::HttpClient client(limits_);
   std::unique_ptr<net::SourceCache> cache;
-  if (!state_dir_.empty()) cache = std::make_unique<net::SourceCache>(state_dir_ + "/sources");
+  if (!state_dir_.empty()) {
+    cache = std::make_unique<net::SourceCache>(state_dir_ + "/sources", cache_limits_);
+    std::set<std::string> shown;  // the copies of the playlist on screen are evicted last
+    std::vector<content::Source> sources;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      sources = sources_;
+    }
+    for (const auto& s : sources) shown.insert(resolve(s.url));
+    cache->keep(std::move(shown));
+  }
   auto snap = std::make_shared<Snapshot>();
   if (src.type == "feed") {
     content::LoadedFeed f = content::load_feed(client, cache.get(), resolve(src.url), {}, now);
@@ -93,12 +105,14 @@ void SourceData::run() {
         lock.unlock();
         refresh(s, now);
         lock.lock();
-        next_due_[s.id] = now + std::max<int64_t>(5, std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count());
+        // At most one fetch per source and second, whatever the playlist says.
+        next_due_[s.id] = now + std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count());
         if (stopping_) return;
       }
       wake = std::min(wake, next_due_[s.id]);
     }
-    cv_.wait_for(lock, std::chrono::seconds(std::max<int64_t>(1, wake - now)), [this] { return stopping_; });
+    cv_.wait_for(lock, std::chrono::seconds(std::max<int64_t>(1, wake - now)), [this] { return stopping_ || kick_; });
+    kick_ = false;
   }
 }
 

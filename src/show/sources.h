@@ -19,6 +19,8 @@
 
 #include "content/news.h"
 #include "content/playlist.h"
+#include "net/cache.h"
+#include "net/http_client.h"
 #include "show/player.h"
 
 namespace paizi::show {
@@ -32,6 +34,12 @@ class SourceData final : public DataProvider {
   SourceData(const SourceData&) = delete;
   SourceData& operator=(const SourceData&) = delete;
 
+  // Fetch limits (timeouts, body cap) and the budget of the last good
+  // copies in STATE/sources; set before the first refresh.
+  void set_limits(const net::HttpLimits& limits, const net::CacheLimits& cache) {
+    limits_ = limits;
+    cache_limits_ = cache;
+  }
   // Follows a newly adopted playlist: its feed/article sources from now on.
   void update(const content::Playlist& playlist);
   // Fetches every source once, blocking (paizi render; first start).
@@ -59,6 +67,8 @@ class SourceData final : public DataProvider {
 
   std::vector<content::Source> sources_;
   std::string base_dir_, state_dir_;
+  net::HttpLimits limits_;
+  net::CacheLimits cache_limits_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const Snapshot>> data_;
   std::map<std::string, int64_t> next_due_;
@@ -67,6 +77,7 @@ class SourceData final : public DataProvider {
   std::thread worker_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  bool kick_ = false;  // update(): a new set of sources, fetch now
 };
 
 }  // namespace paizi::show

@@ -204,16 +204,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.send_body(404, b"no such route", "text/plain")
 
 
-def main():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+def serve(handler, port_file):
+    """Serves `handler` on a free port of 127.0.0.1, published in port_file
+    (written atomically), until killed. Shared with tests/hardening/hostile_server.py."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     server.handle_error = lambda request, address: None  # clients hanging up on purpose are not news
-    tmp = sys.argv[1] + ".tmp"
+    tmp = port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write(str(server.server_address[1]))
-    os.rename(tmp, sys.argv[1])
+    os.rename(tmp, port_file)
     server.serve_forever()
 
 
 if __name__ == "__main__":
-    main()
+    serve(Handler, sys.argv[1])

@@ -1,5 +1,7 @@
 // The HTTP client and the cache against tests/feeds/fault_server.py on 127.0.0.1.
 #include <chrono>
+#include <filesystem>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -167,7 +169,7 @@ TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
   set_mode("mode=good");
 }
 
-TEST_CASE("304 refreshes the age of the cached copy", "[feeds][http][cache]") {
+TEST_CASE("304 refreshes the age of the cached copy; on disk at most once an hour", "[feeds][http][cache]") {
   feeds_test::TempDir state;
   net::SourceCache cache(state.path());
   net::HttpClient c(test_limits());
@@ -179,7 +181,29 @@ TEST_CASE("304 refreshes the age of the cached copy", "[feeds][http][cache]") {
   CHECK_FALSE(r.stale);
   CHECK(r.fetched_at == 500);
   CHECK(r.feed->title == "ETag 频道");
-  CHECK(cache.load(url)->fetched_at == 500);
+  // A confirmation alone is not worth an SD-card write ...
+  CHECK(cache.load(url)->fetched_at == 100);
+  // ... until the stored time is an hour old.
+  CHECK(content::load_feed(c, &cache, url, {}, 3700).fetched_at == 3700);
+  CHECK(cache.load(url)->fetched_at == 3700);
+}
+
+TEST_CASE("the same body again is not rewritten to the cache", "[feeds][http][cache]") {
+  feeds_test::TempDir state;
+  net::SourceCache cache(state.path());
+  net::HttpClient c(test_limits());
+  const std::string url = server().url("/ua");  // no validators: a 200 every time
+  REQUIRE(content::load_feed(c, &cache, url, {}, 100).feed);
+  const auto files = [&] {
+    std::vector<std::pair<std::string, std::filesystem::file_time_type>> out;
+    for (const auto& de : std::filesystem::directory_iterator(state.path()))
+      out.emplace_back(de.path().string(), de.last_write_time());
+    return out;
+  };
+  const auto before = files();
+  REQUIRE(content::load_feed(c, &cache, url, {}, 200).fetched_at == 200);
+  CHECK(files() == before);
+  CHECK(cache.load(url)->fetched_at == 100);
 }
 
 TEST_CASE("cache budget evicts the oldest entries", "[feeds][cache]") {
@@ -194,4 +218,19 @@ TEST_CASE("cache budget evicts the oldest entries", "[feeds][cache]") {
   CHECK_FALSE(cache.load("http://x/1"));
   CHECK(cache.load("http://x/3")->body.size() == 100);
   CHECK_FALSE(cache.load("http://x/never"));
+}
+
+TEST_CASE("cache budget evicts the copies of the playlist on screen last", "[feeds][cache]") {
+  feeds_test::TempDir state;
+  net::CacheLimits limits;
+  limits.max_total_bytes = 350;
+  net::SourceCache cache(state.path(), limits);
+  cache.keep({"http://x/0", "http://x/1"});
+  for (int i = 0; i < 4; ++i)
+    REQUIRE(cache.store({"http://x/" + std::to_string(i), std::string(100, 'a'), "", "", "", "", 10 + i}));
+  CHECK(cache.evictions() == 1);
+  CHECK(cache.load("http://x/0"));  // oldest, but shown
+  CHECK(cache.load("http://x/1"));
+  CHECK_FALSE(cache.load("http://x/2"));
+  CHECK(cache.load("http://x/3"));  // just stored
 }

@@ -10,27 +10,38 @@ a client with a state directory caches a last good copy; with prime=0 (the
 default) each case misbehaves as described in CASES. The responses are
 written byte by byte where needed, so they can be as broken as a real server
 on a bad day: BaseHTTPRequestHandler only parses the request.
+
+For the player (hostile_player.py):
+  /pl            a good playlist (ETag, 304 on If-None-Match) naming every case
+                 as a feed source (/case/NAME) with a news slide each, and an
+                 image slide (/img/VERSION.png); /control?pl=NAME makes /pl
+                 misbehave as case NAME instead (pl=good: good again),
+                 /control?version=N changes the playlist and its image
+  /img/N.png     a 256x256 PNG of noise (~200 KB, incompressible), seeded by N
+  /hits          JSON {case: requests since the last /control?prime=}
 """
-import gzip
+import hashlib
 import http.server
+import json
 import os
+import random
 import socket
 import struct
 import sys
-import threading
 import time
+import urllib.parse
 import zlib
 
-STATE = {"prime": False}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "feeds"))
+from fault_server import feed, serve  # noqa: E402  (shared with the feeds tests)
+
+STATE = {"prime": False, "pl": "good", "version": 1, "cases": []}
+HITS = {}
 GOOD_ITEMS = ("最后一次好的条目", "第二条")
 
 
 def good_feed(name):
-    body = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-    body += f"<title>good {name}</title><link>http://127.0.0.1/</link>"
-    for i, t in enumerate(GOOD_ITEMS):
-        body += f"<item><title>{t} {name}</title><link>/item/{i}</link></item>"
-    return (body + "</channel></rss>").encode("utf-8")
+    return feed(f"good {name}", tuple(f"{t} {name}" for t in GOOD_ITEMS))
 
 
 def rss(items_xml, head=""):
@@ -48,6 +59,28 @@ def gzip_bomb(decoded_bytes):
     out.append(c.compress(b"--></channel></rss>"))
     out.append(c.flush())
     return b"".join(out)
+
+
+def good_playlist(version, cases):
+    """The playlist /pl serves: a slogan, an image and one news slide per case."""
+    slides = [{"id": "s-good", "type": "slogan", "duration": "150ms", "lines": [f"好内容 v{version}"]},
+              {"id": "img", "type": "image", "duration": "150ms", "image": f"/img/{version}.png"}]
+    slides += [{"id": f"n-{c}", "type": "news", "source": c, "item": 0, "duration": "150ms"} for c in cases]
+    doc = {"version": 1, "name": f"good v{version}", "transition": {"type": "cut"},
+           "sources": {c: {"type": "feed", "url": f"/case/{c}", "refresh": "1s"} for c in cases},
+           "slides": slides}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def noise_png(seed, side=256):
+    """An RGB PNG of pseudo-random pixels (does not compress: ~side*side*3 bytes)."""
+    rnd = random.Random(seed)
+    rows = b"".join(b"\x00" + rnd.randbytes(side * 3) for _ in range(side))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
 
 
 BOMB = b""  # built in main() before the port is published
@@ -140,12 +173,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.raw(body[: len(body) // 3])
             time.sleep(0.1)
             return self.reset()
-        if name == "redirect-loop":
-            return self.respond(302, b"", headers=[("Location", "/case/redirect-loop")])
-        if name == "redirect-pingpong":
-            return self.respond(301, b"", headers=[("Location", "/case/redirect-pong")])
-        if name == "redirect-pong":
-            return self.respond(307, b"", headers=[("Location", "/case/redirect-pingpong")])
+        if name == "redirect-loop":      # to the very URL asked for
+            return self.respond(302, b"", headers=[("Location", self.path)])
+        if name == "redirect-pingpong":  # PATH -> PATH?pong -> PATH -> ...
+            pong = self.path.endswith("?pong")
+            return self.respond(301 if pong else 307, b"",
+                                headers=[("Location", self.path[:-5] if pong else self.path + "?pong")])
         if name == "redirect-file":      # must never read local files
             return self.respond(302, b"", headers=[("Location", "file:///etc/passwd")])
         if name == "redirect-gopher":
@@ -190,11 +223,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.respond(404, b"no such case", "text/plain")
 
     def do_GET(self):
-        if self.path.startswith("/control"):
-            STATE["prime"] = "prime=1" in self.path
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == "/control":
+            q = urllib.parse.parse_qs(url.query)
+            if "prime" in q:
+                STATE["prime"] = q["prime"][0] == "1"
+                HITS.clear()
+            if "pl" in q:
+                STATE["pl"] = q["pl"][0]
+            if "version" in q:
+                STATE["version"] = int(q["version"][0])
+            if "cases" in q:
+                STATE["cases"] = q["cases"][0].split(",")
             return self.respond(200, b"ok", "text/plain")
-        if self.path.startswith("/case/"):
-            name = self.path[len("/case/"):]
+        if url.path == "/hits":
+            return self.respond(200, json.dumps(HITS).encode(), "application/json")
+        if url.path == "/pl":
+            if STATE["pl"] != "good":
+                return self.case(STATE["pl"])
+            body = good_playlist(STATE["version"], STATE["cases"])
+            etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+            if self.headers.get("If-None-Match") == etag:
+                return self.respond(304, b"", headers=[("ETag", etag)])
+            return self.respond(200, body, "application/json", headers=[("ETag", etag)])
+        if url.path.startswith("/img/"):
+            return self.respond(200, noise_png(int(url.path[5:].split(".")[0])), "image/png")
+        if url.path.startswith("/case/"):
+            name = url.path[len("/case/"):]
+            HITS[name] = HITS.get(name, 0) + 1
             if STATE["prime"]:
                 return self.respond(200, good_feed(name))
             return self.case(name)
@@ -202,15 +258,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def main():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
     global BOMB
     BOMB = gzip_bomb(BOMB_DECODED)
-    tmp = sys.argv[1] + ".tmp"
-    with open(tmp, "w") as f:
-        f.write(str(server.server_address[1]))
-    os.rename(tmp, sys.argv[1])
-    server.serve_forever()
+    serve(Handler, sys.argv[1])
 
 
 if __name__ == "__main__":

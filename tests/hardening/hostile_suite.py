@@ -52,7 +52,7 @@ def start_server(tmp):
     port_file = os.path.join(tmp, "port")
     here = os.path.dirname(os.path.abspath(__file__))
     server = subprocess.Popen([sys.executable, os.path.join(here, "hostile_server.py"), port_file])
-    for _ in range(200):
+    for _ in range(1200):  # the gzip bomb is built first: seconds on a loaded machine
         if os.path.exists(port_file):
             with open(port_file) as f:
                 return server, int(f.read())

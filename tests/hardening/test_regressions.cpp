@@ -2,11 +2,15 @@
 // Each case names the run that found it.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <string>
+#include <vector>
 
+#include "app/play_updates.h"
 #include "content/article.h"
 #include "content/feed.h"
 #include "content/html_text.h"
+#include "content/json_locate.h"
 #include "content/playlist.h"
 
 using namespace paizi;
@@ -71,4 +75,46 @@ TEST_CASE("fuzz_playlist: a number beyond double is bad content, not an exceptio
   REQUIRE_FALSE(r.problems.empty());
   CHECK(r.problems.front().message.rfind("invalid JSON", 0) == 0);
   CHECK_FALSE(content::parse_playlist("4e4444", ".").playlist);
+}
+
+TEST_CASE("hostile player suite: a failure is logged once per change of error state, not per retry") {
+  // Before: `paizi play` did not log fetch failures of the playlist or its
+  // sources at all (status.json only); logging them per retry would flood
+  // the journal while a server is down.
+  app::ErrorStates states;
+  std::vector<std::string> lines;
+  auto step = [&](std::map<std::string, std::string> failing) {
+    states.update(failing, [&](const std::string& k, const std::string& e, bool changed) {
+      lines.push_back(k + (changed ? "~" : "=") + e);
+    });
+  };
+  step({});
+  step({{"playlist", "HTTP status 500"}});
+  step({{"playlist", "HTTP status 500"}});
+  step({{"playlist", "HTTP status 500"}, {"source a", "transfer closed with 12 bytes remaining"}});
+  step({{"playlist", "HTTP status 500"}, {"source a", "transfer closed with 3456 bytes remaining"}});
+  step({{"source a", "transfer closed with 3456 bytes remaining"}});
+  step({});
+  step({});
+  step({{"source a", "timed out"}});
+  CHECK(lines == std::vector<std::string>{"playlist=HTTP status 500", "source a=transfer closed with 12 bytes remaining",
+                                          "source a~transfer closed with 3456 bytes remaining", "playlist=",
+                                          "source a=", "source a=timed out"});
+}
+
+TEST_CASE("paizi check, deep JSON: nesting past the locator's depth cap ends") {
+  // Before: a playlist nested deeper than 512 with a schema error (found by
+  // trying the hostile suite's deep-json body, 500 000 arrays, as a
+  // playlist) sent locate_values into an endless loop: past the cap value()
+  // returned without consuming anything and the array loop called it again.
+  // In the player that stalled the updater thread for good.
+  std::string doc = R"({"version":"x","items":)" + std::string(5000, '[') + std::string(5000, ']') + "}";
+  const auto where = content::locate_values(doc);
+  CHECK(where.count("/version") == 1);
+  CHECK(where.count("/items") == 1);
+  CHECK(where.size() < 600);
+  CHECK_FALSE(content::parse_playlist(doc, ".").playlist);
+  // Malformed input never stalls it either.
+  CHECK(content::locate_values("{]").size() >= 1);
+  CHECK(content::locate_values("[}:]").size() >= 1);
 }
