@@ -35,14 +35,16 @@ std::string origin_of(const std::string& url) {
   return url.substr(0, url.find_first_of("/?#", s));
 }
 
-// Every reference a playlist makes to an asset or source, as written.
+// Every asset (image) a playlist references, as written. Sources (feeds,
+// articles, KPI data) are not assets: they change on their own schedule and
+// are fetched, cached and kept as last good copies by the player's source
+// worker; a feed that is down must not hold back a new playlist.
 std::set<std::string> references(const content::Playlist& pl) {
   std::set<std::string> refs;
   for (const auto& s : pl.slides) {
     if (s.type == "image" && !s.image.empty()) refs.insert(s.image);
     if (s.news && !s.news->image.empty()) refs.insert(s.news->image);
   }
-  for (const auto& src : pl.sources) refs.insert(src.url);
   return refs;
 }
 
@@ -57,7 +59,7 @@ void apply_assets(content::Playlist& pl, const AssetMap& assets, const AssetStor
     if (s.news && !s.news->image.empty()) file_of(s.news->image);
   }
   for (auto& src : pl.sources)
-    if (auto it = assets.find(src.url); it != assets.end()) src.url = it->second.url;
+    if (auto it = assets.find(src.url); it != assets.end()) src.url = it->second.url;  // older snapshots
 }
 
 PlaylistUpdater::PlaylistUpdater(UpdaterOptions options)
@@ -278,6 +280,16 @@ bool PlaylistUpdater::fetch_assets(content::Playlist& pl, AssetMap& assets, std:
     assets[ref] = a;
   }
   apply_assets(pl, assets, store_);
+  return resolve_sources(pl, base, err);
+}
+
+bool PlaylistUpdater::resolve_sources(content::Playlist& pl, const std::string& base, std::string& err) const {
+  // Resolved against the playlist and held to the allowed roots; not fetched.
+  for (auto& src : pl.sources) {
+    std::string url;
+    if (!resolve(src.url, base, url, err)) return false;
+    src.url = url;
+  }
   return true;
 }
 

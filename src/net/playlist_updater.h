@@ -122,6 +122,7 @@ class PlaylistUpdater {
   bool fetch_playlist(std::string& body, bool& unchanged, std::string& err);
   bool verify_signature(const std::string& body, std::string& err);
   bool fetch_assets(content::Playlist& pl, AssetMap& assets, std::string& err);
+  bool resolve_sources(content::Playlist& pl, const std::string& base, std::string& err) const;
   bool resolve(const std::string& ref, const std::string& base, std::string& out, std::string& err) const;
   bool persist(const std::string& body, const std::string& sha, const AssetMap& assets, std::string& err);
   void report(bool ok, const std::string& err, bool rejected);

@@ -90,6 +90,10 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
     }
   }
   apply_assets(*pr.playlist, assets, store_);
+  if (!resolve_sources(*pr.playlist, is_http_url(source) ? source : pr.playlist->base_dir, err)) {
+    err = "last-known-good playlist: " + err;
+    return std::nullopt;
+  }
   if (source == opt_.source) {  // same source: conditional GETs can start from it
     current_sha_ = sha;
     validators_ = {m.value("etag", std::string()), m.value("last_modified", std::string())};

@@ -224,3 +224,25 @@ TEST_CASE("display-off windows run the configured commands, on a simulated clock
   CHECK(fs::exists(on));
   CHECK(fs::last_write_time(off) <= fs::last_write_time(on));
 }
+
+TEST_CASE("a playlist whose feed is down is still adopted; its sources resolve against the playlist URL") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string state = tmp.path() + "/state";
+  put(server, "pl.json", playlist_v(1));
+  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "30s", "--poll",
+               "200ms", "--state-dir", state, "--status-every", "0", "--fetch-timeout", "1s", "--window",
+               "320x180"},
+              tmp.path() + "/player");
+  REQUIRE(wait_status(state, [](const json& s) { return starts(slide_of(s), "v1-"); }).count() >= 0);
+  // Port 1 on loopback refuses connections: the feed is down. The second
+  // source is relative to the playlist's URL.
+  const std::string v2 = playlist_v(
+      2, R"("sources":{"down":{"type":"feed","url":"http://127.0.0.1:1/feed.xml"},)"
+         R"("near":{"type":"feed","url":"news.xml"}},)");
+  put(server, "pl.json", v2);
+  const auto t = wait_status(state, [](const json& s) { return starts(slide_of(s), "v2-"); });
+  INFO(read_status(state).dump());
+  CHECK(t.count() >= 0);
+  CHECK(sha_of(read_status(state)) == paizi::content::sha256_hex(v2));
+}
