@@ -14,6 +14,7 @@ trap 'rm -rf "$work"' EXIT
 python3 "$here/gen_feed.py" "$work/feed.xml" "$items"
 echo "feed: $items items, $(wc -c < "$work/feed.xml") bytes"
 "$paizi" feed "$work/feed.xml" | wc -l | sed 's/^/items printed: /'
+/usr/bin/time -f "peak RSS: %M KiB" "$paizi" feed --max-bytes 1000000000 --max-items 1000000 "$work/feed.xml" > /dev/null
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 # The second command is the floor: process start-up (98 shared libraries) and nothing else.
 hyperfine --warmup 3 --runs "${RUNS:-30}" --export-json "$work/result.json" \

@@ -1,5 +1,6 @@
 #include "content/feed.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <libxml/tree.h>
@@ -10,6 +11,10 @@
 namespace paizi::content {
 
 namespace {
+
+// Fills summary, paragraphs and image of items[i] from text[2i] (description)
+// and text[2i+1] (content); see fill_items_text.
+void apply_item_text(std::vector<NewsItem>& items, const std::vector<HtmlText>& text, const FeedOptions& options);
 
 constexpr const char* kAtomNs = "http://www.w3.org/2005/Atom";
 constexpr const char* kAtom03Ns = "http://purl.org/atom/ns#";
@@ -34,11 +39,12 @@ std::string qname(const xmlNode* n) {
   return q + local(n);
 }
 
+// Items leave `source` empty when they name none: the feed title is filled
+// in at the end (in a streamed feed it may come after the items).
 struct Ctx {
   const FeedOptions& o;
-  std::string feed_title;
-  HtmlParser& html;            // for titles with markup
-  std::vector<ItemMarkup>& markup;  // one per item, converted at the end
+  HtmlParser& html;       // for titles with markup
+  HtmlBatchQueue& queue;  // description and content of item i at 2i, 2i+1
 };
 
 std::string plain_title(const std::string& raw, const FeedOptions& o, bool is_html, HtmlParser* html = nullptr) {
@@ -157,9 +163,11 @@ NewsItem rss_item(const xmlNode* item, const Ctx& ctx) {
   }
   it.link = capped_url(link.empty() ? guid : link, ctx.o);
   it.published = published ? published : updated;
-  it.source = source.empty() ? ctx.feed_title : source;
+  it.source = std::move(source);
   it.image = capped_url(!enclosure.empty() ? enclosure : media, ctx.o);
-  ctx.markup.push_back({std::move(desc), std::move(content), base_at(item)});
+  std::string base = base_at(item);
+  ctx.queue.add(std::move(desc), base);
+  ctx.queue.add(std::move(content), std::move(base));
   return it;
 }
 
@@ -210,12 +218,13 @@ NewsItem atom_entry(const xmlNode* entry, const Ctx& ctx) {
     }
   }
   it.published = published ? published : updated;
-  if (it.source.empty()) it.source = ctx.feed_title;
   it.image = capped_url(!enclosure.empty() ? enclosure : media, ctx.o);
   if (content.xhtml_div) it.paragraphs = xhtml_paragraphs(content.xhtml_div, ctx.o.body);
   if (summary.xhtml_div)
     it.summary = join_summary(xhtml_paragraphs(summary.xhtml_div, ctx.o.body), ctx.o.max_summary_bytes);
-  ctx.markup.push_back({as_html(summary), as_html(content), base_at(entry)});
+  std::string base = base_at(entry);
+  ctx.queue.add(as_html(summary), base);
+  ctx.queue.add(as_html(content), std::move(base));
   return it;
 }
 
@@ -267,10 +276,110 @@ std::string describe_root(const xmlNode* root) {
   return "not a feed: root element <" + qname(root) + ">";
 }
 
+// Where a document keeps its items, from its root element.
+struct Shape {
+  std::string format;  // "" when the root is not a feed's
+  xmlNode* channel = nullptr;      // element holding feed title/link (may be missing)
+  xmlNode* item_parent = nullptr;
+  const char* item_name = "item";
+};
+
+Shape feed_shape(xmlNode* root) {
+  Shape s;
+  const std::string root_name = local(root);
+  auto channel_of = [](xmlNode* n) { return const_cast<xmlNode*>(first_child_named(n, "channel")); };
+  if (root_name == "rss") {
+    s.format = "rss";
+    s.channel = channel_of(root);
+    s.item_parent = s.channel;
+  } else if (root_name == "RDF") {
+    s.format = "rdf";
+    s.channel = channel_of(root);
+    s.item_parent = root;
+  } else if (root_name == "feed" && is_atom(root)) {
+    s.format = "atom";
+    s.channel = root;
+    s.item_parent = root;
+    s.item_name = "entry";
+  }
+  return s;
+}
+
+bool is_item(const xmlNode* n, const Shape& s) {
+  return is_named(n, s.item_name) && (s.format != "atom" || is_atom(n));
+}
+
+// Converts the complete items of a feed while the parser reads the rest
+// (parse_xml_stream), then frees them: parsing overlaps with HTML conversion
+// on the helper threads, and the tree stays small. An item is complete once
+// something follows it. Nothing is converted before the base for relative
+// links is final (the channel link, for a feed read without a web address);
+// until then items wait in the tree and parse_xml_feed converts them at the
+// end, exactly as if nothing had been streamed.
+struct ItemStream {
+  Ctx& ctx;
+  std::vector<NewsItem> items;  // the first min(streamed, max_items) items
+  size_t streamed = 0;          // items converted or (beyond max_items) dropped
+  std::string first_qname;      // of the first of them
+  bool base_done = false;       // use_channel_link_as_base has been applied
+  bool off = false;             // not a feed
+
+  // The base for relative links can no longer change.
+  bool base_final(const Shape& s) const {
+    if (http_base(ctx.o.url) || s.channel->next) return true;
+    if (s.channel != s.item_parent) return false;  // RDF: the channel is not complete yet
+    const xmlNode* link = nullptr;
+    if (s.format == "atom") {
+      for (const xmlNode* c = s.channel->children; c && !link; c = c->next)
+        if (is_named(c, "link") && (attr(c, "rel").empty() || attr(c, "rel") == "alternate")) link = c;
+    } else {
+      link = first_child_named(s.channel, "link");
+    }
+    return link && link->next;
+  }
+
+  void on_chunk(xmlDoc* doc) {
+    xmlNode* root = off ? nullptr : xmlDocGetRootElement(doc);
+    if (!root) return;
+    const Shape s = feed_shape(root);
+    if (s.format.empty()) {
+      off = true;
+      return;
+    }
+    if (!s.channel || !s.item_parent) return;
+    if (!base_done) {
+      if (!base_final(s)) return;
+      if (!http_base(ctx.o.url)) use_channel_link_as_base(doc, s.channel, s.format == "atom");
+      base_done = true;
+    }
+    xmlNode* c = s.item_parent->children;
+    while (c && c->next) {
+      xmlNode* next = c->next;
+      if (is_item(c, s)) {
+        if (first_qname.empty()) first_qname = qname(c);
+        if (items.size() < ctx.o.max_items)
+          items.push_back(s.format == "atom" ? atom_entry(c, ctx) : rss_item(c, ctx));
+        ++streamed;
+      } else if (c->type != XML_TEXT_NODE) {  // channel data stays for the end; blank text goes
+        c = next;
+        continue;
+      }
+      xmlUnlinkNode(c);
+      xmlFreeNode(c);
+      c = next;
+    }
+  }
+};
+
 FeedResult parse_xml_feed(std::string_view text, const FeedOptions& o) {
   FeedResult r;
-  const XmlParse p = parse_xml(text, o.url);
-  const xmlNode* root = p.doc ? xmlDocGetRootElement(p.doc.get()) : nullptr;
+  HtmlParser html;
+  HtmlBatchQueue queue(o.body);
+  Ctx ctx{o, html, queue};
+  ItemStream stream{ctx, {}, 0, {}, false, false};
+  const XmlParse p =
+      parse_xml_stream(text, o.url, o.xml_chunk_bytes, [&stream](xmlDoc* doc) { stream.on_chunk(doc); });
+  xmlNode* root = p.doc ? xmlDocGetRootElement(p.doc.get()) : nullptr;
   if (!root) {
     r.error = "not a feed: unreadable XML" + (p.error.empty() ? std::string{} : " (" + p.error + ")");
     return r;
@@ -283,61 +392,50 @@ FeedResult parse_xml_feed(std::string_view text, const FeedOptions& o) {
     r.error = "not a feed: the XML parser gave up (" + p.error + ")";
     return r;
   }
-  const std::string root_name = local(root);
-  const xmlNode* channel = nullptr;   // element holding feed title/link
-  const xmlNode* item_parent = nullptr;
-  const char* item_name = "item";
-  if (root_name == "rss") {
-    r.format = "rss";
-    channel = first_child_named(root, "channel");
-    item_parent = channel;
-  } else if (root_name == "RDF") {
-    r.format = "rdf";
-    channel = first_child_named(root, "channel");
-    item_parent = root;
-  } else if (root_name == "feed" && is_atom(root)) {
-    r.format = "atom";
-    channel = root;
-    item_parent = root;
-    item_name = "entry";
-  } else {
+  const Shape shape = feed_shape(root);
+  if (shape.format.empty()) {
     r.error = describe_root(root);
     return r;
   }
+  r.format = shape.format;
+  const xmlNode* channel = shape.channel;
   if (!channel) {
     r.error = "not a feed: <" + qname(root) + "> without a channel";
     return r;
   }
   Feed feed;
-  HtmlParser html;
-  std::vector<ItemMarkup> markup;
-  Ctx ctx{o, {}, html, markup};
-  if (!http_base(o.url)) use_channel_link_as_base(p.doc.get(), channel, r.format == "atom");
+  if (!http_base(o.url) && !stream.base_done) use_channel_link_as_base(p.doc.get(), channel, r.format == "atom");
   const xmlNode* title = first_child_named(channel, "title");
   if (title) feed.title = plain_title(xml_text(title, kMaxRawBytes), o, attr(title, "type") == "html");
-  ctx.feed_title = feed.title;
   if (r.format == "atom") {
     feed.link = atom_link(channel, o, nullptr);
   } else if (const xmlNode* link = first_child_named(channel, "link")) {
     feed.link = capped_url(resolve_at(link, xml_text(link, o.max_url_bytes)), o);
   }
+  // Items still in the tree follow the streamed ones in document order.
   std::vector<const xmlNode*> nodes;
-  for (const xmlNode* c = item_parent ? item_parent->children : nullptr; c; c = c->next)
-    if (is_named(c, item_name) && (r.format != "atom" || is_atom(c))) nodes.push_back(c);
+  for (const xmlNode* c = shape.item_parent ? shape.item_parent->children : nullptr; c; c = c->next)
+    if (is_item(c, shape)) nodes.push_back(c);
   // RSS 0.91 sometimes puts items beside the channel.
-  if (r.format == "rss" && nodes.empty())
+  if (r.format == "rss" && nodes.empty() && stream.streamed == 0)
     for (const xmlNode* c = root->children; c; c = c->next)
       if (is_named(c, "item")) nodes.push_back(c);
 
+  const size_t total = stream.streamed + nodes.size();
+  size_t keep = std::min(total, o.max_items);
   if (!p.well_formed && !ends_with_close_tag(text, qname(root))) {
     feed.truncated = true;
-    const size_t complete = nodes.empty() ? 0 : closed_items(text, qname(nodes.front()));
-    if (complete < nodes.size()) nodes.resize(complete);
+    const std::string item_qname = stream.streamed ? stream.first_qname : nodes.empty() ? "" : qname(nodes.front());
+    keep = std::min(keep, total == 0 ? 0 : closed_items(text, item_qname));
   }
-  if (nodes.size() > o.max_items) nodes.resize(o.max_items);
-  feed.items.reserve(nodes.size());
-  for (const xmlNode* n : nodes) feed.items.push_back(r.format == "atom" ? atom_entry(n, ctx) : rss_item(n, ctx));
-  fill_items_text(feed.items, markup, o);
+  feed.items = std::move(stream.items);
+  if (feed.items.size() > keep) feed.items.resize(keep);
+  feed.items.reserve(keep);
+  for (size_t k = 0; k < nodes.size() && stream.streamed + k < keep; ++k)
+    feed.items.push_back(r.format == "atom" ? atom_entry(nodes[k], ctx) : rss_item(nodes[k], ctx));
+  for (NewsItem& it : feed.items)
+    if (it.source.empty()) it.source = feed.title;
+  apply_item_text(feed.items, queue.finish(html), o);
   r.feed = std::move(feed);
   return r;
 }
@@ -353,8 +451,13 @@ void fill_items_text(std::vector<NewsItem>& items, const std::vector<ItemMarkup>
     fragments.push_back({m.content, m.base_url});
   }
   HtmlParser parser;
-  const std::vector<HtmlText> text = html_batch_to_text(fragments, options.body, parser);
-  for (size_t i = 0; i < items.size() && i < markup.size(); ++i) {
+  apply_item_text(items, html_batch_to_text(fragments, options.body, parser), options);
+}
+
+namespace {
+
+void apply_item_text(std::vector<NewsItem>& items, const std::vector<HtmlText>& text, const FeedOptions& options) {
+  for (size_t i = 0; i < items.size() && 2 * i + 1 < text.size(); ++i) {
     NewsItem& item = items[i];
     const HtmlText& desc = text[2 * i];
     const HtmlText& content = text[2 * i + 1];
@@ -366,6 +469,8 @@ void fill_items_text(std::vector<NewsItem>& items, const std::vector<ItemMarkup>
     item.image = capped_url(item.image, options);
   }
 }
+
+}  // namespace
 
 FeedResult parse_feed(std::string_view bytes, const FeedOptions& options) {
   const Decoded d = decode_to_utf8(bytes, options.content_type);

@@ -35,6 +35,10 @@ struct FeedOptions {
   size_t max_summary_bytes = 4096;  // UTF-8 bytes
   size_t max_url_bytes = 4096;
   TextLimits body;                  // item paragraphs
+  // XML is parsed this many bytes at a time; complete items are converted
+  // (and freed) between chunks while the rest is parsed. The result does not
+  // depend on it (tests vary it).
+  size_t xml_chunk_bytes = 64 * 1024;
 };
 
 struct FeedResult {

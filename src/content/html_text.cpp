@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -339,6 +342,113 @@ std::vector<HtmlText> html_batch_to_text(const std::vector<HtmlFragment>& fragme
   out.reserve(fragments.size());
   for (std::vector<HtmlText>& part : parts)
     for (HtmlText& t : part) out.push_back(std::move(t));
+  return out;
+}
+
+struct HtmlBatchQueue::State {
+  struct Owned {
+    std::string html;
+    std::string base_url;
+  };
+  explicit State(const TextLimits& l) : limits(l) {}
+  TextLimits limits;
+  std::vector<Owned> pending;  // the batch being filled (caller's thread only)
+  std::mutex m;                // guards the members below
+  std::condition_variable cv;
+  std::deque<std::vector<Owned>> batches;  // deque: elements stay put while it grows
+  std::deque<std::vector<HtmlText>> parts;
+  size_t next = 0;  // first batch nobody has taken
+  bool closed = false;
+  bool abandoned = false;
+  std::vector<std::thread> threads;
+
+  // Converts batches until there are none left and no more will come.
+  void work(HtmlParser& parser) {
+    std::unique_lock<std::mutex> lock(m);
+    for (;;) {
+      if (abandoned) return;
+      if (next < batches.size()) {
+        std::vector<Owned>& in = batches[next];
+        std::vector<HtmlText>& out = parts[next];
+        ++next;
+        lock.unlock();
+        std::vector<HtmlFragment> views;
+        views.reserve(in.size());
+        for (const Owned& f : in) views.push_back({f.html, f.base_url});
+        out = batch_chunk(views, limits, parser);
+        std::vector<Owned>().swap(in);
+        lock.lock();
+        continue;
+      }
+      if (closed) return;
+      cv.wait(lock);
+    }
+  }
+
+  void submit() {
+    if (pending.empty()) return;
+    {
+      std::lock_guard<std::mutex> lock(m);
+      batches.push_back(std::move(pending));
+      parts.emplace_back();
+    }
+    pending.clear();
+    cv.notify_one();
+  }
+};
+
+HtmlBatchQueue::HtmlBatchQueue(const TextLimits& limits) : s_(std::make_unique<State>(limits)) {
+  s_->pending.reserve(kBatchFragments);
+}
+
+HtmlBatchQueue::~HtmlBatchQueue() {
+  {
+    std::lock_guard<std::mutex> lock(s_->m);
+    s_->closed = true;
+    s_->abandoned = true;
+  }
+  s_->cv.notify_all();
+  for (std::thread& t : s_->threads) t.join();
+}
+
+void HtmlBatchQueue::add(std::string html, std::string base_url) {
+  State& s = *s_;
+  s.pending.push_back({std::move(html), std::move(base_url)});
+  if (s.pending.size() < kBatchFragments) return;
+  s.submit();
+  s.pending.reserve(kBatchFragments);
+  if (s.threads.empty()) {  // first full batch: more are likely to follow
+    const size_t hw = std::max(1U, std::thread::hardware_concurrency());
+    const size_t helpers = std::min(hw, kMaxThreads) - 1;
+    for (size_t t = 0; t < helpers; ++t)
+      s.threads.emplace_back([&s] {
+        HtmlParser own;
+        s.work(own);
+      });
+  }
+}
+
+std::vector<HtmlText> HtmlBatchQueue::finish(HtmlParser& parser) {
+  State& s = *s_;
+  s.submit();
+  {
+    std::lock_guard<std::mutex> lock(s.m);
+    s.closed = true;
+  }
+  s.cv.notify_all();
+  s.work(parser);
+  for (std::thread& t : s.threads) t.join();
+  s.threads.clear();
+  std::vector<HtmlText> out;
+  size_t n = 0;
+  for (const std::vector<HtmlText>& part : s.parts) n += part.size();
+  out.reserve(n);
+  for (std::vector<HtmlText>& part : s.parts)
+    for (HtmlText& t : part) out.push_back(std::move(t));
+  s.parts.clear();
+  s.batches.clear();
+  s.next = 0;
+  s.closed = false;
   return out;
 }
 

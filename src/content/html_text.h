@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,25 @@ struct HtmlFragment {
 };
 std::vector<HtmlText> html_batch_to_text(const std::vector<HtmlFragment>& fragments, const TextLimits& limits,
                                          HtmlParser& parser);
+
+// html_batch_to_text for fragments that arrive one by one (the items of a
+// feed while it is being parsed): every full batch goes to helper threads
+// (started with the first batch, so a small feed stays on one thread) while
+// the caller carries on; finish() converts the rest on the calling thread
+// too and returns one result per add(), in order.
+class HtmlBatchQueue {
+ public:
+  explicit HtmlBatchQueue(const TextLimits& limits);
+  ~HtmlBatchQueue();  // stops and joins the helpers (results not asked for are dropped)
+  HtmlBatchQueue(const HtmlBatchQueue&) = delete;
+  HtmlBatchQueue& operator=(const HtmlBatchQueue&) = delete;
+  void add(std::string html, std::string base_url);
+  std::vector<HtmlText> finish(HtmlParser& parser);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 // True when `s` holds markup or character references ('<' or "&name;"/"&#n;");
 // anything else is plain text and needs no HTML parser.

@@ -1,5 +1,6 @@
 #include "content/markup.h"
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -100,6 +101,24 @@ bool unwanted_scheme(const std::string& href) {
 
 }  // namespace
 
+namespace {
+
+constexpr int kXmlOptions = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_RECOVER |
+                            XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+
+void read_outcome(xmlParserCtxt* ctxt, XmlParse& r) {
+  r.well_formed = ctxt->wellFormed != 0;
+  // With XML_PARSE_RECOVER only xmlHaltParser/xmlStopParser disable SAX.
+  r.halted = ctxt->disableSAX != 0;
+  if (const xmlError* e = xmlCtxtGetLastError(ctxt); e && e->message) {
+    r.error = e->message;
+    r.entity_loop = e->code == XML_ERR_ENTITY_LOOP;
+    if (const size_t nl = r.error.find('\n'); nl != std::string::npos) r.error.resize(nl);
+  }
+}
+
+}  // namespace
+
 XmlParse parse_xml(std::string_view utf8, const std::string& base_url) {
   init_libxml();
   XmlParse r;
@@ -108,18 +127,41 @@ XmlParse parse_xml(std::string_view utf8, const std::string& base_url) {
     r.error = "out of memory";
     return r;
   }
-  const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_RECOVER |
-                      XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
   r.doc.reset(xmlCtxtReadMemory(ctxt.get(), utf8.data(), static_cast<int>(utf8.size()),
-                                base_url.empty() ? nullptr : base_url.c_str(), "UTF-8", options));
-  r.well_formed = ctxt->wellFormed != 0;
-  // With XML_PARSE_RECOVER only xmlHaltParser/xmlStopParser disable SAX.
-  r.halted = ctxt->disableSAX != 0;
-  if (const xmlError* e = xmlCtxtGetLastError(ctxt.get()); e && e->message) {
-    r.error = e->message;
-    r.entity_loop = e->code == XML_ERR_ENTITY_LOOP;
-    if (const size_t nl = r.error.find('\n'); nl != std::string::npos) r.error.resize(nl);
+                                base_url.empty() ? nullptr : base_url.c_str(), "UTF-8", kXmlOptions));
+  read_outcome(ctxt.get(), r);
+  return r;
+}
+
+XmlParse parse_xml_stream(std::string_view utf8, const std::string& base_url, size_t chunk_bytes,
+                          const std::function<void(xmlDoc*)>& on_chunk) {
+  init_libxml();
+  XmlParse r;
+  std::unique_ptr<xmlParserCtxt, CtxtFree> ctxt(
+      xmlCreatePushParserCtxt(nullptr, nullptr, nullptr, 0, base_url.empty() ? nullptr : base_url.c_str()));
+  if (!ctxt) {
+    r.error = "out of memory";
+    return r;
   }
+  // The text is UTF-8 whatever its declaration says (encoding.h converted it).
+  xmlCtxtUseOptions(ctxt.get(), kXmlOptions | XML_PARSE_IGNORE_ENC);
+  xmlSwitchEncoding(ctxt.get(), XML_CHAR_ENCODING_UTF8);
+  chunk_bytes = std::max<size_t>(chunk_bytes, 1);
+  size_t at = 0;
+  do {
+    const size_t n = std::min(chunk_bytes, utf8.size() - at);
+    const bool last = at + n == utf8.size();
+    xmlParseChunk(ctxt.get(), utf8.data() + at, static_cast<int>(n), last ? 1 : 0);
+    at += n;
+    if (ctxt->disableSAX || ctxt->instate == XML_PARSER_EOF) {
+      if (!last) xmlParseChunk(ctxt.get(), nullptr, 0, 1);
+      break;
+    }
+    if (ctxt->myDoc && !last) on_chunk(ctxt->myDoc);
+  } while (at < utf8.size());
+  r.doc.reset(ctxt->myDoc);
+  ctxt->myDoc = nullptr;
+  read_outcome(ctxt.get(), r);
   return r;
 }
 

@@ -9,6 +9,7 @@
 // stay on (no XML_PARSE_HUGE). Errors are never printed.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,15 @@ struct XmlParse {
 // `utf8` must be valid UTF-8 (any declared encoding is overridden);
 // `base_url` becomes the document URL (base for relative links, may be empty).
 XmlParse parse_xml(std::string_view utf8, const std::string& base_url);
+
+// The same parse (same options and safety), fed to libxml2's push parser
+// `chunk_bytes` at a time. After each chunk `on_chunk(doc)` may read the tree
+// built so far (null before the first element) and may unlink and free a
+// subtree that is complete: one that has a next sibling, so the parser is
+// done with it. Lets a caller work on the first items of a feed while the
+// rest is being parsed, and keep the tree small.
+XmlParse parse_xml_stream(std::string_view utf8, const std::string& base_url, size_t chunk_bytes,
+                          const std::function<void(xmlDoc*)>& on_chunk);
 XmlDocPtr parse_html(std::string_view utf8, const std::string& base_url);
 
 // One libxml2 HTML parser context reused for many small documents (feed

@@ -230,3 +230,146 @@ TEST_CASE("caps on items and text sizes", "[feeds][safety]") {
   CHECK(r.feed->items[0].summary.size() == 100);
   CHECK_FALSE(r.feed->truncated);
 }
+
+namespace {
+
+// Every field of every item, for comparing two parses.
+std::string dump(const FeedResult& r) {
+  std::string s = r.error + "|" + r.format + "|";
+  if (!r.feed) return s;
+  s += r.feed->title + "|" + r.feed->link + "|" + (r.feed->truncated ? "T" : "-") + "\n";
+  for (const NewsItem& it : r.feed->items) {
+    s += it.title + "|" + it.source + "|" + it.link + "|" + it.summary + "|" + it.image + "|" +
+         (it.published ? std::to_string(*it.published) : "none");
+    for (const std::string& p : it.paragraphs) s += "|" + p;
+    s += "\n";
+  }
+  return s;
+}
+
+FeedResult parse_chunked(std::string_view doc, size_t chunk, const std::string& url = {}, size_t max_items = 10000) {
+  FeedOptions o;
+  o.url = url;
+  o.max_items = max_items;
+  o.dates.local_utc_offset_min = 480;
+  o.xml_chunk_bytes = chunk;
+  return parse_feed(doc, o);
+}
+
+// Parsed in one piece, and streamed in chunks of several sizes: same result.
+void check_chunk_sizes(std::string_view doc, const std::string& url = {}, size_t max_items = 10000) {
+  const std::string whole = dump(parse_chunked(doc, std::string::npos, url, max_items));
+  for (size_t chunk : {size_t{1}, size_t{7}, size_t{100}, size_t{1000}, size_t{4096}}) {
+    INFO("chunk " << chunk << " of " << doc.substr(0, 200));
+    CHECK(dump(parse_chunked(doc, chunk, url, max_items)) == whole);
+  }
+}
+
+// check_chunk_sizes, then the feed streamed in chunks of `chunk` bytes.
+Feed streamed_feed(const std::string& doc, size_t chunk) {
+  check_chunk_sizes(doc);
+  const FeedResult r = parse_chunked(doc, chunk);
+  REQUIRE(r.feed);
+  return *r.feed;
+}
+
+std::string many_items(int n, const std::string& head, const std::string& tail) {
+  std::string doc = "<rss version=\"2.0\"><channel>" + head;
+  for (int i = 0; i < n; ++i)
+    doc += "<item><title>t" + std::to_string(i) + "</title><link>/a/" + std::to_string(i) +
+           "</link><description><![CDATA[<p>one " + std::to_string(i) + "</p><p>two</p><img src=\"i" +
+           std::to_string(i) + ".png\">]]></description><pubDate>Tue, 19 Apr 2022 08:30:00 +0800</pubDate></item>\n";
+  return doc + tail + "</channel></rss>\n";
+}
+
+}  // namespace
+
+TEST_CASE("streamed XML parsing does not depend on the chunk size", "[feeds][stream]") {
+  for (const char* name : {"rss2.xml", "atom.xml", "rdf.xml", "rss091.xml", "truncated-rss.xml", "truncated-atom.xml",
+                           "xxe.xml", "utf8-bom.xml"})
+    check_chunk_sizes(feeds_test::fixture(name), "https://news.example.cn/tech/rss.xml");
+  check_chunk_sizes(feeds_test::fixture("atom.xml"));
+  check_chunk_sizes(feeds_test::fixture("rss2.xml"));
+
+  SECTION("channel title and link after the items, read from a file") {
+    const std::string doc = many_items(300, "", "<title>Late title</title><link>https://late.example/x/</link>");
+    const Feed f = streamed_feed(doc, 1000);
+    REQUIRE(f.items.size() == 300);
+    CHECK(f.items[299].source == "Late title");
+    CHECK(f.items[0].link == "https://late.example/a/0");
+    CHECK(f.items[7].image == "https://late.example/x/i7.png");
+  }
+  SECTION("channel link first, from a file and from the web") {
+    const std::string doc = many_items(300, "<title>T</title><link>https://early.example/</link>", "");
+    check_chunk_sizes(doc);
+    check_chunk_sizes(doc, "https://web.example/feed.xml");
+    const FeedResult r = parse_chunked(doc, 1000);
+    REQUIRE(r.feed);
+    CHECK(r.feed->items[250].link == "https://early.example/a/250");
+    CHECK(r.feed->items[250].source == "T");
+  }
+  SECTION("items in unexpected places") {
+    std::string doc = many_items(150, "<title>T</title><link>https://e.example/</link>", "");
+    // An item inside an item, one inside another element of the channel, one beside the channel.
+    doc.insert(doc.find("<item>", 5000), "<item><title>outer</title><item><title>inner</title></item></item>");
+    doc.insert(doc.find("<item>", 9000), "<group><item><title>grouped</title></item></group>");
+    doc.insert(doc.find("</channel>") + 10, "<item><title>beside</title></item>");
+    check_chunk_sizes(doc);
+    const FeedResult r = parse_chunked(doc, 100);
+    REQUIRE(r.feed);
+    CHECK(r.feed->items.size() == 151);
+    // RSS 0.91 items beside the channel, many of them.
+    std::string beside = "<rss><channel><title>T</title><link>https://e.example/</link></channel>";
+    for (int i = 0; i < 200; ++i) beside += "<item><title>b" + std::to_string(i) + "</title></item>";
+    beside += "</rss>";
+    check_chunk_sizes(beside);
+    CHECK(parse_chunked(beside, 100).feed->items.size() == 200);
+  }
+  SECTION("RDF with the channel before and after the items, xml:base on the root") {
+    std::string items;
+    for (int i = 0; i < 200; ++i)
+      items += "<item><title>r" + std::to_string(i) + "</title><link>p/" + std::to_string(i) + "</link></item>";
+    const std::string head = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+                             "xmlns=\"http://purl.org/rss/1.0/\" xml:base=\"https://base.example/d/\">";
+    const std::string channel = "<channel><title>C</title><link>https://chan.example/</link></channel>";
+    check_chunk_sizes(head + channel + items + "</rdf:RDF>");
+    check_chunk_sizes(head + items + channel + "</rdf:RDF>");
+    const FeedResult r = parse_chunked(head + channel + items + "</rdf:RDF>", 100);
+    REQUIRE(r.feed);
+    CHECK(r.feed->items[150].link == "https://base.example/d/p/150");
+  }
+  SECTION("Atom with many entries") {
+    std::string doc = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><link rel=\"self\" href=\"https://s.example/f\"/>"
+                      "<link href=\"https://a.example/\"/><title>A</title>";
+    for (int i = 0; i < 200; ++i)
+      doc += "<entry><title>e" + std::to_string(i) + "</title><link href=\"e/" + std::to_string(i) +
+             "\"/><summary type=\"html\">&lt;p&gt;s" + std::to_string(i) +
+             "&lt;/p&gt;</summary><content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>x</p></div>"
+             "</content></entry>";
+    doc += "</feed>";
+    const Feed f = streamed_feed(doc, 100);
+    REQUIRE(f.items.size() == 200);
+    CHECK(f.items[199].link == "https://a.example/e/199");
+    CHECK(f.items[199].summary == "s199");
+  }
+  SECTION("truncated inside an item, and caps") {
+    const std::string doc = many_items(400, "<title>T</title><link>https://e.example/</link>", "");
+    for (size_t cut : {doc.size() / 3, doc.size() / 2 + 17, doc.size() - 40, doc.size() - 12}) {
+      const std::string part = doc.substr(0, cut);
+      check_chunk_sizes(part);
+      const FeedResult r = parse_chunked(part, 1000);
+      REQUIRE(r.feed);
+      CHECK(r.feed->truncated);
+      const size_t closed = [&] {
+        size_t n = 0;
+        for (size_t at = part.find("</item>"); at != std::string::npos; at = part.find("</item>", at + 1)) ++n;
+        return n;
+      }();
+      CHECK(r.feed->items.size() == closed);
+      CHECK(r.feed->items.back().title == "t" + std::to_string(closed - 1));
+    }
+    check_chunk_sizes(doc, {}, 37);
+    check_chunk_sizes(doc.substr(0, doc.size() / 2), {}, 37);
+    CHECK(parse_chunked(doc, 1000, {}, 37).feed->items.size() == 37);
+  }
+}
