@@ -1,4 +1,7 @@
 // paizi: digital-signage player. Entry point and subcommand dispatch.
+#ifdef PAIZI_MIMALLOC
+#include <mimalloc.h>
+#endif
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -74,7 +77,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "--version" || cmd == "version") {
+#ifdef PAIZI_MIMALLOC
+    const int mi = mi_version();  // 209 = 2.0.9
+    std::printf("paizi %s (mimalloc %d.%d.%d)\n", PAIZI_VERSION, mi / 100, mi / 10 % 10, mi % 10);
+#else
     std::printf("paizi %s\n", PAIZI_VERSION);
+#endif
     return 0;
   }
   try {
