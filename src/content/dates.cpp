@@ -228,8 +228,15 @@ std::optional<int64_t> parse_date(std::string_view text, const DateOptions& opti
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
   if (text.empty() || text.size() > 100) return std::nullopt;
-  if (auto t = parse_iso_like(text, options)) return t;
-  return parse_rfc822(text);
+  std::optional<int64_t> t = parse_iso_like(text, options);
+  if (!t) t = parse_rfc822(text);
+  // The range is that of the instant, not of the written fields: "1 Jan 1900
+  // 00:00 +0700" is 1899-12-31T17:00Z, outside it, so every date returned
+  // can be written as RFC 3339 and read back (found by fuzz_dates).
+  static const int64_t kFirst = days_from_civil(1900, 1, 1) * 86400;
+  static const int64_t kLast = days_from_civil(9999, 12, 31) * 86400 + 86399;
+  if (t && (*t < kFirst || *t > kLast)) return std::nullopt;
+  return t;
 }
 
 std::string format_rfc3339_utc(int64_t unix_s) {

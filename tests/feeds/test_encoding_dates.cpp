@@ -88,6 +88,17 @@ TEST_CASE("garbage dates are no date", "[feeds][dates]") {
     CHECK_FALSE(parse_date(s).has_value());
 }
 
+TEST_CASE("the date range is that of the instant, so every date reads back as RFC 3339", "[feeds][dates]") {
+  // 1900-01-01 00:00 at +07:00 is 1899-12-31T17:00Z: outside; at -01:00 inside.
+  CHECK_FALSE(parse_date("1 Jan 1900 00:00:00 +0700"));
+  const auto t = parse_date("1 Jan 1900 00:00:00 -0100");
+  REQUIRE(t);
+  CHECK(format_rfc3339_utc(*t) == "1900-01-01T01:00:00Z");
+  CHECK(parse_date(format_rfc3339_utc(*t)) == t);
+  CHECK_FALSE(parse_date("9999-12-31T23:00:00-05:00"));
+  CHECK(parse_date("9999-12-31T23:00:00+05:00"));
+}
+
 TEST_CASE("HTML to paragraphs", "[feeds][html]") {
   const HtmlText t = html_to_text(
       "<div>　　第一段&nbsp;文字<br/>第二段</div><p>A&amp;B &lt;tag&gt; &#x4E2D; &eacute;</p>"
