@@ -246,7 +246,10 @@ bool Player::draw_direct(int64_t t_ms) {
   if (!c) return false;
   const size_t w = static_cast<size_t>(c->w);
   const auto row = [&](int y) {
-    return reinterpret_cast<uint32_t*>(static_cast<uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch);
+    // SDL rows are 4-byte aligned (pitch of a 32-bit surface); through void*
+    // so that armhf's -Wcast-align accepts it.
+    return static_cast<uint32_t*>(
+        static_cast<void*>(static_cast<uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch));
   };
   const auto pic_row = [w](const Picture& p, int y) { return p.px.data() + w * static_cast<size_t>(y); };
   const size_t n = w * static_cast<size_t>(c->h);
