@@ -41,7 +41,7 @@ bool is_heading(const std::string& p) {
 }
 
 std::vector<std::pair<size_t, size_t>> pages_of(const text::TextLayout& body, float first_h, float rest_h,
-                                                const std::vector<std::string>& paras) {
+                                                const std::vector<char>& heading) {
   std::vector<std::pair<size_t, size_t>> out;
   if (body.lines.empty()) return {{0, 0}};
   size_t first = 0;
@@ -54,7 +54,7 @@ std::vector<std::pair<size_t, size_t>> pages_of(const text::TextLayout& body, fl
     const auto& last = body.lines[first + n - 1];
     if (n > 1 && first + n < body.lines.size() && last.paragraph_end &&
         (first + n < 2 || body.lines[first + n - 2].paragraph != last.paragraph) &&
-        static_cast<size_t>(last.paragraph) < paras.size() && is_heading(paras[static_cast<size_t>(last.paragraph)]))
+        static_cast<size_t>(last.paragraph) < heading.size() && heading[static_cast<size_t>(last.paragraph)])
       --n;
     out.emplace_back(first, first + n);
     first += n;
@@ -134,7 +134,7 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   bo.unindented = heading;
   const text::TextLayout body = text::layout_text(ctx.shaper, item->paragraphs, bo);
   const float first_h = content_bottom - content_top - (sum_h > 0 ? sum_h + body_px * 0.8f : 0.f);
-  const auto ranges = pages_of(body, std::max(first_h, body.line_pitch), content_bottom - content_top, item->paragraphs);
+  const auto ranges = pages_of(body, std::max(first_h, body.line_pitch), content_bottom - content_top, heading);
 
   QrMatrix qrm;
   if (qr) qrm = encode_qr(item->link);
