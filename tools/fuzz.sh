@@ -3,6 +3,8 @@
 # each for SECONDS (default 60).
 #   tools/fuzz.sh [SECONDS] [TARGET...]     TARGET: playlist layout feed ...
 # Environment: FUZZ_JOBS  targets run at once (default 2)
+#              FUZZ_RUNS  stop each target after this many executions
+#                         (SECONDS is then only the upper bound)
 #              FUZZ_RSS_MB  libFuzzer's memory limit per target (default 2048)
 # The working corpus of each target grows in build-fuzz/corpus/<target>/,
 # seeded from tests/fuzz/corpus/<target>/. A crash, leak, timeout (> 25 s on
@@ -29,14 +31,16 @@ run_one() {
   local t=$1 secs=$2
   local work=build-fuzz/corpus/$t log=build-fuzz/logs/$t.log
   mkdir -p "$work"
-  local rc=0
-  build-fuzz/fuzz/fuzz_"$t" "$work" "tests/fuzz/corpus/$t" \
+  local rc=0 t0 runs=()
+  [ -z "${FUZZ_RUNS:-}" ] || runs=(-runs="$FUZZ_RUNS")
+  t0=$(date +%s)
+  build-fuzz/fuzz/fuzz_"$t" "$work" "tests/fuzz/corpus/$t" "${runs[@]}" \
     -max_total_time="$secs" -timeout=25 -rss_limit_mb="${FUZZ_RSS_MB:-2048}" -print_final_stats=1 \
     -artifact_prefix="tests/fuzz/findings/$t-" >"$log" 2>&1 || rc=$?
   local execs rate files
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   files=$(find "$work" -type f | wc -l)
-  printf '%s\t%s\t%s\t%s\t%s\n' "$t" "${execs:-0}" "$secs" "$files" "$rc"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$t" "${execs:-0}" "$(($(date +%s) - t0))" "$files" "$rc"
   if [ "$rc" -ne 0 ]; then
     echo "fuzz_$t: FINDING (exit $rc); log: $log" >&2
     grep -m5 -E '^==[0-9]+==ERROR|runtime error|SUMMARY|Test unit written' "$log" >&2 || true

@@ -5,9 +5,12 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <string>
 #include <string_view>
+#include <type_traits>
 
-#include <curl/curl.h>
+#include <curl/curl.h>  // types and constants only: libcurl is opened at run time (below)
+#include <dlfcn.h>
 
 #include "build_config.h"
 
@@ -85,9 +88,73 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-void global_init() {
+// libcurl is opened with dlopen on the first HTTP(S) transfer instead of
+// being linked. Linking it loads ~25 more libraries (GnuTLS, OpenSSL,
+// Kerberos, LDAP, libssh2, ...) and runs their constructors in every paizi
+// process: 14 ms of each start-up (`paizi render` is ~90 ms) and several MB
+// of RSS, in the many processes that never fetch over HTTP (render, check,
+// a player whose playlist is local). The pointers below have libcurl's own
+// prototypes, so calls through them are the calls the linked library would
+// get. The package depends on libcurl4 explicitly (deps.txt, role run).
+struct CurlApi {
+  decltype(&(curl_global_init)) global_init;
+  decltype(&(curl_easy_init)) easy_init;
+  decltype(&(curl_easy_setopt)) easy_setopt;
+  decltype(&(curl_easy_perform)) easy_perform;
+  decltype(&(curl_easy_getinfo)) easy_getinfo;
+  decltype(&(curl_easy_reset)) easy_reset;
+  decltype(&(curl_easy_cleanup)) easy_cleanup;
+  decltype(&(curl_easy_strerror)) easy_strerror;
+  decltype(&(curl_slist_append)) slist_append;
+  decltype(&(curl_slist_free_all)) slist_free_all;
+};
+
+// Opens libcurl and runs curl_global_init once per process. nullptr (and a
+// reason in `err`) when it cannot be loaded; the reason is kept for every
+// later call.
+const CurlApi* curl_api(std::string& err) {
   static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  static CurlApi api{};
+  static const CurlApi* loaded = nullptr;
+  static std::string why;
+  std::call_once(once, [] {
+    // libcurl4 (OpenSSL) is what paizi is built against; the GnuTLS flavour
+    // has the same ABI.
+    void* lib = nullptr;
+    for (const char* name : {"libcurl.so.4", "libcurl-gnutls.so.4"})
+      if ((lib = dlopen(name, RTLD_NOW | RTLD_LOCAL)) != nullptr) break;
+    if (!lib) {
+      const char* e = dlerror();
+      why = std::string("cannot load libcurl (package libcurl4): ") + (e ? e : "not found");
+      return;
+    }
+    bool ok = true;
+    auto sym = [&](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(dlsym(lib, name));
+      if (!fn && ok) {
+        ok = false;
+        why = std::string("libcurl lacks ") + name;
+      }
+    };
+    sym(api.global_init, "curl_global_init");
+    sym(api.easy_init, "curl_easy_init");
+    sym(api.easy_setopt, "curl_easy_setopt");
+    sym(api.easy_perform, "curl_easy_perform");
+    sym(api.easy_getinfo, "curl_easy_getinfo");
+    sym(api.easy_reset, "curl_easy_reset");
+    sym(api.easy_cleanup, "curl_easy_cleanup");
+    sym(api.easy_strerror, "curl_easy_strerror");
+    sym(api.slist_append, "curl_slist_append");
+    sym(api.slist_free_all, "curl_slist_free_all");
+    if (!ok) return;  // the library stays open: nothing of it runs
+    if (api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      why = "libcurl initialisation failed";
+      return;
+    }
+    loaded = &api;
+  });
+  if (!loaded) err = why;
+  return loaded;
 }
 
 }  // namespace
@@ -108,21 +175,19 @@ std::string local_path(const std::string& url) {
 }
 
 struct HttpClient::Curl {
+  const CurlApi& api;
   CURL* h = nullptr;
   curl_slist* headers = nullptr;
-  Curl() : h(curl_easy_init()) {}
+  explicit Curl(const CurlApi& a) : api(a), h(a.easy_init()) {}
   ~Curl() {
-    if (headers) curl_slist_free_all(headers);
-    if (h) curl_easy_cleanup(h);
+    if (headers) api.slist_free_all(headers);
+    if (h) api.easy_cleanup(h);
   }
   Curl(const Curl&) = delete;
   Curl& operator=(const Curl&) = delete;
 };
 
-HttpClient::HttpClient(HttpLimits limits) : limits_(limits) {
-  global_init();
-  curl_ = std::make_unique<Curl>();
-}
+HttpClient::HttpClient(HttpLimits limits) : limits_(limits) {}
 
 HttpClient::~HttpClient() = default;
 
@@ -171,14 +236,20 @@ HttpResult HttpClient::fetch_local(const std::string& path) const {
 HttpResult HttpClient::fetch_http(const HttpRequest& request) {
   HttpResult r;
   r.effective_url = request.url;
-  CURL* h = curl_ ? curl_->h : nullptr;
+  if (!curl_) {  // the first HTTP(S) transfer of this client
+    const CurlApi* api = curl_api(r.error);
+    if (!api) return r;
+    curl_ = std::make_unique<Curl>(*api);
+  }
+  CURL* h = curl_->h;
   if (!h) {
     r.error = "libcurl initialisation failed";
     return r;
   }
-  curl_easy_reset(h);
+  const CurlApi& c = curl_->api;
+  c.easy_reset(h);
   if (curl_->headers) {
-    curl_slist_free_all(curl_->headers);
+    c.slist_free_all(curl_->headers);
     curl_->headers = nullptr;
   }
   Transfer t;
@@ -186,57 +257,57 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
   char errbuf[CURL_ERROR_SIZE] = {0};
   const std::string agent = std::string("paizi/") + PAIZI_VERSION;
 
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");  // a server may not send us to file://
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, limits_.max_redirects);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, limits_.connect_timeout_ms);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, limits_.total_timeout_ms);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, limits_.low_speed_bytes_per_s);
-  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, limits_.low_speed_time_s);
-  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits_.max_body_bytes));
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can undo (gzip, deflate)
-  curl_easy_setopt(h, CURLOPT_USERAGENT, agent.c_str());
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  c.easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  c.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  c.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  c.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  c.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");  // a server may not send us to file://
+  c.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  c.easy_setopt(h, CURLOPT_MAXREDIRS, limits_.max_redirects);
+  c.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, limits_.connect_timeout_ms);
+  c.easy_setopt(h, CURLOPT_TIMEOUT_MS, limits_.total_timeout_ms);
+  c.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, limits_.low_speed_bytes_per_s);
+  c.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, limits_.low_speed_time_s);
+  c.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(limits_.max_body_bytes));
+  c.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can undo (gzip, deflate)
+  c.easy_setopt(h, CURLOPT_USERAGENT, agent.c_str());
+  c.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  c.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  c.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  c.easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  c.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  c.easy_setopt(h, CURLOPT_HEADERDATA, &t);
   // Proxies: libcurl reads http_proxy / https_proxy / no_proxy itself.
   if (!request.etag.empty())
-    curl_->headers = curl_slist_append(curl_->headers, ("If-None-Match: " + request.etag).c_str());
+    curl_->headers = c.slist_append(curl_->headers, ("If-None-Match: " + request.etag).c_str());
   if (!request.last_modified.empty())
     curl_->headers =
-        curl_slist_append(curl_->headers, ("If-Modified-Since: " + request.last_modified).c_str());
+        c.slist_append(curl_->headers, ("If-Modified-Since: " + request.last_modified).c_str());
   if (!request.bearer_token.empty())
-    curl_->headers = curl_slist_append(curl_->headers, ("Authorization: Bearer " + request.bearer_token).c_str());
+    curl_->headers = c.slist_append(curl_->headers, ("Authorization: Bearer " + request.bearer_token).c_str());
   if (!request.post_type.empty()) {
-    curl_->headers = curl_slist_append(curl_->headers, ("Content-Type: " + request.post_type).c_str());
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.post_body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.post_body.size()));
+    curl_->headers = c.slist_append(curl_->headers, ("Content-Type: " + request.post_type).c_str());
+    c.easy_setopt(h, CURLOPT_POST, 1L);
+    c.easy_setopt(h, CURLOPT_POSTFIELDS, request.post_body.data());
+    c.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.post_body.size()));
   }
-  if (curl_->headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, curl_->headers);
+  if (curl_->headers) c.easy_setopt(h, CURLOPT_HTTPHEADER, curl_->headers);
 
-  const CURLcode rc = curl_easy_perform(h);
+  const CURLcode rc = c.easy_perform(h);
   char* eff = nullptr;
-  if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff) r.effective_url = eff;
+  if (c.easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff) r.effective_url = eff;
   if (rc != CURLE_OK) {
     if (t.over_cap || rc == CURLE_FILESIZE_EXCEEDED)
       r.error = "body larger than the cap of " + std::to_string(limits_.max_body_bytes) + " bytes";
     else
-      r.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+      r.error = errbuf[0] ? errbuf : c.easy_strerror(rc);
     return r;
   }
   long status = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  c.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   r.status = status;
   char* ct = nullptr;
-  if (curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) r.content_type = ct;
+  if (c.easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) r.content_type = ct;
   r.etag = std::move(t.etag);
   r.last_modified = std::move(t.last_modified);
   if (status == 304) return r;

@@ -1,13 +1,17 @@
 #include "platform/display.h"
 
+#include <new>
 #include <utility>
+
+#include "render/pixels.h"
 
 namespace paizi::platform {
 namespace {
 
 class HeadlessDisplay final : public Display {
  public:
-  HeadlessDisplay(render::SurfacePtr surface, SDL_Renderer* r) : surface_(std::move(surface)), r_(r) {}
+  HeadlessDisplay(render::PixelBuffer px, render::SurfacePtr surface, SDL_Renderer* r)
+      : px_(std::move(px)), surface_(std::move(surface)), r_(r) {}
   ~HeadlessDisplay() override { SDL_DestroyRenderer(r_); }
   SDL_Renderer* renderer() override { return r_; }
   int width() const override { return surface_->w; }
@@ -25,6 +29,7 @@ class HeadlessDisplay final : public Display {
   SDL_Surface* canvas() override { return surface_.get(); }
 
  private:
+  render::PixelBuffer px_;  // the canvas memory (surface_ is a view of it)
   render::SurfacePtr surface_;
   SDL_Renderer* r_;
 };
@@ -86,7 +91,14 @@ class WindowDisplay final : public Display {
 std::unique_ptr<Display> open_headless(const DisplayOptions& opt, std::string& err) {
   const bool turned = opt.rotate == 90 || opt.rotate == 270;
   const int w = turned ? opt.height : opt.width, h = turned ? opt.width : opt.height;
-  render::SurfacePtr s(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888));
+  render::PixelBuffer px;
+  try {
+    px = render::PixelBuffer(static_cast<size_t>(w) * static_cast<size_t>(h));
+  } catch (const std::bad_alloc&) {
+    err = "cannot allocate a " + std::to_string(w) + "x" + std::to_string(h) + " canvas: out of memory";
+    return nullptr;
+  }
+  render::SurfacePtr s(SDL_CreateRGBSurfaceWithFormatFrom(px.data(), w, h, 32, w * 4, SDL_PIXELFORMAT_ARGB8888));
   if (!s) {
     err = std::string("cannot allocate a ") + std::to_string(w) + "x" + std::to_string(h) +
           " canvas: " + SDL_GetError();
@@ -97,7 +109,7 @@ std::unique_ptr<Display> open_headless(const DisplayOptions& opt, std::string& e
     err = std::string("cannot create the software renderer: ") + SDL_GetError();
     return nullptr;
   }
-  return std::make_unique<HeadlessDisplay>(std::move(s), r);
+  return std::make_unique<HeadlessDisplay>(std::move(px), std::move(s), r);
 }
 
 std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err) {

@@ -91,8 +91,8 @@ void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, si
 
 void Player::force_texture_path() {
   direct_ = false;
-  cur_pic_.px = {};
-  next_pic_.px = {};
+  cur_pic_.px.reset();
+  next_pic_.px.reset();
 }
 
 void Player::paint_into(Picture& pic, const render::DisplayList& dl) {
@@ -105,7 +105,8 @@ void Player::paint_into(Picture& pic, const render::DisplayList& dl) {
       SDL_RenderFlush(r);
       canvas_clobbered_ = true;
       const size_t w = static_cast<size_t>(c->w);
-      pic.px.resize(w * static_cast<size_t>(c->h));  // allocated once, then reused
+      const size_t n = w * static_cast<size_t>(c->h);
+      if (pic.px.size() != n) pic.px = render::PixelBuffer(n);  // allocated once, then reused
       for (int y = 0; y < c->h; ++y)
         std::memcpy(pic.px.data() + w * static_cast<size_t>(y),
                     static_cast<const uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch, w * 4);
@@ -124,8 +125,8 @@ void Player::paint_into(Picture& pic, const render::DisplayList& dl) {
 // slides on hand are painted again as textures.
 void Player::leave_direct() {
   direct_ = false;
-  cur_pic_.px = {};
-  next_pic_.px = {};
+  cur_pic_.px.reset();
+  next_pic_.px.reset();
   if (started_ && cur_.page < cur_.pages.size()) paint_into(cur_pic_, cur_.pages[cur_.page]);
   if (next_ready_ && next_.page < next_.pages.size()) paint_into(next_pic_, next_.pages[next_.page]);
 }

@@ -17,6 +17,7 @@
 #include "content/playlist.h"
 #include "platform/display.h"
 #include "render/painter.h"
+#include "render/pixels.h"
 #include "show/compose.h"
 #include "show/schedule.h"
 
@@ -116,7 +117,7 @@ class Player {
   // pixels read back from the canvas.
   struct Picture {
     render::TexturePtr tex;
-    std::vector<uint32_t> px;  // width() * height(), tightly packed
+    render::PixelBuffer px;  // width() * height(), tightly packed
   };
   void paint_into(Picture& pic, const render::DisplayList& dl);
   bool draw_direct(int64_t t_ms);  // false: no canvas this frame

@@ -249,14 +249,20 @@ CharClass CharClass::of(char32_t c) {
   return CharClass(b);
 }
 
-const uint32_t* detail::char_class_bmp() {
-  // Built once (thread-safe static initialisation), 256 KiB.
-  static const std::unique_ptr<uint32_t[]> bmp = [] {
-    auto t = std::make_unique<uint32_t[]>(0x10000);
-    for (char32_t cp = 0; cp < 0x10000; ++cp) t[cp] = CharClass::of(cp).bits();
-    return t;
-  }();
-  return bmp.get();
+std::atomic<const uint32_t*> detail::char_class_blocks[256];
+
+const uint32_t* detail::char_class_fill(unsigned block) {
+  // Two threads may fill the same block at once: both compute the same
+  // values, one wins the exchange and the other frees its copy. A published
+  // block is never freed (at most 256 KiB in all).
+  auto fresh = std::make_unique<uint32_t[]>(256);
+  const char32_t base = static_cast<char32_t>(block) << 8;
+  for (char32_t i = 0; i < 256; ++i) fresh[i] = CharClass::of(base + i).bits();
+  const uint32_t* expected = nullptr;
+  if (char_class_blocks[block].compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel,
+                                                       std::memory_order_acquire))
+    return fresh.release();
+  return expected;
 }
 
 }  // namespace paizi::text

@@ -2,6 +2,7 @@
 // the character classes that CJK line breaking and spacing need.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -62,9 +63,12 @@ ShrinkClass shrink_class(char32_t c);
 
 // Every class above (and the two ICU properties the shaper itemises by) of
 // one code point, packed, for the per-character loops of shaping and
-// setting. char_class() reads a table for the BMP, built once from the
-// functions above, and calls them directly beyond it: the answers are the
-// same by construction (tests/text/test_unicode.cpp checks every code point).
+// setting. char_class() reads a table for the BMP, filled from the functions
+// above one block of 256 code points at a time, when a block is first met (a
+// process that sets one slide of Chinese touches a few dozen blocks; filling
+// all 65,536 entries up front cost `paizi render` ~8 ms), and calls the
+// functions directly beyond the BMP: the answers are the same by
+// construction (tests/text/test_unicode.cpp checks every code point).
 class CharClass {
  public:
   CharClass() = default;
@@ -103,12 +107,16 @@ class CharClass {
 };
 
 namespace detail {
-const uint32_t* char_class_bmp();  // the table, built on first call
+// Block b holds the bits of U+b00..U+bFF, or is null until first asked for.
+extern std::atomic<const uint32_t*> char_class_blocks[256];
+const uint32_t* char_class_fill(unsigned block);  // thread-safe; the block stays for the process
 }  // namespace detail
 
 inline CharClass char_class(char32_t c) {
-  static const uint32_t* const bmp = detail::char_class_bmp();
-  return c < 0x10000 ? CharClass(bmp[c]) : CharClass::of(c);
+  if (c >= 0x10000) return CharClass::of(c);
+  const uint32_t* b = detail::char_class_blocks[c >> 8].load(std::memory_order_acquire);
+  if (!b) b = detail::char_class_fill(static_cast<unsigned>(c >> 8));
+  return CharClass(b[c & 0xFF]);
 }
 
 }  // namespace paizi::text
