@@ -3,9 +3,13 @@
 // chain that uses them; the FontLibrary owns them all.
 #pragma once
 
+#include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -29,23 +33,61 @@ class Face {
   Face(const Face&) = delete;
   Face& operator=(const Face&) = delete;
 
-  bool ok() const { return ft_ != nullptr; }
+  // A face opens its file on first use (ok(), ft(), hb() or a metric), not
+  // when a fallback chain lists it: most of a chain never draws a glyph.
+  // Thread-safe. ok() is false when the file cannot be opened or parsed.
+  bool ok() const { return ensure(), ft_ != nullptr; }
+  // From fontconfig's charset: needs no opening.
   bool covers(char32_t c) const { return charset_ && FcCharSetHasChar(charset_, c); }
-  FT_Face ft() const { return ft_; }
+  FT_Face ft() const { return ensure(), ft_; }
   // HarfBuzz font scaled to font units (scale == upem): positions are linear
   // in size, so one shaping serves every pixel size.
-  hb_font_t* hb() const { return hb_font_; }
-  int upem() const { return upem_; }
+  hb_font_t* hb() const { return ensure(), hb_font_; }
+  int upem() const { return ensure(), upem_; }
   // Ideographic em-box top above the baseline, in font units (OS/2 typo ascender).
-  int ascender() const { return ascender_; }
-  int descender() const { return descender_; }  // negative, font units
-  const std::string& family() const { return family_; }
+  int ascender() const { return ensure(), ascender_; }
+  int descender() const { return ensure(), descender_; }  // negative, font units
+  const std::string& family() const { return ensure(), family_; }
   const std::string& path() const { return path_; }
   int index() const { return index_; }
+  bool is_open() const { return opened_.load(std::memory_order_acquire); }  // without opening it
   uint32_t id() const { return id_; }  // stable small number for cache keys
 
  private:
-  hb_blob_t* blob_ = nullptr;  // the mapped font file; FreeType reads from it
+  void ensure() const {
+    if (!opened_.load(std::memory_order_acquire)) open_once();
+  }
+  void open_once() const;
+  void open();
+  struct Table {
+    uint32_t tag, offset, length;
+  };
+  bool read_table_directory();
+  hb_blob_t* load_table(uint32_t tag) const;  // a copy of one table (HarfBuzz's reference_table)
+  // FreeType's reads of the font file: a glyph costs a few small reads
+  // (its charstring's offsets, 2-4 bytes each, then the charstring), so
+  // they go through a small direct-mapped cache of 4 KiB blocks (256 KiB).
+  class BlockReader {
+   public:
+    explicit BlockReader(int fd) : fd_(fd) { std::fill(std::begin(block_), std::end(block_), UINT64_MAX); }
+    size_t read(uint64_t offset, unsigned char* out, size_t count);  // bytes read
+
+   private:
+    static constexpr size_t kBlock = 4096, kSlots = 64;
+    int fd_;
+    uint64_t block_[kSlots];  // file block held by each slot; UINT64_MAX: none
+    size_t len_[kSlots] = {};
+    // Allocated on the first read and not zeroed: a face that is opened but
+    // never draws (most of a fallback chain) touches none of it.
+    std::unique_ptr<unsigned char[]> data_;
+  };
+  int fd_ = -1;                           // the font file, read with pread
+  std::vector<Table> tables_;             // this face's table records
+  std::unique_ptr<BlockReader> reader_;
+  std::unique_ptr<FT_StreamRec> stream_;  // FreeType's view of reader_; outlives ft_
+  FT_Library lib_;
+  mutable std::atomic<bool> opened_{false};
+  mutable std::mutex open_mutex_;
   FT_Face ft_ = nullptr;
   hb_font_t* hb_font_ = nullptr;
   FcCharSet* charset_ = nullptr;
