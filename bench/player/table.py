@@ -78,8 +78,8 @@ rows.append(("1. (information) Chromium tree PSS ÷ paizi PSS, same sampler",
 rows.append(("1. (information) largest single process, `/usr/bin/time -v`: Chromium ÷ paizi",
              f"{rss['chromium'] / rss['paizi']:.1f}×", "", ""))
 
-for f, label in (("startup-headless.json", "headless"), ("startup-x11.json", "X window under Xvfb, SDL's default renderer"),
-                 ("startup-x11-software.json", "X window under Xvfb, pure software (no Mesa)")):
+for f, label in (("startup-headless.json", "headless"), ("startup-x11.json", "X window under Xvfb, paizi's default renderer"),
+                 ("startup-x11-gl.json", "X window under Xvfb, GL forced (SDL_RENDER_DRIVER=opengl: Mesa llvmpipe)")):
     s = load(f)
     rows.append((f"2. start to first frame, {label} ({s['backend']})",
                  f"median {s['median_ms']:.0f} ms (min {s['min_ms']:.0f}, max {s['max_ms']:.0f}; {s['runs']} runs; "
@@ -101,10 +101,10 @@ rows.append(("4. CPU on a static slide, X window under Xvfb",
 k = time_v("time-demo-headless.txt")
 rows.append((f"5. peak RSS, demo headless, 600 s on the simulated clock (every slide and page)",
              f"{mib(k)} ({k * 1024 / 1e6:.1f} MB)", "< 80 MB", verdict(k * 1024 < 80e6)))
-for f, secs, how in (("time-demo-short.txt", short_s, "SDL's default renderer"),
-                     ("time-demo-short-software.txt", short_s, "pure software (no Mesa)"),
-                     ("time-demo-long.txt", long_s, "SDL's default renderer"),
-                     ("time-demo-long-software.txt", long_s, "pure software (no Mesa)")):
+for f, secs, how in (("time-demo-short.txt", short_s, "paizi's default renderer"),
+                     ("time-demo-short-gl.txt", short_s, "GL forced (Mesa llvmpipe)"),
+                     ("time-demo-long.txt", long_s, "paizi's default renderer"),
+                     ("time-demo-long-gl.txt", long_s, "GL forced (Mesa llvmpipe)")):
     k = time_v(f)
     if k is None:
         rows.append((f"5. peak RSS, demo for {secs} s, {how}", "not run", "< 80 MB", ""))
