@@ -110,6 +110,7 @@ void Player::paint_into(Picture& pic, const render::DisplayList& dl) {
       for (int y = 0; y < c->h; ++y)
         std::memcpy(pic.px.data() + w * static_cast<size_t>(y),
                     static_cast<const uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch, w * 4);
+      shaper_.fonts().release_file_pages();
       return;
     }
     leave_direct();
@@ -119,6 +120,9 @@ void Player::paint_into(Picture& pic, const render::DisplayList& dl) {
   SDL_SetRenderTarget(r, pic.tex.get());
   painter_.paint(dl);
   SDL_SetRenderTarget(r, prev);
+  // The page's glyphs are in the atlas now: the font files' pages may go
+  // until the next slide needs some (text::FontLibrary::release_file_pages).
+  shaper_.fonts().release_file_pages();
 }
 
 // The canvas went away (a window whose surface no longer matches): the

@@ -1,14 +1,13 @@
 #include "text/fonts.h"
 
-#include <algorithm>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
 #include <tuple>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,33 +34,25 @@ void Face::open_once() const {
 }
 
 void Face::open() {
-  // The font file is read, not mapped. A Noto CJK collection is 20-27 MB;
-  // mapped, every glyph outline FreeType reads faults in its page and the
-  // kernel maps up to 15 cached neighbours with it, so a slide's worth of
-  // glyphs kept 8 MB of one font resident. Read through a stream, FreeType
-  // copies only what it needs for the glyph being rasterised (and the
-  // indexes it keeps), and HarfBuzz gets copies of the tables it shapes with
-  // (cmap, GSUB, GPOS, GDEF, metrics), loaded on first use. Both read with
-  // pread: no shared file position, so HarfBuzz may load a table on one
-  // thread while FreeType reads on another.
-  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  // One mapping of the font file serves both FreeType and HarfBuzz (two
+  // mappings would count the same pages twice in the resident set). Mapped
+  // here rather than by hb_blob_create_from_file, so that it is known to be
+  // a read-only file mapping, which release_pages() may drop.
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat st{};
-  if (fd_ < 0 || ::fstat(fd_, &st) != 0 || st.st_size <= 0 || !read_table_directory()) {
-    ft_ = nullptr;
+  if (fd < 0 || ::fstat(fd, &st) != 0 || st.st_size <= 0 || static_cast<uint64_t>(st.st_size) > UINT32_MAX) {
+    if (fd >= 0) ::close(fd);
     return;
   }
-  reader_ = std::make_unique<BlockReader>(fd_);
-  stream_ = std::make_unique<FT_StreamRec>();
-  stream_->size = static_cast<unsigned long>(st.st_size);
-  stream_->descriptor.pointer = reader_.get();
-  stream_->read = [](FT_Stream sm, unsigned long offset, unsigned char* buffer, unsigned long count) -> unsigned long {
-    if (count == 0) return offset <= sm->size ? 0 : 1;  // a seek: 0 is success
-    return static_cast<unsigned long>(static_cast<BlockReader*>(sm->descriptor.pointer)->read(offset, buffer, count));
-  };
-  FT_Open_Args args{};
-  args.flags = FT_OPEN_STREAM;
-  args.stream = stream_.get();
-  if (FT_Open_Face(lib_, &args, index_, &ft_) != 0) {
+  const size_t len = static_cast<size_t>(st.st_size);
+  void* map = mmap(nullptr, len, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return;
+  map_ = map;
+  map_len_ = len;
+  blob_ = hb_blob_create(static_cast<const char*>(map), static_cast<unsigned>(len), HB_MEMORY_MODE_READONLY, nullptr,
+                         nullptr);
+  if (FT_New_Memory_Face(lib_, static_cast<const FT_Byte*>(map), static_cast<FT_Long>(len), index_, &ft_) != 0) {
     ft_ = nullptr;
     return;
   }
@@ -75,10 +66,7 @@ void Face::open() {
     ascender_ = ft_->ascender;
     descender_ = ft_->descender;
   }
-  hb_face_t* face = hb_face_create_for_tables(
-      [](hb_face_t*, hb_tag_t tag, void* self) { return static_cast<Face*>(self)->load_table(tag); }, this, nullptr);
-  hb_face_set_index(face, static_cast<unsigned>(index_));
-  hb_face_set_upem(face, static_cast<unsigned>(upem_));
+  hb_face_t* face = hb_face_create(blob_, static_cast<unsigned>(index_));
   hb_font_ = hb_font_create(face);
   hb_face_destroy(face);
   hb_ot_font_set_funcs(hb_font_);
@@ -88,85 +76,16 @@ void Face::open() {
 Face::~Face() {
   if (hb_font_) hb_font_destroy(hb_font_);
   if (ft_) FT_Done_Face(ft_);
-  if (fd_ >= 0) ::close(fd_);
+  if (blob_) hb_blob_destroy(blob_);
+  if (map_) munmap(const_cast<void*>(map_), map_len_);
   if (charset_) FcCharSetDestroy(charset_);
 }
 
-namespace {
-uint32_t be32(const unsigned char* p) {
-  return static_cast<uint32_t>(p[0]) << 24 | static_cast<uint32_t>(p[1]) << 16 | static_cast<uint32_t>(p[2]) << 8 | p[3];
-}
-}  // namespace
-
-size_t Face::BlockReader::read(uint64_t offset, unsigned char* out, size_t count) {
-  if (count > kBlock) {  // large reads (tables, subroutine indexes) go straight to the file
-    const ssize_t n = ::pread(fd_, out, count, static_cast<off_t>(offset));
-    return n < 0 ? 0 : static_cast<size_t>(n);
-  }
-  if (!data_) data_.reset(new unsigned char[kBlock * kSlots]);
-  size_t done = 0;
-  while (done < count) {
-    const uint64_t block = (offset + done) / kBlock;
-    const size_t slot = static_cast<size_t>(block % kSlots);
-    unsigned char* data = data_.get() + slot * kBlock;
-    if (block_[slot] != block) {
-      const ssize_t n = ::pread(fd_, data, kBlock, static_cast<off_t>(block * kBlock));
-      if (n <= 0) {
-        block_[slot] = UINT64_MAX;
-        break;
-      }
-      block_[slot] = block;
-      len_[slot] = static_cast<size_t>(n);
-    }
-    const size_t at = static_cast<size_t>((offset + done) % kBlock);
-    if (at >= len_[slot]) break;  // past the end of the file
-    const size_t take = std::min(count - done, len_[slot] - at);
-    std::memcpy(out + done, data + at, take);
-    done += take;
-  }
-  return done;
-}
-
-bool Face::read_table_directory() {
-  // OpenType: a collection header ('ttcf', offsets of its fonts) or one
-  // font; then the font's table records (tag, checksum, offset, length).
-  unsigned char head[12];
-  if (::pread(fd_, head, sizeof head, 0) != static_cast<ssize_t>(sizeof head)) return false;
-  uint32_t at = 0;
-  if (be32(head) == HB_TAG('t', 't', 'c', 'f')) {
-    const uint32_t face = static_cast<uint32_t>(index_) & 0xFFFFu;  // high bits: a named instance
-    if (index_ < 0 || face >= be32(head + 8)) return false;
-    unsigned char off[4];
-    if (::pread(fd_, off, 4, 12 + 4 * static_cast<off_t>(face)) != 4) return false;
-    at = be32(off);
-  }
-  unsigned char sfnt[6];
-  if (::pread(fd_, sfnt, sizeof sfnt, at) != static_cast<ssize_t>(sizeof sfnt)) return false;
-  const unsigned n = static_cast<unsigned>(sfnt[4]) << 8 | sfnt[5];
-  std::vector<unsigned char> recs(16 * static_cast<size_t>(n));
-  if (n == 0 || ::pread(fd_, recs.data(), recs.size(), static_cast<off_t>(at) + 12) != static_cast<ssize_t>(recs.size()))
-    return false;
-  tables_.clear();
-  for (unsigned i = 0; i < n; ++i) {
-    const unsigned char* r = recs.data() + 16 * static_cast<size_t>(i);
-    tables_.push_back(Table{be32(r), be32(r + 8), be32(r + 12)});
-  }
-  return true;
-}
-
-hb_blob_t* Face::load_table(uint32_t tag) const {
-  for (const Table& t : tables_) {
-    if (t.tag != tag) continue;
-    if (t.length == 0) break;
-    auto* buf = static_cast<char*>(std::malloc(t.length));
-    if (!buf) break;
-    if (::pread(fd_, buf, t.length, static_cast<off_t>(t.offset)) != static_cast<ssize_t>(t.length)) {
-      std::free(buf);
-      break;
-    }
-    return hb_blob_create(buf, t.length, HB_MEMORY_MODE_WRITABLE, buf, std::free);
-  }
-  return hb_blob_get_empty();
+void Face::release_pages() const {
+  // The mapping is private and never written: its pages are the page
+  // cache's, and dropping them from this process costs a minor fault when a
+  // glyph needs them again. Safe while another thread reads the face.
+  if (is_open() && map_) madvise(const_cast<void*>(map_), map_len_, MADV_DONTNEED);
 }
 
 int FontChain::pick(char32_t c) const {
@@ -203,6 +122,10 @@ FontLibrary::FontLibrary(const std::string& config_file) {
   if (!config_file.empty() &&
       !FcConfigParseAndLoad(fc_, reinterpret_cast<const FcChar8*>(config_file.c_str()), FcTrue))
     throw std::runtime_error("cannot load font configuration " + config_file);
+}
+
+void FontLibrary::release_file_pages() const {
+  for (const auto& [key, face] : faces_) face->release_pages();
 }
 
 FontLibrary::~FontLibrary() {

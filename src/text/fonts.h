@@ -3,10 +3,8 @@
 // chain that uses them; the FontLibrary owns them all.
 #pragma once
 
-#include <algorithm>
 #include <atomic>
 #include <cstdint>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -51,6 +49,9 @@ class Face {
   const std::string& path() const { return path_; }
   int index() const { return index_; }
   bool is_open() const { return opened_.load(std::memory_order_acquire); }  // without opening it
+  // Drops the font file's pages from this process's resident set (see
+  // FontLibrary::release_file_pages).
+  void release_pages() const;
   uint32_t id() const { return id_; }  // stable small number for cache keys
 
  private:
@@ -59,32 +60,9 @@ class Face {
   }
   void open_once() const;
   void open();
-  struct Table {
-    uint32_t tag, offset, length;
-  };
-  bool read_table_directory();
-  hb_blob_t* load_table(uint32_t tag) const;  // a copy of one table (HarfBuzz's reference_table)
-  // FreeType's reads of the font file: a glyph costs a few small reads
-  // (its charstring's offsets, 2-4 bytes each, then the charstring), so
-  // they go through a small direct-mapped cache of 4 KiB blocks (256 KiB).
-  class BlockReader {
-   public:
-    explicit BlockReader(int fd) : fd_(fd) { std::fill(std::begin(block_), std::end(block_), UINT64_MAX); }
-    size_t read(uint64_t offset, unsigned char* out, size_t count);  // bytes read
-
-   private:
-    static constexpr size_t kBlock = 4096, kSlots = 64;
-    int fd_;
-    uint64_t block_[kSlots];  // file block held by each slot; UINT64_MAX: none
-    size_t len_[kSlots] = {};
-    // Allocated on the first read and not zeroed: a face that is opened but
-    // never draws (most of a fallback chain) touches none of it.
-    std::unique_ptr<unsigned char[]> data_;
-  };
-  int fd_ = -1;                           // the font file, read with pread
-  std::vector<Table> tables_;             // this face's table records
-  std::unique_ptr<BlockReader> reader_;
-  std::unique_ptr<FT_StreamRec> stream_;  // FreeType's view of reader_; outlives ft_
+  const void* map_ = nullptr;   // the font file, mapped read-only
+  size_t map_len_ = 0;
+  hb_blob_t* blob_ = nullptr;   // HarfBuzz's view of map_ (FreeType reads map_ too)
   FT_Library lib_;
   mutable std::atomic<bool> opened_{false};
   mutable std::mutex open_mutex_;
@@ -129,6 +107,13 @@ class FontLibrary {
   // an empty chain means no usable font is installed.
   const FontChain& chain(const FontRequest& req);
   FT_Library ft() const { return ft_; }
+  // A font file is mapped, and every glyph outline read faults in its page
+  // and, with fault-around, up to 15 cached neighbours: over the demo's
+  // slides the CJK fonts came to ~17 MB of the player's resident set. The
+  // player calls this after it has painted a slide (the atlas holds the
+  // glyphs); the pages stay in the page cache, shared and reclaimable, and a
+  // later glyph faults in only what it reads.
+  void release_file_pages() const;
 
   // Path of fonts/paizi-fonts.conf in the build tree or the installed data dir.
   static std::string default_config_file();
