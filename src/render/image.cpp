@@ -1,12 +1,17 @@
 #include "render/image.h"
 
-#include <csetjmp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
 
 #include <SDL_image.h>
-#include <png.h>
+#include <zlib.h>
 
 namespace paizi::render {
 
@@ -40,49 +45,136 @@ bool is_opaque(const SDL_Surface* surface) {
 
 }  // namespace
 
+namespace {
+
+void put32(std::string& out, uint32_t v) {
+  const char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                     static_cast<char>(v)};
+  out.append(b, 4);
+}
+
+// One PNG chunk: length, type, data, CRC of type and data.
+void chunk(std::string& out, const char* type, const char* data, size_t len) {
+  put32(out, static_cast<uint32_t>(len));
+  const size_t at = out.size();
+  out.append(type, 4);
+  out.append(data, len);
+  const auto* p = reinterpret_cast<const Bytef*>(out.data() + at);
+  put32(out, static_cast<uint32_t>(crc32(0L, p, static_cast<uInt>(4 + len))));
+}
+
+// A band of rows as PNG scanlines (filter byte 0, then R,G,B[,A]), raw
+// deflate at level 1. A band that is not the last ends with a sync flush
+// (byte-aligned, not final), so the bands' outputs concatenate into one
+// deflate stream, each band starting with an empty window (as pigz does).
+struct Band {
+  int y0 = 0, y1 = 0;
+  std::string out;
+  uLong adler = 1;
+  size_t raw = 0;
+  bool ok = false;
+};
+
+void deflate_band(const SDL_Surface* s, bool opaque, bool last, Band& band) {
+  const int w = s->w;
+  const size_t bpp = opaque ? 3 : 4;
+  const bool argb = s->format->format == SDL_PIXELFORMAT_ARGB8888;  // B,G,R,A bytes (little endian)
+  std::vector<unsigned char> line(1 + static_cast<size_t>(w) * bpp);
+  z_stream z{};
+  if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return;
+  band.out.resize(deflateBound(&z, static_cast<uLong>(line.size()) * static_cast<uLong>(band.y1 - band.y0)) + 64);
+  z.next_out = reinterpret_cast<Bytef*>(band.out.data());
+  z.avail_out = static_cast<uInt>(band.out.size());
+  bool ok = true;
+  for (int y = band.y0; y < band.y1 && ok; ++y) {
+    const auto* px = static_cast<const unsigned char*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch;
+    unsigned char* o = line.data();
+    *o++ = 0;  // filter NONE
+    for (int x = 0; x < w; ++x, px += 4) {
+      *o++ = argb ? px[2] : px[0];
+      *o++ = px[1];
+      *o++ = argb ? px[0] : px[2];
+      if (!opaque) *o++ = px[3];
+    }
+    band.adler = adler32(band.adler, line.data(), static_cast<uInt>(line.size()));
+    band.raw += line.size();
+    z.next_in = line.data();
+    z.avail_in = static_cast<uInt>(line.size());
+    const bool end = y + 1 == band.y1;
+    const int rc = deflate(&z, end ? (last ? Z_FINISH : Z_SYNC_FLUSH) : Z_NO_FLUSH);
+    ok = end ? (last ? rc == Z_STREAM_END : rc == Z_OK) && z.avail_in == 0 : rc == Z_OK && z.avail_in == 0;
+  }
+  band.out.resize(band.out.size() - z.avail_out);
+  deflateEnd(&z);
+  band.ok = ok;
+}
+
+}  // namespace
+
 bool write_png(SDL_Surface* surface, const std::string& path, std::string& err) {
-  // libpng directly (not IMG_SavePNG): fast compression (level 1, no
-  // filter) because encoding dominated `paizi render`; and both RGBA32 and
-  // ARGB8888 rows are written without converting the frame first.
+  // paizi writes its PNGs itself, with zlib: libpng deflates on one thread,
+  // and the deflate of a 1080p slide (6 MB of scanlines) was the largest
+  // part of `paizi render` after start-up. The rows are cut into bands
+  // deflated in parallel and joined into one zlib stream (Adler-32s
+  // combined). Level 1, filter NONE: on a slide (flat colours, text) that
+  // was both faster and smaller than the SUB filter; Z_RLE was larger and
+  // slower. An opaque frame is written as RGB.
   const Uint32 fmt = surface->format->format;
   if (fmt != SDL_PIXELFORMAT_RGBA32 && fmt != SDL_PIXELFORMAT_ARGB8888) {
     err = "cannot write " + path + ": unsupported pixel format";
     return false;
   }
+  if (surface->w <= 0 || surface->h <= 0) {
+    err = "cannot write " + path + ": empty image";
+    return false;
+  }
+  const bool opaque = is_opaque(surface);
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const int bands_n = static_cast<int>(std::min<unsigned>({cores, 4u, static_cast<unsigned>(surface->h + 63) / 64}));
+  std::vector<Band> bands(static_cast<size_t>(bands_n));
+  for (int i = 0; i < bands_n; ++i) {
+    bands[static_cast<size_t>(i)].y0 = surface->h * i / bands_n;
+    bands[static_cast<size_t>(i)].y1 = surface->h * (i + 1) / bands_n;
+  }
+  std::vector<std::thread> helpers;
+  for (size_t i = 1; i < bands.size(); ++i) {
+    try {
+      helpers.emplace_back(deflate_band, surface, opaque, i + 1 == bands.size(), std::ref(bands[i]));
+    } catch (const std::system_error&) {
+      deflate_band(surface, opaque, i + 1 == bands.size(), bands[i]);  // no thread: do it here
+    }
+  }
+  deflate_band(surface, opaque, bands.size() == 1, bands[0]);
+  for (auto& t : helpers) t.join();
+  uLong adler = 1;
+  for (const Band& b : bands) {
+    if (!b.ok) {
+      err = "cannot write " + path + ": PNG encoding failed";
+      return false;
+    }
+    adler = adler32_combine(adler, b.adler, static_cast<z_off_t>(b.raw));
+  }
+
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  std::string ihdr;
+  put32(ihdr, static_cast<uint32_t>(surface->w));
+  put32(ihdr, static_cast<uint32_t>(surface->h));
+  ihdr += {8, static_cast<char>(opaque ? 2 : 6), 0, 0, 0};  // 8 bits, RGB or RGBA, deflate, no filter set, no interlace
+  chunk(png, "IHDR", ihdr.data(), ihdr.size());
+  std::string idat("\x78\x01", 2);  // zlib header: deflate, 32 KiB window, fastest
+  for (const Band& b : bands) idat += b.out;
+  put32(idat, static_cast<uint32_t>(adler));
+  for (size_t at = 0; at < idat.size(); at += size_t{1} << 20)  // IDAT chunks of at most 1 MiB
+    chunk(png, "IDAT", idat.data() + at, std::min(idat.size() - at, size_t{1} << 20));
+  chunk(png, "IEND", "", 0);
+
   FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) {
     err = "cannot write " + path + ": " + std::strerror(errno);
     return false;
   }
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
-  png_infop info = png ? png_create_info_struct(png) : nullptr;
-  if (!png || !info || setjmp(png_jmpbuf(png))) {
-    png_destroy_write_struct(&png, &info);
-    std::fclose(f);
-    std::remove(path.c_str());
-    err = "cannot write " + path + ": PNG encoding failed";
-    return false;
-  }
-  // A slide is opaque: then the alpha byte is dropped (RGB, a quarter less
-  // to filter and compress).
-  const bool opaque = is_opaque(surface);
-  png_init_io(png, f);
-  // Filter NONE: on a slide (flat colours, text) it was both faster and
-  // smaller than SUB (bench news slide: 260 KB against 343 KB, ~10 ms less
-  // CPU); Z_RLE made it larger and slower.
-  png_set_compression_level(png, 1);
-  png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(surface->w), static_cast<png_uint_32>(surface->h), 8,
-               opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGBA, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-               PNG_FILTER_TYPE_DEFAULT);
-  png_write_info(png, info);
-  if (fmt == SDL_PIXELFORMAT_ARGB8888) png_set_bgr(png);  // B,G,R,A bytes in memory (little endian)
-  if (opaque) png_set_filler(png, 0, PNG_FILLER_AFTER);   // rows carry a 4th byte that is not written
-  auto* px = static_cast<png_bytep>(surface->pixels);
-  for (int y = 0; y < surface->h; ++y) png_write_row(png, px + static_cast<ptrdiff_t>(y) * surface->pitch);
-  png_write_end(png, info);
-  png_destroy_write_struct(&png, &info);
-  if (std::fclose(f) != 0) {
+  const bool written = std::fwrite(png.data(), 1, png.size(), f) == png.size();
+  if (std::fclose(f) != 0 || !written) {
     err = "cannot write " + path + ": " + std::strerror(errno);
     std::remove(path.c_str());
     return false;
