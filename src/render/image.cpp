@@ -75,10 +75,27 @@ struct Band {
   bool ok = false;
 };
 
+// One row of 32-bit pixels to R,G,B[,A] bytes; ARGB8888 is B,G,R,A in memory
+// (little endian), RGBA32 is R,G,B,A.
+static_assert(SDL_BYTEORDER == SDL_LIL_ENDIAN, "ARGB8888 rows are read as B,G,R,A bytes");
+
+template <bool kArgb, bool kOpaque>
+unsigned char* scanline(const unsigned char* px, int w, unsigned char* o) {
+  for (int x = 0; x < w; ++x, px += 4) {
+    *o++ = kArgb ? px[2] : px[0];
+    *o++ = px[1];
+    *o++ = kArgb ? px[0] : px[2];
+    if constexpr (!kOpaque) *o++ = px[3];
+  }
+  return o;
+}
+
 void deflate_band(const SDL_Surface* s, bool opaque, bool last, Band& band) {
   const int w = s->w;
   const size_t bpp = opaque ? 3 : 4;
-  const bool argb = s->format->format == SDL_PIXELFORMAT_ARGB8888;  // B,G,R,A bytes (little endian)
+  const bool argb = s->format->format == SDL_PIXELFORMAT_ARGB8888;
+  const auto convert = argb ? (opaque ? scanline<true, true> : scanline<true, false>)
+                            : (opaque ? scanline<false, true> : scanline<false, false>);
   std::vector<unsigned char> line(1 + static_cast<size_t>(w) * bpp);
   z_stream z{};
   if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return;
@@ -88,14 +105,8 @@ void deflate_band(const SDL_Surface* s, bool opaque, bool last, Band& band) {
   bool ok = true;
   for (int y = band.y0; y < band.y1 && ok; ++y) {
     const auto* px = static_cast<const unsigned char*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch;
-    unsigned char* o = line.data();
-    *o++ = 0;  // filter NONE
-    for (int x = 0; x < w; ++x, px += 4) {
-      *o++ = argb ? px[2] : px[0];
-      *o++ = px[1];
-      *o++ = argb ? px[0] : px[2];
-      if (!opaque) *o++ = px[3];
-    }
+    line[0] = 0;  // filter NONE
+    convert(px, w, line.data() + 1);
     band.adler = adler32(band.adler, line.data(), static_cast<uInt>(line.size()));
     band.raw += line.size();
     z.next_in = line.data();
