@@ -33,7 +33,7 @@ PixelBuffer::PixelBuffer(size_t count) {
     madvise(start, bytes, MADV_HUGEPAGE);  // advice only: ignored where THP is off
 #endif
   }
-  p_ = reinterpret_cast<uint32_t*>(start);
+  p_ = static_cast<uint32_t*>(static_cast<void*>(start));  // 2 MiB- or page-aligned
   n_ = count;
   bytes_ = bytes;
 }
