@@ -99,9 +99,10 @@ void deflate_band(const SDL_Surface* s, bool opaque, bool last, Band& band) {
   std::vector<unsigned char> line(1 + static_cast<size_t>(w) * bpp);
   z_stream z{};
   if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return;
-  band.out.resize(deflateBound(&z, static_cast<uLong>(line.size()) * static_cast<uLong>(band.y1 - band.y0)) + 64);
-  z.next_out = reinterpret_cast<Bytef*>(band.out.data());
-  z.avail_out = static_cast<uInt>(band.out.size());
+  // Output through a small buffer: the band's string grows to the
+  // compressed size only (~1/25 of the scanlines on a slide), instead of a
+  // zero-filled deflateBound() of megabytes.
+  unsigned char buf[1 << 16];
   bool ok = true;
   for (int y = band.y0; y < band.y1 && ok; ++y) {
     const auto* px = static_cast<const unsigned char*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch;
@@ -112,10 +113,17 @@ void deflate_band(const SDL_Surface* s, bool opaque, bool last, Band& band) {
     z.next_in = line.data();
     z.avail_in = static_cast<uInt>(line.size());
     const bool end = y + 1 == band.y1;
-    const int rc = deflate(&z, end ? (last ? Z_FINISH : Z_SYNC_FLUSH) : Z_NO_FLUSH);
-    ok = end ? (last ? rc == Z_STREAM_END : rc == Z_OK) && z.avail_in == 0 : rc == Z_OK && z.avail_in == 0;
+    const int flush = end ? (last ? Z_FINISH : Z_SYNC_FLUSH) : Z_NO_FLUSH;
+    int rc = Z_OK;
+    do {  // until deflate leaves room in the buffer: all input taken, the flush complete
+      z.next_out = buf;
+      z.avail_out = sizeof buf;
+      rc = deflate(&z, flush);
+      band.out.append(reinterpret_cast<const char*>(buf), sizeof buf - z.avail_out);
+    } while (z.avail_out == 0 && (rc == Z_OK || rc == Z_BUF_ERROR));
+    // Z_BUF_ERROR: nothing left to do after a call that filled the buffer exactly.
+    ok = z.avail_in == 0 && (end && last ? rc == Z_STREAM_END : rc == Z_OK || rc == Z_BUF_ERROR);
   }
-  band.out.resize(band.out.size() - z.avail_out);
   deflateEnd(&z);
   band.ok = ok;
 }
