@@ -90,7 +90,7 @@ unsigned char* scanline(const unsigned char* px, int w, unsigned char* o) {
   return o;
 }
 
-void deflate_band(const SDL_Surface* s, bool opaque, bool last, Band& band) {
+void deflate_band_or_throw(const SDL_Surface* s, bool opaque, bool last, Band& band) {
   const int w = s->w;
   const size_t bpp = opaque ? 3 : 4;
   const bool argb = s->format->format == SDL_PIXELFORMAT_ARGB8888;
@@ -99,6 +99,10 @@ void deflate_band(const SDL_Surface* s, bool opaque, bool last, Band& band) {
   std::vector<unsigned char> line(1 + static_cast<size_t>(w) * bpp);
   z_stream z{};
   if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) return;
+  struct End {
+    z_stream* z;
+    ~End() { deflateEnd(z); }
+  } closer{&z};
   // Output through a small buffer: the band's string grows to the
   // compressed size only (~1/25 of the scanlines on a slide), instead of a
   // zero-filled deflateBound() of megabytes.
@@ -124,13 +128,22 @@ void deflate_band(const SDL_Surface* s, bool opaque, bool last, Band& band) {
     // Z_BUF_ERROR: nothing left to do after a call that filled the buffer exactly.
     ok = z.avail_in == 0 && (end && last ? rc == Z_STREAM_END : rc == Z_OK || rc == Z_BUF_ERROR);
   }
-  deflateEnd(&z);
   band.ok = ok;
+}
+
+// On a helper thread an exception would end the process: out of memory is a
+// failed band (write_png reports it) instead.
+void deflate_band(const SDL_Surface* s, bool opaque, bool last, Band& band) noexcept {
+  try {
+    deflate_band_or_throw(s, opaque, last, band);
+  } catch (const std::exception&) {
+    band.ok = false;
+  }
 }
 
 }  // namespace
 
-bool write_png(SDL_Surface* surface, const std::string& path, std::string& err) {
+static bool write_png_or_throw(SDL_Surface* surface, const std::string& path, std::string& err) {
   // paizi writes its PNGs itself, with zlib: libpng deflates on one thread,
   // and the deflate of a 1080p slide (6 MB of scanlines) was the largest
   // part of `paizi render` after start-up. The rows are cut into bands
@@ -156,6 +169,7 @@ bool write_png(SDL_Surface* surface, const std::string& path, std::string& err) 
     bands[static_cast<size_t>(i)].y1 = surface->h * (i + 1) / bands_n;
   }
   std::vector<std::thread> helpers;
+  helpers.reserve(bands.size());  // from here on only thread creation may throw, and that is caught
   for (size_t i = 1; i < bands.size(); ++i) {
     try {
       helpers.emplace_back(deflate_band, surface, opaque, i + 1 == bands.size(), std::ref(bands[i]));
@@ -199,6 +213,15 @@ bool write_png(SDL_Surface* surface, const std::string& path, std::string& err) 
     return false;
   }
   return true;
+}
+
+bool write_png(SDL_Surface* surface, const std::string& path, std::string& err) {
+  try {
+    return write_png_or_throw(surface, path, err);
+  } catch (const std::exception& e) {  // out of memory, no thread
+    err = "cannot write " + path + ": " + e.what();
+    return false;
+  }
 }
 
 TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int& w, int& h,
