@@ -62,9 +62,15 @@ TEST_CASE("released font pages leave the resident set and come back intact") {
   for (long g = 1; g < n; g += std::max(1L, n / 200)) before.push_back(bitmap(face->ft(), static_cast<unsigned>(g), 40));
   const void* base = face->ft()->stream->base;  // a memory face: the mapping itself
   const long touched = resident_kb(base);
-  CHECK(touched > 200);  // 200 glyphs from all over the font
   lib.release_file_pages();
-  CHECK(resident_kb(base) < touched / 4);
+  if (touched < 0) {
+    // qemu-user (the armhf tests) shows the host's smaps, not the guest's
+    // mappings: residency cannot be read there; the rest still runs.
+    WARN("the font mapping is not in /proc/self/smaps (emulated?): residency not checked");
+  } else {
+    CHECK(touched > 200);  // 200 glyphs from all over the font
+    CHECK(resident_kb(base) < touched / 4);
+  }
   // The same glyphs, read again from the page cache, are the same bitmaps.
   size_t i = 0;
   for (long g = 1; g < n; g += std::max(1L, n / 200)) CHECK(bitmap(face->ft(), static_cast<unsigned>(g), 40) == before[i++]);
