@@ -27,10 +27,10 @@ case "$arch" in
     [ -f "$build/CMakeCache.txt" ] || tools/cross-test.sh "$arch"
     native=$(native_deb)
     [ -n "$native" ] || { echo "package: build the amd64 package first (its Depends: are reused)" >&2; exit 1; }
-    # Library packages only: CMake appends deps.txt's run role again.
-    # (minus those of the run role itself, e.g. libcurl4, not to list them twice).
+    # What dpkg-shlibdeps found (libraries, zlib1g, ...), without deps.txt's
+    # run role, which CMake appends again (not to list libcurl4 twice).
     run_pkgs=$(awk '!/^#/ && NF > 1 { for (i = 2; i <= NF; ++i) if ($i == "run") print $1 }' deps.txt)
-    lib_depends=$(dpkg-deb -f "$native" Depends | tr ',' '\n' | sed 's/^ *//' | grep '^lib' |
+    lib_depends=$(dpkg-deb -f "$native" Depends | tr ',' '\n' | sed 's/^ *//' |
       grep -v -x -F -f <(printf '%s\n' $run_pkgs) | paste -sd, - | sed 's/,/, /g')
     cmake -B "$build" -DPAIZI_DEB_LIB_DEPENDS="$lib_depends" >/dev/null
     ;;
