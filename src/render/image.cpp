@@ -141,9 +141,7 @@ void deflate_band(const SDL_Surface* s, bool opaque, bool last, Band& band) noex
   }
 }
 
-}  // namespace
-
-static bool write_png_or_throw(SDL_Surface* surface, const std::string& path, std::string& err) {
+bool write_png_or_throw(SDL_Surface* surface, const std::string& path, std::string& err) {
   // paizi writes its PNGs itself, with zlib: libpng deflates on one thread,
   // and the deflate of a 1080p slide (6 MB of scanlines) was the largest
   // part of `paizi render` after start-up. The rows are cut into bands
@@ -214,6 +212,8 @@ static bool write_png_or_throw(SDL_Surface* surface, const std::string& path, st
   }
   return true;
 }
+
+}  // namespace
 
 bool write_png(SDL_Surface* surface, const std::string& path, std::string& err) {
   try {

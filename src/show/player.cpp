@@ -96,6 +96,13 @@ void Player::force_texture_path() {
 }
 
 void Player::paint_into(Picture& pic, const render::DisplayList& dl) {
+  paint_page(pic, dl);
+  // The page's glyphs are in the atlas now: the font files' pages may go
+  // until the next slide needs some (text::FontLibrary::release_file_pages).
+  shaper_.fonts().release_file_pages();
+}
+
+void Player::paint_page(Picture& pic, const render::DisplayList& dl) {
   SDL_Renderer* r = display_.renderer();
   if (direct_) {
     // Painted in the canvas itself (every frame redraws the whole canvas
@@ -110,7 +117,6 @@ void Player::paint_into(Picture& pic, const render::DisplayList& dl) {
       for (int y = 0; y < c->h; ++y)
         std::memcpy(pic.px.data() + w * static_cast<size_t>(y),
                     static_cast<const uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch, w * 4);
-      shaper_.fonts().release_file_pages();
       return;
     }
     leave_direct();
@@ -120,9 +126,6 @@ void Player::paint_into(Picture& pic, const render::DisplayList& dl) {
   SDL_SetRenderTarget(r, pic.tex.get());
   painter_.paint(dl);
   SDL_SetRenderTarget(r, prev);
-  // The page's glyphs are in the atlas now: the font files' pages may go
-  // until the next slide needs some (text::FontLibrary::release_file_pages).
-  shaper_.fonts().release_file_pages();
 }
 
 // The canvas went away (a window whose surface no longer matches): the

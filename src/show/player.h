@@ -119,7 +119,8 @@ class Player {
     render::TexturePtr tex;
     render::PixelBuffer px;  // width() * height(), tightly packed
   };
-  void paint_into(Picture& pic, const render::DisplayList& dl);
+  void paint_into(Picture& pic, const render::DisplayList& dl);  // paint_page, then drop font pages
+  void paint_page(Picture& pic, const render::DisplayList& dl);
   bool draw_direct(int64_t t_ms);  // false: no canvas this frame
   void leave_direct();
   int64_t hold_ms(const Showing& s) const;
