@@ -121,6 +121,62 @@ int Shaper::pick(const FontChain& chain, char32_t c) {
   return slot.face;
 }
 
+// Tate-chu-yoko (縦中横, CSS text-combine-upright: digits 2): in vertical
+// text one or two ASCII digits standing alone between upright characters
+// (第3季度, 12月8日) are set upright and side by side in one em cell,
+// two digits in their half-width forms, instead of lying on their side.
+// Longer numbers (2026) and anything with a letter or sign (15%, A1) stay
+// rotated. Returns false (nothing shaped) when [b, e) is not such a run or
+// the digits would not fit the column.
+bool Shaper::set_upright_digits(ShapedParagraph& p, size_t b, size_t e, const Face* face, int script,
+                                hb_language_t lang) {
+  if (e - b > 2) return false;
+  for (size_t i = b; i < e; ++i)
+    if (p.cps[i] < U'0' || p.cps[i] > U'9') return false;
+  hb_buffer_clear_contents(buf_);
+  hb_buffer_set_cluster_level(buf_, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+  hb_buffer_add_utf32(buf_, reinterpret_cast<const uint32_t*>(p.cps.data()), static_cast<int>(p.cps.size()),
+                      static_cast<unsigned>(b), static_cast<int>(e - b));
+  hb_buffer_set_direction(buf_, HB_DIRECTION_LTR);
+  const char* sn = uscript_getShortName(static_cast<UScriptCode>(script));
+  hb_buffer_set_script(buf_, hb_script_from_string(sn ? sn : "Zyyy", -1));
+  hb_buffer_set_language(buf_, lang);
+  static const hb_feature_t kHalfWidth = {HB_TAG('h', 'w', 'i', 'd'), 1, HB_FEATURE_GLOBAL_START,
+                                          HB_FEATURE_GLOBAL_END};
+  hb_shape(face->hb(), buf_, &kHalfWidth, e - b == 2 ? 1u : 0u);
+  unsigned count = 0;
+  const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf_, &count);
+  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf_, &count);
+  if (count == 0) return false;
+  const float em = static_cast<float>(face->upem());
+  float width = 0;
+  for (unsigned g = 0; g < count; ++g) width += static_cast<float>(pos[g].x_advance) / em;
+  // Fonts without half-width digits give ~1.1 em for two; more would
+  // stick out of the column.
+  if (width > 1.15f) return false;
+  // The baseline sits where the font puts it for its upright glyphs (the
+  // vertical origin, VORG), so the digits line up with the ideographs.
+  hb_position_t ox = 0, oy = 0;
+  hb_font_get_glyph_v_origin(face->hb(), info[0].codepoint, &ox, &oy);
+  const float base = static_cast<float>(oy) / em;
+  float x = -width / 2;
+  for (unsigned g = 0; g < count; ++g) {
+    ShapedGlyph sg;
+    sg.face = face;
+    sg.gid = info[g].codepoint;
+    sg.u = base - static_cast<float>(pos[g].y_offset) / em;
+    sg.v = x + static_cast<float>(pos[g].x_offset) / em;
+    sg.adv = 0;  // all drawn from the pen of the cell's first code point
+    x += static_cast<float>(pos[g].x_advance) / em;
+    p.glyphs.push_back(sg);
+  }
+  p.first_glyph[b + 1] = static_cast<uint32_t>(p.glyphs.size());
+  p.adv[b] = 1.f;  // one em cell, like an ideograph
+  for (size_t i = b; i < e; ++i) p.flags[i] |= kUpright;
+  if (e - b == 2) p.flags[b] |= kNoJustifyAfter;
+  return true;
+}
+
 void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontChain& chain) {
   const size_t n = p.cps.size();
   const std::vector<CharClass>& cls = cls_;
@@ -167,6 +223,11 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
     const bool missing = font[run] < 0;
     const Face* face = missing ? primary : chain.faces[static_cast<size_t>(font[run])];
     const float em = static_cast<float>(face->upem());
+    if (rot && !missing && (run == 0 || !is_rotated_in_vertical(p.cps[run - 1])) &&
+        (end == n || !is_rotated_in_vertical(p.cps[end])) && set_upright_digits(p, run, end, face, script[run], lang)) {
+      run = end;
+      continue;
+    }
     const bool ttb = opt.vertical && !rot;
 
     hb_buffer_clear_contents(buf_);
@@ -317,6 +378,8 @@ void Shaper::apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt) {
       const CharClass a = cls[i], b = cls[i + 1];
       // Numbers stay tight with units on either side (2026年4月26日, 36家).
       if ((a.digit() && b.number_unit()) || (b.digit() && a.number_unit())) continue;
+      // Upright digits in vertical text sit in the ideographic flow.
+      if ((p.flags[i] | p.flags[i + 1]) & kUpright) continue;
       if ((a.cjk_letter() && b.alnum_western()) || (a.alnum_western() && b.cjk_letter()))
         p.gap[i] = 0.25f;
     }

@@ -43,6 +43,7 @@ enum CpFlag : uint8_t {
   kCompressed = 4,    // halved by the adjacency rule (。」 「「 ...)
   kForcedBreak = 8,   // hard line break after (U+2028)
   kNoJustifyAfter = 16,  // no inter-character expansion after (inside —— ……)
+  kUpright = 32,      // vertical text: digits set upright in one cell (縦中横)
 };
 
 struct ShapeOptions {
@@ -101,6 +102,7 @@ class Shaper {
   icu::BreakIterator* breaker(BreakLevel level, bool root);
   void mark_breaks(ShapedParagraph& p, const ShapeOptions& opt);
   void shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontChain& chain);
+  bool set_upright_digits(ShapedParagraph& p, size_t b, size_t e, const Face* face, int script, hb_language_t lang);
   void apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt);
 
   FontLibrary& fonts_;

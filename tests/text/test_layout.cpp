@@ -218,6 +218,64 @@ TEST_CASE("vertical: columns right to left, vertical forms, Latin rotated") {
   CHECK(h.glyphs[0].gid != v.glyphs[0].gid);
 }
 
+TEST_CASE("vertical: one or two digits stand upright in one cell (tate-chu-yoko), longer numbers lie on their side") {
+  text::ShapeOptions vo;
+  vo.vertical = true;
+  // 第3季: the 3 is upright, centred on the column axis, one em tall, no
+  // CJK-Latin gap on either side.
+  const auto one = test::shaper().shape_paragraph("第3季", vo);
+  REQUIRE(one.glyphs.size() == 3);
+  CHECK_FALSE(one.glyphs[1].rotated);
+  CHECK(one.adv[1] == Approx(1.f));
+  CHECK(one.gap[0] == 0.f);
+  CHECK(one.gap[1] == 0.f);
+  // Horizontal origin at minus half the digit's width: centred.
+  CHECK(one.glyphs[1].v < -0.2f);
+  CHECK(one.glyphs[1].v > -0.4f);
+  // The baseline is where the font puts it for the ideographs around it.
+  CHECK(one.glyphs[1].u == Approx(one.glyphs[0].u).margin(0.02));
+  // 12月: both digits in the first code point's one-em cell, half-width,
+  // side by side (0.5 em apart), symmetric about the axis.
+  const auto two = test::shaper().shape_paragraph("12月", vo);
+  REQUIRE(two.glyphs.size() == 3);
+  CHECK(two.first_glyph[1] == 2);  // both glyphs belong to the 1
+  CHECK(two.adv[0] + two.adv[1] == Approx(1.f));
+  CHECK_FALSE(two.glyphs[0].rotated);
+  CHECK_FALSE(two.glyphs[1].rotated);
+  CHECK(two.glyphs[0].v == Approx(-0.5f).margin(0.01));
+  CHECK(two.glyphs[1].v == Approx(0.f).margin(0.01));
+  CHECK(two.glyphs[0].u == Approx(two.glyphs[1].u));
+  CHECK(two.flags[0] & text::kNoJustifyAfter);
+  // The half-width forms are other glyphs than the proportional digits.
+  const auto plain = test::shaper().shape_paragraph("12", text::ShapeOptions{});
+  CHECK(plain.glyphs[0].gid != two.glyphs[0].gid);
+  // Three or more digits, or digits with a sign or a letter, stay rotated.
+  for (const char* s : {"第123名", "增长15%", "第A1栋", "2026年"}) {
+    const auto r = test::shaper().shape_paragraph(s, vo);
+    bool any_rotated = false;
+    for (size_t i = 0; i < r.cps.size(); ++i) {
+      if (r.cps[i] >= U'0' && r.cps[i] <= U'9') {
+        CHECK_FALSE(r.flags[i] & text::kUpright);
+        any_rotated |= r.first_glyph[i] < r.first_glyph[i + 1] && r.glyphs[r.first_glyph[i]].rotated;
+      }
+    }
+    CHECK(any_rotated);
+  }
+  // Horizontal text is untouched.
+  const auto h = test::shaper().shape_paragraph("第3季", text::ShapeOptions{});
+  CHECK(h.adv[1] < 0.7f);
+  CHECK(h.gap[0] == Approx(0.25f));
+  // Laid out, the upright cell keeps the column's rhythm: 第, 1, 2 (no
+  // glyph of its own), 月 at one-em steps.
+  Lay lay;
+  lay.vertical().width_em(10);
+  const auto l = lay.run("第12月");
+  REQUIRE(l.glyphs.size() == 4);
+  CHECK(l.glyphs[3].y - l.glyphs[0].y == Approx(2 * l.size_px).margin(0.5));
+  CHECK(l.glyphs[1].y == Approx(l.glyphs[2].y));
+  CHECK(l.glyphs[2].x - l.glyphs[1].x == Approx(0.5f * l.size_px).margin(0.5));
+}
+
 TEST_CASE("fonts: per-language faces, real bold, fallback and missing glyphs") {
   auto& fonts = test::shaper().fonts();
   CHECK(fonts.chain({"paizi-sans", "zh-Hans", text::Weight::Regular}).primary()->family() == "Noto Sans CJK SC");
