@@ -109,12 +109,15 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
   if (label_em > 0) label_px = std::max(std::min(label_px, inner / label_em), body_px * 0.6f);
   label_px = std::round(label_px);
   float fig_px = th * 0.34f;
+  std::vector<float> digits_w100;  // per tile: width of the final figure's digits at 100 px
+  digits_w100.reserve(s.tiles.size());
   for (const content::KpiTile& k : s.tiles) {
     const Figure f = format_figure(k.value, k.format, shown_decimals(k));
     const std::string unit_text = (k.format == "percent" ? "" : f.magnitude) + k.unit;
     const float extras = k.target && *k.target > 0 ? label_px * 2.4f : label_px * 0.4f;
+    digits_w100.push_back(measure(f.digits, true));
     fig_px = std::min({fig_px, (th - 2 * pad - label_px * 1.5f - extras) / 1.35f,
-                       inner / ((measure(f.digits, true) + measure(unit_text, false) * ratio) / 100.f + 0.15f)});
+                       inner / ((digits_w100.back() + measure(unit_text, false) * ratio) / 100.f + 0.15f)});
   }
   fig_px = std::floor(fig_px);
   // The figures sit at one height in every tile: centred in the space
@@ -164,7 +167,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
     text::TextLayout fig = text::layout_text(ctx.shaper, {now_fig.digits}, vo);
     const float fig_y = y + pad + label_h + fig_drop;
     const float base = fig_y + (fig.lines.empty() ? 0.f : fig.lines[0].y);
-    const float fig_w = measure(final_fig.digits, true) * fig_px / 100.f;
+    const float fig_w = digits_w100[i] * fig_px / 100.f;
     add_text(std::move(fig), x + pad, fig_y, t.accent, t.background2);
     if (!unit_text.empty()) {
       text::LayoutOptions uo = text_options(t, false, std::round(fig_px * ratio));
