@@ -6,11 +6,13 @@
 #              FUZZ_RUNS  stop each target after this many executions
 #                         (SECONDS is then only the upper bound)
 #              FUZZ_RSS_MB  libFuzzer's memory limit per target (default 2048)
+#              FUZZ_SUMMARY where the per-target table goes
+#                         (default build-fuzz/fuzz-summary.tsv)
 # The working corpus of each target grows in build-fuzz/corpus/<target>/,
 # seeded from tests/fuzz/corpus/<target>/. A crash, leak, timeout (> 25 s on
 # one input) or memory blow-up is written to tests/fuzz/findings/ and makes
 # the command fail. Per-target numbers (executions, seconds, corpus size)
-# go to build-fuzz/fuzz-summary.tsv and are printed at the end.
+# go to the summary table and are printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -19,6 +21,7 @@ all=(playlist layout feed json_feed article html_text encoding dates)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 jobs=${FUZZ_JOBS:-2}
+summary=${FUZZ_SUMMARY:-build-fuzz/fuzz-summary.tsv}
 
 cmake --preset fuzz >/dev/null
 cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}"
@@ -48,9 +51,9 @@ run_one() {
 }
 export -f run_one
 
-printf 'target\texecutions\tseconds\tcorpus_files\texit\n' >build-fuzz/fuzz-summary.tsv
+printf 'target\texecutions\tseconds\tcorpus_files\texit\n' >"$summary"
 printf '%s\n' "${targets[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {} "$secs" \
-  >>build-fuzz/fuzz-summary.tsv
-column -t build-fuzz/fuzz-summary.tsv
+  >>"$summary"
+column -t "$summary"
 # Any non-zero exit in the last column is a finding.
-awk -F'\t' 'NR > 1 && $5 != 0 { bad = 1 } END { exit bad }' build-fuzz/fuzz-summary.tsv
+awk -F'\t' 'NR > 1 && $5 != 0 { bad = 1 } END { exit bad }' "$summary"
