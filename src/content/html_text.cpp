@@ -38,7 +38,15 @@ bool is_space_cp(uint32_t cp) {
          cp == 0x3000 || cp == 0x2002 || cp == 0x2003 || cp == 0x2009 || cp == 0x1680 || cp == 0x202F;
 }
 
-bool is_invisible_cp(uint32_t cp) { return cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0xFEFF; }
+// Dropped from text: zero-width characters, and control characters other
+// than the white space above. Decoding turns raw control bytes into U+FFFD,
+// but escapes bring them back after it (JSON "\b" or "\u0000", a numeric
+// character reference); they are nothing a screen can show (found by
+// fuzz_feed: a JSON Feed's content_text with "\b").
+bool is_invisible_cp(uint32_t cp) {
+  return cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0xFEFF || (cp < 0x20 && !is_space_cp(cp)) ||
+         (cp >= 0x7F && cp <= 0x9F);
+}
 
 // Scripts written without spaces between words (and their punctuation).
 bool is_cjk(uint32_t cp) {
