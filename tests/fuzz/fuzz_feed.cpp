@@ -6,21 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "content/encoding.h"
 #include "content/feed.h"
 #include "fuzz_content_type.h"
+#include "fuzz_feed_contract.h"
 #include "fuzz_input.h"
 
 using namespace paizi;
-
-namespace {
-
-bool valid_utf8(const std::string& s) {
-  std::string clean;
-  return !content::sanitize_utf8(s, clean);
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Input in(data, size);
@@ -34,15 +25,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   opt.max_title_bytes = 256;
   opt.max_summary_bytes = 512;
   const auto r = content::parse_feed(in.rest(), opt);
-  if (r.feed) {
-    // Contract: everything the parser hands on is valid UTF-8 within its limits.
-    if (r.feed->items.size() > opt.max_items) __builtin_trap();
-    for (const auto& item : r.feed->items) {
-      if (item.title.size() > opt.max_title_bytes || !valid_utf8(item.title)) __builtin_trap();
-      if (item.summary.size() > opt.max_summary_bytes || !valid_utf8(item.summary)) __builtin_trap();
-      for (const auto& p : item.paragraphs)
-        if (!valid_utf8(p)) __builtin_trap();
-    }
-  }
+  fuzz::check_feed_contract(r, opt);
   return 0;
 }
