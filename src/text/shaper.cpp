@@ -121,6 +121,19 @@ int Shaper::pick(const FontChain& chain, char32_t c) {
   return slot.face;
 }
 
+// The buffer for code points [b, e) of the paragraph, the rest as context.
+void Shaper::fill_buffer(const ShapedParagraph& p, size_t b, size_t e, hb_direction_t dir, int script,
+                         hb_language_t lang) {
+  hb_buffer_clear_contents(buf_);
+  hb_buffer_set_cluster_level(buf_, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+  hb_buffer_add_utf32(buf_, reinterpret_cast<const uint32_t*>(p.cps.data()), static_cast<int>(p.cps.size()),
+                      static_cast<unsigned>(b), static_cast<int>(e - b));
+  hb_buffer_set_direction(buf_, dir);
+  const char* sn = uscript_getShortName(static_cast<UScriptCode>(script));
+  hb_buffer_set_script(buf_, hb_script_from_string(sn ? sn : "Zyyy", -1));
+  hb_buffer_set_language(buf_, lang);
+}
+
 // Tate-chu-yoko (縦中横, CSS text-combine-upright: digits 2): in vertical
 // text one or two ASCII digits standing alone between upright characters
 // (第3季度, 12月8日) are set upright and side by side in one em cell,
@@ -133,14 +146,7 @@ bool Shaper::set_upright_digits(ShapedParagraph& p, size_t b, size_t e, const Fa
   if (e - b > 2) return false;
   for (size_t i = b; i < e; ++i)
     if (p.cps[i] < U'0' || p.cps[i] > U'9') return false;
-  hb_buffer_clear_contents(buf_);
-  hb_buffer_set_cluster_level(buf_, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
-  hb_buffer_add_utf32(buf_, reinterpret_cast<const uint32_t*>(p.cps.data()), static_cast<int>(p.cps.size()),
-                      static_cast<unsigned>(b), static_cast<int>(e - b));
-  hb_buffer_set_direction(buf_, HB_DIRECTION_LTR);
-  const char* sn = uscript_getShortName(static_cast<UScriptCode>(script));
-  hb_buffer_set_script(buf_, hb_script_from_string(sn ? sn : "Zyyy", -1));
-  hb_buffer_set_language(buf_, lang);
+  fill_buffer(p, b, e, HB_DIRECTION_LTR, script, lang);
   static const hb_feature_t kHalfWidth = {HB_TAG('h', 'w', 'i', 'd'), 1, HB_FEATURE_GLOBAL_START,
                                           HB_FEATURE_GLOBAL_END};
   hb_shape(face->hb(), buf_, &kHalfWidth, e - b == 2 ? 1u : 0u);
@@ -230,14 +236,7 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
     }
     const bool ttb = opt.vertical && !rot;
 
-    hb_buffer_clear_contents(buf_);
-    hb_buffer_set_cluster_level(buf_, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
-    hb_buffer_add_utf32(buf_, reinterpret_cast<const uint32_t*>(p.cps.data()), static_cast<int>(n),
-                        static_cast<unsigned>(run), static_cast<int>(end - run));
-    hb_buffer_set_direction(buf_, ttb ? HB_DIRECTION_TTB : HB_DIRECTION_LTR);
-    const char* sn = uscript_getShortName(static_cast<UScriptCode>(script[run]));
-    hb_buffer_set_script(buf_, hb_script_from_string(sn ? sn : "Zyyy", -1));
-    hb_buffer_set_language(buf_, lang);
+    fill_buffer(p, run, end, ttb ? HB_DIRECTION_TTB : HB_DIRECTION_LTR, script[run], lang);
     static const hb_feature_t kFeats[2] = {
         {HB_TAG('k', 'e', 'r', 'n'), 1, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
         {HB_TAG('v', 'e', 'r', 't'), 1, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END}};

@@ -102,6 +102,7 @@ class Shaper {
   icu::BreakIterator* breaker(BreakLevel level, bool root);
   void mark_breaks(ShapedParagraph& p, const ShapeOptions& opt);
   void shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontChain& chain);
+  void fill_buffer(const ShapedParagraph& p, size_t b, size_t e, hb_direction_t dir, int script, hb_language_t lang);
   bool set_upright_digits(ShapedParagraph& p, size_t b, size_t e, const Face* face, int script, hb_language_t lang);
   void apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt);
 
