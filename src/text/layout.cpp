@@ -323,7 +323,7 @@ void shrink_line(const ShapedParagraph& p, const Span& sp, float need, Adjust& a
     if (p.cps[i] == U' ' && p.adv[i] > kMinWordSpace) spaces.push_back({i, p.adv[i] - kMinWordSpace});
   need = distribute(spaces, need, [&](const Item& it, float f) { a.dadv[it.i - sp.begin] -= f * it.cap; });
   for (ShrinkClass cls : {ShrinkClass::Middle, ShrinkClass::Bracket, ShrinkClass::Comma}) {
-    need = distribute(punct_items([&](size_t i) { return i != last && char_class(p.cps[i]).shrink() == cls; }),
+    need = distribute(punct_items([&](size_t i) { return char_class(p.cps[i]).shrink() == cls; }),
                       need, apply_halt);
   }
   std::vector<Item>& gaps = a.items2;
@@ -331,7 +331,7 @@ void shrink_line(const ShapedParagraph& p, const Span& sp, float need, Adjust& a
   for (size_t i = sp.begin; i + 1 < sp.end; ++i)
     if (p.gap[i] > kMinCjkLatinGap) gaps.push_back({i, p.gap[i] - kMinCjkLatinGap});
   need = distribute(gaps, need, [&](const Item& it, float f) { a.dgap[it.i - sp.begin] -= f * it.cap; });
-  distribute(punct_items([&](size_t i) { return i != last && char_class(p.cps[i]).shrink() == ShrinkClass::Stop; }),
+  distribute(punct_items([&](size_t i) { return char_class(p.cps[i]).shrink() == ShrinkClass::Stop; }),
              need, apply_halt);
 }
 

@@ -15,6 +15,7 @@
 
 #include "fuzz_input.h"
 #include "text/layout.h"
+#include "text/unicode.h"
 
 using namespace paizi;
 
@@ -64,6 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto paras = paragraphs(in.rest());
 
   text::TextLayout l;
+  float measure = opt.width_px;  // px along the line
   if (flags & 32) {
     text::FitBox box;
     box.width = opt.width_px;
@@ -72,12 +74,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     box.max_size = 48;
     box.max_lines = opt.max_lines;
     l = text::fit_text(shaper(), paras, opt, box);
+    measure = opt.shape.vertical ? box.height : box.width;
   } else {
     l = text::layout_text(shaper(), paras, opt);
   }
   // Invariants a renderer relies on.
   for (const auto& line : l.lines) {
     if (line.glyph_begin > line.glyph_end || line.glyph_end > l.glyphs.size()) __builtin_trap();
+    // No line leaves the measure, except one that holds a single cluster
+    // (a character and its marks) wider than the measure on its own.
+    const float start = l.vertical ? line.y : line.x;
+    const float tol = 0.5f + 1e-4f * measure;
+    if (start >= -tol && start + line.length <= measure + tol) continue;
+    size_t bases = 0;
+    for (char32_t c : text::decode_utf8(line.text).cps) bases += !text::char_class(c).mark();
+    if (bases > 1) __builtin_trap();
   }
   if ((flags & 64) && !l.vertical) {
     const auto firsts = text::paginate(l, std::max(l.line_pitch * 3, 1.0f));

@@ -32,6 +32,17 @@ TEST_CASE("an opening bracket at line start loses its blank half") {
   CHECK(Lay().width_em(3).run("文文文「文文」").lines[1].natural == Approx(300).margin(1));
 }
 
+TEST_CASE("a line taken because its punctuation can be compressed is compressed to fit") {
+  // An opening bracket can end a paragraph (a fuzzed input did). The line
+  // breaker counts its blank half as room, so the line setter must take it.
+  for (bool justify : {false, true}) {
+    const auto l = Lay().width_em(5.6f).justify(justify).run("一二三四五「");
+    REQUIRE(l.lines.size() == 1);
+    CHECK(l.lines[0].length <= 560.5f);
+    CHECK(l.lines[0].length >= 550.f);
+  }
+}
+
 TEST_CASE("1/4 em between CJK and Latin or digits, not at line ends or next to punctuation") {
   const auto l = Lay().run("用AI和5G。A");
   // 用 [gap] A I [gap] 和 [gap] 5 G 。 A
