@@ -563,27 +563,43 @@ TextLayout layout_text(Shaper& shaper, const std::vector<std::string>& paragraph
 TextLayout fit_text(Shaper& shaper, const std::vector<std::string>& paragraphs, LayoutOptions opt,
                     const FitBox& box) {
   const ShapedText shaped = shaper.shape(paragraphs, opt.shape);
+  opt.width_px = shaped.vertical ? box.height : box.width;
+  opt.max_lines = 0;
+  auto fits = [&](const TextLayout& l) {
+    return (box.max_lines <= 0 || static_cast<int>(l.lines.size()) <= box.max_lines) &&
+           l.width <= box.width + 0.5f && l.height <= box.height + 0.5f;
+  };
+  auto at = [&](int px, bool balance) {
+    LayoutOptions o = opt;
+    o.size_px = static_cast<float>(px);
+    o.balance = balance;
+    return set_text(shaped, o);
+  };
+  // The size search uses greedy breaking. Balancing only narrows the
+  // measure while keeping the greedy line count (greedy breaking needs the
+  // fewest lines), so it never turns a fitting size into one that does not
+  // fit; it costs some twenty greedy passes, which the search need not pay.
   auto try_size = [&](int px) {
-    opt.size_px = static_cast<float>(px);
-    opt.width_px = shaped.vertical ? box.height : box.width;
-    opt.max_lines = 0;
-    TextLayout l = set_text(shaped, opt);
-    const bool fits = (box.max_lines <= 0 || static_cast<int>(l.lines.size()) <= box.max_lines) &&
-                      l.width <= box.width + 0.5f && l.height <= box.height + 0.5f;
-    return std::make_pair(fits, std::move(l));
+    TextLayout l = at(px, false);
+    const bool f = fits(l);
+    return std::make_pair(f, std::move(l));
   };
   int lo = static_cast<int>(std::ceil(box.min_size));
   int hi = static_cast<int>(std::floor(box.max_size));
   if (hi < lo) hi = lo;
-  // Balanced text that had to break inside a word at the largest size that
-  // fits: up to 20 % smaller, if that lets every line end between words.
+  // The chosen size, laid out as asked. Balanced text that had to break
+  // inside a word there: up to 20 % smaller, if that lets every line end
+  // between words.
   const int min_px = lo;
-  auto whole_words = [&](int px, TextLayout l) {
+  auto finish = [&](int px, TextLayout greedy) {
+    if (!opt.balance) return greedy;
+    TextLayout l = at(px, true);
+    if (!fits(l)) return greedy;  // cannot happen by the argument above; the box is the contract
     for (int q = px - 1; l.broken_words > 0 && q >= std::max(min_px, static_cast<int>(px * 0.8f)); --q)
-      if (auto [fits, s] = try_size(q); fits && s.broken_words == 0) return std::move(s);
+      if (TextLayout s = at(q, true); fits(s) && s.broken_words == 0) return s;
     return l;
   };
-  if (auto [fits, l] = try_size(hi); fits) return whole_words(hi, std::move(l));
+  if (auto [f, l] = try_size(hi); f) return finish(hi, std::move(l));
   auto [lo_fits, best] = try_size(lo);
   if (!lo_fits) {
     // Even the minimum does not fit: truncate at the lines that fit.
@@ -597,15 +613,15 @@ TextLayout fit_text(Shaper& shaper, const std::vector<std::string>& paragraphs, 
   }
   while (hi - lo > 1) {  // invariant: lo fits, hi does not
     const int mid = (lo + hi) / 2;
-    auto [fits, l] = try_size(mid);
-    if (fits) {
+    auto [f, l] = try_size(mid);
+    if (f) {
       lo = mid;
       best = std::move(l);
     } else {
       hi = mid;
     }
   }
-  return whole_words(lo, std::move(best));
+  return finish(lo, std::move(best));
 }
 
 std::vector<size_t> paginate(const TextLayout& layout, float page_height) {

@@ -168,6 +168,30 @@ TEST_CASE("fit chooses the largest size that fits the box") {
   CHECK((bigger.lines.size() > 2 || bigger.height > 300 || bigger.width > 800));
 }
 
+TEST_CASE("balanced fit takes the largest size whose balanced lines fit") {
+  for (const std::string t : {"热烈欢迎各位来宾莅临参观指导", "科技创新引领园区高质量发展，携手共建智慧园区新未来",
+                              "Innovation drives growth: 36 new companies in 2026"}) {
+    text::LayoutOptions o;
+    o.align = text::Align::Center;
+    o.balance = true;
+    const text::FitBox box{900, 400, 10, 300, 3};
+    const auto l = text::fit_text(test::shaper(), {t}, o, box);
+    INFO(t << " at " << l.size_px << " px");
+    REQUIRE_FALSE(l.truncated);
+    CHECK(l.lines.size() <= 3);
+    CHECK(l.width <= 900.5f);
+    CHECK(l.height <= 400.5f);
+    o.width_px = 900;
+    o.size_px = l.size_px;
+    const auto same = text::layout_text(test::shaper(), {t}, o);  // what is returned is the balanced layout
+    REQUIRE(same.lines.size() == l.lines.size());
+    for (size_t i = 0; i < l.lines.size(); ++i) CHECK(same.lines[i].text == l.lines[i].text);
+    o.size_px = l.size_px + 1;
+    const auto bigger = text::layout_text(test::shaper(), {t}, o);
+    CHECK((bigger.lines.size() > 3 || bigger.height > 400.5f || bigger.width > 900.5f || bigger.broken_words > 0));
+  }
+}
+
 TEST_CASE("ellipsis after N lines") {
   Lay lay;
   lay.width_em(6);
