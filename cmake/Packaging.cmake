@@ -16,7 +16,14 @@ if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
 else()
   set(_unitdir_default ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
 endif()
-set(PAIZI_SYSTEMD_UNITDIR ${_unitdir_default} CACHE PATH "where the systemd unit is installed")
+# Empty: follows the prefix, also when a build directory is reconfigured
+# with another prefix (a cached default would keep the first one).
+set(PAIZI_SYSTEMD_UNITDIR "" CACHE PATH "where the systemd unit is installed (empty: from the prefix)")
+if(PAIZI_SYSTEMD_UNITDIR)
+  set(_unitdir ${PAIZI_SYSTEMD_UNITDIR})
+else()
+  set(_unitdir ${_unitdir_default})
+endif()
 
 # The unit names the installed program and settings file.
 file(READ ${PROJECT_SOURCE_DIR}/systemd/paizi.service _unit)
@@ -24,7 +31,7 @@ string(REPLACE "/usr/bin/paizi" "${CMAKE_INSTALL_FULL_BINDIR}/paizi" _unit "${_u
 string(REPLACE "--config /etc/paizi/" "--config ${CMAKE_INSTALL_FULL_SYSCONFDIR}/paizi/" _unit "${_unit}")
 file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/systemd/paizi.service CONTENT "${_unit}" @ONLY)
 
-install(FILES ${PROJECT_BINARY_DIR}/systemd/paizi.service DESTINATION ${PAIZI_SYSTEMD_UNITDIR})
+install(FILES ${PROJECT_BINARY_DIR}/systemd/paizi.service DESTINATION ${_unitdir})
 install(FILES systemd/paizi.conf DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/paizi)
 if(EXISTS ${PROJECT_SOURCE_DIR}/docs/raspberry-pi.md)
   install(FILES docs/raspberry-pi.md DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build paizi's .deb for one architecture with CPack and check it with lintian.
 #
-#   tools/package.sh amd64          native build in build-deb/amd64
+#   tools/package.sh amd64          the CI build in build/ when it is
+#                                   configured for the .deb (preset ci),
+#                                   else a native build in build-deb/amd64
 #   tools/package.sh arm64|armhf    from the cross build in build-cross/ARCH
 #                                   (made and tested by tools/cross-test.sh,
 #                                   run here if missing); needs the amd64
@@ -18,9 +20,16 @@ native_deb() { ls "$out"/paizi_*_amd64.deb 2>/dev/null | head -n1; }
 
 case "$arch" in
   amd64)
-    build=$out/amd64
-    cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
-      -DPAIZI_DEB=ON -DBUILD_TESTING=OFF -DPAIZI_BENCH=OFF >/dev/null
+    # The CI build (preset ci: prefix /usr, PAIZI_DEB), tested just before,
+    # is packaged as it is; otherwise a build of its own.
+    if grep -qx 'PAIZI_DEB:BOOL=ON' build/CMakeCache.txt 2>/dev/null &&
+       grep -qx 'CMAKE_INSTALL_PREFIX:PATH=/usr' build/CMakeCache.txt; then
+      build=build
+    else
+      build=$out/amd64
+      cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
+        -DPAIZI_DEB=ON -DBUILD_TESTING=OFF -DPAIZI_BENCH=OFF >/dev/null
+    fi
     ;;
   arm64|armhf)
     build=build-cross/$arch
