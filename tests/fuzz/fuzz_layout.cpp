@@ -8,6 +8,7 @@
 //   byte 3: max_lines (0..7); byte 4: language (zh-Hans, zh-Hant, ja, ko, en)
 // The rest is the text; '\n' separates paragraphs.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -89,6 +90,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t bases = 0;
     for (char32_t c : text::decode_utf8(line.text).cps) bases += !text::char_class(c).mark();
     if (bases > 1) __builtin_trap();
+  }
+  // Every glyph lands somewhere real, and max_lines holds.
+  for (const auto& g : l.glyphs)
+    if (!std::isfinite(g.x) || !std::isfinite(g.y)) __builtin_trap();
+  if (!(flags & 32) && opt.max_lines > 0 && l.lines.size() > static_cast<size_t>(opt.max_lines)) __builtin_trap();
+  // Nothing is lost, repeated or reordered: the lines of each paragraph hold
+  // its text less the spaces at breaks (all of it unless truncated).
+  auto letters = [](std::string_view s) {
+    std::u32string out;
+    for (char32_t c : text::decode_utf8(s).cps)
+      if (!text::is_space(c)) out += c;
+    return out;
+  };
+  std::vector<std::u32string> got(paras.size());
+  for (const auto& line : l.lines) {
+    if (line.paragraph < 0 || static_cast<size_t>(line.paragraph) >= paras.size()) __builtin_trap();
+    got[static_cast<size_t>(line.paragraph)] += letters(line.text);
+  }
+  for (size_t i = 0; i < paras.size(); ++i) {
+    const std::u32string want = letters(paras[i]);
+    if (l.truncated ? want.compare(0, got[i].size(), got[i]) != 0 : got[i] != want) __builtin_trap();
   }
   if ((flags & 64) && !l.vertical) {
     const auto firsts = text::paginate(l, std::max(l.line_pitch * 3, 1.0f));
