@@ -54,7 +54,17 @@ const Options& with_origin(Options& o, const net::Fetched& f, const std::string&
 LoadedFeed load_feed(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
                      FeedOptions options, int64_t now) {
   LoadedFeed out;
-  auto parse = [&](const net::Fetched& f) { return parse_feed(f.body, with_origin(options, f, url)); };
+  // A feed with no items is not content: a CMS between publishes or a
+  // broken export would otherwise blank the news slides and overwrite the
+  // last good copy with nothing.
+  auto parse = [&](const net::Fetched& f) {
+    FeedResult r = parse_feed(f.body, with_origin(options, f, url));
+    if (r.feed && r.feed->items.empty()) {
+      r.feed.reset();
+      r.error = "the feed has no items";
+    }
+    return r;
+  };
   auto content = [](const FeedResult& r) { return r.feed.has_value(); };
   auto storable = [](const FeedResult& r) { return !r.feed->truncated; };
   std::optional<FeedResult> r = fetch_and_parse<FeedResult>(client, cache, url, now, out, parse, content,

@@ -15,7 +15,7 @@ Routes (all documents are small RSS feeds unless said otherwise):
   /stall           headers and a few bytes, then silence for 60 s
   /404, /500       those statuses
   /ua              a feed whose title is the request's User-Agent
-  /switch          behaves as set by /control?mode=M (good|500|404|html|stall|big)
+  /switch          behaves as set by /control?mode=M (good|500|404|html|stall|big|empty)
 
 For the playlist tests:
   POST /files/NAME stores the request body (empty: deletes); GET serves it with an
@@ -98,6 +98,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_body(int(mode), b"error page", "text/html")
         if mode == "html":
             return self.send_body(200, b"<html><body>maintenance</body></html>", "text/html")
+        if mode == "empty":  # a valid feed without items
+            return self.send_body(200, b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                                  b'<title>empty</title><link>http://127.0.0.1/</link><description>-</description>'
+                                  b'</channel></rss>', "application/rss+xml")
         if mode == "stall":
             return self.stall()
         if mode == "big":

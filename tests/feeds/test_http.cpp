@@ -142,7 +142,7 @@ TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
   CHECK(cache.load(url)->etag == "\"s1\"");
 
   // Each failure serves version 1 from the cache, with its age and the reason.
-  for (const char* mode : {"500", "404", "html", "stall", "big"}) {
+  for (const char* mode : {"500", "404", "html", "stall", "big", "empty"}) {
     INFO(mode);
     set_mode(std::string("mode=") + mode);
     const content::LoadedFeed r = content::load_feed(c, &cache, url, {}, 1000 + 720);
@@ -166,6 +166,12 @@ TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
   const content::LoadedFeed nothing = content::load_feed(c, &none, url, {}, 3000);
   CHECK_FALSE(nothing.feed);
   CHECK(nothing.error == "HTTP status 500");
+  // An empty feed is not content either: the reason, and nothing stored.
+  set_mode("mode=empty");
+  const content::LoadedFeed empty_feed = content::load_feed(c, &none, url, {}, 3000);
+  CHECK_FALSE(empty_feed.feed);
+  CHECK(empty_feed.error == "the feed has no items");
+  CHECK_FALSE(none.load(url));
   set_mode("mode=good");
 }
 
