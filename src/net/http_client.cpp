@@ -13,27 +13,11 @@
 #include <dlfcn.h>
 
 #include "build_config.h"
+#include "net/http_headers.h"
 
 namespace paizi::net {
 
 namespace {
-
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return std::string(s);
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -60,7 +44,7 @@ struct Transfer {
   std::string body;
   size_t cap = 0;
   bool over_cap = false;
-  std::string etag, last_modified;
+  ResponseValidators validators;
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -75,16 +59,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
 }
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  const std::string_view line(data, size * n);
-  if (starts_with_nocase(line, "http/")) {  // a new response (redirect hop): forget the old one
-    t->etag.clear();
-    t->last_modified.clear();
-  } else if (starts_with_nocase(line, "etag:")) {
-    t->etag = trim(line.substr(5));
-  } else if (starts_with_nocase(line, "last-modified:")) {
-    t->last_modified = trim(line.substr(14));
-  }
+  static_cast<Transfer*>(user)->validators.on_header_line(std::string_view(data, size * n));
   return size * n;
 }
 
@@ -278,9 +253,10 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
   c.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
   c.easy_setopt(h, CURLOPT_HEADERDATA, &t);
   // Proxies: libcurl reads http_proxy / https_proxy / no_proxy itself.
-  if (!request.etag.empty())
+  // Validators from a cache written by an older version were not checked.
+  if (usable_validator(request.etag, kMaxEtagBytes))
     curl_->headers = c.slist_append(curl_->headers, ("If-None-Match: " + request.etag).c_str());
-  if (!request.last_modified.empty())
+  if (usable_validator(request.last_modified, kMaxLastModifiedBytes))
     curl_->headers =
         c.slist_append(curl_->headers, ("If-Modified-Since: " + request.last_modified).c_str());
   if (!request.bearer_token.empty())
@@ -308,8 +284,8 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
   r.status = status;
   char* ct = nullptr;
   if (c.easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) r.content_type = ct;
-  r.etag = std::move(t.etag);
-  r.last_modified = std::move(t.last_modified);
+  r.etag = std::move(t.validators.etag);
+  r.last_modified = std::move(t.validators.last_modified);
   if (status == 304) return r;
   if (status < 200 || status >= 300) {
     r.error = "HTTP status " + std::to_string(status);

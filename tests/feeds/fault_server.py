@@ -16,6 +16,10 @@ Routes (all documents are small RSS feeds unless said otherwise):
   /404, /500       those statuses
   /ua              a feed whose title is the request's User-Agent
   /switch          behaves as set by /control?mode=M (good|500|404|html|stall|big|empty)
+  /bad-etag?kind=K 200 with an ETag no client should send back: K = cr (a bare CR
+                   and a second header inside it), long (600 bytes), ctl (a
+                   control byte); each GET is logged (/log) with the
+                   If-None-Match and X-Injected headers it carried
 
 For the playlist tests:
   POST /files/NAME stores the request body (empty: deletes); GET serves it with an
@@ -205,6 +209,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_body(200, b"ok", "text/plain")
         if path == "/switch":
             return self.switch()
+        if path == "/bad-etag":
+            LOG.append(f"/bad-etag {self.headers.get('If-None-Match', '-')!r} {self.headers.get('X-Injected', '-')}")
+            kind = query.get("kind", ["cr"])[0]
+            etag = {"cr": '"v1\rX-Injected: 1"', "long": '"' + "e" * 600 + '"', "ctl": '"v\x01"'}[kind]
+            return self.send_body(200, feed("坏的 ETag"), headers=[("ETag", etag)])
         return self.send_body(404, b"no such route", "text/plain")
 
 

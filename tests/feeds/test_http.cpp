@@ -1,6 +1,9 @@
 // The HTTP client and the cache against tests/feeds/fault_server.py on 127.0.0.1.
 #include <chrono>
 #include <filesystem>
+#include <sstream>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -11,6 +14,7 @@
 #include "net/cache.h"
 #include "net/fetch.h"
 #include "net/http_client.h"
+#include "net/http_headers.h"
 
 using namespace paizi;
 
@@ -173,6 +177,56 @@ TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
   CHECK(empty_feed.error == "the feed has no items");
   CHECK_FALSE(none.load(url));
   set_mode("mode=good");
+}
+
+TEST_CASE("a validator a server made up is neither kept nor sent back", "[feeds][http][cache]") {
+  feeds_test::TempDir state;
+  net::SourceCache cache(state.path());
+  net::HttpClient c(test_limits());
+  for (const char* kind : {"cr", "long", "ctl"}) {
+    INFO(kind);
+    const std::string url = server().url(std::string("/bad-etag?kind=") + kind);
+    REQUIRE(content::load_feed(c, &cache, url, {}, 100).feed);
+    REQUIRE(cache.load(url));
+    CHECK(cache.load(url)->etag.empty());
+    REQUIRE(content::load_feed(c, &cache, url, {}, 200).feed);  // unconditional again, still fine
+  }
+  // The server saw no If-None-Match at all, so nothing was injected either.
+  const net::HttpResult log = c.fetch({server().url("/log"), {}, {}, {}, {}, {}});
+  REQUIRE(log.ok());
+  std::istringstream lines(log.body);
+  int seen = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("/bad-etag ", 0) != 0) continue;
+    ++seen;
+    CHECK(line == "/bad-etag '-' -");
+  }
+  CHECK(seen == 6);
+}
+
+TEST_CASE("response validators: one line of visible characters within a cap") {
+  net::ResponseValidators v;
+  v.on_header_line("HTTP/1.1 200 OK\r\n");
+  v.on_header_line("etag:  W/\"x1\" \r\n");
+  v.on_header_line("Last-Modified: Wed, 20 Apr 2022 10:00:00 GMT\r\n");
+  CHECK(v.etag == "W/\"x1\"");
+  CHECK(v.last_modified == "Wed, 20 Apr 2022 10:00:00 GMT");
+  v.on_header_line("ETag: \"\xe7\x89\x88\"\r\n");  // non-ASCII (obs-text) is allowed
+  CHECK(v.etag == "\"\xe7\x89\x88\"");
+  v.on_header_line("HTTP/1.1 302 Found\r\n");  // the next hop starts from nothing
+  CHECK(v.etag.empty());
+  CHECK(v.last_modified.empty());
+  v.on_header_line("ETag: \"a\rX-Injected: 1\"\r\n");
+  CHECK(v.etag.empty());
+  v.on_header_line("ETag: \"" + std::string(net::kMaxEtagBytes, 'e') + "\"\r\n");
+  CHECK(v.etag.empty());
+  v.on_header_line("ETag: \"" + std::string(net::kMaxEtagBytes - 2, 'e') + "\"\r\n");
+  CHECK(v.etag.size() == net::kMaxEtagBytes);
+  const char with_nul[] = "Last-Modified: Wed\0, 20 Apr 2022\r\n";
+  v.on_header_line(std::string_view(with_nul, sizeof with_nul - 1));
+  CHECK(v.last_modified.empty());
+  v.on_header_line("ETag:\r\n");
+  CHECK(v.etag.empty());
 }
 
 TEST_CASE("304 refreshes the age of the cached copy; on disk at most once an hour", "[feeds][http][cache]") {

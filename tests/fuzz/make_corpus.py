@@ -101,6 +101,16 @@ DATES = [
 ]
 
 
+HTTP_HEADERS = {
+    "plain": b'HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nETag: "5f3a-1c"\r\n'
+             b"Last-Modified: Wed, 20 Apr 2022 10:00:00 GMT\r\n\r\n",
+    "redirect": b"HTTP/1.1 302 Found\r\nLocation: /b\r\nETag: W/\"old\"\r\n\r\n"
+                b'HTTP/1.1 100 Continue\r\n\r\nHTTP/2 200\r\netag: "new"\r\nlast-modified: x\r\n\r\n',
+    "hostile": b'HTTP/1.1 200 OK\r\nETag: "a\rX-Injected: 1"\r\nETag:  \t\r\nLast-Modified: Wed\x00, 20\r\n'
+               b"ETAG:\x7f\r\nLast-Modified:" + b"9" * 100 + b"\n",
+}
+
+
 def write(target, name, data):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -128,6 +138,8 @@ def main():
         write("html_text", name, data)
     for name, data in ENCODING.items():
         write("encoding", name, data)
+    for name, data in HTTP_HEADERS.items():
+        write("http_headers", name, data)
     for i, d in enumerate(DATES):
         write("dates", f"date{i:02d}", bytes([0x81 if i % 2 else 0]) + d.encode())
 
