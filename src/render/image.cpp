@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <cmath>
 #include <functional>
 #include <string>
 #include <system_error>
@@ -224,12 +225,167 @@ bool write_png(SDL_Surface* surface, const std::string& path, std::string& err) 
   }
 }
 
-TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int& w, int& h,
+namespace {
+
+uint32_t be16(std::string_view b, size_t at) {
+  return static_cast<uint32_t>(static_cast<unsigned char>(b[at])) << 8 | static_cast<unsigned char>(b[at + 1]);
+}
+uint32_t be32(std::string_view b, size_t at) { return be16(b, at) << 16 | be16(b, at + 2); }
+uint32_t le16(std::string_view b, size_t at) {
+  return static_cast<uint32_t>(static_cast<unsigned char>(b[at + 1])) << 8 | static_cast<unsigned char>(b[at]);
+}
+uint32_t le24(std::string_view b, size_t at) { return le16(b, at) | static_cast<uint32_t>(static_cast<unsigned char>(b[at + 2])) << 16; }
+uint32_t le32(std::string_view b, size_t at) { return le16(b, at) | le16(b, at + 2) << 16; }
+
+// JPEG: the frame header (SOFn) gives the size; markers before it are skipped
+// by their lengths.
+ImageSize jpeg_size(std::string_view b) {
+  size_t at = 2;
+  while (at + 4 <= b.size()) {
+    if (static_cast<unsigned char>(b[at]) != 0xFF) return {};
+    const unsigned m = static_cast<unsigned char>(b[at + 1]);
+    if (m == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {  // no length
+      at += 2;
+      continue;
+    }
+    const size_t len = be16(b, at + 2);
+    if (len < 2) return {};
+    if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
+      if (at + 9 > b.size()) return {};
+      return {be16(b, at + 7), be16(b, at + 5)};
+    }
+    at += 2 + len;
+  }
+  return {};
+}
+
+// WebP: RIFF container, first chunk VP8 (lossy), VP8L (lossless) or VP8X (extended).
+ImageSize webp_size(std::string_view b) {
+  if (b.size() < 30) return {};
+  const std::string_view fourcc = b.substr(12, 4);
+  if (fourcc == "VP8X") return {int64_t{le24(b, 24)} + 1, int64_t{le24(b, 27)} + 1};
+  if (fourcc == "VP8L") {
+    if (static_cast<unsigned char>(b[20]) != 0x2F) return {};
+    const uint32_t v = le32(b, 21);
+    return {int64_t{v & 0x3FFF} + 1, int64_t{(v >> 14) & 0x3FFF} + 1};
+  }
+  if (fourcc == "VP8 ") return {le16(b, 26) & 0x3FFF, le16(b, 28) & 0x3FFF};
+  return {};
+}
+
+// Halves a 32-bit surface in both directions, each pixel the mean of a 2x2
+// block, byte by byte (so whatever the channel order); odd edges repeat.
+SurfacePtr halve(const SDL_Surface* s) {
+  const int w = std::max(1, s->w / 2), h = std::max(1, s->h / 2);
+  SurfacePtr d(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, s->format->format));
+  if (!d) return nullptr;
+  for (int y = 0; y < h; ++y) {
+    const auto* r0 = static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(std::min(2 * y, s->h - 1)) * s->pitch;
+    const auto* r1 = static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(std::min(2 * y + 1, s->h - 1)) * s->pitch;
+    auto* out = static_cast<Uint8*>(d->pixels) + static_cast<ptrdiff_t>(y) * d->pitch;
+    for (int x = 0; x < w; ++x) {
+      const int x0 = 4 * std::min(2 * x, s->w - 1), x1 = 4 * std::min(2 * x + 1, s->w - 1);
+      for (int c = 0; c < 4; ++c)
+        out[4 * x + c] = static_cast<Uint8>((r0[x0 + c] + r0[x1 + c] + r1[x0 + c] + r1[x1 + c] + 2) / 4);
+    }
+  }
+  return d;
+}
+
+// Scales a surface down to w x h: halvings while at least twice as large,
+// then a bilinear step (bilinear alone over a large factor skips pixels and
+// aliases fine detail).
+SurfacePtr shrink(SurfacePtr s, int w, int h, std::string& err) {
+  if (s->format->BytesPerPixel != 4) {
+    s.reset(SDL_ConvertSurfaceFormat(s.get(), SDL_PIXELFORMAT_ARGB8888, 0));
+    if (!s) {
+      err = std::string("cannot convert image: ") + SDL_GetError();
+      return nullptr;
+    }
+  }
+  while (s->w >= 2 * w && s->h >= 2 * h) {
+    s = halve(s.get());
+    if (!s) {
+      err = std::string("cannot scale image: ") + SDL_GetError();
+      return nullptr;
+    }
+  }
+  if (s->w == w && s->h == h) return s;
+  SurfacePtr d(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, s->format->format));
+  if (!d || SDL_SoftStretchLinear(s.get(), nullptr, d.get(), nullptr) != 0) {
+    err = std::string("cannot scale image: ") + SDL_GetError();
+    return nullptr;
+  }
+  return d;
+}
+
+}  // namespace
+
+ImageSize image_header_size(std::string_view b) {
+  if (b.size() >= 24 && b.substr(0, 8) == "\x89PNG\r\n\x1a\n" && b.substr(12, 4) == "IHDR")
+    return {be32(b, 16), be32(b, 20)};
+  if (b.size() >= 4 && static_cast<unsigned char>(b[0]) == 0xFF && static_cast<unsigned char>(b[1]) == 0xD8)
+    return jpeg_size(b);
+  if (b.size() >= 10 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a")) return {le16(b, 6), le16(b, 8)};
+  if (b.size() >= 26 && b.substr(0, 2) == "BM") {
+    if (le32(b, 14) == 12) return {le16(b, 18), le16(b, 20)};  // OS/2 1.x header: 16-bit sizes
+    const auto w = static_cast<int32_t>(le32(b, 18));
+    const auto h = static_cast<int32_t>(le32(b, 22));  // negative: rows top-down
+    if (w < 0) return {};
+    return {w, h < 0 ? -int64_t{h} : int64_t{h}};
+  }
+  if (b.size() >= 16 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return webp_size(b);
+  return {};
+}
+
+TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max_w, int max_h, int& w, int& h,
                         std::string& err) {
-  SurfacePtr s(IMG_Load(path.c_str()));
+  // Read once; the header's size is checked before anything is decoded.
+  std::string bytes;
+  {
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) {
+      err = "cannot load image " + path + ": " + std::strerror(errno);
+      return nullptr;
+    }
+    char buf[1 << 16];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && bytes.size() <= kMaxImageFileBytes) bytes.append(buf, n);
+    std::fclose(f);
+  }
+  if (bytes.size() > kMaxImageFileBytes) {
+    err = "image " + path + " is larger than " + std::to_string(kMaxImageFileBytes >> 20) + " MiB";
+    return nullptr;
+  }
+  const ImageSize declared = image_header_size(bytes);
+  if (declared.w > kMaxImagePixels || declared.h > kMaxImagePixels || declared.w * declared.h > kMaxImagePixels) {
+    err = "image " + path + " is too large: " + std::to_string(declared.w) + "x" + std::to_string(declared.h) +
+          " px (limit " + std::to_string(kMaxImagePixels / 1'000'000) + " MP)";
+    return nullptr;
+  }
+  SurfacePtr s(IMG_Load_RW(SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size())), 1));
+  bytes = std::string();
   if (!s) {
     err = "cannot load image " + path + ": " + IMG_GetError();
     return nullptr;
+  }
+  // Just large enough to cover max_w x max_h, and within the GPU's limit.
+  double scale = 1;
+  if (max_w > 0 && max_h > 0)
+    scale = std::min(1.0, std::max(static_cast<double>(max_w) / s->w, static_cast<double>(max_h) / s->h));
+  SDL_RendererInfo info{};
+  if (SDL_GetRendererInfo(renderer, &info) == 0 && info.max_texture_width > 0 && info.max_texture_height > 0)
+    scale = std::min({scale, static_cast<double>(info.max_texture_width) / s->w,
+                      static_cast<double>(info.max_texture_height) / s->h});
+  if (scale < 1) {
+    const int tw = std::max(1, static_cast<int>(std::lround(s->w * scale)));
+    const int th = std::max(1, static_cast<int>(std::lround(s->h * scale)));
+    s = shrink(std::move(s), tw, th, err);
+    if (!s) return nullptr;
   }
   w = s->w;
   h = s->h;

@@ -1,8 +1,10 @@
 // Reading back rendered frames and writing them as PNG files.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <SDL.h>
 
@@ -25,8 +27,27 @@ SurfacePtr read_pixels(SDL_Renderer* renderer, int w, int h, std::string& err);
 // one-line reason naming the path.
 bool write_png(SDL_Surface* surface, const std::string& path, std::string& err);
 
-// Loads an image file (PNG/JPEG via SDL2_image) into a texture.
-TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int& w, int& h,
+// Images are refused above this many pixels before they are decoded: a
+// 16 MB PNG can declare 30 000 x 30 000 and decode to 3.6 GB. 50 MP is a
+// camera's full-resolution photo; it decodes to 200 MB.
+constexpr int64_t kMaxImagePixels = 50'000'000;
+constexpr size_t kMaxImageFileBytes = 64u << 20;
+
+// The pixel size an image file's first bytes declare (PNG, JPEG, GIF, BMP,
+// WebP), or {0, 0} when the format is not one of those or the header is
+// cut short or malformed. Reads nothing beyond `head`.
+struct ImageSize {
+  int64_t w = 0, h = 0;
+};
+ImageSize image_header_size(std::string_view head);
+
+// Loads an image file (via SDL2_image) into a texture just large enough to
+// cover max_w x max_h (the screen): a larger image is scaled down, keeping
+// its aspect, with a box filter (halvings, then bilinear), so a 12 MP photo
+// costs a screen's worth of texture memory and still fits GPUs whose
+// textures stop at 2048 or 4096 px (also enforced). Refuses files whose
+// header declares more than kMaxImagePixels, and files over kMaxImageFileBytes. `w`, `h`: the texture's size.
+TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max_w, int max_h, int& w, int& h,
                         std::string& err);
 
 }  // namespace paizi::render

@@ -30,7 +30,8 @@ bool covers(const DrawOp& op, int w, int h) {
 
 }  // namespace
 
-Painter::Painter(SDL_Renderer* r, size_t atlas_budget_bytes) : r_(r), atlas_(r, atlas_budget_bytes) {
+Painter::Painter(SDL_Renderer* r, size_t atlas_budget_bytes, size_t image_budget_bytes)
+    : r_(r), atlas_(r, atlas_budget_bytes), image_budget_(image_budget_bytes) {
   SDL_SetRenderDrawBlendMode(r_, SDL_BLENDMODE_BLEND);
 }
 
@@ -39,11 +40,25 @@ void Painter::paint_image(const ImageOp& op, Color letterbox) {
   if (it == images_.end()) {
     Img img;
     std::string err;
-    img.tex = load_texture(r_, op.path, img.w, img.h, err);
+    int ow = 0, oh = 0;
+    SDL_GetRendererOutputSize(r_, &ow, &oh);
+    img.tex = load_texture(r_, op.path, ow, oh, img.w, img.h, err);
     if (!img.tex) last_error_ = err;
-    if (images_.size() > 16) images_.clear();  // bounded: a slide shows few images
+    else img.bytes = static_cast<size_t>(img.w) * static_cast<size_t>(img.h) * 4;
+    while (!images_.empty() && image_bytes_ + img.bytes > image_budget_) {
+      const auto lru = std::min_element(images_.begin(), images_.end(),
+                                        [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+      image_bytes_ -= lru->second.bytes;
+      images_.erase(lru);
+    }
+    if (images_.size() >= 256) {  // failed loads weigh nothing; a playlist of them still ends
+      images_.clear();
+      image_bytes_ = 0;
+    }
+    image_bytes_ += img.bytes;
     it = images_.emplace(op.path, std::move(img)).first;
   }
+  it->second.used = ++image_tick_;
   const Img& img = it->second;
   SDL_SetRenderDrawColor(r_, letterbox.r, letterbox.g, letterbox.b, 255);
   SDL_FRect box{op.x, op.y, op.w, op.h};

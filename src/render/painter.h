@@ -2,6 +2,7 @@
 // image cache (both budgeted). Main thread only.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -15,7 +16,7 @@ namespace paizi::render {
 
 class Painter {
  public:
-  explicit Painter(SDL_Renderer* r, size_t atlas_budget_bytes = 32u << 20);
+  explicit Painter(SDL_Renderer* r, size_t atlas_budget_bytes = 32u << 20, size_t image_budget_bytes = 64u << 20);
   // Paints `list` onto the current render target. Images that fail to load
   // are drawn as a muted placeholder and reported once via last_error().
   void paint(const DisplayList& list);
@@ -25,16 +26,24 @@ class Painter {
                   size_t end = SIZE_MAX);
   GlyphAtlas& atlas() { return atlas_; }
   const std::string& last_error() const { return last_error_; }
+  size_t image_cache_bytes() const { return image_bytes_; }
 
  private:
   void paint_image(const ImageOp& op, Color letterbox);
   SDL_Renderer* r_;
   GlyphAtlas atlas_;
+  // Decoded images by path (a failed load is kept too, so it is reported
+  // once), at most image_budget_ bytes of texture; the least recently drawn
+  // goes first. Each is at most a screen's cover size (load_texture).
   struct Img {
     TexturePtr tex;
     int w = 0, h = 0;
+    size_t bytes = 0;
+    uint64_t used = 0;
   };
   std::map<std::string, Img> images_;
+  size_t image_budget_, image_bytes_ = 0;
+  uint64_t image_tick_ = 0;
   std::string last_error_;
 };
 

@@ -111,6 +111,20 @@ HTTP_HEADERS = {
 }
 
 
+IMAGE_HEADERS = {
+    "png": b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x07\x80\0\0\x04\x38\x08\x06\0\0\0\0\0\0\0",
+    # SOI, APP0 (JFIF), APP1 with filler, DQT, SOF0 640 x 480
+    "jpeg": b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xe1\0\x08Exif\0\0"
+            b"\xff\xff\xdb\0\x03\0\xff\xc0\0\x11\x08\x01\xe0\x02\x80\x03\x01\x22\0\x02\x11\x01\x03\x11\x01",
+    "gif": b"GIF89a\x40\x01\xf0\0\xf7\0\0",
+    "bmp": b"BM" + b"\0" * 12 + b"\x28\0\0\0" + b"\x80\x02\0\0" + b"\x20\xfe\xff\xff" + b"\x01\0\x20\0",
+    "bmp-os2": b"BM" + b"\0" * 12 + b"\x0c\0\0\0\x80\x02\xe0\x01\x01\0\x18\0",
+    "webp-vp8x": b"RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0\x7f\x02\0\xdf\x01\0",
+    "webp-vp8l": b"RIFF\0\0\0\0WEBPVP8L\0\0\0\0\x2f\x7f\xc0\x77\0\0\0\0\0\0",
+    "webp-vp8": b"RIFF\0\0\0\0WEBPVP8 \0\0\0\0\0\0\0\x9d\x01\x2a\x80\x02\xe0\x01",
+}
+
+
 def write(target, name, data):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -138,6 +152,8 @@ def main():
         write("html_text", name, data)
     for name, data in ENCODING.items():
         write("encoding", name, data)
+    for name, data in IMAGE_HEADERS.items():
+        write("image_header", name, data)
     for name, data in HTTP_HEADERS.items():
         write("http_headers", name, data)
     for i, d in enumerate(DATES):

@@ -1,0 +1,216 @@
+// Images as lobbies get them: phone photos larger than the screen (scaled
+// down to cover it, averaged rather than sampled), files whose header
+// declares a size too large to decode, and a cache held to a byte budget.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include <SDL_image.h>
+
+#include "platform/display.h"
+#include "render/image.h"
+#include "render/painter.h"
+
+using namespace paizi;
+
+namespace {
+
+// A 32-bit opaque surface filled by f(x, y) -> 0xRRGGBB.
+template <typename F>
+render::SurfacePtr make(int w, int h, F f) {
+  render::SurfacePtr s(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888));
+  REQUIRE(s);
+  for (int y = 0; y < h; ++y) {
+    auto* row = static_cast<Uint32*>(static_cast<void*>(static_cast<unsigned char*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch));
+    for (int x = 0; x < w; ++x) row[x] = 0xFF000000u | f(x, y);
+  }
+  return s;
+}
+
+std::string save(const render::SurfacePtr& s, const std::string& name) {
+  std::string err;
+  REQUIRE(render::write_png(s.get(), name, err));
+  return name;
+}
+
+std::unique_ptr<platform::Display> screen(int w, int h) {
+  platform::DisplayOptions o;
+  o.width = w;
+  o.height = h;
+  std::string err;
+  auto d = platform::open_headless(o, err);
+  REQUIRE(d);
+  return d;
+}
+
+// The frame as RGBA32 and one pixel of it as 0xRRGGBB.
+struct Shot {
+  render::SurfacePtr s;
+  uint32_t rgb(int x, int y) const {
+    const auto* p = static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch + 4 * x;
+    return static_cast<uint32_t>(p[0]) << 16 | static_cast<uint32_t>(p[1]) << 8 | p[2];
+  }
+};
+Shot shoot(platform::Display& d) {
+  std::string err;
+  auto view = d.snapshot(err);
+  REQUIRE(view);
+  Shot s{render::SurfacePtr(SDL_ConvertSurfaceFormat(view.get(), SDL_PIXELFORMAT_RGBA32, 0))};
+  REQUIRE(s.s);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a photo larger than the screen becomes a texture that just covers it, colours kept") {
+  const auto path = save(make(4000, 3000, [](int x, int) { return x < 2000 ? 0xFF0000u : 0x0000FFu; }), "photo_4000x3000.png");
+  auto d = screen(1920, 1080);
+  std::string err;
+  int w = 0, h = 0;
+  auto tex = render::load_texture(d->renderer(), path, 1920, 1080, w, h, err);
+  REQUIRE(tex);
+  CHECK(err.empty());
+  CHECK(w == 1920);  // 4:3 covering 16:9: the width decides
+  CHECK(h == 1440);
+  int tw = 0, th = 0;
+  SDL_QueryTexture(tex.get(), nullptr, nullptr, &tw, &th);
+  CHECK((tw == 1920 && th == 1440));
+
+  render::Painter painter(d->renderer());
+  render::DisplayList list;
+  list.width = 1920;
+  list.height = 1080;
+  list.clear = render::Color{0x10, 0x20, 0x30, 255};
+  list.ops.push_back(render::ImageOp{path, 0, 0, 1920, 1080, false});  // fit: 1440 x 1080 at x = 240
+  painter.paint(list);
+  CHECK(painter.last_error().empty());
+  const Shot shot = shoot(*d);
+  CHECK(shot.rgb(100, 540) == 0x102030u);   // letterbox
+  CHECK(shot.rgb(600, 540) == 0xFF0000u);   // left half of the photo
+  CHECK(shot.rgb(1320, 540) == 0x0000FFu);  // right half
+  CHECK(shot.rgb(1820, 540) == 0x102030u);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("scaling down averages fine detail instead of sampling it") {
+  // Black and white noise, scaled by 4: a box filter averages 16 pixels
+  // (almost never all alike); sampling one or two would leave black, white
+  // or exactly mid-grey pixels everywhere.
+  std::mt19937 rng(7);
+  const auto path = save(make(4000, 3000, [&](int, int) { return (rng() & 1) ? 0xFFFFFFu : 0u; }), "noise_4000x3000.png");
+  auto d = screen(1000, 750);
+  std::string err;
+  int w = 0, h = 0;
+  auto tex = render::load_texture(d->renderer(), path, 1000, 750, w, h, err);
+  REQUIRE(tex);
+  REQUIRE((w == 1000 && h == 750));
+  SDL_RenderCopy(d->renderer(), tex.get(), nullptr, nullptr);
+  const Shot shot = shoot(*d);
+  // Means of 16 pixels: mid-grey with a spread of ~32 levels; pure black or
+  // white about once in 2 000. Means of 2 (bilinear): half of them pure.
+  size_t extreme = 0, n = 0;
+  double sum = 0, sq = 0;
+  for (int y = 0; y < 750; y += 3)
+    for (int x = 0; x < 1000; x += 3) {
+      const uint32_t g = shot.rgb(x, y) & 0xFF;
+      extreme += g < 32 || g > 223;
+      sum += g;
+      sq += static_cast<double>(g) * g;
+      ++n;
+    }
+  const double mean = sum / static_cast<double>(n);
+  CHECK(static_cast<double>(extreme) / static_cast<double>(n) < 0.01);
+  CHECK(mean == Approx(127.5).margin(4));
+  CHECK(std::sqrt(sq / static_cast<double>(n) - mean * mean) < 45);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("an image whose header declares too many pixels is refused before it is decoded") {
+  // A PNG header for 30000 x 30000 (3.6 GB decoded); the rest does not matter.
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x75\x30\0\0\x75\x30\x08\x02\0\0\0\0\0\0\0", 33);
+  png += std::string("\0\0\0\0IEND\xae\x42\x60\x82", 12);
+  const std::string path = "bomb.png";
+  std::ofstream(path, std::ios::binary) << png;
+  auto d = screen(320, 240);
+  std::string err;
+  int w = 0, h = 0;
+  CHECK_FALSE(render::load_texture(d->renderer(), path, 320, 240, w, h, err));
+  CHECK(err == "image bomb.png is too large: 30000x30000 px (limit 50 MP)");
+  // The painter draws the box and reports it once; the show goes on.
+  render::Painter painter(d->renderer());
+  render::DisplayList list;
+  list.clear = render::Color{0x10, 0x20, 0x30, 255};
+  list.ops.push_back(render::ImageOp{path, 0, 0, 320, 240, false});
+  painter.paint(list);
+  CHECK(painter.last_error() == err);
+  CHECK(shoot(*d).rgb(160, 120) == 0x102030u);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("image_header_size reads PNG, JPEG, BMP, GIF and WebP headers") {
+  const auto s = make(123, 45, [](int x, int y) { return static_cast<uint32_t>(x * 2 + y); });
+  auto read = [](const std::string& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::ostringstream o;
+    o << f.rdbuf();
+    return o.str();
+  };
+  const std::string png = read(save(s, "size.png"));
+  REQUIRE(IMG_SaveJPG(s.get(), "size.jpg", 80) == 0);
+  const std::string jpg = read("size.jpg");
+  REQUIRE(SDL_SaveBMP(s.get(), "size.bmp") == 0);
+  const std::string bmp = read("size.bmp");
+  for (const auto* f : {"size.png", "size.jpg", "size.bmp"}) std::remove(f);
+  for (const std::string* b : {&png, &jpg, &bmp}) {
+    const auto z = render::image_header_size(*b);
+    CHECK(z.w == 123);
+    CHECK(z.h == 45);
+    // Cut short anywhere before the size: unknown, never a wrong size.
+    for (size_t n = 0; n < std::min<size_t>(b->size(), 700); ++n) {
+      const auto c = render::image_header_size(std::string_view(*b).substr(0, n));
+      CHECK(((c.w == 0 && c.h == 0) || (c.w == 123 && c.h == 45)));
+    }
+  }
+  const std::string gif("GIF89a\x7b\x00\x2d\x00\xf7\x00\x00", 13);
+  CHECK(render::image_header_size(gif).w == 123);
+  CHECK(render::image_header_size(gif).h == 45);
+  // WebP, extended format: canvas size minus one in 24 bits.
+  std::string webp("RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0\x7a\0\0\x2c\0\0", 30);
+  CHECK(render::image_header_size(webp).w == 123);
+  CHECK(render::image_header_size(webp).h == 45);
+  CHECK(render::image_header_size("not an image at all").w == 0);
+}
+
+TEST_CASE("the image cache stays within its byte budget, least recently drawn out first") {
+  auto d = screen(640, 480);
+  render::Painter painter(d->renderer(), 1u << 20, 2u << 20);  // images: 2 MiB, two of these
+  std::vector<std::string> paths;
+  for (uint32_t i = 0; i < 3; ++i)  // 480 x 480 (smaller than the screen: kept as is), 921 600 bytes
+    paths.push_back(save(make(480, 480, [i](int, int) { return 0x3F0000u * (i + 1); }), "cache" + std::to_string(i) + ".png"));
+  render::DisplayList list;
+  list.clear = render::Color{0, 0, 0, 255};
+  auto draw = [&](size_t i) {
+    list.ops = {render::ImageOp{paths[i], 0, 0, 640, 480, true}};
+    painter.paint(list);
+    return shoot(*d).rgb(320, 240);
+  };
+  CHECK(draw(0) == 0x3F0000u);
+  CHECK(draw(1) == 0x7E0000u);
+  CHECK(painter.image_cache_bytes() == 2u * 921600u);
+  CHECK(draw(0) == 0x3F0000u);  // 0 is now the most recent
+  CHECK(draw(2) == 0xBD0000u);  // 1 goes
+  CHECK(painter.image_cache_bytes() == 2u * 921600u);
+  CHECK(painter.last_error().empty());
+  // Without the files, what is cached still draws; what went does not.
+  for (const auto& p : paths) std::remove(p.c_str());
+  CHECK(draw(0) == 0x3F0000u);
+  CHECK(draw(2) == 0xBD0000u);
+  CHECK(painter.last_error().empty());
+  CHECK(draw(1) == 0u);  // the letterbox colour: reloading failed
+  CHECK(painter.last_error().find("cache1.png") != std::string::npos);
+}
