@@ -3,7 +3,7 @@
 # `cmake --install` (prefix /usr for packages):
 #   /usr/bin/paizi                         program
 #   /usr/share/paizi/{fonts,playlists}/    font rules, demo playlist (+ schema.json when present)
-#   /lib/systemd/system/paizi.service      unit (PAIZI_SYSTEMD_UNITDIR)
+#   /lib/systemd/system/paizi.service      unit (PAIZI_UNITDIR)
 #   /etc/paizi/paizi.conf                  documented example settings (a conffile)
 #   /usr/share/doc/paizi/                  board notes, copyright, changelog
 #   /usr/share/man/man1/paizi.1            manual page
@@ -17,10 +17,12 @@ else()
   set(_unitdir_default ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
 endif()
 # Empty: follows the prefix, also when a build directory is reconfigured
-# with another prefix (a cached default would keep the first one).
-set(PAIZI_SYSTEMD_UNITDIR "" CACHE PATH "where the systemd unit is installed (empty: from the prefix)")
-if(PAIZI_SYSTEMD_UNITDIR)
-  set(_unitdir ${PAIZI_SYSTEMD_UNITDIR})
+# with another prefix. (PAIZI_SYSTEMD_UNITDIR, its old name, cached the
+# default of the first configure and kept it after a prefix change.)
+unset(PAIZI_SYSTEMD_UNITDIR CACHE)
+set(PAIZI_UNITDIR "" CACHE PATH "where the systemd unit is installed (empty: from the prefix)")
+if(PAIZI_UNITDIR)
+  set(_unitdir ${PAIZI_UNITDIR})
 else()
   set(_unitdir ${_unitdir_default})
 endif()
