@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <cmath>
@@ -378,12 +379,15 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
   if (max_w > 0 && max_h > 0)
     scale = std::min(1.0, std::max(static_cast<double>(max_w) / s->w, static_cast<double>(max_h) / s->h));
   SDL_RendererInfo info{};
-  if (SDL_GetRendererInfo(renderer, &info) == 0 && info.max_texture_width > 0 && info.max_texture_height > 0)
-    scale = std::min({scale, static_cast<double>(info.max_texture_width) / s->w,
-                      static_cast<double>(info.max_texture_height) / s->h});
+  int max_tex_w = INT32_MAX, max_tex_h = INT32_MAX;
+  if (SDL_GetRendererInfo(renderer, &info) == 0 && info.max_texture_width > 0 && info.max_texture_height > 0) {
+    max_tex_w = info.max_texture_width;
+    max_tex_h = info.max_texture_height;
+    scale = std::min({scale, static_cast<double>(max_tex_w) / s->w, static_cast<double>(max_tex_h) / s->h});
+  }
   if (scale < 1) {
-    const int tw = std::max(1, static_cast<int>(std::lround(s->w * scale)));
-    const int th = std::max(1, static_cast<int>(std::lround(s->h * scale)));
+    const int tw = std::clamp(static_cast<int>(std::lround(s->w * scale)), 1, max_tex_w);
+    const int th = std::clamp(static_cast<int>(std::lround(s->h * scale)), 1, max_tex_h);
     s = shrink(std::move(s), tw, th, err);
     if (!s) return nullptr;
   }
