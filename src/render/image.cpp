@@ -238,9 +238,34 @@ uint32_t le16(std::string_view b, size_t at) {
 uint32_t le24(std::string_view b, size_t at) { return le16(b, at) | static_cast<uint32_t>(static_cast<unsigned char>(b[at + 2])) << 16; }
 uint32_t le32(std::string_view b, size_t at) { return le16(b, at) | le16(b, at + 2) << 16; }
 
+// EXIF in a JPEG APP1 segment ("Exif\0\0", then a TIFF header): the
+// Orientation tag (0x0112) of the first IFD, 1 when absent or malformed.
+int exif_orientation(std::string_view seg) {
+  if (seg.size() < 14 || seg.substr(0, 6) != std::string_view("Exif\0\0", 6)) return 1;
+  const std::string_view t = seg.substr(6);
+  const bool le = t.substr(0, 2) == "II";
+  if (!le && t.substr(0, 2) != "MM") return 1;
+  auto u16 = [&](size_t at) { return le ? le16(t, at) : be16(t, at); };
+  auto u32 = [&](size_t at) { return le ? le32(t, at) : be32(t, at); };
+  if (u16(2) != 42) return 1;
+  const size_t ifd = u32(4);
+  if (ifd > t.size() || t.size() - ifd < 2) return 1;
+  const size_t n = u16(ifd);
+  for (size_t k = 0; k < n; ++k) {
+    const size_t e = ifd + 2 + 12 * k;
+    if (e > t.size() || t.size() - e < 12) return 1;
+    if (u16(e) == 0x0112 && u16(e + 2) == 3) {  // SHORT, value in the entry
+      const uint32_t v = u16(e + 8);
+      return v >= 1 && v <= 8 ? static_cast<int>(v) : 1;
+    }
+  }
+  return 1;
+}
+
 // JPEG: the frame header (SOFn) gives the size; markers before it are skipped
-// by their lengths.
-ImageSize jpeg_size(std::string_view b) {
+// by their lengths, EXIF (APP1) read on the way.
+ImageHeader jpeg_size(std::string_view b) {
+  int orientation = 1;
   size_t at = 2;
   while (at + 4 <= b.size()) {
     if (static_cast<unsigned char>(b[at]) != 0xFF) return {};
@@ -257,15 +282,16 @@ ImageSize jpeg_size(std::string_view b) {
     if (len < 2) return {};
     if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
       if (at + 9 > b.size()) return {};
-      return {be16(b, at + 7), be16(b, at + 5)};
+      return {be16(b, at + 7), be16(b, at + 5), orientation};
     }
+    if (m == 0xE1 && at + 2 + len <= b.size()) orientation = exif_orientation(b.substr(at + 4, len - 2));
     at += 2 + len;
   }
   return {};
 }
 
 // WebP: RIFF container, first chunk VP8 (lossy), VP8L (lossless) or VP8X (extended).
-ImageSize webp_size(std::string_view b) {
+ImageHeader webp_size(std::string_view b) {
   if (b.size() < 30) return {};
   const std::string_view fourcc = b.substr(12, 4);
   if (fourcc == "VP8X") return {int64_t{le24(b, 24)} + 1, int64_t{le24(b, 27)} + 1};
@@ -301,13 +327,6 @@ SurfacePtr halve(const SDL_Surface* s) {
 // then a bilinear step (bilinear alone over a large factor skips pixels and
 // aliases fine detail).
 SurfacePtr shrink(SurfacePtr s, int w, int h, std::string& err) {
-  if (s->format->BytesPerPixel != 4) {
-    s.reset(SDL_ConvertSurfaceFormat(s.get(), SDL_PIXELFORMAT_ARGB8888, 0));
-    if (!s) {
-      err = std::string("cannot convert image: ") + SDL_GetError();
-      return nullptr;
-    }
-  }
   while (s->w >= 2 * w && s->h >= 2 * h) {
     s = halve(s.get());
     if (!s) {
@@ -324,9 +343,43 @@ SurfacePtr shrink(SurfacePtr s, int w, int h, std::string& err) {
   return d;
 }
 
+// Turns a 32-bit surface as EXIF orientation `o` (2..8) asks; 5..8 swap
+// width and height.
+SurfacePtr orient(const SDL_Surface* s, int o) {
+  const int W = s->w, H = s->h;
+  const bool swap = o >= 5;
+  SurfacePtr d(SDL_CreateRGBSurfaceWithFormat(0, swap ? H : W, swap ? W : H, 32, s->format->format));
+  if (!d) return nullptr;
+  for (int y = 0; y < d->h; ++y) {
+    auto* out = static_cast<Uint8*>(d->pixels) + static_cast<ptrdiff_t>(y) * d->pitch;
+    for (int x = 0; x < d->w; ++x) {
+      int sx = x, sy = y;
+      switch (o) {
+        case 2: sx = W - 1 - x; break;
+        case 3: sx = W - 1 - x; sy = H - 1 - y; break;
+        case 4: sy = H - 1 - y; break;
+        case 5: sx = y; sy = x; break;
+        case 6: sx = y; sy = H - 1 - x; break;
+        case 7: sx = W - 1 - y; sy = H - 1 - x; break;
+        case 8: sx = W - 1 - y; sy = x; break;
+        default: break;
+      }
+      std::memcpy(out + 4 * x, static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(sy) * s->pitch + 4 * sx, 4);
+    }
+  }
+  return d;
+}
+
+SurfacePtr to_32bit(SurfacePtr s, std::string& err) {
+  if (s->format->BytesPerPixel == 4) return s;
+  s.reset(SDL_ConvertSurfaceFormat(s.get(), SDL_PIXELFORMAT_ARGB8888, 0));
+  if (!s) err = std::string("cannot convert image: ") + SDL_GetError();
+  return s;
+}
+
 }  // namespace
 
-ImageSize image_header_size(std::string_view b) {
+ImageHeader read_image_header(std::string_view b) {
   if (b.size() >= 24 && b.substr(0, 8) == "\x89PNG\r\n\x1a\n" && b.substr(12, 4) == "IHDR")
     return {be32(b, 16), be32(b, 20)};
   if (b.size() >= 4 && static_cast<unsigned char>(b[0]) == 0xFF && static_cast<unsigned char>(b[1]) == 0xD8)
@@ -362,7 +415,7 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     err = "image " + path + " is larger than " + std::to_string(kMaxImageFileBytes >> 20) + " MiB";
     return nullptr;
   }
-  const ImageSize declared = image_header_size(bytes);
+  const ImageHeader declared = read_image_header(bytes);
   if (declared.w > kMaxImagePixels || declared.h > kMaxImagePixels || declared.w * declared.h > kMaxImagePixels) {
     err = "image " + path + " is too large: " + std::to_string(declared.w) + "x" + std::to_string(declared.h) +
           " px (limit " + std::to_string(kMaxImagePixels / 1'000'000) + " MP)";
@@ -374,22 +427,36 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     err = "cannot load image " + path + ": " + IMG_GetError();
     return nullptr;
   }
-  // Just large enough to cover max_w x max_h, and within the GPU's limit.
+  // Just large enough to cover max_w x max_h once turned upright, and
+  // within the GPU's limit (either way round).
+  const bool swap = declared.orientation >= 5;
   double scale = 1;
   if (max_w > 0 && max_h > 0)
-    scale = std::min(1.0, std::max(static_cast<double>(max_w) / s->w, static_cast<double>(max_h) / s->h));
+    scale = std::min(1.0, std::max(static_cast<double>(swap ? max_h : max_w) / s->w,
+                                   static_cast<double>(swap ? max_w : max_h) / s->h));
   SDL_RendererInfo info{};
   int max_tex_w = INT32_MAX, max_tex_h = INT32_MAX;
   if (SDL_GetRendererInfo(renderer, &info) == 0 && info.max_texture_width > 0 && info.max_texture_height > 0) {
-    max_tex_w = info.max_texture_width;
-    max_tex_h = info.max_texture_height;
+    max_tex_w = swap ? info.max_texture_height : info.max_texture_width;
+    max_tex_h = swap ? info.max_texture_width : info.max_texture_height;
     scale = std::min({scale, static_cast<double>(max_tex_w) / s->w, static_cast<double>(max_tex_h) / s->h});
+  }
+  if (scale < 1 || declared.orientation != 1) {
+    s = to_32bit(std::move(s), err);
+    if (!s) return nullptr;
   }
   if (scale < 1) {
     const int tw = std::clamp(static_cast<int>(std::lround(s->w * scale)), 1, max_tex_w);
     const int th = std::clamp(static_cast<int>(std::lround(s->h * scale)), 1, max_tex_h);
     s = shrink(std::move(s), tw, th, err);
     if (!s) return nullptr;
+  }
+  if (declared.orientation != 1) {
+    s = orient(s.get(), declared.orientation);
+    if (!s) {
+      err = "cannot turn image " + path + ": " + SDL_GetError();
+      return nullptr;
+    }
   }
   w = s->w;
   h = s->h;

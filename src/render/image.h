@@ -33,15 +33,20 @@ bool write_png(SDL_Surface* surface, const std::string& path, std::string& err);
 constexpr int64_t kMaxImagePixels = 50'000'000;
 constexpr size_t kMaxImageFileBytes = 64u << 20;
 
-// The pixel size an image file's first bytes declare (PNG, JPEG, GIF, BMP,
-// WebP), or {0, 0} when the format is not one of those or the header is
-// cut short or malformed. Reads nothing beyond `head`.
-struct ImageSize {
+// What an image file's first bytes declare: its pixel size as stored (PNG,
+// JPEG, GIF, BMP, WebP; {0, 0} when the format is not one of those or the
+// header is cut short or malformed) and, for a JPEG with EXIF, the
+// orientation the camera recorded (1 = as stored; 2..8 as in EXIF: 6 = turn
+// 90 degrees clockwise to view, as phones do for portrait photos). Reads
+// nothing beyond `head`.
+struct ImageHeader {
   int64_t w = 0, h = 0;
+  int orientation = 1;
 };
-ImageSize image_header_size(std::string_view head);
+ImageHeader read_image_header(std::string_view head);
 
-// Loads an image file (via SDL2_image) into a texture just large enough to
+// Loads an image file (via SDL2_image), turned as its EXIF orientation says,
+// into a texture just large enough to
 // cover max_w x max_h (the screen): a larger image is scaled down, keeping
 // its aspect, with a box filter (halvings, then bilinear), so a 12 MP photo
 // costs a screen's worth of texture memory and still fits GPUs whose

@@ -1,8 +1,9 @@
-// Fuzz target: image_header_size, which reads the pixel size an image file
+// Fuzz target: read_image_header, which reads the pixel size an image file
 // declares (PNG, JPEG, GIF, BMP, WebP) so that images too large to decode
-// are refused before SDL2_image sees them. Contract: no read outside the
-// input (ASan), sizes are never negative, and a prefix of the input gives
-// either "unknown" or the same size as the whole input.
+// are refused before SDL2_image sees them, and a JPEG's EXIF orientation.
+// Contract: no read outside the input (ASan), sizes are never negative,
+// the orientation is 1..8, and a prefix of the input gives either "unknown"
+// or the same size and orientation as the whole input.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -14,12 +15,13 @@ using namespace paizi;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 65536) return 0;
   const std::string_view in(reinterpret_cast<const char*>(data), size);
-  const render::ImageSize whole = render::image_header_size(in);
-  if (whole.w < 0 || whole.h < 0) __builtin_trap();
+  const render::ImageHeader whole = render::read_image_header(in);
+  if (whole.w < 0 || whole.h < 0 || whole.orientation < 1 || whole.orientation > 8) __builtin_trap();
   for (size_t n = 0; n < size; n = n < 64 ? n + 1 : n * 2) {
-    const render::ImageSize part = render::image_header_size(in.substr(0, n));
+    const render::ImageHeader part = render::read_image_header(in.substr(0, n));
     const bool unknown = part.w == 0 && part.h == 0;
-    if (!unknown && (part.w != whole.w || part.h != whole.h)) __builtin_trap();
+    if (!unknown && (part.w != whole.w || part.h != whole.h || part.orientation != whole.orientation))
+      __builtin_trap();
   }
   return 0;
 }

@@ -152,7 +152,7 @@ TEST_CASE("an image whose header declares too many pixels is refused before it i
   std::remove(path.c_str());
 }
 
-TEST_CASE("image_header_size reads PNG, JPEG, BMP, GIF and WebP headers") {
+TEST_CASE("read_image_header reads PNG, JPEG, BMP, GIF and WebP headers") {
   const auto s = make(123, 45, [](int x, int y) { return static_cast<uint32_t>(x * 2 + y); });
   auto read = [](const std::string& p) {
     std::ifstream f(p, std::ios::binary);
@@ -167,23 +167,83 @@ TEST_CASE("image_header_size reads PNG, JPEG, BMP, GIF and WebP headers") {
   const std::string bmp = read("size.bmp");
   for (const auto* f : {"size.png", "size.jpg", "size.bmp"}) std::remove(f);
   for (const std::string* b : {&png, &jpg, &bmp}) {
-    const auto z = render::image_header_size(*b);
+    const auto z = render::read_image_header(*b);
     CHECK(z.w == 123);
     CHECK(z.h == 45);
     // Cut short anywhere before the size: unknown, never a wrong size.
     for (size_t n = 0; n < std::min<size_t>(b->size(), 700); ++n) {
-      const auto c = render::image_header_size(std::string_view(*b).substr(0, n));
+      const auto c = render::read_image_header(std::string_view(*b).substr(0, n));
       CHECK(((c.w == 0 && c.h == 0) || (c.w == 123 && c.h == 45)));
     }
   }
   const std::string gif("GIF89a\x7b\x00\x2d\x00\xf7\x00\x00", 13);
-  CHECK(render::image_header_size(gif).w == 123);
-  CHECK(render::image_header_size(gif).h == 45);
+  CHECK(render::read_image_header(gif).w == 123);
+  CHECK(render::read_image_header(gif).h == 45);
   // WebP, extended format: canvas size minus one in 24 bits.
   std::string webp("RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0\x7a\0\0\x2c\0\0", 30);
-  CHECK(render::image_header_size(webp).w == 123);
-  CHECK(render::image_header_size(webp).h == 45);
-  CHECK(render::image_header_size("not an image at all").w == 0);
+  CHECK(render::read_image_header(webp).w == 123);
+  CHECK(render::read_image_header(webp).h == 45);
+  CHECK(render::read_image_header("not an image at all").w == 0);
+}
+
+TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
+  // 60 x 40 as stored: left half red, right half blue. EXIF orientation 6
+  // ("turn 90 degrees clockwise to view") makes it 40 x 60, red on top.
+  const auto s = make(60, 40, [](int x, int) { return x < 30 ? 0xFF0000u : 0x0000FFu; });
+  REQUIRE(IMG_SaveJPG(s.get(), "turned.jpg", 95) == 0);
+  std::ifstream in("turned.jpg", std::ios::binary);
+  std::ostringstream o;
+  o << in.rdbuf();
+  const std::string plain = o.str();
+  auto with_orientation = [&](int v, bool little_endian) {
+    const std::string tiff = little_endian
+        ? std::string("II\x2a\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0", 18) + char(v) + std::string("\0\0\0\0\0\0\0", 7)
+        : std::string("MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0", 19) + char(v) + std::string("\0\0\0\0\0\0", 6);
+    const std::string app1 = std::string("Exif\0\0", 6) + tiff;
+    const size_t len = app1.size() + 2;
+    return plain.substr(0, 2) + "\xff\xe1" + char(len >> 8) + char(len & 0xFF) + app1 + plain.substr(2);
+  };
+  auto d = screen(40, 60);
+  for (const bool le : {true, false}) {
+    INFO((le ? "II" : "MM"));
+    const std::string jpg = with_orientation(6, le);
+    CHECK(render::read_image_header(jpg).orientation == 6);
+    CHECK(render::read_image_header(jpg).w == 60);  // as stored
+    std::ofstream("turned6.jpg", std::ios::binary) << jpg;
+    std::string err;
+    int w = 0, h = 0;
+    auto tex = render::load_texture(d->renderer(), "turned6.jpg", 0, 0, w, h, err);
+    REQUIRE(tex);
+    CHECK((w == 40 && h == 60));
+    SDL_RenderCopy(d->renderer(), tex.get(), nullptr, nullptr);
+    const Shot shot = shoot(*d);
+    const uint32_t top = shot.rgb(20, 10), bottom = shot.rgb(20, 50);
+    CHECK((top >> 16) > 0xC0);     // red
+    CHECK((top & 0xFF) < 0x40);
+    CHECK((bottom & 0xFF) > 0xC0);  // blue
+    CHECK((bottom >> 16) < 0x40);
+  }
+  // 8 (turn counter-clockwise): blue on top; 3 (upside down): blue on the left.
+  std::ofstream("turned8.jpg", std::ios::binary) << with_orientation(8, true);
+  std::ofstream("turned3.jpg", std::ios::binary) << with_orientation(3, true);
+  std::string err;
+  int w = 0, h = 0;
+  auto t8 = render::load_texture(d->renderer(), "turned8.jpg", 0, 0, w, h, err);
+  REQUIRE(t8);
+  CHECK((w == 40 && h == 60));
+  SDL_RenderCopy(d->renderer(), t8.get(), nullptr, nullptr);
+  CHECK((shoot(*d).rgb(20, 10) & 0xFF) > 0xC0);
+  auto d3 = screen(60, 40);
+  auto t3 = render::load_texture(d3->renderer(), "turned3.jpg", 0, 0, w, h, err);
+  REQUIRE(t3);
+  CHECK((w == 60 && h == 40));
+  SDL_RenderCopy(d3->renderer(), t3.get(), nullptr, nullptr);
+  CHECK((shoot(*d3).rgb(10, 20) & 0xFF) > 0xC0);
+  // Malformed EXIF (IFD offset past the end) is ignored: as stored.
+  std::string bad = with_orientation(6, true);
+  bad[2 + 2 + 2 + 6 + 4] = '\x7f';
+  CHECK(render::read_image_header(bad).orientation == 1);
+  for (const auto* f : {"turned.jpg", "turned6.jpg", "turned8.jpg", "turned3.jpg"}) std::remove(f);
 }
 
 TEST_CASE("the image cache stays within its byte budget, least recently drawn out first") {
