@@ -35,13 +35,13 @@ Painter::Painter(SDL_Renderer* r, size_t atlas_budget_bytes, size_t image_budget
   SDL_SetRenderDrawBlendMode(r_, SDL_BLENDMODE_BLEND);
 }
 
-void Painter::paint_image(const ImageOp& op, Color letterbox) {
+void Painter::paint_image(const ImageOp& op, Color letterbox, int canvas_w, int canvas_h) {
   auto it = images_.find(op.path);
   if (it == images_.end()) {
     Img img;
     std::string err;
-    int ow = 0, oh = 0;
-    SDL_GetRendererOutputSize(r_, &ow, &oh);
+    int ow = canvas_w, oh = canvas_h;  // a portrait slide on a turned screen: the slide's size
+    if (ow <= 0 || oh <= 0) SDL_GetRendererOutputSize(r_, &ow, &oh);
     img.tex = load_texture(r_, op.path, ow, oh, img.w, img.h, err);
     if (!img.tex) last_error_ = err;
     else img.bytes = static_cast<size_t>(img.w) * static_cast<size_t>(img.h) * 4;
@@ -113,7 +113,7 @@ void Painter::paint(const DisplayList& list) {
     } else if (const auto* t = std::get_if<TextOp>(&op)) {
       if (t->layout) atlas_.draw(*t->layout, t->glyph_begin, t->glyph_end, t->x, t->y, rgba(t->color), rgba(t->background));
     } else if (const auto* im = std::get_if<ImageOp>(&op)) {
-      paint_image(*im, list.clear);
+      paint_image(*im, list.clear, list.width, list.height);
     } else if (const auto* q = std::get_if<QrOp>(&op)) {
       const float quiet = 2 * q->module;
       SDL_SetRenderDrawColor(r_, q->light.r, q->light.g, q->light.b, 255);

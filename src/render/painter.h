@@ -29,7 +29,9 @@ class Painter {
   size_t image_cache_bytes() const { return image_bytes_; }
 
  private:
-  void paint_image(const ImageOp& op, Color letterbox);
+  // `canvas_w` x `canvas_h`: the slide's size (the renderer's output size
+  // when 0), which a decoded image needs to cover at most.
+  void paint_image(const ImageOp& op, Color letterbox, int canvas_w, int canvas_h);
   SDL_Renderer* r_;
   GlyphAtlas atlas_;
   // Decoded images by path (a failed load is kept too, so it is reported

@@ -246,6 +246,20 @@ TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
   for (const auto* f : {"turned.jpg", "turned6.jpg", "turned8.jpg", "turned3.jpg"}) std::remove(f);
 }
 
+TEST_CASE("an image is decoded for the slide's size, not the screen's (a portrait slide on a turned screen)") {
+  auto d = screen(640, 480);
+  const auto path = save(make(1200, 1600, [](int, int) { return 0x808080u; }), "portrait.png");
+  render::Painter painter(d->renderer());
+  render::DisplayList list;
+  list.width = 480;  // the slide is portrait; the renderer's output is not
+  list.height = 640;
+  list.ops = {render::ImageOp{path, 0, 0, 480, 640, true}};
+  painter.paint(list);
+  CHECK(painter.last_error().empty());
+  CHECK(painter.image_cache_bytes() == 480u * 640u * 4u);  // covering 640 x 480 instead: 640 x 853
+  std::remove(path.c_str());
+}
+
 TEST_CASE("the image cache stays within its byte budget, least recently drawn out first") {
   auto d = screen(640, 480);
   render::Painter painter(d->renderer(), 1u << 20, 2u << 20);  // images: 2 MiB, two of these
