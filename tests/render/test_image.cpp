@@ -203,20 +203,24 @@ TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
     const size_t len = app1.size() + 2;
     return plain.substr(0, 2) + "\xff\xe1" + char(len >> 8) + char(len & 0xFF) + app1 + plain.substr(2);
   };
+  // Loads `jpg` through a file, checks the texture's size and draws it.
+  auto upright = [](platform::Display& dsp, const std::string& jpg, int want_w, int want_h) {
+    std::ofstream("turned.jpg", std::ios::binary | std::ios::trunc) << jpg;
+    std::string err;
+    int w = 0, h = 0;
+    auto tex = render::load_texture(dsp.renderer(), "turned.jpg", 0, 0, w, h, err);
+    REQUIRE(tex);
+    CHECK((w == want_w && h == want_h));
+    SDL_RenderCopy(dsp.renderer(), tex.get(), nullptr, nullptr);
+    return shoot(dsp);
+  };
   auto d = screen(40, 60);
   for (const bool le : {true, false}) {
     INFO((le ? "II" : "MM"));
     const std::string jpg = with_orientation(6, le);
     CHECK(render::read_image_header(jpg).orientation == 6);
     CHECK(render::read_image_header(jpg).w == 60);  // as stored
-    std::ofstream("turned6.jpg", std::ios::binary) << jpg;
-    std::string err;
-    int w = 0, h = 0;
-    auto tex = render::load_texture(d->renderer(), "turned6.jpg", 0, 0, w, h, err);
-    REQUIRE(tex);
-    CHECK((w == 40 && h == 60));
-    SDL_RenderCopy(d->renderer(), tex.get(), nullptr, nullptr);
-    const Shot shot = shoot(*d);
+    const Shot shot = upright(*d, jpg, 40, 60);
     const uint32_t top = shot.rgb(20, 10), bottom = shot.rgb(20, 50);
     CHECK((top >> 16) > 0xC0);     // red
     CHECK((top & 0xFF) < 0x40);
@@ -224,26 +228,14 @@ TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
     CHECK((bottom >> 16) < 0x40);
   }
   // 8 (turn counter-clockwise): blue on top; 3 (upside down): blue on the left.
-  std::ofstream("turned8.jpg", std::ios::binary) << with_orientation(8, true);
-  std::ofstream("turned3.jpg", std::ios::binary) << with_orientation(3, true);
-  std::string err;
-  int w = 0, h = 0;
-  auto t8 = render::load_texture(d->renderer(), "turned8.jpg", 0, 0, w, h, err);
-  REQUIRE(t8);
-  CHECK((w == 40 && h == 60));
-  SDL_RenderCopy(d->renderer(), t8.get(), nullptr, nullptr);
-  CHECK((shoot(*d).rgb(20, 10) & 0xFF) > 0xC0);
+  CHECK((upright(*d, with_orientation(8, true), 40, 60).rgb(20, 10) & 0xFF) > 0xC0);
   auto d3 = screen(60, 40);
-  auto t3 = render::load_texture(d3->renderer(), "turned3.jpg", 0, 0, w, h, err);
-  REQUIRE(t3);
-  CHECK((w == 60 && h == 40));
-  SDL_RenderCopy(d3->renderer(), t3.get(), nullptr, nullptr);
-  CHECK((shoot(*d3).rgb(10, 20) & 0xFF) > 0xC0);
+  CHECK((upright(*d3, with_orientation(3, true), 60, 40).rgb(10, 20) & 0xFF) > 0xC0);
   // Malformed EXIF (IFD offset past the end) is ignored: as stored.
   std::string bad = with_orientation(6, true);
   bad[2 + 2 + 2 + 6 + 4] = '\x7f';
   CHECK(render::read_image_header(bad).orientation == 1);
-  for (const auto* f : {"turned.jpg", "turned6.jpg", "turned8.jpg", "turned3.jpg"}) std::remove(f);
+  std::remove("turned.jpg");
 }
 
 TEST_CASE("an image is decoded for the slide's size, not the screen's (a portrait slide on a turned screen)") {
