@@ -304,6 +304,40 @@ ImageHeader webp_size(std::string_view b) {
   return {};
 }
 
+// GIF: the logical screen says one size, but SDL2_image allocates the
+// first frame at the size its image descriptor gives, whatever the screen
+// says (a 10 x 10 screen may hold a 30000 x 30000 frame). So the size is
+// the larger of the two in each direction, and unknown until the first
+// image descriptor is read. Extensions before it are skipped by their
+// sub-block lengths; stray bytes are skipped one by one, as SDL2_image does.
+ImageHeader gif_size(std::string_view b) {
+  if (b.size() < 13) return {};
+  const int64_t screen_w = le16(b, 6), screen_h = le16(b, 8);
+  const unsigned flags = static_cast<unsigned char>(b[10]);
+  size_t at = 13;
+  if (flags & 0x80) at += 3 * (size_t{2} << (flags & 7));  // global colour table
+  while (at < b.size()) {
+    const unsigned c = static_cast<unsigned char>(b[at]);
+    if (c == 0x2C) {  // image descriptor: left, top, width, height
+      if (b.size() - at < 10) return {};
+      return {std::max<int64_t>(screen_w, le16(b, at + 5)), std::max<int64_t>(screen_h, le16(b, at + 7))};
+    }
+    if (c == 0x3B) return {};  // trailer before any image: nothing to show
+    if (c != 0x21) {
+      ++at;
+      continue;
+    }
+    at += 2;  // introducer and label, then data sub-blocks up to an empty one
+    while (true) {
+      if (at >= b.size()) return {};
+      const size_t n = static_cast<unsigned char>(b[at]);
+      at += 1 + n;
+      if (n == 0) break;
+    }
+  }
+  return {};
+}
+
 // Halves a 32-bit surface in both directions, each pixel the mean of a 2x2
 // block, byte by byte (so whatever the channel order); odd edges repeat.
 SurfacePtr halve(const SDL_Surface* s) {
@@ -384,7 +418,7 @@ ImageHeader read_image_header(std::string_view b) {
     return {be32(b, 16), be32(b, 20)};
   if (b.size() >= 4 && static_cast<unsigned char>(b[0]) == 0xFF && static_cast<unsigned char>(b[1]) == 0xD8)
     return jpeg_size(b);
-  if (b.size() >= 10 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a")) return {le16(b, 6), le16(b, 8)};
+  if (b.size() >= 10 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a")) return gif_size(b);
   if (b.size() >= 26 && b.substr(0, 2) == "BM") {
     if (le32(b, 14) == 12) return {le16(b, 18), le16(b, 20)};  // OS/2 1.x header: 16-bit sizes
     const auto w = static_cast<int32_t>(le32(b, 18));
@@ -416,6 +450,13 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     return nullptr;
   }
   const ImageHeader declared = read_image_header(bytes);
+  if (declared.w == 0 && declared.h == 0) {
+    // Only formats whose size can be checked before decoding are decoded:
+    // SDL2_image would also take TGA, TIFF, SVG, XCF and more, sized by
+    // whatever their headers say.
+    err = "image " + path + " is not a PNG, JPEG, GIF, BMP or WebP file, or its header is cut short";
+    return nullptr;
+  }
   if (declared.w > kMaxImagePixels || declared.h > kMaxImagePixels || declared.w * declared.h > kMaxImagePixels) {
     err = "image " + path + " is too large: " + std::to_string(declared.w) + "x" + std::to_string(declared.h) +
           " px (limit " + std::to_string(kMaxImagePixels / 1'000'000) + " MP)";

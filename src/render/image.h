@@ -37,8 +37,9 @@ constexpr size_t kMaxImageFileBytes = 64u << 20;
 // JPEG, GIF, BMP, WebP; {0, 0} when the format is not one of those or the
 // header is cut short or malformed) and, for a JPEG with EXIF, the
 // orientation the camera recorded (1 = as stored; 2..8 as in EXIF: 6 = turn
-// 90 degrees clockwise to view, as phones do for portrait photos). Reads
-// nothing beyond `head`.
+// 90 degrees clockwise to view, as phones do for portrait photos). For a
+// GIF the size is the larger of its screen and its first frame (the frame
+// is what gets decoded). Reads nothing beyond `head`.
 struct ImageHeader {
   int64_t w = 0, h = 0;
   int orientation = 1;
@@ -51,7 +52,9 @@ ImageHeader read_image_header(std::string_view head);
 // its aspect, with a box filter (halvings, then bilinear), so a 12 MP photo
 // costs a screen's worth of texture memory and still fits GPUs whose
 // textures stop at 2048 or 4096 px (also enforced). Refuses files whose
-// header declares more than kMaxImagePixels, and files over kMaxImageFileBytes. `w`, `h`: the texture's size.
+// header declares more than kMaxImagePixels, files over kMaxImageFileBytes,
+// and files whose size cannot be read first (other formats, cut-short
+// headers). `w`, `h`: the texture's size.
 TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max_w, int max_h, int& w, int& h,
                         std::string& err);
 

@@ -116,7 +116,12 @@ IMAGE_HEADERS = {
     # SOI, APP0 (JFIF), APP1 with filler, DQT, SOF0 640 x 480
     "jpeg": b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0\xff\xe1\0\x08Exif\0\0"
             b"\xff\xff\xdb\0\x03\0\xff\xc0\0\x11\x08\x01\xe0\x02\x80\x03\x01\x22\0\x02\x11\x01\x03\x11\x01",
-    "gif": b"GIF89a\x40\x01\xf0\0\xf7\0\0",
+    # screen 320 x 240 with a 2-colour table, a graphic control extension,
+    # then the first frame's descriptor (the size that is decoded)
+    "gif": b"GIF89a\x40\x01\xf0\0\x80\0\0" + b"\0\0\0\xff\xff\xff" + b"\x21\xf9\x04\x01\x0a\0\x01\0"
+           b"\x2c\0\0\0\0\x40\x01\xf0\0\0\x02\x02\x4c\x01\0\x3b",
+    # a 10 x 10 screen whose first frame is 30000 x 30000
+    "gif-frame": b"GIF87a\x0a\0\x0a\0\0\0\0" + b"\x2c\0\0\0\0\x30\x75\x30\x75\0\x02\x02\x4c\x01\0\x3b",
     "bmp": b"BM" + b"\0" * 12 + b"\x28\0\0\0" + b"\x80\x02\0\0" + b"\x20\xfe\xff\xff" + b"\x01\0\x20\0",
     "bmp-os2": b"BM" + b"\0" * 12 + b"\x0c\0\0\0\x80\x02\xe0\x01\x01\0\x18\0",
     "webp-vp8x": b"RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0\x7f\x02\0\xdf\x01\0",

@@ -3,12 +3,14 @@
 // declares a size too large to decode, and a cache held to a byte budget.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include <SDL_image.h>
 
@@ -36,6 +38,36 @@ std::string save(const render::SurfacePtr& s, const std::string& name) {
   std::string err;
   REQUIRE(render::write_png(s.get(), name, err));
   return name;
+}
+
+// A GIF of a screen_w x screen_h screen whose first frame is frame_w x
+// frame_h: left half palette entry 0 (red), right half 1 (blue), with at
+// most `rows` rows of pixel data (the rest of a large frame is left out).
+// The LZW stream holds 7-bit codes at a fixed 8-bit width: a clear code
+// before every 126 pixels keeps the code table from growing a bit.
+std::string gif_file(int screen_w, int screen_h, int frame_w, int frame_h, int rows = -1) {
+  auto le16 = [](int v) { return std::string{static_cast<char>(v & 0xFF), static_cast<char>(v >> 8 & 0xFF)}; };
+  std::string g = "GIF89a" + le16(screen_w) + le16(screen_h) + std::string("\xF6\0\0", 3);  // 128-entry table
+  std::string table(3 * 128, '\0');
+  table[0] = '\xFF';  // 0: red
+  table[5] = '\xFF';  // 1: blue
+  g += table;
+  g += "\x2C" + le16(0) + le16(0) + le16(frame_w) + le16(frame_h) + std::string(1, '\0');
+  g += '\x07';  // LZW minimum code size: 7 (codes 0..127, clear 128, end 129)
+  std::string codes;
+  const int n = frame_w * (rows < 0 ? frame_h : std::min(rows, frame_h));
+  for (int i = 0; i < n; ++i) {
+    if (i % 126 == 0) codes += '\x80';
+    codes += static_cast<char>(i % frame_w < frame_w / 2 ? 0 : 1);
+  }
+  codes += '\x81';
+  for (size_t at = 0; at < codes.size(); at += 255) {
+    const std::string part = codes.substr(at, 255);
+    g += static_cast<char>(part.size());
+    g += part;
+  }
+  g += std::string("\0\x3B", 2);
+  return g;
 }
 
 std::unique_ptr<platform::Display> screen(int w, int h) {
@@ -152,6 +184,54 @@ TEST_CASE("an image whose header declares too many pixels is refused before it i
   std::remove(path.c_str());
 }
 
+TEST_CASE("a GIF whose first frame is larger than its screen is refused by the frame's size") {
+  // SDL2_image decodes the first frame at its own size: this file says
+  // 10 x 10 on its screen and 12000 x 12000 (144 MP) on its frame.
+  const std::string path = "frame-bomb.gif";
+  std::ofstream(path, std::ios::binary) << gif_file(10, 10, 12000, 12000, 64);
+  auto d = screen(320, 240);
+  std::string err;
+  int w = 0, h = 0;
+  CHECK_FALSE(render::load_texture(d->renderer(), path, 320, 240, w, h, err));
+  CHECK(err == "image frame-bomb.gif is too large: 12000x12000 px (limit 50 MP)");
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a GIF is decoded: its first frame, drawn with its colours") {
+  const std::string path = "frames.gif";
+  std::ofstream(path, std::ios::binary) << gif_file(40, 30, 40, 30);
+  auto d = screen(40, 30);
+  std::string err;
+  int w = 0, h = 0;
+  auto t = render::load_texture(d->renderer(), path, 40, 30, w, h, err);
+  REQUIRE(t);
+  CHECK(err.empty());
+  CHECK((w == 40 && h == 30));
+  REQUIRE(SDL_RenderCopy(d->renderer(), t.get(), nullptr, nullptr) == 0);
+  const Shot shot = shoot(*d);
+  CHECK(shot.rgb(5, 15) == 0xFF0000u);   // left half: palette entry 0
+  CHECK(shot.rgb(35, 15) == 0x0000FFu);  // right half: palette entry 1
+  std::remove(path.c_str());
+}
+
+TEST_CASE("an image in a format whose size cannot be read first is refused with a reason") {
+  // An SVG (which SDL2_image would render at whatever size it declares:
+  // 9000 x 9000 is 324 MB) and a PNG cut off before its size.
+  const std::string svg(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"9000\" height=\"9000\">"
+      "<rect width=\"10\" height=\"10\" fill=\"red\"/></svg>");
+  const std::string cut("\x89PNG\r\n\x1a\n\0\0\0\x0dIH", 14);
+  auto d = screen(320, 240);
+  for (const auto& [name, bytes] : {std::pair<std::string, std::string>{"bomb.svg", svg}, {"cut.png", cut}}) {
+    std::ofstream(name, std::ios::binary) << bytes;
+    std::string err;
+    int w = 0, h = 0;
+    CHECK_FALSE(render::load_texture(d->renderer(), name, 320, 240, w, h, err));
+    CHECK(err == "image " + name + " is not a PNG, JPEG, GIF, BMP or WebP file, or its header is cut short");
+    std::remove(name.c_str());
+  }
+}
+
 TEST_CASE("read_image_header reads PNG, JPEG, BMP, GIF and WebP headers") {
   const auto s = make(123, 45, [](int x, int y) { return static_cast<uint32_t>(x * 2 + y); });
   auto read = [](const std::string& p) {
@@ -176,9 +256,13 @@ TEST_CASE("read_image_header reads PNG, JPEG, BMP, GIF and WebP headers") {
       CHECK(((c.w == 0 && c.h == 0) || (c.w == 123 && c.h == 45)));
     }
   }
-  const std::string gif("GIF89a\x7b\x00\x2d\x00\xf7\x00\x00", 13);
+  const std::string gif = gif_file(123, 45, 123, 45);
   CHECK(render::read_image_header(gif).w == 123);
   CHECK(render::read_image_header(gif).h == 45);
+  for (size_t n = 0; n < gif.size(); ++n) {
+    const auto c = render::read_image_header(std::string_view(gif).substr(0, n));
+    CHECK(((c.w == 0 && c.h == 0) || (c.w == 123 && c.h == 45)));
+  }
   // WebP, extended format: canvas size minus one in 24 bits.
   std::string webp("RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0\x7a\0\0\x2c\0\0", 30);
   CHECK(render::read_image_header(webp).w == 123);
