@@ -192,19 +192,6 @@ ArticleResult extract_article(std::string_view bytes, const ArticleOptions& o) {
   StatsMap stats;
   compute_stats(root, stats, false, 0);
   const PageMeta meta = read_page_meta(root, o);
-  const xmlNode* body = best_container(root, stats);
-  if (!body || stats[body].text < o.min_body_bytes) {
-    r.error = "not an article: no body text found";
-    return r;
-  }
-  const auto repeated = repeated_blocks(root);
-  ParagraphBuilder b(o.body);
-  node_paragraphs(body, b, [&](const xmlNode* n) {
-    if (is_chrome(n) || is_named(n, "figcaption")) return true;
-    if (!is_block_element(n)) return false;
-    const auto it = stats.find(n);
-    return it != stats.end() && it->second.text > 0 && it->second.link * 2 > it->second.text;
-  });
   NewsItem item;
   item.title = meta.title;
   item.published = meta.published;
@@ -214,17 +201,53 @@ ArticleResult extract_article(std::string_view bytes, const ArticleOptions& o) {
   item.summary = meta.summary;
   const std::string title_key = canon_space(item.title);
   const std::string summary_key = canon_space(meta.summary_box_text);
-  for (std::string& p : b.take()) {
-    if (is_end_marker(p)) break;
-    const std::string key = canon_space(p);
-    if (key == title_key || (!summary_key.empty() && key == summary_key) || is_furniture(p) ||
-        is_byline(p, meta) || repeated.count(key))
-      continue;
-    item.paragraphs.push_back(std::move(p));
+  const auto repeated = repeated_blocks(root);
+  // The body's paragraphs less what is not body text; true when they are
+  // enough to be an article.
+  auto take_body = [&](std::vector<std::string> paragraphs) {
+    item.paragraphs.clear();
+    size_t body_bytes = 0;
+    for (std::string& p : paragraphs) {
+      if (is_end_marker(p)) break;
+      const std::string key = canon_space(p);
+      if (key == title_key || (!summary_key.empty() && key == summary_key) || is_furniture(p) ||
+          is_byline(p, meta) || repeated.count(key))
+        continue;
+      body_bytes += p.size();
+      item.paragraphs.push_back(std::move(p));
+    }
+    // empty: min_body_bytes = 0 (fuzz_article)
+    return body_bytes >= o.min_body_bytes && !item.paragraphs.empty();
+  };
+  bool found = false;
+  if (const xmlNode* body = best_container(root, stats); body && stats[body].text >= o.min_body_bytes) {
+    ParagraphBuilder b(o.body);
+    node_paragraphs(body, b, [&](const xmlNode* n) {
+      if (is_chrome(n) || is_named(n, "figcaption")) return true;
+      if (!is_block_element(n)) return false;
+      const auto it = stats.find(n);
+      return it != stats.end() && it->second.text > 0 && it->second.link * 2 > it->second.text;
+    });
+    found = take_body(b.take());
   }
-  size_t body_bytes = 0;
-  for (const auto& p : item.paragraphs) body_bytes += p.size();
-  if (body_bytes < o.min_body_bytes || item.paragraphs.empty()) {  // empty: min_body_bytes = 0 (fuzz_article)
+  // Pages built by script carry no body in their HTML, but often the whole
+  // text in JSON-LD (articleBody): plain text with a paragraph per line, or
+  // HTML.
+  if (!found && !meta.ld_body.empty()) {
+    if (looks_like_markup(meta.ld_body)) {
+      found = take_body(html_to_text(meta.ld_body, meta.link, o.body).paragraphs);
+    } else {
+      ParagraphBuilder b(o.body);
+      for (size_t at = 0; at <= meta.ld_body.size() && !b.full();) {
+        const size_t nl = std::min(meta.ld_body.find('\n', at), meta.ld_body.size());
+        b.text(std::string_view(meta.ld_body).substr(at, nl - at));
+        b.end_paragraph();
+        at = nl + 1;
+      }
+      found = take_body(b.take());
+    }
+  }
+  if (!found) {
     r.error = "not an article: no body text found";
     return r;
   }

@@ -9,7 +9,9 @@
 // JSON-LD NewsArticle/Article, <article>, itemprop=articleBody, <time
 // datetime>, text and link density of blocks, blocks repeated across the
 // page, ARIA roles and the usual nav/sidebar/footer/share words in class
-// and id, and the byline under the headline (date, 来源/Source).
+// and id, and the byline under the headline (date, 来源/Source); without an
+// h1/h2 headline, the element that says the title (table layouts). A page
+// built by script, with no body in its HTML, gets the JSON-LD articleBody.
 // Sub-headings stay their own paragraphs.
 //
 // Pure function over bytes; errors are values: a page without an article

@@ -142,6 +142,24 @@ const xmlNode* find_headline(const xmlNode* n, const std::string& page_title, co
   return nullptr;
 }
 
+// Pages without an h1/h2 headline (table layouts: <td class="title"><b>..)
+// still show the title: the element of the first text node in the body that
+// says exactly the title (outside page chrome, links and scripts).
+const xmlNode* find_title_text(const xmlNode* n, const std::string& title, int depth) {
+  for (const xmlNode* c = n->children; c; c = c->next) {
+    if (c->type == XML_TEXT_NODE && c->content) {
+      if (normalize_space(reinterpret_cast<const char*>(c->content), title.size() + 16) == title) return n;
+      continue;
+    }
+    if (c->type != XML_ELEMENT_NODE || depth > 200 || is_chrome(c)) continue;
+    if (is_named(c, "head") || is_named(c, "a") || is_named(c, "script") || is_named(c, "style") ||
+        is_named(c, "title") || is_named(c, "option"))
+      continue;
+    if (const xmlNode* h = find_title_text(c, title, depth + 1)) return h;
+  }
+  return nullptr;
+}
+
 const xmlNode* next_after(const xmlNode* n) {  // preorder successor outside n's subtree
   while (n && !n->next) n = n->parent;
   return n ? n->next : nullptr;
@@ -182,9 +200,14 @@ std::optional<int64_t> date_in(const std::string& text, const DateOptions& dates
 }
 
 std::string labelled_source(const std::string& byline) {
-  static const std::regex re(R"((?:来源|來源|稿源|出处|Source)\s*(?::|：)\s*([^\s|｜]+))");
+  // std::regex sees bytes: a bracket expression cannot exclude the
+  // multi-byte "｜" (it would exclude its bytes, which 府 and 办 share), so
+  // that separator is cut off afterwards.
+  static const std::regex re(R"((?:来源|來源|稿源|出处|Source)\s*(?::|：)\s*([^\s|]+))");
   std::smatch m;
-  return std::regex_search(byline, m, re) ? m[1].str() : std::string{};
+  if (!std::regex_search(byline, m, re)) return {};
+  std::string name = m[1].str();
+  return name.substr(0, name.find("｜"));
 }
 
 // "2022-04-21 中国高新技术产业导报": a short name right after the date.
@@ -315,6 +338,7 @@ PageMeta read_page_meta(const xmlNode* root, const ArticleOptions& o) {
   const xmlNode* headline = find_headline(root, page_title, meta.title, first_h1, 0);
   if (!headline) headline = first_h1;
   if (meta.title.empty()) meta.title = headline ? text_of(headline) : clean_page_title(page_title);
+  if (!headline && meta.title.size() >= 4) headline = find_title_text(root, meta.title, 0);
 
   meta.byline = headline ? read_byline(headline) : std::string{};
   std::smatch date_match;
@@ -346,6 +370,11 @@ PageMeta read_page_meta(const xmlNode* root, const ArticleOptions& o) {
   if (image.empty() && has_ld) image = ld_string(ld_article, "image");
   meta.image = resolve_url(image, base);
   find_summary_box(root, meta, 0);
+  if (has_ld)
+    if (const auto b = ld_article.find("articleBody"); b != ld_article.end() && b->is_string()) {
+      meta.ld_body = b->get<std::string>();
+      truncate_utf8(meta.ld_body, o.body.max_total_bytes);
+    }
   return meta;
 }
 

@@ -104,6 +104,71 @@ TEST_CASE("article pages in legacy encodings declared by <meta>", "[feeds][artic
   CHECK(big5.article->paragraphs.at(0) == "會議研究了第1項工作，強調要提高認識、壓實責任、狠抓落實，確保各項任務按期完成。");
 }
 
+TEST_CASE("a table page without headline tags or metadata: title and byline found by the title's text", "[feeds][article]") {
+  std::string body;
+  for (int i = 1; i <= 5; ++i)
+    body += "第" + std::to_string(i) + "段：区政府今天召开专题会议，研究部署今年冬季供暖保障工作，要求各部门压实责任、细化措施。<br><br>";
+  const std::string page = R"(<html><head><meta charset="utf-8">
+<title>区政府部署冬季供暖保障工作_新闻中心_某某区人民政府</title></head><body>
+<div class="nav"><a href="/">首页</a> | <a href="/xw">新闻中心</a></div>
+<div class="weizhi">当前位置：首页 &gt; 新闻中心 &gt; 区政府部署冬季供暖保障工作</div>
+<table width="980"><tr><td class="bt" align="center"><b>区政府部署冬季供暖保障工作</b></td></tr>
+<tr><td align="center">发布时间：2024-11-20 09:30　来源：区政府办公室　浏览次数：123</td></tr>
+<tr><td class="zw" style="font-size:16px">)" + body + R"(</td></tr></table>
+<table class="xgxw"><tr><td><a href="/2.html">区政府部署冬季供暖保障工作</a></td></tr></table>
+<div class="bottom">版权所有：某某区人民政府　京ICP备12345678号</div></body></html>)";
+  ArticleOptions o;
+  o.url = "http://www.example.gov.cn/xw/1.html";
+  o.dates.local_utc_offset_min = 480;
+  const ArticleResult r = extract_article(page, o);
+  REQUIRE(r.article);
+  CHECK(r.article->title == "区政府部署冬季供暖保障工作");
+  CHECK(r.article->published == 1732066200);  // 2024-11-20 09:30 +08:00, from the byline row
+  CHECK(r.article->source == "区政府办公室");
+  REQUIRE(r.article->paragraphs.size() == 5);
+  CHECK(r.article->paragraphs[0].rfind("第1段：", 0) == 0);
+  for (const char* chrome : {"发布时间", "浏览次数", "当前位置", "ICP"}) CHECK_FALSE(any_contains(r.article->paragraphs, chrome));
+}
+
+TEST_CASE("the source after 来源： keeps every character (府 and 办 share bytes with ｜)", "[feeds][article]") {
+  std::string page = R"(<html><head><meta charset="utf-8"><title>x</title></head><body>
+<h1>市政府召开常务会议研究重点工作</h1><p>2024-11-20 09:30 来源：市人民政府办公室｜作者：张三</p><div>)";
+  for (int i = 0; i < 4; ++i) page += "<p>会议研究部署了今冬明春重点工作，要求各部门压实责任、细化措施，确保各项任务按期完成。</p>";
+  page += "</div></body></html>";
+  const ArticleResult r = extract_article(page, ArticleOptions{});
+  REQUIRE(r.article);
+  CHECK(r.article->source == "市人民政府办公室");
+  CHECK(r.article->paragraphs.size() == 4);
+}
+
+TEST_CASE("a page built by script: the body comes from JSON-LD articleBody", "[feeds][article]") {
+  const std::string head = R"(<html><head><meta charset="utf-8"><title>园区新能源项目签约 - 园区门户</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
+"headline":"园区新能源项目签约","datePublished":"2024-11-21T10:00:00+08:00",
+"publisher":{"@type":"Organization","name":"园区管委会"},"articleBody":)";
+  const std::string tail = R"(}</script></head><body><div id="app"></div><script src="/app.js"></script></body></html>)";
+  ArticleOptions o;
+  o.url = "https://park.example.cn/news/8.html";
+  // Plain text, a paragraph per line (blank lines and indents as CMSs write them).
+  const ArticleResult plain = extract_article(
+      head + R"("　　今天上午，园区与三家新能源企业举行项目集中签约仪式，签约项目涵盖储能、光伏组件和氢能装备。\n\n　　三个项目总投资约二十亿元，全部达产后预计年产值五十亿元。\n　　园区管委会表示，将做好项目落地全周期服务保障。")" + tail, o);
+  REQUIRE(plain.article);
+  CHECK(plain.article->title == "园区新能源项目签约");
+  CHECK(plain.article->published == 1732154400);
+  CHECK(plain.article->source == "园区管委会");
+  REQUIRE(plain.article->paragraphs.size() == 3);
+  CHECK(plain.article->paragraphs[0].rfind("今天上午，园区与三家新能源企业", 0) == 0);
+  CHECK(plain.article->paragraphs[2] == "园区管委会表示，将做好项目落地全周期服务保障。");
+  // HTML in articleBody.
+  const ArticleResult html = extract_article(
+      head + R"("<p>今天上午，园区与三家新能源企业举行项目集中签约仪式，签约项目涵盖储能、光伏组件和氢能装备。</p><p>三个项目总投资约二十亿元，全部达产后预计年产值五十亿元。</p>")" + tail, o);
+  REQUIRE(html.article);
+  REQUIRE(html.article->paragraphs.size() == 2);
+  CHECK(html.article->paragraphs[1] == "三个项目总投资约二十亿元，全部达产后预计年产值五十亿元。");
+  // Too little text there either: still not an article.
+  CHECK(extract_article(head + R"("短讯。")" + tail, o).error == "not an article: no body text found");
+}
+
 TEST_CASE("pages without an article are errors", "[feeds][article]") {
   CHECK(extract("notarticle-home.html").error == "not an article: no body text found");
   CHECK(extract("rss2.xml").error == "not an article: the document is a feed (use paizi feed)");
