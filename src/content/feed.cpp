@@ -1,7 +1,10 @@
 #include "content/feed.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <string_view>
+#include <utility>
 
 #include <libxml/tree.h>
 
@@ -119,9 +122,54 @@ std::string join_summary(const std::vector<std::string>& paragraphs, size_t max_
   return s;
 }
 
+// Some CMS exports escape their HTML twice: the description reads
+// "&lt;p&gt;text&lt;/p&gt;" after XML decoding, and the screen would show
+// the tags. A description with no markup of its own but an escaped tag of
+// the common ones is unescaped once.
+bool holds_escaped_markup(std::string_view s) {
+  if (s.find('<') != std::string_view::npos) return false;
+  static const char* const kTags[] = {"p",  "br", "div", "span", "img",    "a",  "strong", "b",     "em",
+                                      "i",  "h1", "h2",  "h3",   "h4",     "ul", "ol",     "li",    "table",
+                                      "tr", "td", "font", "section", "blockquote", "figure", "center"};
+  for (size_t at = s.find("&lt;"); at != std::string_view::npos; at = s.find("&lt;", at + 4)) {
+    size_t name = at + 4;
+    if (name < s.size() && s[name] == '/') ++name;
+    size_t end = name;
+    while (end < s.size() && std::isalnum(static_cast<unsigned char>(s[end]))) ++end;
+    if (end == name || end == s.size() || !(s[end] == '&' || s[end] == ' ' || s[end] == '/')) continue;
+    std::string tag(s.substr(name, end - name));
+    for (char& c : tag) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const char* t : kTags)
+      if (tag == t) return true;
+  }
+  return false;
+}
+
+std::string undo_double_escape(std::string s) {
+  if (!holds_escaped_markup(s)) return s;
+  static const std::pair<std::string_view, char> kRefs[] = {
+      {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}, {"&apos;", '\''}, {"&amp;", '&'}};
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    bool done = false;
+    if (s[i] == '&')
+      for (const auto& [ref, ch] : kRefs)
+        if (s.compare(i, ref.size(), ref) == 0) {
+          out.push_back(ch);
+          i += ref.size();
+          done = true;
+          break;
+        }
+    if (!done) out.push_back(s[i++]);
+  }
+  return out;
+}
+
 // Plain text fields are marked up by escaping < and &: keep them as text.
 std::string as_html(const TextConstruct& t) {
-  if (t.html || t.raw.find_first_of("<&") == std::string::npos) return t.raw;
+  if (t.html) return undo_double_escape(t.raw);
+  if (t.raw.find_first_of("<&") == std::string::npos) return t.raw;
   std::string esc;
   for (char ch : t.raw) {
     if (ch == '<') esc += "&lt;";
@@ -166,8 +214,8 @@ NewsItem rss_item(const xmlNode* item, const Ctx& ctx) {
   it.source = std::move(source);
   it.image = capped_url(!enclosure.empty() ? enclosure : media, ctx.o);
   std::string base = base_at(item);
-  ctx.queue.add(std::move(desc), base);
-  ctx.queue.add(std::move(content), std::move(base));
+  ctx.queue.add(undo_double_escape(std::move(desc)), base);
+  ctx.queue.add(undo_double_escape(std::move(content)), std::move(base));
   return it;
 }
 

@@ -231,6 +231,29 @@ TEST_CASE("caps on items and text sizes", "[feeds][safety]") {
   CHECK_FALSE(r.feed->truncated);
 }
 
+TEST_CASE("descriptions escaped twice by their CMS show text, not tags", "[feeds][parse]") {
+  const std::string rss = R"(<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>
+<item><title>一</title><link>http://a.test/1</link>
+<description>&amp;lt;p&amp;gt;第一段&amp;lt;/p&amp;gt;&amp;lt;p&amp;gt;第二段 &amp;amp; 结尾&amp;lt;br/&amp;gt;&amp;lt;img src=&amp;quot;/i.jpg&amp;quot;&amp;gt;&amp;lt;/p&amp;gt;</description></item>
+<item><title>二</title><link>http://a.test/2</link><description>当 a &amp;lt; b 且 b &amp;gt; c 时，写作 &amp;lt;5 度</description></item>
+<item><title>三</title><link>http://a.test/3</link><description>&lt;p&gt;只转义一次&lt;/p&gt;</description></item>
+</channel></rss>)";
+  const FeedResult r = parse_feed(rss, FeedOptions{});
+  REQUIRE(r.feed);
+  REQUIRE(r.feed->items.size() == 3);
+  CHECK(r.feed->items[0].paragraphs == std::vector<std::string>{"第一段", "第二段 & 结尾"});
+  CHECK(r.feed->items[0].summary.find('<') == std::string::npos);
+  // Text that only mentions < and > is not markup: it stays as written.
+  CHECK(r.feed->items[1].paragraphs == std::vector<std::string>{"当 a < b 且 b > c 时，写作 <5 度"});
+  CHECK(r.feed->items[2].paragraphs == std::vector<std::string>{"只转义一次"});
+  const std::string atom = R"(<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+<entry><title>e</title><link href="http://a.test/e"/><content type="html">&amp;lt;p&amp;gt;Atom 正文&amp;lt;/p&amp;gt;</content></entry></feed>)";
+  const FeedResult a = parse_feed(atom, FeedOptions{});
+  REQUIRE(a.feed);
+  REQUIRE(a.feed->items.size() == 1);
+  CHECK(a.feed->items[0].paragraphs == std::vector<std::string>{"Atom 正文"});
+}
+
 namespace {
 
 // Every field of every item, for comparing two parses.
