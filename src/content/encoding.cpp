@@ -12,6 +12,7 @@ namespace {
 
 constexpr size_t kSniffBytes = 4096;  // how far into a document declarations are looked for
 constexpr const char* kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+constexpr size_t kUtf8Evidence = 4;  // non-ASCII sequences that make well-formed UTF-8 believable
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -91,15 +92,24 @@ std::string canonical_charset(std::string_view declared) {
   return std::string(declared);  // let ICU try its own aliases
 }
 
-std::string sniff_charset(std::string_view bytes, std::string_view content_type) {
-  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") return "UTF-8";
-  if (bytes.substr(0, 2) == "\xFF\xFE") return "UTF-16LE";
-  if (bytes.substr(0, 2) == "\xFE\xFF") return "UTF-16BE";
+namespace {
+
+struct Sniffed {
+  std::string charset;
+  bool declared = false;  // by a BOM, the HTTP header, the XML declaration or a <meta>
+};
+
+Sniffed sniff(std::string_view bytes, std::string_view content_type) {
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") return {"UTF-8", true};
+  if (bytes.substr(0, 2) == "\xFF\xFE") return {"UTF-16LE", true};
+  if (bytes.substr(0, 2) == "\xFE\xFF") return {"UTF-16BE", true};
   // UTF-16 without a BOM: the first markup character next to a NUL.
-  if (bytes.size() >= 4 && bytes[1] == '\0' && bytes[0] != '\0' && bytes[3] == '\0') return "UTF-16LE";
-  if (bytes.size() >= 4 && bytes[0] == '\0' && bytes[1] != '\0' && bytes[2] == '\0') return "UTF-16BE";
+  if (bytes.size() >= 4 && bytes[1] == '\0' && bytes[0] != '\0' && bytes[3] == '\0') return {"UTF-16LE", true};
+  if (bytes.size() >= 4 && bytes[0] == '\0' && bytes[1] != '\0' && bytes[2] == '\0') return {"UTF-16BE", true};
   // Past this point the document is ASCII-compatible, so a declared UTF-16 is wrong.
-  auto usable = [](std::string canon) { return is_utf16_name(canon) ? std::string("UTF-8") : canon; };
+  auto usable = [](std::string canon) {
+    return Sniffed{is_utf16_name(canon) ? std::string("UTF-8") : canon, true};
+  };
   if (std::string http = charset_from_content_type(content_type); !http.empty())
     return usable(canonical_charset(http));
   const std::string head = lowered(bytes.substr(0, kSniffBytes));
@@ -108,7 +118,13 @@ std::string sniff_charset(std::string_view bytes, std::string_view content_type)
     h.remove_prefix(1);
   if (std::string xml = xml_declared(h); !xml.empty()) return usable(canonical_charset(xml));
   if (std::string meta = html_declared(h); !meta.empty()) return usable(canonical_charset(meta));
-  return "UTF-8";
+  return {"UTF-8", false};
+}
+
+}  // namespace
+
+std::string sniff_charset(std::string_view bytes, std::string_view content_type) {
+  return sniff(bytes, content_type).charset;
 }
 
 namespace {
@@ -201,8 +217,46 @@ Decoded convert_to_utf8(std::string_view bytes, const std::string& charset) {
   return d;
 }
 
+namespace {
+
+// True when `b` is well-formed UTF-8 (controls allowed); `multibyte` counts
+// its sequences of two or more bytes.
+bool well_formed_utf8(std::string_view b, size_t& multibyte) {
+  multibyte = 0;
+  const auto* s = reinterpret_cast<const unsigned char*>(b.data());
+  for (size_t i = 0; i < b.size();) {
+    if (s[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t len = valid_sequence(s, i, b.size());
+    if (len == 0) return false;
+    ++multibyte;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace
+
 Decoded decode_to_utf8(std::string_view bytes, std::string_view content_type) {
-  return convert_to_utf8(bytes, sniff_charset(bytes, content_type));
+  const Sniffed s = sniff(bytes, content_type);
+  size_t multibyte = 0;
+  const bool utf8 = well_formed_utf8(bytes, multibyte);
+  // Declared as a legacy charset but UTF-8 throughout: a page saved as UTF-8
+  // under an old <meta charset="gb2312">, or a server's default
+  // "charset=ISO-8859-1". Legacy text is practically never well-formed
+  // UTF-8 over several non-ASCII sequences, so the bytes win.
+  if (s.declared && s.charset != "UTF-8" && !is_utf16_name(s.charset) && utf8 && multibyte >= kUtf8Evidence)
+    return convert_to_utf8(bytes, "UTF-8");
+  // Declared nowhere and not UTF-8: read as GB18030 if that decodes every
+  // byte (what a Chinese browser assumes for such pages); else as UTF-8,
+  // the bad bytes replaced.
+  if (!s.declared && !utf8) {
+    Decoded gb = convert_to_utf8(bytes, "GB18030");
+    if (!gb.replaced) return gb;
+  }
+  return convert_to_utf8(bytes, s.charset);
 }
 
 }  // namespace paizi::content

@@ -36,6 +36,35 @@ TEST_CASE("legacy encodings decode to UTF-8", "[feeds][encoding]") {
   CHECK(gbk_http.utf8.find("只有HTTP头说明编码") != std::string::npos);
 }
 
+TEST_CASE("a declaration the bytes contradict: well-formed UTF-8 wins, undeclared GBK is read as GB18030", "[feeds][encoding]") {
+  const std::string text = "市政府召开常务会议，研究部署冬季供暖工作。";
+  // A page saved as UTF-8 under its old <meta charset="gb2312">.
+  const std::string page = "<html><head><meta charset=\"gb2312\"></head><body><p>" + text + "</p></body></html>";
+  const Decoded meta = decode_to_utf8(page);
+  CHECK(meta.charset == "UTF-8");
+  CHECK(meta.utf8 == page);
+  CHECK_FALSE(meta.replaced);
+  // A server's default charset=ISO-8859-1 on a UTF-8 feed.
+  const Decoded http = decode_to_utf8("<rss><title>" + text + "</title></rss>", "text/xml; charset=ISO-8859-1");
+  CHECK(http.charset == "UTF-8");
+  CHECK(http.utf8.find(text) != std::string::npos);
+  // Real Latin-1 is not well-formed UTF-8: the declaration stands.
+  const Decoded latin = decode_to_utf8("<p>caf\xE9" " cr\xE8" "me br\xFB" "l\xE9" "e</p>", "text/html; charset=iso-8859-1");
+  CHECK(latin.charset == "windows-1252");
+  CHECK(latin.utf8 == "<p>café crème brûlée</p>");
+  // Fewer than four non-ASCII sequences are no evidence: the declaration stands.
+  CHECK(decode_to_utf8("<p>\xC3\xA9t\xC3\xA9</p>", "text/html; charset=iso-8859-1").utf8 == "<p>Ã©tÃ©</p>");
+  // GBK declared nowhere.
+  const Decoded gbk = decode_to_utf8("<html><body><p>\xCA\xD0\xD5\xFE\xB8\xAE\xD5\xD9\xBF\xAA\xB3\xA3\xCE\xF1\xBB\xE1\xD2\xE9</p></body></html>");
+  CHECK(gbk.charset == "GB18030");
+  CHECK(gbk.utf8 == "<html><body><p>市政府召开常务会议</p></body></html>");
+  // UTF-8 with one broken byte, declared nowhere: still UTF-8, the byte replaced.
+  const Decoded broken = decode_to_utf8("<p>" + text + "\xFF</p>");
+  CHECK(broken.charset == "UTF-8");
+  CHECK(broken.replaced);
+  CHECK(broken.utf8.find(text) != std::string::npos);
+}
+
 TEST_CASE("undecodable bytes are replaced, never fatal", "[feeds][encoding]") {
   const Decoded d = decode_to_utf8(feeds_test::fixture("gbk-badbytes.xml"));
   CHECK(d.replaced);
