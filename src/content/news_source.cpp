@@ -88,4 +88,18 @@ LoadedArticle load_article(net::HttpClient& client, net::SourceCache* cache, con
   return out;
 }
 
+LoadedKpi load_kpi(net::HttpClient& client, net::SourceCache* cache, const std::string& url, KpiOptions options,
+                   int64_t now) {
+  LoadedKpi out;
+  auto parse = [&](const net::Fetched& f) {
+    options.content_type = f.content_type;
+    return parse_kpi_data(f.body, options);
+  };
+  auto content = [](const KpiResult& r) { return r.data.has_value(); };
+  auto storable = [](const KpiResult&) { return true; };
+  std::optional<KpiResult> r = fetch_and_parse<KpiResult>(client, cache, url, now, out, parse, content, +storable);
+  if (r) out.data = std::move(r->data);
+  return out;
+}
+
 }  // namespace paizi::content

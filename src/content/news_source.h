@@ -14,6 +14,7 @@
 
 #include "content/article.h"
 #include "content/feed.h"
+#include "content/kpi_data.h"
 #include "content/news.h"
 #include "net/cache.h"
 #include "net/http_client.h"
@@ -48,5 +49,14 @@ struct LoadedArticle : Freshness {
 // Same contract as load_feed, for an article page.
 LoadedArticle load_article(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
                            ArticleOptions options, int64_t now);
+
+struct LoadedKpi : Freshness {
+  std::optional<KpiData> data;
+};
+
+// Same contract as load_feed, for KPI data (JSON or CSV): a document without
+// a usable figure never replaces the last good copy.
+LoadedKpi load_kpi(net::HttpClient& client, net::SourceCache* cache, const std::string& url, KpiOptions options,
+                   int64_t now);
 
 }  // namespace paizi::content

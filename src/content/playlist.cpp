@@ -1,6 +1,7 @@
 #include "content/playlist.h"
 
 #include <algorithm>
+#include <limits>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -160,14 +161,20 @@ void read_news(Reader& r, const json& v, const std::string& ptr, NewsItem& n) {
   if (r.number(v, ptr, "published", t, 0, 4102444800.0)) n.published = static_cast<int64_t>(t);
 }
 
-void read_tile(Reader& r, const json& v, const std::string& ptr, KpiTile& k) {
+// `from_source`: the slide has a KPI source, so a tile may leave its value
+// to the data (shown as a dash until the data arrives).
+void read_tile(Reader& r, const json& v, const std::string& ptr, KpiTile& k, bool from_source) {
   if (!v.is_object()) {
     r.problem(ptr, "a KPI tile must be an object");
     return;
   }
-  r.known_keys(v, ptr, {"label", "value", "previous", "target", "unit", "format", "decimals"});
+  r.known_keys(v, ptr, {"label", "key", "value", "previous", "target", "unit", "format", "decimals"});
   r.string(v, ptr, "label", k.label, true);
-  if (!v.contains("value")) r.problem(ptr, "missing required key \"value\"");
+  r.string(v, ptr, "key", k.key);
+  if (!v.contains("value")) {
+    if (!from_source) r.problem(ptr, "missing required key \"value\" (or a \"source\" on the slide)");
+    k.value = std::numeric_limits<double>::quiet_NaN();
+  }
   r.number(v, ptr, "value", k.value, -1e18, 1e18);
   double d = 0;
   if (r.number(v, ptr, "previous", d, -1e18, 1e18)) k.previous = d;
@@ -210,17 +217,21 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
     if (!s.news && s.source.empty()) r.problem(ptr, "a news slide needs \"article\" or \"source\"");
   } else if (s.type == "kpi") {
     r.string(v, ptr, "title", s.title);
-    if (!v.contains("tiles") || !v["tiles"].is_array()) {
-      r.problem(ptr + (v.contains("tiles") ? "/tiles" : ""), "a KPI slide needs \"tiles\" (an array of 1 to 6)");
+    r.string(v, ptr, "source", s.source);
+    const bool from_source = !s.source.empty();
+    if (!v.contains("tiles") && from_source) {
+      // The tiles come from the source: its first six figures.
+    } else if (!v.contains("tiles") || !v["tiles"].is_array()) {
+      r.problem(ptr + (v.contains("tiles") ? "/tiles" : ""),
+                "a KPI slide needs \"tiles\" (an array of 1 to 6) or a \"source\"");
     } else {
       const json& t = v["tiles"];
       if (t.empty() || t.size() > 6) r.problem(ptr + "/tiles", "a KPI slide shows 1 to 6 tiles");
       for (size_t i = 0; i < t.size() && i < 6; ++i) {
         s.tiles.emplace_back();
-        read_tile(r, t[i], ptr + "/tiles/" + std::to_string(i), s.tiles.back());
+        read_tile(r, t[i], ptr + "/tiles/" + std::to_string(i), s.tiles.back(), from_source);
       }
     }
-    r.string(v, ptr, "source", s.source);
   } else if (s.type == "image") {
     r.string(v, ptr, "image", s.image, true);
     if (r.string(v, ptr, "fit", s.fit) && s.fit != "fit" && s.fit != "fill")
@@ -228,8 +239,13 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
   } else {
     r.problem(ptr + "/type", "unknown slide type \"" + s.type + "\" (slogan, news, kpi, image)");
   }
-  if (!s.source.empty() && !pl.find_source(s.source))
+  if (const Source* src = s.source.empty() ? nullptr : pl.find_source(s.source); !s.source.empty() && !src) {
     r.problem(ptr + "/source", "unknown source \"" + s.source + "\"");
+  } else if (src && s.type == "kpi" && src->type != "kpi") {
+    r.problem(ptr + "/source", "a KPI slide needs a source of type kpi; \"" + s.source + "\" is " + src->type);
+  } else if (src && s.type == "news" && src->type != "feed" && src->type != "article") {
+    r.problem(ptr + "/source", "a news slide needs a feed or article source; \"" + s.source + "\" is " + src->type);
+  }
 }
 
 }  // namespace

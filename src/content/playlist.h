@@ -47,7 +47,8 @@ std::optional<Theme> builtin_theme(std::string_view name);
 
 struct KpiTile {
   std::string label;
-  double value = 0;
+  std::string key;                 // the figure's name in the slide's KPI source ("" = the label)
+  double value = 0;                // NaN: none yet (a tile waiting for its source's data)
   std::optional<double> previous;  // for the change arrow
   std::optional<double> target;    // for the progress bar
   std::string unit;

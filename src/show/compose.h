@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "content/kpi_data.h"
 #include "content/playlist.h"
 #include "render/display_list.h"
 #include "text/shaper.h"
@@ -27,6 +28,7 @@ struct ComposeContext {
   int64_t data_time = 0;                // when the slide's data was fetched (0 = live/inline)
   int64_t max_age = 0;                  // data older than this (s) is marked stale (0 = never)
   const content::NewsItem* news = nullptr;  // resolved news for a "source" news slide
+  const content::KpiData* kpi = nullptr;    // figures for a "source" KPI slide
   std::string base_dir;                 // playlist directory: relative image paths resolve here
   double anim_t = 1e9;                  // seconds since the slide entered (count-up animations)
 };

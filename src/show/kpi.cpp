@@ -16,7 +16,7 @@ constexpr double kCountUp = 1.2;  // s
 
 // "▲ 12.5%" against the previous value; "" without one.
 std::string change_text(const content::KpiTile& k) {
-  if (!k.previous || *k.previous == 0) return {};
+  if (!k.previous || *k.previous == 0 || std::isnan(k.value)) return {};
   const double delta = k.value - *k.previous;
   char b[64];
   std::snprintf(b, sizeof b, "%s %.1f%%", delta >= 0 ? "▲" : "▼", std::fabs(delta / std::fabs(*k.previous) * 100.0));
@@ -28,6 +28,10 @@ std::string target_text(const content::KpiTile& k) {
   if (!k.target || *k.target <= 0) return {};
   const Figure tf = format_figure(*k.target, k.format, -1);
   char b[96];
+  if (std::isnan(k.value)) {
+    std::snprintf(b, sizeof b, "目标 %s%s", tf.digits.c_str(), ((k.format == "percent" ? "" : tf.magnitude) + k.unit).c_str());
+    return b;
+  }
   std::snprintf(b, sizeof b, "目标 %s%s · 完成 %.0f%%", tf.digits.c_str(),
                 ((k.format == "percent" ? "" : tf.magnitude) + k.unit).c_str(), k.value / *k.target * 100.0);
   return b;
@@ -43,6 +47,7 @@ std::pair<int, int> grid(size_t n, bool landscape) {
 // Decimals the final value is shown with, so a count-up never changes width.
 int shown_decimals(const content::KpiTile& k) {
   if (k.decimals >= 0) return k.decimals;
+  if (std::isnan(k.value)) return 0;
   const std::string d = format_figure(k.value, k.format, -1).digits;
   const size_t dot = d.find('.');
   if (dot == std::string::npos) return 0;
@@ -51,9 +56,18 @@ int shown_decimals(const content::KpiTile& k) {
   return static_cast<int>(n);
 }
 
+// The figure as shown; a dash for a tile still waiting for its data.
+Figure shown_figure(double value, const content::KpiTile& k, int decimals) {
+  if (std::isnan(k.value)) return Figure{"—", ""};
+  return format_figure(value, k.format, decimals);
+}
+
 }  // namespace
 
 std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
+  // Figures from the slide's source, where it has one and data came in.
+  const std::vector<content::KpiTile> tiles = ctx.kpi ? content::apply_kpi_data(s.tiles, *ctx.kpi) : s.tiles;
+  if (tiles.empty()) return compose_notice("指标数据暂不可用", "正在获取最新数据，请稍候", t, ctx);
   const Rect a = ctx.area;
   render::DisplayList dl;
   dl.width = ctx.width;
@@ -79,7 +93,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
   }
   const bool stale = ctx.max_age > 0 && ctx.data_time > 0 && ctx.now - ctx.data_time > ctx.max_age;
   const float bottom = a.y + a.h - m - (stale ? body_px * 1.4f : 0.f);
-  const auto [cols, rows] = grid(s.tiles.size(), a.w >= a.h);
+  const auto [cols, rows] = grid(tiles.size(), a.w >= a.h);
   const float gap = m * 0.4f;
   const float tw = (a.w - 2 * m - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
   const float th = (bottom - top - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
@@ -101,7 +115,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
   // Labels share one size too, small enough that every label fits beside its
   // change and every target line fits the tile (narrow portrait tiles).
   float label_em = 0;
-  for (const content::KpiTile& k : s.tiles) {
+  for (const content::KpiTile& k : tiles) {
     const std::string change = change_text(k);
     label_em = std::max({label_em, (measure(k.label, false) + measure(change, true)) / 100.f + (change.empty() ? 0 : 0.6f),
                          measure(target_text(k), false) * 0.85f / 100.f});
@@ -110,9 +124,9 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
   label_px = std::round(label_px);
   float fig_px = th * 0.34f;
   std::vector<float> digits_w100;  // per tile: width of the final figure's digits at 100 px
-  digits_w100.reserve(s.tiles.size());
-  for (const content::KpiTile& k : s.tiles) {
-    const Figure f = format_figure(k.value, k.format, shown_decimals(k));
+  digits_w100.reserve(tiles.size());
+  for (const content::KpiTile& k : tiles) {
+    const Figure f = shown_figure(k.value, k, shown_decimals(k));
     const std::string unit_text = (k.format == "percent" ? "" : f.magnitude) + k.unit;
     const float extras = k.target && *k.target > 0 ? label_px * 2.4f : label_px * 0.4f;
     digits_w100.push_back(measure(f.digits, true));
@@ -123,13 +137,13 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
   // The figures sit at one height in every tile: centred in the space
   // between the label and the target line (as if every tile had one when
   // any has), but never lower than a third of that space's slack.
-  const bool any_target = std::any_of(s.tiles.begin(), s.tiles.end(),
+  const bool any_target = std::any_of(tiles.begin(), tiles.end(),
                                       [](const content::KpiTile& k) { return k.target && *k.target > 0; });
   const float fig_room = th - 2 * pad - label_px * 1.5f - (any_target ? label_px * 2.4f : 0.f);
   const float fig_drop = std::max(th * 0.03f, (fig_room - fig_px * 1.35f) / 3.f);
 
-  for (size_t i = 0; i < s.tiles.size(); ++i) {
-    const content::KpiTile& k = s.tiles[i];
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    const content::KpiTile& k = tiles[i];
     const float x = a.x + m + static_cast<float>(i % static_cast<size_t>(cols)) * (tw + gap);
     const float y = top + static_cast<float>(i / static_cast<size_t>(cols)) * (th + gap);
     dl.ops.push_back(render::RectOp{x, y, tw, th, t.background2});
@@ -157,8 +171,8 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
 
     // The figure: digits large, magnitude + unit smaller on the same baseline.
     const int dec = shown_decimals(k);
-    const Figure final_fig = format_figure(k.value, k.format, dec);
-    const Figure now_fig = format_figure(k.value * ease, k.format, dec);
+    const Figure final_fig = shown_figure(k.value, k, dec);
+    const Figure now_fig = shown_figure(k.value * ease, k, dec);
     const std::string unit_text = (k.format == "percent" ? "" : final_fig.magnitude) + k.unit;
     text::LayoutOptions vo = text_options(t, true, fig_px);
     vo.width_px = 1e6f;
@@ -179,7 +193,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
     }
     // Progress toward the target.
     if (has_target) {
-      const double frac = std::clamp(k.value / *k.target, 0.0, 1.0);
+      const double frac = std::isnan(k.value) ? 0.0 : std::clamp(k.value / *k.target, 0.0, 1.0);
       const float bar_h = std::max(6.f, label_px * 0.35f);
       const float by = y + th - pad - bar_h;
       dl.ops.push_back(render::RectOp{x + pad, by, inner, bar_h, t.background});

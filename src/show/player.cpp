@@ -73,7 +73,8 @@ void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, si
   ctx.base_dir = pl->base_dir;
   if (!sl.source.empty() && data_) {
     int64_t fetched = 0;
-    ctx.news = data_->news(sl, fetched);
+    if (sl.type == "kpi") ctx.kpi = data_->kpi(sl.source, fetched);
+    else ctx.news = data_->news(sl, fetched);
     ctx.data_time = fetched;
     if (const content::Source* src = pl->find_source(sl.source))
       ctx.max_age = std::chrono::duration_cast<std::chrono::seconds>(src->max_age).count();

@@ -33,6 +33,8 @@ class DataProvider {
   virtual const content::NewsItem* news(const content::Slide& slide, int64_t& fetched) = 0;
   // Headlines for a ticker bound to a source.
   virtual std::vector<std::string> headlines(const std::string& source_id) = 0;
+  // Figures for a KPI slide bound to a source; nullptr when none yet.
+  virtual const content::KpiData* kpi(const std::string& /*source_id*/, int64_t& /*fetched*/) { return nullptr; }
 };
 
 struct PlayerStats {

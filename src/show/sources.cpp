@@ -13,7 +13,7 @@ namespace paizi::show {
 SourceData::SourceData(const content::Playlist& playlist, std::string state_dir)
     : base_dir_(playlist.base_dir), state_dir_(std::move(state_dir)) {
   for (const auto& s : playlist.sources)
-    if (s.type == "feed" || s.type == "article") sources_.push_back(s);
+    if (s.type == "feed" || s.type == "article" || s.type == "kpi") sources_.push_back(s);
 }
 
 SourceData::~SourceData() { stop(); }
@@ -24,7 +24,7 @@ void SourceData::update(const content::Playlist& playlist) {
     base_dir_ = playlist.base_dir;
     sources_.clear();
     for (const auto& s : playlist.sources)
-      if (s.type == "feed" || s.type == "article") sources_.push_back(s);
+      if (s.type == "feed" || s.type == "article" || s.type == "kpi") sources_.push_back(s);
     next_due_.clear();  // fetch the new set now
     kick_ = true;
   }
@@ -67,6 +67,11 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
     }
     snap->fetched_at = f.fetched_at;
     snap->error = f.error;
+  } else if (src.type == "kpi") {
+    content::LoadedKpi k = content::load_kpi(client, cache.get(), resolve(src.url), {}, now);
+    snap->kpi = std::move(k.data);
+    snap->fetched_at = k.fetched_at;
+    snap->error = k.error;
   } else {
     content::LoadedArticle a = content::load_article(client, cache.get(), resolve(src.url), {}, now);
     if (a.article) snap->items.push_back(std::move(*a.article));
@@ -76,13 +81,15 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& slot = data_[src.id];
   // Bad content never replaces good content: keep the old items, note the error.
-  if (snap->items.empty() && slot && !slot->items.empty()) {
+  auto has_content = [](const Snapshot& x) { return !x.items.empty() || (x.kpi && !x.kpi->records.empty()); };
+  if (!has_content(*snap) && slot && has_content(*slot)) {
     auto kept = std::make_shared<Snapshot>(*slot);
     kept->error = snap->error.empty() ? "no items" : snap->error;
     slot = std::move(kept);
     return;
   }
-  const bool changed = !slot || slot->fetched_at != snap->fetched_at || slot->items.size() != snap->items.size();
+  const bool changed = !slot || slot->fetched_at != snap->fetched_at || slot->items.size() != snap->items.size() ||
+                       slot->kpi.has_value() != snap->kpi.has_value();
   slot = std::move(snap);
   if (changed) ++generation_;
 }
@@ -138,6 +145,15 @@ const content::NewsItem* SourceData::news(const content::Slide& slide, int64_t& 
   fetched = held_->fetched_at;
   const size_t i = static_cast<size_t>(slide.item) % held_->items.size();
   return &held_->items[i];
+}
+
+const content::KpiData* SourceData::kpi(const std::string& source_id, int64_t& fetched) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = data_.find(source_id);
+  if (it == data_.end() || !it->second || !it->second->kpi) return nullptr;
+  held_kpi_ = it->second;
+  fetched = held_kpi_->fetched_at;
+  return &*held_kpi_->kpi;
 }
 
 std::vector<std::string> SourceData::headlines(const std::string& source_id) {

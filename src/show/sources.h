@@ -1,4 +1,4 @@
-// Live data for a playlist's sources (feeds, article pages): fetched and
+// Live data for a playlist's sources (feeds, article pages, KPI data): fetched and
 // parsed on a worker thread so that a slow or hostile server never stalls a
 // frame; the render thread only reads the latest good snapshot.
 //
@@ -13,10 +13,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "content/kpi_data.h"
 #include "content/news.h"
 #include "content/playlist.h"
 #include "net/cache.h"
@@ -49,6 +51,7 @@ class SourceData final : public DataProvider {
   void stop();
 
   const content::NewsItem* news(const content::Slide& slide, int64_t& fetched) override;
+  const content::KpiData* kpi(const std::string& source_id, int64_t& fetched) override;
   std::vector<std::string> headlines(const std::string& source_id) override;
   // Increments whenever a source's content changes (main thread polls it).
   uint64_t generation() const { return generation_.load(); }
@@ -58,6 +61,7 @@ class SourceData final : public DataProvider {
  private:
   struct Snapshot {
     std::vector<content::NewsItem> items;
+    std::optional<content::KpiData> kpi;
     int64_t fetched_at = 0;
     std::string error;
   };
@@ -72,7 +76,8 @@ class SourceData final : public DataProvider {
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const Snapshot>> data_;
   std::map<std::string, int64_t> next_due_;
-  std::shared_ptr<const Snapshot> held_;  // keeps the item returned by news() alive
+  std::shared_ptr<const Snapshot> held_;      // keeps the item returned by news() alive
+  std::shared_ptr<const Snapshot> held_kpi_;  // keeps the data returned by kpi() alive
   std::atomic<uint64_t> generation_{0};
   std::thread worker_;
   std::condition_variable cv_;
