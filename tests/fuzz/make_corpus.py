@@ -130,6 +130,17 @@ IMAGE_HEADERS = {
 }
 
 
+KPI = {
+    "json-list": b"\0" + '[{"label":"产值","value":8640000000,"previous":"7,680,000,000","target":3.5e10,"unit":"元"},'
+                         '{"name":"增速","value":"18.5%"},{"label":"x"}]'.encode(),
+    "json-wrapped": b"\5" + '{"更新时间":"2024-11-20T09:00:00+08:00","数据":[{"指标":"在孵企业","数值":86,"单位":"家"}]}'.encode(),
+    "json-map": b"\0" + '{"timestamp":1732064400000,"访客":"１２,４８０","就业":{"value":"(1,350)","target":"5千"}}'.encode(),
+    "csv-excel": b"\0" + "\ufeff指标,本期,上期,目标,单位\r\n用电量,1286.5万,1190.2万,,千瓦时\r\n访客,\"12,480\",,,人次\r\n".encode(),
+    "csv-semicolon": b"\7" + b'Unit;Target;Value;Name\nkWh;5000;4200.5;Power\n;;"7";"Say ""hi"""\n',
+    "csv-gbk": b"\2" + "指标\t本期\n在孵企业\t−86\n".encode("gbk", errors="replace"),
+}
+
+
 def write(target, name, data):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -159,6 +170,8 @@ def main():
         write("encoding", name, data)
     for name, data in IMAGE_HEADERS.items():
         write("image_header", name, data)
+    for name, data in KPI.items():
+        write("kpi", name, data)
     for name, data in HTTP_HEADERS.items():
         write("http_headers", name, data)
     for i, d in enumerate(DATES):
