@@ -47,19 +47,12 @@ std::pair<int, int> grid(size_t n, bool landscape) {
 // Decimals the final value is shown with, so a count-up never changes width.
 int shown_decimals(const content::KpiTile& k) {
   if (k.decimals >= 0) return k.decimals;
-  if (std::isnan(k.value)) return 0;
   const std::string d = format_figure(k.value, k.format, -1).digits;
   const size_t dot = d.find('.');
   if (dot == std::string::npos) return 0;
   size_t n = 0;
   for (size_t i = dot + 1; i < d.size() && std::isdigit(static_cast<unsigned char>(d[i])); ++i) ++n;
   return static_cast<int>(n);
-}
-
-// The figure as shown; a dash for a tile still waiting for its data.
-Figure shown_figure(double value, const content::KpiTile& k, int decimals) {
-  if (std::isnan(k.value)) return Figure{"—", ""};
-  return format_figure(value, k.format, decimals);
 }
 
 }  // namespace
@@ -126,7 +119,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
   std::vector<float> digits_w100;  // per tile: width of the final figure's digits at 100 px
   digits_w100.reserve(tiles.size());
   for (const content::KpiTile& k : tiles) {
-    const Figure f = shown_figure(k.value, k, shown_decimals(k));
+    const Figure f = format_figure(k.value, k.format, shown_decimals(k));
     const std::string unit_text = (k.format == "percent" ? "" : f.magnitude) + k.unit;
     const float extras = k.target && *k.target > 0 ? label_px * 2.4f : label_px * 0.4f;
     digits_w100.push_back(measure(f.digits, true));
@@ -171,8 +164,8 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
 
     // The figure: digits large, magnitude + unit smaller on the same baseline.
     const int dec = shown_decimals(k);
-    const Figure final_fig = shown_figure(k.value, k, dec);
-    const Figure now_fig = shown_figure(k.value * ease, k, dec);
+    const Figure final_fig = format_figure(k.value, k.format, dec);
+    const Figure now_fig = format_figure(k.value * ease, k.format, dec);  // NaN (no data yet): a dash;
     const std::string unit_text = (k.format == "percent" ? "" : final_fig.magnitude) + k.unit;
     text::LayoutOptions vo = text_options(t, true, fig_px);
     vo.width_px = 1e6f;

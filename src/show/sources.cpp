@@ -152,7 +152,10 @@ const content::KpiData* SourceData::kpi(const std::string& source_id, int64_t& f
   auto it = data_.find(source_id);
   if (it == data_.end() || !it->second || !it->second->kpi) return nullptr;
   held_kpi_ = it->second;
+  // The data is as old as the document says, when it says (a BI export
+  // republished unchanged is not fresh); never newer than its fetch.
   fetched = held_kpi_->fetched_at;
+  if (const auto& updated = held_kpi_->kpi->updated; updated && (fetched == 0 || *updated < fetched)) fetched = *updated;
   return &*held_kpi_->kpi;
 }
 

@@ -222,6 +222,7 @@ TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the
     int64_t fetched = 0;
     ctx.kpi = data.kpi(pl.slides[slide].source, fetched);
     ctx.data_time = fetched;
+    ctx.max_age = 3600;  // the source's max_age, as the player passes it
     ctx.now = static_cast<int64_t>(std::time(nullptr));
     return drawn_text(show::compose_slide(pl.slides[slide], pl.theme, ctx));
   };
@@ -251,6 +252,16 @@ TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the
   CHECK(compose(0).find("12,480") != std::string::npos);
   REQUIRE(data.errors().count("figs"));
   CHECK(data.errors().at("figs").find("not KPI data: the document is HTML or XML") != std::string::npos);
+
+  // A document that says when its figures were made is as old as it says:
+  // republished a day later with the same timestamp, the slide says so.
+  post(server, "figures.json", R"({"updated": )" + std::to_string(t0 - 3 * 86400) +
+                                   R"(, "items": [{"label": "在孵企业", "value": 88}]})");
+  data.refresh_now(t0 + 150);
+  int64_t data_time = 0;
+  REQUIRE(data.kpi("figs", data_time));
+  CHECK(data_time == t0 - 3 * 86400);
+  CHECK(compose(0).find("数据更新于3天前") != std::string::npos);
 
   // New figures replace the old ones.
   post(server, "figures.json", "指标,本期\n在孵企业,91\n访客人次,13020\n");
