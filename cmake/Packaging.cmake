@@ -69,7 +69,7 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME paizi)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "digital-signage player for lobby displays")
-set(CPACK_PACKAGE_DESCRIPTION "paizi shows playlists of slogan, news and image slides on a\n\
+set(CPACK_PACKAGE_DESCRIPTION "paizi shows playlists of slogan, news, KPI and image slides on a\n\
  full-screen display. It runs as a hardened systemd service on Raspberry-class\n\
  boards, drawing with KMSDRM without an X server, and typesets Chinese,\n\
  Japanese and Korean text with line breaking and vertical layout.")

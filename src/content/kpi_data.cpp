@@ -228,7 +228,8 @@ KpiResult parse_json(std::string_view text, const KpiOptions& o) {
 }
 
 // RFC 4180 rows: quoted fields may hold the separator, quotes ("") and line
-// breaks. Stops after `max_rows`.
+// breaks. Stops after `max_rows`; cells past the 64th of a row and
+// characters past 4096 of a cell are dropped.
 std::vector<std::vector<std::string>> csv_rows(std::string_view s, char sep, size_t max_rows) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
@@ -246,7 +247,7 @@ std::vector<std::vector<std::string>> csv_rows(std::string_view s, char sep, siz
       cell.clear();
       quoted = any = true;
     } else if (c == sep) {
-      row.push_back(std::move(cell));
+      if (row.size() < 64) row.push_back(std::move(cell));
       cell.clear();
       any = true;
     } else if (c == '\n' || c == '\r') {
