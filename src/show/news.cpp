@@ -63,6 +63,25 @@ std::vector<std::pair<size_t, size_t>> pages_of(const text::TextLayout& body, fl
   return out;
 }
 
+// The headline; an item without a title (JSON Feed allows them, as
+// microblog-style posts) gets its first sentence: up to the first 。！？!?
+// within 60 characters, else its first 40 characters and an ellipsis.
+std::string headline_of(const content::NewsItem& item) {
+  if (!item.title.empty()) return item.title;
+  const std::string text =
+      !item.paragraphs.empty() ? item.paragraphs.front() : item.summary.substr(0, item.summary.find('\n'));
+  const std::u32string cps = text::decode_utf8(text).cps;
+  size_t end = 0;
+  for (size_t i = 0; i < cps.size() && i < 60 && end == 0; ++i)
+    if (cps[i] == U'。' || cps[i] == U'！' || cps[i] == U'？' || cps[i] == U'!' || cps[i] == U'?') end = i + 1;
+  const bool cut = end == 0 && cps.size() > 60;
+  if (end == 0) end = cut ? 40 : cps.size();
+  std::string out;
+  for (size_t i = 0; i < end; ++i) text::append_utf8(out, cps[i]);
+  if (cut) out += "…";
+  return out;
+}
+
 }  // namespace
 
 std::vector<render::DisplayList> compose_news(const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
@@ -86,7 +105,7 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   ho.shape.line_break = text::BreakLevel::Strict;
   const float head_w = W - 2 * m;
   text::FitBox hb{head_w, H * 0.2f, std::round(body_px * 1.2f), std::round(unit * 0.075f), 2};
-  text::TextLayout head = fit_text(ctx.shaper, {item->title}, ho, hb);
+  text::TextLayout head = fit_text(ctx.shaper, {headline_of(*item)}, ho, hb);
   float y = a.y + m;
   const float head_h = head.height;
 

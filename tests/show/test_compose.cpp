@@ -125,3 +125,36 @@ TEST_CASE("news: a sub-heading is flush left, in the accent colour, and the body
     }
   CHECK(body_indented);
 }
+
+TEST_CASE("news: an item without a title is headed by its first sentence", "[news]") {
+  static text::FontLibrary fonts;
+  static text::Shaper shaper(fonts);
+  content::Theme theme;
+  auto headline = [&](content::NewsItem item) {
+    content::Slide s;
+    s.type = "news";
+    s.news = std::move(item);
+    show::ComposeContext ctx(shaper);
+    const auto pages = show::compose_slide(s, theme, ctx);
+    REQUIRE(!pages.empty());
+    for (const auto& op : pages[0].ops)  // the first text drawn is the headline
+      if (const auto* t = std::get_if<render::TextOp>(&op)) {
+        std::string h;
+        for (const auto& l : t->layout->lines) h += l.text;
+        return h;
+      }
+    return std::string();
+  };
+  content::NewsItem post;
+  post.paragraphs = {"园区食堂今起延长供应时间！晚餐供应至晚上八点，欢迎加班的同事前往就餐。"};
+  CHECK(headline(post) == "园区食堂今起延长供应时间！");
+  content::NewsItem run_on;
+  run_on.summary = std::string("一段没有句号的很长的文字") + "一段没有句号的很长的文字" + "一段没有句号的很长的文字" +
+                   "一段没有句号的很长的文字" + "一段没有句号的很长的文字" + "一段没有句号的很长的文字" +
+                   "\n第二段";  // 72 characters, no sentence end
+  CHECK(headline(run_on) == "一段没有句号的很长的文字一段没有句号的很长的文字一段没有句号的很长的文字一段没有…");
+  content::NewsItem titled;
+  titled.title = "有标题";
+  titled.paragraphs = {"正文。"};
+  CHECK(headline(titled) == "有标题");
+}
