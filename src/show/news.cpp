@@ -105,7 +105,11 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   ho.shape.line_break = text::BreakLevel::Strict;
   const float head_w = W - 2 * m;
   text::FitBox hb{head_w, H * 0.2f, std::round(body_px * 1.2f), std::round(unit * 0.075f), 2};
-  text::TextLayout head = fit_text(ctx.shaper, {headline_of(*item)}, ho, hb);
+  const std::string headline = headline_of(*item);
+  text::TextLayout head = fit_text(ctx.shaper, {headline}, ho, hb);
+  // A headline made of the whole first paragraph is not said again below it.
+  const bool skip_first = item->title.empty() && item->paragraphs.size() > 1 && headline == item->paragraphs.front();
+  const std::vector<std::string> paragraphs(item->paragraphs.begin() + (skip_first ? 1 : 0), item->paragraphs.end());
   float y = a.y + m;
   const float head_h = head.height;
 
@@ -129,7 +133,15 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   // Summary box (first page only).
   text::TextLayout sum;
   float sum_h = 0;
-  if (!item->summary.empty()) {
+  // A feed without a separate summary repeats the start of its body as one
+  // (JSON Feed, RSS with content only): the box would say the body twice.
+  std::string body_start;
+  for (const std::string& p : item->paragraphs) {
+    if (body_start.size() >= item->summary.size()) break;
+    body_start += (body_start.empty() ? "" : "\n") + p;
+  }
+  const bool summary_is_body = !item->paragraphs.empty() && body_start.rfind(item->summary, 0) == 0;
+  if (!item->summary.empty() && !summary_is_body) {
     text::LayoutOptions so = text_options(t, false, std::round(body_px * 0.92f));
     so.width_px = body_w - body_px * 1.6f;
     so.justify = true;
@@ -148,10 +160,10 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   bo.paragraph_spacing_em = 0.35f;
   bo.shape.normalize_commas = t.lang.rfind("zh", 0) == 0;
   // Sub-headings: flush left, in the accent colour (below).
-  std::vector<char> heading(item->paragraphs.size());
-  for (size_t i = 0; i < heading.size(); ++i) heading[i] = is_heading(item->paragraphs[i]) && heading.size() > 1;
+  std::vector<char> heading(paragraphs.size());
+  for (size_t i = 0; i < heading.size(); ++i) heading[i] = is_heading(paragraphs[i]) && heading.size() > 1;
   bo.unindented = heading;
-  const text::TextLayout body = text::layout_text(ctx.shaper, item->paragraphs, bo);
+  const text::TextLayout body = text::layout_text(ctx.shaper, paragraphs, bo);
   const float first_h = content_bottom - content_top - (sum_h > 0 ? sum_h + body_px * 0.8f : 0.f);
   const auto ranges = pages_of(body, std::max(first_h, body.line_pitch), content_bottom - content_top, heading);
 

@@ -158,3 +158,40 @@ TEST_CASE("news: an item without a title is headed by its first sentence", "[new
   titled.paragraphs = {"正文。"};
   CHECK(headline(titled) == "有标题");
 }
+
+TEST_CASE("news: nothing is said twice: a summary that repeats the body, a headline made of the first paragraph", "[news]") {
+  static text::FontLibrary fonts;
+  static text::Shaper shaper(fonts);
+  content::Theme theme;
+  auto texts = [&](content::NewsItem item) {
+    content::Slide s;
+    s.type = "news";
+    s.news = std::move(item);
+    show::ComposeContext ctx(shaper);
+    std::vector<std::string> out;
+    const auto pages = show::compose_slide(s, theme, ctx);
+    for (const auto& op : pages.at(0).ops)
+      if (const auto* t = std::get_if<render::TextOp>(&op)) {
+        std::string all;
+        for (const auto& l : t->layout->lines) all += l.text;
+        out.push_back(all);
+      }
+    return out;
+  };
+  content::NewsItem item;
+  item.title = "标题";
+  item.paragraphs = {"第一段正文。", "第二段正文。", "第三段正文。"};
+  item.summary = "第一段正文。\n第二段正文。";  // what a JSON Feed item without "summary" gets
+  auto shown = texts(item);
+  CHECK(std::count_if(shown.begin(), shown.end(), [](const std::string& t) { return t.find("第一段正文") != std::string::npos; }) == 1);
+  item.summary = "本文介绍三段正文的内容。";  // a real summary keeps its box
+  shown = texts(item);
+  CHECK(std::find(shown.begin(), shown.end(), "本文介绍三段正文的内容。") != shown.end());
+  // Untitled: the first paragraph, a whole sentence, becomes the headline and
+  // is not said again in the body.
+  item.title.clear();
+  item.summary.clear();
+  shown = texts(item);
+  CHECK(std::count_if(shown.begin(), shown.end(), [](const std::string& t) { return t.find("第一段正文") != std::string::npos; }) == 1);
+  CHECK(std::count_if(shown.begin(), shown.end(), [](const std::string& t) { return t.find("第二段正文") != std::string::npos; }) == 1);
+}
