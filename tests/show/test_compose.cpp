@@ -126,25 +126,33 @@ TEST_CASE("news: a sub-heading is flush left, in the accent colour, and the body
   CHECK(body_indented);
 }
 
-TEST_CASE("news: an item without a title is headed by its first sentence", "[news]") {
+namespace {
+
+// The texts drawn on the first page of a news slide showing `item`, in
+// drawing order (the headline first).
+std::vector<std::string> news_texts(content::NewsItem item) {
   static text::FontLibrary fonts;
   static text::Shaper shaper(fonts);
   content::Theme theme;
-  auto headline = [&](content::NewsItem item) {
-    content::Slide s;
-    s.type = "news";
-    s.news = std::move(item);
-    show::ComposeContext ctx(shaper);
-    const auto pages = show::compose_slide(s, theme, ctx);
-    REQUIRE(!pages.empty());
-    for (const auto& op : pages[0].ops)  // the first text drawn is the headline
-      if (const auto* t = std::get_if<render::TextOp>(&op)) {
-        std::string h;
-        for (const auto& l : t->layout->lines) h += l.text;
-        return h;
-      }
-    return std::string();
-  };
+  content::Slide s;
+  s.type = "news";
+  s.news = std::move(item);
+  show::ComposeContext ctx(shaper);
+  const auto pages = show::compose_slide(s, theme, ctx);
+  std::vector<std::string> out;
+  for (const auto& op : pages.at(0).ops)
+    if (const auto* t = std::get_if<render::TextOp>(&op)) {
+      std::string all;
+      for (const auto& l : t->layout->lines) all += l.text;
+      out.push_back(all);
+    }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("news: an item without a title is headed by its first sentence", "[news]") {
+  auto headline = [](content::NewsItem item) { return news_texts(std::move(item)).at(0); };
   content::NewsItem post;
   post.paragraphs = {"园区食堂今起延长供应时间！晚餐供应至晚上八点，欢迎加班的同事前往就餐。"};
   CHECK(headline(post) == "园区食堂今起延长供应时间！");
@@ -160,24 +168,7 @@ TEST_CASE("news: an item without a title is headed by its first sentence", "[new
 }
 
 TEST_CASE("news: nothing is said twice: a summary that repeats the body, a headline made of the first paragraph", "[news]") {
-  static text::FontLibrary fonts;
-  static text::Shaper shaper(fonts);
-  content::Theme theme;
-  auto texts = [&](content::NewsItem item) {
-    content::Slide s;
-    s.type = "news";
-    s.news = std::move(item);
-    show::ComposeContext ctx(shaper);
-    std::vector<std::string> out;
-    const auto pages = show::compose_slide(s, theme, ctx);
-    for (const auto& op : pages.at(0).ops)
-      if (const auto* t = std::get_if<render::TextOp>(&op)) {
-        std::string all;
-        for (const auto& l : t->layout->lines) all += l.text;
-        out.push_back(all);
-      }
-    return out;
-  };
+  auto texts = news_texts;
   content::NewsItem item;
   item.title = "标题";
   item.paragraphs = {"第一段正文。", "第二段正文。", "第三段正文。"};
