@@ -201,7 +201,7 @@ std::optional<int64_t> date_in(const std::string& text, const DateOptions& dates
 
 std::string labelled_source(const std::string& byline) {
   // std::regex sees bytes: a bracket expression cannot exclude the
-  // multi-byte "｜" (it would exclude its bytes, which 府 and 办 share), so
+  // multi-byte "｜" (it would exclude its bytes; 府 ends in one of them), so
   // that separator is cut off afterwards.
   static const std::regex re(R"((?:来源|來源|稿源|出处|Source)\s*(?::|：)\s*([^\s|]+))");
   std::smatch m;
