@@ -42,6 +42,7 @@ int cmd_play(Args& args);
 int cmd_layout(Args& args);
 int cmd_feed(Args& args);     // cmd_feed.cpp
 int cmd_article(Args& args);  // cmd_feed.cpp
+int cmd_kpi(Args& args);      // cmd_feed.cpp
 int cmd_check(Args& args);    // cmd_check.cpp
 int cmd_keygen(Args& args);   // cmd_check.cpp
 int cmd_sign(Args& args);     // cmd_check.cpp

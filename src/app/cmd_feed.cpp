@@ -1,6 +1,6 @@
-// `paizi feed SRC` and `paizi article SRC`: fetch (with the state-directory
-// cache), parse, print JSON. One object per line per feed item; one object
-// for an article.
+// `paizi feed SRC`, `paizi article SRC` and `paizi kpi SRC`: fetch (with the
+// state-directory cache), parse, print JSON. One object per line per feed
+// item or KPI record; one object for an article.
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -155,6 +155,40 @@ int cmd_article(Args& args) {
   out += "]}\n";
   std::fwrite(out.data(), 1, out.size(), stdout);
   report_freshness("article", r);
+  return kExitOk;
+}
+
+int cmd_kpi(Args& args) {
+  const SourceArgs s = source_args(args, "kpi");
+  const content::LoadedKpi r = load_source(s, content::KpiOptions{}, &content::load_kpi);
+  if (!r.data) return fail("kpi", r.error);
+  std::string out;
+  auto put_figure = [&](const char* key, const std::optional<double>& v) {
+    out += ",\"";
+    out += key;
+    out += "\":";
+    if (!v) {
+      out += "null";
+      return;
+    }
+    char b[64];
+    std::snprintf(b, sizeof b, "%.17g", *v);
+    out += b;
+  };
+  for (const content::KpiRecord& rec : r.data->records) {
+    out += '{';
+    put_field(out, "key", rec.key);
+    put_figure("value", rec.value);
+    put_figure("previous", rec.previous);
+    put_figure("target", rec.target);
+    put_field(out, "unit", rec.unit);
+    out += rec.percent ? ",\"percent\":true" : ",\"percent\":false";
+    out += "}\n";
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (r.data->updated)
+    std::fprintf(stderr, "paizi kpi: the data says it was updated %s\n", content::format_rfc3339_utc(*r.data->updated).c_str());
+  report_freshness("kpi", r);
   return kExitOk;
 }
 

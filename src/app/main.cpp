@@ -53,6 +53,8 @@ commands:
       --timeout S --connect-timeout S --max-bytes N --max-items N --tz +08:00
   article SRC             extract the article of a web page (URL or file), print one JSON object
       --state-dir DIR --timeout S --connect-timeout S --max-bytes N --tz +08:00
+  kpi SRC                 read KPI data (JSON or CSV, URL or file), print one JSON object per figure
+      --state-dir DIR --timeout S --connect-timeout S --max-bytes N --tz +08:00
   check PLAYLIST          validate; every problem with its JSON pointer and line:column
       --pubkey KEY.pub    also verify PLAYLIST.sig
   keygen PREFIX           write an Ed25519 key pair PREFIX.key (secret) and PREFIX.pub
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
     if (cmd == "layout") return paizi::app::cmd_layout(a);
     if (cmd == "feed") return paizi::app::cmd_feed(a);
     if (cmd == "article") return paizi::app::cmd_article(a);
+    if (cmd == "kpi") return paizi::app::cmd_kpi(a);
     if (cmd == "check") return paizi::app::cmd_check(a);
     if (cmd == "keygen") return paizi::app::cmd_keygen(a);
     if (cmd == "sign") return paizi::app::cmd_sign(a);

@@ -1,4 +1,4 @@
-// `paizi feed` and `paizi article` as a user runs them.
+// `paizi feed`, `paizi article` and `paizi kpi` as a user runs them.
 #include <sstream>
 
 #include <catch2/catch.hpp>
@@ -85,4 +85,21 @@ TEST_CASE("paizi article prints one JSON object", "[feeds][cli][article]") {
   CHECK(home.out.empty());
   CHECK(home.err == "paizi article: not an article: no body text found\n");
   CHECK(run_paizi({"article", fixture_path("rss2.xml")}).status == 1);
+}
+
+TEST_CASE("paizi kpi prints one JSON object per figure; data without figures fails with the reason", "[feeds][cli][kpi]") {
+  const auto r = run_paizi({"kpi", std::string(PAIZI_TEST_DATA) + "/../playlists/demo-figures.csv"});
+  REQUIRE(r.status == 0);
+  CHECK(r.err.empty());
+  const auto figures = lines_as_json(r.out);
+  REQUIRE(figures.size() == 6);
+  CHECK(figures[0]["key"] == "园区用电量");
+  CHECK(figures[0]["value"] == 12865000.0);
+  CHECK(figures[0]["target"].is_null());
+  CHECK(figures[2]["target"] == 100.0);
+  CHECK(figures[5]["percent"] == true);
+  const auto bad = run_paizi({"kpi", fixture_path("article-gov.html")});
+  CHECK(bad.status == 1);
+  CHECK(bad.out.empty());
+  CHECK(bad.err == "paizi kpi: not KPI data: the document is HTML or XML\n");
 }
