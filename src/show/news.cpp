@@ -63,9 +63,8 @@ std::vector<std::pair<size_t, size_t>> pages_of(const text::TextLayout& body, fl
   return out;
 }
 
-// The headline; an item without a title (JSON Feed allows them, as
-// microblog-style posts) gets its first sentence: up to the first 。！？!?
-// within 60 characters, else its first 40 characters and an ellipsis.
+}  // namespace
+
 std::string headline_of(const content::NewsItem& item) {
   if (!item.title.empty()) return item.title;
   const std::string text =
@@ -81,8 +80,6 @@ std::string headline_of(const content::NewsItem& item) {
   if (cut) out += "…";
   return out;
 }
-
-}  // namespace
 
 std::vector<render::DisplayList> compose_news(const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
   const content::NewsItem* item = s.news ? &*s.news : ctx.news;

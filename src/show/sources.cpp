@@ -165,7 +165,7 @@ std::vector<std::string> SourceData::headlines(const std::string& source_id) {
   auto it = data_.find(source_id);
   if (it == data_.end() || !it->second) return out;
   for (const auto& item : it->second->items)
-    if (!item.title.empty()) out.push_back(item.title);
+    if (std::string h = headline_of(item); !h.empty()) out.push_back(std::move(h));
   return out;
 }
 

@@ -6,8 +6,12 @@
 #include <algorithm>
 #include <map>
 
+#include <filesystem>
+#include <fstream>
+
 #include "content/playlist.h"
 #include "show/compose.h"
+#include "show/sources.h"
 
 using namespace paizi;
 
@@ -185,4 +189,19 @@ TEST_CASE("news: nothing is said twice: a summary that repeats the body, a headl
   shown = texts(item);
   CHECK(std::count_if(shown.begin(), shown.end(), [](const std::string& t) { return t.find("第一段正文") != std::string::npos; }) == 1);
   CHECK(std::count_if(shown.begin(), shown.end(), [](const std::string& t) { return t.find("第二段正文") != std::string::npos; }) == 1);
+}
+
+TEST_CASE("ticker: untitled feed items are listed by their first sentence", "[news][ticker]") {
+  const auto dir = std::filesystem::temp_directory_path() / "paizi-test-ticker";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "posts.json") << R"({"version": "https://jsonfeed.org/version/1.1", "title": "园区", "items": [
+    {"id": "1", "content_text": "三号楼电梯今日检修！请走楼梯。"}, {"id": "2", "title": "有标题的条目", "content_text": "正文"},
+    {"id": "3", "content_text": ""}]})";
+  const auto pr = content::parse_playlist(R"({"version": 1, "sources": {"p": {"type": "feed", "url": "posts.json"}},
+    "slides": [{"type": "news", "source": "p"}]})", dir.string());
+  REQUIRE(pr.playlist);
+  show::SourceData data(*pr.playlist, "");
+  data.refresh_now(1700000000);
+  CHECK(data.headlines("p") == std::vector<std::string>{"三号楼电梯今日检修！", "有标题的条目"});
+  std::filesystem::remove_all(dir);
 }
