@@ -178,6 +178,7 @@ int cmd_kpi(Args& args) {
   for (const content::KpiRecord& rec : r.data->records) {
     out += '{';
     put_field(out, "key", rec.key);
+    put_field(out, "label", rec.label);
     put_figure("value", rec.value);
     put_figure("previous", rec.previous);
     put_figure("target", rec.target);

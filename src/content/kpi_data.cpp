@@ -20,8 +20,10 @@ using json = nlohmann::json;
 constexpr double kMaxFigure = 1e18;  // as the playlist's own tile values
 
 // Column names and JSON keys, compared after lowercasing ASCII.
-const std::vector<std::string_view> kKeyNames = {"key", "id", "label", "name", "title", "metric", "指标", "名称",
-                                                 "项目", "指标名称", "名字"};
+// A record's name to show (label) and, where the data has one, a code to
+// match by (id); either one names the record.
+const std::vector<std::string_view> kLabelNames = {"label", "name", "title", "指标", "名称", "项目", "指标名称", "名字"};
+const std::vector<std::string_view> kIdNames = {"key", "id", "code", "metric", "编码", "代码"};
 const std::vector<std::string_view> kValueNames = {"value", "current", "val", "amount", "数值", "值", "本期",
                                                    "当前值", "完成值", "实际", "数据"};
 const std::vector<std::string_view> kPreviousNames = {"previous", "prev", "last", "previous_value", "上期", "同期",
@@ -168,14 +170,18 @@ std::optional<int64_t> json_time(const json& v, const KpiOptions& o) {
 // name -> object map.
 std::optional<KpiRecord> json_record(const json& obj, std::string key, const KpiOptions& o) {
   KpiRecord r;
+  std::string label, id;
   for (const auto& [name, v] : obj.items()) {
-    if (key.empty() && v.is_string() && is_one_of(name, kKeyNames)) key = v.get<std::string>();
+    if (label.empty() && v.is_string() && is_one_of(name, kLabelNames)) label = v.get<std::string>();
+    else if (id.empty() && (v.is_string() || v.is_number_integer()) && is_one_of(name, kIdNames))
+      id = v.is_string() ? v.get<std::string>() : v.dump();
     else if (!r.value && is_one_of(name, kValueNames)) r.value = json_figure(v, &r.percent);
     else if (!r.previous && is_one_of(name, kPreviousNames)) r.previous = json_figure(v);
     else if (!r.target && is_one_of(name, kTargetNames)) r.target = json_figure(v);
     else if (r.unit.empty() && v.is_string() && is_one_of(name, kUnitNames)) r.unit = clean_text(v.get<std::string>(), o);
   }
-  r.key = clean_text(key, o);
+  r.label = clean_text(!label.empty() ? label : !key.empty() ? key : id, o);
+  r.key = clean_text(!key.empty() ? key : !id.empty() ? id : label, o);
   if (r.key.empty() || !(r.value || r.previous || r.target)) return std::nullopt;
   return r;
 }
@@ -208,7 +214,7 @@ KpiResult parse_json(std::string_view text, const KpiOptions& o) {
           if (auto r = json_record(v, name, o)) add_record(d, seen, std::move(*r), o);
         } else {
           KpiRecord r;
-          r.key = clean_text(name, o);
+          r.key = r.label = clean_text(name, o);
           r.value = json_figure(v, &r.percent);
           if (!r.key.empty() && r.value) add_record(d, seen, std::move(r), o);
         }
@@ -296,20 +302,22 @@ KpiResult parse_csv(std::string_view text, const KpiOptions& o) {
     return res;
   }
   // Columns: named by a header row, else name, value, previous, target, unit.
-  int key = 0, value = 1, previous = 2, target = 3, unit = 4;
+  int key = 0, id = -1, value = 1, previous = 2, target = 3, unit = 4;
   size_t first = 0;
   const auto& head = rows[0];
-  int named_key = -1, named_value = -1, named_prev = -1, named_target = -1, named_unit = -1;
+  int named_key = -1, named_id = -1, named_value = -1, named_prev = -1, named_target = -1, named_unit = -1;
   for (size_t c = 0; c < head.size() && c < 64; ++c) {
     const int ci = static_cast<int>(c);
-    if (named_key < 0 && is_one_of(head[c], kKeyNames)) named_key = ci;
+    if (named_key < 0 && is_one_of(head[c], kLabelNames)) named_key = ci;
+    else if (named_id < 0 && is_one_of(head[c], kIdNames)) named_id = ci;
     else if (named_value < 0 && is_one_of(head[c], kValueNames)) named_value = ci;
     else if (named_prev < 0 && is_one_of(head[c], kPreviousNames)) named_prev = ci;
     else if (named_target < 0 && is_one_of(head[c], kTargetNames)) named_target = ci;
     else if (named_unit < 0 && is_one_of(head[c], kUnitNames)) named_unit = ci;
   }
   if (named_value >= 0) {
-    key = named_key >= 0 ? named_key : (named_value == 0 ? 1 : 0);
+    key = named_key >= 0 ? named_key : named_id >= 0 ? named_id : (named_value == 0 ? 1 : 0);
+    id = named_id;
     value = named_value;
     previous = named_prev;
     target = named_target;
@@ -325,7 +333,10 @@ KpiResult parse_csv(std::string_view text, const KpiOptions& o) {
   std::unordered_set<std::string> seen;
   for (size_t i = first; i < rows.size(); ++i) {
     KpiRecord r;
-    r.key = clean_text(cell(rows[i], key), o);
+    r.label = clean_text(cell(rows[i], key), o);
+    r.key = id >= 0 ? clean_text(cell(rows[i], id), o) : r.label;
+    if (r.key.empty()) r.key = r.label;
+    if (r.label.empty()) r.label = r.key;
     r.value = parse_figure(cell(rows[i], value), &r.percent);
     r.previous = parse_figure(cell(rows[i], previous));
     r.target = parse_figure(cell(rows[i], target));
@@ -369,7 +380,7 @@ std::vector<KpiTile> apply_kpi_data(const std::vector<KpiTile>& tiles, const Kpi
       if (out.size() == 6) break;
       if (!r.value) continue;
       KpiTile t;
-      t.label = r.key;
+      t.label = r.label;
       t.key = r.key;
       t.value = *r.value;
       t.previous = r.previous;
@@ -383,8 +394,9 @@ std::vector<KpiTile> apply_kpi_data(const std::vector<KpiTile>& tiles, const Kpi
   out = tiles;
   for (KpiTile& t : out) {
     const std::string& key = t.key.empty() ? t.label : t.key;
-    const auto it = std::find_if(data.records.begin(), data.records.end(),
-                                 [&](const KpiRecord& r) { return r.key == key; });
+    auto it = std::find_if(data.records.begin(), data.records.end(), [&](const KpiRecord& r) { return r.key == key; });
+    if (it == data.records.end())
+      it = std::find_if(data.records.begin(), data.records.end(), [&](const KpiRecord& r) { return r.label == key; });
     if (it == data.records.end()) continue;
     if (it->value) t.value = *it->value;
     if (it->previous) t.previous = it->previous;

@@ -4,6 +4,7 @@
 //
 // Accepted shapes (keys and column names in English or Chinese):
 //   JSON  [{"label": "产值", "value": 8640000000, "previous": ..., "target": ..., "unit": "元"}, ...]
+//           (an "id"/"key"/"code" beside the label is what tiles may match by)
 //         {"updated": "2024-11-20T09:00:00+08:00", "items": [ ...as above... ]}
 //           (the array may also be called data, tiles, kpis, records, figures, rows)
 //         {"产值": 8640000000, "入驻企业": {"value": 36, "target": 120}}
@@ -32,7 +33,8 @@
 namespace paizi::content {
 
 struct KpiRecord {
-  std::string key;  // the figure's name, matched against a tile's key (or label)
+  std::string key;    // what tiles name it by: its id/key/code if the data gives one, else its label
+  std::string label;  // its name to show: label/name/指标..., else its key
   std::optional<double> value, previous, target;
   std::string unit;
   bool percent = false;  // the value was written with a % sign
@@ -63,9 +65,9 @@ KpiResult parse_kpi_data(std::string_view bytes, const KpiOptions& options = {})
 std::optional<double> parse_figure(std::string_view text, bool* percent = nullptr);
 
 // The tiles a KPI slide shows with this data: each tile whose key (or label)
-// names a record takes that record's value, previous and target, and its
-// unit when the tile has none; other tiles stay as written. A slide without
-// tiles shows the first six records.
+// names a record (its key, else its label) takes that record's value,
+// previous and target, and its unit when the tile has none; other tiles stay
+// as written. A slide without tiles shows the first six records, by label.
 std::vector<KpiTile> apply_kpi_data(const std::vector<KpiTile>& tiles, const KpiData& data);
 
 }  // namespace paizi::content

@@ -113,6 +113,24 @@ TEST_CASE("KPI JSON: a list of records, a wrapped list, or a map of names", "[fe
     CHECK(rec(*r.data, "访客人次").value == 12480.0);
     CHECK(rec(*r.data, "新增就业").target == 5000.0);
   }
+  SECTION("codes beside labels: tiles may name either; tiles from the data show the label") {
+    const auto r = parse_kpi_data(R"([{"id": "gdp", "label": "地区生产总值", "value": "1.2万亿"},
+                                      {"code": 7, "name": "在孵企业", "value": 86}])");
+    REQUIRE(r.data);
+    CHECK(rec(*r.data, "gdp").label == "地区生产总值");
+    CHECK(rec(*r.data, "7").label == "在孵企业");
+    std::vector<content::KpiTile> tiles(2);
+    tiles[0].label = "GDP";
+    tiles[0].key = "gdp";
+    tiles[1].label = "在孵企业";  // matched by the record's label
+    const auto out = content::apply_kpi_data(tiles, *r.data);
+    CHECK(out[0].value == 1.2e12);
+    CHECK(out[1].value == 86.0);
+    const auto all = content::apply_kpi_data({}, *r.data);
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].label == "地区生产总值");
+    CHECK(all[0].key == "gdp");
+  }
   CHECK(parse_kpi_data("{\"a\": [1, 2").error == "not KPI data: invalid JSON");
   CHECK(parse_kpi_data("{\"items\": [{\"label\": \"x\"}]}").error == "not KPI data: no named figures found in the JSON");
   CHECK(parse_kpi_data("[[[[]]]]").error == "not KPI data: no named figures found in the JSON");
@@ -146,6 +164,12 @@ TEST_CASE("KPI CSV: headers in English or Chinese, or none; quotes, separators, 
     CHECK(rec(*r.data, "Power").target == 5000.0);
     CHECK(rec(*r.data, "Power").unit == "kWh");
     CHECK(rec(*r.data, "Say \"hi\"").value == 7.0);
+  }
+  SECTION("a code column beside the name") {
+    const auto r = parse_kpi_data("编码,指标,本期\nE01,园区用电量,1286.5万\n");
+    REQUIRE(r.data);
+    CHECK(rec(*r.data, "E01").label == "园区用电量");
+    CHECK(rec(*r.data, "E01").value == 12865000.0);
   }
   SECTION("no header: name, value, previous, target, unit; tabs") {
     const auto r = parse_kpi_data("在孵企业\t86\t79\t100\t家\n新增就业\t1350\n");

@@ -1,7 +1,7 @@
 // Fuzz target: KPI data (parse_kpi_data: charset, JSON or CSV, headers,
 // figures) and applying it to tiles. Byte 0 picks the Content-Type.
-// Contract: every record has a non-empty key of valid UTF-8 within the text
-// cap, keys are unique, figures are finite and within +-1e18, the record cap
+// Contract: every record has a non-empty key and label of valid UTF-8 within
+// the text cap, keys are unique, figures are finite and within +-1e18, the record cap
 // holds; tiles made from the data are 1..6 and carry its values; a figure
 // parse_figure accepts is finite.
 #include <cmath>
@@ -46,8 +46,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (r.data->records.empty() || r.data->records.size() > o.max_records) __builtin_trap();
   std::unordered_set<std::string> keys;
   for (const auto& rec : r.data->records) {
-    if (rec.key.empty() || !keys.insert(rec.key).second) __builtin_trap();
+    if (rec.key.empty() || rec.label.empty() || !keys.insert(rec.key).second) __builtin_trap();
     require_text(rec.key, o.max_text_bytes);
+    require_text(rec.label, o.max_text_bytes);
     require_text(rec.unit, o.max_text_bytes);
     require_figure(rec.value);
     require_figure(rec.previous);
@@ -59,8 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& t : tiles) {
     const auto* rec = &r.data->records.front();
     for (const auto& x : r.data->records)
-      if (x.key == t.label) rec = &x;
-    if (rec->key != t.label || !rec->value || *rec->value != t.value) __builtin_trap();
+      if (x.key == t.key) rec = &x;
+    if (rec->key != t.key || rec->label != t.label || !rec->value || *rec->value != t.value) __builtin_trap();
   }
   return 0;
 }
