@@ -92,24 +92,15 @@ std::string canonical_charset(std::string_view declared) {
   return std::string(declared);  // let ICU try its own aliases
 }
 
-namespace {
-
-struct Sniffed {
-  std::string charset;
-  bool declared = false;  // by a BOM, the HTTP header, the XML declaration or a <meta>
-};
-
-Sniffed sniff(std::string_view bytes, std::string_view content_type) {
-  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") return {"UTF-8", true};
-  if (bytes.substr(0, 2) == "\xFF\xFE") return {"UTF-16LE", true};
-  if (bytes.substr(0, 2) == "\xFE\xFF") return {"UTF-16BE", true};
+std::string sniff_charset(std::string_view bytes, std::string_view content_type) {
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") return "UTF-8";
+  if (bytes.substr(0, 2) == "\xFF\xFE") return "UTF-16LE";
+  if (bytes.substr(0, 2) == "\xFE\xFF") return "UTF-16BE";
   // UTF-16 without a BOM: the first markup character next to a NUL.
-  if (bytes.size() >= 4 && bytes[1] == '\0' && bytes[0] != '\0' && bytes[3] == '\0') return {"UTF-16LE", true};
-  if (bytes.size() >= 4 && bytes[0] == '\0' && bytes[1] != '\0' && bytes[2] == '\0') return {"UTF-16BE", true};
+  if (bytes.size() >= 4 && bytes[1] == '\0' && bytes[0] != '\0' && bytes[3] == '\0') return "UTF-16LE";
+  if (bytes.size() >= 4 && bytes[0] == '\0' && bytes[1] != '\0' && bytes[2] == '\0') return "UTF-16BE";
   // Past this point the document is ASCII-compatible, so a declared UTF-16 is wrong.
-  auto usable = [](std::string canon) {
-    return Sniffed{is_utf16_name(canon) ? std::string("UTF-8") : canon, true};
-  };
+  auto usable = [](std::string canon) { return is_utf16_name(canon) ? std::string("UTF-8") : canon; };
   if (std::string http = charset_from_content_type(content_type); !http.empty())
     return usable(canonical_charset(http));
   const std::string head = lowered(bytes.substr(0, kSniffBytes));
@@ -118,13 +109,7 @@ Sniffed sniff(std::string_view bytes, std::string_view content_type) {
     h.remove_prefix(1);
   if (std::string xml = xml_declared(h); !xml.empty()) return usable(canonical_charset(xml));
   if (std::string meta = html_declared(h); !meta.empty()) return usable(canonical_charset(meta));
-  return {"UTF-8", false};
-}
-
-}  // namespace
-
-std::string sniff_charset(std::string_view bytes, std::string_view content_type) {
-  return sniff(bytes, content_type).charset;
+  return "UTF-8";
 }
 
 namespace {
@@ -219,10 +204,15 @@ Decoded convert_to_utf8(std::string_view bytes, const std::string& charset) {
 
 namespace {
 
-// True when `b` is well-formed UTF-8 (controls allowed); `multibyte` counts
-// its sequences of two or more bytes.
-bool well_formed_utf8(std::string_view b, size_t& multibyte) {
-  multibyte = 0;
+// How `b` reads as UTF-8 (controls allowed): its well-formed sequences of
+// two or more bytes, and the bytes that start no well-formed sequence.
+struct Utf8Counts {
+  size_t multibyte = 0;
+  size_t invalid = 0;
+};
+
+Utf8Counts count_utf8(std::string_view b) {
+  Utf8Counts n;
   const auto* s = reinterpret_cast<const unsigned char*>(b.data());
   for (size_t i = 0; i < b.size();) {
     if (s[i] < 0x80) {
@@ -230,33 +220,39 @@ bool well_formed_utf8(std::string_view b, size_t& multibyte) {
       continue;
     }
     const size_t len = valid_sequence(s, i, b.size());
-    if (len == 0) return false;
-    ++multibyte;
-    i += len;
+    if (len == 0) {
+      ++n.invalid;
+      ++i;
+    } else {
+      ++n.multibyte;
+      i += len;
+    }
   }
-  return true;
+  return n;
 }
 
 }  // namespace
 
 Decoded decode_to_utf8(std::string_view bytes, std::string_view content_type) {
-  const Sniffed s = sniff(bytes, content_type);
-  size_t multibyte = 0;
-  const bool utf8 = well_formed_utf8(bytes, multibyte);
+  const std::string charset = sniff_charset(bytes, content_type);
+  if (is_utf16_name(charset)) return convert_to_utf8(bytes, charset);
+  const Utf8Counts u = count_utf8(bytes);
   // Declared as a legacy charset but UTF-8 throughout: a page saved as UTF-8
   // under an old <meta charset="gb2312">, or a server's default
   // "charset=ISO-8859-1". Legacy text is practically never well-formed
   // UTF-8 over several non-ASCII sequences, so the bytes win.
-  if (s.declared && s.charset != "UTF-8" && !is_utf16_name(s.charset) && utf8 && multibyte >= kUtf8Evidence)
-    return convert_to_utf8(bytes, "UTF-8");
-  // Declared nowhere and not UTF-8: read as GB18030 if that decodes every
-  // byte (what a Chinese browser assumes for such pages); else as UTF-8,
-  // the bad bytes replaced.
-  if (!s.declared && !utf8) {
+  if (charset != "UTF-8" && u.invalid == 0 && u.multibyte >= kUtf8Evidence) return convert_to_utf8(bytes, "UTF-8");
+  // Read as UTF-8 (declared so, or declared nowhere) but mostly not UTF-8:
+  // GBK from a spreadsheet or a template, which a Chinese browser would
+  // read as such. Taken as GB18030 only if that decodes every byte, and only
+  // when the bytes that are not UTF-8 are at least as many as the sequences
+  // that are: UTF-8 with a few stray bytes stays UTF-8 (its Chinese could
+  // otherwise pair up as GB18030 and turn into other characters).
+  if (charset == "UTF-8" && u.invalid > 0 && u.invalid >= u.multibyte && bytes.substr(0, 3) != "\xEF\xBB\xBF") {
     Decoded gb = convert_to_utf8(bytes, "GB18030");
     if (!gb.replaced) return gb;
   }
-  return convert_to_utf8(bytes, s.charset);
+  return convert_to_utf8(bytes, charset);
 }
 
 }  // namespace paizi::content

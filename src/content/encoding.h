@@ -6,8 +6,10 @@
 // <meta http-equiv="Content-Type" content="...charset=...">; else UTF-8.
 // decode_to_utf8 then checks the declaration against the bytes: a document
 // declared in a legacy charset that is well-formed UTF-8 throughout (with at
-// least four non-ASCII sequences) is read as UTF-8, and one declared nowhere
-// that is not UTF-8 is read as GB18030 when that decodes every byte.
+// least four non-ASCII sequences) is read as UTF-8; one read as UTF-8
+// (declared so, or declared nowhere) whose bytes are mostly not UTF-8 (at
+// least as many bad bytes as good sequences) is read as GB18030 when that
+// decodes every byte.
 // Legacy Chinese names (GB2312, GBK, CP936, ...) decode as GB18030, their
 // superset; Big5 as Windows-950, EUC-KR as Windows-949, Latin-1 as
 // Windows-1252 (what browsers do).

@@ -36,7 +36,7 @@ TEST_CASE("legacy encodings decode to UTF-8", "[feeds][encoding]") {
   CHECK(gbk_http.utf8.find("只有HTTP头说明编码") != std::string::npos);
 }
 
-TEST_CASE("a declaration the bytes contradict: well-formed UTF-8 wins, undeclared GBK is read as GB18030", "[feeds][encoding]") {
+TEST_CASE("a declaration the bytes contradict: well-formed UTF-8 wins; bytes mostly not UTF-8 are read as GB18030, a stray byte is not", "[feeds][encoding]") {
   const std::string text = "市政府召开常务会议，研究部署冬季供暖工作。";
   // A page saved as UTF-8 under its old <meta charset="gb2312">.
   const std::string page = "<html><head><meta charset=\"gb2312\"></head><body><p>" + text + "</p></body></html>";
@@ -58,11 +58,23 @@ TEST_CASE("a declaration the bytes contradict: well-formed UTF-8 wins, undeclare
   const Decoded gbk = decode_to_utf8("<html><body><p>\xCA\xD0\xD5\xFE\xB8\xAE\xD5\xD9\xBF\xAA\xB3\xA3\xCE\xF1\xBB\xE1\xD2\xE9</p></body></html>");
   CHECK(gbk.charset == "GB18030");
   CHECK(gbk.utf8 == "<html><body><p>市政府召开常务会议</p></body></html>");
-  // UTF-8 with one broken byte, declared nowhere: still UTF-8, the byte replaced.
-  const Decoded broken = decode_to_utf8("<p>" + text + "\xFF</p>");
+  // GBK from a spreadsheet on a server that labels everything UTF-8.
+  const Decoded mislabelled = decode_to_utf8("\xd6\xb8\xb1\xea,\xb1\xbe\xc6\xda\n\xd4\xda\xb7\xf5\xc6\xf3\xd2\xb5,86\n",
+                                             "text/csv; charset=utf-8");
+  CHECK(mislabelled.charset == "GB18030");
+  CHECK(mislabelled.utf8 == "指标,本期\n在孵企业,86\n");
+  // UTF-8 with one broken byte, declared nowhere: still UTF-8, the byte
+  // replaced. \xA0 before 市 pairs up as GB18030 (A0 E5, B8 82), so a
+  // document made of that alone decodes as GB18030 without a bad byte: the
+  // one bad byte among many good sequences decides.
+  const std::string stray = "<p>\xA0" + std::string("市</p><p>园区企业</p><p>科技创新</p><p>冬季供暖保障</p>");
+  REQUIRE_FALSE(convert_to_utf8(stray, "GB18030").replaced);
+  CHECK(decode_to_utf8("<p>\xA0市</p>").charset == "GB18030");  // one bad byte, one good sequence: taken as GBK
+  const Decoded broken = decode_to_utf8(stray);
   CHECK(broken.charset == "UTF-8");
   CHECK(broken.replaced);
-  CHECK(broken.utf8.find(text) != std::string::npos);
+  CHECK(broken.utf8.find("科技创新") != std::string::npos);
+  CHECK(decode_to_utf8("<p>" + text + "\xFF</p>").charset == "UTF-8");
 }
 
 TEST_CASE("undecodable bytes are replaced, never fatal", "[feeds][encoding]") {
