@@ -15,7 +15,7 @@ namespace paizi::content {
 
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;  // records in document order, also from a map of names
 
 constexpr double kMaxFigure = 1e18;  // as the playlist's own tile values
 

@@ -110,6 +110,7 @@ TEST_CASE("KPI JSON: a list of records, a wrapped list, or a map of names", "[fe
     REQUIRE(r.data);
     CHECK(r.data->updated == 1732064400);
     REQUIRE(r.data->records.size() == 2);
+    CHECK(r.data->records[0].key == "访客人次");  // document order, not sorted
     CHECK(rec(*r.data, "访客人次").value == 12480.0);
     CHECK(rec(*r.data, "新增就业").target == 5000.0);
   }
