@@ -42,8 +42,10 @@ std::string lower_ascii(std::string_view s) {
   return out;
 }
 
-bool is_one_of(std::string_view name, const std::vector<std::string_view>& names) {
-  const std::string n = lower_ascii(normalize_space(name, 64));
+// A key or column name as the name lists spell them: trimmed, ASCII lowercase.
+std::string name_of(std::string_view name) { return lower_ascii(normalize_space(name, 64)); }
+
+bool is_one_of(const std::string& n, const std::vector<std::string_view>& names) {
   return std::find(names.begin(), names.end(), n) != names.end();
 }
 
@@ -171,7 +173,8 @@ std::optional<int64_t> json_time(const json& v, const KpiOptions& o) {
 std::optional<KpiRecord> json_record(const json& obj, std::string key, const KpiOptions& o) {
   KpiRecord r;
   std::string label, id;
-  for (const auto& [name, v] : obj.items()) {
+  for (const auto& [key_name, v] : obj.items()) {
+    const std::string name = name_of(key_name);
     if (label.empty() && v.is_string() && is_one_of(name, kLabelNames)) label = v.get<std::string>();
     else if (id.empty() && (v.is_string() || v.is_number_integer()) && is_one_of(name, kIdNames))
       id = v.is_string() ? v.get<std::string>() : v.dump();
@@ -204,12 +207,13 @@ KpiResult parse_json(std::string_view text, const KpiOptions& o) {
   const json* list = doc.is_array() ? &doc : nullptr;
   if (doc.is_object()) {
     for (const auto& [name, v] : doc.items()) {
-      if (!list && v.is_array() && is_one_of(name, kListNames)) list = &v;
-      else if (!d.updated && is_one_of(name, kUpdatedNames)) d.updated = json_time(v, o);
+      const std::string n = name_of(name);
+      if (!list && v.is_array() && is_one_of(n, kListNames)) list = &v;
+      else if (!d.updated && is_one_of(n, kUpdatedNames)) d.updated = json_time(v, o);
     }
     if (!list) {  // a map from names to figures or to records
       for (const auto& [name, v] : doc.items()) {
-        if (is_one_of(name, kUpdatedNames)) continue;
+        if (is_one_of(name_of(name), kUpdatedNames)) continue;
         if (v.is_object()) {
           if (auto r = json_record(v, name, o)) add_record(d, seen, std::move(*r), o);
         } else {
@@ -308,12 +312,13 @@ KpiResult parse_csv(std::string_view text, const KpiOptions& o) {
   int named_key = -1, named_id = -1, named_value = -1, named_prev = -1, named_target = -1, named_unit = -1;
   for (size_t c = 0; c < head.size() && c < 64; ++c) {
     const int ci = static_cast<int>(c);
-    if (named_key < 0 && is_one_of(head[c], kLabelNames)) named_key = ci;
-    else if (named_id < 0 && is_one_of(head[c], kIdNames)) named_id = ci;
-    else if (named_value < 0 && is_one_of(head[c], kValueNames)) named_value = ci;
-    else if (named_prev < 0 && is_one_of(head[c], kPreviousNames)) named_prev = ci;
-    else if (named_target < 0 && is_one_of(head[c], kTargetNames)) named_target = ci;
-    else if (named_unit < 0 && is_one_of(head[c], kUnitNames)) named_unit = ci;
+    const std::string n = name_of(head[c]);
+    if (named_key < 0 && is_one_of(n, kLabelNames)) named_key = ci;
+    else if (named_id < 0 && is_one_of(n, kIdNames)) named_id = ci;
+    else if (named_value < 0 && is_one_of(n, kValueNames)) named_value = ci;
+    else if (named_prev < 0 && is_one_of(n, kPreviousNames)) named_prev = ci;
+    else if (named_target < 0 && is_one_of(n, kTargetNames)) named_target = ci;
+    else if (named_unit < 0 && is_one_of(n, kUnitNames)) named_unit = ci;
   }
   if (named_value >= 0) {
     key = named_key >= 0 ? named_key : named_id >= 0 ? named_id : (named_value == 0 ? 1 : 0);

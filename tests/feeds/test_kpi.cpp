@@ -8,6 +8,7 @@
 
 #include "content/kpi_data.h"
 #include "content/playlist.h"
+#include "../playlists/pl_support.h"
 #include "feeds_test_support.h"
 #include "net/http_client.h"
 #include "show/compose.h"
@@ -36,22 +37,6 @@ std::string drawn_text(const std::vector<render::DisplayList>& pages) {
       if (const auto* t = std::get_if<render::TextOp>(&op))
         for (const auto& line : t->layout->lines) out += line.text + "|";
   return out;
-}
-
-void post(const feeds_test::FaultServer& s, const std::string& name, const std::string& body) {
-  net::HttpClient c;
-  net::HttpRequest rq;
-  rq.url = s.url("/files/" + name);
-  rq.post_type = "application/octet-stream";
-  rq.post_body = body;
-  REQUIRE(c.fetch(rq).status == 200);
-}
-
-void fault(const feeds_test::FaultServer& s, const std::string& f) {
-  net::HttpClient c;
-  net::HttpRequest rq;
-  rq.url = s.url("/control?fault=" + f);
-  REQUIRE(c.fetch(rq).status == 200);
 }
 
 }  // namespace
@@ -228,7 +213,7 @@ TEST_CASE("tiles take their figures from the data by key or label; a slide witho
 TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the last good figures", "[feeds][kpi][http]") {
   feeds_test::FaultServer server;
   feeds_test::TempDir state;
-  post(server, "figures.json", R"({"items": [{"label": "在孵企业", "value": 86, "target": 100, "unit": "家"},
+  pl_test::put(server, "figures.json", R"({"items": [{"label": "在孵企业", "value": 86, "target": 100, "unit": "家"},
                                              {"label": "访客人次", "value": 12480}]})");
   const std::string doc = R"({"version": 1, "sources": {"figs": {"type": "kpi", "url": ")" +
                           server.url("/files/figures.json") + R"(", "refresh": "1m", "max_age": "1h"}},
@@ -267,12 +252,12 @@ TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the
 
   // The server sends an error page, then HTML with status 200, then dies:
   // the figures stay, the reason is reported.
-  fault(server, "500");
+  pl_test::fault(server, "500");
   data.refresh_now(t0 + 60);
   CHECK(compose(0).find("12,480") != std::string::npos);
   CHECK_FALSE(data.errors().empty());
-  fault(server, "none");
-  post(server, "figures.json", "<html><body>维护中</body></html>");
+  pl_test::fault(server, "none");
+  pl_test::put(server, "figures.json", "<html><body>维护中</body></html>");
   data.refresh_now(t0 + 120);
   CHECK(compose(0).find("12,480") != std::string::npos);
   REQUIRE(data.errors().count("figs"));
@@ -280,7 +265,7 @@ TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the
 
   // A document that says when its figures were made is as old as it says:
   // republished a day later with the same timestamp, the slide says so.
-  post(server, "figures.json", R"({"updated": )" + std::to_string(t0 - 3 * 86400) +
+  pl_test::put(server, "figures.json", R"({"updated": )" + std::to_string(t0 - 3 * 86400) +
                                    R"(, "items": [{"label": "在孵企业", "value": 88}]})");
   data.refresh_now(t0 + 150);
   int64_t data_time = 0;
@@ -289,7 +274,7 @@ TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the
   CHECK(compose(0).find("数据更新于3天前") != std::string::npos);
 
   // New figures replace the old ones.
-  post(server, "figures.json", "指标,本期\n在孵企业,91\n访客人次,13020\n");
+  pl_test::put(server, "figures.json", "指标,本期\n在孵企业,91\n访客人次,13020\n");
   data.refresh_now(t0 + 180);
   CHECK(data.errors().empty());
   shown = compose(0);

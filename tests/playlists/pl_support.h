@@ -57,7 +57,7 @@ class Proc {
   pid_t pid_ = 0;
 };
 
-inline std::string http(const std::string& url, const std::string& post = "", bool is_post = false) {
+inline paizi::net::HttpResult http_result(const std::string& url, const std::string& post = "", bool is_post = false) {
   paizi::net::HttpClient c;
   paizi::net::HttpRequest rq;
   rq.url = url;
@@ -65,16 +65,18 @@ inline std::string http(const std::string& url, const std::string& post = "", bo
     rq.post_type = "application/octet-stream";
     rq.post_body = post;
   }
-  const auto r = c.fetch(rq);
-  return r.body;
+  return c.fetch(rq);
+}
+inline std::string http(const std::string& url, const std::string& post = "", bool is_post = false) {
+  return http_result(url, post, is_post).body;
 }
 
 // Server-side file NAME := body (empty body deletes).
 inline void put(const feeds_test::FaultServer& s, const std::string& name, const std::string& body) {
-  http(s.url("/files/" + name), body, true);
+  REQUIRE(http_result(s.url("/files/" + name), body, true).status == 200);
 }
 inline void fault(const feeds_test::FaultServer& s, const std::string& f) {
-  http(s.url("/control?fault=" + f));
+  REQUIRE(http_result(s.url("/control?fault=" + f)).status == 200);
 }
 
 // A small valid playlist whose slide ids start with "vN-".
