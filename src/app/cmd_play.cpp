@@ -136,7 +136,8 @@ int cmd_play(Args& args) {
       else
         log.warning(key + ": " + e + " (showing its last good copy)");
     });
-  };  const bool simulated = headless && !realtime;
+  };
+  const bool simulated = headless && !realtime;
   if (simulated) data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs
   else data.start();
   show::Player player(*display, shaper, painter, pl, &data);

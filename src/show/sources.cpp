@@ -1,5 +1,6 @@
 #include "show/sources.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <set>
@@ -25,11 +26,20 @@ void SourceData::update(const content::Playlist& playlist) {
     sources_.clear();
     for (const auto& s : playlist.sources)
       if (s.type == "feed" || s.type == "article" || s.type == "kpi") sources_.push_back(s);
+    // A source the new playlist no longer has is forgotten: its items, and
+    // an error that would otherwise be reported for ever. A source it keeps
+    // (by id) keeps its last good copy until the next fetch replaces it.
+    for (auto it = data_.begin(); it != data_.end();)
+      it = listed(it->first) ? std::next(it) : data_.erase(it);
     next_due_.clear();  // fetch the new set now
     kick_ = true;
   }
   cv_.notify_all();
   if (!worker_.joinable()) start();
+}
+
+bool SourceData::listed(const std::string& id) const {
+  return std::any_of(sources_.begin(), sources_.end(), [&](const content::Source& s) { return s.id == id; });
 }
 
 std::string SourceData::resolve(const std::string& url) const {
@@ -79,6 +89,7 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
     snap->error = a.error;
   }
   std::lock_guard<std::mutex> lock(mu_);
+  if (!listed(src.id)) return;  // update() dropped it while it was being fetched
   auto& slot = data_[src.id];
   // Bad content never replaces good content: keep the old items, note the error.
   auto has_content = [](const Snapshot& x) { return !x.items.empty() || (x.kpi && !x.kpi->records.empty()); };

@@ -67,6 +67,7 @@ class SourceData final : public DataProvider {
   };
   void refresh(const content::Source& src, int64_t now);
   std::string resolve(const std::string& url) const;
+  bool listed(const std::string& id) const;  // in sources_; mu_ held
   void run();
 
   std::vector<content::Source> sources_;

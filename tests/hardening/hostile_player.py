@@ -20,7 +20,9 @@ Phases (one player process throughout; it must never exit or crash):
      fetched at least 3 times. Each source is logged once with a reason;
      every news slide shown meanwhile is identical to its reference
      screenshot (the last good copy), except where the hostile answer is
-     itself a usable feed (hostile_suite.HOSTILE_BUT_USABLE).
+     itself a usable feed (hostile_suite.HOSTILE_BUT_USABLE). The KPI source
+     meanwhile answers with each of hostile_server.KPI_CASES in turn: one
+     line with a reason, and its slide keeps the last good figures.
 Throughout: peak RSS (VmHWM) under RSS_LIMIT_MB.
 --sanitized: an ASan/UBSan build; time x3, RSS x4, the playlist phase runs a
 subset of the cases (one of each kind) and feeds are fetched twice, not
@@ -36,6 +38,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hostile_server import KPI_CASES  # noqa: E402
 from hostile_suite import CASES, HOSTILE_BUT_USABLE, start_server  # noqa: E402
 
 # A subset with one case of each kind (timeout, transport, size, parser).
@@ -175,7 +178,7 @@ def main():
             return fails.check(player.poll() is None, f"player exited ({player.returncode})")
 
         # 1. warm-up: every slide on screen once with good content.
-        slide_ids = {"s-good", "img"} | {f"n-{c}" for c in CASES}
+        slide_ids = {"s-good", "img", "k-kpi"} | {f"n-{c}" for c in CASES}
         t0 = time.monotonic()
         ok = wait_for(lambda: slide_ids <= {s[1] for s in shots(shot_dir)}, 30)
         if not fails.check(ok and alive(), "warm-up: every slide shown"):
@@ -263,9 +266,9 @@ def main():
         log.mark()
         since = time.time_ns()
         get(base, "/control?prime=0")
-        hits = wait_for(lambda: (h := json.loads(get(base, "/hits"))) and all(h.get(c, 0) >= FEED_TRIES for c in CASES) and h,
-                        90)
-        fails.check(bool(hits), f"feed faults: every case fetched {FEED_TRIES} times")
+        hits = wait_for(lambda: (h := json.loads(get(base, "/hits"))) and all(h.get(c, 0) >= FEED_TRIES for c in CASES)
+                        and h.get("kpi", 0) > len(KPI_CASES) and h, 90)
+        fails.check(bool(hits), f"feed faults: every case fetched {FEED_TRIES} times, every KPI case once")
         time.sleep(0.5)
         lines = log.since()
         seen = shots(shot_dir, since)
@@ -284,6 +287,15 @@ def main():
             reason = mine[0].split(": ", 2)[-1] if mine else "(hostile answer used)"
             print(f"ok   feed     {name:18s} {hits.get(name, 0) if hits else 0:3d} requests, {len(frames)} frames  "
                   f"{reason[:100]}", flush=True)
+        # The KPI source failed in every way in turn: one line (the reason
+        # changing from try to try is not news), and the slide kept its figures.
+        mine = [l for l in lines if "source kpi: " in l]
+        fails.check(len(mine) == 1, f"kpi: {len(mine)} lines (one expected): {mine[:3]}")
+        frames = [p for _, sid, p in seen if sid == "k-kpi"]
+        fails.check(bool(frames), "kpi: its slide was not shown during the faults")
+        fails.check(all(read(p) == ref["k-kpi"] for p in frames), "kpi: the slide differs from the last good one")
+        print(f"ok   kpi      {len(KPI_CASES)} cases      {hits.get('kpi', 0) if hits else 0:3d} requests, "
+              f"{len(frames)} frames  {(mine[0].split(': ', 2)[-1] if mine else '')[:100]}", flush=True)
         fails.check(status(run_dir)["playlist"]["sha256"] == good_sha, "feed faults: the playlist changed")
         fails.check(alive(), "feed faults: player alive")
         print(f"feed faults: {time.monotonic() - t0:.1f} s, state dir {du(state)} bytes", flush=True)

@@ -18,6 +18,8 @@ For the player (hostile_player.py):
                  misbehave as case NAME instead (pl=good: good again),
                  /control?version=N changes the playlist and its image
   /img/N.png     a 256x256 PNG of noise (~200 KB, incompressible), seeded by N
+  /kpi           the playlist's KPI source: good CSV figures while primed;
+                 with prime=0 each request misbehaves as the next of KPI_CASES
   /hits          JSON {case: requests since the last /control?prime=}
 """
 import hashlib
@@ -38,6 +40,13 @@ from fault_server import feed, serve  # noqa: E402  (shared with the feeds tests
 STATE = {"prime": False, "pl": "good", "version": 1, "cases": []}
 HITS = {}
 GOOD_ITEMS = ("最后一次好的条目", "第二条")
+# Small whole figures: the first frame of a KPI slide (its count-up at ~0)
+# shows 0 for each, so two screenshots of the slide compare equal.
+GOOD_KPI = "指标,本期,单位\n访客,3,人次\n会议室,2,间\n".encode("utf-8")
+# What /kpi answers in turn once unprimed: transport and size faults shared
+# with the feed cases, and documents that arrive whole but hold no figure.
+KPI_CASES = ["status-500", "html-not-feed", "reset-at-once", "length-too-long", "gzip-bomb",
+             "deep-json", "kpi-no-figures", "kpi-empty"]
 
 
 def good_feed(name):
@@ -66,8 +75,10 @@ def good_playlist(version, cases):
     slides = [{"id": "s-good", "type": "slogan", "duration": "150ms", "lines": [f"好内容 v{version}"]},
               {"id": "img", "type": "image", "duration": "150ms", "image": f"/img/{version}.png"}]
     slides += [{"id": f"n-{c}", "type": "news", "source": c, "item": 0, "duration": "150ms"} for c in cases]
-    doc = {"version": 1, "name": f"good v{version}", "transition": {"type": "cut"},
-           "sources": {c: {"type": "feed", "url": f"/case/{c}", "refresh": "1s"} for c in cases},
+    slides.append({"id": "k-kpi", "type": "kpi", "source": "kpi", "duration": "150ms"})
+    sources = {c: {"type": "feed", "url": f"/case/{c}", "refresh": "1s"} for c in cases}
+    sources["kpi"] = {"type": "kpi", "url": "/kpi", "refresh": "1s"}
+    doc = {"version": 1, "name": f"good v{version}", "transition": {"type": "cut"}, "sources": sources,
            "slides": slides}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
@@ -220,6 +231,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.respond(200, b"<html><body>maintenance</body></html>", "text/html")
         if name == "status-500":
             return self.respond(500, b"<html>error</html>", "text/html")
+        if name == "kpi-no-figures":     # a KPI export whose cells are all words
+            return self.respond(200, "指标,本期\n访客,暂无\n会议室,统计中\n".encode("utf-8"), "text/csv")
+        if name == "kpi-empty":
+            return self.respond(200, b"", "text/csv")
         return self.respond(404, b"no such case", "text/plain")
 
     def do_GET(self):
@@ -248,6 +263,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.respond(200, body, "application/json", headers=[("ETag", etag)])
         if url.path.startswith("/img/"):
             return self.respond(200, noise_png(int(url.path[5:].split(".")[0])), "image/png")
+        if url.path == "/kpi":
+            n = HITS.get("kpi", 0)
+            HITS["kpi"] = n + 1
+            if STATE["prime"]:
+                return self.respond(200, GOOD_KPI, "text/csv; charset=utf-8")
+            return self.case(KPI_CASES[n % len(KPI_CASES)])
         if url.path.startswith("/case/"):
             name = url.path[len("/case/"):]
             HITS[name] = HITS.get(name, 0) + 1

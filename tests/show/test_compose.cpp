@@ -205,3 +205,29 @@ TEST_CASE("ticker: untitled feed items are listed by their first sentence", "[ne
   CHECK(data.headlines("p") == std::vector<std::string>{"三号楼电梯今日检修！", "有标题的条目"});
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("sources: a playlist update forgets the sources it drops, keeps the ones it keeps", "[sources]") {
+  const auto dir = std::filesystem::temp_directory_path() / "paizi-test-sources-update";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "posts.json") << R"({"version": "https://jsonfeed.org/version/1.1", "title": "园区", "items": [
+    {"id": "1", "title": "园区新闻", "content_text": "正文"}]})";
+  const auto before = content::parse_playlist(R"({"version": 1, "sources": {
+      "p": {"type": "feed", "url": "posts.json"}, "gone": {"type": "feed", "url": "missing.json"}},
+    "slides": [{"type": "news", "source": "p"}, {"type": "news", "source": "gone"}]})", dir.string());
+  REQUIRE(before.playlist);
+  show::SourceData data(*before.playlist, "");
+  data.refresh_now(1700000000);
+  REQUIRE(data.errors().count("gone") == 1);  // missing.json cannot be read
+  CHECK(data.headlines("p") == std::vector<std::string>{"园区新闻"});
+  // The new playlist has only "p": "gone" and its error are forgotten at
+  // once; "p" keeps its items until they are fetched again.
+  const auto after = content::parse_playlist(R"({"version": 1, "sources": {"p": {"type": "feed", "url": "posts.json"}},
+    "slides": [{"type": "news", "source": "p"}]})", dir.string());
+  REQUIRE(after.playlist);
+  data.update(*after.playlist);
+  CHECK(data.errors().count("gone") == 0);
+  CHECK(data.headlines("gone").empty());
+  CHECK(data.headlines("p") == std::vector<std::string>{"园区新闻"});
+  data.stop();
+  std::filesystem::remove_all(dir);
+}
