@@ -40,9 +40,11 @@ from fault_server import feed, serve  # noqa: E402  (shared with the feeds tests
 STATE = {"prime": False, "pl": "good", "version": 1, "cases": []}
 HITS = {}
 GOOD_ITEMS = ("最后一次好的条目", "第二条")
-# Small whole figures: the first frame of a KPI slide (its count-up at ~0)
-# shows 0 for each, so two screenshots of the slide compare equal.
-GOOD_KPI = "指标,本期,单位\n访客,3,人次\n会议室,2,间\n".encode("utf-8")
+# Zeros: a KPI slide counts its figures up on entry, and a screenshot is
+# taken at the first frame, however late; a zero is the same at any point
+# of the count-up, so two screenshots of the slide compare equal. The
+# labels tell these figures from the "no data" notice.
+GOOD_KPI = "指标,本期,单位\n设备故障,0,次\n安全事故,0,起\n".encode("utf-8")
 # What /kpi answers in turn once unprimed: transport and size faults shared
 # with the feed cases, and documents that arrive whole but hold no figure.
 KPI_CASES = ["status-500", "html-not-feed", "reset-at-once", "length-too-long", "gzip-bomb",
