@@ -125,6 +125,7 @@ int cmd_play(Args& args) {
   auto log_errors = [&] {
     std::map<std::string, std::string> failing;
     if (std::string e = updates.sync_error(); !e.empty()) failing["playlist"] = e;
+    if (std::string e = updates.incomplete(); !e.empty()) failing["playlist assets"] = e;
     for (auto& [id, e] : data.errors()) failing["source " + id] = e;
     error_states.update(failing, [&](const std::string& key, const std::string& e, bool changed_reason) {
       if (e.empty())
@@ -133,6 +134,8 @@ int cmd_play(Args& args) {
         log.debug(key + ": still failing: " + e);
       else if (key == "playlist")
         log.warning(e + " (the playlist on screen stays)");
+      else if (key == "playlist assets")
+        log.warning("playlist adopted without an asset: " + e);
       else
         log.warning(key + ": " + e + " (showing its last good copy)");
     });

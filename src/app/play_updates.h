@@ -83,6 +83,9 @@ class PlayUpdates {
   void step(show::Player& player, render::Painter& painter, platform::Display& display, int64_t unix_s);
   // Why the last check of the playlist failed; empty when it succeeded.
   std::string sync_error() const { return updater_->status().error; }
+  // The assets the playlist on screen lacks, and the slides left out for
+  // them; empty when it is complete.
+  std::string incomplete() const { return updater_->status().incomplete; }
 
  private:
   void display_power(const show::ScheduleState& st, const content::Playlist& pl);

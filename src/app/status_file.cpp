@@ -22,7 +22,12 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
   json errors = json::array();
   for (const auto& [t, m] : y.errors) errors.push_back({{"time", rfc3339_utc(t)}, {"message", m}});
   json doc = {
-      {"playlist", {{"source", y.source}, {"version", y.version}, {"name", y.name}, {"sha256", y.sha256}}},
+      {"playlist",
+       {{"source", y.source},
+        {"version", y.version},
+        {"name", y.name},
+        {"sha256", y.sha256},
+        {"incomplete", y.incomplete.empty() ? json(nullptr) : json(y.incomplete)}}},
       {"sync",
        {{"time", y.last_check ? json(rfc3339_utc(y.last_check)) : json(nullptr)},
         {"ok", y.ok},

@@ -35,11 +35,13 @@ std::string origin_of(const std::string& url) {
   return url.substr(0, url.find_first_of("/?#", s));
 }
 
+}  // namespace
+
 // Every asset (image) a playlist references, as written. Sources (feeds,
 // articles, KPI data) are not assets: they change on their own schedule and
 // are fetched, cached and kept as last good copies by the player's source
 // worker; a feed that is down must not hold back a new playlist.
-std::set<std::string> references(const content::Playlist& pl) {
+std::set<std::string> asset_references(const content::Playlist& pl) {
   std::set<std::string> refs;
   for (const auto& s : pl.slides) {
     if (s.type == "image" && !s.image.empty()) refs.insert(s.image);
@@ -48,7 +50,36 @@ std::set<std::string> references(const content::Playlist& pl) {
   return refs;
 }
 
-}  // namespace
+std::string describe_missing(const std::map<std::string, std::string>& missing,
+                             const std::vector<std::string>& dropped) {
+  if (missing.empty()) return {};
+  std::string out = missing.begin()->second;
+  if (missing.size() > 1) out += " (and " + std::to_string(missing.size() - 1) + " more)";
+  if (!dropped.empty()) {
+    out += "; left out until it can be fetched: slide";
+    out += dropped.size() > 1 ? "s " : " ";
+    for (size_t i = 0; i < dropped.size() && i < 5; ++i) out += (i ? ", " : "") + dropped[i];
+    if (dropped.size() > 5) out += ", ...";
+  }
+  return out;
+}
+
+std::vector<std::string> drop_missing(content::Playlist& pl, const std::map<std::string, std::string>& missing) {
+  std::vector<std::string> dropped;
+  if (missing.empty()) return dropped;
+  std::vector<content::Slide> kept;
+  kept.reserve(pl.slides.size());
+  for (size_t i = 0; i < pl.slides.size(); ++i) {
+    content::Slide& s = pl.slides[i];
+    if (s.news && missing.count(s.news->image)) s.news->image.clear();  // the article without its picture
+    if (s.type == "image" && missing.count(s.image))
+      dropped.push_back(s.id.empty() ? "#" + std::to_string(i + 1) : s.id);
+    else
+      kept.push_back(std::move(s));
+  }
+  pl.slides = std::move(kept);
+  return dropped;
+}
 
 void apply_assets(content::Playlist& pl, const AssetMap& assets, const AssetStore& store) {
   auto file_of = [&](std::string& ref) {
@@ -261,26 +292,33 @@ bool PlaylistUpdater::resolve(const std::string& ref, const std::string& base, s
   return false;
 }
 
-bool PlaylistUpdater::fetch_assets(content::Playlist& pl, AssetMap& assets, std::string& err) {
-  const std::string base = is_http_url(opt_.source) ? opt_.source : pl.base_dir;
-  for (const std::string& ref : references(pl)) {
+void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::string& base, AssetMap& assets,
+                                   Missing& missing) {
+  for (const std::string& ref : asset_references(pl)) {
+    if (assets.count(ref)) continue;
     AssetRef a;
-    if (!resolve(ref, base, a.url, err)) return false;
+    std::string err;
+    if (!resolve(ref, base, a.url, err)) {
+      missing[ref] = err;
+      continue;
+    }
     HttpRequest rq;
     rq.url = a.url;
     rq.bearer_token = token_for(a.url);
     const HttpResult r = client_.fetch(rq);
     if (!r.ok()) {
-      err = "asset " + a.url + ": " + r.error;
-      return false;
+      missing[ref] = "asset " + a.url + ": " + r.error;
+      continue;
     }
     auto sha = store_.put(r.body, err);
-    if (!sha) return false;
+    if (!sha) {
+      missing[ref] = "asset " + a.url + ": " + err;
+      continue;
+    }
     a.sha256 = *sha;
     assets[ref] = a;
+    missing.erase(ref);
   }
-  apply_assets(pl, assets, store_);
-  return resolve_sources(pl, base, err);
 }
 
 bool PlaylistUpdater::resolve_sources(content::Playlist& pl, const std::string& base, std::string& err) const {
@@ -308,6 +346,7 @@ void PlaylistUpdater::check_once() {
   const std::string sha = unchanged ? current_sha_ : content::sha256_hex(body);
   if (sha == current_sha_) {
     if (!unchanged) validators_ = fetched_;
+    if (!missing_.empty()) return retry_missing();
     return report(true, "", false);
   }
   if (sha == rejected_sha_) return report(false, rejected_error_, true);
@@ -322,7 +361,21 @@ void PlaylistUpdater::check_once() {
     return report(false, rejected_error_, true);
   }
   AssetMap assets;
-  if (!fetch_assets(*pr.playlist, assets, err)) return report(false, "not adopted: " + err, true);
+  Missing missing;
+  const std::string asset_base = is_http_url(opt_.source) ? opt_.source : pr.playlist->base_dir;
+  fetch_assets(*pr.playlist, asset_base, assets, missing);
+  adopt(body, sha, std::move(*pr.playlist), std::move(assets), std::move(missing), asset_base);
+}
+
+void PlaylistUpdater::adopt(const std::string& body, const std::string& sha, content::Playlist pl, AssetMap assets,
+                            Missing missing, const std::string& base) {
+  std::string err;
+  apply_assets(pl, assets, store_);
+  const std::vector<std::string> dropped = drop_missing(pl, missing);
+  if (pl.slides.empty())  // nothing to show: the playlist on screen stays
+    return report(false, "not adopted: no slide can be shown without a missing " +
+                              (missing.empty() ? std::string("asset") : missing.begin()->second), true);
+  if (!resolve_sources(pl, base, err)) return report(false, "not adopted: " + err, true);
   if (!persist(body, sha, assets, err)) return report(false, "not adopted: " + err, false);
   current_sha_ = sha;
   validators_ = fetched_;
@@ -330,15 +383,46 @@ void PlaylistUpdater::check_once() {
   std::set<std::string> keep;
   for (const auto& [ref, a] : assets) keep.insert(a.sha256);
   store_.collect(keep);
+  current_body_ = missing.empty() ? std::string() : body;
+  current_assets_ = std::move(assets);
+  missing_ = std::move(missing);
   {
     std::lock_guard lock(mu_);
     status_.sha256 = sha;
-    status_.version = pr.playlist->version;
-    status_.name = pr.playlist->name;
+    status_.version = pl.version;
+    status_.name = pl.name;
+    status_.incomplete = describe_missing(missing_, dropped);
     ++status_.adopted;
-    ready_ = AdoptedPlaylist{std::move(*pr.playlist), sha, opt_.source};
+    ready_ = AdoptedPlaylist{std::move(pl), sha, opt_.source};
   }
   report(true, "", false);
+}
+
+void PlaylistUpdater::retry_missing() {
+  const std::string base = is_http_url(opt_.source) ? store_.path_of("")
+                                                    : fs::absolute(local_path(opt_.source)).parent_path().string();
+  content::ParseResult pr = content::parse_playlist(current_body_, base);
+  if (!pr.playlist) return report(true, "", false);  // parsed when it was adopted; cannot happen
+  const std::string asset_base = is_http_url(opt_.source) ? opt_.source : pr.playlist->base_dir;
+  AssetMap assets = current_assets_;
+  Missing missing = missing_;
+  fetch_assets(*pr.playlist, asset_base, assets, missing);
+  if (assets.size() == current_assets_.size()) {  // nothing new; the reasons may have changed
+    missing_ = std::move(missing);
+    content::Playlist pl = std::move(*pr.playlist);
+    const std::vector<std::string> dropped = drop_missing(pl, missing_);
+    {
+      std::lock_guard lock(mu_);
+      status_.incomplete = describe_missing(missing_, dropped);
+    }
+    return report(true, "", false);
+  }
+  // The same bytes again: their signature file and validators stay as they
+  // are (signature_ and fetched_ may be of a newer body that was rejected).
+  signature_.clear();
+  fetched_ = validators_;
+  const std::string body = current_body_;
+  adopt(body, current_sha_, std::move(*pr.playlist), std::move(assets), std::move(missing), asset_base);
 }
 
 }  // namespace paizi::net

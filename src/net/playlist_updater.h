@@ -6,14 +6,24 @@
 //   1. it was received completely (no timeout, no truncation, under the cap),
 //   2. its detached signature SOURCE.sig verifies (when a public key is set),
 //   3. it parses and validates (content/playlist.h),
-//   4. every asset and source it references is allowed (http(s), or a file
-//      under one of `asset_roots`) and has been fetched into the
-//      content-addressed AssetStore,
-//   5. it has been persisted as the durable last-known-good (LKG).
+//   4. every source it references is allowed (http(s), or a file under one
+//      of `asset_roots`), and every asset (image) it references has been
+//      tried: fetched into the content-addressed AssetStore, or found
+//      missing (not allowed, not found, unreachable),
+//   5. at least one of its slides can be shown without a missing asset,
+//   6. it has been persisted as the durable last-known-good (LKG).
 // Anything else is an error value: reported in status(), the previous
 // playlist keeps playing. Image references in an adopted playlist point at
 // files in the store; source URLs stay as they are (fetched live, with a
 // snapshot in the store).
+//
+// A missing asset does not hold the whole playlist back (one mistyped image
+// URL would otherwise keep every new slogan and notice off the screen, or a
+// first start on "waiting for the playlist" for good): the playlist is
+// adopted without the slides that need it (an image slide is left out, an
+// inline article loses its picture), status().incomplete says which and
+// why, and every later check tries the missing assets again; once more of
+// them arrive, the playlist is adopted again with its slides restored.
 //
 // Failures are retried sooner than the poll interval with exponential
 // backoff and jitter (poll/16, poll/8, ... capped at poll, each minus up to
@@ -39,6 +49,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,6 +87,7 @@ struct UpdaterStatus {
   int64_t last_check = 0;  // Unix s UTC of the last completed check; 0: none yet
   bool ok = false;         // the last check succeeded (200 adopted/unchanged or 304)
   std::string error;       // why the last check failed
+  std::string incomplete;  // assets the playlist on screen lacks, and the slides left out; empty: none
   std::deque<std::pair<int64_t, std::string>>
       errors;  // recent distinct errors (last time, message), oldest first
   uint64_t checks = 0, not_modified = 0, adopted = 0, rejected = 0, failed = 0;
@@ -93,6 +105,15 @@ using AssetMap = std::map<std::string, AssetRef>;
 // Points image references at their files in `store` and source URLs at
 // their resolved form. Pure; used on adoption and on loading the LKG.
 void apply_assets(content::Playlist& pl, const AssetMap& assets, const AssetStore& store);
+// Every asset (image) a playlist references, as written.
+std::set<std::string> asset_references(const content::Playlist& pl);
+// "REASON (and N more); left out until it can be fetched: slide(s) A, B"; "" when nothing is missing.
+std::string describe_missing(const std::map<std::string, std::string>& missing,
+                             const std::vector<std::string>& dropped);
+// Leaves out what needs an asset in `missing` (references as written): image
+// slides, and the picture of an inline article. Returns the ids of the
+// slides left out.
+std::vector<std::string> drop_missing(content::Playlist& pl, const std::map<std::string, std::string>& missing);
 
 class PlaylistUpdater {
  public:
@@ -121,7 +142,16 @@ class PlaylistUpdater {
   void run();
   bool fetch_playlist(std::string& body, bool& unchanged, std::string& err);
   bool verify_signature(const std::string& body, std::string& err);
-  bool fetch_assets(content::Playlist& pl, AssetMap& assets, std::string& err);
+  using Missing = std::map<std::string, std::string>;  // asset reference -> why it is missing
+  // Fetches each asset `pl` references that `assets` does not hold yet;
+  // what cannot be had goes to `missing`.
+  void fetch_assets(const content::Playlist& pl, const std::string& base, AssetMap& assets, Missing& missing);
+  // Adopts the playlist `body` (sha256 `sha`, parsed as `pl`) with the
+  // assets it has; the slides that need a missing one are left out.
+  void adopt(const std::string& body, const std::string& sha, content::Playlist pl, AssetMap assets,
+             Missing missing, const std::string& base);
+  // The playlist on screen lacks assets: try them again.
+  void retry_missing();
   bool resolve_sources(content::Playlist& pl, const std::string& base, std::string& err) const;
   bool resolve(const std::string& ref, const std::string& base, std::string& out, std::string& err) const;
   bool persist(const std::string& body, const std::string& sha, const AssetMap& assets, std::string& err);
@@ -138,6 +168,9 @@ class PlaylistUpdater {
   Validators fetched_;        // of the body just fetched
   std::string signature_;     // of the body just fetched, when checked
   std::string current_sha_;   // sha256 of the playlist on screen
+  std::string current_body_;  // its bytes, while it lacks assets (for retry_missing)
+  AssetMap current_assets_;   // its assets
+  Missing missing_;           // the assets it lacks
   std::string rejected_sha_;  // last rejected body, not re-validated
   std::string rejected_error_;
   int failures_ = 0;       // consecutive failed checks

@@ -78,18 +78,27 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
     err = "last-known-good playlist: " + pr.first_error(file);
     return std::nullopt;
   }
+  // An asset that was missing when the playlist was adopted, or is missing
+  // or damaged now (a bad sector, a hand-cleaned directory), leaves out the
+  // slides that need it, as on adoption; the rest of the playlist plays.
   AssetMap assets;
-  if (m.contains("assets") && m["assets"].is_object()) {
-    for (const auto& [ref, a] : m["assets"].items()) {
-      AssetRef r{a.value("url", std::string()), a.value("sha256", std::string())};
-      if (!store_.verify(r.sha256)) {
-        err = "last-known-good asset " + r.url + " is missing or damaged";
-        return std::nullopt;
-      }
-      assets[ref] = r;
-    }
+  Missing missing;
+  const json listed = m.contains("assets") && m["assets"].is_object() ? m["assets"] : json::object();
+  for (const auto& [ref, a] : listed.items()) {
+    if (!a.is_object()) continue;
+    AssetRef r{a.value("url", std::string()), a.value("sha256", std::string())};
+    if (store_.verify(r.sha256)) assets[ref] = r;
+    else missing[ref] = "last-known-good asset " + r.url + " is missing or damaged";
   }
+  for (const std::string& ref : asset_references(*pr.playlist))
+    if (!assets.count(ref) && !missing.count(ref)) missing[ref] = "asset \"" + ref + "\" was not fetched before the restart";
   apply_assets(*pr.playlist, assets, store_);
+  const std::vector<std::string> dropped = drop_missing(*pr.playlist, missing);
+  if (pr.playlist->slides.empty()) {
+    err = "last-known-good playlist: no slide can be shown without a missing " +
+          (missing.empty() ? std::string("asset") : missing.begin()->second);
+    return std::nullopt;
+  }
   if (!resolve_sources(*pr.playlist, is_http_url(source) ? source : pr.playlist->base_dir, err)) {
     err = "last-known-good playlist: " + err;
     return std::nullopt;
@@ -97,12 +106,17 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
   if (source == opt_.source) {  // same source: conditional GETs can start from it
     current_sha_ = sha;
     validators_ = {m.value("etag", std::string()), m.value("last_modified", std::string())};
+    // ... and the missing assets are tried again by the next check.
+    current_body_ = missing.empty() ? std::string() : body;
+    current_assets_ = assets;
+    missing_ = missing;
   }
   {
     std::lock_guard lock(mu_);
     status_.sha256 = sha;
     status_.version = pr.playlist->version;
     status_.name = pr.playlist->name;
+    status_.incomplete = describe_missing(missing, dropped);
   }
   return AdoptedPlaylist{std::move(*pr.playlist), sha, source};
 }

@@ -197,3 +197,133 @@ TEST_CASE(
   CHECK(tight.verify(*a));
   CHECK(tight.verify(*c));
 }
+
+namespace {
+
+std::vector<std::string> slide_ids(const paizi::content::Playlist& pl) {
+  std::vector<std::string> ids;
+  for (const auto& s : pl.slides) ids.push_back(s.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a missing asset leaves out the slides that need it, not the playlist; they return when it arrives") {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/site", state = tmp.path() + "/state";
+  fs::create_directories(dir + "/img");
+  write(dir + "/img/a.png", "bytes of a");
+  write(dir + "/pl.json", R"({"version":1,"slides":[
+    {"id":"s","type":"slogan","lines":["欢迎"]},
+    {"id":"i-ok","type":"image","image":"img/a.png"},
+    {"id":"i-miss","type":"image","image":"img/none.png"},
+    {"id":"n","type":"news","article":{"title":"园区新闻","paragraphs":["正文"],"image":"img/none.png"}}]})");
+  paizi::net::UpdaterOptions o;
+  o.source = dir + "/pl.json";
+  o.state_dir = state;
+  const std::vector<std::string> without{"s", "i-ok", "n"}, all{"s", "i-ok", "i-miss", "n"};
+  {
+    paizi::net::PlaylistUpdater u(o);
+    u.check_once();
+    auto adopted = u.take();
+    REQUIRE(adopted);
+    CHECK(slide_ids(adopted->playlist) == without);
+    CHECK(adopted->playlist.slides[2].news->image.empty());  // the article stays, without its picture
+    const auto st = u.status();
+    CHECK(st.ok);
+    CHECK(st.incomplete.find("none.png") != std::string::npos);
+    CHECK(st.incomplete.find("slide i-miss") != std::string::npos);
+    u.check_once();  // tried again, still missing: nothing new to adopt
+    CHECK_FALSE(u.take());
+  }
+  // After a restart the last good copy plays the same way ...
+  paizi::net::PlaylistUpdater v(o);
+  std::string err;
+  auto lkg = v.load_last_good(err);
+  REQUIRE(lkg);
+  CHECK(slide_ids(lkg->playlist) == without);
+  CHECK(v.status().incomplete.find("none.png") != std::string::npos);
+  // ... and the asset, once it is there, is fetched by the next check: the
+  // playlist is adopted again with every slide.
+  write(dir + "/img/none.png", "bytes of none");
+  v.check_once();
+  auto complete = v.take();
+  REQUIRE(complete);
+  CHECK(slide_ids(complete->playlist) == all);
+  CHECK(complete->playlist.slides[3].news->image.rfind(state + "/assets/", 0) == 0);
+  CHECK(v.status().incomplete.empty());
+  v.check_once();
+  CHECK_FALSE(v.take());
+  // A damaged asset in the last good copy leaves out its slide, not the copy.
+  write(state + "/assets/" + paizi::content::sha256_hex("bytes of a"), "bit rot");
+  paizi::net::PlaylistUpdater w(o);
+  lkg = w.load_last_good(err);
+  REQUIRE(lkg);
+  CHECK(slide_ids(lkg->playlist) == std::vector<std::string>{"s", "i-miss", "n"});
+  CHECK(w.status().incomplete.find("damaged") != std::string::npos);
+}
+
+TEST_CASE("a remote playlist whose image answers 404 plays without it until the image is published") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  put(server, "pl.json", R"({"version":1,"slides":[{"id":"s","type":"slogan","lines":["欢迎"]},
+    {"id":"i","type":"image","image":"late.png"}]})");
+  paizi::net::UpdaterOptions o;
+  o.source = server.url("/files/pl.json");
+  o.state_dir = tmp.path() + "/state";
+  paizi::net::PlaylistUpdater u(o);
+  u.check_once();
+  auto adopted = u.take();
+  REQUIRE(adopted);
+  CHECK(slide_ids(adopted->playlist) == std::vector<std::string>{"s"});
+  CHECK(u.status().incomplete.find("late.png") != std::string::npos);
+  CHECK(u.status().incomplete.find("404") != std::string::npos);
+  put(server, "late.png", "image bytes");
+  u.check_once();  // the playlist itself is unchanged (304): the missing image is tried again
+  auto complete = u.take();
+  REQUIRE(complete);
+  CHECK(slide_ids(complete->playlist) == std::vector<std::string>{"s", "i"});
+  CHECK(u.status().incomplete.empty());
+  CHECK(u.status().not_modified >= 1);
+}
+
+TEST_CASE("a signed playlist completed by a later check keeps a last good copy that verifies") {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/site", key = tmp.path() + "/k", file = dir + "/pl.json";
+  fs::create_directories(dir);
+  REQUIRE(feeds_test::run_paizi({"keygen", key}).status == 0);
+  auto publish = [&](const std::string& body) {
+    write(file, body);
+    REQUIRE(feeds_test::run_paizi({"sign", file, "--key", key + ".key"}).status == 0);
+  };
+  const std::string x = R"({"version":1,"slides":[{"id":"s","type":"slogan","lines":["欢迎"]},
+    {"id":"i","type":"image","image":"late.png"}]})";
+  publish(x);
+  paizi::net::UpdaterOptions o;
+  o.source = file;
+  o.state_dir = tmp.path() + "/state";
+  REQUIRE(paizi::platform::read_whole_file(key + ".pub", o.public_key));
+  paizi::net::PlaylistUpdater u(o);
+  u.check_once();
+  REQUIRE(u.take());
+  // A newer, signed but invalid playlist is rejected (its signature was
+  // checked first) ...
+  publish(R"({"version":1,"slides":[]})");
+  u.check_once();
+  CHECK_FALSE(u.take());
+  CHECK(u.status().error.find("rejected") != std::string::npos);
+  // ... the old one comes back, and its image has arrived: adopted again,
+  // with its own signature kept beside the last good copy.
+  publish(x);
+  write(dir + "/late.png", "image bytes");
+  u.check_once();
+  auto complete = u.take();
+  REQUIRE(complete);
+  CHECK(slide_ids(complete->playlist) == std::vector<std::string>{"s", "i"});
+  paizi::net::PlaylistUpdater restarted(o);
+  std::string err;
+  auto lkg = restarted.load_last_good(err);
+  INFO(err);
+  REQUIRE(lkg);
+  CHECK(slide_ids(lkg->playlist) == std::vector<std::string>{"s", "i"});
+}
