@@ -64,7 +64,8 @@ std::string describe_missing(const std::map<std::string, std::string>& missing,
   return out;
 }
 
-std::vector<std::string> drop_missing(content::Playlist& pl, const std::map<std::string, std::string>& missing) {
+std::vector<std::string> drop_missing(content::Playlist& pl,
+                                      const std::map<std::string, std::string>& missing) {
   std::vector<std::string> dropped;
   if (missing.empty()) return dropped;
   std::vector<content::Slide> kept;
@@ -321,7 +322,8 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
   }
 }
 
-bool PlaylistUpdater::resolve_sources(content::Playlist& pl, const std::string& base, std::string& err) const {
+bool PlaylistUpdater::resolve_sources(content::Playlist& pl, const std::string& base,
+                                      std::string& err) const {
   // Resolved against the playlist and held to the allowed roots; not fetched.
   for (auto& src : pl.sources) {
     std::string url;
@@ -367,14 +369,16 @@ void PlaylistUpdater::check_once() {
   adopt(body, sha, std::move(*pr.playlist), std::move(assets), std::move(missing), asset_base);
 }
 
-void PlaylistUpdater::adopt(const std::string& body, const std::string& sha, content::Playlist pl, AssetMap assets,
-                            Missing missing, const std::string& base) {
+void PlaylistUpdater::adopt(const std::string& body, const std::string& sha, content::Playlist pl,
+                            AssetMap assets, Missing missing, const std::string& base) {
   std::string err;
   apply_assets(pl, assets, store_);
   const std::vector<std::string> dropped = drop_missing(pl, missing);
   if (pl.slides.empty())  // nothing to show: the playlist on screen stays
-    return report(false, "not adopted: no slide can be shown without a missing " +
-                              (missing.empty() ? std::string("asset") : missing.begin()->second), true);
+    return report(false,
+                  "not adopted: no slide can be shown without a missing " +
+                      (missing.empty() ? std::string("asset") : missing.begin()->second),
+                  true);
   if (!resolve_sources(pl, base, err)) return report(false, "not adopted: " + err, true);
   if (!persist(body, sha, assets, err)) return report(false, "not adopted: " + err, false);
   current_sha_ = sha;
@@ -399,8 +403,9 @@ void PlaylistUpdater::adopt(const std::string& body, const std::string& sha, con
 }
 
 void PlaylistUpdater::retry_missing() {
-  const std::string base = is_http_url(opt_.source) ? store_.path_of("")
-                                                    : fs::absolute(local_path(opt_.source)).parent_path().string();
+  const std::string base = is_http_url(opt_.source)
+                               ? store_.path_of("")
+                               : fs::absolute(local_path(opt_.source)).parent_path().string();
   content::ParseResult pr = content::parse_playlist(current_body_, base);
   if (!pr.playlist) return report(true, "", false);  // parsed when it was adopted; cannot happen
   const std::string asset_base = is_http_url(opt_.source) ? opt_.source : pr.playlist->base_dir;

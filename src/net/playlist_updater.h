@@ -113,7 +113,8 @@ std::string describe_missing(const std::map<std::string, std::string>& missing,
 // Leaves out what needs an asset in `missing` (references as written): image
 // slides, and the picture of an inline article. Returns the ids of the
 // slides left out.
-std::vector<std::string> drop_missing(content::Playlist& pl, const std::map<std::string, std::string>& missing);
+std::vector<std::string> drop_missing(content::Playlist& pl,
+                                      const std::map<std::string, std::string>& missing);
 
 class PlaylistUpdater {
  public:

@@ -83,15 +83,19 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
   // slides that need it, as on adoption; the rest of the playlist plays.
   AssetMap assets;
   Missing missing;
+  const std::set<std::string> refs = asset_references(*pr.playlist);
   const json listed = m.contains("assets") && m["assets"].is_object() ? m["assets"] : json::object();
   for (const auto& [ref, a] : listed.items()) {
     if (!a.is_object()) continue;
     AssetRef r{a.value("url", std::string()), a.value("sha256", std::string())};
-    if (store_.verify(r.sha256)) assets[ref] = r;
-    else missing[ref] = "last-known-good asset " + r.url + " is missing or damaged";
+    if (store_.verify(r.sha256))
+      assets[ref] = r;
+    else if (refs.count(ref))
+      missing[ref] = "last-known-good asset " + r.url + " is missing or damaged";
   }
-  for (const std::string& ref : asset_references(*pr.playlist))
-    if (!assets.count(ref) && !missing.count(ref)) missing[ref] = "asset \"" + ref + "\" was not fetched before the restart";
+  for (const std::string& ref : refs)
+    if (!assets.count(ref) && !missing.count(ref))
+      missing[ref] = "asset \"" + ref + "\" was not fetched before the restart";
   apply_assets(*pr.playlist, assets, store_);
   const std::vector<std::string> dropped = drop_missing(*pr.playlist, missing);
   if (pr.playlist->slides.empty()) {
