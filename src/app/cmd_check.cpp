@@ -7,6 +7,7 @@
 #include "app/cli.h"
 #include "content/playlist.h"
 #include "content/signature.h"
+#include "net/http_client.h"
 #include "platform/atomic_file.h"
 
 namespace paizi::app {
@@ -17,6 +18,42 @@ std::string read_or_fail(const std::string& path, const char* what) {
   std::string s;
   if (!platform::read_whole_file(path, s)) throw UsageError{std::string("cannot read ") + what + " " + path};
   return s;
+}
+
+// Local images that the player could not read: it would leave their slides
+// out (net/playlist_updater.h), so say so before the playlist is published.
+// Remote images are not fetched here.
+size_t check_local_images(const std::string& file, const content::Playlist& pl) {
+  namespace fs = std::filesystem;
+  size_t warnings = 0;
+  std::error_code ec;
+  const fs::path root = fs::weakly_canonical(fs::absolute(pl.base_dir.empty() ? "." : pl.base_dir), ec);
+  for (size_t i = 0; i < pl.slides.size(); ++i) {
+    const content::Slide& s = pl.slides[i];
+    const std::string pointer = "/slides/" + std::to_string(i);
+    std::vector<std::pair<std::string, std::string>> refs;  // (reference, JSON pointer)
+    if (s.type == "image") refs.emplace_back(s.image, pointer + "/image");
+    if (s.news && !s.news->image.empty()) refs.emplace_back(s.news->image, pointer + "/article/image");
+    for (const auto& [ref, at] : refs) {
+      if (ref.empty() || net::is_http_url(ref) ||
+          (ref.find("://") != std::string::npos && ref.rfind("file://", 0) != 0))
+        continue;  // remote (or refused by the format check)
+      fs::path p = net::local_path(ref);
+      if (p.is_relative()) p = root / p;
+      const fs::path canon = fs::weakly_canonical(p, ec);
+      const std::string what = s.type == "image" ? "the slide is left out" : "the article is shown without it";
+      std::string problem;
+      if (!fs::is_regular_file(canon, ec))
+        problem = "no such file: " + canon.string() + "; " + what + " until it exists";
+      else if (const fs::path rel = canon.lexically_relative(root); rel.empty() || *rel.begin() == "..")
+        problem = "outside the playlist's directory; " + what + " unless paizi play --asset-root allows it";
+      if (problem.empty()) continue;
+      std::printf("%s: warning: image \"%s\": %s (at %s)\n", file.c_str(), ref.c_str(), problem.c_str(),
+                  at.c_str());
+      ++warnings;
+    }
+  }
+  return warnings;
 }
 
 }  // namespace
@@ -39,6 +76,7 @@ int cmd_check(Args& args) {
       std::printf(" (at the top level)");
     std::printf("\n");
   }
+  if (pr.playlist) warnings += check_local_images(file, *pr.playlist);
   if (pubkey && pr.playlist) {
     std::string sig, body, err;
     if (!platform::read_whole_file(file + ".sig", sig)) {
