@@ -57,7 +57,9 @@ void AssetStore::collect(const std::set<std::string>& referenced) {
   std::vector<Entry> entries;
   size_t total = 0;
   std::error_code ec;
-  for (const auto& de : fs::directory_iterator(dir_, ec)) {
+  std::error_code walk;  // a failing increment ends the walk instead of throwing
+  for (fs::directory_iterator it(dir_, walk), end; !walk && it != end; it.increment(walk)) {
+    const fs::directory_entry& de = *it;
     const std::string name = de.path().filename().string();
     if (!is_sha_name(name)) {  // temporary files left by a crash
       if (name.find(".tmp.") != std::string::npos) fs::remove(de.path(), ec);
@@ -81,7 +83,9 @@ void AssetStore::collect(const std::set<std::string>& referenced) {
 AssetStoreStats AssetStore::stats() const {
   AssetStoreStats s;
   std::error_code ec;
-  for (const auto& de : fs::directory_iterator(dir_, ec)) {
+  std::error_code walk;
+  for (fs::directory_iterator it(dir_, walk), end; !walk && it != end; it.increment(walk)) {
+    const fs::directory_entry& de = *it;
     if (!is_sha_name(de.path().filename().string())) continue;
     ++s.entries;
     s.bytes += static_cast<size_t>(de.file_size(ec));

@@ -34,6 +34,18 @@ std::string key_of(const std::string& url) {
   return buf;
 }
 
+// A .meta file as write_meta() writes it. Anything else (a damaged file,
+// one edited by hand) is no entry: json::value() would throw on a field of
+// another type.
+bool valid_meta(const nlohmann::json& m) {
+  if (!m.is_object()) return false;
+  for (const char* k : {"url", "content_type", "etag", "last_modified", "effective_url"})
+    if (m.contains(k) && !m[k].is_string()) return false;
+  for (const char* k : {"body_size", "fetched_at"})
+    if (m.contains(k) && !m[k].is_number_integer()) return false;
+  return m.contains("url") && (!m.contains("body_size") || m["body_size"].is_number_unsigned());
+}
+
 }  // namespace
 
 int64_t unix_now() {
@@ -53,7 +65,7 @@ std::optional<CacheEntry> SourceCache::load(const std::string& url) const {
   if (!platform::read_whole_file(path_for(url, ".meta"), meta_text) || !platform::read_whole_file(path_for(url, ".body"), body))
     return std::nullopt;
   const auto meta = nlohmann::json::parse(meta_text, nullptr, false);
-  if (meta.is_discarded() || !meta.is_object()) return std::nullopt;
+  if (!valid_meta(meta)) return std::nullopt;
   CacheEntry e;
   e.url = meta.value("url", "");
   // A different URL with the same hash, or a body from another write: no entry.
@@ -113,21 +125,49 @@ void SourceCache::enforce_budget(const std::string& keep_url) {
   std::vector<Item> items;
   uintmax_t total = 0;
   std::error_code ec;
-  for (const auto& de : fs::directory_iterator(dir_, ec)) {
-    if (de.path().extension() != ".meta") continue;
+  // What a crash or power cut leaves behind is removed once it cannot be a
+  // write in progress (by another paizi process on the same directory):
+  // temporary files of atomic writes, a body whose .meta was never written,
+  // and a .meta that is damaged. Otherwise they would weigh on the disk for
+  // good, outside the budget.
+  const auto settled = fs::file_time_type::clock::now() - std::chrono::minutes(1);
+  auto old = [&](const fs::path& p) {
+    const auto t = fs::last_write_time(p, ec);
+    return !ec && t < settled;
+  };
+  const fs::path keep_body = path_for(keep_url, ".body");
+  std::error_code walk;  // increments that fail end the walk instead of throwing
+  for (fs::directory_iterator it(dir_, walk), end; !walk && it != end; it.increment(walk)) {
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    if (name.find(".tmp.") != std::string::npos) {
+      if (old(p)) fs::remove(p, ec);
+      continue;
+    }
+    if (p.extension() == ".body") {
+      fs::path meta = p;
+      if (!fs::exists(meta.replace_extension(".meta"), ec) && p != keep_body && old(p)) fs::remove(p, ec);
+      continue;
+    }
+    if (p.extension() != ".meta") continue;
     std::string text;
-    if (!platform::read_whole_file(de.path().string(), text)) continue;
+    if (!platform::read_whole_file(p.string(), text)) continue;
     const auto meta = nlohmann::json::parse(text, nullptr, false);
-    if (meta.is_discarded() || !meta.is_object() || meta.value("url", "") == keep_url) continue;
-    fs::path body = de.path();
+    fs::path body = p;
     body.replace_extension(".body");
+    if (!valid_meta(meta)) {
+      fs::remove(p, ec);
+      fs::remove(body, ec);
+      continue;
+    }
+    if (meta.value("url", "") == keep_url) continue;
     const uintmax_t size = fs::file_size(body, ec);
     if (ec) continue;
-    items.push_back({de.path(), body, meta.value("fetched_at", int64_t{0}), size,
-                     keep_.count(meta.value("url", "")) > 0});
+    items.push_back(
+        {p, body, meta.value("fetched_at", int64_t{0}), size, keep_.count(meta.value("url", "")) > 0});
     total += size;
   }
-  if (auto kept = fs::file_size(path_for(keep_url, ".body"), ec); !ec) total += kept;
+  if (auto kept = fs::file_size(keep_body, ec); !ec) total += kept;
   std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     return a.kept != b.kept ? b.kept : a.fetched_at < b.fetched_at;
   });

@@ -34,9 +34,10 @@ bool PlaylistUpdater::persist(const std::string& body, const std::string& sha, c
                                    &err))
     return false;
   // Older playlists are no longer referenced; temporary files are from crashes.
-  for (const auto& de : fs::directory_iterator(dir, ec)) {
-    const std::string name = de.path().filename().string();
-    if (name.rfind(sha, 0) != 0) fs::remove(de.path(), ec);
+  std::error_code walk;  // a failing increment ends the walk instead of throwing
+  for (fs::directory_iterator it(dir, walk), end; !walk && it != end; it.increment(walk)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(sha, 0) != 0) fs::remove(it->path(), ec);
   }
   return true;
 }
@@ -44,8 +45,9 @@ bool PlaylistUpdater::persist(const std::string& body, const std::string& sha, c
 std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err) {
   const fs::path state(opt_.state_dir);
   std::error_code ec;
-  for (const auto& de : fs::directory_iterator(state, ec))  // temporary files of a killed writer
-    if (de.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(de.path(), ec);
+  std::error_code walk;  // temporary files of a killed writer
+  for (fs::directory_iterator it(state, walk), end; !walk && it != end; it.increment(walk))
+    if (it->path().filename().string().find(".tmp.") != std::string::npos) fs::remove(it->path(), ec);
   std::string text, body;
   if (!platform::read_whole_file((state / "current.json").string(), text)) {
     err = "no last-known-good playlist in " + opt_.state_dir;

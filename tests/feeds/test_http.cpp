@@ -1,6 +1,7 @@
 // The HTTP client and the cache against tests/feeds/fault_server.py on 127.0.0.1.
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@
 #include "net/fetch.h"
 #include "net/http_client.h"
 #include "net/http_headers.h"
+#include "platform/atomic_file.h"
 
 using namespace paizi;
 
@@ -293,4 +295,42 @@ TEST_CASE("cache budget evicts the copies of the playlist on screen last", "[fee
   CHECK(cache.load("http://x/1"));
   CHECK_FALSE(cache.load("http://x/2"));
   CHECK(cache.load("http://x/3"));  // just stored
+}
+
+TEST_CASE("what a crash leaves in the cache is removed; a damaged entry is no entry", "[feeds][cache]") {
+  namespace fs = std::filesystem;
+  feeds_test::TempDir state;
+  net::SourceCache cache(state.path());
+  REQUIRE(cache.store({"http://x/good", "good body", "", "", "", "", 10}));
+  REQUIRE(cache.store({"http://x/bad", "bad body", "", "", "", "", 11}));
+  // The .meta of http://x/bad, damaged into valid JSON of the wrong types.
+  fs::path bad_meta;
+  for (const auto& de : fs::directory_iterator(state.path())) {
+    std::string text;
+    REQUIRE(paizi::platform::read_whole_file(de.path().string(), text));
+    if (de.path().extension() == ".meta" && text.find("http://x/bad") != std::string::npos) bad_meta = de.path();
+  }
+  REQUIRE(!bad_meta.empty());
+  std::ofstream(bad_meta) << R"({"url": "http://x/bad", "body_size": "8", "fetched_at": "yesterday"})";
+  CHECK_FALSE(cache.load("http://x/bad"));  // no entry (it used to throw nlohmann's type_error)
+  // A power cut: a body whose .meta was never written, a half-written
+  // temporary file; and a temporary file of a write still in progress.
+  const auto hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  const fs::path orphan = state.path() + "/0123456789abcdef.body", torn = state.path() + "/00aa.meta.tmp.4242",
+                 writing = state.path() + "/00bb.body.tmp.4343";
+  std::ofstream(orphan) << std::string(5000, 'o');
+  std::ofstream(torn) << "{\"url\": ";
+  std::ofstream(writing) << "in progress";
+  fs::last_write_time(orphan, hour_ago);
+  fs::last_write_time(torn, hour_ago);
+  REQUIRE(cache.store({"http://x/new", "new body", "", "", "", "", 12}));  // the next store cleans up
+  CHECK_FALSE(fs::exists(orphan));
+  CHECK_FALSE(fs::exists(torn));
+  CHECK_FALSE(fs::exists(bad_meta));
+  CHECK(fs::exists(writing));  // recent: maybe another process's write
+  CHECK(cache.load("http://x/good")->body == "good body");
+  CHECK(cache.load("http://x/new")->body == "new body");
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& de : fs::directory_iterator(state.path())) ++files;
+  CHECK(files == 5);  // good and new (.meta + .body each), and the write in progress
 }
