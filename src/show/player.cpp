@@ -12,6 +12,7 @@ namespace paizi::show {
 namespace {
 
 constexpr int64_t kFrameMs = 16;
+constexpr size_t kTickerHeadlines = 30;
 
 // Slide textures are opaque (every slide paints its whole background), so
 // they are copied without blending; only a fading-in slide blends.
@@ -361,6 +362,11 @@ void Player::rebuild_ticker() {
   std::vector<std::string> items = ticker_items_;
   if (items.empty()) items = tk.items;
   if (items.empty() && data_ && !tk.source.empty()) items = data_->headlines(tk.source);
+  // A feed's headlines, the first kTickerHeadlines of them: a feed may hold
+  // thousands, a cycle of hours, laid out on the frame thread (10 000 took
+  // 34 ms on a PC, several frames on a board). The playlist's own items are
+  // all shown.
+  if (items != tk.items && items.size() > kTickerHeadlines) items.resize(kTickerHeadlines);
   if (items.empty()) return;
   const std::string sep = "　" + tk.separator + "　";
   std::string line;

@@ -2,6 +2,7 @@
 // ticker, and no redraws while nothing changes.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cmath>
 
 #include "content/playlist.h"
@@ -238,4 +239,22 @@ TEST_CASE("a push transition on the direct path shifts both slides") {
     for (size_t x = 0; x < w; ++x)
       wrong += mid[y * w + x] != (x < w - dx ? a[y * w + x + dx] : b[y * w + x - (w - dx)]);
   CHECK(wrong == 0);
+}
+
+TEST_CASE("a feed ticker shows the first 30 headlines, however many the feed has") {
+  const std::string json = R"({"version":1,"ticker":{"speed":120,"items":["占位"]},
+    "slides":[{"id":"a","type":"slogan","duration":"60s","lines":["口号"]}]})";
+  Rig rig(json, 640, 360);
+  auto& p = *rig.player;
+  std::vector<std::string> many;
+  for (int i = 0; i < 10000; ++i) many.push_back("园区第" + std::to_string(i) + "条新闻标题");
+  const auto t0 = std::chrono::steady_clock::now();
+  p.set_ticker_items(many);
+  const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const float cycle = p.ticker_cycle();
+  p.set_ticker_items(std::vector<std::string>(many.begin(), many.begin() + 30));
+  CHECK(p.ticker_cycle() == Approx(cycle));
+  p.set_ticker_items(std::vector<std::string>(many.begin(), many.begin() + 29));
+  CHECK(p.ticker_cycle() < cycle);
+  WARN("10 000 headlines handed to the ticker: " << ms << " ms");
 }
