@@ -29,6 +29,8 @@ QrMatrix encode_qr(const std::string& text) {
   return m;
 }
 
+constexpr size_t kMaxPages = 8;  // of a news slide's body
+
 // Splits a body layout into pages: the first page `first_h` px tall, the
 // rest `rest_h`. Returns [first, last) line ranges.
 // A short paragraph without closing punctuation reads as a sub-heading.
@@ -59,6 +61,25 @@ std::vector<std::pair<size_t, size_t>> pages_of(const text::TextLayout& body, fl
     out.emplace_back(first, first + n);
     first += n;
     h = rest_h;
+  }
+  return out;
+}
+
+// The paragraphs up to `budget` code points (the last one cut there);
+// `cut` is set when text was left out.
+std::vector<std::string> within_budget(const std::vector<std::string>& paragraphs, size_t budget, bool& cut) {
+  std::vector<std::string> out;
+  size_t used = 0;
+  for (const std::string& p : paragraphs) {
+    const text::CodePoints cps = text::decode_utf8(p);
+    if (used + cps.cps.size() <= budget) {
+      out.push_back(p);
+      used += cps.cps.size();
+      continue;
+    }
+    out.push_back(cps.utf8.substr(0, cps.offset[budget - used]));
+    cut = true;
+    break;
   }
   return out;
 }
@@ -160,9 +181,25 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   std::vector<char> heading(paragraphs.size());
   for (size_t i = 0; i < heading.size(); ++i) heading[i] = is_heading(paragraphs[i]) && heading.size() > 1;
   bo.unindented = heading;
-  const text::TextLayout body = text::layout_text(ctx.shaper, paragraphs, bo);
-  const float first_h = content_bottom - content_top - (sum_h > 0 ? sum_h + body_px * 0.8f : 0.f);
-  const auto ranges = pages_of(body, std::max(first_h, body.line_pitch), content_bottom - content_top, heading);
+  // At most kMaxPages pages: an article of a hundred pages would hold the
+  // screen for twenty minutes (and its layout the frame thread for a second
+  // on a board). Only the text that can fill them is laid out: the page's
+  // capacity in 1 em cells, twice over for Latin letters (about half an em
+  // each), plus a page; the last page shown ends in an ellipsis.
+  const float page_h = content_bottom - content_top;
+  const size_t budget = static_cast<size_t>(2.f * (kMaxPages + 1) * std::max(1.f, body_w / body_px) *
+                                            std::max(1.f, page_h / body_px));
+  bool cut = false;
+  const std::vector<std::string> shown = within_budget(paragraphs, budget, cut);
+  text::TextLayout body = text::layout_text(ctx.shaper, shown, bo);
+  const float first_h = page_h - (sum_h > 0 ? sum_h + body_px * 0.8f : 0.f);
+  auto ranges = pages_of(body, std::max(first_h, body.line_pitch), page_h, heading);
+  if (ranges.size() > kMaxPages || cut) {
+    bo.max_lines = static_cast<int>(ranges[std::min(ranges.size(), kMaxPages) - 1].second);
+    body = text::layout_text(ctx.shaper, shown, bo);
+    ranges = pages_of(body, std::max(first_h, body.line_pitch), page_h, heading);
+    if (ranges.size() > kMaxPages) ranges.resize(kMaxPages);
+  }
 
   QrMatrix qrm;
   if (qr) qrm = encode_qr(item->link);

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include <filesystem>
@@ -230,4 +231,52 @@ TEST_CASE("sources: a playlist update forgets the sources it drops, keeps the on
   CHECK(data.headlines("p") == std::vector<std::string>{"园区新闻"});
   data.stop();
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("news: a long article shows its first 8 pages, the last ending in an ellipsis", "[news]") {
+  static text::FontLibrary fonts;
+  static text::Shaper shaper(fonts);
+  content::Theme theme;
+  auto compose = [&](size_t paragraphs, double* ms = nullptr) {
+    content::Slide s;
+    s.type = "news";
+    s.news.emplace();
+    s.news->title = "长文";
+    for (size_t i = 0; i < paragraphs; ++i)
+      s.news->paragraphs.push_back("第" + std::to_string(i + 1) + "段。园区管委会今天召开会议，研究部署下一阶段的重点工作，"
+                                   "要求持续优化营商环境，提升服务效率，推动产业集聚发展。");
+    show::ComposeContext ctx(shaper);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto pages = show::compose_slide(s, theme, ctx);
+    if (ms) *ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return pages;
+  };
+  auto ellipses = [](const render::DisplayList& page) {
+    size_t n = 0;
+    for (const auto& op : page.ops)
+      if (const auto* t = std::get_if<render::TextOp>(&op))
+        for (const auto& l : t->layout->lines) n += l.ellipsis;
+    return n;
+  };
+  auto first_text = [](const render::DisplayList& page) {  // the body's first line on the page
+    std::vector<std::string> texts;
+    for (const auto& op : page.ops)
+      if (const auto* t = std::get_if<render::TextOp>(&op)) texts.push_back(t->layout->lines.at(0).text);
+    return texts.size() > 2 ? texts[2] : std::string();  // after the headline and the byline
+  };
+  const auto short_one = compose(6);
+  REQUIRE(short_one.size() < 8);
+  for (const auto& p : short_one) CHECK(ellipses(p) == 0);
+  double ms = 0;
+  const auto long_one = compose(2000, &ms);  // about 90 000 characters
+  WARN("a 2000-paragraph article composed in " << ms << " ms");
+  REQUIRE(long_one.size() == 8);
+  for (size_t i = 0; i + 1 < long_one.size(); ++i) CHECK(ellipses(long_one[i]) == 0);
+  CHECK(ellipses(long_one.back()) == 1);
+  CHECK(first_text(long_one[0]).rfind("第1段。", 0) == 0);
+  // Just over eight pages: the same eight pages, whatever follows.
+  const auto over = compose(120);
+  REQUIRE(over.size() == 8);
+  for (size_t i = 0; i < 8; ++i) CHECK(first_text(over[i]) == first_text(long_one[i]));
+  CHECK(ellipses(over.back()) == 1);
 }
