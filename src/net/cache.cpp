@@ -146,7 +146,8 @@ void SourceCache::enforce_budget(const std::string& keep_url) {
     }
     if (p.extension() == ".body") {
       fs::path meta = p;
-      if (!fs::exists(meta.replace_extension(".meta"), ec) && p != keep_body && old(p)) fs::remove(p, ec);
+      const bool has_meta = fs::exists(meta.replace_extension(".meta"), ec);
+      if (!has_meta && !ec && p != keep_body && old(p)) fs::remove(p, ec);
       continue;
     }
     if (p.extension() != ".meta") continue;
