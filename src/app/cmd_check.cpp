@@ -9,6 +9,7 @@
 #include "content/signature.h"
 #include "net/http_client.h"
 #include "platform/atomic_file.h"
+#include "render/image.h"
 
 namespace paizi::app {
 
@@ -20,8 +21,9 @@ std::string read_or_fail(const std::string& path, const char* what) {
   return s;
 }
 
-// Local images that the player could not read: it would leave their slides
-// out (net/playlist_updater.h), so say so before the playlist is published.
+// Local images that the player could not read or show: it would leave their
+// slides out (net/playlist_updater.h), so say so before the playlist is
+// published.
 // Remote images are not fetched here.
 size_t check_local_images(const std::string& file, const content::Playlist& pl) {
   namespace fs = std::filesystem;
@@ -47,6 +49,12 @@ size_t check_local_images(const std::string& file, const content::Playlist& pl) 
         problem = "no such file: " + canon.string() + "; " + what + " until it exists";
       else if (const fs::path rel = canon.lexically_relative(root); rel.empty() || *rel.begin() == "..")
         problem = "outside the playlist's directory; " + what + " unless paizi play --asset-root allows it";
+      else if (fs::file_size(canon, ec) > render::kMaxImageFileBytes)
+        problem = "is larger than " + std::to_string(render::kMaxImageFileBytes >> 20) + " MiB; " + what;
+      else if (std::string bytes; !platform::read_whole_file(canon.string(), bytes))
+        problem = "cannot be read; " + what + " until it can";
+      else if (std::string why = render::image_problem(bytes); !why.empty())
+        problem = why + "; " + what;
       if (problem.empty()) continue;
       std::printf("%s: warning: image \"%s\": %s (at %s)\n", file.c_str(), ref.c_str(), problem.c_str(),
                   at.c_str());

@@ -127,6 +127,9 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
     : source_(std::move(source)), heartbeat_url_(po.heartbeat_url) {
   net::UpdaterOptions o = std::move(po.updater);
   o.source = source_;
+  // An asset the painter would refuse is missing from the start: its slide is
+  // left out (and the reason logged) rather than shown as an empty frame.
+  o.check_asset = [](std::string_view bytes) { return render::image_problem(bytes); };
   // A local file is its own durable copy: without --state-dir its state
   // lives in a temporary directory. A URL needs a real one.
   state_dir_ = po.state_dir.value_or(net::is_http_url(source_) ? default_state_dir() : "");

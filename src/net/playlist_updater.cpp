@@ -311,6 +311,12 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
       missing[ref] = "asset " + a.url + ": " + r.error;
       continue;
     }
+    if (opt_.check_asset) {
+      if (std::string why = opt_.check_asset(r.body); !why.empty()) {
+        missing[ref] = "asset " + a.url + " " + why;
+        continue;
+      }
+    }
     auto sha = store_.put(r.body, err);
     if (!sha) {
       missing[ref] = "asset " + a.url + ": " + err;

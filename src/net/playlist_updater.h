@@ -45,12 +45,14 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -70,6 +72,10 @@ struct UpdaterOptions {
   size_t max_playlist_bytes = 1u << 20;    // playlist body cap, bytes
   size_t cache_budget_bytes = 256u << 20;  // asset store budget, bytes
   HttpLimits limits;                       // for the playlist and its assets
+  // Judges a fetched asset (an image): "" to store it, else why it cannot be
+  // shown (an HTML error page served with 200, a cut or oversized file); it
+  // is then missing like one that could not be fetched. Unset: any bytes.
+  std::function<std::string(std::string_view bytes)> check_asset;
 };
 
 // A playlist ready to show.

@@ -17,6 +17,20 @@
 
 namespace paizi::render {
 
+std::string image_problem(std::string_view bytes) {
+  if (bytes.size() > kMaxImageFileBytes) return "is larger than " + std::to_string(kMaxImageFileBytes >> 20) + " MiB";
+  const ImageHeader declared = read_image_header(bytes);
+  // Only formats whose size can be checked before decoding are decoded:
+  // SDL2_image would also take TGA, TIFF, SVG, XCF and more, sized by
+  // whatever their headers say.
+  if (declared.w == 0 && declared.h == 0)
+    return "is not a PNG, JPEG, GIF, BMP or WebP file, or its header is cut short";
+  if (declared.w > kMaxImagePixels || declared.h > kMaxImagePixels || declared.w * declared.h > kMaxImagePixels)
+    return "is too large: " + std::to_string(declared.w) + "x" + std::to_string(declared.h) + " px (limit " +
+           std::to_string(kMaxImagePixels / 1'000'000) + " MP)";
+  return {};
+}
+
 SurfacePtr read_pixels(SDL_Renderer* renderer, int w, int h, std::string& err) {
   SurfacePtr s(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32));
   if (!s) {
@@ -445,23 +459,11 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && bytes.size() <= kMaxImageFileBytes) bytes.append(buf, n);
     std::fclose(f);
   }
-  if (bytes.size() > kMaxImageFileBytes) {
-    err = "image " + path + " is larger than " + std::to_string(kMaxImageFileBytes >> 20) + " MiB";
+  if (std::string why = image_problem(bytes); !why.empty()) {
+    err = "image " + path + " " + why;
     return nullptr;
   }
   const ImageHeader declared = read_image_header(bytes);
-  if (declared.w == 0 && declared.h == 0) {
-    // Only formats whose size can be checked before decoding are decoded:
-    // SDL2_image would also take TGA, TIFF, SVG, XCF and more, sized by
-    // whatever their headers say.
-    err = "image " + path + " is not a PNG, JPEG, GIF, BMP or WebP file, or its header is cut short";
-    return nullptr;
-  }
-  if (declared.w > kMaxImagePixels || declared.h > kMaxImagePixels || declared.w * declared.h > kMaxImagePixels) {
-    err = "image " + path + " is too large: " + std::to_string(declared.w) + "x" + std::to_string(declared.h) +
-          " px (limit " + std::to_string(kMaxImagePixels / 1'000'000) + " MP)";
-    return nullptr;
-  }
   SurfacePtr s(IMG_Load_RW(SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size())), 1));
   bytes = std::string();
   if (!s) {

@@ -46,6 +46,11 @@ struct ImageHeader {
 };
 ImageHeader read_image_header(std::string_view head);
 
+// Why a whole image file would not be shown (load_texture refuses it before
+// decoding): larger than kMaxImageFileBytes, not one of the formats above or
+// cut short, more than kMaxImagePixels. "" when it would be decoded.
+std::string image_problem(std::string_view bytes);
+
 // Loads an image file (via SDL2_image), turned as its EXIF orientation says,
 // into a texture just large enough to
 // cover max_w x max_h (the screen): a larger image is scaled down, keeping

@@ -100,20 +100,24 @@ TEST_CASE("check: local images that cannot be read are warnings naming the slide
   feeds_test::TempDir tmp;
   const std::string dir = tmp.path() + "/site";
   std::filesystem::create_directories(dir + "/img");
-  std::ofstream(dir + "/img/here.png") << "bytes";
+  std::filesystem::copy_file(std::string(PAIZI_TEST_DATA) + "/show/golden/chart.png", dir + "/img/here.png");
+  std::ofstream(dir + "/img/page.png") << "<html>404 Not Found</html>";  // saved from a browser
   std::ofstream(tmp.path() + "/outside.png") << "bytes";
   std::ofstream(dir + "/pl.json") << R"({"version": 1, "slides": [
     {"id": "a", "type": "image", "image": "img/here.png"},
     {"id": "b", "type": "image", "image": "img/gone.png"},
     {"id": "c", "type": "news", "article": {"title": "标题", "paragraphs": ["正文"], "image": "../outside.png"}},
-    {"id": "d", "type": "image", "image": "https://example.org/remote.png"}]})";
+    {"id": "d", "type": "image", "image": "https://example.org/remote.png"},
+    {"id": "e", "type": "image", "image": "img/page.png"}]})";
   const auto r = feeds_test::run_paizi({"check", dir + "/pl.json"});
   CHECK(r.status == 0);  // the player plays the rest
   const auto l = lines_of(r.out, dir + "/pl.json: ");
-  REQUIRE(l.size() == 3);
+  REQUIRE(l.size() == 4);
   CHECK(l[0].rfind(R"(warning: image "img/gone.png": no such file: )", 0) == 0);
   CHECK(l[0].find("the slide is left out until it exists (at /slides/1/image)") != std::string::npos);
   CHECK(l[1] == R"(warning: image "../outside.png": outside the playlist's directory; the article is shown )"
                 R"(without it unless paizi play --asset-root allows it (at /slides/2/article/image))");
-  CHECK(l[2] == "ok (0 errors, 2 warnings)");
+  CHECK(l[2] == R"(warning: image "img/page.png": is not a PNG, JPEG, GIF, BMP or WebP file, or its header is )"
+                R"(cut short; the slide is left out (at /slides/4/image))");
+  CHECK(l[3] == "ok (0 errors, 3 warnings)");
 }

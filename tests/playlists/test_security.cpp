@@ -6,6 +6,7 @@
 #include "net/playlist_updater.h"
 #include "pl_support.h"
 #include "platform/atomic_file.h"
+#include "render/image.h"
 
 using namespace pl_test;
 namespace fs = std::filesystem;
@@ -326,4 +327,31 @@ TEST_CASE("a signed playlist completed by a later check keeps a last good copy t
   INFO(err);
   REQUIRE(lkg);
   CHECK(slide_ids(lkg->playlist) == std::vector<std::string>{"s", "i"});
+}
+
+TEST_CASE("an image answered with an error page (status 200) is missing, not stored") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  put(server, "pl.json", R"({"version":1,"slides":[{"id":"s","type":"slogan","lines":["欢迎"]},
+    {"id":"i","type":"image","image":"poster.png"}]})");
+  put(server, "poster.png", "<html><body>请先登录</body></html>");  // a CDN's login page
+  paizi::net::UpdaterOptions o;
+  o.source = server.url("/files/pl.json");
+  o.state_dir = tmp.path() + "/state";
+  o.check_asset = [](std::string_view bytes) { return paizi::render::image_problem(bytes); };
+  paizi::net::PlaylistUpdater u(o);
+  u.check_once();
+  auto adopted = u.take();
+  REQUIRE(adopted);
+  CHECK(slide_ids(adopted->playlist) == std::vector<std::string>{"s"});
+  CHECK(u.status().incomplete.find("is not a PNG, JPEG, GIF, BMP or WebP file") != std::string::npos);
+  CHECK(u.status().assets.entries == 0);  // the page was not stored
+  std::string png;
+  REQUIRE(paizi::platform::read_whole_file(std::string(PAIZI_TEST_DATA) + "/show/golden/chart.png", png));
+  put(server, "poster.png", png);
+  u.check_once();
+  auto complete = u.take();
+  REQUIRE(complete);
+  CHECK(slide_ids(complete->playlist) == std::vector<std::string>{"s", "i"});
+  CHECK(u.status().incomplete.empty());
 }
