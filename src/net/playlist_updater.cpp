@@ -396,6 +396,7 @@ void PlaylistUpdater::adopt(const std::string& body, const std::string& sha, con
   current_body_ = missing.empty() ? std::string() : body;
   current_assets_ = std::move(assets);
   missing_ = std::move(missing);
+  dropped_ = dropped;
   {
     std::lock_guard lock(mu_);
     status_.sha256 = sha;
@@ -420,11 +421,9 @@ void PlaylistUpdater::retry_missing() {
   fetch_assets(*pr.playlist, asset_base, assets, missing);
   if (assets.size() == current_assets_.size()) {  // nothing new; the reasons may have changed
     missing_ = std::move(missing);
-    content::Playlist pl = std::move(*pr.playlist);
-    const std::vector<std::string> dropped = drop_missing(pl, missing_);
     {
       std::lock_guard lock(mu_);
-      status_.incomplete = describe_missing(missing_, dropped);
+      status_.incomplete = describe_missing(missing_, dropped_);
     }
     return report(true, "", false);
   }

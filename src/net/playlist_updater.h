@@ -178,6 +178,7 @@ class PlaylistUpdater {
   std::string current_body_;  // its bytes, while it lacks assets (for retry_missing)
   AssetMap current_assets_;   // its assets
   Missing missing_;           // the assets it lacks
+  std::vector<std::string> dropped_;  // the slides left out for them
   std::string rejected_sha_;  // last rejected body, not re-validated
   std::string rejected_error_;
   int failures_ = 0;       // consecutive failed checks

@@ -116,6 +116,7 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
     current_body_ = missing.empty() ? std::string() : body;
     current_assets_ = assets;
     missing_ = missing;
+    dropped_ = dropped;
   }
   {
     std::lock_guard lock(mu_);
