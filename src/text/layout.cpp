@@ -125,15 +125,35 @@ std::vector<Span> even_lines(const ShapedParagraph& p, const Measure& m, float f
   cand.push_back(n);
   const size_t c = cand.size();
   if (lines == 0 || c > 400) return {};
+  // Per candidate, what a line starting or ending there needs, so that each
+  // of the O(lines * c^2) steps below is O(1): a line from candidate i
+  // starts at start[i] (leading spaces skipped) with its opening bracket
+  // compressed by adj[i]; a line ending at candidate j ends at end[j]
+  // (trailing spaces dropped).
+  std::vector<size_t> start(c), end(c);
+  std::vector<char> compressed(c, 0);
+  std::vector<float> adj(c, 0.f);
+  for (size_t i = 0; i < c; ++i) {
+    size_t b = cand[i];
+    while (b < n && (p.flags[b] & kSpace)) ++b;
+    start[i] = b;
+    compressed[i] = compress_start && b < n && char_class(p.cps[b]).punct() == PunctKind::Opening &&
+                    !(p.flags[b] & kCompressed) && p.halt_adv[b] < 0;
+    adj[i] = compressed[i] ? p.halt_adv[b] : 0.f;
+    size_t e = cand[i];
+    while (e > 0 && (p.flags[e - 1] & kSpace)) --e;
+    end[i] = e;
+  }
+  // [from, to): empty (end <= begin) when only spaces lie between. A
+  // non-space at start[from] < cand[to] keeps end[to] > start[from], which
+  // is where trim_spaces would stop too.
   auto line_of = [&](size_t from, size_t to) {
     Span sp;
-    size_t b = cand[from];
-    while (b < cand[to] && (p.flags[b] & kSpace)) ++b;
-    sp.begin = b;
-    sp.end = trim_spaces(p, b, cand[to]);
-    sp.start_compressed = compress_start && b < n && punct_kind(p.cps[b]) == PunctKind::Opening &&
-                          !(p.flags[b] & kCompressed) && p.halt_adv[b] < 0;
-    sp.natural = m.width(sp.begin, sp.end) + (sp.start_compressed ? p.halt_adv[b] : 0.f);
+    if (start[from] >= cand[to]) return sp;
+    sp.begin = start[from];
+    sp.end = end[to];
+    sp.start_compressed = compressed[from];
+    sp.natural = m.width(sp.begin, sp.end) + adj[from];
     return sp;
   };
   constexpr float kInf = 1e30f;
@@ -141,11 +161,17 @@ std::vector<Span> even_lines(const ShapedParagraph& p, const Measure& m, float f
   std::vector<std::vector<float>> cost(lines + 1, std::vector<float>(c, kInf));
   std::vector<std::vector<size_t>> from(lines + 1, std::vector<size_t>(c, 0));
   cost[0][0] = 0;
+  std::vector<size_t> reached;  // candidates that k - 1 lines can end at, ascending
   for (size_t k = 1; k <= lines; ++k) {
     const float w = k == 1 ? first_avail : avail;
-    for (size_t j = 1; j < c; ++j)
-      for (size_t i = j; i-- > 0;) {
-        if (cost[k - 1][i] >= kInf) continue;
+    reached.clear();
+    for (size_t i = 0; i < c; ++i)
+      if (cost[k - 1][i] < kInf) reached.push_back(i);
+    size_t below = 0;  // reached[0, below) < j
+    for (size_t j = 1; j < c; ++j) {
+      while (below < reached.size() && reached[below] < j) ++below;
+      for (size_t r = below; r-- > 0;) {
+        const size_t i = reached[r];
         const Span sp = line_of(i, j);
         if (sp.end <= sp.begin) continue;
         const float cap = sp.start_compressed ? -p.halt_adv[sp.begin] : 0.f;
@@ -158,6 +184,7 @@ std::vector<Span> even_lines(const ShapedParagraph& p, const Measure& m, float f
           from[k][j] = i;
         }
       }
+    }
   }
   if (cost[lines][c - 1] >= kInf) return {};
   std::vector<Span> out(lines);
@@ -190,7 +217,7 @@ void avoid_short_last_line(const ShapedParagraph& p, const Measure& m, float ava
     while (s < n && (p.flags[s] & kSpace)) ++s;
     if (s >= last.begin) continue;  // only spaces between: no gain
     const size_t e = trim_spaces(p, s, n);
-    const bool sc = compress_start && punct_kind(p.cps[s]) == PunctKind::Opening &&
+    const bool sc = compress_start && char_class(p.cps[s]).punct() == PunctKind::Opening &&
                     !(p.flags[s] & kCompressed) && p.halt_adv[s] < 0;
     const float adj = sc ? p.halt_adv[s] : 0.f;
     const float nat = m.width(s, e) + adj;
