@@ -22,6 +22,9 @@ using namespace std::chrono;
 namespace {
 
 constexpr size_t kErrorsKept = 10;
+// A file written or moved in, a directory made (on the way to an awaited
+// file). Not IN_CREATE of a file: it is read at its IN_CLOSE_WRITE, whole.
+constexpr uint32_t kWatchMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE;
 
 HttpLimits capped(HttpLimits l, size_t cap) {
   l.max_body_bytes = cap;
@@ -106,8 +109,7 @@ PlaylistUpdater::PlaylistUpdater(UpdaterOptions options)
     if (opt_.asset_roots.empty()) opt_.asset_roots.push_back(file.parent_path().string());
     inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     // The directory, so editors that write a new file and rename it are seen.
-    if (inotify_fd_ >= 0)
-      ::inotify_add_watch(inotify_fd_, file.parent_path().c_str(), IN_CLOSE_WRITE | IN_MOVED_TO);
+    if (inotify_fd_ >= 0) playlist_wd_ = ::inotify_add_watch(inotify_fd_, file.parent_path().c_str(), kWatchMask);
   }
 }
 
@@ -160,11 +162,69 @@ milliseconds PlaylistUpdater::next_delay() {
   return milliseconds(static_cast<int64_t>(static_cast<double>(d.count()) * jitter));
 }
 
+bool PlaylistUpdater::watch_awaited() {
+  if (inotify_fd_ < 0) return false;
+  // The nearest directory of each awaited file that exists: making the
+  // ones below it is an event there.
+  auto nearest = [this] {
+    std::set<std::string> dirs;
+    for (const std::string& file : awaited_) {
+      std::error_code ec;
+      fs::path d = fs::path(file).parent_path();
+      while (d.has_relative_path() && !fs::is_directory(d, ec)) d = d.parent_path();
+      dirs.insert(d.string());
+    }
+    return dirs;
+  };
+  const std::set<std::string> dirs = nearest();
+  std::set<std::string> fresh = dirs;
+  for (auto it = asset_watches_.begin(); it != asset_watches_.end();) {
+    if (fresh.erase(it->second)) {  // still wanted, already watched
+      ++it;
+      continue;
+    }
+    if (it->first != playlist_wd_) ::inotify_rm_watch(inotify_fd_, it->first);
+    it = asset_watches_.erase(it);
+  }
+  for (const std::string& d : fresh) {
+    // The playlist's directory returns its own descriptor (same mask).
+    const int wd = ::inotify_add_watch(inotify_fd_, d.c_str(), kWatchMask);
+    if (wd >= 0) asset_watches_[wd] = d;
+  }
+  // What happened before a new watch was in place is not an event: a
+  // directory made meanwhile (cp -r), or a file already written into a
+  // directory watched only now. Each calls for one more check, no more
+  // (the next call finds the same directories already watched).
+  if (nearest() != dirs) return true;
+  for (const std::string& file : awaited_) {
+    std::error_code ec;
+    if (fresh.count(fs::path(file).parent_path().string()) && fs::exists(file, ec)) return true;
+  }
+  return false;
+}
+
+bool PlaylistUpdater::event_matters(int wd, const std::string& name, uint32_t mask) const {
+  if (wd == playlist_wd_ && (mask & (IN_CLOSE_WRITE | IN_MOVED_TO))) {
+    const std::string playlist = fs::path(local_path(opt_.source)).filename().string();
+    if (name == playlist || name == playlist + ".sig") return true;
+  }
+  const bool whole = (mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) || ((mask & IN_CREATE) && (mask & IN_ISDIR));
+  const auto dir = asset_watches_.find(wd);
+  if (!whole || dir == asset_watches_.end() || name.empty()) return false;
+  // The file itself, or a directory on the way to it.
+  const fs::path got = fs::path(dir->second) / name;
+  for (const std::string& file : awaited_) {
+    const fs::path rel = fs::path(file).lexically_relative(got);
+    if (!rel.empty() && *rel.begin() != "..") return true;
+  }
+  return false;
+}
+
 void PlaylistUpdater::run() {
   while (!stop_) {
     check_once();
+    bool again = watch_awaited();
     const auto deadline = steady_clock::now() + next_delay();
-    bool again = false;
     while (!stop_ && !again) {
       const auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
       if (left <= 0) break;
@@ -178,7 +238,6 @@ void PlaylistUpdater::run() {
       }
       if (inotify_fd_ >= 0 && (fds[1].revents & POLLIN)) {
         alignas(inotify_event) char buf[4096];
-        const std::string name = fs::path(local_path(opt_.source)).filename().string();
         ssize_t n = 0;
         while ((n = ::read(inotify_fd_, buf, sizeof buf)) > 0) {
           for (const char* p = buf; p + sizeof(inotify_event) <= buf + n;) {
@@ -187,7 +246,7 @@ void PlaylistUpdater::run() {
             std::memcpy(&ev, p, sizeof ev);
             const char* ev_name = p + sizeof(inotify_event);
             const std::string got = ev.len ? std::string(ev_name, ::strnlen(ev_name, ev.len)) : "";
-            if (got == name || got == name + ".sig") again = true;
+            if (event_matters(ev.wd, got, ev.mask)) again = true;
             p += sizeof(inotify_event) + ev.len;
           }
         }
@@ -295,6 +354,7 @@ bool PlaylistUpdater::resolve(const std::string& ref, const std::string& base, s
 
 void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::string& base, AssetMap& assets,
                                    Missing& missing) {
+  awaited_.clear();  // what this attempt still lacks, for watch_awaited
   for (const std::string& ref : asset_references(pl)) {
     if (assets.count(ref)) continue;
     AssetRef a;
@@ -307,13 +367,16 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
     rq.url = a.url;
     rq.bearer_token = token_for(a.url);
     const HttpResult r = client_.fetch(rq);
+    const bool local = !is_http_url(a.url);
     if (!r.ok()) {
       missing[ref] = "asset " + a.url + ": " + r.error;
+      if (local) awaited_.insert(local_path(a.url));
       continue;
     }
     if (opt_.check_asset) {
       if (std::string why = opt_.check_asset(r.body); !why.empty()) {
         missing[ref] = "asset " + a.url + " " + why;
+        if (local) awaited_.insert(local_path(a.url));  // half-copied, perhaps
         continue;
       }
     }

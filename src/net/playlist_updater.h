@@ -23,7 +23,10 @@
 // adopted without the slides that need it (an image slide is left out, an
 // inline article loses its picture), status().incomplete says which and
 // why, and every later check tries the missing assets again; once more of
-// them arrive, the playlist is adopted again with its slides restored.
+// them arrive, the playlist is adopted again with its slides restored. A
+// missing local file is also watched for (inotify on its directory, or on
+// the nearest one that exists): copying it in is a check at once, not at
+// the next poll.
 //
 // Failures are retried sooner than the poll interval with exponential
 // backoff and jitter (poll/16, poll/8, ... capped at poll, each minus up to
@@ -187,6 +190,18 @@ class PlaylistUpdater {
   std::optional<AdoptedPlaylist> ready_;
   int wake_fd_ = -1;     // eventfd: force_check() and stop
   int inotify_fd_ = -1;  // local playlist sources only
+  int playlist_wd_ = -1;  // the watch on the playlist's directory
+  // Local files the last check found missing (absolute paths), and the
+  // directories watched for them: watch descriptor -> directory.
+  std::set<std::string> awaited_;
+  std::map<int, std::string> asset_watches_;
+  // Watches the directory of each awaited file (or its nearest existing
+  // ancestor), drops watches no longer needed; true when something may
+  // have arrived before its watch was in place (check again now).
+  bool watch_awaited();
+  // An inotify event for `name` in the directory of watch `wd`: does it
+  // call for a check?
+  bool event_matters(int wd, const std::string& name, uint32_t mask) const;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

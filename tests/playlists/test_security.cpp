@@ -264,6 +264,51 @@ TEST_CASE("a missing asset leaves out the slides that need it, not the playlist;
   CHECK(w.status().incomplete.find("damaged") != std::string::npos);
 }
 
+TEST_CASE("a missing local image is watched for: copying it in restores its slide long before the poll") {
+  TempDir tmp;
+  const std::string dir = tmp.path() + "/site", state = tmp.path() + "/state";
+  fs::create_directories(dir);
+  // In a directory that does not exist yet, as when a folder is copied in.
+  write(dir + "/pl.json", R"({"version":1,"slides":[
+    {"id":"s","type":"slogan","lines":["欢迎"]},
+    {"id":"poster","type":"image","image":"new/img/poster.png"}]})");
+  paizi::net::UpdaterOptions o;
+  o.source = dir + "/pl.json";
+  o.state_dir = state;
+  o.poll = std::chrono::hours(1);
+  paizi::net::PlaylistUpdater u(o);
+  u.start();
+  auto wait_adopted = [&](std::chrono::milliseconds limit) {
+    std::optional<paizi::net::AdoptedPlaylist> got;
+    for (auto until = std::chrono::steady_clock::now() + limit; !got && std::chrono::steady_clock::now() < until;) {
+      std::this_thread::sleep_for(milliseconds(20));
+      got = u.take();
+    }
+    return got;
+  };
+  auto first = wait_adopted(milliseconds(3000));
+  REQUIRE(first);
+  CHECK(slide_ids(first->playlist) == std::vector<std::string>{"s"});
+  std::this_thread::sleep_for(milliseconds(200));  // the watches are set after the check
+  // Files that are not the awaited one call for no check.
+  const auto checks = u.status().checks;
+  write(dir + "/notes.txt", "unrelated");
+  fs::create_directories(dir + "/other");
+  std::this_thread::sleep_for(milliseconds(300));
+  CHECK(u.status().checks == checks);
+  // The folder and the image, made in quick succession.
+  fs::create_directories(dir + "/new/img");
+  write(dir + "/new/img/poster.png", "bytes of the poster");
+  const auto t0 = std::chrono::steady_clock::now();
+  auto complete = wait_adopted(milliseconds(3000));
+  REQUIRE(complete);
+  WARN("missing image copied in: adopted with its slide after "
+       << std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - t0).count()
+       << " ms (poll interval 1 h)");
+  CHECK(slide_ids(complete->playlist) == std::vector<std::string>{"s", "poster"});
+  CHECK(u.status().incomplete.empty());
+}
+
 TEST_CASE("a remote playlist whose image answers 404 plays without it until the image is published") {
   feeds_test::FaultServer server;
   TempDir tmp;
