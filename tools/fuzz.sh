@@ -9,12 +9,10 @@
 #              FUZZ_SUMMARY where the per-target table goes
 #                         (default build-fuzz/fuzz-summary.tsv)
 # The working corpus of each target grows in build-fuzz/corpus/<target>/,
-# seeded from tests/fuzz/corpus/<target>/ and, where there is one, the grown
-# corpus a long run left in tests/fuzz/grown/<target>/ (docs/hardening.md).
-# A crash, leak, timeout (> 25 s on one input) or memory blow-up is written
-# to tests/fuzz/findings/ and makes the command fail. Per-target numbers
-# (executions, seconds, corpus size) go to the summary table and are
-# printed at the end.
+# seeded from tests/fuzz/corpus/<target>/. A crash, leak, timeout (> 25 s on
+# one input) or memory blow-up is written to tests/fuzz/findings/ and makes
+# the command fail. Per-target numbers (executions, seconds, corpus size)
+# go to the summary table and are printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -36,11 +34,10 @@ run_one() {
   local t=$1 secs=$2
   local work=build-fuzz/corpus/$t log=build-fuzz/logs/$t.log
   mkdir -p "$work"
-  local rc=0 t0 runs=() seeds=("tests/fuzz/corpus/$t")
+  local rc=0 t0 runs=()
   [ -z "${FUZZ_RUNS:-}" ] || runs=(-runs="$FUZZ_RUNS")
-  [ ! -d "tests/fuzz/grown/$t" ] || seeds+=("tests/fuzz/grown/$t")
   t0=$(date +%s)
-  build-fuzz/fuzz/fuzz_"$t" "$work" "${seeds[@]}" "${runs[@]}" \
+  build-fuzz/fuzz/fuzz_"$t" "$work" "tests/fuzz/corpus/$t" "${runs[@]}" \
     -max_total_time="$secs" -timeout=25 -rss_limit_mb="${FUZZ_RSS_MB:-2048}" -print_final_stats=1 \
     -artifact_prefix="tests/fuzz/findings/$t-" >"$log" 2>&1 || rc=$?
   local execs rate files
