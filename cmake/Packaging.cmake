@@ -28,6 +28,10 @@ else()
 endif()
 
 # The unit names the installed program and settings file.
+# Read at configure time: an edit of the unit or of deps.txt configures again
+# (a package built after an edit carried the old unit and Depends:).
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+  ${PROJECT_SOURCE_DIR}/systemd/paizi.service ${PROJECT_SOURCE_DIR}/deps.txt)
 file(READ ${PROJECT_SOURCE_DIR}/systemd/paizi.service _unit)
 string(REPLACE "/usr/bin/paizi" "${CMAKE_INSTALL_FULL_BINDIR}/paizi" _unit "${_unit}")
 string(REPLACE "--config /etc/paizi/" "--config ${CMAKE_INSTALL_FULL_SYSCONFDIR}/paizi/" _unit "${_unit}")

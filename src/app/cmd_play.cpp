@@ -92,7 +92,6 @@ int cmd_play(Args& args) {
   content::Playlist pl = updates.initial();
   log.debug("config: state_dir=" + cfg.state_dir + " cache_dir=" + cfg.cache_dir + " driver=" + cfg.display_driver +
             " token=" + cfg.token + " public_key=" + cfg.public_key + " heartbeat_url=" + cfg.heartbeat_url);
-  if (!headless && cfg.display_driver != "auto") setenv("SDL_VIDEODRIVER", cfg.display_driver.c_str(), 1);
 
   platform::DisplayOptions dopt;
   dopt.rotate = rotate;
@@ -101,12 +100,14 @@ int cmd_play(Args& args) {
   } else if (!headless) {
     dopt.fullscreen = true;
   }
-  std::string err;
-  auto display = headless ? platform::open_headless(dopt, err) : platform::open_window(dopt, err);
+  std::string err, note;
+  auto display = headless ? platform::open_headless(dopt, err)
+                          : platform::open_screen(dopt, cfg.display_driver, err, note);
   if (!display) {
     log.error(err);
     return kExitFailure;
   }
+  if (!note.empty()) log.warning(note);
   log.info("playing " + file + " on " + display->name());
   ServiceLink link(log);  // [service] READY/STATUS/WATCHDOG, SIGHUP/SIGTERM
   if (shots) std::filesystem::create_directories(*shots);
@@ -245,6 +246,11 @@ int cmd_play(Args& args) {
       if (SDL_WaitEventTimeout(&ev, static_cast<int>(wait))) {
         if (ev.type == SDL_QUIT || (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q)))
           quit = true;
+        // The window system lost what was shown (uncovered on X11, surfaces
+        // made again by KMSDRM): draw the frame again, even a still one.
+        if (ev.type == SDL_WINDOWEVENT && (ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
+                                           ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED))
+          player.request_redraw();
       }
       link.tick();
     }

@@ -33,7 +33,7 @@ bool valid_rotation(std::string_view v, int& out) {
 }
 
 bool valid_driver(std::string_view v) {
-  return v == "auto" || v == "kmsdrm" || v == "x11" || v == "wayland" || v == "offscreen";
+  return v == "auto" || v == "kmsdrm" || v == "x11" || v == "wayland" || v == "offscreen" || v == "drm";
 }
 
 // Sets one key; returns an error message or "".
@@ -59,7 +59,7 @@ std::string assign(Config& c, std::string_view key, std::string_view value) {
     else if (valid_driver(value))
       c.display_driver = v;
     else
-      return "display_driver must be auto, kmsdrm, x11, wayland or offscreen";
+      return "display_driver must be auto, kmsdrm, x11, wayland, offscreen or drm";
   } else if (key == "rotation") {
     if (reset)
       c.rotation = defaults.rotation;

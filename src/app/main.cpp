@@ -24,7 +24,7 @@ commands:
       --duration TIME     stop after TIME (e.g. 60s); headless runs on a simulated clock
       --realtime          headless on the real clock (runs until SIGTERM without --duration)
       --config FILE       settings file (default /etc/paizi/paizi.conf; flags override it)
-      --driver NAME       auto, kmsdrm, x11, wayland or offscreen (SDL video driver)
+      --driver NAME       auto, kmsdrm, x11, wayland, offscreen (SDL video drivers) or drm
       --state-dir DIR --cache-dir DIR --public-key FILE --token FILE
       --heartbeat-url URL --log-level err|warning|notice|info|debug
       --screenshots DIR   write a PNG at every slide and page change

@@ -1,5 +1,6 @@
 #include "platform/display.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <new>
 #include <string>
@@ -138,6 +139,24 @@ std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err
     err = std::string("no display: ") + SDL_GetError();
     return nullptr;
   }
+  // SDL's KMSDRM backend sets its window up for OpenGL ES. On the emulated
+  // board (tests/board) its desktop "opengl" renderer, SDL's first choice,
+  // and its software renderer (whose window framebuffer is a texture of the
+  // first accelerated renderer: "opengl" again) presented only black, while
+  // "opengles2" showed the slides. GLES 2 is also what board GPUs serve best
+  // (v3d, vc4). A KMSDRM window without a GLES renderer is refused rather
+  // than shown black: open_screen then uses paizi's DRM presenter.
+  const char* driver = SDL_GetCurrentVideoDriver();
+  const bool kms = driver && SDL_strcasecmp(driver, "KMSDRM") == 0;
+  if (kms) {
+    if (opt.software) {
+      err = "the software renderer cannot present on KMSDRM (use --driver drm)";
+      SDL_QuitSubSystem(SDL_INIT_VIDEO);
+      return nullptr;
+    }
+    if (!SDL_getenv("SDL_RENDER_DRIVER")) SDL_SetHint(SDL_HINT_RENDER_DRIVER, "opengles2");
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "opengles2");
+  }
   Uint32 flags = SDL_WINDOW_SHOWN;
   if (opt.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
   SDL_Window* win = SDL_CreateWindow("paizi", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
@@ -151,6 +170,12 @@ std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err
   if (!software) {
     r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE |
                                         (opt.vsync ? static_cast<Uint32>(SDL_RENDERER_PRESENTVSYNC) : 0u));
+  }
+  if (!r && kms) {
+    err = std::string("no OpenGL ES renderer on KMSDRM: ") + SDL_GetError();
+    SDL_DestroyWindow(win);
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    return nullptr;
   }
   if (!r) r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE);
   if (!r) {
@@ -175,7 +200,42 @@ std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err
     }
   }
   SDL_ShowCursor(SDL_DISABLE);
+  // SDL's KMSDRM backend creates the window's GBM/EGL surfaces again on the
+  // first swap after the window is made (its surfaces are marked dirty at
+  // creation): whatever was drawn before that swap is thrown away and an
+  // empty buffer goes to the panel. A player that draws a still slide once
+  // showed black for good. One blank present here takes that swap, so the
+  // first frame the player draws is the one shown (seen on the emulated
+  // board: tests/board/board_test.py; harmless on X11 and Wayland).
+  SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
+  SDL_RenderClear(r);
+  SDL_RenderPresent(r);
   return std::make_unique<WindowDisplay>(win, r, target, lw, lh, opt.rotate);
+}
+
+std::unique_ptr<Display> open_screen(const DisplayOptions& opt, const std::string& driver, std::string& err,
+                                     std::string& note) {
+  note.clear();
+  if (driver == "drm") return open_drm(opt, err);
+  if (driver != "auto") {
+    setenv("SDL_VIDEODRIVER", driver.c_str(), 1);
+    return open_window(opt, err);
+  }
+  std::string why;
+  if (auto d = open_window(opt, why)) {
+    const std::string name = d->name();
+    if (name != "offscreen" && name != "dummy") return d;
+    // SDL fell through every real driver to one that draws into memory: a
+    // service that says "ready" while the panel shows the console.
+    d.reset();
+    why = "SDL found no display (it fell back to its " + name + " driver)";
+  }
+  if (auto d = open_drm(opt, err)) {
+    note = why + "; showing the slides with paizi's DRM presenter (software rendering)";
+    return d;
+  }
+  err = why + "; " + err;
+  return nullptr;
 }
 
 }  // namespace paizi::platform

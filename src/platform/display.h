@@ -6,6 +6,9 @@
 //  - Window: an SDL window (KMSDRM on a board without X, X11 or Wayland on a
 //    desktop), accelerated renderer with vsync when available, software
 //    otherwise; fullscreen or --window WxH.
+//  - DRM: paizi's own presenter for a board whose GPU stack cannot present
+//    (no EGL/GBM/Mesa, a broken driver): the software canvas copied into a
+//    DRM dumb buffer and page-flipped with libdrm; panel size, no window.
 //
 // Rotation (0/90/180/270) is handled here: slides are composed for the
 // logical (rotated) size into an offscreen target and turned when presented.
@@ -57,5 +60,15 @@ struct DisplayOptions {
 
 std::unique_ptr<Display> open_headless(const DisplayOptions& opt, std::string& err);
 std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err);
+std::unique_ptr<Display> open_drm(const DisplayOptions& opt, std::string& err);
+
+// The screen as `display_driver` names it: "drm" is open_drm; an SDL driver
+// name (kmsdrm, x11, wayland, offscreen) is open_window with that driver;
+// "auto" is open_window with SDL's own choice, then open_drm when SDL cannot
+// open a window (KMSDRM without a working EGL/GBM stack) or finds only its
+// offscreen or dummy driver, which show nothing. `note` says why the
+// fallback was taken (empty otherwise); `err` why nothing could be opened.
+std::unique_ptr<Display> open_screen(const DisplayOptions& opt, const std::string& driver, std::string& err,
+                                     std::string& note);
 
 }  // namespace paizi::platform

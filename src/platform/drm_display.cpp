@@ -1,0 +1,306 @@
+// paizi's own presenter for boards whose GPU stack cannot present: the
+// software canvas copied into a DRM dumb buffer and flipped onto the CRTC with
+// libdrm (display.h, open_drm). No EGL, GBM or Mesa; only the kernel's KMS.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include <cerrno>
+#include <cstring>
+#include <new>
+#include <string>
+#include <utility>
+
+#include "platform/display.h"
+#include "render/pixels.h"
+
+namespace paizi::platform {
+namespace {
+
+struct Fd {
+  int fd = -1;
+  Fd() = default;
+  explicit Fd(int f) : fd(f) {}
+  Fd(Fd&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) {
+      if (fd >= 0) ::close(fd);
+      fd = std::exchange(o.fd, -1);
+    }
+    return *this;
+  }
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// One scanout buffer: a dumb buffer, its framebuffer object and its mapping.
+struct ScanoutBuffer {
+  int fd = -1;
+  uint32_t handle = 0, fb = 0, pitch = 0;
+  uint64_t size = 0;
+  uint8_t* map = nullptr;
+
+  ScanoutBuffer() = default;
+  ScanoutBuffer(const ScanoutBuffer&) = delete;
+  ScanoutBuffer& operator=(const ScanoutBuffer&) = delete;
+  ~ScanoutBuffer() {
+    if (map) ::munmap(map, size);
+    if (fb) drmModeRmFB(fd, fb);
+    if (handle) drmModeDestroyDumbBuffer(fd, handle);
+  }
+
+  bool create(int drm, uint32_t w, uint32_t h, std::string& err) {
+    fd = drm;
+    if (drmModeCreateDumbBuffer(fd, w, h, 32, 0, &handle, &pitch, &size) != 0) {
+      err = std::string("cannot create a dumb buffer: ") + std::strerror(errno);
+      return false;
+    }
+    if (drmModeAddFB(fd, w, h, 24, 32, pitch, handle, &fb) != 0) {
+      err = std::string("cannot add a framebuffer: ") + std::strerror(errno);
+      return false;
+    }
+    uint64_t offset = 0;
+    if (drmModeMapDumbBuffer(fd, handle, &offset) != 0) {
+      err = std::string("cannot map the dumb buffer: ") + std::strerror(errno);
+      return false;
+    }
+    void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, static_cast<off_t>(offset));
+    if (p == MAP_FAILED) {
+      err = std::string("cannot map the dumb buffer: ") + std::strerror(errno);
+      return false;
+    }
+    map = static_cast<uint8_t*>(p);
+    std::memset(map, 0, size);
+    return true;
+  }
+};
+
+// What the panel is driven by: a connected connector, its mode and a CRTC.
+struct Output {
+  uint32_t connector = 0, crtc = 0;
+  drmModeModeInfo mode{};
+};
+
+bool find_output(int fd, Output& out, std::string& err) {
+  drmModeRes* res = drmModeGetResources(fd);
+  if (!res) {
+    err = std::string("not a KMS device: ") + std::strerror(errno);
+    return false;
+  }
+  bool found = false;
+  for (int i = 0; i < res->count_connectors && !found; ++i) {
+    drmModeConnector* c = drmModeGetConnector(fd, res->connectors[i]);
+    if (!c) continue;
+    if (c->connection == DRM_MODE_CONNECTED && c->count_modes > 0) {
+      int pick = 0;  // the preferred mode, else the first (the largest)
+      for (int m = 0; m < c->count_modes; ++m)
+        if (c->modes[m].type & DRM_MODE_TYPE_PREFERRED) {
+          pick = m;
+          break;
+        }
+      out.mode = c->modes[pick];
+      out.connector = c->connector_id;
+      // The CRTC that drives it now, else the first one an encoder allows.
+      if (c->encoder_id) {
+        if (drmModeEncoder* e = drmModeGetEncoder(fd, c->encoder_id)) {
+          out.crtc = e->crtc_id;
+          drmModeFreeEncoder(e);
+        }
+      }
+      for (int k = 0; k < c->count_encoders && !out.crtc; ++k) {
+        drmModeEncoder* e = drmModeGetEncoder(fd, c->encoders[k]);
+        if (!e) continue;
+        for (int j = 0; j < res->count_crtcs; ++j)
+          if (e->possible_crtcs & (1u << j)) {
+            out.crtc = res->crtcs[j];
+            break;
+          }
+        drmModeFreeEncoder(e);
+      }
+      found = out.crtc != 0;
+    }
+    drmModeFreeConnector(c);
+  }
+  drmModeFreeResources(res);
+  if (!found) err = "no connected display with a mode and a free CRTC";
+  return found;
+}
+
+class DrmDisplay final : public Display {
+ public:
+  DrmDisplay(Fd fd, std::string device, const Output& out, int rotate)
+      : fd_(std::move(fd)), device_(std::move(device)), out_(out), rotate_(rotate) {}
+
+  ~DrmDisplay() override {
+    if (renderer_) SDL_DestroyRenderer(renderer_);
+    if (saved_) {  // give the panel back (the console's framebuffer)
+      drmModeSetCrtc(fd_.fd, saved_->crtc_id, saved_->buffer_id, saved_->x, saved_->y, &out_.connector, 1,
+                     &saved_->mode);
+      drmModeFreeCrtc(saved_);
+    }
+  }
+
+  bool open(std::string& err) {
+    const uint32_t w = out_.mode.hdisplay, h = out_.mode.vdisplay;
+    for (auto& b : buf_)
+      if (!b.create(fd_.fd, w, h, err)) return false;
+    const bool turned = rotate_ == 90 || rotate_ == 270;
+    lw_ = turned ? static_cast<int>(h) : static_cast<int>(w);
+    lh_ = turned ? static_cast<int>(w) : static_cast<int>(h);
+    try {
+      px_ = render::PixelBuffer(static_cast<size_t>(lw_) * static_cast<size_t>(lh_));
+    } catch (const std::bad_alloc&) {
+      err = "cannot allocate the canvas: out of memory";
+      return false;
+    }
+    canvas_.reset(SDL_CreateRGBSurfaceWithFormatFrom(px_.data(), lw_, lh_, 32, lw_ * 4, SDL_PIXELFORMAT_ARGB8888));
+    if (!canvas_) {
+      err = std::string("cannot create the canvas: ") + SDL_GetError();
+      return false;
+    }
+    renderer_ = SDL_CreateSoftwareRenderer(canvas_.get());
+    if (!renderer_) {
+      err = std::string("cannot create the software renderer: ") + SDL_GetError();
+      return false;
+    }
+    saved_ = drmModeGetCrtc(fd_.fd, out_.crtc);
+    // Black on the panel until the first frame; also proves we may set modes
+    // (DRM master: no X server, Wayland compositor or other player holds it).
+    if (drmModeSetCrtc(fd_.fd, out_.crtc, buf_[0].fb, 0, 0, &out_.connector, 1, &out_.mode) != 0) {
+      err = std::string("cannot set the display mode on ") + device_ + ": " + std::strerror(errno) +
+            (errno == EACCES || errno == EPERM ? " (another program holds the display)" : "");
+      return false;
+    }
+    front_ = 0;
+    return true;
+  }
+
+  SDL_Renderer* renderer() override { return renderer_; }
+  int width() const override { return lw_; }
+  int height() const override { return lh_; }
+  SDL_Surface* canvas() override { return canvas_.get(); }
+  std::string name() const override { return "drm"; }
+
+  render::SurfacePtr snapshot(std::string& err) override {
+    SDL_RenderFlush(renderer_);
+    render::SurfacePtr view(
+        SDL_CreateRGBSurfaceWithFormatFrom(px_.data(), lw_, lh_, 32, lw_ * 4, SDL_PIXELFORMAT_ARGB8888));
+    if (!view) err = std::string("cannot read frame: ") + SDL_GetError();
+    return view;
+  }
+
+  void present() override {
+    SDL_RenderFlush(renderer_);
+    wait_flip(1000);  // the back buffer may still be on screen until then
+    const int back = 1 - front_;
+    copy_to(buf_[back]);
+    if (!flip_failed_ &&
+        drmModePageFlip(fd_.fd, out_.crtc, buf_[back].fb, DRM_MODE_PAGE_FLIP_EVENT, this) == 0) {
+      flip_pending_ = true;
+    } else {
+      // Drivers without page flips (or a flip refused once): set the CRTC.
+      flip_failed_ = true;
+      drmModeSetCrtc(fd_.fd, out_.crtc, buf_[back].fb, 0, 0, &out_.connector, 1, &out_.mode);
+    }
+    front_ = back;
+  }
+
+ private:
+  void wait_flip(int timeout_ms) {
+    while (flip_pending_) {
+      pollfd p{fd_.fd, POLLIN, 0};
+      const int r = ::poll(&p, 1, timeout_ms);
+      if (r <= 0) {  // no event in time: do not wait for ever on a broken driver
+        flip_pending_ = false;
+        return;
+      }
+      drmEventContext ev{};
+      ev.version = 2;
+      ev.page_flip_handler = [](int, unsigned, unsigned, unsigned, void* data) {
+        static_cast<DrmDisplay*>(data)->flip_pending_ = false;
+      };
+      if (drmHandleEvent(fd_.fd, &ev) != 0) flip_pending_ = false;
+    }
+  }
+
+  // The logical canvas into a scanout buffer, turned by the rotation.
+  void copy_to(ScanoutBuffer& b) {
+    const int pw = out_.mode.hdisplay, ph = out_.mode.vdisplay;
+    const uint32_t* src = px_.data();
+    if (rotate_ == 0) {
+      for (int y = 0; y < ph; ++y)
+        std::memcpy(b.map + static_cast<size_t>(y) * b.pitch, src + static_cast<size_t>(y) * lw_,
+                    static_cast<size_t>(pw) * 4);
+      return;
+    }
+    for (int y = 0; y < ph; ++y) {
+      auto* row = reinterpret_cast<uint32_t*>(b.map + static_cast<size_t>(y) * b.pitch);
+      for (int x = 0; x < pw; ++x) {
+        int sx = x, sy = y;  // the canvas pixel shown at panel (x, y), turned clockwise
+        if (rotate_ == 90) {
+          sx = y;
+          sy = lh_ - 1 - x;
+        } else if (rotate_ == 180) {
+          sx = lw_ - 1 - x;
+          sy = lh_ - 1 - y;
+        } else {  // 270
+          sx = lw_ - 1 - y;
+          sy = x;
+        }
+        row[x] = src[static_cast<size_t>(sy) * lw_ + sx];
+      }
+    }
+  }
+
+  Fd fd_;
+  std::string device_;
+  Output out_;
+  int rotate_;
+  int lw_ = 0, lh_ = 0;
+  ScanoutBuffer buf_[2];
+  int front_ = 0;
+  bool flip_pending_ = false, flip_failed_ = false;
+  render::PixelBuffer px_;
+  render::SurfacePtr canvas_;
+  SDL_Renderer* renderer_ = nullptr;
+  drmModeCrtc* saved_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Display> open_drm(const DisplayOptions& opt, std::string& err) {
+  std::string reasons;
+  for (int i = 0; i < 16; ++i) {
+    const std::string dev = "/dev/dri/card" + std::to_string(i);
+    Fd fd(::open(dev.c_str(), O_RDWR | O_CLOEXEC));
+    if (fd.fd < 0) {
+      if (errno != ENOENT) reasons += (reasons.empty() ? "" : "; ") + dev + ": " + std::strerror(errno);
+      continue;
+    }
+    uint64_t dumb = 0;
+    if (drmGetCap(fd.fd, DRM_CAP_DUMB_BUFFER, &dumb) != 0 || !dumb) {
+      reasons += (reasons.empty() ? "" : "; ") + dev + ": no dumb buffers";
+      continue;
+    }
+    Output out;
+    std::string e;
+    if (!find_output(fd.fd, out, e)) {
+      reasons += (reasons.empty() ? "" : "; ") + dev + ": " + e;
+      continue;
+    }
+    auto d = std::make_unique<DrmDisplay>(std::move(fd), dev, out, opt.rotate);
+    if (!d->open(e)) {
+      reasons += (reasons.empty() ? "" : "; ") + e;
+      continue;
+    }
+    return d;
+  }
+  err = "no DRM display: " + (reasons.empty() ? std::string("no /dev/dri/card* device") : reasons);
+  return nullptr;
+}
+
+}  // namespace paizi::platform

@@ -1,0 +1,355 @@
+#!/usr/bin/python3
+"""The emulated board, checked from the host (run by tools/board-vm.sh test).
+
+Boots build-vm/board.img (Debian 12, the CI-built paizi .deb installed with
+apt, paizi.service as shipped) under QEMU with a virtio-gpu display and
+checks, in order:
+
+  service     the unit is active (running) only after the first frame
+              (READY=1), on KMSDRM, without restarts; boot-to-first-frame
+  screen      the guest's scanout (QMP screendump) is the slide: compared
+              with `paizi render` of the same playlist at the same size
+  reload      a new playlist on the server + `systemctl reload`: the screen
+              changes to the new slide
+  kill -9     systemd restarts the player; the slide comes back
+  watchdog    SIGSTOP: the watchdog kills the frozen player, systemd
+              restarts it; the slide comes back
+  offline     the network cut (QEMU link down), reboot: the last good
+              playlist is on screen
+  journal     the player's messages are in journald at their priorities
+  no GPU      Mesa's DRI drivers removed (a board whose GPU stack cannot
+              present): paizi's DRM presenter shows the slide
+  security    systemd-analyze security paizi <= 1.5 in the guest
+  negative    started on a missing playlist, the screen shows the waiting
+              screen and the comparison says it is not the slide
+
+Exits 1 on the first failed check, with the screendumps kept in the run
+directory (build-vm/run/). Requires /usr/bin/python3 with PIL (python3-pil),
+socat and qemu-system-x86.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from PIL import Image, ImageChops
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vm import Board, ContentServer  # noqa: E402
+
+W, H = 1280, 720  # the virtio-gpu mode (vm.py)
+
+# A pixel differs when one channel is off by more than PIXEL_TOLERANCE; the
+# screen matches when at most MAX_DIFFERING of its pixels differ. The guest
+# draws with Mesa's GLES 2 (llvmpipe) or paizi's software canvas, the
+# reference with the software canvas: glyph edges blend a little differently
+# (measured: 0.03 % of pixels beyond 48, README table in docs/raspberry-pi.md).
+# A black screen, the console, the waiting screen or another slide differ in
+# 20 % or more.
+PIXEL_TOLERANCE = 48
+MAX_DIFFERING = 0.005
+
+PLAYLIST_V1 = {
+    "version": 1, "name": "仿真板卡", "theme": "red-gold", "transition": {"type": "cut"},
+    "slides": [{"id": "welcome", "type": "slogan", "duration": "5s",
+                "lines": ["牌子在仿真板卡上", "开机即播"], "subtitle": "KMSDRM · systemd · 无桌面"}],
+}
+PLAYLIST_V2 = {
+    "version": 2, "name": "仿真板卡", "theme": "dark", "transition": {"type": "cut"},
+    "slides": [{"id": "reloaded", "type": "slogan", "duration": "5s",
+                "lines": ["新节目单已生效"], "subtitle": "systemctl reload paizi"}],
+}
+
+
+class Failed(Exception):
+    pass
+
+
+def compare(shot, ref):
+    """(fraction of differing pixels, mean channel difference)."""
+    a = Image.open(shot).convert("RGB")
+    b = Image.open(ref).convert("RGB")
+    if a.size != b.size:
+        return 1.0, 255.0
+    diff = ImageChops.difference(a, b)
+    channels = diff.split()
+    worst = ImageChops.lighter(ImageChops.lighter(channels[0], channels[1]), channels[2])
+    hist = worst.histogram()
+    n = a.size[0] * a.size[1]
+    differing = sum(hist[PIXEL_TOLERANCE + 1:]) / n
+    mean = sum(i * c for i, c in enumerate(hist)) / n
+    return differing, mean
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.vm_dir = os.path.abspath(args.vm_dir)
+        self.work = os.path.join(self.vm_dir, "run")
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.site = os.path.join(self.work, "site")
+        os.makedirs(self.site)
+        self.paizi = os.path.abspath(args.paizi)
+        self.report = {}
+        self.shots = 0
+        self.t0 = time.monotonic()
+
+    def say(self, msg):
+        print(f"board [{time.monotonic() - self.t0:6.1f} s] {msg}", flush=True)
+
+    def check(self, name, ok, detail):
+        self.say(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
+        self.report[name] = {"ok": ok, "detail": detail}
+        if not ok:
+            raise Failed(f"{name}: {detail}")
+
+    def publish(self, playlist, name):
+        """Serves `playlist` as board.json and renders its reference on the host."""
+        path = os.path.join(self.site, "board.json")
+        with open(path + ".tmp", "w") as f:
+            json.dump(playlist, f, ensure_ascii=False)
+        os.replace(path + ".tmp", path)
+        ref = os.path.join(self.work, f"ref-{name}.png")
+        subprocess.run([self.paizi, "render", path, "--slide", "0", "--size", f"{W}x{H}", "-o", ref],
+                       check=True, stdout=subprocess.DEVNULL)
+        return ref
+
+    def shot(self, label):
+        self.shots += 1
+        return self.board.screen(os.path.join(self.work, f"screen-{self.shots:02d}-{label}.png"))
+
+    def wait_screen(self, ref, label, timeout):
+        """Screendumps until the screen matches `ref`; returns (seconds, differing, mean)."""
+        start = time.monotonic()
+        while True:
+            path = self.shot(label)
+            differing, mean = compare(path, ref)
+            if differing <= MAX_DIFFERING:
+                return time.monotonic() - start, differing, mean, path
+            if time.monotonic() - start > timeout:
+                return None, differing, mean, path
+            os.unlink(path)
+            self.shots -= 1
+            time.sleep(2)
+
+    def screen_check(self, name, ref, label, timeout=90):
+        took, differing, mean, path = self.wait_screen(ref, label, timeout)
+        detail = (f"{differing * 100:.3f} % of pixels differ by more than {PIXEL_TOLERANCE} "
+                  f"(mean {mean:.2f}) from {os.path.basename(ref)}; {os.path.basename(path)}")
+        if took is None:
+            detail = f"not the slide after {timeout} s: " + detail
+        else:
+            detail = f"after {took:.1f} s, " + detail
+        self.check(name, took is not None, detail)
+
+    # -- guest helpers -----------------------------------------------------
+    def unit(self):
+        out = self.board.out("systemctl show paizi -p ActiveState -p SubState -p NRestarts -p MainPID "
+                             "-p ActiveEnterTimestampMonotonic -p ExecMainStartTimestampMonotonic")
+        return dict(line.split("=", 1) for line in out.split())
+
+    def wait_active(self, timeout, restarts_above=None):
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            u = self.unit()
+            if u["ActiveState"] == "active" and u["SubState"] == "running" and (
+                    restarts_above is None or int(u["NRestarts"]) > restarts_above):
+                return u
+            if u["ActiveState"] == "failed":
+                break
+            time.sleep(1)
+        raise Failed(f"paizi.service not active (running) after {timeout} s: {self.unit()}\n"
+                     + self.board.out("journalctl -u paizi --no-pager -n 40"))
+
+    def journal(self, since_boot=True):
+        out = self.board.out("journalctl -u paizi -b -o json --output-fields=PRIORITY,MESSAGE,_COMM,"
+                             "SYSLOG_IDENTIFIER,__MONOTONIC_TIMESTAMP --no-pager" if since_boot else
+                             "journalctl -u paizi -o json --no-pager")
+        entries = []
+        for line in out.splitlines():
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(e.get("MESSAGE"), str):
+                entries.append(e)
+        return entries
+
+    def player_lines(self, entries):
+        return [(int(e.get("PRIORITY", "6")), e["MESSAGE"], int(e["__MONOTONIC_TIMESTAMP"]))
+                for e in entries if e.get("_COMM") == "paizi" or e.get("SYSLOG_IDENTIFIER") == "paizi"]
+
+    def boot(self, label):
+        self.board = Board(self.vm_dir, self.work, self.server.port, accel=self.args.accel, log=self.say)
+        took = self.board.wait_agent(600)
+        self.say(f"{label}: the guest agent answers {took:.1f} s after QEMU started")
+
+    # -- the scenario ------------------------------------------------------
+    def run(self):
+        self.server = ContentServer(self.site)
+        ref1 = self.publish(PLAYLIST_V1, "v1")
+        ref2_playlist = os.path.join(self.work, "v2.json")
+        try:
+            self.boot("boot")
+            self.service_check()
+            self.screen_check("screen", ref1, "v1")
+            # reload: the new playlist is adopted at the next slide boundary
+            ref2 = self.publish(PLAYLIST_V2, "v2")
+            self.board.out("systemctl reload paizi")
+            self.screen_check("reload", ref2, "reloaded", timeout=60)
+            self.restart_checks(ref2)
+            self.offline_reboot(ref2)
+            self.security_check()
+            self.no_gpu_check(ref2)
+            self.negative_check(ref2)
+        except Failed as e:
+            self.say(f"FAILED: {e}")
+            self.dump_state()
+            return 1
+        finally:
+            self.finish()
+        self.say(f"all checks passed; screendumps and report in {self.work}")
+        return 0
+
+    def service_check(self):
+        u = self.wait_active(300)
+        entries = self.journal()
+        lines = self.player_lines(entries)
+        ready = [m for m in lines if "ready: first frame on screen" in m[1]]
+        active_us = int(u["ActiveEnterTimestampMonotonic"])
+        self.check("service: READY after the first frame",
+                   bool(ready) and ready[0][2] <= active_us and int(u["NRestarts"]) == 0,
+                   f"'ready: first frame on screen' at {ready[0][2] / 1e6 if ready else float('nan'):.2f} s, "
+                   f"active (running) at {active_us / 1e6:.2f} s after the kernel started; "
+                   f"NRestarts={u['NRestarts']}")
+        backend = [m for m in lines if m[1].startswith("paizi: playing ")]
+        self.check("service: on KMSDRM", bool(backend) and backend[0][1].endswith(" on KMSDRM"),
+                   backend[0][1] if backend else "no 'playing ... on ...' line")
+        self.report["boot_to_first_frame_s"] = round(active_us / 1e6, 2)
+        start_us = int(u["ExecMainStartTimestampMonotonic"])
+        self.report["start_to_first_frame_s"] = round((active_us - start_us) / 1e6, 2)
+        self.say(f"boot to first frame: {active_us / 1e6:.1f} s (kernel start to READY=1; "
+                 f"{(active_us - start_us) / 1e6:.1f} s from the player's exec)")
+
+    def restart_checks(self, ref):
+        u = self.unit()
+        n, pid = int(u["NRestarts"]), u["MainPID"]
+        self.board.out(f"kill -9 {pid}")
+        u = self.wait_active(60, restarts_above=n)
+        self.check("kill -9: restarted by systemd", u["MainPID"] != pid,
+                   f"pid {pid} killed, pid {u['MainPID']} running, NRestarts={u['NRestarts']}")
+        self.screen_check("kill -9: the slide is back", ref, "after-kill")
+
+        n, pid = int(u["NRestarts"]), u["MainPID"]
+        self.board.out(f"kill -STOP {pid}")
+        stopped = time.monotonic()
+        u = self.wait_active(120, restarts_above=n)
+        took = time.monotonic() - stopped
+        watchdog = self.board.out("journalctl -u paizi -b --no-pager -o cat | grep -c 'Watchdog timeout' || true").strip()
+        self.check("watchdog: a frozen player is killed and restarted",
+                   u["MainPID"] != pid and int(watchdog or 0) >= 1,
+                   f"pid {pid} stopped, restarted as {u['MainPID']} after {took:.0f} s "
+                   f"('Watchdog timeout' logged {watchdog} time(s); WatchdogSec=30s)")
+        self.screen_check("watchdog: the slide is back", ref, "after-watchdog")
+
+    def offline_reboot(self, ref):
+        self.board.set_link(False)
+        self.server.down = True  # also nothing to fetch, should the link come back early
+        hits = dict(self.server.hits)
+        self.board.sh("systemctl reboot", timeout=30)
+        # The agent goes away with the old system, then answers from the new one.
+        time.sleep(10)
+        if self.board.qga:
+            self.board.qga.close()
+            self.board.qga = None
+        self.board.wait_agent(600)
+        boot_id_note = self.board.out("cat /proc/sys/kernel/random/boot_id").strip()
+        u = self.wait_active(300)
+        self.say(f"rebooted offline (boot {boot_id_note[:8]}), paizi active, NRestarts={u['NRestarts']}")
+        self.screen_check("offline reboot: the last good playlist is on screen", ref, "offline")
+        self.check("offline reboot: nothing reached the server", self.server.hits == hits,
+                   f"requests before {hits}, after {self.server.hits}")
+        lines = self.player_lines(self.journal())
+        info = [m for m in lines if m[0] == 6 and "ready: first frame on screen" in m[1]]
+        warn = [m for m in lines if m[0] == 4 and "playlist" in m[1]]
+        self.check("journal: the player's messages at their priorities", bool(info) and bool(warn),
+                   f"info (6): {info[0][1] if info else 'none'!r}; warning (4): {warn[0][1] if warn else 'none'!r}")
+
+    def security_check(self):
+        out = self.board.out("systemd-analyze security paizi.service --no-pager | tail -n 1")
+        score = None
+        for tok in out.split():
+            try:
+                score = float(tok)
+                break
+            except ValueError:
+                continue
+        self.check("security: systemd-analyze security <= 1.5", score is not None and score <= 1.5, out.strip())
+
+    def no_gpu_check(self, ref):
+        # A board whose GPU stack cannot present: Mesa's DRI drivers gone (as
+        # the package installed before it depended on them). SDL's KMSDRM
+        # cannot create its EGL display; paizi's DRM presenter takes over.
+        self.board.out("mv /usr/lib/x86_64-linux-gnu/dri /usr/lib/x86_64-linux-gnu/dri.off && "
+                       "systemctl restart paizi")
+        try:
+            self.wait_active(120)
+            lines = self.player_lines(self.journal())
+            backend = [m for m in lines if m[1].startswith("paizi: playing ")]
+            self.check("no GPU stack: paizi's DRM presenter", bool(backend) and backend[-1][1].endswith(" on drm"),
+                       backend[-1][1] if backend else "no 'playing ... on ...' line")
+            self.screen_check("no GPU stack: the slide is on screen", ref, "drm-presenter")
+        finally:
+            self.board.out("mv /usr/lib/x86_64-linux-gnu/dri.off /usr/lib/x86_64-linux-gnu/dri")
+
+    def negative_check(self, ref):
+        # The check must be able to fail: a player started on a playlist that
+        # does not exist shows its waiting screen, not the slide.
+        self.board.out("mkdir -p /run/systemd/system/paizi.service.d && printf '[Service]\\nExecStart=\\n"
+                       "ExecStart=/usr/bin/paizi play /nonexistent/playlist.json --config /etc/paizi/paizi.conf\\n' "
+                       ">/run/systemd/system/paizi.service.d/missing.conf && systemctl daemon-reload && "
+                       "systemctl restart paizi")
+        try:
+            self.wait_active(120)
+            time.sleep(3)
+            path = self.shot("missing-playlist")
+            differing, mean = compare(path, ref)
+            img = Image.open(path).convert("L")
+            lit = sum(img.histogram()[17:]) / (W * H)
+            self.check("negative: a missing playlist is not taken for the slide",
+                       differing > MAX_DIFFERING and lit > 0.05,
+                       f"the comparison says 'not the slide' ({differing * 100:.1f} % of pixels differ, "
+                       f"mean {mean:.1f}); the screen is not black ({lit * 100:.0f} % of pixels lit): "
+                       f"{os.path.basename(path)}")
+        finally:
+            self.board.out("rm -f /run/systemd/system/paizi.service.d/missing.conf && systemctl daemon-reload")
+
+    def dump_state(self):
+        try:
+            self.shot("at-failure")
+            self.say("journal of paizi.service:\n" + self.board.out("journalctl -u paizi -b --no-pager -n 60"))
+        except Exception as e:  # the guest may be the problem
+            self.say(f"(no guest state: {e})\nserial console:\n{self.board.serial_tail()}")
+
+    def finish(self):
+        if getattr(self, "board", None):
+            self.board.close()
+        self.server.close()
+        with open(os.path.join(self.work, "report.json"), "w") as f:
+            json.dump(self.report, f, ensure_ascii=False, indent=1)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--vm-dir", default="build-vm")
+    ap.add_argument("--paizi", default="build/paizi")
+    ap.add_argument("--accel", default=os.environ.get("PAIZI_VM_ACCEL", "tcg"))
+    args = ap.parse_args()
+    return Run(args).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
