@@ -10,6 +10,8 @@
 #                                                   stripped size <= 3 MB
 #                          tools/package.sh         .deb for amd64/arm64/armhf + lintian
 #                          tools/deb-install-test.sh  dpkg -i on a fresh Debian 12 root
+#                          tools/board-vm.sh test   the .deb booted as paizi.service in an
+#                                                   emulated board (QEMU, virtio-gpu, KMSDRM)
 #                        PAIZI_SKIP_CROSS=1 stops after the native tests and the unit checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +44,8 @@ case "${1:-}" in
     step "amd64 .deb + lintian" tools/package.sh amd64
     step "arm64 .deb + lintian" tools/package.sh arm64
     step "amd64 .deb installed on a fresh Debian 12 root" tools/deb-install-test.sh
+    # Issue 19: the .deb booted as paizi.service on KMSDRM in an emulated board.
+    step "emulated board: Debian 12 under QEMU, paizi.service on KMSDRM" tools/board-vm.sh test
     step "armhf cross build + unit tests under qemu-arm" tools/cross-test.sh armhf
     step "armhf .deb + lintian" tools/package.sh armhf
     ;;

@@ -172,16 +172,22 @@ int cmd_play(Args& args) {
       playing = &player.playlist();
       data.update(*playing);
     }
-    if (drew && verbose && player.stats().frames == 1) {
-      // steady_clock is CLOCK_MONOTONIC: a harness can measure from exec.
+    if (drew && (verbose || !headless) && player.stats().frames == 1) {
+      // On a screen always (which presenter and renderer a board ended up
+      // with is the first thing to know about it). steady_clock is
+      // CLOCK_MONOTONIC, the clock of systemd's *TimestampMonotonic: a
+      // harness can measure from exec, and check that READY=1 came after.
       const auto now = steady_clock::now();
       SDL_RendererInfo ri{};
       SDL_GetRendererInfo(display->renderer(), &ri);
-      std::fprintf(stderr, "paizi: first frame after %.1f ms on %s/%s (monotonic %.3f ms)\n",
-                   duration<double, std::milli>(now - begun).count(), display->name().c_str(),
-                   ri.name ? ri.name : "?", duration<double, std::milli>(now.time_since_epoch()).count());
-      std::fprintf(stderr, "paizi: frames assembled %s\n",
-                   player.direct_pixels() ? "in the software canvas's memory" : "with render-target textures");
+      char line[256];
+      std::snprintf(line, sizeof line, "first frame after %.1f ms on %s/%s (monotonic %.3f ms)",
+                    duration<double, std::milli>(now - begun).count(), display->name().c_str(),
+                    ri.name ? ri.name : "?", duration<double, std::milli>(now.time_since_epoch()).count());
+      log.info(line);
+      if (verbose)
+        log.debug(std::string("frames assembled ") +
+                  (player.direct_pixels() ? "in the software canvas's memory" : "with render-target textures"));
     }
     if (player.stats().frames > 0)  // [service] READY=1 after the first frame, STATUS=, watchdog
       link.frame_presented(show_name, player.slide().id, player.slide_index(), player.playlist().slides.size());

@@ -134,3 +134,31 @@ TEST_CASE("play --headless writes screenshots on a simulated clock") {
   for (const auto& e : fs::directory_iterator(dir)) n += e.path().extension() == ".png";
   CHECK(n >= 3);
 }
+
+TEST_CASE("play on a machine without a display fails instead of playing to SDL's offscreen driver") {
+  // SDL's automatic choice falls through X11, Wayland and KMSDRM to its
+  // offscreen driver, which shows nothing: a service that reported READY
+  // there left the panel on the console (the emulated board, issue 19).
+  if (fs::exists("/dev/dri/card0")) {
+    WARN("skipped: this machine has a DRM device, paizi would take its display");
+    return;
+  }
+  const std::string env = "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER ";
+  const std::string state = (scratch() / "state").string();
+  const std::string cmd = env + PAIZI_BINARY + " play " + demo() + " --state-dir " + state +
+                          " --window 320x240 --duration 1s";
+  const int st = std::system((cmd + " 2>" + (scratch() / "err.txt").string()).c_str());
+  const std::string err = slurp(scratch() / "err.txt");
+  INFO(err);
+  CHECK(WIFEXITED(st));
+  CHECK(WEXITSTATUS(st) == 1);
+  CHECK(err.find("SDL found no display (it fell back to its offscreen driver)") != std::string::npos);
+  CHECK(err.find("no DRM display") != std::string::npos);
+
+  // Asked for by name, the offscreen driver is what the user wants.
+  const int ok = std::system((env + "SDL_VIDEODRIVER=offscreen " + PAIZI_BINARY + " play " + demo() +
+                              " --state-dir " + state + " --driver offscreen --window 320x240 --duration 1s 2>/dev/null")
+                                 .c_str());
+  CHECK(WIFEXITED(ok));
+  CHECK(WEXITSTATUS(ok) == 0);
+}

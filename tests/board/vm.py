@@ -109,7 +109,7 @@ class Board:
             "-append", "root=/dev/vda rw console=ttyS0 systemd.show_status=0",
             "-drive", f"file={os.path.join(vm_dir, 'board.img')},format=raw,if=virtio",
             *extra_devices,
-            "-device", "virtio-gpu-pci,xres=1280,yres=720",
+            "-device", "virtio-gpu-pci,id=gpu0,xres=1280,yres=720",
             "-device", "virtio-rng-pci",
             "-netdev", f"user,id=n0,restrict=on,{fwd}",
             "-device", "virtio-net-pci,netdev=n0",
@@ -136,11 +136,11 @@ class Board:
                 raise RuntimeError(f"QMP {command}: {r['error']}")
             return r.get("return")
 
-    def screen(self, path):
-        """The guest's scanout as a PNG file."""
+    def screen(self, path, device="gpu0"):
+        """The scanout of a display device of the guest as a PNG file."""
         if os.path.exists(path):
             os.unlink(path)
-        self.monitor("screendump", filename=path, format="png")
+        self.monitor("screendump", filename=path, format="png", device=device)
         return path
 
     def set_link(self, up):
@@ -193,6 +193,27 @@ class Board:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"guest command timed out: {script}")
             time.sleep(0.3)
+
+    def reboot(self, timeout):
+        """Reboots the guest (systemctl reboot, in a second: the command
+        returns before the agent stops) and waits until the agent answers
+        from the new boot."""
+        before = self.out("cat /proc/sys/kernel/random/boot_id").strip()
+        self.out("systemd-run --quiet --on-active=1 /bin/systemctl reboot")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            time.sleep(2)
+            if self.qga:
+                self.qga.close()
+                self.qga = None
+            try:
+                self.wait_agent(max(1, deadline - time.monotonic()))
+                now = self.out("cat /proc/sys/kernel/random/boot_id", timeout=20).strip()
+            except (OSError, ConnectionError, RuntimeError, ValueError, KeyError):
+                continue
+            if now != before:
+                return now
+        raise TimeoutError(f"the guest did not come back within {timeout} s of the reboot:\n{self.serial_tail()}")
 
     def out(self, script, timeout=120):
         code, out, err = self.sh(script, timeout)
