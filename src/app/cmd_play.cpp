@@ -155,6 +155,7 @@ int cmd_play(Args& args) {
   const int64_t total_ms = total.count();
   int64_t t = 0;
   size_t shown_slide = SIZE_MAX, shown_page = SIZE_MAX;
+  uint64_t shown_replaced = 0;
   bool quit = false;
   while (!quit) {
     if (!simulated) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
@@ -164,6 +165,7 @@ int cmd_play(Args& args) {
       data_generation = data.generation();
       if (!player.playlist().ticker.source.empty())
         player.set_ticker_items(data.headlines(player.playlist().ticker.source));
+      player.data_changed(unix_s);  // a placeholder on screen is replaced at once
     }
     const bool drew = player.tick(t, unix_s);
     updates.step(player, painter, *display, unix_s);  // [updates] adoption, status, display power
@@ -191,10 +193,12 @@ int cmd_play(Args& args) {
     }
     if (player.stats().frames > 0)  // [service] READY=1 after the first frame, STATUS=, watchdog
       link.frame_presented(show_name, player.slide().id, player.slide_index(), player.playlist().slides.size());
-    const bool changed = !player.in_transition() && (player.slide_index() != shown_slide || player.page() != shown_page);
+    const bool changed = !player.in_transition() && (player.slide_index() != shown_slide ||
+                                                     player.page() != shown_page || player.replaced() != shown_replaced);
     if (changed) {
       shown_slide = player.slide_index();
       shown_page = player.page();
+      shown_replaced = player.replaced();
       const std::string& id = player.slide().id;
       if (verbose) {
         const auto& st = painter.atlas().stats();

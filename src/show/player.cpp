@@ -81,6 +81,9 @@ void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, si
       ctx.max_age = std::chrono::duration_cast<std::chrono::seconds>(src->max_age).count();
   }
   s.slide = slide;
+  s.sourced = !sl.source.empty() && data_;
+  s.had_data = ctx.news != nullptr || ctx.kpi != nullptr;
+  s.stale = false;
   s.pages = compose_slide(sl, sl.theme ? *sl.theme : pl->theme, ctx);
   s.pl = std::move(pl);
   s.anim = animation_length(sl);
@@ -165,10 +168,18 @@ void Player::prepare_next(int64_t unix_s) {
     pl = pending_;
     slide = Schedule::next_slide(pending_sched_->at(unix_s, clock_trusted_), 0, true);
   }
-  if (page > 0) {
+  if (page > 0 && !cur_.stale) {
     next_.pl = cur_.pl;
     next_.slide = cur_.slide;
     next_.pages = cur_.pages;  // layouts are shared, not copied
+    next_.anim = 0;
+    next_.sourced = cur_.sourced;
+    next_.had_data = cur_.had_data;
+    next_.stale = false;
+  } else if (page > 0) {
+    // The data changed during this slide: its next page comes from the new
+    // data (the article may have fewer pages now).
+    compose(next_, pl, cur_.slide, unix_s, 0.0);
     next_.anim = 0;
   } else {
     compose(next_, pl, slide, unix_s, 0.0);
@@ -176,6 +187,28 @@ void Player::prepare_next(int64_t unix_s) {
   next_.page = std::min(page, next_.pages.size() - 1);
   paint_into(next_pic_, next_.pages[next_.page]);
   next_ready_ = true;
+}
+
+void Player::data_changed(int64_t unix_s) {
+  if (!started_) return;  // the first tick composes with whatever there is
+  if (cur_.sourced && trans_start_ < 0) {
+    if (!cur_.had_data) {
+      // The first data: the slide starts again, so its first page (or its
+      // count-up) gets its full time.
+      compose(cur_, cur_.pl, cur_.slide, unix_s, 0.0);
+      cur_.page = 0;
+      cur_.start = last_t_;
+      ++replaced_;
+      paint_into(cur_pic_, cur_.pages[0]);
+      redraw_ = true;
+    } else {
+      cur_.stale = true;
+    }
+  }
+  // What comes next was prepared ahead from the old data: which page or
+  // slide follows (the placeholder had one page, the article may have
+  // several) and what it shows. It is prepared again.
+  if (next_ready_ && trans_start_ < 0) next_ready_ = false;
 }
 
 bool Player::tick(int64_t t_ms, int64_t unix_s) {

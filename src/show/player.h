@@ -56,6 +56,13 @@ class Player {
   // Returns true when a frame was presented.
   bool tick(int64_t t_ms, int64_t unix_s);
 
+  // The data provider's content changed (a source was fetched, changed or
+  // failed over to its last good copy). A source slide on screen that shows
+  // no data yet (its placeholder) is composed again at once, from its first
+  // page; one that shows data takes the new data at its next page boundary;
+  // the next slide, prepared ahead of its turn, is prepared again.
+  void data_changed(int64_t unix_s);
+
   // Earliest time (ms) at which something changes without input: a page or
   // slide boundary, the end of a transition or animation, the next minute of
   // the header clock. While continuous motion is on screen (ticker,
@@ -89,6 +96,9 @@ class Player {
   const content::Slide& slide() const;
   size_t slide_index() const { return cur_.slide; }
   size_t page() const { return cur_.page; }
+  // Counts the times the page on screen was replaced in place (new data for
+  // a placeholder): with slide_index() and page(), what is on screen.
+  uint64_t replaced() const { return replaced_; }
   size_t page_count() const { return cur_.pages.size(); }
   bool in_transition() const { return trans_start_ >= 0; }
   // Ticker scroll distance since start, px (grows without bound; the drawn
@@ -112,6 +122,9 @@ class Player {
     std::vector<render::DisplayList> pages;
     int64_t start = 0;  // ms when its transition began
     double anim = 0;    // animation length, s
+    bool sourced = false;   // its content comes from the data provider
+    bool had_data = false;  // composed with the provider's data (not the placeholder)
+    bool stale = false;     // the data changed since it was composed
   };
   void layout_zones();
   void compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s, double anim_t);
@@ -152,6 +165,7 @@ class Player {
   bool next_ready_ = false;
   int64_t trans_start_ = -1;
   int64_t last_t_ = -1;
+  uint64_t replaced_ = 0;
   int64_t shown_minute_ = -1;
   bool started_ = false;
   bool redraw_ = false;

@@ -258,3 +258,105 @@ TEST_CASE("a feed ticker shows the first 30 headlines, however many the feed has
   CHECK(p.ticker_cycle() < cycle);
   WARN("10 000 headlines handed to the ticker: " << ms << " ms");
 }
+
+namespace {
+
+// News that arrives, changes or goes while the player runs (the feed
+// worker's role in production).
+struct ArrivingNews : show::DataProvider {
+  const content::NewsItem* item = nullptr;
+  const content::NewsItem* news(const content::Slide&, int64_t& fetched) override {
+    fetched = item ? kUnix : 0;
+    return item;
+  }
+  std::vector<std::string> headlines(const std::string&) override { return {}; }
+};
+
+const char* kFedNews = R"({"version":1,"transition":{"type":"cut"},
+  "sources":{"feed":{"type":"feed","url":"http://127.0.0.1:9/feed.xml"}},
+  "slides":[{"id":"n","type":"news","source":"feed","duration":"20s","page_duration":"6s"},
+            {"id":"s","type":"slogan","duration":"5s","lines":["标语"]}]})";
+
+content::NewsItem article(const std::string& title, int paragraphs) {
+  content::NewsItem it;
+  it.title = title;
+  it.source = "园区新闻";
+  it.published = kUnix - 3600;
+  for (int i = 0; i < paragraphs; ++i)
+    it.paragraphs.push_back("园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。"
+                            "孵化器将继续扩大共享空间，面向大学生创业团队免费开放工位。");
+  return it;
+}
+
+uint64_t frame_hash(platform::Display& d) {
+  std::string err;
+  auto s = d.snapshot(err);
+  REQUIRE(s);
+  uint64_t h = 1469598103934665603ull;
+  for (int y = 0; y < s->h; ++y) {
+    const auto* row = static_cast<const uint8_t*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch;
+    for (int x = 0; x < s->w * 4; ++x) h = (h ^ row[x]) * 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+TEST_CASE("news that arrives while its placeholder is on screen shows at once, from its first page") {
+  auto pr = content::parse_playlist(kFedNews, ".");
+  INFO(pr.first_error("test.json"));
+  REQUIRE(pr.playlist);
+  std::string err;
+  platform::DisplayOptions o;
+  o.width = 640;
+  o.height = 360;
+  auto display = platform::open_headless(o, err);
+  REQUIRE(display);
+  render::Painter painter(display->renderer());
+  ArrivingNews data;
+  show::Player p(*display, Rig::shaper(), painter, *pr.playlist, &data);
+
+  p.tick(0, kUnix);  // no data yet: the placeholder
+  const uint64_t placeholder = frame_hash(*display);
+  for (int64_t t = 10; t <= 1000; t += 10) CHECK_FALSE(p.tick(t, kUnix));
+
+  const content::NewsItem first = article("新闻一：中试平台投入使用", 12);
+  data.item = &first;
+  p.data_changed(kUnix);
+  CHECK(p.tick(1010, kUnix));  // presented in the very next frame
+  CHECK(p.slide().id == "n");
+  CHECK(p.page() == 0);
+  REQUIRE(p.page_count() > 1);
+  const uint64_t page0 = frame_hash(*display);
+  CHECK(page0 != placeholder);
+  CHECK(p.replaced() == 1);  // what is on screen was replaced in place (screenshots, logs)
+
+  // The first page keeps its full page time from when the data arrived
+  // (the last frame before it, at 1000 ms), not from the slide's start.
+  for (int64_t t = 1020; t < 1000 + 6000; t += 10) p.tick(t, kUnix);
+  CHECK(p.page() == 0);
+  p.tick(1000 + 6000, kUnix);
+  CHECK(p.page() == 1);
+
+  // A changed article is taken at the next page boundary, not mid-page.
+  const content::NewsItem second = article("新闻二：孵化器扩大共享空间", 12);
+  data.item = &second;
+  p.data_changed(kUnix);
+  const uint64_t page1_old = frame_hash(*display);
+  for (int64_t t = 7010; t < 7000 + 6000; t += 10) CHECK_FALSE(p.tick(t, kUnix));
+  CHECK(frame_hash(*display) == page1_old);
+  p.tick(7000 + 6000, kUnix);
+  CHECK(p.page() == 2);
+  // Page 3 of the new article: the same layout as a fresh composition of it.
+  const uint64_t page2_new = frame_hash(*display);
+  {
+    auto d2 = platform::open_headless(o, err);
+    render::Painter painter2(d2->renderer());
+    ArrivingNews fresh;
+    fresh.item = &second;
+    show::Player q(*d2, Rig::shaper(), painter2, *pr.playlist, &fresh);
+    for (int64_t t = 0; t <= 12000; t += 10) q.tick(t, kUnix);
+    REQUIRE(q.page() == 2);
+    CHECK(frame_hash(*d2) == page2_new);
+  }
+}
