@@ -64,6 +64,30 @@ size_t check_local_images(const std::string& file, const content::Playlist& pl) 
   return warnings;
 }
 
+// Local feed, article and KPI files that do not exist: the player would
+// show their slides' placeholders (and an empty feed ticker) until they do.
+size_t check_local_sources(const std::string& file, const content::Playlist& pl) {
+  namespace fs = std::filesystem;
+  size_t warnings = 0;
+  std::error_code ec;
+  for (const content::Source& src : pl.sources) {
+    if (src.url.empty() || src.url.find("://") != std::string::npos) continue;  // remote: fetched by the player
+    fs::path p = src.url;
+    if (p.is_relative()) p = fs::path(pl.base_dir.empty() ? "." : pl.base_dir) / p;
+    if (fs::is_regular_file(p, ec)) continue;
+    std::string users;
+    for (const content::Slide& sl : pl.slides)
+      if (sl.source == src.id) users += (users.empty() ? "" : ", ") + (sl.id.empty() ? sl.type : sl.id);
+    if (pl.ticker.enabled && pl.ticker.source == src.id) users += std::string(users.empty() ? "" : ", ") + "the ticker";
+    const std::string effect = users.empty() ? "no slide uses it" : "until it exists, a placeholder is shown on: " + users;
+    std::printf("%s: warning: %s source \"%s\": no such file: %s; %s (at /sources/%s/url)\n", file.c_str(),
+                src.type.c_str(), src.id.c_str(), p.lexically_normal().string().c_str(), effect.c_str(),
+                src.id.c_str());
+    ++warnings;
+  }
+  return warnings;
+}
+
 }  // namespace
 
 int cmd_check(Args& args) {
@@ -84,7 +108,7 @@ int cmd_check(Args& args) {
       std::printf(" (at the top level)");
     std::printf("\n");
   }
-  if (pr.playlist) warnings += check_local_images(file, *pr.playlist);
+  if (pr.playlist) warnings += check_local_images(file, *pr.playlist) + check_local_sources(file, *pr.playlist);
   if (pubkey && pr.playlist) {
     std::string sig, body, err;
     if (!platform::read_whole_file(file + ".sig", sig)) {

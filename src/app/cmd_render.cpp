@@ -5,7 +5,7 @@
 
 #include "app/cli.h"
 #include "content/playlist.h"
-#include "content/dates.h"
+#include "content/time.h"
 #include "platform/display.h"
 #include "render/painter.h"
 #include "show/player.h"
@@ -24,7 +24,9 @@ int cmd_render(Args& args) {
   if (!out) out = args.value("--output");
   int64_t at = static_cast<int64_t>(std::time(nullptr));
   if (const auto at_arg = args.value("--at")) {
-    const auto t = content::parse_date(*at_arg);
+    // Strict: a time without its offset would be read in the board's zone
+    // (the lenient feed parser takes one), not the one the user meant.
+    const auto t = content::parse_rfc3339(*at_arg);
     if (!t) throw UsageError{"--at must be an RFC 3339 time, e.g. 2026-04-21T14:05:00+08:00"};
     at = *t;
   }

@@ -64,6 +64,30 @@ commands:
   paizi COMMAND --help    details; exit status: 0 ok, 1 bad input or failure, 2 usage error
 )";
 
+// `paizi COMMAND --help`: the command's own part of the usage text (its line
+// and the indented lines under it), not the whole of it.
+std::string command_help(const std::string& cmd) {
+  const std::string text = kUsage;
+  std::string out;
+  bool in = false;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t end = text.find('\n', pos);
+    const std::string line = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    pos = end == std::string::npos ? text.size() : end + 1;
+    const bool command_line = line.size() > 2 && line.compare(0, 2, "  ") == 0 && line[2] != ' ';
+    if (command_line) {
+      const std::string name = line.substr(2, line.find(' ', 2) - 2);
+      in = name == cmd;
+    } else if (line.empty()) {
+      in = false;
+    }
+    if (in) out += line + "\n";
+  }
+  if (out.empty()) return out;
+  return "usage: paizi " + out.substr(2) + "\nexit status: 0 ok, 1 bad input or failure, 2 usage error\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,7 +114,12 @@ int main(int argc, char** argv) {
   try {
     paizi::app::Args a(args);
     if (a.flag("--help") || a.flag("-h")) {
-      std::fputs(kUsage, stdout);
+      const std::string help = command_help(cmd);
+      if (help.empty()) {
+        std::fprintf(stderr, "paizi: unknown command \"%s\" (see paizi --help)\n", cmd.c_str());
+        return paizi::app::kExitUsage;
+      }
+      std::fputs(help.c_str(), stdout);
       return 0;
     }
     if (cmd == "render") return paizi::app::cmd_render(a);

@@ -64,6 +64,23 @@ TEST_CASE("--version, --help and usage errors") {
   CHECK(run("render").code == 2);
   CHECK(run("render x.json --slide 0 --size 12").code == 2);
   CHECK(run("render x.json --slide 0 -o a.png --bogus").code == 2);
+  // COMMAND --help: that command's options, not the whole usage text.
+  const Run rh = run("render --help");
+  CHECK(rh.code == 0);
+  CHECK(rh.out.rfind("usage: paizi render PLAYLIST", 0) == 0);
+  CHECK(rh.out.find("--slide N") != std::string::npos);
+  CHECK(rh.out.find("--window") == std::string::npos);  // play's
+  const Run ph = run("play --help");
+  CHECK(ph.code == 0);
+  CHECK(ph.out.find("--window WxH") != std::string::npos);
+  CHECK(ph.out.find("--slide N") == std::string::npos);  // render's
+  CHECK(run("frobnicate --help").code == 2);
+  // --at is RFC 3339: a time without its offset would be read in the
+  // machine's zone, not the one the user meant.
+  const Run at = run("render " + demo() + " --slide 0 -o " + (scratch() / "at.png").string() + " --at 2026-04-21T14:05:00");
+  CHECK(at.code == 2);
+  CHECK(at.err.find("RFC 3339") != std::string::npos);
+  CHECK(run("render " + demo() + " --slide 0 -o " + (scratch() / "at.png").string() + " --at 2026-04-21T14:05:00+08:00").code == 0);
 }
 
 TEST_CASE("render writes a PNG of the requested size") {
