@@ -148,7 +148,6 @@ int cmd_play(Args& args) {
   uint64_t data_generation = data.generation();
   updates.start();
   const content::Playlist* playing = &player.playlist();
-  const std::string show_name = pl.name.empty() ? file : pl.name;
 
   const auto start = steady_clock::now();
   const int64_t unix0 = static_cast<int64_t>(std::time(nullptr));
@@ -192,7 +191,9 @@ int cmd_play(Args& args) {
                   (player.direct_pixels() ? "in the software canvas's memory" : "with render-target textures"));
     }
     if (player.stats().frames > 0)  // [service] READY=1 after the first frame, STATUS=, watchdog
-      link.frame_presented(show_name, player.slide().id, player.slide_index(), player.playlist().slides.size());
+      // The playlist on screen, which an update replaces (not the first one's name).
+      link.frame_presented(player.playlist().name.empty() ? file : player.playlist().name, player.slide().id,
+                           player.slide_index(), player.playlist().slides.size());
     const bool changed = !player.in_transition() && (player.slide_index() != shown_slide ||
                                                      player.page() != shown_page || player.replaced() != shown_replaced);
     if (changed) {

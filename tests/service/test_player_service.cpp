@@ -1,6 +1,8 @@
 // `paizi play --headless --realtime` under a fake service manager: the test
 // owns NOTIFY_SOCKET and checks readiness, status, watchdog, reload and stop.
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,10 +24,10 @@ constexpr auto kWatchdogUsec = 400000;  // ping period 100 ms
 struct Player {
   paizi::test::NotifySocket sock;
   paizi::test::Child child;
-  explicit Player(std::vector<std::string> extra_env = {})
+  explicit Player(std::vector<std::string> extra_env = {},
+                  std::string playlist = std::string(PAIZI_TEST_DATA) + "/service/data/one-slide.json")
       : child({PAIZI_BINARY, "play", "--headless", "--realtime", "--config",
-               std::string(PAIZI_TEST_DATA) + "/service/data/test.conf",
-               std::string(PAIZI_TEST_DATA) + "/service/data/one-slide.json"},
+               std::string(PAIZI_TEST_DATA) + "/service/data/test.conf", playlist},
               env(sock, std::move(extra_env))) {}
   static std::vector<std::string> env(const paizi::test::NotifySocket& s, std::vector<std::string> extra) {
     extra.push_back("NOTIFY_SOCKET=" + s.address());
@@ -99,4 +101,36 @@ TEST_CASE("a stalled render loop stops the watchdog pings", "[service]") {
   }
   CHECK(p.count_pings(1500ms) == 0);
   CHECK(p.child.running());
+}
+
+TEST_CASE("STATUS names the playlist on screen after an update, not the first one", "[service]") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("paizi-status-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "lobby.json").string();
+  const auto write = [&](const std::string& name, const std::string& slide) {
+    std::ofstream(file + ".tmp") << R"({"version": 1, "name": ")" << name << R"(", "slides": [{"id": ")" << slide
+                                 << R"(", "type": "slogan", "duration": "1s", "lines": ["牌子"]}]})";
+    std::filesystem::rename(file + ".tmp", file);
+  };
+  write("old-name", "first");
+  Player p({}, file);
+  REQUIRE(p.sock.ok());
+  std::vector<std::string> seen;
+  REQUIRE(p.wait_for("READY=1", kStartup, &seen));
+  write("new-name", "second");
+  REQUIRE(p.child.signal(SIGHUP));
+  // Adopted at the next slide boundary (1 s); STATUS then names it.
+  std::vector<std::string> later;
+  const bool named = p.wait_for(R"(STATUS=playing "new-name": slide second)", 20s, &later);
+  INFO([&] {
+    std::string all;
+    for (const auto& m : later)
+      if (m.rfind("STATUS=", 0) == 0) all += m + "\n";
+    return all;
+  }());
+  CHECK(named);
+  REQUIRE(p.child.signal(SIGTERM));
+  CHECK(p.child.wait(30s));
+  std::filesystem::remove_all(dir);
 }
