@@ -47,13 +47,16 @@ std::string default_state_dir() {
   return "/var/lib/paizi";
 }
 
-content::Playlist waiting_playlist(const std::string& why) {
+// What a lobby sees before the first good playlist. The reason (a parser
+// error, a path, a server's address) goes to the log and status.json, not
+// onto the public screen.
+content::Playlist waiting_playlist() {
   content::Playlist pl;
   content::Slide s;
   s.id = "paizi-waiting";
   s.type = "slogan";
   s.lines = {"正在获取节目单", "Waiting for the playlist"};
-  s.subtitle = why.substr(0, 200);
+  s.subtitle = "稍后自动重试 · Retrying automatically";
   s.duration = std::chrono::seconds(30);
   pl.slides.push_back(std::move(s));
   return pl;
@@ -180,7 +183,7 @@ content::Playlist PlayUpdates::initial() {
     return std::move(lkg->playlist);
   }
   std::fprintf(stderr, "paizi play: %s\n", fetch_err.c_str());
-  return waiting_playlist(fetch_err);
+  return waiting_playlist();
 }
 
 void PlayUpdates::start() { updater_->start(); }

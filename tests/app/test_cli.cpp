@@ -179,3 +179,26 @@ TEST_CASE("play on a machine without a display fails instead of playing to SDL's
   CHECK(WIFEXITED(ok));
   CHECK(WEXITSTATUS(ok) == 0);
 }
+
+TEST_CASE("a fresh start without a good playlist shows the waiting screen, not the error, on the public screen") {
+  // Two different reasons (no file; a broken file): the same screen. The
+  // reason is in the log.
+  const fs::path dir = scratch() / "waiting";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "broken.json") << R"({"version": 1, "slides": [{"type": "slogan", "lines": ["未闭合"]})";
+  std::vector<std::string> shots;
+  for (const std::string& pl : {(dir / "missing.json").string(), (dir / "broken.json").string()}) {
+    const fs::path out = dir / fs::path(pl).stem();
+    const Run r = run("play " + pl + " --headless --duration 1s --screenshots " + out.string() + " --state-dir " +
+                      (out.string() + "-state"));
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(r.err.find(fs::path(pl).filename().string()) != std::string::npos);  // logged
+    std::vector<fs::path> pngs;
+    for (const auto& e : fs::directory_iterator(out)) pngs.push_back(e.path());
+    REQUIRE(pngs.size() == 1);
+    shots.push_back(slurp(pngs[0]));
+  }
+  CHECK(shots[0] == shots[1]);
+}
