@@ -221,8 +221,13 @@ bool PlaylistUpdater::event_matters(int wd, const std::string& name, uint32_t ma
 }
 
 void PlaylistUpdater::run() {
+  // A check made just before start() (the player's first, blocking one)
+  // counts as this loop's first: it waits its interval, or its backoff,
+  // instead of asking the server again at once.
+  bool checked = checked_;
   while (!stop_) {
-    check_once();
+    if (!checked) check_once();
+    checked = false;
     bool again = watch_awaited();
     const auto deadline = steady_clock::now() + next_delay();
     while (!stop_ && !again) {
@@ -403,6 +408,7 @@ bool PlaylistUpdater::resolve_sources(content::Playlist& pl, const std::string& 
 }
 
 void PlaylistUpdater::check_once() {
+  checked_ = true;
   {
     std::lock_guard lock(mu_);
     ++status_.checks;

@@ -185,6 +185,7 @@ class PlaylistUpdater {
   std::string rejected_sha_;  // last rejected body, not re-validated
   std::string rejected_error_;
   int failures_ = 0;       // consecutive failed checks
+  bool checked_ = false;  // check_once() ran (before start(): run() does not repeat it)
   mutable std::mutex mu_;  // guards status_ and ready_
   UpdaterStatus status_;
   std::optional<AdoptedPlaylist> ready_;

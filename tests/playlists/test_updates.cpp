@@ -246,3 +246,25 @@ TEST_CASE("a playlist whose feed is down is still adopted; its sources resolve a
   CHECK(t.count() >= 0);
   CHECK(sha_of(read_status(state)) == paizi::content::sha256_hex(v2));
 }
+
+TEST_CASE("at start the playlist is fetched once, then at the poll interval") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string state = tmp.path() + "/state";
+  put(server, "pl.json", playlist_v(1));
+  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "30s", "--poll",
+               "8s", "--state-dir", state, "--status-every", "0", "--window", "320x180"},
+              tmp.path() + "/player");
+  REQUIRE(wait_status(state, [](const json& s) { return starts(slide_of(s), "v1-"); }).count() >= 0);
+  std::this_thread::sleep_for(milliseconds(1000));  // well inside the first interval
+  const auto count = [&] {
+    const std::string log = http(server.url("/log"));
+    size_t n = 0;
+    for (size_t at = log.find("/files/pl.json"); at != std::string::npos; at = log.find("/files/pl.json", at + 1)) ++n;
+    return n;
+  };
+  INFO(http(server.url("/log")));
+  CHECK(count() == 1);  // was 2: a 200, then at once a conditional GET
+  std::this_thread::sleep_for(milliseconds(8000));
+  CHECK(count() == 2);  // the first poll
+}
