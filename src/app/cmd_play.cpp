@@ -88,6 +88,7 @@ int cmd_play(Args& args) {
   net::HttpLimits source_limits;  // --fetch-timeout applies to feeds and articles too
   source_limits.total_timeout_ms = update_options.updater.limits.total_timeout_ms;
   source_limits.connect_timeout_ms = update_options.updater.limits.connect_timeout_ms;
+  update_options.log = &log;
   PlayUpdates updates(std::move(update_options), file);
   content::Playlist pl = updates.initial();
   log.debug("config: state_dir=" + cfg.state_dir + " cache_dir=" + cfg.cache_dir + " driver=" + cfg.display_driver +

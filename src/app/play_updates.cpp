@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <vector>
 
@@ -62,19 +63,6 @@ content::Playlist waiting_playlist() {
   return pl;
 }
 
-// Runs argv without waiting; children are reaped on later calls.
-void run_command(const std::vector<std::string>& argv) {
-  while (::waitpid(-1, nullptr, WNOHANG) > 0) {
-  }
-  if (argv.empty()) return;
-  std::vector<char*> a;
-  for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
-  a.push_back(nullptr);
-  pid_t pid = 0;
-  if (posix_spawnp(&pid, a[0], nullptr, nullptr, a.data(), environ) != 0)
-    std::fprintf(stderr, "paizi play: cannot run %s\n", argv[0].c_str());
-}
-
 }  // namespace
 
 void ErrorStates::update(const std::map<std::string, std::string>& failing, const Report& report) {
@@ -127,7 +115,7 @@ PlayUpdateOptions read_play_update_options(Args& args) {
 }
 
 PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
-    : source_(std::move(source)), heartbeat_url_(po.heartbeat_url) {
+    : source_(std::move(source)), heartbeat_url_(po.heartbeat_url), log_(po.log) {
   net::UpdaterOptions o = std::move(po.updater);
   o.source = source_;
   // An asset the painter would refuse is missing from the start: its slide is
@@ -161,6 +149,12 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
 void PlayUpdates::force_check() { updater_->force_check(); }
 
 PlayUpdates::~PlayUpdates() {
+  // A display command started just before the player stops still gets its
+  // failure said (for up to 2 s).
+  for (int i = 0; i < 40 && !commands_.empty(); ++i) {
+    reap_commands();
+    if (!commands_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
   updater_.reset();
   if (!temp_dir_.empty()) {
@@ -189,9 +183,47 @@ content::Playlist PlayUpdates::initial() {
 void PlayUpdates::start() { updater_->start(); }
 
 void PlayUpdates::display_power(const show::ScheduleState& st, const content::Playlist& pl) {
+  reap_commands();
   if (st.display_off == display_off_) return;
   display_off_ = st.display_off;
-  run_command(display_off_ ? pl.schedule.off_command : pl.schedule.on_command);
+  const std::vector<std::string>& argv = display_off_ ? pl.schedule.off_command : pl.schedule.on_command;
+  const std::string what = display_off_ ? "display off" : "display on";
+  if (argv.empty()) {
+    if (log_) log_->notice(what + " (schedule); no command configured");
+    return;
+  }
+  std::string line;
+  for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
+  if (log_) log_->notice(what + " (schedule): running " + line);
+  std::vector<char*> a;
+  for (const auto& arg : argv) a.push_back(const_cast<char*>(arg.c_str()));
+  a.push_back(nullptr);
+  pid_t pid = 0;
+  if (const int e = posix_spawnp(&pid, a[0], nullptr, nullptr, a.data(), environ); e != 0) {
+    if (log_) log_->warning(what + " command " + argv[0] + ": cannot run: " + std::strerror(e));
+    return;
+  }
+  commands_.emplace_back(pid, what + " command " + argv[0]);
+}
+
+// A display command that fails (the TV did not answer CEC, a typo) is said,
+// once, when it ends; not a silent screen that stays on or off.
+void PlayUpdates::reap_commands() {
+  for (auto it = commands_.begin(); it != commands_.end();) {
+    int status = 0;
+    const pid_t r = ::waitpid(it->first, &status, WNOHANG);
+    if (r == 0) {
+      ++it;
+      continue;
+    }
+    if (log_ && r == it->first) {
+      if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        log_->warning(it->second + " failed: exit status " + std::to_string(WEXITSTATUS(status)));
+      else if (WIFSIGNALED(status))
+        log_->warning(it->second + " failed: killed by signal " + std::to_string(WTERMSIG(status)));
+    }
+    it = commands_.erase(it);
+  }
 }
 
 void PlayUpdates::step(show::Player& player, render::Painter& painter, platform::Display& display,

@@ -22,12 +22,17 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
+
+#include <sys/types.h>
 
 #include "app/cli.h"
 #include "app/status_file.h"
 #include "content/playlist.h"
 #include "net/playlist_updater.h"
 #include "platform/display.h"
+#include "platform/log.h"
 #include "render/painter.h"
 #include "show/player.h"
 
@@ -40,6 +45,7 @@ struct PlayUpdateOptions {
   std::optional<std::string> runtime_dir;
   std::string heartbeat_url;
   std::chrono::milliseconds status_every{60000};
+  platform::Logger* log = nullptr;  // display power changes and their commands' failures (none: not logged)
 };
 PlayUpdateOptions read_play_update_options(Args& args);
 
@@ -101,7 +107,11 @@ class PlayUpdates {
   std::string heartbeat_sent_;    // last heartbeat error reported
   std::thread heartbeat_thread_;  // one POST at a time, off the main thread
   std::atomic<bool> heartbeat_busy_{false};
+  void reap_commands();
   bool display_off_ = false;
+  platform::Logger* log_ = nullptr;
+  std::vector<std::pair<pid_t, std::string>> commands_;  // display commands still running: pid, what
+
   bool ntp_unsynced_ = false;
   std::chrono::steady_clock::time_point ntp_checked_{};
   std::string warned_;

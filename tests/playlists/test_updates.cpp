@@ -212,8 +212,8 @@ TEST_CASE("display-off windows run the configured commands, on a simulated clock
       file,
       R"({"version":1,"schedule":{"timezone":"UTC","display_off":{"from":")" + hhmm(now) + R"(","to":")" +
           hhmm(now + 120) + R"("},"display_off_command":["touch",")" + off +
-          R"("],"display_on_command":["touch",")" + on +
-          R"("]},"slides":[{"id":"a","type":"slogan","lines":["甲"]}]})",
+          R"("],"display_on_command":["sh","-c","touch )" + on +
+          R"(; exit 3"]},"slides":[{"id":"a","type":"slogan","lines":["甲"]}]})",
       &err));
   const auto r =
       feeds_test::run_paizi({"play", file, "--headless", "--duration", "4m", "--window", "160x90"});
@@ -223,6 +223,11 @@ TEST_CASE("display-off windows run the configured commands, on a simulated clock
   CHECK(fs::exists(off));
   CHECK(fs::exists(on));
   CHECK(fs::last_write_time(off) <= fs::last_write_time(on));
+  // Both switches are logged; the failing "on" command is said (exit 3).
+  INFO(r.err);
+  CHECK(r.err.find("display off (schedule): running touch " + off) != std::string::npos);
+  CHECK(r.err.find("display on (schedule): running sh -c") != std::string::npos);
+  CHECK(r.err.find("display on command sh failed: exit status 3") != std::string::npos);
 }
 
 TEST_CASE("a playlist whose feed is down is still adopted; its sources resolve against the playlist URL") {
