@@ -167,8 +167,13 @@ int cmd_play(Args& args) {
         player.set_ticker_items(data.headlines(player.playlist().ticker.source));
       player.data_changed(unix_s);  // a placeholder on screen is replaced at once
     }
-    const bool drew = player.tick(t, unix_s);
+    // Screen switched off by the schedule: nothing is drawn (the first
+    // frame always is: READY=1 waits for it); the schedule still follows
+    // the clock and switches it on again.
+    const bool dark = updates.display_off() && player.stats().frames > 0;
+    const bool drew = dark ? (player.rest(unix_s), false) : player.tick(t, unix_s);
     updates.step(player, painter, *display, unix_s);  // [updates] adoption, status, display power
+    if (dark && !updates.display_off()) player.wake(t);
     log_errors();
     if (&player.playlist() != playing) {               // a new playlist is on screen: its sources
       playing = &player.playlist();
@@ -241,15 +246,18 @@ int cmd_play(Args& args) {
       player.request_redraw();
     }
     if (simulated) {
-      // Simulated clock: jump to the next discrete change.
+      // Simulated clock: jump to the next discrete change (the screen off:
+      // a second, the schedule's resolution).
       link.tick();
-      t = std::max(t + 1, player.next_change_ms());
+      t = dark ? t + 1000 : std::max(t + 1, player.next_change_ms());
       continue;
     }
     // Real clock: sleep until the next change (in watchdog-sized slices);
     // while something moves, the vsync'd present paces the loop.
     const int64_t now = duration_cast<milliseconds>(steady_clock::now() - start).count();
-    int64_t wait = player.animating() ? (headless ? 16 : 1) : std::max<int64_t>(1, player.next_event_ms() - now);
+    int64_t wait = dark                 ? 1000
+                   : player.animating() ? (headless ? 16 : 1)
+                                        : std::max<int64_t>(1, player.next_event_ms() - now);
     wait = std::min<int64_t>(wait, link.max_slice().count());
     if (headless) {
       link.sleep(milliseconds(wait));

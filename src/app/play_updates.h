@@ -87,6 +87,8 @@ class PlayUpdates {
   // `unix_s`: wall-clock time of this frame (Unix s, UTC), also used to
   // decide whether the clock can be trusted for scheduling.
   void step(show::Player& player, render::Painter& painter, platform::Display& display, int64_t unix_s);
+  // Whether the schedule has the screen switched off now (display_power).
+  bool display_off() const { return display_off_; }
   // Why the last check of the playlist failed; empty when it succeeded.
   std::string sync_error() const { return updater_->status().error; }
   // The assets the playlist on screen lacks, and the slides left out for

@@ -189,6 +189,18 @@ void Player::prepare_next(int64_t unix_s) {
   next_ready_ = true;
 }
 
+void Player::wake(int64_t t_ms) {
+  if (!started_ || t_ms <= last_t_) return;
+  const int64_t off = t_ms - last_t_;  // the time the screen was off
+  cur_.start += off;
+  if (trans_start_ >= 0) {
+    trans_start_ += off;
+    next_.start += off;
+  }
+  last_t_ = t_ms;
+  redraw_ = true;
+}
+
 void Player::data_changed(int64_t unix_s) {
   if (!started_) return;  // the first tick composes with whatever there is
   if (cur_.sourced && trans_start_ < 0) {

@@ -56,6 +56,14 @@ class Player {
   // Returns true when a frame was presented.
   bool tick(int64_t t_ms, int64_t unix_s);
 
+  // While the screen is switched off (a display-off window): the player
+  // draws nothing, its clock stands still; `rest` keeps the wall-clock time
+  // for the schedule (schedule_state() tells when the screen is on again).
+  // `wake` resumes at `t_ms` where it stopped: the slide on screen goes on,
+  // no slide is skipped through, and the next frame is drawn.
+  void rest(int64_t unix_s) { last_unix_ = unix_s; }
+  void wake(int64_t t_ms);
+
   // The data provider's content changed (a source was fetched, changed or
   // failed over to its last good copy). A source slide on screen that shows
   // no data yet (its placeholder) is composed again at once, from its first

@@ -273,3 +273,37 @@ TEST_CASE("at start the playlist is fetched once, then at the poll interval") {
   std::this_thread::sleep_for(milliseconds(8000));
   CHECK(count() == 2);  // the first poll
 }
+
+TEST_CASE("while the schedule has the screen off, nothing is drawn; it resumes when the screen is on") {
+  TempDir tmp;
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  auto hhmm = [](int64_t t) {
+    char b[8];
+    std::snprintf(b, sizeof b, "%02d:%02d", static_cast<int>(t / 3600 % 24), static_cast<int>(t / 60 % 60));
+    return std::string(b);
+  };
+  // A scrolling ticker redraws every frame; the screen is off for 3 to 4 of
+  // the 5 simulated minutes in the second run.
+  const auto frames = [&](bool with_off) {
+    const std::string dir = tmp.path() + (with_off ? "/off" : "/on"), file = dir + ".json";
+    fs::create_directories(dir);
+    const std::string off = with_off ? R"("schedule":{"timezone":"UTC","display_off":{"from":")" + hhmm(now) +
+                                           R"(","to":")" + hhmm(now + 240) + R"("}},)"
+                                     : std::string();
+    std::string err;
+    REQUIRE(paizi::platform::write_file_atomic(
+        file,
+        R"({"version":1,)" + off + R"("ticker":{"items":["园区新闻滚动播出"]},)" +
+            R"("slides":[{"id":"a","type":"slogan","duration":"20s","lines":["甲"]}]})",
+        &err));
+    const auto r = feeds_test::run_paizi({"play", file, "--headless", "--duration", "5m", "--window", "160x90",
+                                          "--state-dir", dir, "--runtime-dir", dir, "--status-every", "0"});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    return read_status(dir)["counters"]["frames"].get<int64_t>();
+  };
+  const int64_t on = frames(false), with_off = frames(true);
+  INFO("frames: always on " << on << ", off for 3-4 of 5 minutes " << with_off);
+  CHECK(with_off < on * 6 / 10);
+  CHECK(with_off > on / 10);  // it came back on and scrolled again
+}
