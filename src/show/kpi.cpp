@@ -14,11 +14,18 @@ namespace {
 
 constexpr double kCountUp = 1.2;  // s
 
-// "▲ 12.5%" against the previous value; "" without one.
+// "▲ 12.5%" against the previous value; "" without one. A percentage
+// changes by percentage points, as people read it: 18.5% against 15.2% is
+// "▲ 3.3个百分点", not "▲ 21.7%".
 std::string change_text(const content::KpiTile& k) {
-  if (!k.previous || *k.previous == 0 || std::isnan(k.value)) return {};
+  if (!k.previous || std::isnan(k.value)) return {};
   const double delta = k.value - *k.previous;
   char b[64];
+  if (k.format == "percent") {
+    std::snprintf(b, sizeof b, "%s %.1f个百分点", delta >= 0 ? "▲" : "▼", std::fabs(delta));
+    return b;
+  }
+  if (*k.previous == 0) return {};
   std::snprintf(b, sizeof b, "%s %.1f%%", delta >= 0 ? "▲" : "▼", std::fabs(delta / std::fabs(*k.previous) * 100.0));
   return b;
 }
@@ -174,7 +181,9 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
     text::TextLayout fig = text::layout_text(ctx.shaper, {now_fig.digits}, vo);
     const float fig_y = y + pad + label_h + fig_drop;
     const float base = fig_y + (fig.lines.empty() ? 0.f : fig.lines[0].y);
-    const float fig_w = digits_w100[i] * fig_px / 100.f;
+    // The unit follows the digits as they count up (the final width would
+    // leave it waiting, detached, at the end position).
+    const float fig_w = fig.lines.empty() ? digits_w100[i] * fig_px / 100.f : fig.lines[0].length;
     add_text(std::move(fig), x + pad, fig_y, t.accent, t.background2);
     if (!unit_text.empty()) {
       text::LayoutOptions uo = text_options(t, false, std::round(fig_px * ratio));

@@ -280,3 +280,64 @@ TEST_CASE("news: a long article shows its first 8 pages, the last ending in an e
   for (size_t i = 0; i < 8; ++i) CHECK(first_text(over[i]) == first_text(long_one[i]));
   CHECK(ellipses(over.back()) == 1);
 }
+
+namespace {
+
+std::vector<Placed> placed_texts(const std::vector<render::DisplayList>& pages) {
+  std::vector<Placed> out;
+  for (const auto& op : pages.at(0).ops) {
+    const auto* t = std::get_if<render::TextOp>(&op);
+    if (!t || t->layout->lines.empty()) continue;
+    const text::LayoutLine& l = t->layout->lines[0];
+    Placed p;
+    for (const auto& line : t->layout->lines) p.text += line.text;
+    p.left = t->x + l.x;
+    p.right = p.left + l.length;
+    p.top = t->y;
+    p.size = t->layout->glyphs.empty() ? 0.f : t->layout->glyphs[0].size;
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("kpi: a percentage changes by percentage points; the unit follows the count-up", "[kpi]") {
+  static text::FontLibrary fonts;
+  static text::Shaper shaper(fonts);
+  auto pr = content::parse_playlist(R"({"version": 1, "slides": [{"type": "kpi", "tiles": [
+      {"label": "满意度", "value": 18.5, "previous": 15.2, "format": "percent"},
+      {"label": "营收", "value": 12345678, "previous": 11000000, "unit": "元", "format": "wan"}]}]})",
+                                    ".");
+  REQUIRE(pr.playlist);
+  const content::Slide& slide = pr.playlist->slides[0];
+  std::map<std::string, Placed> settled;
+  for (const double anim_t : {0.3, 1e9}) {
+    INFO("anim_t " << anim_t);
+    show::ComposeContext ctx(shaper);
+    ctx.width = 1920;
+    ctx.height = 1080;
+    ctx.area = {0, 0, 1920, 1080};
+    ctx.anim_t = anim_t;
+    const std::vector<Placed> texts = placed_texts(show::compose_slide(slide, pr.playlist->theme, ctx));
+    std::map<std::string, Placed> by_text;
+    for (const Placed& p : texts) by_text[p.text] = p;
+    // 18.5% against 15.2%: 3.3 points up, not a relative 21.7%.
+    CHECK(by_text.count("▲ 3.3个百分点") == 1);
+    CHECK(by_text.count("▲ 21.7%") == 0);
+    CHECK(by_text.count("▲ 12.2%") == 1);  // other formats stay relative
+    // "万元" sits right after the digits shown now, at every step of the count-up.
+    const auto unit = by_text.find("万元");
+    REQUIRE(unit != by_text.end());
+    const Placed* digits = nullptr;
+    for (const Placed& p : texts)
+      if (std::abs(p.left - texts.front().left) < 2000 && p.size > unit->second.size * 1.5f && p.right <= unit->second.left &&
+          (!digits || p.right > digits->right))
+        digits = &p;
+    REQUIRE(digits);
+    const float gap = unit->second.left - digits->right;
+    CHECK(gap >= 0);
+    CHECK(gap < digits->size * 0.2f);
+    if (anim_t < 1) CHECK(digits->text != "1235");  // still counting
+  }
+}
