@@ -1,6 +1,10 @@
 #include "app/status_file.h"
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
+
+#include "build_config.h"
 
 #include "content/timezone.h"
 #include "platform/atomic_file.h"
@@ -8,6 +12,26 @@
 namespace paizi::app {
 
 using nlohmann::json;
+
+namespace {
+
+// Which screen this is, for a fleet's heartbeat receiver: host name, the
+// machine id (systemd's, stable across reinstalls of paizi) and version.
+const json& screen_identity() {
+  static const json id = [] {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+    std::string machine;
+    if (platform::read_whole_file("/etc/machine-id", machine))
+      while (!machine.empty() && (machine.back() == '\n' || machine.back() == ' ')) machine.pop_back();
+    return json{{"host", host},
+                {"machine_id", machine.empty() ? json(nullptr) : json(machine)},
+                {"version", PAIZI_VERSION}};
+  }();
+  return id;
+}
+
+}  // namespace
 
 std::string rfc3339_utc(int64_t unix_s) {
   const content::LocalTime t = content::TimeZone::utc().local(unix_s);
@@ -34,9 +58,12 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
         {"error", y.error.empty() ? json(nullptr) : json(y.error)}}},
       {"errors", errors},
   };
-  if (important) *important = doc.dump();
+  doc["screen"] = screen_identity();
+  // What is on screen is important too: a slide change is written (and
+  // sent with its thumbnail) at once, not up to a minute later.
   doc["slide"] = {{"id", s.slide_id}, {"page", s.page}};
   doc["display"] = {{"off", s.display_off}, {"fallback", s.fallback}, {"clock_trusted", s.clock_trusted}};
+  if (important) *important = doc.dump();
   doc["counters"] = {{"checks", y.checks},
                      {"not_modified", y.not_modified},
                      {"adopted", y.adopted},

@@ -37,7 +37,7 @@ struct StatusSnapshot {
 std::string rfc3339_utc(int64_t unix_s);
 
 // The document. `important` receives the part whose changes are written at
-// once (playlist, sync result, errors).
+// once (playlist, sync result, errors, the slide on screen, the display).
 std::string status_json(const StatusSnapshot& s, std::string* important = nullptr);
 
 class StatusFile {

@@ -68,7 +68,8 @@ struct ScanoutBuffer {
       err = std::string("cannot map the dumb buffer: ") + std::strerror(errno);
       return false;
     }
-    void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, static_cast<off_t>(offset));
+    // mmap64: the fake offset DRM hands out need not fit a 32-bit off_t (armhf).
+    void* p = ::mmap64(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, static_cast<off64_t>(offset));
     if (p == MAP_FAILED) {
       err = std::string("cannot map the dumb buffer: ") + std::strerror(errno);
       return false;
@@ -238,7 +239,9 @@ class DrmDisplay final : public Display {
       return;
     }
     for (int y = 0; y < ph; ++y) {
-      auto* row = reinterpret_cast<uint32_t*>(b.map + static_cast<size_t>(y) * b.pitch);
+      // Rows are 4-byte aligned (a page-aligned mapping, a pitch of whole
+      // pixels); through void* so that armhf's -Wcast-align accepts it.
+      auto* row = static_cast<uint32_t*>(static_cast<void*>(b.map + static_cast<size_t>(y) * b.pitch));
       for (int x = 0; x < pw; ++x) {
         int sx = x, sy = y;  // the canvas pixel shown at panel (x, y), turned clockwise
         if (rotate_ == 90) {

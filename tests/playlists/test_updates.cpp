@@ -2,6 +2,8 @@
 // fault server on 127.0.0.1. Whatever the server does, the screen keeps
 // the last good content (status.json and screenshots), the error is
 // reported, and the next good playlist is adopted within one poll interval.
+#include <unistd.h>
+
 #include <filesystem>
 
 #include <SDL_image.h>
@@ -306,4 +308,44 @@ TEST_CASE("while the schedule has the screen off, nothing is drawn; it resumes w
   INFO("frames: always on " << on << ", off for 3-4 of 5 minutes " << with_off);
   CHECK(with_off < on * 6 / 10);
   CHECK(with_off > on / 10);  // it came back on and scrolled again
+}
+
+TEST_CASE("the heartbeat after a slide change carries that slide, its thumbnail and the screen's identity") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string state = tmp.path() + "/state", file = tmp.path() + "/pl.json";
+  std::string err;
+  REQUIRE(paizi::platform::write_file_atomic(
+      file,
+      R"({"version":1,"transition":{"type":"cut"},"slides":[{"id":"first","type":"slogan","duration":"2s","lines":["甲"]},)"
+      R"({"id":"second","type":"slogan","duration":"30s","lines":["乙"]}]})",
+      &err));
+  // The default status interval (60 s): only what is on screen makes the
+  // status (and the heartbeat) go out at once.
+  Proc player({"play", file, "--headless", "--realtime", "--duration", "30s", "--state-dir", state, "--heartbeat",
+               server.url("/heartbeat"), "--window", "320x180"},
+              tmp.path() + "/player");
+  const auto heartbeat_slide = [&] {
+    const json hb = json::parse(http(server.url("/heartbeat/last")), nullptr, false);
+    return hb.is_object() && hb.contains("slide") ? hb["slide"]["id"].get<std::string>() : std::string();
+  };
+  const auto start = steady_clock::now();
+  while (heartbeat_slide() != "first" && steady_clock::now() - start < seconds(20))
+    std::this_thread::sleep_for(milliseconds(50));
+  REQUIRE(heartbeat_slide() == "first");
+  const auto first_seen = steady_clock::now();
+  while (heartbeat_slide() != "second" && steady_clock::now() - first_seen < seconds(10))
+    std::this_thread::sleep_for(milliseconds(50));
+  const auto took = duration_cast<milliseconds>(steady_clock::now() - first_seen);
+  INFO("the second slide's heartbeat " << took.count() << " ms after the first's (slide duration 2 s)");
+  REQUIRE(heartbeat_slide() == "second");
+  CHECK(took < milliseconds(2000 + 1000 + 1500));  // the 2 s slide, within a second, and slack
+  const json hb = json::parse(http(server.url("/heartbeat/last")), nullptr, false);
+  CHECK(hb.contains("thumbnail_png"));
+  char host[256] = {};
+  REQUIRE(::gethostname(host, sizeof host - 1) == 0);
+  CHECK(hb["screen"]["host"].get<std::string>() == host);
+  const std::string version = feeds_test::run_paizi({"--version"}).out;  // "paizi 0.1.0 (mimalloc ...)"
+  CHECK(version.rfind("paizi " + hb["screen"]["version"].get<std::string>(), 0) == 0);
+  CHECK(hb["screen"].contains("machine_id"));
 }
