@@ -156,6 +156,7 @@ int cmd_play(Args& args) {
   int64_t t = 0;
   size_t shown_slide = SIZE_MAX, shown_page = SIZE_MAX;
   uint64_t shown_replaced = 0;
+  const content::Playlist* shown_playlist = nullptr;
   bool quit = false;
   while (!quit) {
     if (!simulated) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
@@ -200,9 +201,13 @@ int cmd_play(Args& args) {
       // The playlist on screen, which an update replaces (not the first one's name).
       link.frame_presented(player.playlist().name.empty() ? file : player.playlist().name, player.slide().id,
                            player.slide_index(), player.playlist().slides.size());
-    const bool changed = !player.in_transition() && (player.slide_index() != shown_slide ||
-                                                     player.page() != shown_page || player.replaced() != shown_replaced);
+    // A new slide or page, the same one with new data, or a new playlist
+    // (whose first slide may have the index of the one it replaced).
+    const bool changed = !player.in_transition() &&
+                         (player.slide_index() != shown_slide || player.page() != shown_page ||
+                          player.replaced() != shown_replaced || &player.playlist() != shown_playlist);
     if (changed) {
+      shown_playlist = &player.playlist();
       shown_slide = player.slide_index();
       shown_page = player.page();
       shown_replaced = player.replaced();

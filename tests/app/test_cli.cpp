@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -201,4 +202,35 @@ TEST_CASE("a fresh start without a good playlist shows the waiting screen, not t
     shots.push_back(slurp(pngs[0]));
   }
   CHECK(shots[0] == shots[1]);
+}
+
+TEST_CASE("a new playlist on screen is a change: screenshot, even when its slide has the same index") {
+  const fs::path dir = scratch() / "replace";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "shots");
+  const fs::path file = dir / "pl.json";
+  const auto write = [&](const std::string& id, const std::string& text) {
+    std::ofstream(dir / "tmp.json") << R"({"version": 1, "transition": {"type": "cut"}, "slides": [{"id": ")" << id
+                                    << R"(", "type": "slogan", "duration": "1s", "lines": [")" << text << R"("]}]})";
+    fs::rename(dir / "tmp.json", file);
+  };
+  write("only", "第一版");
+  const std::string cmd = std::string(PAIZI_BINARY) + " play " + file.string() +
+                          " --headless --realtime --duration 8s --state-dir " + (dir / "state").string() +
+                          " --window 320x180 --screenshots " + (dir / "shots").string() + " >" +
+                          (dir / "out.txt").string() + " 2>&1 &";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  const auto count = [&] {
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir / "shots")) n += e.path().extension() == ".png";
+    return n;
+  };
+  for (int i = 0; i < 300 && count() == 0; ++i) ::usleep(20000);
+  REQUIRE(count() == 1);
+  ::usleep(1500000);  // slide boundaries of the same slide: no new screenshot
+  CHECK(count() == 1);
+  write("only", "第二版");  // the same slide id and index, other content
+  for (int i = 0; i < 250 && count() < 2; ++i) ::usleep(20000);
+  INFO(slurp(dir / "out.txt"));
+  CHECK(count() == 2);
 }
