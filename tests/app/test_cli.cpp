@@ -215,22 +215,26 @@ TEST_CASE("a new playlist on screen is a change: screenshot, even when its slide
     fs::rename(dir / "tmp.json", file);
   };
   write("only", "第一版");
+  // Generous bounds: under qemu-user and the sanitizers the first frame
+  // takes seconds. Only failures wait that long.
   const std::string cmd = std::string(PAIZI_BINARY) + " play " + file.string() +
-                          " --headless --realtime --duration 8s --state-dir " + (dir / "state").string() +
+                          " --headless --realtime --duration 120s --state-dir " + (dir / "state").string() +
                           " --window 320x180 --screenshots " + (dir / "shots").string() + " >" +
-                          (dir / "out.txt").string() + " 2>&1 &";
+                          (dir / "out.txt").string() + " 2>&1 & echo $! >" + (dir / "pid").string();
   REQUIRE(std::system(cmd.c_str()) == 0);
   const auto count = [&] {
     size_t n = 0;
     for (const auto& e : fs::directory_iterator(dir / "shots")) n += e.path().extension() == ".png";
     return n;
   };
-  for (int i = 0; i < 300 && count() == 0; ++i) ::usleep(20000);
+  for (int i = 0; i < 3000 && count() == 0; ++i) ::usleep(20000);
   REQUIRE(count() == 1);
-  ::usleep(1500000);  // slide boundaries of the same slide: no new screenshot
+  ::usleep(2500000);  // slide boundaries of the same slide: no new screenshot
   CHECK(count() == 1);
   write("only", "第二版");  // the same slide id and index, other content
-  for (int i = 0; i < 250 && count() < 2; ++i) ::usleep(20000);
+  for (int i = 0; i < 1500 && count() < 2; ++i) ::usleep(20000);
   INFO(slurp(dir / "out.txt"));
   CHECK(count() == 2);
+  const std::string pid = slurp(dir / "pid");
+  CHECK(std::system(("kill " + pid + " 2>/dev/null").c_str()) == 0);
 }
