@@ -168,10 +168,10 @@ class Run:
         raise Failed(f"paizi.service not active (running) after {timeout} s: {self.unit()}\n"
                      + self.board.out("journalctl -u paizi --no-pager -n 40"))
 
-    def journal(self, since_boot=True):
+    def journal(self):
+        """paizi.service's journal of this boot: PRIORITY, MESSAGE and who wrote it."""
         out = self.board.out("journalctl -u paizi -b -o json --output-fields=PRIORITY,MESSAGE,_COMM,"
-                             "SYSLOG_IDENTIFIER,__MONOTONIC_TIMESTAMP --no-pager" if since_boot else
-                             "journalctl -u paizi -o json --no-pager")
+                             "SYSLOG_IDENTIFIER,__MONOTONIC_TIMESTAMP --no-pager")
         entries = []
         for line in out.splitlines():
             try:
@@ -187,7 +187,7 @@ class Run:
                 for e in entries if e.get("_COMM") == "paizi" or e.get("SYSLOG_IDENTIFIER") == "paizi"]
 
     def boot(self, label):
-        self.board = Board(self.vm_dir, self.work, self.server.port, accel=self.args.accel, log=self.say)
+        self.board = Board(self.vm_dir, self.work, self.server.port, accel=self.args.accel)
         took = self.board.wait_agent(600)
         self.say(f"{label}: the guest agent answers {took:.1f} s after QEMU started")
 
@@ -347,7 +347,7 @@ class Run:
         # as on boards whose display controller and GPU are separate cards.
         # Without Mesa the unit crash-looped here on "EGL not initialized".
         self.server.down = False
-        self.board = Board(self.vm_dir, self.work, self.server.port, accel=self.args.accel, log=self.say,
+        self.board = Board(self.vm_dir, self.work, self.server.port, accel=self.args.accel,
                            extra_devices=["-device", "VGA,id=vga0"])
         self.board.wait_agent(600)
         u = self.wait_active(300)

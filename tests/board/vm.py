@@ -8,7 +8,6 @@ import base64
 import http.server
 import json
 import os
-import shutil
 import socket
 import subprocess
 import threading
@@ -91,8 +90,8 @@ class Board:
     the monitor's screendump; `sh()` runs a command in the guest through
     qemu-guest-agent (guest-exec) and returns (status, stdout, stderr)."""
 
-    def __init__(self, vm_dir, work, server_port, accel="tcg", extra_devices=(), log=print):
-        self.vm_dir, self.work, self.log = vm_dir, work, log
+    def __init__(self, vm_dir, work, server_port, accel="tcg", extra_devices=()):
+        self.vm_dir, self.work = vm_dir, work
         self.qmp_path = os.path.join(work, "qmp.sock")
         self.qga_path = os.path.join(work, "qga.sock")
         self.serial_path = os.path.join(work, "serial.log")
