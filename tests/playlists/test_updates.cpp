@@ -47,6 +47,13 @@ std::pair<std::string, bool> last_screenshot(const std::string& dir) {
 
 bool starts(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
 
+// "HH:MM" of Unix seconds in UTC (schedule windows in the tests' playlists).
+std::string hhmm(int64_t t) {
+  char b[8];
+  std::snprintf(b, sizeof b, "%02d:%02d", static_cast<int>(t / 3600 % 24), static_cast<int>(t / 60 % 60));
+  return b;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -203,11 +210,6 @@ TEST_CASE("display-off windows run the configured commands, on a simulated clock
   TempDir tmp;
   // A window that opens now and closes two minutes later (UTC).
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  auto hhmm = [](int64_t t) {
-    char b[8];
-    std::snprintf(b, sizeof b, "%02d:%02d", static_cast<int>(t / 3600 % 24), static_cast<int>(t / 60 % 60));
-    return std::string(b);
-  };
   const std::string off = tmp.path() + "/off", on = tmp.path() + "/on", file = tmp.path() + "/pl.json";
   std::string err;
   REQUIRE(paizi::platform::write_file_atomic(
@@ -279,11 +281,6 @@ TEST_CASE("at start the playlist is fetched once, then at the poll interval") {
 TEST_CASE("while the schedule has the screen off, nothing is drawn; it resumes when the screen is on") {
   TempDir tmp;
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  auto hhmm = [](int64_t t) {
-    char b[8];
-    std::snprintf(b, sizeof b, "%02d:%02d", static_cast<int>(t / 3600 % 24), static_cast<int>(t / 60 % 60));
-    return std::string(b);
-  };
   // A scrolling ticker redraws every frame; the screen is off for 3 to 4 of
   // the 5 simulated minutes in the second run.
   const auto frames = [&](bool with_off) {

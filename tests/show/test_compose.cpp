@@ -25,6 +25,27 @@ struct Placed {
   size_t lines = 0;
 };
 
+// Every text of a slide's first page, where it landed.
+std::vector<Placed> placed_texts(const std::vector<render::DisplayList>& pages) {
+  std::vector<Placed> out;
+  for (const auto& op : pages.at(0).ops) {
+    const auto* t = std::get_if<render::TextOp>(&op);
+    if (!t || t->layout->lines.empty()) continue;
+    const text::LayoutLine& l = t->layout->lines[0];
+    Placed p;
+    for (const auto& line : t->layout->lines) p.text += line.text;
+    p.left = t->x + l.x;
+    p.right = p.left + l.length;
+    p.top = t->y;
+    p.size = t->layout->glyphs.empty() ? 0.f : t->layout->glyphs[0].size;
+    p.ellipsis = std::any_of(t->layout->lines.begin(), t->layout->lines.end(),
+                             [](const text::LayoutLine& x) { return x.ellipsis; });
+    p.lines = t->layout->lines.size();
+    out.push_back(p);
+  }
+  return out;
+}
+
 std::vector<Placed> kpi_texts(float w, float h, const content::Slide** slide_out) {
   static text::FontLibrary fonts;
   static text::Shaper shaper(fonts);
@@ -42,23 +63,7 @@ std::vector<Placed> kpi_texts(float w, float h, const content::Slide** slide_out
   ctx.area = {0, 0, w, h};
   const auto pages = show::compose_slide(*it, keep.theme, ctx);
   REQUIRE(pages.size() == 1);
-  std::vector<Placed> out;
-  for (const auto& op : pages[0].ops) {
-    const auto* t = std::get_if<render::TextOp>(&op);
-    if (!t || t->layout->lines.empty()) continue;
-    const text::LayoutLine& l = t->layout->lines[0];
-    Placed p;
-    for (const auto& line : t->layout->lines) p.text += line.text;
-    p.left = t->x + l.x;
-    p.right = p.left + l.length;
-    p.top = t->y;
-    p.size = t->layout->glyphs.empty() ? 0.f : t->layout->glyphs[0].size;
-    p.ellipsis = std::any_of(t->layout->lines.begin(), t->layout->lines.end(),
-                             [](const text::LayoutLine& x) { return x.ellipsis; });
-    p.lines = t->layout->lines.size();
-    out.push_back(p);
-  }
-  return out;
+  return placed_texts(pages);
 }
 
 }  // namespace
@@ -281,26 +286,6 @@ TEST_CASE("news: a long article shows its first 8 pages, the last ending in an e
   CHECK(ellipses(over.back()) == 1);
 }
 
-namespace {
-
-std::vector<Placed> placed_texts(const std::vector<render::DisplayList>& pages) {
-  std::vector<Placed> out;
-  for (const auto& op : pages.at(0).ops) {
-    const auto* t = std::get_if<render::TextOp>(&op);
-    if (!t || t->layout->lines.empty()) continue;
-    const text::LayoutLine& l = t->layout->lines[0];
-    Placed p;
-    for (const auto& line : t->layout->lines) p.text += line.text;
-    p.left = t->x + l.x;
-    p.right = p.left + l.length;
-    p.top = t->y;
-    p.size = t->layout->glyphs.empty() ? 0.f : t->layout->glyphs[0].size;
-    out.push_back(p);
-  }
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("kpi: a percentage changes by percentage points; the unit follows the count-up", "[kpi]") {
   static text::FontLibrary fonts;
