@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <cctype>
 #include <unistd.h>
@@ -33,14 +34,12 @@ int cmd_play(Args& args) {
   const bool verbose = args.flag("--verbose");
   const auto window = args.value("--window");
   // [service] configuration: defaults < /etc/paizi/paizi.conf (or --config) < flags.
-  const auto state_flag = args.value("--state-dir");
   PlayUpdateOptions update_options = read_play_update_options(args);  // [updates] --poll, --pubkey, ...
   const auto config_flag = args.value("--config");
   const std::string config_path = config_flag.value_or(kDefaultConfigPath);
   ConfigResult conf = load_config(config_path, config_flag.has_value());
   Config& cfg = conf.config;
-  apply_flags(args, cfg);
-  if (state_flag) cfg.state_dir = *state_flag;
+  const std::set<std::string> given = apply_flags(args, cfg);  // flags, and their synonyms
   if (cfg.token.empty()) cfg.token = default_token_path();
   platform::Logger::Options lopt;
   lopt.level = verbose ? platform::Level::debug : cfg.log_level;
@@ -70,18 +69,18 @@ int cmd_play(Args& args) {
   // [updates] Remote URLs and watched files, the durable last-known-good,
   // status.json, heartbeat, display-off commands. Settings from the config
   // file fill in what the flags did not say.
-  if (state_flag || std::filesystem::exists(config_path)) update_options.state_dir = cfg.state_dir;
-  if (update_options.updater.public_key.empty() && !cfg.public_key.empty() &&
-      !platform::read_whole_file(cfg.public_key, update_options.updater.public_key))
+  if (given.count("state_dir") || std::filesystem::exists(config_path)) update_options.state_dir = cfg.state_dir;
+  if (!cfg.public_key.empty() && !platform::read_whole_file(cfg.public_key, update_options.updater.public_key))
     throw UsageError{"cannot read the public key " + cfg.public_key};
-  if (update_options.updater.token.empty() && !cfg.token.empty() && ::access(cfg.token.c_str(), R_OK) == 0) {
+  // A token named by a flag must be readable; the configured or default one
+  // (systemd's credential) only when it is there.
+  if (!cfg.token.empty() && (given.count("token") || ::access(cfg.token.c_str(), R_OK) == 0)) {
     std::string tok;
-    if (platform::read_whole_file(cfg.token, tok)) {
-      while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.back()))) tok.pop_back();
-      update_options.updater.token = tok;
-    }
+    if (!platform::read_whole_file(cfg.token, tok)) throw UsageError{"cannot read the token file " + cfg.token};
+    while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.back()))) tok.pop_back();
+    update_options.updater.token = tok;
   }
-  if (update_options.heartbeat_url.empty()) update_options.heartbeat_url = cfg.heartbeat_url;
+  update_options.heartbeat_url = cfg.heartbeat_url;
   // The disk budget of downloaded content: 3/4 assets, 1/4 source copies.
   const size_t budget = static_cast<size_t>(cfg.cache_mib) << 20;
   update_options.updater.cache_budget_bytes = budget - budget / 4;

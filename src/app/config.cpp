@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "app/cli.h"
@@ -139,21 +140,30 @@ std::string default_token_path() {
   return (std::filesystem::path(dir) / "token").string();
 }
 
-void apply_flags(Args& args, Config& cfg) {
-  auto set = [&](std::string_view flag, const char* key) {
-    if (auto v = args.value(flag)) {
-      if (auto err = assign(cfg, key, *v); !err.empty()) throw UsageError{std::string(flag) + ": " + err};
-    }
+std::set<std::string> apply_flags(Args& args, Config& cfg) {
+  std::set<std::string> given;
+  // Each key, its flag and the flag's older synonym (one parser for both,
+  // so the debug dump and the rest of the player see either).
+  struct Flag {
+    const char* key;
+    std::string_view flag, synonym;
   };
-  set("--state-dir", "state_dir");
-  set("--cache-dir", "cache_dir");
-  set("--driver", "display_driver");
-  set("--rotate", "rotation");
-  set("--public-key", "public_key");
-  set("--token", "token");
-  set("--heartbeat-url", "heartbeat_url");
-  set("--log-level", "log_level");
-  set("--cache-mib", "cache_mib");
+  static constexpr Flag kFlags[] = {
+      {"state_dir", "--state-dir", ""},         {"cache_dir", "--cache-dir", ""},
+      {"display_driver", "--driver", ""},       {"rotation", "--rotate", ""},
+      {"public_key", "--public-key", "--pubkey"}, {"token", "--token", "--token-file"},
+      {"heartbeat_url", "--heartbeat-url", "--heartbeat"}, {"log_level", "--log-level", ""},
+      {"cache_mib", "--cache-mib", ""},
+  };
+  for (const Flag& f : kFlags)
+    for (std::string_view flag : {f.flag, f.synonym}) {
+      if (flag.empty()) continue;
+      while (auto v = args.value(flag)) {  // repeated: the last one counts
+        if (auto err = assign(cfg, f.key, *v); !err.empty()) throw UsageError{std::string(flag) + ": " + err};
+        given.insert(f.key);
+      }
+    }
+  return given;
 }
 
 }  // namespace paizi::app

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,9 +59,10 @@ ConfigResult load_config(const std::string& path, bool required);
 std::string default_token_path();
 
 // The play command's configuration flags, applied on top of `cfg`:
-//   --state-dir DIR --cache-dir DIR --driver NAME --rotate DEG --public-key FILE
-//   --token FILE --heartbeat-url URL --log-level LEVEL --cache-mib N
-// Throws UsageError on bad values.
-void apply_flags(Args& args, Config& cfg);
+//   --state-dir DIR --cache-dir DIR --driver NAME --rotate DEG
+//   --public-key FILE (= --pubkey) --token FILE (= --token-file)
+//   --heartbeat-url URL (= --heartbeat) --log-level LEVEL --cache-mib N
+// Returns the keys the flags set. Throws UsageError on bad values.
+std::set<std::string> apply_flags(Args& args, Config& cfg);
 
 }  // namespace paizi::app

@@ -94,19 +94,8 @@ PlayUpdateOptions read_play_update_options(Args& args) {
   o.limits.connect_timeout_ms = std::min<long>(o.limits.connect_timeout_ms, o.limits.total_timeout_ms);
   if (const auto v = args.value("--max-playlist-bytes"))
     o.max_playlist_bytes = static_cast<size_t>(parse_int(*v, "--max-playlist-bytes", 1024, 64 << 20));
-  if (const auto k = args.value("--pubkey")) {
-    if (!platform::read_whole_file(*k, o.public_key)) throw UsageError{"cannot read the public key " + *k};
-  }
-  if (const auto t = args.value("--token-file")) {
-    std::string tok;
-    if (!platform::read_whole_file(*t, tok)) throw UsageError{"cannot read the token file " + *t};
-    while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.back()))) tok.pop_back();
-    o.token = tok;
-  }
   while (const auto r = args.value("--asset-root")) o.asset_roots.push_back(*r);
-  po.heartbeat_url = args.value("--heartbeat").value_or("");
   po.status_every = duration_arg(args, "--status-every", std::chrono::seconds(60));
-  po.state_dir = args.value("--state-dir");
   po.runtime_dir = args.value("--runtime-dir");
   if (!po.runtime_dir) {
     if (const char* r = std::getenv("RUNTIME_DIRECTORY"); r && *r) po.runtime_dir = r;  // systemd RuntimeDirectory=

@@ -3,13 +3,14 @@
 // status.json, the optional heartbeat, display-off commands and SIGHUP.
 // cmd_play.cpp creates one and calls `step()` from its loop.
 //
-// Options it takes from the command line: --poll TIME (60s), --state-dir DIR,
-// --pubkey FILE, --token-file FILE, --asset-root DIR (repeatable),
-// --heartbeat URL, --status-every TIME (60s; slide-only status changes),
+// Options it takes from the command line: --poll TIME (60s), --asset-root
+// DIR (repeatable), --status-every TIME (60s; slide-only status changes),
 // --fetch-timeout TIME (30s; also for feeds and articles), --max-playlist-bytes N
 // (1 MiB), --runtime-dir DIR (where status.json goes: default
 // $RUNTIME_DIRECTORY, i.e. /run/paizi under the unit, else the state
-// directory). The disk budget (--cache-mib) is in Config (app/config.h).
+// directory). The state directory, public key, token, heartbeat URL and
+// disk budget are in Config (app/config.h, apply_flags): cmd_play fills
+// them in from there.
 //
 // SIGHUP is taken by the play loop (ServiceLink) and forwarded to force_check().
 #pragma once
@@ -38,7 +39,9 @@
 
 namespace paizi::app {
 
-// The options above, taken out of `args` (throws UsageError).
+// The options above, taken out of `args` (throws UsageError); the rest
+// (state_dir, heartbeat_url, the updater's key and token) is filled in from
+// the Config.
 struct PlayUpdateOptions {
   net::UpdaterOptions updater;  // source filled in by PlayUpdates
   std::optional<std::string> state_dir;

@@ -238,3 +238,36 @@ TEST_CASE("a new playlist on screen is a change: screenshot, even when its slide
   const std::string pid = slurp(dir / "pid");
   CHECK(std::system(("kill " + pid + " 2>/dev/null").c_str()) == 0);
 }
+
+TEST_CASE("the synonym flags (--pubkey, --token-file, --heartbeat) reach the configuration like their long names") {
+  // Each pair was parsed by a different function: the debug dump printed
+  // "public_key= token= heartbeat_url=" for flags that were given, and
+  // --state-dir was read twice (the second reader never saw it).
+  const fs::path dir = scratch() / "synonyms";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "state");
+  const fs::path playlist = dir / "pl.json", key = dir / "k.pub", token = dir / "token";
+  std::ofstream(playlist) << R"({"version":1,"slides":[{"type":"slogan","lines":["园区"]}]})";
+  std::ofstream(token) << "sesame\n";
+  REQUIRE(run("keygen " + (dir / "k").string()).code == 0);
+  REQUIRE(run("sign " + playlist.string() + " --key " + (dir / "k.key").string()).code == 0);
+  const std::string common = " --headless --duration 2s --verbose --config " + (dir / "none.conf").string();
+  const Run r = run("play " + playlist.string() + common + " --state-dir " + (dir / "state").string() + " --pubkey " +
+                    key.string() + " --token-file " + token.string() + " --heartbeat http://127.0.0.1:9/hb");
+  INFO(r.err);
+  CHECK(r.err.find("public_key=" + key.string()) != std::string::npos);
+  CHECK(r.err.find("token=" + token.string()) != std::string::npos);
+  CHECK(r.err.find("heartbeat_url=http://127.0.0.1:9/hb") != std::string::npos);
+  CHECK(r.err.find("state_dir=" + (dir / "state").string()) != std::string::npos);
+  CHECK(r.err.find("sesame") == std::string::npos);  // the token's value is never logged
+  // The long names say the same.
+  const Run l = run("play " + playlist.string() + common + " --public-key " + key.string() + " --token " +
+                    token.string() + " --heartbeat-url http://127.0.0.1:9/hb");
+  INFO(l.err);
+  CHECK(l.err.find("public_key=" + key.string()) != std::string::npos);
+  CHECK(l.err.find("heartbeat_url=http://127.0.0.1:9/hb") != std::string::npos);
+  // A token file named on the command line that cannot be read is a usage error.
+  const Run bad = run("play " + playlist.string() + common + " --token-file " + (dir / "absent").string());
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("cannot read the token file") != std::string::npos);
+}
