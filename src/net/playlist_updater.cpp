@@ -153,10 +153,14 @@ std::string PlaylistUpdater::token_for(const std::string& url) const {
 }
 
 milliseconds PlaylistUpdater::next_delay() {
-  if (failures_ == 0) return opt_.poll;
+  // A rejected playlist (signature, parse) is tried once more soon (its
+  // .sig may be uploaded just after it), then at the poll interval: the
+  // server works, and the same bytes will be refused again until someone
+  // publishes new ones.
+  if (failures_ == 0 && rejections_ != 1) return opt_.poll;
   static thread_local std::minstd_rand rng{std::random_device{}()};
   const milliseconds first = std::max(opt_.poll / 16, milliseconds(50));
-  milliseconds d = first * (int64_t{1} << std::min(failures_ - 1, 20));
+  milliseconds d = first * (int64_t{1} << std::min(std::max(failures_, 1) - 1, 20));
   d = std::min(d, opt_.poll);
   const double jitter = 0.8 + 0.2 * std::uniform_real_distribution<double>(0, 1)(rng);
   return milliseconds(static_cast<int64_t>(static_cast<double>(d.count()) * jitter));
@@ -261,7 +265,8 @@ void PlaylistUpdater::run() {
 }
 
 void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected) {
-  failures_ = ok ? 0 : failures_ + 1;
+  failures_ = ok || rejected ? 0 : failures_ + 1;
+  rejections_ = rejected ? rejections_ + 1 : 0;
   const AssetStoreStats st = store_.stats();
   std::lock_guard lock(mu_);
   status_.last_check = unix_now();

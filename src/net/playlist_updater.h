@@ -31,7 +31,10 @@
 // Failures are retried sooner than the poll interval with exponential
 // backoff and jitter (poll/16, poll/8, ... capped at poll, each minus up to
 // 20 %), so a repaired server is picked up within one poll interval and a
-// broken one sees at most the normal poll rate.
+// broken one sees at most the normal poll rate. A playlist that arrives and
+// is refused (its signature, its content) is tried again once after
+// poll/16 (a .sig uploaded just after its playlist), then at the poll
+// interval.
 //
 // State directory layout (every file written atomically; current.json is
 // the commit point and is written last):
@@ -184,7 +187,8 @@ class PlaylistUpdater {
   std::vector<std::string> dropped_;  // the slides left out for them
   std::string rejected_sha_;  // last rejected body, not re-validated
   std::string rejected_error_;
-  int failures_ = 0;       // consecutive failed checks
+  int failures_ = 0;       // consecutive failed checks (no playlist received)
+  int rejections_ = 0;     // consecutive checks that received a playlist and refused it
   bool checked_ = false;  // check_once() ran (before start(): run() does not repeat it)
   mutable std::mutex mu_;  // guards status_ and ready_
   UpdaterStatus status_;

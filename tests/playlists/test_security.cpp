@@ -400,3 +400,27 @@ TEST_CASE("an image answered with an error page (status 200) is missing, not sto
   CHECK(slide_ids(complete->playlist) == std::vector<std::string>{"s", "i"});
   CHECK(u.status().incomplete.empty());
 }
+
+TEST_CASE("a playlist refused for its signature is asked for again once soon, then at the poll interval") {
+  // It was retried with the failure backoff (poll/16, /8, /4 ...): 6 requests
+  // in 4 s for bytes that are refused every time.
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string state = tmp.path() + "/state", key = tmp.path() + "/k";
+  REQUIRE(feeds_test::run_paizi({"keygen", key}).status == 0);
+  put(server, "pl.json", playlist_v(1));
+  put(server, "pl.json.sig", "not a signature");
+  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "60s", "--poll", "16s",
+               "--state-dir", state, "--status-every", "0", "--pubkey", key + ".pub", "--window", "160x90"},
+              tmp.path() + "/player");
+  REQUIRE(wait_status(state, [](const json& s) {
+            return s["sync"]["error"].is_string() && !s["sync"]["error"].get<std::string>().empty();
+          }).count() >= 0);
+  std::this_thread::sleep_for(milliseconds(7000));
+  const std::string log = http(server.url("/log"));
+  size_t n = 0;
+  for (size_t at = log.find("/files/pl.json "); at != std::string::npos; at = log.find("/files/pl.json ", at + 1)) ++n;
+  INFO(log);
+  CHECK(n == 2);  // the first check, one retry after about a second; the next is due at 17 s
+  CHECK(read_status(state)["counters"]["rejected"].get<int>() == 2);
+}
