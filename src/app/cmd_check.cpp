@@ -2,6 +2,7 @@
 // JSON pointer and line:column. `paizi keygen` and `paizi sign`: Ed25519
 // keys and detached signatures for playlists.
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 
 #include "app/cli.h"
@@ -9,7 +10,10 @@
 #include "content/signature.h"
 #include "net/http_client.h"
 #include "platform/atomic_file.h"
+#include "platform/display.h"
 #include "render/image.h"
+#include "render/painter.h"
+#include "show/player.h"
 
 namespace paizi::app {
 
@@ -88,9 +92,42 @@ size_t check_local_sources(const std::string& file, const content::Playlist& pl)
   return warnings;
 }
 
+// Text that will be cut or set below the theme's readable minimum, QR codes
+// left out: each slide whose content is in the playlist composed as the
+// player would on a w x h screen (slides fed by sources are composed when
+// their data arrives: the player logs theirs).
+size_t check_composition(const std::string& file, const content::Playlist& pl, int w, int h) {
+  platform::DisplayOptions dopt;
+  dopt.width = w;
+  dopt.height = h;
+  std::string err;
+  auto display = platform::open_headless(dopt, err);
+  if (!display) {
+    std::printf("%s: warning: slides not composed (%s)\n", file.c_str(), err.c_str());
+    return 1;
+  }
+  text::FontLibrary fonts;
+  text::Shaper shaper(fonts);
+  render::Painter painter(display->renderer());
+  show::Player player(*display, shaper, painter, pl);
+  size_t warnings = 0;
+  for (size_t i = 0; i < pl.slides.size(); ++i) {
+    if (!pl.slides[i].source.empty()) continue;
+    player.show_still(i, 0, static_cast<int64_t>(std::time(nullptr)));
+    for (const auto& wn : player.warnings()) {
+      std::printf("%s: warning: slide %s at %dx%d: %s (at /slides/%zu)\n", file.c_str(),
+                  pl.slides[i].id.empty() ? ("#" + std::to_string(i + 1)).c_str() : pl.slides[i].id.c_str(), w, h,
+                  wn.c_str(), i);
+      ++warnings;
+    }
+  }
+  return warnings;
+}
+
 }  // namespace
 
 int cmd_check(Args& args) {
+  const auto size = parse_size(args.value("--size").value_or("1920x1080"), "--size");
   const auto pubkey = args.value("--pubkey");
   const auto pos = args.positionals();
   if (pos.size() != 1) throw UsageError{"check takes one PLAYLIST file"};
@@ -108,7 +145,9 @@ int cmd_check(Args& args) {
       std::printf(" (at the top level)");
     std::printf("\n");
   }
-  if (pr.playlist) warnings += check_local_images(file, *pr.playlist) + check_local_sources(file, *pr.playlist);
+  if (pr.playlist)
+    warnings += check_local_images(file, *pr.playlist) + check_local_sources(file, *pr.playlist) +
+                check_composition(file, *pr.playlist, size.first, size.second);
   if (pubkey && pr.playlist) {
     std::string sig, body, err;
     if (!platform::read_whole_file(file + ".sig", sig)) {

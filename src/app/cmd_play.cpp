@@ -81,7 +81,8 @@ int cmd_play(Args& args) {
     update_options.updater.token = tok;
   }
   update_options.heartbeat_url = cfg.heartbeat_url;
-  // The disk budget of downloaded content: 3/4 assets, 1/4 source copies.
+  // The disk budget of downloaded content: 3/4 the playlist's assets, 1/8
+  // copies of its sources, 1/8 the pictures they name.
   const size_t budget = static_cast<size_t>(cfg.cache_mib) << 20;
   update_options.updater.cache_budget_bytes = budget - budget / 4;
   net::HttpLimits source_limits;  // --fetch-timeout applies to feeds and articles too
@@ -119,7 +120,9 @@ int cmd_play(Args& args) {
   // Last good copies go to the state directory when it is usable.
   const bool state_ok = ::access(cfg.state_dir.c_str(), W_OK) == 0;
   show::SourceData data(pl, state_ok ? cfg.state_dir : "");
-  data.set_limits(source_limits, net::CacheLimits{budget / 4});
+  net::PictureLimits picture_limits;
+  picture_limits.max_total_bytes = budget / 8;
+  data.set_limits(source_limits, net::CacheLimits{budget / 8}, picture_limits);
   // Failures are logged once per change of error state (not per retry);
   // the logger's rate limit still bounds a server that flaps every poll.
   ErrorStates error_states;
@@ -137,6 +140,8 @@ int cmd_play(Args& args) {
         log.warning(e + " (the playlist on screen stays)");
       else if (key == "playlist assets")
         log.warning("playlist adopted without an asset: " + e);
+      else if (key.size() > 8 && key.compare(key.size() - 8, 8, " picture") == 0)
+        log.warning(key + ": " + e + " (its slide is shown without it)");
       else
         log.warning(key + ": " + e + " (showing its last good copy)");
     });
@@ -155,12 +160,16 @@ int cmd_play(Args& args) {
   int64_t t = 0;
   size_t shown_slide = SIZE_MAX, shown_page = SIZE_MAX;
   uint64_t shown_replaced = 0;
+  std::set<std::string> warned;  // composition warnings already logged (slide id + message)
   const content::Playlist* shown_playlist = nullptr;
   bool quit = false;
   while (!quit) {
     if (!simulated) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
     if (total_ms && t >= total_ms) break;
     const int64_t unix_s = simulated ? unix0 + t / 1000 : static_cast<int64_t>(std::time(nullptr));
+    // The simulated clock does the worker's job itself, on its own time:
+    // each source is fetched again when its refresh interval has passed.
+    if (simulated) data.refresh_due(unix_s);
     if (data.generation() != data_generation) {
       data_generation = data.generation();
       if (!player.playlist().ticker.source.empty())
@@ -221,6 +230,8 @@ int cmd_play(Args& args) {
                       static_cast<unsigned long long>(player.stats().frames));
         log.debug(line);
       }
+      for (const auto& w : player.warnings())  // once per slide and message, not at every turn
+        if (warned.insert(id + "\n" + w).second) log.warning("slide " + id + ": " + w);
       if (player.stats().last_missing > 0)
         log.warning("slide " + id + ": " + std::to_string(player.stats().last_missing) +
                     " code points have no glyph in any installed font (drawn as boxes)");

@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "app/cli.h"
 #include "content/playlist.h"
@@ -45,7 +47,7 @@ int cmd_render(Args& args) {
     std::fprintf(stderr, "paizi render: %s\n", pr.first_error(file).c_str());
     return kExitFailure;
   }
-  const content::Playlist& pl = *pr.playlist;
+  content::Playlist& pl = *pr.playlist;
   if (!all && static_cast<size_t>(slide_index) >= pl.slides.size()) {
     std::fprintf(stderr, "paizi render: %s: slide %d out of range (the playlist has %zu slides)\n", file.c_str(),
                  slide_index, pl.slides.size());
@@ -68,6 +70,11 @@ int cmd_render(Args& args) {
   render::Painter painter(display->renderer(), static_cast<size_t>(atlas_mb) << 20);
   // Feeds and article pages: the state directory's last good copies, or fetched now.
   show::SourceData data(pl, state_dir);
+  // Pictures the playlist names by http(s) URL (play has them from the
+  // updater's asset store); a missing one is said, its article shown without it.
+  std::vector<std::string> picture_problems;
+  data.fetch_pictures(pl, static_cast<int64_t>(std::time(nullptr)), picture_problems);
+  for (const auto& p : picture_problems) std::fprintf(stderr, "paizi render: warning: picture %s\n", p.c_str());
   data.refresh_now(static_cast<int64_t>(std::time(nullptr)));
   for (const auto& [id, e] : data.errors()) std::fprintf(stderr, "paizi render: source %s: %s\n", id.c_str(), e.c_str());
   show::Player player(*display, shaper, painter, pl, &data);
@@ -77,6 +84,8 @@ int cmd_render(Args& args) {
       std::fprintf(stderr, "paizi render: %s: slide %zu has no page %d\n", file.c_str(), si, pg);
       return false;
     }
+    for (const auto& w : player.warnings())
+      std::fprintf(stderr, "paizi render: warning: slide %zu (%s): %s\n", si, pl.slides[si].id.c_str(), w.c_str());
     if (player.stats().last_missing > 0)
       std::fprintf(stderr, "paizi render: warning: slide %zu: %d code points have no glyph in any installed font (drawn as boxes)\n",
                    si, player.stats().last_missing);

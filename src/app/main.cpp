@@ -55,8 +55,10 @@ commands:
       --state-dir DIR --timeout S --connect-timeout S --max-bytes N --tz +08:00
   kpi SRC                 read KPI data (JSON or CSV, URL or file), print one JSON object per figure
       --state-dir DIR --timeout S --connect-timeout S --max-bytes N --tz +08:00
-  check PLAYLIST          validate; every problem with its JSON pointer and line:column
+  check PLAYLIST          validate; every problem with its JSON pointer and line:column; slides
+                          composed to report text cut or set too small, QR codes left out
       --pubkey KEY.pub    also verify PLAYLIST.sig
+      --size WxH          the screen the slides are composed for (default 1920x1080)
   keygen PREFIX           write an Ed25519 key pair PREFIX.key (secret) and PREFIX.pub
   sign FILE --key K.key   write the detached signature FILE.sig
   version                 print the version

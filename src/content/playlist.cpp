@@ -122,7 +122,8 @@ std::optional<Theme> read_theme(Reader& r, const json& v, const std::string& ptr
     return std::nullopt;
   }
   r.known_keys(v, ptr, {"base", "background", "background2", "foreground", "accent", "muted", "up", "down",
-                        "font", "display_font", "lang", "margin", "body_size", "line_height"});
+                        "font", "display_font", "lang", "margin", "body_size", "line_height", "min_text",
+                        "qr_module"});
   Theme t = base;
   std::string b;
   if (r.string(v, ptr, "base", b)) {
@@ -142,6 +143,8 @@ std::optional<Theme> read_theme(Reader& r, const json& v, const std::string& ptr
   r.number(v, ptr, "margin", t.margin, 0.0, 0.3);
   r.number(v, ptr, "body_size", t.body_size, 0.01, 0.2);
   r.number(v, ptr, "line_height", t.line_height, 1.0, 3.0);
+  r.number(v, ptr, "min_text", t.min_text, 0.0, 0.2);
+  r.number(v, ptr, "qr_module", t.qr_module, 0.001, 0.05);
   return t;
 }
 

@@ -40,6 +40,14 @@ struct Theme {
   float margin = 0.06f;        // fraction of the shorter screen side
   float body_size = 0.036f;    // body text size as a fraction of the screen height
   float line_height = 1.6f;    // body line pitch, multiple of the size
+  // Text set smaller than this is reported (paizi check, render, the log):
+  // a fraction of the screen height (of 1.2 x its width in portrait, as
+  // body_size); 0.022 is 24 px at 1080p, readable from about 5 m.
+  float min_text = 0.022f;
+  // A QR code's smallest module: a fraction of the shorter screen side
+  // (0.0055 is 6 px at 1080p, about 3 mm on a 55" panel: a phone reads the
+  // code from 1.5 m). Without room for it the code is left out, and said.
+  float qr_module = 0.0055f;
 };
 
 // Built-in themes: "dark", "red-gold" (institutional), "light".

@@ -1,7 +1,11 @@
 #include "show/compose.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <memory>
+
+#include "text/unicode.h"
 
 namespace paizi::show {
 
@@ -48,6 +52,33 @@ std::vector<render::DisplayList> compose_slide(const content::Slide& slide, cons
 std::string resolve_path(const ComposeContext& ctx, const std::string& path) {
   if (path.empty() || path[0] == '/' || path.find("://") != std::string::npos || ctx.base_dir.empty()) return path;
   return ctx.base_dir + "/" + path;
+}
+
+float min_text_px(const content::Theme& t, const ComposeContext& ctx) {
+  return std::round(std::min(ctx.area.h, ctx.area.w * 1.2f) * t.min_text);
+}
+
+text::TextLayout fit_checked(ComposeContext& ctx, const content::Theme& t, const char* what,
+                             const std::vector<std::string>& paragraphs, const text::LayoutOptions& o,
+                             const text::FitBox& box) {
+  text::TextLayout l = text::fit_text(ctx.shaper, paragraphs, o, box);
+  std::string text;  // its start, to name it
+  for (const auto& p : paragraphs) text += (text.empty() ? "" : " ") + p;
+  if (const text::CodePoints cp = text::decode_utf8(text); cp.cps.size() > 16)
+    text = cp.utf8.substr(0, cp.offset[16]) + "…";
+  const bool cut = std::any_of(l.lines.begin(), l.lines.end(), [](const text::LayoutLine& ln) { return ln.ellipsis; });
+  const float min_px = min_text_px(t, ctx);
+  char line[200];
+  if (cut)
+    std::snprintf(line, sizeof line, "%s cut to %zu line%s at %.0f px (does not fit): ", what, l.lines.size(),
+                  l.lines.size() == 1 ? "" : "s", l.size_px);
+  else if (l.size_px < min_px)
+    std::snprintf(line, sizeof line, "%s set at %.0f px, below the theme's readable minimum of %.0f px: ", what,
+                  l.size_px, min_px);
+  else
+    return l;
+  ctx.warnings.push_back(line + text);
+  return l;
 }
 
 double animation_length(const content::Slide& s) { return s.type == "kpi" ? 1.2 : 0.0; }

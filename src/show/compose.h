@@ -31,6 +31,9 @@ struct ComposeContext {
   const content::KpiData* kpi = nullptr;    // figures for a "source" KPI slide
   std::string base_dir;                 // playlist directory: relative image paths resolve here
   double anim_t = 1e9;                  // seconds since the slide entered (count-up animations)
+  // Filled by composition: text cut or set below the theme's min_text, a
+  // QR code left out ("headline cut to 2 lines: 园区…"); one line each.
+  std::vector<std::string> warnings;
 };
 
 // Composes a slide into one display list per page (news bodies have
@@ -41,6 +44,14 @@ std::vector<render::DisplayList> compose_slide(const content::Slide& slide, cons
 
 // Building blocks shared by the slide composers.
 text::LayoutOptions text_options(const content::Theme& theme, bool display_face, float size_px);
+// text::fit_text, and a warning in ctx.warnings when the result is cut
+// (ellipsis) or set below the theme's min_text; `what` names the text
+// ("slogan", "headline").
+text::TextLayout fit_checked(ComposeContext& ctx, const content::Theme& theme, const char* what,
+                             const std::vector<std::string>& paragraphs, const text::LayoutOptions& o,
+                             const text::FitBox& box);
+// The theme's min_text in px on this canvas.
+float min_text_px(const content::Theme& theme, const ComposeContext& ctx);
 void add_background(render::DisplayList& dl, const content::Theme& theme, const Rect& r);
 // An image path from content, resolved against the playlist directory.
 std::string resolve_path(const ComposeContext& ctx, const std::string& path);

@@ -84,7 +84,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
     text::LayoutOptions o = text_options(t, true, 0);
     o.line_height = 1.2f;
     text::FitBox box{a.w - 2 * m, unit * 0.1f, body_px, std::round(unit * 0.065f), 1};
-    text::TextLayout l = text::fit_text(ctx.shaper, {s.title}, o, box);
+    text::TextLayout l = fit_checked(ctx, t, "title", {s.title}, o, box);
     const float h = l.height;
     add_text(std::move(l), a.x + m, top, t.foreground, t.background);
     top += h + body_px * 0.3f;

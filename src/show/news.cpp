@@ -124,7 +124,7 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   const float head_w = W - 2 * m;
   text::FitBox hb{head_w, H * 0.2f, std::round(body_px * 1.2f), std::round(unit * 0.075f), 2};
   const std::string headline = headline_of(*item);
-  text::TextLayout head = fit_text(ctx.shaper, {headline}, ho, hb);
+  text::TextLayout head = fit_checked(ctx, t, "headline", {headline}, ho, hb);
   // A headline made of the whole first paragraph is not said again below it.
   const bool skip_first = item->title.empty() && item->paragraphs.size() > 1 && headline == item->paragraphs.front();
   const std::vector<std::string> paragraphs(item->paragraphs.begin() + (skip_first ? 1 : 0), item->paragraphs.end());
@@ -145,7 +145,20 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   const float rule_y = meta_y + meta_l.height + body_px * 0.5f;
   const float content_top = rule_y + body_px * 0.9f;
   const float indicator_h = body_px * 1.4f;
-  const float content_bottom = a.y + H - m - indicator_h;
+  // The QR code: never below the theme's smallest module (a phone must read
+  // it from where people stand). In portrait it has a footer band of its
+  // own, bottom left, beside the page indicator.
+  QrMatrix qrm;
+  if (qr) qrm = encode_qr(item->link);
+  const float qr_min_mod = std::max(2.f, std::round(unit * t.qr_module));
+  const float qr_span = static_cast<float>(qrm.size + 4);  // modules, quiet zone included
+  if (qrm.size > 0 && qr_min_mod * qr_span > (side ? side_w : W - 2 * m)) {
+    ctx.warnings.push_back("QR code left out: its " + std::to_string(qrm.size) +
+                           " modules do not fit at the smallest readable module size (a shorter link fits)");
+    qrm = {};
+  }
+  const float footer_h = !side && qrm.size > 0 ? std::max(indicator_h, qr_min_mod * qr_span) : indicator_h;
+  const float content_bottom = a.y + H - m - footer_h;
   const float body_w = W - 2 * m - (side ? side_w + gap * 2 : 0.f);
 
   // Summary box (first page only).
@@ -201,8 +214,21 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
     if (ranges.size() > kMaxPages) ranges.resize(kMaxPages);
   }
 
-  QrMatrix qrm;
-  if (qr) qrm = encode_qr(item->link);
+  // The side column: the picture, then the code and its caption. The
+  // picture gives way to the code down to 40 % of the column's width; below
+  // that the code is left out.
+  const float caption_h = body_px * 0.7f * 1.5f + body_px * 0.4f;
+  float pic_h = item->image.empty() ? 0.f : side_w * 0.66f;
+  float qr_mod = qr_min_mod;
+  if (side && qrm.size > 0) {
+    const float room = content_bottom - content_top - (pic_h > 0 ? gap : 0.f) - caption_h;
+    if (pic_h > 0) pic_h = std::max(side_w * 0.4f, std::min(pic_h, room - qr_min_mod * qr_span));
+    qr_mod = std::floor(std::min(side_w * 0.62f, room - pic_h) / qr_span);
+    if (qr_mod < qr_min_mod) {
+      ctx.warnings.push_back("QR code left out: no room for it beside the picture at the smallest readable module size");
+      qrm = {};
+    }
+  }
   auto head_op = std::make_shared<const text::TextLayout>(std::move(head));
   auto meta_op = std::make_shared<const text::TextLayout>(std::move(meta_l));
   auto sum_op = std::make_shared<const text::TextLayout>(std::move(sum));
@@ -250,14 +276,12 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
     if (side) {
       const float sx = a.x + W - m - side_w;
       float sy = content_top;
-      if (!item->image.empty()) {
-        const float ih = side_w * 0.66f;
-        dl.ops.push_back(render::ImageOp{resolve_path(ctx, item->image), sx, sy, side_w, ih, true});
-        sy += ih + gap;
+      if (pic_h > 0) {
+        dl.ops.push_back(render::ImageOp{resolve_path(ctx, item->image), sx, sy, side_w, pic_h, true});
+        sy += pic_h + gap;
       }
       if (qrm.size > 0) {
-        const float qsize = std::min(side_w * 0.62f, content_bottom - sy - body_px * 2.5f);
-        const float mod = std::floor(qsize / static_cast<float>(qrm.size + 4));
+        const float mod = qr_mod;
         const float qx = sx + (side_w - mod * static_cast<float>(qrm.size)) / 2;
         dl.ops.push_back(render::QrOp{qx, sy + 2 * mod, mod, qrm.size, qrm.modules, {0x11, 0x11, 0x11}, {0xFF, 0xFF, 0xFF}});
         text::LayoutOptions co = text_options(t, false, std::round(body_px * 0.7f));
@@ -267,7 +291,7 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
                 sy + mod * static_cast<float>(qrm.size + 4) + body_px * 0.4f, t.muted);
       }
     } else if (qrm.size > 0) {
-      const float mod = std::max(2.f, std::floor(indicator_h * 1.6f / static_cast<float>(qrm.size + 4)));
+      const float mod = qr_min_mod;
       const float qs = mod * static_cast<float>(qrm.size);
       dl.ops.push_back(render::QrOp{a.x + m + 2 * mod, a.y + H - m - qs - 2 * mod, mod, qrm.size, qrm.modules,
                                     {0x11, 0x11, 0x11}, {0xFF, 0xFF, 0xFF}});

@@ -85,6 +85,7 @@ void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, si
   s.had_data = ctx.news != nullptr || ctx.kpi != nullptr;
   s.stale = false;
   s.pages = compose_slide(sl, sl.theme ? *sl.theme : pl->theme, ctx);
+  s.warnings = std::move(ctx.warnings);
   s.pl = std::move(pl);
   s.anim = animation_length(sl);
   ++stats_.compositions;

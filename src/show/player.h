@@ -114,6 +114,9 @@ class Player {
   double ticker_offset() const { return ticker_offset_; }
   float ticker_cycle() const { return ticker_cycle_; }
   const PlayerStats& stats() const { return stats_; }
+  // What composing the slide on screen reported: text cut or set below the
+  // theme's readable minimum, a QR code left out (show/compose.h).
+  const std::vector<std::string>& warnings() const { return cur_.warnings; }
   // Whether frames are assembled in the software canvas's memory (the
   // slides kept as pixel buffers, a crossfade blended by paizi's own loop)
   // rather than with render-target textures and SDL's blending.
@@ -133,6 +136,7 @@ class Player {
     bool sourced = false;   // its content comes from the data provider
     bool had_data = false;  // composed with the provider's data (not the placeholder)
     bool stale = false;     // the data changed since it was composed
+    std::vector<std::string> warnings;  // from composition (ComposeContext::warnings)
   };
   void layout_zones();
   void compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s, double anim_t);

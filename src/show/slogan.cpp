@@ -36,7 +36,7 @@ void horizontal(render::DisplayList& dl, const content::Slide& s, const content:
   o.shape.line_break = text::BreakLevel::Strict;
   text::FitBox box{box_w, box_h, std::round(a.h * 0.04f), std::round(a.h * 0.2f),
                    static_cast<int>(s.lines.size()) * 2};
-  text::TextLayout main = text::fit_text(ctx.shaper, s.lines, o, box);
+  text::TextLayout main = fit_checked(ctx, t, "slogan", s.lines, o, box);
 
   text::TextLayout sub;
   float sub_h = 0;
@@ -77,7 +77,7 @@ void column(render::DisplayList& dl, const std::string& line, const content::The
   o.line_height = 1.2f;
   const float pad = r.w * 0.12f;
   text::FitBox box{r.w - 2 * pad, r.h - 2 * pad, 16, std::floor((r.w - 2 * pad) / 1.2f), 2};
-  text::TextLayout l = text::fit_text(ctx.shaper, {line}, o, box);
+  text::TextLayout l = fit_checked(ctx, t, "vertical line", {line}, o, box);
   if (panel) {
     dl.ops.push_back(render::RectOp{r.x, r.y, r.w, r.h, t.background2});
     const float b = std::max(2.f, std::round(r.w * 0.03f));
@@ -106,7 +106,7 @@ void vertical(render::DisplayList& dl, const content::Slide& s, const content::T
     o.align = text::Align::Center;
     o.line_height = 1.2f;
     text::FitBox box{bw * 0.86f, bh * 0.8f, 16, bh * 0.6f, 1};
-    text::TextLayout l = text::fit_text(ctx.shaper, {s.banner}, o, box);
+    text::TextLayout l = fit_checked(ctx, t, "banner", {s.banner}, o, box);
     const float ly = br.y + (bh - l.height) / 2;
     dl.ops.push_back(text_op(std::move(l), br.x + bw * 0.07f, ly, t.accent, t.background2));
     top += bh + m * 0.6f;
@@ -128,7 +128,7 @@ void vertical(render::DisplayList& dl, const content::Slide& s, const content::T
       o.line_height = 1.35f;
       const float w = (x1 - x0) * 0.8f;
       text::FitBox box{w, h * 0.6f, 16, std::min(h * 0.16f, w / 4), 3};
-      text::TextLayout l = text::fit_text(ctx.shaper, {s.subtitle}, o, box);
+      text::TextLayout l = fit_checked(ctx, t, "subtitle", {s.subtitle}, o, box);
       const float ly = top + (h - l.height) / 2;
       dl.ops.push_back(text_op(std::move(l), x0 + (x1 - x0 - w) / 2, ly, t.foreground, t.background));
     }

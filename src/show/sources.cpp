@@ -3,29 +3,57 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <set>
+
+#include <stdlib.h>
 
 #include "content/news_source.h"
 #include "net/cache.h"
 #include "net/http_client.h"
+#include "render/image.h"
 
 namespace paizi::show {
 
 SourceData::SourceData(const content::Playlist& playlist, std::string state_dir)
     : base_dir_(playlist.base_dir), state_dir_(std::move(state_dir)) {
-  for (const auto& s : playlist.sources)
-    if (s.type == "feed" || s.type == "article" || s.type == "kpi") sources_.push_back(s);
+  follow(playlist);
 }
 
-SourceData::~SourceData() { stop(); }
+net::PictureStore* SourceData::pictures() {
+  if (pictures_) return pictures_.get();
+  std::string dir = state_dir_.empty() ? "" : state_dir_ + "/pictures";
+  if (dir.empty()) {  // no state directory: a private one, removed with this object
+    std::string tmpl = (std::filesystem::temp_directory_path() / "paizi-pictures-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) return nullptr;
+    dir = temp_dir_ = tmpl;
+  }
+  // A picture the painter would refuse is no picture (no empty box).
+  pictures_ = std::make_unique<net::PictureStore>(dir, picture_limits_,
+                                                  [](std::string_view b) { return render::image_problem(b); });
+  return pictures_.get();
+}
+
+SourceData::~SourceData() {
+  stop();
+  std::error_code ec;
+  if (!temp_dir_.empty()) std::filesystem::remove_all(temp_dir_, ec);
+}
+
+void SourceData::follow(const content::Playlist& playlist) {
+  base_dir_ = playlist.base_dir;
+  sources_.clear();
+  for (const auto& s : playlist.sources)
+    if (s.type == "feed" || s.type == "article" || s.type == "kpi") sources_.push_back(s);
+  wanted_.clear();
+  for (const auto& s : playlist.slides)
+    if (s.type == "news" && !s.source.empty() && !s.news) wanted_[s.source].push_back(s.item);
+}
 
 void SourceData::update(const content::Playlist& playlist) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    base_dir_ = playlist.base_dir;
-    sources_.clear();
-    for (const auto& s : playlist.sources)
-      if (s.type == "feed" || s.type == "article" || s.type == "kpi") sources_.push_back(s);
+    follow(playlist);
     // A source the new playlist no longer has is forgotten: its items, and
     // an error that would otherwise be reported for ever. A source it keeps
     // (by id) keeps its last good copy until the next fetch replaces it.
@@ -35,7 +63,7 @@ void SourceData::update(const content::Playlist& playlist) {
     kick_ = true;
   }
   cv_.notify_all();
-  if (!worker_.joinable()) start();
+  if (started_ && !worker_.joinable()) start();  // a first set of sources (refresh_due() runs them otherwise)
 }
 
 bool SourceData::listed(const std::string& id) const {
@@ -88,6 +116,7 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
     snap->fetched_at = a.fetched_at;
     snap->error = a.error;
   }
+  fetch_item_pictures(src.id, *snap, client, now);
   std::lock_guard<std::mutex> lock(mu_);
   if (!listed(src.id)) return;  // update() dropped it while it was being fetched
   auto& slot = data_[src.id];
@@ -105,11 +134,61 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
   if (changed) ++generation_;
 }
 
-void SourceData::refresh_now(int64_t now) {
-  for (const auto& s : sources_) {
-    refresh(s, now);
-    next_due_[s.id] = now + std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count();
+void SourceData::fetch_item_pictures(const std::string& source_id, Snapshot& snap, net::HttpClient& client,
+                                     int64_t now) {
+  if (snap.items.empty()) return;
+  std::vector<int> wanted;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto w = wanted_.find(source_id); w != wanted_.end()) wanted = w->second;
   }
+  std::set<size_t> indices;  // as news() picks them
+  for (int i : wanted) indices.insert(static_cast<size_t>(i) % snap.items.size());
+  for (size_t i = 0; i < snap.items.size(); ++i) {
+    std::string& image = snap.items[i].image;
+    if (image.empty()) continue;
+    std::string path, err = "no picture store (no writable temporary directory)";
+    if (indices.count(i) && pictures()) path = pictures_->get(client, resolve(image), now, err);
+    if (path.empty() && indices.count(i)) snap.picture_error = image + ": " + err;
+    image = path;  // items no slide shows keep no URL the painter could try to open
+  }
+}
+
+void SourceData::fetch_pictures(content::Playlist& playlist, int64_t now, std::vector<std::string>& problems) {
+  net::HttpClient client(limits_);
+  auto local = [&](std::string& image, bool drop) {
+    if (!net::is_http_url(image)) return;
+    std::string err = "no picture store (no writable temporary directory)";
+    std::string path = pictures() ? pictures_->get(client, image, now, err) : "";
+    if (path.empty()) problems.push_back(image + ": " + err);
+    if (!path.empty() || drop) image = path;
+  };
+  for (auto& s : playlist.slides) {
+    if (s.type == "image") local(s.image, false);
+    if (s.news && !s.news->image.empty()) local(s.news->image, true);
+  }
+}
+
+void SourceData::refresh_due(int64_t now) {
+  std::vector<content::Source> due;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& s : sources_)
+      if (next_due_[s.id] <= now) due.push_back(s);
+  }
+  for (const auto& s : due) refresh_one(s, now);
+}
+
+void SourceData::refresh_now(int64_t now) {
+  for (const auto& s : sources_) refresh_one(s, now);
+}
+
+void SourceData::refresh_one(const content::Source& s, int64_t now) {
+  refresh(s, now);
+  // At most one fetch per source and second, whatever the playlist says.
+  const int64_t due = now + std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count());
+  std::lock_guard<std::mutex> lock(mu_);
+  next_due_[s.id] = due;
 }
 
 void SourceData::run() {
@@ -121,10 +200,8 @@ void SourceData::run() {
     for (const auto& s : sources) {
       if (next_due_[s.id] <= now) {
         lock.unlock();
-        refresh(s, now);
+        refresh_one(s, now);
         lock.lock();
-        // At most one fetch per source and second, whatever the playlist says.
-        next_due_[s.id] = now + std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count());
         if (stopping_) return;
       }
       wake = std::min(wake, next_due_[s.id]);
@@ -135,6 +212,7 @@ void SourceData::run() {
 }
 
 void SourceData::start() {
+  started_ = true;
   if (worker_.joinable() || sources_.empty()) return;
   worker_ = std::thread([this] { run(); });
 }
@@ -183,8 +261,10 @@ std::vector<std::string> SourceData::headlines(const std::string& source_id) {
 std::map<std::string, std::string> SourceData::errors() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, std::string> out;
-  for (const auto& [id, snap] : data_)
+  for (const auto& [id, snap] : data_) {
     if (snap && !snap->error.empty()) out[id] = snap->error;
+    if (snap && !snap->picture_error.empty()) out[id + " picture"] = snap->picture_error;
+  }
   return out;
 }
 

@@ -2,6 +2,14 @@
 // parsed on a worker thread so that a slow or hostile server never stalls a
 // frame; the render thread only reads the latest good snapshot.
 //
+// Pictures: the picture of each item a news slide shows (a feed's
+// enclosure or thumbnail, an article's og:image) is fetched with its source
+// into a PictureStore (net/picture_store.h: STATE/pictures, or a private
+// temporary directory without a state directory), and the item handed to
+// the slide names the local file. A picture that cannot be had (and has no
+// last good copy) is dropped from its item: the slide is laid out without
+// it, not with an empty box; the reason is in errors().
+//
 // Threading: refresh_now() and the worker run fetches; news(), headlines()
 // and generation() are called from the main (render) thread. Snapshots are
 // immutable and swapped under a mutex.
@@ -23,6 +31,7 @@
 #include "content/playlist.h"
 #include "net/cache.h"
 #include "net/http_client.h"
+#include "net/picture_store.h"
 #include "show/player.h"
 
 namespace paizi::show {
@@ -38,14 +47,27 @@ class SourceData final : public DataProvider {
 
   // Fetch limits (timeouts, body cap) and the budget of the last good
   // copies in STATE/sources; set before the first refresh.
-  void set_limits(const net::HttpLimits& limits, const net::CacheLimits& cache) {
+  void set_limits(const net::HttpLimits& limits, const net::CacheLimits& cache,
+                  const net::PictureLimits& pictures = {}) {
     limits_ = limits;
     cache_limits_ = cache;
+    picture_limits_ = pictures;
   }
-  // Follows a newly adopted playlist: its feed/article sources from now on.
+  // Follows a newly adopted playlist: its feed/article sources from now on
+  // (fetched at once by the worker when start() was called, else at the
+  // next refresh_due()).
   void update(const content::Playlist& playlist);
   // Fetches every source once, blocking (paizi render; first start).
   void refresh_now(int64_t now);
+  // Fetches the sources due at `now` (by their refresh intervals), blocking:
+  // the simulated clock's worker (paizi play --headless --duration).
+  void refresh_due(int64_t now);
+  // Points the playlist's own http(s) pictures (image slides, inline
+  // articles) at local copies fetched through the picture store: `paizi
+  // render`, which has no updater. A picture that cannot be had is dropped
+  // from an inline article, left as is on an image slide; each is reported
+  // in `problems`.
+  void fetch_pictures(content::Playlist& playlist, int64_t now, std::vector<std::string>& problems);
   // Starts/stops the worker that refreshes each source on its interval.
   void start();
   void stop();
@@ -55,7 +77,8 @@ class SourceData final : public DataProvider {
   std::vector<std::string> headlines(const std::string& source_id) override;
   // Increments whenever a source's content changes (main thread polls it).
   uint64_t generation() const { return generation_.load(); }
-  // Last error per source id, for logs and status (empty = fine).
+  // Last error per source id, for logs and status (empty = fine); a
+  // picture that could not be had is under "ID picture".
   std::map<std::string, std::string> errors() const;
 
  private:
@@ -64,16 +87,26 @@ class SourceData final : public DataProvider {
     std::optional<content::KpiData> kpi;
     int64_t fetched_at = 0;
     std::string error;
+    std::string picture_error;  // the last item picture that could not be had
   };
   void refresh(const content::Source& src, int64_t now);
+  void refresh_one(const content::Source& src, int64_t now);  // refresh(), then its next due time
+  net::PictureStore* pictures();  // created on first use; null without a directory
+  // The pictures of the items news slides show, fetched; see the top.
+  void fetch_item_pictures(const std::string& source_id, Snapshot& snap, net::HttpClient& client, int64_t now);
+  void follow(const content::Playlist& playlist);  // sources_ and wanted_; mu_ held
   std::string resolve(const std::string& url) const;
   bool listed(const std::string& id) const;  // in sources_; mu_ held
   void run();
 
   std::vector<content::Source> sources_;
+  std::map<std::string, std::vector<int>> wanted_;  // source id -> item indices news slides show
   std::string base_dir_, state_dir_;
+  std::string temp_dir_;  // the pictures' directory without a state directory
+  std::unique_ptr<net::PictureStore> pictures_;
   net::HttpLimits limits_;
   net::CacheLimits cache_limits_;
+  net::PictureLimits picture_limits_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const Snapshot>> data_;
   std::map<std::string, int64_t> next_due_;
@@ -83,7 +116,8 @@ class SourceData final : public DataProvider {
   std::thread worker_;
   std::condition_variable cv_;
   bool stopping_ = false;
-  bool kick_ = false;  // update(): a new set of sources, fetch now
+  bool kick_ = false;
+  bool started_ = false;  // start() was called: update() starts the worker when there is something to fetch  // update(): a new set of sources, fetch now
 };
 
 }  // namespace paizi::show

@@ -326,3 +326,86 @@ TEST_CASE("kpi: a percentage changes by percentage points; the unit follows the 
     if (anim_t < 1) CHECK(digits->text != "1235");  // still counting
   }
 }
+
+namespace {
+
+struct Composed {
+  std::vector<render::DisplayList> pages;
+  std::vector<std::string> warnings;
+};
+
+Composed compose_at(const content::Slide& s, int w, int h) {
+  static text::FontLibrary fonts;
+  static text::Shaper shaper(fonts);
+  show::ComposeContext ctx(shaper);
+  ctx.width = w;
+  ctx.height = h;
+  ctx.area = show::Rect{0, 0, static_cast<float>(w), static_cast<float>(h)};
+  Composed c;
+  c.pages = show::compose_slide(s, content::Theme{}, ctx);
+  c.warnings = ctx.warnings;
+  return c;
+}
+
+content::Slide slogan(std::vector<std::string> lines, bool vertical = false) {
+  content::Slide s;
+  s.type = "slogan";
+  s.lines = std::move(lines);
+  s.vertical = vertical;
+  return s;
+}
+
+std::string repeat(const std::string& unit, size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += unit;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("text that will be cut or set below the theme's readable size is reported, naming it", "[compose]") {
+  // A 213-character slogan line was cut to "……" without a word.
+  const std::string line213 = repeat("园区坚持创新驱动发展战略，", 16) + "加快建设世界一流科技园区";
+  const Composed cut = compose_at(slogan({line213}), 1920, 1080);
+  REQUIRE(cut.warnings.size() == 1);
+  CHECK(cut.warnings[0].find("slogan cut to") != std::string::npos);
+  CHECK(cut.warnings[0].find("园区坚持创新驱动发展战略") != std::string::npos);  // names the text
+
+  // An 80-character vertical slogan shrank to 22 px glyphs.
+  const Composed small = compose_at(slogan({repeat("科技创新引领未来发展", 8)}, true), 1920, 1080);
+  REQUIRE(small.warnings.size() == 1);
+  CHECK(small.warnings[0].find("below the theme's readable minimum of 24 px") != std::string::npos);
+
+  // What fits says nothing: a banner slogan, a couplet.
+  CHECK(compose_at(slogan({"创新驱动 追求卓越"}), 1920, 1080).warnings.empty());
+  CHECK(compose_at(slogan({"春风送暖入屠苏", "爆竹声中一岁除"}, true), 1920, 1080).warnings.empty());
+}
+
+TEST_CASE("a news slide's QR code keeps a readable module size, or is left out and said", "[compose][news]") {
+  content::Slide s;
+  s.type = "news";
+  s.qr = true;
+  s.news.emplace();
+  s.news->title = "园区中试平台投入使用";
+  s.news->link = "https://news.example.com/2026/12/04/zhongshi-pingtai-touru-shiyong.html";
+  s.news->paragraphs = {repeat("园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。", 6)};
+  auto qr_module = [](const Composed& c) {
+    float mod = 0;
+    for (const auto& op : c.pages.at(0).ops)
+      if (const auto* q = std::get_if<render::QrOp>(&op)) mod = q->module;
+    return mod;
+  };
+  // Portrait 1080x1920 drew it at 2 px a module (66 px): 6 px is the minimum.
+  CHECK(qr_module(compose_at(s, 1080, 1920)) >= 6);
+  CHECK(qr_module(compose_at(s, 1920, 1080)) >= 6);
+  s.news->image = "/nonexistent/picture.jpg";  // the picture above it gives way
+  const Composed with_picture = compose_at(s, 1920, 1080);
+  CHECK(qr_module(with_picture) >= 6);
+  CHECK(with_picture.warnings.empty());
+  // A link too long for any readable code: no code, a warning.
+  s.news->link = "https://news.example.com/?q=" + repeat("0123456789abcdef", 40);  // 101 modules: 606 px
+  const Composed too_long = compose_at(s, 1920, 1080);
+  CHECK(qr_module(too_long) == 0);
+  REQUIRE(too_long.warnings.size() == 1);
+  CHECK(too_long.warnings[0].find("QR code left out") != std::string::npos);
+}

@@ -1,0 +1,206 @@
+// Pictures named by feeds and article pages (enclosure, media:thumbnail,
+// og:image) and inline http(s) pictures: fetched through the picture store
+// from a loopback server, shown beside the news, dropped (no empty box) when
+// they cannot be had, kept (last good copy) when the server fails later.
+#include <filesystem>
+
+#include <SDL_image.h>
+
+#include "content/playlist.h"
+#include "pl_support.h"
+#include "platform/atomic_file.h"
+#include "render/image.h"
+#include "show/compose.h"
+#include "show/sources.h"
+
+using namespace pl_test;
+namespace fs = std::filesystem;
+using namespace paizi;
+
+namespace {
+
+constexpr int64_t kNow = 1776585600;
+
+// A w x h PNG of one colour.
+std::string png_bytes(const TempDir& tmp, uint8_t r, uint8_t g, uint8_t b, int w = 64, int h = 48) {
+  render::SurfacePtr s(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32));
+  REQUIRE(s);
+  SDL_FillRect(s.get(), nullptr, SDL_MapRGBA(s->format, r, g, b, 255));
+  std::string err, bytes;
+  const std::string path = tmp.path() + "/pic.png";
+  REQUIRE(render::write_png(s.get(), path, err));
+  REQUIRE(platform::read_whole_file(path, bytes));
+  return bytes;
+}
+
+std::string rss(const std::string& items) {
+  return R"(<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">)"
+         R"(<channel><title>园区新闻</title><link>http://127.0.0.1/</link>)" +
+         items + "</channel></rss>";
+}
+
+std::string item(const std::string& title, const std::string& picture_xml) {
+  return "<item><title>" + title + "</title><link>http://127.0.0.1/a</link><description>" +
+         "园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。</description>" + picture_xml +
+         "</item>";
+}
+
+// Pixels of a PNG close to pure red.
+size_t red_pixels(const std::string& png) {
+  render::SurfacePtr raw(IMG_Load(png.c_str()));
+  if (!raw) return 0;
+  render::SurfacePtr s(SDL_ConvertSurfaceFormat(raw.get(), SDL_PIXELFORMAT_RGBA32, 0));
+  size_t n = 0;
+  for (int y = 0; y < s->h; ++y) {
+    const auto* row = static_cast<const uint8_t*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch;
+    for (int x = 0; x < s->w; ++x) n += row[4 * x] > 200 && row[4 * x + 1] < 40 && row[4 * x + 2] < 40;
+  }
+  return n;
+}
+
+size_t image_ops(const render::DisplayList& dl) {
+  size_t n = 0;
+  for (const auto& op : dl.ops) n += std::holds_alternative<render::ImageOp>(op);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a feed item's picture is fetched into the picture store; without one, no box; a failing server keeps it") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string red = png_bytes(tmp, 255, 0, 0);
+  put(server, "pic.png", red);
+  put(server, "error-page.png", "<html><body>502 Bad Gateway</body></html>");  // served with 200
+  put(server, "feed.xml",
+      rss(item("有图的新闻", R"(<enclosure url=")" + server.url("/files/pic.png") + R"(" type="image/png" length="1"/>)") +
+          item("图片不存在", R"(<media:thumbnail url=")" + server.url("/files/missing.png") + R"("/>)") +
+          item("图片是错误页", R"(<media:content url=")" + server.url("/files/error-page.png") + R"(" medium="image"/>)")));
+  const auto pr = content::parse_playlist(R"({"version":1,"sources":{"f":{"type":"feed","url":")" +
+                                              server.url("/files/feed.xml") + R"(","refresh":"60s"}},
+    "slides":[{"type":"news","source":"f","item":0},{"type":"news","source":"f","item":1},
+              {"type":"news","source":"f","item":2}]})",
+                                          tmp.path());
+  INFO(pr.first_error("pl.json"));
+  REQUIRE(pr.playlist);
+  const content::Playlist& pl = *pr.playlist;
+  const std::string state = tmp.path() + "/state";
+  fs::create_directories(state);
+  show::SourceData data(pl, state);
+  data.refresh_now(kNow);
+
+  int64_t fetched = 0;
+  const content::NewsItem* with = data.news(pl.slides[0], fetched);
+  REQUIRE(with);
+  REQUIRE(!with->image.empty());
+  std::string stored;
+  REQUIRE(platform::read_whole_file(with->image, stored));  // a local file ...
+  CHECK(stored == red);                                     // ... holding the picture's bytes
+  CHECK(with->image.rfind(state + "/pictures/", 0) == 0);
+  const std::string path = with->image;
+
+  for (size_t i : {1, 2}) {  // 404, and an HTML page served as a picture
+    const content::NewsItem* without = data.news(pl.slides[i], fetched);
+    REQUIRE(without);
+    CHECK(without->image.empty());
+  }
+  const auto errors = data.errors();
+  REQUIRE(errors.count("f picture"));
+  CHECK(errors.count("f") == 0);  // the feed itself is fine
+
+  // Composed: the picture beside the news; no box where there is none.
+  text::FontLibrary fonts;
+  text::Shaper shaper(fonts);
+  content::Theme theme;
+  show::ComposeContext ctx(shaper);
+  ctx.news = data.news(pl.slides[0], fetched);
+  const auto pages = show::compose_slide(pl.slides[0], theme, ctx);
+  REQUIRE(!pages.empty());
+  CHECK(image_ops(pages[0]) == 1);
+  ctx.news = data.news(pl.slides[1], fetched);
+  CHECK(image_ops(show::compose_slide(pl.slides[1], theme, ctx)[0]) == 0);
+
+  // The server fails: the feed and its picture are the last good copies.
+  put(server, "pic.png", "");  // deleted: 404
+  fault(server, "500");
+  data.refresh_now(kNow + 7 * 3600);  // the picture is due for a check too
+  with = data.news(pl.slides[0], fetched);
+  REQUIRE(with);
+  CHECK(with->image == path);
+  CHECK(fs::exists(path));
+
+  // A restart without the server: the index in the state directory still
+  // names the picture.
+  show::SourceData again(pl, state);
+  again.refresh_now(kNow + 8 * 3600);
+  with = again.news(pl.slides[0], fetched);
+  REQUIRE(with);
+  CHECK(with->image == path);
+}
+
+TEST_CASE("render draws an inline article's http picture; an unreachable one is said and leaves no box") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  put(server, "pic.png", png_bytes(tmp, 255, 0, 0));
+  auto playlist = [&](const std::string& picture) {
+    const std::string file = tmp.path() + "/pl.json";
+    std::string err;
+    REQUIRE(platform::write_file_atomic(file, R"({"version":1,"slides":[{"type":"news","article":{
+      "title":"园区中试平台投入使用","source":"园区新闻","image":")" + server.url("/files/" + picture) + R"(",
+      "paragraphs":["园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。"]}}]})",
+                                        &err));
+    return file;
+  };
+  const std::string out = tmp.path() + "/out.png";
+  auto r = feeds_test::run_paizi({"render", playlist("pic.png"), "--slide", "0", "--size", "960x540", "-o", out});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(red_pixels(out) > 5000);  // the side picture: about 250 x 165 px of red
+
+  r = feeds_test::run_paizi({"render", playlist("gone.png"), "--slide", "0", "--size", "960x540", "-o", out});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  CHECK(r.err.find("gone.png") != std::string::npos);
+  CHECK(red_pixels(out) == 0);
+}
+
+TEST_CASE("on the real clock a feed's news shows with its picture within a second of arriving, and keeps it") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  put(server, "pic.png", png_bytes(tmp, 255, 0, 0));
+  std::string body;
+  for (int i = 0; i < 40; ++i) body += "园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。";
+  put(server, "feed.xml",
+      rss("<item><title>中试平台投入使用</title><link>http://127.0.0.1/a</link><description>" + body +
+          "</description><enclosure url=\"" + server.url("/files/pic.png") + "\" type=\"image/png\"/></item>"));
+  const std::string file = tmp.path() + "/pl.json", shots = tmp.path() + "/shots";
+  std::string err;
+  REQUIRE(platform::write_file_atomic(file, R"({"version":1,"transition":{"type":"cut"},
+    "sources":{"f":{"type":"feed","url":")" + server.url("/files/feed.xml") + R"(","refresh":"1s"}},
+    "slides":[{"id":"n","type":"news","source":"f","duration":"30s","page_duration":"2500ms"}]})",
+                                      &err));
+  Proc player({"play", file, "--headless", "--realtime", "--duration", "6s", "--window", "640x360", "--screenshots",
+               shots, "--state-dir", tmp.path() + "/state"},
+              tmp.path() + "/player");
+  // The feed fails from 1.5 s on: the pages after that keep the picture.
+  std::this_thread::sleep_for(milliseconds(1500));
+  fault(server, "500");
+  REQUIRE(player.wait() == 0);
+  std::vector<std::pair<long, std::string>> pngs;  // (ms, path)
+  for (const auto& e : fs::directory_iterator(shots))
+    pngs.emplace_back(std::stol(e.path().filename().string()), e.path().string());
+  std::sort(pngs.begin(), pngs.end());
+  REQUIRE(!pngs.empty());
+  std::string seen;
+  for (const auto& [ms, path] : pngs) seen += std::to_string(ms) + " " + fs::path(path).filename().string() + " red=" +
+                                            std::to_string(red_pixels(path)) + "\n";
+  INFO(seen);
+  // The first frame may be the placeholder; the news with its picture
+  // follows within a second, then its next pages, every one with the picture.
+  size_t first = 0;
+  while (first < pngs.size() && red_pixels(pngs[first].second) == 0) ++first;
+  REQUIRE(first < pngs.size());
+  CHECK(pngs[first].first < 1000);
+  CHECK(pngs.back().first >= 2500);  // at least one page turn
+  for (size_t i = first; i < pngs.size(); ++i) CHECK(red_pixels(pngs[i].second) > 1000);
+}
