@@ -271,3 +271,25 @@ TEST_CASE("the synonym flags (--pubkey, --token-file, --heartbeat) reach the con
   CHECK(bad.code == 2);
   CHECK(bad.err.find("cannot read the token file") != std::string::npos);
 }
+
+TEST_CASE("check and render say which slide's text will be cut or set too small") {
+  const fs::path dir = scratch() / "fit";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string long_line;
+  for (int i = 0; i < 16; ++i) long_line += "园区坚持创新驱动发展战略，";
+  const fs::path playlist = dir / "pl.json";
+  std::ofstream(playlist) << R"({"version":1,"slides":[{"id":"fits","type":"slogan","lines":["创新驱动 追求卓越"]},
+    {"id":"long","type":"slogan","lines":[")" + long_line + R"("]}]})";
+  const Run c = run("check " + playlist.string());
+  INFO(c.out);
+  CHECK(c.code == 0);  // a warning, not an error
+  CHECK(c.out.find("warning: slide long at 1920x1080: slogan cut to") != std::string::npos);
+  CHECK(c.out.find("slide fits") == std::string::npos);
+  CHECK(c.out.find("(0 errors, 1 warning)") != std::string::npos);
+  const Run r = run("render " + playlist.string() + " --all -o " + (dir / "out").string());
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(r.err.find("warning: slide 1 (long): slogan cut to") != std::string::npos);
+  CHECK(r.err.find("(fits)") == std::string::npos);
+}

@@ -204,3 +204,34 @@ TEST_CASE("on the real clock a feed's news shows with its picture within a secon
   CHECK(pngs.back().first >= 2500);  // at least one page turn
   for (size_t i = first; i < pngs.size(); ++i) CHECK(red_pixels(pngs[i].second) > 1000);
 }
+
+TEST_CASE("on the simulated clock the first frame already has the news and its picture; sources follow their refresh") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  put(server, "pic.png", png_bytes(tmp, 255, 0, 0));
+  put(server, "feed.xml", rss(item("有图的新闻", "<enclosure url=\"" + server.url("/files/pic.png") +
+                                                    "\" type=\"image/png\"/>")));
+  const std::string file = tmp.path() + "/pl.json", shots = tmp.path() + "/shots";
+  std::string err;
+  REQUIRE(platform::write_file_atomic(file, R"({"version":1,"transition":{"type":"cut"},
+    "sources":{"f":{"type":"feed","url":")" + server.url("/files/feed.xml") + R"(","refresh":"60s"}},
+    "slides":[{"id":"n","type":"news","source":"f","duration":"20s"},
+              {"id":"s","type":"slogan","duration":"20s","lines":["标语"]}]})",
+                                      &err));
+  Proc player({"play", file, "--headless", "--duration", "250s", "--window", "640x360", "--screenshots", shots},
+              tmp.path() + "/player");
+  REQUIRE(player.wait() == 0);
+  std::vector<std::string> pngs;
+  for (const auto& e : fs::directory_iterator(shots)) pngs.push_back(e.path().string());
+  std::sort(pngs.begin(), pngs.end());
+  REQUIRE(!pngs.empty());
+  CHECK(fs::path(pngs[0]).filename().string().rfind("00000000-n", 0) == 0);
+  CHECK(red_pixels(pngs[0]) > 1000);
+  // 250 simulated seconds with a 60 s refresh: the feed was asked for again
+  // (4 more times), not only at the start.
+  const std::string log = http(server.url("/log"));
+  size_t n = 0;
+  for (size_t at = log.find("/files/feed.xml "); at != std::string::npos; at = log.find("/files/feed.xml ", at + 1)) ++n;
+  INFO(log);
+  CHECK(n == 5);
+}
