@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/cli.h"
+#include "content/timezone.h"
 
 namespace paizi::app {
 namespace {
@@ -53,6 +54,11 @@ std::string assign(Config& c, std::string_view key, std::string_view value) {
     c.token = reset ? defaults.token : v;
   else if (key == "heartbeat_url")
     c.heartbeat_url = reset ? defaults.heartbeat_url : v;
+  else if (key == "timezone") {
+    std::string err;
+    if (!reset && !content::TimeZone::load(v, err)) return "timezone: " + err;
+    c.timezone = reset ? defaults.timezone : v;
+  }
   else if (key == "display_driver") {
     if (reset)
       c.display_driver = defaults.display_driver;
@@ -154,6 +160,7 @@ void apply_flags(Args& args, Config& cfg) {
   set("--heartbeat-url", "heartbeat_url");
   set("--log-level", "log_level");
   set("--cache-mib", "cache_mib");
+  set("--timezone", "timezone");
 }
 
 }  // namespace paizi::app

@@ -31,6 +31,7 @@ struct Config {
   std::string public_key;                      // playlist signing key (path)
   std::string token;                           // device token (path); see default_token_path()
   std::string heartbeat_url;                   // POSTed to periodically; "" = off
+  std::string timezone;  // IANA zone of the screen's clock and schedule when the playlist names none; "" = the system's
   platform::Level log_level = platform::Level::info;
 };
 
@@ -59,7 +60,7 @@ std::string default_token_path();
 
 // The play command's configuration flags, applied on top of `cfg`:
 //   --state-dir DIR --cache-dir DIR --driver NAME --rotate DEG --public-key FILE
-//   --token FILE --heartbeat-url URL --log-level LEVEL --cache-mib N
+//   --token FILE --heartbeat-url URL --log-level LEVEL --cache-mib N --timezone ZONE
 // Throws UsageError on bad values.
 void apply_flags(Args& args, Config& cfg);
 
