@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "build_config.h"
+#include "content/number_text.h"
 
 namespace paizi::app {
 
@@ -59,7 +60,8 @@ double parse_double(const std::string& s, std::string_view what, double lo, doub
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
   if (s.empty() || *end || v < lo || v > hi)
-    throw UsageError{std::string(what) + " must be a number from " + std::to_string(lo) + " to " + std::to_string(hi)};
+    throw UsageError{std::string(what) + " must be a number from " + content::number_text(lo) + " to " +
+                     content::number_text(hi) + ", not \"" + s + "\""};
   return v;
 }
 

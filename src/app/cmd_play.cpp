@@ -7,6 +7,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <cctype>
@@ -17,6 +18,7 @@
 #include "app/play_updates.h"
 #include "app/service_link.h"
 #include "content/playlist.h"
+#include "content/timezone.h"
 #include "net/http_client.h"
 #include "platform/atomic_file.h"
 #include "platform/display.h"
@@ -149,7 +151,11 @@ int cmd_play(Args& args) {
   const bool simulated = headless && !realtime;
   if (simulated) data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs
   else data.start();
-  show::Player player(*display, shaper, painter, pl, &data);
+  // The configured zone was checked when the configuration was read.
+  std::string zone_err;
+  const std::optional<content::TimeZone> configured =
+      cfg.timezone.empty() ? std::nullopt : content::TimeZone::load(cfg.timezone, zone_err);
+  show::Player player(*display, shaper, painter, pl, &data, configured ? *configured : content::TimeZone::system());
   uint64_t data_generation = data.generation();
   updates.start();
   const content::Playlist* playing = &player.playlist();

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/cli.h"
+#include "content/timezone.h"
 
 namespace paizi::app {
 namespace {
@@ -54,6 +55,11 @@ std::string assign(Config& c, std::string_view key, std::string_view value) {
     c.token = reset ? defaults.token : v;
   else if (key == "heartbeat_url")
     c.heartbeat_url = reset ? defaults.heartbeat_url : v;
+  else if (key == "timezone") {
+    std::string err;
+    if (!reset && !content::TimeZone::load(v, err)) return "timezone: " + err;
+    c.timezone = reset ? defaults.timezone : v;
+  }
   else if (key == "display_driver") {
     if (reset)
       c.display_driver = defaults.display_driver;
@@ -153,7 +159,7 @@ std::set<std::string> apply_flags(Args& args, Config& cfg) {
       {"display_driver", "--driver", ""},       {"rotation", "--rotate", ""},
       {"public_key", "--public-key", "--pubkey"}, {"token", "--token", "--token-file"},
       {"heartbeat_url", "--heartbeat-url", "--heartbeat"}, {"log_level", "--log-level", ""},
-      {"cache_mib", "--cache-mib", ""},
+      {"cache_mib", "--cache-mib", ""},          {"timezone", "--timezone", ""},
   };
   for (const Flag& f : kFlags)
     for (std::string_view flag : {f.flag, f.synonym}) {

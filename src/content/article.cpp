@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -56,10 +58,69 @@ Stats compute_stats(const xmlNode* n, StatsMap& map, bool in_link, int depth) {
 
 double link_density(const Stats& s) { return s.text ? static_cast<double>(s.link) / static_cast<double>(s.text) : 1.0; }
 
-// Readability-style scoring: each block of running text votes for the
-// element that holds it and, at half weight, for that element's parent.
-void score_units(const xmlNode* n, const StatsMap& stats, std::unordered_map<const xmlNode*, double>& scores,
-                 int depth) {
+// Editor and credit lines at the end of an article: 【责任编辑：王芳】,
+// 编辑：张三 校对：李四, 审核/监制/初审/复审/终审 ..., （完）. A label must be
+// followed by a colon or a space ("编辑部收到..." is a sentence).
+bool is_credit_line(const std::string& line) {
+  if (line.empty() || line.size() > 120) return false;
+  std::string t = line;
+  for (const auto& [open, close] : {std::pair{"【", "】"}, {"（", "）"}, {"(", ")"}, {"[", "]"}, {"〔", "〕"}})
+    if (t.rfind(open, 0) == 0 && t.size() >= std::strlen(open) + std::strlen(close) &&
+        t.compare(t.size() - std::strlen(close), std::string::npos, close) == 0) {
+      t = t.substr(std::strlen(open), t.size() - std::strlen(open) - std::strlen(close));
+      break;
+    }
+  if (t == "完" || t == "全文完" || t == "END" || t == "end") return true;
+  for (const char* label : {"责任编辑", "值班编辑", "本期编辑", "文字编辑", "编辑", "责编", "美编", "校对", "审校", "审核",
+                            "初审", "复审", "终审", "监制", "排版"}) {
+    if (t.rfind(label, 0) != 0) continue;
+    const std::string rest = t.substr(std::strlen(label));
+    return rest.rfind("：", 0) == 0 || rest.rfind(":", 0) == 0 || rest.rfind(" ", 0) == 0;  // NBSP and U+3000 are spaces by now
+  }
+  return false;
+}
+
+// Readability-style scoring: each block of running text (a "unit") votes
+// for the element that holds it and, at half weight, for that element's
+// parent. A unit is at least kMinUnitBytes of text, or a shorter sentence
+// (kMinSentenceBytes, ending in sentence punctuation: a short article's
+// paragraphs); less than half of it inside links; not a credit line.
+// Units that end a sentence mark their ancestors as holding body text
+// (`sentences`), and credit lines count as furniture (`credit_bytes`): both
+// decide how far the chosen container widens (widen_container).
+struct Scoring {
+  std::unordered_map<const xmlNode*, double> scores;
+  std::unordered_set<const xmlNode*> sentences;         // elements with a sentence unit inside (or that are one)
+  std::unordered_map<const xmlNode*, size_t> credit_bytes;  // text bytes of credit lines inside
+};
+
+constexpr size_t kMinSentenceBytes = 15;  // five CJK characters with their 。
+constexpr size_t kMaxShortUnitBytes = 150;  // units up to this size are read as text (credit line? sentence?)
+
+// The inline text of `n` (text and non-block children), normalised.
+std::string unit_text(const xmlNode* n) {
+  std::string raw;
+  for (const xmlNode* c = n->children; c && raw.size() <= kMaxShortUnitBytes * 2; c = c->next) {
+    if (c->type == XML_TEXT_NODE && c->content) raw += reinterpret_cast<const char*>(c->content);
+    else if (c->type == XML_ELEMENT_NODE && !is_chrome(c) && !is_block_element(c))
+      raw += xml_text(c, kMaxShortUnitBytes * 2);
+  }
+  return normalize_space(raw, kMaxShortUnitBytes * 2);
+}
+
+bool ends_sentence(const std::string& t) {
+  for (const char* end : {"。", "！", "？", "…", "”", "」", "』", "）", ".", "!", "?", "\"", ")"})
+    if (t.size() >= std::strlen(end) && t.compare(t.size() - std::strlen(end), std::string::npos, end) == 0)
+      return t.find_first_of(".!?") != std::string::npos || t.find("。") != std::string::npos ||
+             t.find("！") != std::string::npos || t.find("？") != std::string::npos || t.find("…") != std::string::npos;
+  return false;
+}
+
+void mark_up(const xmlNode* n, int depth, const std::function<void(const xmlNode*)>& f) {
+  for (; n && n->type == XML_ELEMENT_NODE && depth <= kMaxDepth; n = n->parent, ++depth) f(n);
+}
+
+void score_units(const xmlNode* n, const StatsMap& stats, Scoring& sc, int depth) {
   size_t inline_text = 0, inline_link = 0;
   for (const xmlNode* c = n->children; c; c = c->next) {
     if (c->type == XML_TEXT_NODE) {
@@ -72,34 +133,83 @@ void score_units(const xmlNode* n, const StatsMap& stats, std::unordered_map<con
           inline_link += is_named(c, "a") ? it->second.text : it->second.link;
         }
       }
-      if (depth < kMaxDepth) score_units(c, stats, scores, depth + 1);
+      if (depth < kMaxDepth) score_units(c, stats, sc, depth + 1);
     }
   }
-  if (inline_text < kMinUnitBytes || inline_link * 2 > inline_text) return;
+  if (inline_text == 0 || inline_link * 2 > inline_text) return;
+  bool sentence = false;
+  if (inline_text <= kMaxShortUnitBytes) {
+    const std::string t = unit_text(n);
+    if (is_credit_line(t)) {
+      mark_up(n, depth, [&](const xmlNode* a) { sc.credit_bytes[a] += inline_text; });
+      return;
+    }
+    sentence = ends_sentence(t);
+    if (inline_text < (sentence ? kMinSentenceBytes : kMinUnitBytes)) return;
+  } else {
+    sentence = true;  // a long block of text is body evidence whatever it ends with
+  }
+  if (sentence && inline_link == 0) mark_up(n, depth, [&](const xmlNode* a) { sc.sentences.insert(a); });
   const double score = 1.0 + std::min(static_cast<double>(inline_text) / 90.0, 4.0);
   const xmlNode* first = is_paragraph_tag(n) ? n->parent : n;
   if (!first || first->type != XML_ELEMENT_NODE) return;
-  scores[first] += score;
-  if (first->parent && first->parent->type == XML_ELEMENT_NODE) scores[first->parent] += score / 2;
+  sc.scores[first] += score;
+  if (first->parent && first->parent->type == XML_ELEMENT_NODE) sc.scores[first->parent] += score / 2;
+}
+
+bool is_page_root(const xmlNode* n) { return is_named(n, "body") || is_named(n, "html"); }
+
+// A body spread over sibling blocks (short paragraphs each in its own
+// <section>, as editors for 公众号 pages nest them) scores per block: the
+// best container then holds one paragraph. Widens it to its parent while
+// the other children of the parent are body text too (hold a sentence
+// unit) or hold nothing to show (no text, chrome, credit lines), and at
+// least one of them is body text. Any other sibling (a headline, a byline,
+// a list of links, a toolbar) stops it, so a page's own body container
+// stays what it was.
+const xmlNode* widen_container(const xmlNode* best, const StatsMap& stats, const Scoring& sc) {
+  for (int depth = 0; depth < kMaxDepth; ++depth) {
+    const xmlNode* p = best->parent;
+    if (!p || p->type != XML_ELEMENT_NODE || is_page_root(p)) break;
+    bool body_sibling = false, other_sibling = false;
+    for (const xmlNode* c = p->children; c && !other_sibling; c = c->next) {
+      if (c == best) continue;
+      if (c->type == XML_TEXT_NODE) {
+        other_sibling = visible_bytes(c->content) > 0;
+        continue;
+      }
+      const auto it = stats.find(c);  // chrome has no stats
+      if (c->type != XML_ELEMENT_NODE || it == stats.end() || it->second.text == 0) continue;
+      if (sc.sentences.count(c)) {
+        body_sibling = true;
+      } else {
+        const auto cr = sc.credit_bytes.find(c);
+        other_sibling = cr == sc.credit_bytes.end() || cr->second < it->second.text;
+      }
+    }
+    if (other_sibling || !body_sibling) break;
+    best = p;
+  }
+  return best;
 }
 
 const xmlNode* best_container(const xmlNode* root, const StatsMap& stats) {
-  std::unordered_map<const xmlNode*, double> scores;
-  score_units(root, stats, scores, 0);
+  Scoring sc;
+  score_units(root, stats, sc, 0);
   const xmlNode* best = nullptr;
   double best_score = 0;
-  for (const auto& [node, raw] : scores) {
+  for (const auto& [node, raw] : sc.scores) {
     const auto it = stats.find(node);
     if (it == stats.end()) continue;
     double s = raw * (1.0 - link_density(it->second));
     if (is_named(node, "article") || attr(node, "itemprop") == "articleBody") s *= 1.5;
-    if (is_named(node, "body") || is_named(node, "html")) s *= 0.5;
+    if (is_page_root(node)) s *= 0.5;
     if (s > best_score || (s == best_score && best && node->line < best->line)) {
       best = node;
       best_score = s;
     }
   }
-  return best;
+  return best ? widen_container(best, stats, sc) : nullptr;
 }
 
 bool contains_any(const std::string& s, std::initializer_list<const char*> words) {
@@ -211,7 +321,7 @@ ArticleResult extract_article(std::string_view bytes, const ArticleOptions& o) {
       if (is_end_marker(p)) break;
       const std::string key = canon_space(p);
       if (key == title_key || (!summary_key.empty() && key == summary_key) || is_furniture(p) ||
-          is_byline(p, meta) || repeated.count(key))
+          is_credit_line(p) || is_byline(p, meta) || repeated.count(key))
         continue;
       body_bytes += p.size();
       item.paragraphs.push_back(std::move(p));
@@ -222,8 +332,10 @@ ArticleResult extract_article(std::string_view bytes, const ArticleOptions& o) {
   bool found = false;
   if (const xmlNode* body = best_container(root, stats); body && stats[body].text >= o.min_body_bytes) {
     ParagraphBuilder b(o.body);
+    // visibility:hidden counts inside the body only: around it (公众号
+    // pages' js_content) it is a page's script revealing the text later.
     node_paragraphs(body, b, [&](const xmlNode* n) {
-      if (is_chrome(n) || is_named(n, "figcaption")) return true;
+      if (is_chrome(n) || is_named(n, "figcaption") || style_says(n, "visibility:hidden")) return true;
       if (!is_block_element(n)) return false;
       const auto it = stats.find(n);
       return it != stats.end() && it->second.text > 0 && it->second.link * 2 > it->second.text;

@@ -12,7 +12,11 @@
 // and id, and the byline under the headline (date, 来源/Source); without an
 // h1/h2 headline, the element that says the title (table layouts). A page
 // built by script, with no body in its HTML, gets the JSON-LD articleBody.
-// Sub-headings stay their own paragraphs.
+// Sub-headings stay their own paragraphs. A body of any length is found,
+// also when its paragraphs sit in separate nested blocks (公众号 editors put
+// each in its own <section>). Hidden text (display:none, the hidden
+// attribute, aria-hidden, and visibility:hidden inside the body) and credit
+// lines (【责任编辑：…】, 编辑/校对/审核/监制：…, 来源：…, （完）) are not body.
 //
 // Pure function over bytes; errors are values: a page without an article
 // body gives `article` = nullopt and a one-line `error`.
@@ -36,7 +40,7 @@ struct ArticleOptions {
   TextLimits body;
   size_t max_title_bytes = 1024;    // UTF-8 bytes
   size_t max_summary_bytes = 4096;
-  size_t min_body_bytes = 200;      // less body text than this (UTF-8 bytes): not an article
+  size_t min_body_bytes = 24;       // less body text than this (UTF-8 bytes; 8 CJK characters): not an article
 };
 
 struct ArticleResult {

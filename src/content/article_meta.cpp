@@ -1,5 +1,6 @@
 #include "content/article_meta.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <regex>
@@ -308,9 +309,22 @@ bool is_chrome(const xmlNode* n) {
     return true;
   if (xmlHasProp(n, reinterpret_cast<const xmlChar*>("hidden")) || lower(attr(n, "aria-hidden")) == "true")
     return true;
-  const std::string style = lower(attr(n, "style"));
-  if (style.find("display:none") != std::string::npos || style.find("display: none") != std::string::npos) return true;
+  if (style_says(n, "display:none")) return true;
   return chrome_hint(attr(n, "class") + " " + attr(n, "id"));
+}
+
+bool style_says(const xmlNode* n, std::string_view declaration) {
+  std::string style = lower(attr(n, "style"));
+  style.erase(std::remove_if(style.begin(), style.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
+              style.end());
+  for (size_t at = style.find(declaration); at != std::string::npos; at = style.find(declaration, at + 1)) {
+    const size_t end = at + declaration.size();
+    // A whole declaration: "display:none" is not "xdisplay:none" nor "display:none-ish".
+    if ((at == 0 || style[at - 1] == ';' || style[at - 1] == '{') &&
+        (end == style.size() || style[end] == ';' || style[end] == '!'))
+      return true;
+  }
+  return false;
 }
 
 PageMeta read_page_meta(const xmlNode* root, const ArticleOptions& o) {

@@ -34,6 +34,11 @@ const char* non_html_reason(std::string_view utf8);
 // comment, related, recommend, rank, footer, copyright, ...).
 bool is_chrome(const xmlNode* n);
 
+// True when the element's style attribute holds `declaration` ("display:none",
+// "visibility:hidden": lowercase, no spaces), spaces and case ignored,
+// with or without !important.
+bool style_says(const xmlNode* n, std::string_view declaration);
+
 PageMeta read_page_meta(const xmlNode* root, const ArticleOptions& options);
 
 // True for a short paragraph that is the byline (date, source, counters).

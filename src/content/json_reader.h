@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "content/number_text.h"
 #include "content/json_locate.h"
 #include "content/playlist.h"
 
@@ -114,11 +115,7 @@ class Reader {
   }
 
  private:
-  static std::string fmt(double v) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%g", v);
-    return b;
-  }
+  static std::string fmt(double v) { return number_text(v); }
   std::string_view text_;
   std::vector<Problem>& out_;
   std::unordered_map<std::string, size_t> loc_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -12,8 +13,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "content/dates.h"
 #include "content/json_reader.h"
 #include "content/playlist_schedule.h"
+#include "content/timezone.h"
 
 namespace paizi::content {
 
@@ -148,7 +151,31 @@ std::optional<Theme> read_theme(Reader& r, const json& v, const std::string& ptr
   return t;
 }
 
-void read_news(Reader& r, const json& v, const std::string& ptr, NewsItem& n) {
+// `published`: Unix seconds, or a date as people write it: "2022-04-21"
+// (midnight) or RFC 3339; without an offset it is read in `zone_name` (the
+// playlist's zone; empty = the system's).
+std::optional<int64_t> read_published(Reader& r, const json& v, const std::string& ptr,
+                                      const std::string& zone_name) {
+  if (!v.contains("published")) return std::nullopt;
+  if (!v["published"].is_string()) {
+    double t = 0;
+    if (r.number(v, ptr, "published", t, 0, 4102444800.0)) return static_cast<int64_t>(t);
+    return std::nullopt;
+  }
+  const std::string text = v["published"].get<std::string>();
+  std::string err;
+  const std::optional<TimeZone> named = zone_name.empty() ? std::nullopt : TimeZone::load(zone_name, err);
+  const TimeZone zone = named ? *named : TimeZone::system();
+  // The zone's offset at that local time: read it as UTC first, then shift.
+  std::optional<int64_t> t = parse_date(text, DateOptions{0});
+  if (t) t = parse_date(text, DateOptions{zone.offset_at(*t - zone.offset_at(*t)) / 60});
+  if (!t) r.problem(ptr + "/published", "invalid date \"" + text +
+                                            "\" for \"published\" (use \"2022-04-21\", "
+                                            "\"2022-04-21T09:30:00+08:00\" or Unix seconds)");
+  return t;
+}
+
+void read_news(Reader& r, const json& v, const std::string& ptr, NewsItem& n, const std::string& zone_name) {
   if (!v.is_object()) {
     r.problem(ptr, "\"article\" must be an object");
     return;
@@ -160,8 +187,7 @@ void read_news(Reader& r, const json& v, const std::string& ptr, NewsItem& n) {
   r.string(v, ptr, "summary", n.summary);
   r.string(v, ptr, "image", n.image);
   r.strings(v, ptr, "paragraphs", n.paragraphs);
-  double t = 0;
-  if (r.number(v, ptr, "published", t, 0, 4102444800.0)) n.published = static_cast<int64_t>(t);
+  n.published = read_published(r, v, ptr, zone_name);
 }
 
 // `from_source`: the slide has a KPI source, so a tile may leave its value
@@ -211,7 +237,7 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
   } else if (s.type == "news") {
     if (v.contains("article")) {
       s.news.emplace();
-      read_news(r, v["article"], ptr + "/article", *s.news);
+      read_news(r, v["article"], ptr + "/article", *s.news, pl.schedule.timezone);
     }
     r.string(v, ptr, "source", s.source);
     r.number(v, ptr, "item", s.item, 0, 10000);

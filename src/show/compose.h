@@ -9,6 +9,7 @@
 
 #include "content/kpi_data.h"
 #include "content/playlist.h"
+#include "content/timezone.h"
 #include "render/display_list.h"
 #include "text/shaper.h"
 
@@ -25,6 +26,9 @@ struct ComposeContext {
   int width = 1920, height = 1080;     // logical canvas, px
   Rect area{0, 0, 1920, 1080};          // main zone (screen minus header/ticker)
   int64_t now = 0;                      // Unix seconds, UTC (clock, "updated N min ago")
+  // The zone every date and time on the slide is shown in: the playlist's,
+  // as the schedule uses it (Schedule::zone()). Null = UTC. Not owned.
+  const content::TimeZone* zone = nullptr;
   int64_t data_time = 0;                // when the slide's data was fetched (0 = live/inline)
   int64_t max_age = 0;                  // data older than this (s) is marked stale (0 = never)
   const content::NewsItem* news = nullptr;  // resolved news for a "source" news slide

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 
 namespace paizi::show {
 namespace {
@@ -65,27 +64,23 @@ Figure format_figure(double value, const std::string& format, int decimals) {
   return f;
 }
 
-std::string chinese_date(int64_t t) {
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  localtime_r(&tt, &tm);
+std::string chinese_date(int64_t t, const content::TimeZone& zone) {
+  const content::LocalTime lt = zone.local(t);
   char b[64];
-  std::snprintf(b, sizeof b, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  std::snprintf(b, sizeof b, "%d年%d月%d日", lt.year, lt.month, lt.day);
   return b;
 }
 
-std::string chinese_datetime(int64_t t, bool with_time) {
-  static const char* const kWeek[] = {"日", "一", "二", "三", "四", "五", "六"};
-  const std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  localtime_r(&tt, &tm);
-  char b[96];
-  if (with_time)
-    std::snprintf(b, sizeof b, "%d年%d月%d日 星期%s %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  kWeek[tm.tm_wday], tm.tm_hour, tm.tm_min);
-  else
-    std::snprintf(b, sizeof b, "%d年%d月%d日 星期%s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, kWeek[tm.tm_wday]);
-  return b;
+std::string chinese_datetime(int64_t t, const content::TimeZone& zone, bool with_time) {
+  static const char* const kWeek[] = {"一", "二", "三", "四", "五", "六", "日"};  // LocalTime::weekday: 0 = Monday
+  const content::LocalTime lt = zone.local(t);
+  std::string s = chinese_date(t, zone) + " 星期" + kWeek[lt.weekday % 7];
+  if (with_time) {
+    char b[16];
+    std::snprintf(b, sizeof b, " %02d:%02d", lt.minute_of_day / 60, lt.minute_of_day % 60);
+    s += b;
+  }
+  return s;
 }
 
 std::string chinese_age(int64_t s) {

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "content/timezone.h"
+
 namespace paizi::show {
 
 // A figure split for display: big digits plus a magnitude word (万/亿) that
@@ -17,10 +19,11 @@ struct Figure {
 // auto = 万/亿 from 100,000 up, grouped digits below.
 Figure format_figure(double value, const std::string& format, int decimals);
 
-// "2022年4月21日 星期四 14:05" for a Unix time in the local zone.
-std::string chinese_datetime(int64_t unix_seconds, bool with_time = true);
-// "2022年4月21日".
-std::string chinese_date(int64_t unix_seconds);
+// "2022年4月21日 星期四 14:05" for a Unix time (s, UTC) as the clock on the
+// wall in `zone` reads it (the playlist's zone: see Schedule::zone()).
+std::string chinese_datetime(int64_t unix_seconds, const content::TimeZone& zone, bool with_time = true);
+// "2022年4月21日", the date in `zone`.
+std::string chinese_date(int64_t unix_seconds, const content::TimeZone& zone);
 // "12分钟前" / "3小时前" / "2天前" for an age in seconds (>= 60).
 std::string chinese_age(int64_t seconds);
 

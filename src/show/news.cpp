@@ -133,7 +133,10 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
 
   // Meta line: source · date · updated N minutes ago (stale data only).
   std::string meta = item->source;
-  if (item->published) meta += (meta.empty() ? "" : "  ·  ") + chinese_date(*item->published);
+  if (item->published) {
+    const content::TimeZone utc = content::TimeZone::utc();
+    meta += (meta.empty() ? "" : "  ·  ") + chinese_date(*item->published, ctx.zone ? *ctx.zone : utc);
+  }
   const bool stale = ctx.max_age > 0 && ctx.data_time > 0 && ctx.now - ctx.data_time > ctx.max_age;
   if (stale) meta += (meta.empty() ? "" : "  ·  ") + chinese_age(ctx.now - ctx.data_time) + "更新";
   text::LayoutOptions mo = text_options(t, false, std::round(body_px * 0.78f));

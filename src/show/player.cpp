@@ -25,13 +25,14 @@ render::TexturePtr make_target(SDL_Renderer* r, int w, int h) {
 }  // namespace
 
 Player::Player(platform::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
-               DataProvider* data)
+               DataProvider* data, content::TimeZone zone)
     : display_(display),
       shaper_(shaper),
       painter_(painter),
       playlist_(std::make_shared<const content::Playlist>(std::move(playlist))),
-      data_(data) {
-  sched_ = std::make_shared<const Schedule>(*playlist_, content::TimeZone::system());
+      data_(data),
+      zone_(std::move(zone)) {
+  sched_ = std::make_shared<const Schedule>(*playlist_, zone_);
   // On a software canvas the slides are kept as pixels and frames are
   // assembled in the canvas memory: SDL's software blitter has no fast path
   // for an alpha-modulated copy of a 32-bit texture, which made a 1080p
@@ -70,6 +71,7 @@ void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, si
   ctx.height = display_.height();
   ctx.area = main_;
   ctx.now = unix_s;
+  ctx.zone = pl == pending_ && pending_sched_ ? &pending_sched_->zone() : &sched_->zone();
   ctx.anim_t = anim_t;
   ctx.base_dir = pl->base_dir;
   if (!sl.source.empty() && data_) {
@@ -256,7 +258,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
         pending_.reset();
         sched_ = std::move(pending_sched_);
       } else {  // a newer playlist arrived during the transition; it waits
-        sched_ = std::make_shared<const Schedule>(*cur_.pl, content::TimeZone::system());
+        sched_ = std::make_shared<const Schedule>(*cur_.pl, zone_);
       }
       playlist_ = cur_.pl;
       layout_zones();
@@ -388,7 +390,7 @@ void Player::draw_header(int64_t unix_s) {
     co.max_lines = 1;
     co.line_height = 1.2f;
     header_clock_ = std::make_shared<const text::TextLayout>(
-        text::layout_text(shaper_, {playlist_->header.clock ? chinese_datetime(unix_s) : ""}, co));
+        text::layout_text(shaper_, {playlist_->header.clock ? chinese_datetime(unix_s, sched_->zone()) : ""}, co));
     shown_minute_ = minute;
   }
   const float m = std::round(std::min(header_.w, main_.h) * t.margin);
@@ -496,7 +498,7 @@ void Player::preempt_if_urgent(int64_t t_ms, int64_t unix_s) {
 
 void Player::adopt(content::Playlist playlist) {
   pending_ = std::make_shared<const content::Playlist>(std::move(playlist));
-  pending_sched_ = std::make_shared<const Schedule>(*pending_, content::TimeZone::system());
+  pending_sched_ = std::make_shared<const Schedule>(*pending_, zone_);
   // Re-prepare the next slide from the new playlist if it was made already.
   if (trans_start_ < 0 && cur_.page + 1 >= cur_.pages.size()) next_ready_ = false;
 }

@@ -45,8 +45,12 @@ struct PlayerStats {
 
 class Player {
  public:
+  // `zone`: where the player stands (the configuration's zone, else the
+  // system's); a playlist's schedule.timezone overrides it for that
+  // playlist. The schedule and every time a slide shows (header clock,
+  // dates) use the same zone.
   Player(platform::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
-         DataProvider* data = nullptr);
+         DataProvider* data = nullptr, content::TimeZone zone = content::TimeZone::system());
   ~Player();
   Player(const Player&) = delete;
   Player& operator=(const Player&) = delete;
@@ -169,6 +173,7 @@ class Player {
   bool clock_trusted_ = true;
   void preempt_if_urgent(int64_t t_ms, int64_t unix_s);
   DataProvider* data_;
+  content::TimeZone zone_;  // the player's own zone (see the constructor)
   Rect main_, header_, ticker_;
   Picture cur_pic_, next_pic_;
   bool direct_ = false;

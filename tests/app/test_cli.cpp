@@ -37,16 +37,26 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-Run run(const std::string& args, const std::string& stdin_text = "") {
+// `env`: assignments for the shell ("TZ=UTC"), may be empty.
+Run run_env(const std::string& env, const std::string& args, const std::string& stdin_text = "") {
   const fs::path o = scratch() / "out.txt", e = scratch() / "err.txt", i = scratch() / "in.txt";
   std::ofstream(i) << stdin_text;
-  const std::string cmd = std::string(PAIZI_BINARY) + " " + args + " <" + i.string() + " >" + o.string() + " 2>" + e.string();
+  const std::string cmd = env + " " + std::string(PAIZI_BINARY) + " " + args + " <" + i.string() + " >" + o.string() + " 2>" + e.string();
   const int st = std::system(cmd.c_str());
   Run r;
   r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   r.out = slurp(o);
   r.err = slurp(e);
   return r;
+}
+
+Run run(const std::string& args, const std::string& stdin_text = "") { return run_env("", args, stdin_text); }
+
+std::string slurp_bytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 std::string demo() { return std::string(PAIZI_TEST_DATA) + "/../playlists/demo.json"; }
@@ -292,4 +302,36 @@ TEST_CASE("check and render say which slide's text will be cut or set too small"
   CHECK(r.code == 0);
   CHECK(r.err.find("warning: slide 1 (long): slogan cut to") != std::string::npos);
   CHECK(r.err.find("(fits)") == std::string::npos);
+}
+
+TEST_CASE("times on slides follow the playlist's zone, not the board's TZ") {
+  // Header clock and a news date near midnight: 2024-04-20 16:05 UTC is
+  // 00:05 on the 21st in Shanghai; the article is from 00:30 Shanghai time
+  // on the 21st (16:30 UTC on the 20th).
+  auto playlist = [](const char* zone) {
+    const fs::path p = scratch() / (std::string("tz-") + (zone[0] ? "set" : "none") + ".json");
+    std::ofstream(p) << R"({"version": 1, "header": {"enabled": true, "logo": "大堂", "clock": true},)"
+                     << (zone[0] ? std::string(R"("schedule": {"timezone": ")") + zone + "\"}," : std::string())
+                     << R"("slides": [{"type": "news", "article": {"title": "园区新闻", "source": "园区",
+                           "published": 1713630600, "paragraphs": ["今天园区举行开放日活动。"]}}]})";
+    return p.string();
+  };
+  auto render = [&](const std::string& env, const std::string& pl, const std::string& name) {
+    const fs::path png = scratch() / name;
+    const Run r = run_env(env, "render " + pl + " --slide 0 --size 640x360 --at 2024-04-20T16:05:00Z -o " + png.string());
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    return slurp_bytes(png);
+  };
+  const std::string shanghai = playlist("Asia/Shanghai");
+  const std::string in_utc = render("TZ=UTC", shanghai, "tz-utc.png");
+  const std::string in_sh = render("TZ=Asia/Shanghai", shanghai, "tz-sh.png");
+  const bool same_in_both_tz = in_utc == in_sh;  // (bools: Catch would print the PNGs)
+  CHECK(same_in_both_tz);
+  // The comparison can tell zones apart: the same slide in the board's UTC
+  // (no zone in the playlist) shows 16:05 on the 20th.
+  const bool utc_differs = render("TZ=UTC", playlist(""), "tz-none.png") != in_sh;
+  CHECK(utc_differs);
+  const bool system_zone_used = render("TZ=Asia/Shanghai", playlist(""), "tz-none-sh.png") == in_sh;
+  CHECK(system_zone_used);
 }

@@ -34,12 +34,12 @@ TEST_CASE("portal page with sidebars, summary box and footer", "[feeds][article]
   CHECK(a.published == 1652317920);  // 2022-05-12 09:12 +08:00
   CHECK(a.source == "江城日报");
   CHECK(a.summary == "江城市科技局围绕产业需求选派科技特派员，推动技术、人才、资金向基层流动。");
-  REQUIRE(a.paragraphs.size() == 7);
+  REQUIRE(a.paragraphs.size() == 6);
   CHECK(a.paragraphs[0].rfind("近日，江城市科技局围绕全市主导产业需求", 0) == 0);  // indent stripped
   CHECK(a.paragraphs[1] == "一、精准对接产业需求");  // sub-headings are their own paragraphs
   CHECK(a.paragraphs[3] == "二、完善服务保障机制");
-  CHECK(a.paragraphs[6] == "（责任编辑：李明）");  // the credit line belongs to the article
-  for (const char* chrome : {"首页", "当前位置", "推荐", "排行", "相关阅读", "免责声明", "打印", "字体", "ICP", "版权所有",
+  CHECK(a.paragraphs[5].rfind("下一步，江城市科技局将继续扩大特派员队伍", 0) == 0);
+  for (const char* chrome : {"责任编辑", "首页", "当前位置", "推荐", "排行", "相关阅读", "免责声明", "打印", "字体", "ICP", "版权所有",
                              "浏览次数", "核心提示", "统计代码", "江城举办科技成果对接会"})
     CHECK_FALSE(any_contains(a.paragraphs, chrome));
 }
@@ -72,6 +72,62 @@ TEST_CASE("WeChat-style page: spans in sections, hidden blocks, recommendations"
   CHECK(a.paragraphs[3] == "应用场景逐步打开");
   for (const char* chrome : {"隐藏的推广文字", "阅读原文", "微信扫一扫", "喜欢此内容", "燃料电池汽车示范", "原创", "来源："})
     CHECK_FALSE(any_contains(a.paragraphs, chrome));
+}
+
+TEST_CASE("a 公众号 page of a few short paragraphs in nested sections", "[feeds][article]") {
+  const ArticleResult r = extract("article-wechat-short.html");
+  REQUIRE(r.article);
+  const NewsItem& a = *r.article;
+  CHECK(a.title == "好消息！我区新增3家省级专精特新企业");
+  CHECK(a.published == 1713668400);  // 2024-04-21 11:00 +08:00 from the byline
+  CHECK(a.source == "云溪发布");
+  CHECK(a.paragraphs == std::vector<std::string>{"近日，省工信厅公布了2024年度专精特新中小企业名单。",
+                                                 "我区云帆精密、绿源环保、瑞康生物3家企业榜上有名。",
+                                                 "截至目前，全区省级专精特新企业已达17家。",
+                                                 "下一步，区工信局将加强梯度培育。",  // <br><br> ends a paragraph
+                                                 "推动更多企业走专精特新发展道路。"});
+  // Hidden (visibility, display, hidden, aria-hidden), credit lines, tools and recommendations.
+  for (const char* chrome : {"内部备注", "隐藏的推广", "预留栏目", "装饰分隔线", "完", "来源", "编辑", "校对", "审核", "监制",
+                             "阅读", "微信扫一扫", "喜欢此内容", "发表于"})
+    CHECK_FALSE(any_contains(a.paragraphs, chrome));
+}
+
+TEST_CASE("a county government page: <br><br> paragraphs, a hidden draft line, the editor line", "[feeds][article]") {
+  const ArticleResult r = extract("article-county.html", "http://www.example.gov.cn/xzdt/2024/0315/1.html");
+  REQUIRE(r.article);
+  const NewsItem& a = *r.article;
+  CHECK(a.title == "石桥镇开展春季森林防火宣传");
+  CHECK(a.published == 1710469560);  // 2024-03-15 10:26 +08:00
+  CHECK(a.source == "石桥镇人民政府");
+  CHECK(a.paragraphs == std::vector<std::string>{"3月14日，石桥镇组织干部深入各村开展森林防火宣传。",
+                                                 "工作人员发放宣传资料两千余份，提醒群众不要野外用火。",
+                                                 "镇里还组织了一次扑火演练。"});
+}
+
+TEST_CASE("credit lines are furniture wherever the body ends; sentences that mention them are not", "[feeds][article]") {
+  const std::string head = R"(<html><head><meta charset="utf-8"><title>t</title></head><body>
+<h1>区图书馆延长周末开放时间</h1><div class="content"><p>本周起，区图书馆周末开放时间延长至晚上九点。</p>
+<p>编辑部收到读者来信后，图书馆调整了值班安排。</p>)";
+  const std::string tail = "</div></body></html>";
+  for (const char* credit : {"（完）", "(完)", "【完】", "【责任编辑：王芳】", "（责任编辑：王芳）", "[责任编辑：王芳]",
+                             "责任编辑：王芳", "责任编辑 王芳", "编辑：张三", "编辑: 张三", "校对：李四", "审核：王五",
+                             "监制：赵六", "审核：王五 | 监制：赵六", "初审：孙七 复审：周八 终审：吴九", "来源：区文旅局",
+                             "编辑：张三　校对：李四"}) {
+    CAPTURE(credit);
+    const ArticleResult r = extract_article(head + "<p>" + credit + "</p>" + tail, ArticleOptions{});
+    REQUIRE(r.article);
+    CHECK(r.article->paragraphs == std::vector<std::string>{"本周起，区图书馆周末开放时间延长至晚上九点。",
+                                                            "编辑部收到读者来信后，图书馆调整了值班安排。"});
+  }
+}
+
+TEST_CASE("a short article is an article; a one-line notice too", "[feeds][article]") {
+  const ArticleResult r = extract_article(R"(<html><head><meta charset="utf-8"><title>停水通知</title></head><body>
+<div class="menu"><a href="/">首页</a> <a href="/tz">通知公告</a></div>
+<div><section><section><p>因管网检修，明天上午东区停水。</p></section></section></div></body></html>)",
+                                          ArticleOptions{});
+  REQUIRE(r.article);
+  CHECK(r.article->paragraphs == std::vector<std::string>{"因管网检修，明天上午东区停水。"});
 }
 
 TEST_CASE("English page with <article>, JSON-LD and <time>", "[feeds][article]") {

@@ -51,6 +51,14 @@ ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>标题 - �
 <h3>一、关于经济运行</h3><p>会议强调，要抓好各项政策落实，确保经济平稳健康发展，为全年目标打下坚实基础。</p></article>
 <aside class="related"><ul><li><a href="/x">相关新闻</a></li></ul></aside><footer>版权所有</footer></body></html>"""
 
+# A 公众号-style page: short paragraphs in nested sections, hidden blocks, credit lines.
+ARTICLE_SECTIONS = """<html><head><meta charset="utf-8"><meta property="og:title" content="我区新增3家企业"></head>
+<body><h1 class="rich_media_title">我区新增3家企业</h1><em id="publish_time">2024-04-21 11:00</em>
+<div id="js_content" style="visibility: hidden;"><section><section><p><span>近日，名单公布。</span></p></section>
+<section><p><span style="visibility:hidden">备注</span><span>我区3家企业上榜。<br><br>下一步将加强培育。</span></p></section></section>
+<section style="display : none">隐藏</section><section hidden>预留</section><section aria-hidden="true">装饰</section>
+<p>（完）</p><section><p>编辑：李晓燕</p><p>审核：张伟 | 监制：陈红</p></section></div></body></html>"""
+
 PLAYLIST = """{"version":1,"name":"大堂","transition":{"type":"push","duration":"400ms"},
 "theme":"red-gold","header":{"enabled":true,"logo":"牌子","clock":true},
 "ticker":{"enabled":true,"items":["通知一","通知二"],"speed":90,"separator":"◆"},
@@ -158,6 +166,7 @@ def main():
     write("json_feed", "types", bytes([0]) + b'{"version":1,"title":7,"items":[null,1,"x",{"title":[],"url":{},"date_published":1e400}]}')
     write("article", "gov", bytes([1, 100]) + ARTICLE.encode())
     write("article", "gbk", bytes([2, 10]) + ARTICLE.replace('charset="utf-8"', 'charset="gbk"').encode("gbk"))
+    write("article", "sections", bytes([0, 24]) + ARTICLE_SECTIONS.encode())
     write("article", "notarticle", bytes([0, 0]) + b"<html><body><ul><li><a href=/1>1</a></li></ul></body></html>")
     write("playlist", "full", PLAYLIST)
     write("playlist", "bad", BAD_PLAYLIST)

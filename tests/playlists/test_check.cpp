@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "content/playlist.h"
 #include "pl_support.h"
 
 namespace {
@@ -140,4 +141,36 @@ TEST_CASE("check: local feed, article and KPI files that do not exist are warnin
   CHECK(l[1] == "warning: article source \"page\": no such file: /nonexistent/page.html; until it exists, a "
                 "placeholder is shown on: story (at /sources/page/url)");
   CHECK(l[2] == "ok (0 errors, 2 warnings)");
+}
+
+TEST_CASE("check: an inline article's published date is a date, RFC 3339 or Unix seconds; numbers read as written") {
+  auto with = [](const std::string& published, const std::string& extra = "") {
+    return paizi::content::parse_playlist(R"({"version": 1, )" + extra +
+                                              R"("slides": [{"type": "news", "article": {"title": "t", "published": )" +
+                                              published + "}}]}",
+                                          ".");
+  };
+  const std::string shanghai = R"("schedule": {"timezone": "Asia/Shanghai"}, )";
+  auto published = [&](const std::string& p, const std::string& extra) -> std::optional<int64_t> {
+    const auto r = with(p, extra);
+    if (!r.playlist) return std::nullopt;
+    return r.playlist->slides.at(0).news->published;
+  };
+  CHECK(published(R"("2022-04-21")", shanghai) == 1650470400);  // midnight in the playlist's zone
+  CHECK(published(R"("2022-04-21")", R"("schedule": {"timezone": "UTC"}, )") == 1650499200);
+  CHECK(published(R"("2022-04-21T09:30:00+08:00")", "") == 1650504600);
+  CHECK(published(R"("2022-04-21T01:30:00Z")", shanghai) == 1650504600);
+  CHECK(published("1650504600", "") == 1650504600);
+  const auto bad = with(R"("April 21st")");
+  REQUIRE(bad.problems.size() == 1);
+  CHECK(bad.problems[0].message ==
+        R"(invalid date "April 21st" for "published" (use "2022-04-21", "2022-04-21T09:30:00+08:00" or Unix seconds))");
+  // Numbers in messages are written as people write them: no 4.10244e+09, no 1.000000.
+  const auto big = with("5000000000");
+  REQUIRE(big.problems.size() == 1);
+  CHECK(big.problems[0].message == R"("published" must be a number from 0 to 4102444800)");
+  const auto margin = paizi::content::parse_playlist(R"({"version": 1, "theme": {"margin": 0.5},
+      "slides": [{"type": "slogan", "lines": ["x"]}]})", ".");
+  REQUIRE(margin.problems.size() == 1);
+  CHECK(margin.problems[0].message == R"("margin" must be a number from 0 to 0.3)");
 }

@@ -21,6 +21,7 @@ public_key = /etc/paizi/signing.pub
 token = /run/credentials/paizi.service/token
 heartbeat_url = https://signage.example/hb
 log_level = warning
+timezone = Asia/Shanghai
 )");
   CHECK(r.problems.empty());
   const Config& c = r.config;
@@ -33,6 +34,10 @@ log_level = warning
   CHECK(c.token == "/run/credentials/paizi.service/token");
   CHECK(c.heartbeat_url == "https://signage.example/hb");
   CHECK(c.log_level == Level::warning);
+  CHECK(c.timezone == "Asia/Shanghai");
+  const auto bad = parse_config("timezone = Asia/Beijing\n");
+  REQUIRE(bad.problems.size() == 1);
+  CHECK(bad.problems[0].message.find("Asia/Beijing") != std::string::npos);
 }
 
 TEST_CASE("config file: bad lines are reported with line numbers and skipped", "[config]") {
