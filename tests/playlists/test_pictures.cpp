@@ -45,15 +45,18 @@ std::string item(const std::string& title, const std::string& picture_xml) {
          "</item>";
 }
 
-// Pixels of a PNG close to pure red.
-size_t red_pixels(const std::string& png) {
+// Pixels of a PNG close to pure red (channel 0) or pure blue (channel 2).
+size_t red_pixels(const std::string& png, int channel = 0) {
   render::SurfacePtr raw(IMG_Load(png.c_str()));
   if (!raw) return 0;
   render::SurfacePtr s(SDL_ConvertSurfaceFormat(raw.get(), SDL_PIXELFORMAT_RGBA32, 0));
   size_t n = 0;
   for (int y = 0; y < s->h; ++y) {
     const auto* row = static_cast<const uint8_t*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch;
-    for (int x = 0; x < s->w; ++x) n += row[4 * x] > 200 && row[4 * x + 1] < 40 && row[4 * x + 2] < 40;
+    for (int x = 0; x < s->w; ++x) {
+      const uint8_t* p = row + 4 * x;
+      n += p[channel] > 200 && p[1] < 40 && p[2 - channel] < 40;
+    }
   }
   return n;
 }
@@ -164,45 +167,68 @@ TEST_CASE("render draws an inline article's http picture; an unreachable one is 
   CHECK(red_pixels(out) == 0);
 }
 
-TEST_CASE("on the real clock a feed's news shows with its picture within a second of arriving, and keeps it") {
+TEST_CASE("on the real clock a feed's news shows with its picture within a second, changes at a page turn, and stays") {
   feeds_test::FaultServer server;
   TempDir tmp;
-  put(server, "pic.png", png_bytes(tmp, 255, 0, 0));
+  put(server, "red.png", png_bytes(tmp, 255, 0, 0));
+  put(server, "blue.png", png_bytes(tmp, 0, 0, 255));
   std::string body;
   for (int i = 0; i < 40; ++i) body += "园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。";
-  put(server, "feed.xml",
-      rss("<item><title>中试平台投入使用</title><link>http://127.0.0.1/a</link><description>" + body +
-          "</description><enclosure url=\"" + server.url("/files/pic.png") + "\" type=\"image/png\"/></item>"));
+  auto feed = [&](const std::string& picture) {
+    return rss("<item><title>中试平台投入使用</title><link>http://127.0.0.1/a</link><description>" + body +
+               "</description><enclosure url=\"" + server.url("/files/" + picture) + "\" type=\"image/png\"/></item>");
+  };
+  put(server, "feed.xml", feed("red.png"));
   const std::string file = tmp.path() + "/pl.json", shots = tmp.path() + "/shots";
   std::string err;
   REQUIRE(platform::write_file_atomic(file, R"({"version":1,"transition":{"type":"cut"},
     "sources":{"f":{"type":"feed","url":")" + server.url("/files/feed.xml") + R"(","refresh":"1s"}},
-    "slides":[{"id":"n","type":"news","source":"f","duration":"30s","page_duration":"2500ms"}]})",
+    "slides":[{"id":"n","type":"news","source":"f","duration":"30s","page_duration":"3s"}]})",
                                       &err));
-  Proc player({"play", file, "--headless", "--realtime", "--duration", "6s", "--window", "640x360", "--screenshots",
-               shots, "--state-dir", tmp.path() + "/state"},
+  Proc player({"play", file, "--headless", "--realtime", "--duration", "7500ms", "--window", "640x360",
+               "--screenshots", shots, "--state-dir", tmp.path() + "/state"},
               tmp.path() + "/player");
-  // The feed fails from 1.5 s on: the pages after that keep the picture.
-  std::this_thread::sleep_for(milliseconds(1500));
+  // At 1.2 s the feed changes (its picture turns blue): fetched within a
+  // second, shown at the next page turn (about 3 s), not mid-page. From 4 s
+  // on the feed fails: the pages after that keep what was last good.
+  std::this_thread::sleep_for(milliseconds(1200));
+  put(server, "feed.xml", feed("blue.png"));
+  std::this_thread::sleep_for(milliseconds(2800));
   fault(server, "500");
   REQUIRE(player.wait() == 0);
-  std::vector<std::pair<long, std::string>> pngs;  // (ms, path)
-  for (const auto& e : fs::directory_iterator(shots))
-    pngs.emplace_back(std::stol(e.path().filename().string()), e.path().string());
-  std::sort(pngs.begin(), pngs.end());
-  REQUIRE(!pngs.empty());
+  struct Shot {
+    long ms;
+    std::string path;
+    size_t red, blue;
+  };
+  std::vector<Shot> pngs;
+  for (const auto& e : fs::directory_iterator(shots)) {
+    const std::string path = e.path().string();
+    pngs.push_back({std::stol(e.path().filename().string()), path, red_pixels(path, 0), red_pixels(path, 2)});
+  }
+  std::sort(pngs.begin(), pngs.end(), [](const Shot& a, const Shot& b) { return a.ms < b.ms; });
   std::string seen;
-  for (const auto& [ms, path] : pngs) seen += std::to_string(ms) + " " + fs::path(path).filename().string() + " red=" +
-                                            std::to_string(red_pixels(path)) + "\n";
+  for (const auto& s : pngs)
+    seen += std::to_string(s.ms) + " " + fs::path(s.path).filename().string() + " red=" + std::to_string(s.red) +
+            " blue=" + std::to_string(s.blue) + "\n";
   INFO(seen);
   // The first frame may be the placeholder; the news with its picture
-  // follows within a second, then its next pages, every one with the picture.
+  // follows within a second.
   size_t first = 0;
-  while (first < pngs.size() && red_pixels(pngs[first].second) == 0) ++first;
+  while (first < pngs.size() && pngs[first].red == 0) ++first;
   REQUIRE(first < pngs.size());
-  CHECK(pngs[first].first < 1000);
-  CHECK(pngs.back().first >= 2500);  // at least one page turn
-  for (size_t i = first; i < pngs.size(); ++i) CHECK(red_pixels(pngs[i].second) > 1000);
+  CHECK(pngs[first].ms < 1000);
+  // Red until the page turn, blue from it on, also after the feed failed.
+  size_t blue = first;
+  while (blue < pngs.size() && pngs[blue].blue < 1000) {
+    CHECK(pngs[blue].red > 1000);
+    ++blue;
+  }
+  REQUIRE(blue < pngs.size());
+  CHECK(pngs[blue].ms >= 2900);  // a page turn (3 s), not when the data changed (1.2 to 2.2 s)
+  CHECK(fs::path(pngs[blue].path).filename().string().find("-p1.png") != std::string::npos);
+  CHECK(pngs.back().ms >= 6000);  // the page after the feed failed ...
+  for (size_t i = blue; i < pngs.size(); ++i) CHECK(pngs[i].blue > 1000);  // ... keeps the last good picture
 }
 
 TEST_CASE("on the simulated clock the first frame already has the news and its picture; sources follow their refresh") {
