@@ -115,6 +115,9 @@ int cmd_play(Args& args) {
   ServiceLink link(log);  // [service] READY/STATUS/WATCHDOG, SIGHUP/SIGTERM
   if (shots) std::filesystem::create_directories(*shots);
   text::FontLibrary fonts;
+  if (!fonts.emoji())
+    log.warning("no colour emoji font (install fonts-noto-color-emoji): emoji are drawn by the text fonts that "
+                "have them, else as one box each");
   text::Shaper shaper(fonts);
   const int atlas_mb = parse_int(atlas_arg.value_or("32"), "--atlas-mb", 4, 1024);
   render::Painter painter(display->renderer(), static_cast<size_t>(atlas_mb) << 20);

@@ -87,8 +87,9 @@ int cmd_render(Args& args) {
     for (const auto& w : player.warnings())
       std::fprintf(stderr, "paizi render: warning: slide %zu (%s): %s\n", si, pl.slides[si].id.c_str(), w.c_str());
     if (player.stats().last_missing > 0)
-      std::fprintf(stderr, "paizi render: warning: slide %zu: %d code points have no glyph in any installed font (drawn as boxes)\n",
-                   si, player.stats().last_missing);
+      std::fprintf(stderr, "paizi render: warning: slide %zu: %d code points have no glyph in any installed font (drawn as boxes)%s\n",
+                   si, player.stats().last_missing,
+                   fonts.emoji() ? "" : "; no colour emoji font (install fonts-noto-color-emoji)");
     auto shot = display->snapshot(err);
     if (!shot || !render::write_png(shot.get(), path, err)) {
       std::fprintf(stderr, "paizi render: %s\n", err.c_str());

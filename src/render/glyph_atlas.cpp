@@ -7,6 +7,8 @@
 #include FT_FREETYPE_H
 #include FT_OUTLINE_H
 
+#include "render/glyph_color.h"
+
 namespace paizi::render {
 namespace {
 
@@ -115,6 +117,15 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
   return place_in(pages_[lru], w, h, rect);
 }
 
+bool GlyphAtlas::store(const Key& key, const uint32_t* argb, int w, int h, Entry& e) {
+  if (!allocate(w, h, e.page, e.rect)) return false;
+  Page& p = pages_[static_cast<size_t>(e.page)];
+  SDL_UpdateTexture(p.tex, &e.rect, argb, w * 4);
+  p.keys.push_back(key);
+  p.last_used = frame_;
+  return true;
+}
+
 const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int subpixel, bool light) {
   const Key key{g.face->id(), g.gid, static_cast<uint32_t>(std::lround(g.size * 64.f)),
                 static_cast<uint8_t>(subpixel), static_cast<uint8_t>(g.rotated), static_cast<uint8_t>(light)};
@@ -124,39 +135,45 @@ const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int 
     return &it->second;
   }
   ++stats_.misses;
-  FT_Face ft = g.face->ft();
   Entry e;
-  if (FT_Set_Char_Size(ft, 0, key.size64, 72, 72) != 0 ||
-      FT_Load_Glyph(ft, g.gid, FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_LIGHT) != 0 ||
-      ft->glyph->format != FT_GLYPH_FORMAT_OUTLINE)
-    return nullptr;
-  FT_Outline* outline = &ft->glyph->outline;
-  if (g.rotated) {
-    // Sideways in vertical text: 90 degrees clockwise on screen.
-    FT_Matrix m{0, 0x10000, -0x10000, 0};
-    FT_Outline_Transform(outline, &m);
-  }
-  FT_Outline_Translate(outline, subpixel * (64 / kSubpixels), 0);
-  if (FT_Render_Glyph(ft->glyph, FT_RENDER_MODE_NORMAL) != 0) return nullptr;
-  const FT_Bitmap& bm = ft->glyph->bitmap;
-  e.left = ft->glyph->bitmap_left;
-  e.top = ft->glyph->bitmap_top;
-  const int w = static_cast<int>(bm.width), h = static_cast<int>(bm.rows);
-  if (w == 0 || h == 0) {
-    e.empty = true;
+  if (g.face->color_bitmap()) {
+    ColorGlyph cg;
+    if (!render_color_glyph(*g.face, g.gid, g.size, cg)) return nullptr;
+    e.left = cg.left;
+    e.top = cg.top;
+    e.color = true;
+    if (cg.w == 0 || cg.h == 0) e.empty = true;
+    else if (!store(key, cg.argb.data(), cg.w, cg.h, e)) return nullptr;
   } else {
-    if (!allocate(w, h, e.page, e.rect)) return nullptr;
-    const uint8_t* lut = light ? lut_light_ : lut_dark_;
-    scratch_.resize(static_cast<size_t>(w) * static_cast<size_t>(h));
-    for (int y = 0; y < h; ++y) {
-      const uint8_t* row = bm.buffer + static_cast<ptrdiff_t>(y) * bm.pitch;
-      for (int x = 0; x < w; ++x)
-        scratch_[static_cast<size_t>(y * w + x)] = (static_cast<uint32_t>(lut[row[x]]) << 24) | 0xFFFFFFu;
+    FT_Face ft = g.face->ft();
+    if (FT_Set_Char_Size(ft, 0, key.size64, 72, 72) != 0 ||
+        FT_Load_Glyph(ft, g.gid, FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_LIGHT) != 0 ||
+        ft->glyph->format != FT_GLYPH_FORMAT_OUTLINE)
+      return nullptr;
+    FT_Outline* outline = &ft->glyph->outline;
+    if (g.rotated) {
+      // Sideways in vertical text: 90 degrees clockwise on screen.
+      FT_Matrix m{0, 0x10000, -0x10000, 0};
+      FT_Outline_Transform(outline, &m);
     }
-    Page& p = pages_[static_cast<size_t>(e.page)];
-    SDL_UpdateTexture(p.tex, &e.rect, scratch_.data(), w * 4);
-    p.keys.push_back(key);
-    p.last_used = frame_;
+    FT_Outline_Translate(outline, subpixel * (64 / kSubpixels), 0);
+    if (FT_Render_Glyph(ft->glyph, FT_RENDER_MODE_NORMAL) != 0) return nullptr;
+    const FT_Bitmap& bm = ft->glyph->bitmap;
+    e.left = ft->glyph->bitmap_left;
+    e.top = ft->glyph->bitmap_top;
+    const int w = static_cast<int>(bm.width), h = static_cast<int>(bm.rows);
+    if (w == 0 || h == 0) {
+      e.empty = true;
+    } else {
+      const uint8_t* lut = light ? lut_light_ : lut_dark_;
+      scratch_.resize(static_cast<size_t>(w) * static_cast<size_t>(h));
+      for (int y = 0; y < h; ++y) {
+        const uint8_t* row = bm.buffer + static_cast<ptrdiff_t>(y) * bm.pitch;
+        for (int x = 0; x < w; ++x)
+          scratch_[static_cast<size_t>(y * w + x)] = (static_cast<uint32_t>(lut[row[x]]) << 24) | 0xFFFFFFu;
+      }
+      if (!store(key, scratch_.data(), w, h, e)) return nullptr;
+    }
   }
   const Entry* stored = &entries_.emplace(key, e).first->second;
   stats_.glyphs = entries_.size();
@@ -188,12 +205,15 @@ void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, 
       sub = 0;
       ++ix;
     }
-    if (g.rotated) sub = 0;
+    const bool own_colors = g.face->color_bitmap();
+    if (g.rotated || own_colors) sub = 0;
     const int iy = static_cast<int>(std::lround(y));
-    const Entry* e = lookup(g, sub, light);
+    // One entry per colour glyph and size, whatever the text's contrast.
+    const Entry* e = lookup(g, sub, light && !own_colors);
     if (!e || e->empty) continue;
     SDL_Texture* tex = pages_[static_cast<size_t>(e->page)].tex;
-    SDL_SetTextureColorMod(tex, color.r, color.g, color.b);
+    if (e->color) SDL_SetTextureColorMod(tex, 255, 255, 255);
+    else SDL_SetTextureColorMod(tex, color.r, color.g, color.b);
     SDL_SetTextureAlphaMod(tex, color.a);
     SDL_Rect dst{ix + e->left, iy - e->top, e->rect.w, e->rect.h};
     SDL_RenderCopy(renderer_, tex, &e->rect, &dst);

@@ -1,7 +1,12 @@
-// Glyph atlas: rasterised glyphs (FreeType, greyscale AA) packed into SDL
-// textures, keyed by (face, pixel size, glyph id, subpixel x, rotation,
-// contrast polarity). Memory is bounded by a byte budget; when full, the
-// least recently used page is cleared and its glyphs are counted as evicted.
+// Glyph atlas: rasterised glyphs packed into SDL textures (ARGB8888 pages),
+// keyed by (face, pixel size, glyph id, subpixel x, rotation, contrast
+// polarity). Outline glyphs (FreeType, greyscale AA) are white with their
+// coverage as alpha and take the text colour when drawn; colour glyphs
+// (emoji from a colour bitmap face, render/glyph_color.h) keep their own
+// colours (straight alpha), at whole-pixel positions, and share the pages
+// and the budget: 4 bytes per pixel either way. Memory is bounded by a byte
+// budget; when full, the least recently used page is cleared and its glyphs
+// are counted as evicted.
 //
 // Threading: main (render) thread only, like the SDL_Renderer it draws with.
 #pragma once
@@ -63,6 +68,7 @@ class GlyphAtlas {
     SDL_Rect rect{};          // in the page texture
     int left = 0, top = 0;    // bitmap offset from the pen position, px
     bool empty = false;       // no ink (space)
+    bool color = false;       // its own colours: drawn without the text colour (alpha still applies)
   };
   struct Page {
     SDL_Texture* tex = nullptr;
@@ -74,6 +80,8 @@ class GlyphAtlas {
   const Entry* lookup(const text::PositionedGlyph& g, int subpixel, bool light);
   bool allocate(int w, int h, int& page, SDL_Rect& rect);
   bool place_in(Page& p, int w, int h, SDL_Rect& rect) const;
+  // Puts w x h ARGB8888 pixels into a page; false when the budget has no room.
+  bool store(const Key& key, const uint32_t* argb, int w, int h, Entry& e);
   void evict(int page);
 
   SDL_Renderer* renderer_;

@@ -1,5 +1,6 @@
 #include "text/fonts.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -56,8 +57,22 @@ void Face::open() {
     ft_ = nullptr;
     return;
   }
-  upem_ = ft_->units_per_EM ? ft_->units_per_EM : 1000;
+  hb_face_t* face = hb_face_create(blob_, static_cast<unsigned>(index_));
+  // FreeType reports no units per em for bitmap-only faces; the head table has them.
+  upem_ = ft_->units_per_EM ? ft_->units_per_EM : static_cast<int>(hb_face_get_upem(face));
+  if (upem_ <= 0) upem_ = 1000;
   if (ft_->family_name) family_ = ft_->family_name;
+  color_bitmap_ = FT_HAS_COLOR(ft_) && ft_->num_fixed_sizes > 0 && !(ft_->face_flags & FT_FACE_FLAG_SCALABLE);
+  if (color_bitmap_) {
+    for (int i = 0; i < ft_->num_fixed_sizes; ++i) {
+      const float ppem = static_cast<float>(ft_->available_sizes[i].y_ppem) / 64.f;
+      if (ppem > strike_ppem_) {
+        strike_ppem_ = ppem;
+        strike_ = i;
+      }
+    }
+    color_bitmap_ = strike_ >= 0;
+  }
   if (const auto* os2 = static_cast<const TT_OS2*>(FT_Get_Sfnt_Table(ft_, FT_SFNT_OS2));
       os2 && os2->version != 0xFFFF && os2->sTypoAscender > 0) {
     ascender_ = os2->sTypoAscender;
@@ -66,7 +81,6 @@ void Face::open() {
     ascender_ = ft_->ascender;
     descender_ = ft_->descender;
   }
-  hb_face_t* face = hb_face_create(blob_, static_cast<unsigned>(index_));
   hb_font_ = hb_font_create(face);
   hb_face_destroy(face);
   hb_ot_font_set_funcs(hb_font_);
@@ -144,6 +158,33 @@ Face* FontLibrary::open(const std::string& path, int index, const FcCharSet* cs)
   return it->second.get();
 }
 
+Face* FontLibrary::emoji() {
+  if (emoji_resolved_) return emoji_;
+  emoji_resolved_ = true;
+  FcPattern* pat = FcPatternCreate();
+  FcPatternAddString(pat, FC_FAMILY, reinterpret_cast<const FcChar8*>("paizi-emoji"));
+  FcConfigSubstitute(fc_, pat, FcMatchPattern);
+  FcDefaultSubstitute(pat);
+  FcResult res = FcResultNoMatch;
+  if (FcPattern* font = FcFontMatch(fc_, pat, &res)) {
+    FcChar8* file = nullptr;
+    int index = 0;
+    FcCharSet* cs = nullptr;
+    FcBool color = FcFalse;
+    FcPatternGetBool(font, FC_COLOR, 0, &color);
+    FcPatternGetInteger(font, FC_INDEX, 0, &index);
+    FcPatternGetCharSet(font, FC_CHARSET, 0, &cs);
+    // What fontconfig falls back to for a missing family is a text font:
+    // only a colour font that has the emoji of U+1F600 counts.
+    if (color && cs && FcCharSetHasChar(cs, 0x1F600) && FcPatternGetString(font, FC_FILE, 0, &file) == FcResultMatch) {
+      emoji_ = open(reinterpret_cast<const char*>(file), index, cs);  // opens when first drawn
+    }
+    FcPatternDestroy(font);
+  }
+  FcPatternDestroy(pat);
+  return emoji_;
+}
+
 const FontChain& FontLibrary::chain(const FontRequest& req) {
   if (auto it = chains_.find(req); it != chains_.end()) return it->second;
   FontChain chain;
@@ -181,6 +222,11 @@ const FontChain& FontLibrary::chain(const FontRequest& req) {
   }
   if (seen) FcCharSetDestroy(seen);
   FcPatternDestroy(pat);
+  if (Face* e = emoji(); e && !chain.faces.empty()) {
+    const auto it = std::find(chain.faces.begin(), chain.faces.end(), e);
+    chain.emoji = static_cast<int>(it - chain.faces.begin());
+    if (it == chain.faces.end()) chain.faces.push_back(e);
+  }
   return chains_.emplace(req, std::move(chain)).first->second;
 }
 

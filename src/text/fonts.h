@@ -42,6 +42,25 @@ class Face {
   // in size, so one shaping serves every pixel size.
   hb_font_t* hb() const { return ensure(), hb_font_; }
   int upem() const { return ensure(), upem_; }
+  // Font units that make one em of the text this face is set in: upem for
+  // outline faces; for a colour bitmap face (CBDT emoji) the height of its
+  // strike (ascender - descender), so that an emoji is one em tall, like an
+  // ideograph, rather than the 1.17 em its upem would make it.
+  int em_units() const { return ensure(), color_bitmap_ ? ascender_ - descender_ : upem_; }
+  // Colour bitmaps only (CBDT/sbix, no outlines): drawn from a fixed strike.
+  bool color_bitmap() const { return ensure(), color_bitmap_; }
+  // The largest strike of a colour bitmap face (FT_Select_Size index) and its
+  // pixels per em (y ppem); -1 and 0 for outline faces.
+  int strike() const { return ensure(), strike_; }
+  float strike_ppem() const { return ensure(), strike_ppem_; }
+  // Scale from strike pixels to pixels of a layout at `size_px` (em size,
+  // px): the strike's em_units() tall box becomes size_px tall.
+  float strike_scale(float size_px) const {
+    ensure();
+    return strike_ppem_ > 0 ? size_px * static_cast<float>(upem_) /
+                                  (static_cast<float>(em_units()) * strike_ppem_)
+                            : 1.f;
+  }
   // Ideographic em-box top above the baseline, in font units (OS/2 typo ascender).
   int ascender() const { return ensure(), ascender_; }
   int descender() const { return ensure(), descender_; }  // negative, font units
@@ -71,13 +90,19 @@ class Face {
   FcCharSet* charset_ = nullptr;
   std::string path_, family_;
   int index_ = 0, upem_ = 1000, ascender_ = 880, descender_ = -120;
+  bool color_bitmap_ = false;
+  int strike_ = -1;
+  float strike_ppem_ = 0;
   uint32_t id_ = 0;
   static uint32_t next_id_;
 };
 
-// An ordered fallback chain: the first face covering a code point draws it.
+// An ordered fallback chain: the first face covering a code point draws it,
+// except that emoji clusters (emoji presentation, see the shaper) go to the
+// colour emoji face when there is one.
 struct FontChain {
   std::vector<Face*> faces;
+  int emoji = -1;  // index into `faces` of the colour emoji face, -1 = none installed
   // Index into `faces` of the face for `c`, or -1 when no face covers it.
   int pick(char32_t c) const;
   Face* primary() const { return faces.empty() ? nullptr : faces.front(); }
@@ -106,6 +131,12 @@ class FontLibrary {
   // Returns the chain for a request; resolved once, then cached. Never null;
   // an empty chain means no usable font is installed.
   const FontChain& chain(const FontRequest& req);
+  // The colour emoji face (fontconfig family "paizi-emoji", fonts/paizi-fonts.conf:
+  // Noto Color Emoji), resolved once; null when what fontconfig offers is not
+  // a colour font covering emoji (fonts-noto-color-emoji not installed). Then
+  // emoji come from the text fonts where they have them and are otherwise one
+  // missing-glyph box per emoji cluster.
+  Face* emoji();
   FT_Library ft() const { return ft_; }
   // A font file is mapped, and every glyph outline read faults in its page
   // and, with fault-around, up to 15 cached neighbours: over the demo's
@@ -126,6 +157,8 @@ class FontLibrary {
   FcConfig* fc_ = nullptr;
   std::map<std::pair<std::string, int>, std::unique_ptr<Face>> faces_;
   std::map<FontRequest, FontChain> chains_;
+  Face* emoji_ = nullptr;
+  bool emoji_resolved_ = false;
 };
 
 }  // namespace paizi::text

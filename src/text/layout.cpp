@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 
 #include <unicode/brkiter.h>
 #include <unicode/unistr.h>
+
+#include "text/relax.h"
 
 namespace paizi::text {
 namespace {
@@ -58,14 +61,6 @@ class Measure {
   const ShapedParagraph& p_;
   std::vector<float> w_, s_;
 };
-
-// A boundary after code point i that typography forbids, as opposed to one
-// UAX #14 merely does not offer (inside a word).
-bool hard_no_break(const ShapedParagraph& p, size_t i, BreakLevel level) {
-  const CharClass c = char_class(p.cps[i]);
-  return (p.flags[i] & kNoJustifyAfter) || c.no_break_after(level) ||
-         char_class(p.cps[i + 1]).no_break_before(c, level);
-}
 
 size_t trim_spaces(const ShapedParagraph& p, size_t b, size_t e) {
   while (e > b + 1 && (p.flags[e - 1] & kSpace)) --e;
@@ -192,47 +187,94 @@ std::vector<Span> even_lines(const ShapedParagraph& p, const Measure& m, float f
   return out;
 }
 
-// Letters (not punctuation, spaces or marks) in [b, e).
+// Letters and digits, ASCII or full-width (not punctuation, spaces or
+// marks) in [b, e).
 size_t letters(const ShapedParagraph& p, size_t b, size_t e) {
   size_t k = 0;
   for (size_t i = b; i < e; ++i)
-    k += (is_cjk_letter(p.cps[i]) || is_alnum_western(p.cps[i])) && !is_mark(p.cps[i]);
+    k += (is_cjk_letter(p.cps[i]) || is_alnum_western(p.cps[i]) || is_digit(p.cps[i])) && !is_mark(p.cps[i]);
   return k;
 }
 
-// A paragraph does not end on a line of one character (段末孤字: "内。"
-// alone under a full line). The line before gives up its last breakable
-// piece when the new last line still fits (compressed if need be); the
-// shortened line is then justified like any other.
-void avoid_short_last_line(const ShapedParagraph& p, const Measure& m, float avail, bool compress_start,
-                           std::vector<Span>& spans) {
+// No line of one character (段末孤字: "内。" alone under a full line; a
+// "９" alone between a full line and a number's unit that did not fit
+// beside it). The line before gives up its last breakable piece when the
+// short line still fits with it (compressed if need be); the shortened line
+// is then justified like any other. Lines after are unchanged.
+void avoid_short_lines(const ShapedParagraph& p, const Measure& m, float avail, bool compress_start,
+                       std::vector<Span>& spans) {
   const size_t n = p.cps.size();
-  if (spans.size() < 2) return;
-  Span& prev = spans[spans.size() - 2];
-  Span& last = spans.back();
-  if (letters(p, last.begin, last.end) >= 2) return;
-  for (size_t b = last.begin - 1; b > prev.begin + 1; --b) {
-    if (!(p.flags[b - 1] & kBreakAfter)) continue;
-    size_t s = b;
-    while (s < n && (p.flags[s] & kSpace)) ++s;
-    if (s >= last.begin) continue;  // only spaces between: no gain
-    const size_t e = trim_spaces(p, s, n);
-    const bool sc = compress_start && char_class(p.cps[s]).punct() == PunctKind::Opening &&
-                    !(p.flags[s] & kCompressed) && p.halt_adv[s] < 0;
-    const float adj = sc ? p.halt_adv[s] : 0.f;
-    const float nat = m.width(s, e) + adj;
-    if (nat - (m.shrink(s, e) + (sc ? p.halt_adv[s] : 0.f)) > avail + kEps) return;  // would not fit
-    if (letters(p, s, e) < 2) continue;
-    const size_t pe = trim_spaces(p, prev.begin, b);
-    if (letters(p, prev.begin, pe) < 2) return;
-    prev.end = pe;
-    prev.natural = m.width(prev.begin, pe) + (prev.start_compressed ? p.halt_adv[prev.begin] : 0.f);
-    last.begin = s;
-    last.end = e;
-    last.start_compressed = sc;
-    last.natural = nat;
-    return;
+  for (size_t k = 1; k < spans.size(); ++k) {
+    Span& prev = spans[k - 1];
+    Span& line = spans[k];
+    if (letters(p, line.begin, line.end) >= 2) continue;
+    for (size_t b = line.begin - 1; b > prev.begin + 1; --b) {
+      if (!(p.flags[b - 1] & kBreakAfter)) continue;
+      size_t s = b;
+      while (s < n && (p.flags[s] & kSpace)) ++s;
+      if (s >= line.begin) continue;  // only spaces between: no gain
+      const size_t e = line.end;
+      const bool sc = compress_start && char_class(p.cps[s]).punct() == PunctKind::Opening &&
+                      !(p.flags[s] & kCompressed) && p.halt_adv[s] < 0;
+      const float adj = sc ? p.halt_adv[s] : 0.f;
+      const float nat = m.width(s, e) + adj;
+      if (nat - (m.shrink(s, e) + adj) > avail + kEps) break;  // would not fit
+      if (letters(p, s, e) < 2) continue;
+      const size_t pe = trim_spaces(p, prev.begin, b);
+      if (letters(p, prev.begin, pe) < 2) break;
+      prev.end = pe;
+      prev.natural = m.width(prev.begin, pe) + (prev.start_compressed ? p.halt_adv[prev.begin] : 0.f);
+      line.begin = s;
+      line.end = e;
+      line.start_compressed = sc;
+      line.natural = nat;
+      break;
+    }
   }
+}
+
+// The least bad end for a line from code point s in a measure of w em that
+// no break at the configured level fits (the contract of relax.h): among
+// the breaks that fit (compressed if need be), the least rank, the furthest
+// of that rank; among anywhere breaks a URL's (RelaxedBreaks::url_preferred)
+// when it fills at least kUrlMinFill of the line; and not a break that
+// leaves a single letter as the paragraph's last line while one of no
+// worse rank fits. Returns the line's end (> s); the first cluster when
+// even it is wider than the line (overflow cannot be avoided).
+// A URL's own break is worth a line up to two thirds empty: a reader
+// copies a URL by its parts, and a narrow column has few letters per line.
+constexpr float kUrlMinFill = 1.f / 3.f;
+size_t forced_break(const ShapedParagraph& p, const Measure& m, const RelaxedBreaks& rb, size_t s, float w,
+                    float start_adj, float start_cap) {
+  const size_t n = p.cps.size();
+  // fits[k]: candidate line ends b (breaks after b - 1) that fit, in order.
+  std::vector<size_t> fits;
+  for (size_t b = s + 1; b < n; ++b) {
+    const size_t e = trim_spaces(p, s, b);
+    if (m.width(s, e) + start_adj - (m.shrink(s, e) - start_cap) > w + kEps) break;
+    if (rb.rank(b - 1) < kRankNever) fits.push_back(b);
+  }
+  if (fits.empty()) {
+    size_t e = s + 1;
+    while (e < n && rb.rank(e - 1) == kRankNever) ++e;
+    return e;
+  }
+  BreakRank least = kRankNever;
+  for (size_t b : fits) least = std::min(least, rb.rank(b - 1));
+  size_t pick = 0, url = 0;
+  for (size_t b : fits) {
+    if (rb.rank(b - 1) != least) continue;
+    pick = b;
+    if (least == kRankAnywhere && rb.url_preferred(b - 1) && m.width(s, b) >= kUrlMinFill * w) url = b;
+  }
+  if (url) pick = url;
+  if (letters(p, pick, n) == 1 && letters(p, s, pick) > 2) {
+    // One letter would be left for the last line: end one piece earlier.
+    const BreakRank worst = std::max(least, kRankAnywhere);
+    for (size_t k = fits.size(); k-- > 0;)
+      if (fits[k] < pick && rb.rank(fits[k] - 1) <= worst && letters(p, s, fits[k]) >= 2) return fits[k];
+  }
+  return pick;
 }
 
 // Greedy line breaking, clreq order: a candidate line is taken if it fits
@@ -243,6 +285,7 @@ std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, fl
                                   const std::vector<char>* avoid = nullptr, bool* forced = nullptr) {
   std::vector<Span> spans;
   const size_t n = p.cps.size();
+  std::optional<RelaxedBreaks> relaxed;  // made for the first forced break
   size_t s = 0;
   while (s < n) {
     const float w = spans.empty() ? first_avail : avail;
@@ -272,20 +315,10 @@ std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, fl
     }
     if (!best) {
       if (forced) *forced = true;
-      // Nothing fits: break inside the segment at a cluster boundary, never
-      // overflow (at least one cluster per line). Prefer a boundary that
-      // breaks no prohibition (not inside —— ……, not before 。 or after 「).
-      size_t e = s + 1, e_clean = 0;
-      while (e < n && is_mark(p.cps[e])) ++e;
-      if (e < n && !hard_no_break(p, e - 1, level)) e_clean = e;
-      for (size_t k = e; k < n;) {
-        size_t next = k + 1;
-        while (next < n && is_mark(p.cps[next])) ++next;
-        if (m.width(s, next) + start_adj > w + kEps) break;
-        e = k = next;
-        if (next < n && !hard_no_break(p, next - 1, level)) e_clean = next;
-      }
-      best = e_clean ? e_clean : e;
+      // Nothing fits: the least bad break inside the segment (relax.h),
+      // never an overflow (at least one cluster per line).
+      if (!relaxed) relaxed.emplace(p, level);
+      best = forced_break(p, m, *relaxed, s, w, start_adj, start_cap);
       sp.end = trim_spaces(p, s, best);
       sp.natural = m.width(s, sp.end) + start_adj;
     }
@@ -293,7 +326,7 @@ std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, fl
     s = best;
     while (s < n && (p.flags[s] & kSpace)) ++s;  // spaces after a break hang
   }
-  avoid_short_last_line(p, m, avail, compress_start, spans);
+  avoid_short_lines(p, m, avail, compress_start, spans);
   return spans;
 }
 

@@ -23,6 +23,30 @@ bool attaches_to_previous(char32_t c, CharClass cls) {
   return cls.mark() || (c >= 0xE0100 && c <= 0xE01EF);
 }
 
+// Emoji clusters (UTS #51): what starts one in emoji presentation, and what
+// continues one (ZWJ, VS16, skin tone modifiers, tags, the keycap mark, the
+// emoji after a ZWJ, the second regional indicator of a flag).
+bool has_prop(char32_t c, UProperty p) { return u_hasBinaryProperty(static_cast<UChar32>(c), p); }
+bool is_regional_indicator(char32_t c) { return c >= 0x1F1E6 && c <= 0x1F1FF; }
+// Code point i starts an emoji drawn in colour: emoji presentation by
+// default (🎉 🧧 ✅), or an emoji followed by VS16 (❤️ ☺️ 1️⃣). Text
+// presentation characters without VS16 (© ™ ❤ 1) stay in the text font.
+bool starts_emoji(const std::u32string& cps, size_t i) {
+  const char32_t c = cps[i];
+  if (c < 0x80 && !(i + 1 < cps.size() && cps[i + 1] == 0xFE0F)) return false;  // fast path: ASCII
+  return has_prop(c, UCHAR_EMOJI_PRESENTATION) ||
+         (i + 1 < cps.size() && cps[i + 1] == 0xFE0F && has_prop(c, UCHAR_EMOJI));
+}
+// Code point i continues the emoji cluster that code point i - 1 is part of.
+// `ri_open`: i - 1 is a regional indicator that starts a flag.
+bool continues_emoji(const std::u32string& cps, size_t i, bool ri_open) {
+  const char32_t c = cps[i];
+  if (c == 0x200D || c == 0xFE0F || c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0xE0020 && c <= 0xE007F))
+    return true;
+  if (is_regional_indicator(c)) return ri_open;
+  return cps[i - 1] == 0x200D && has_prop(c, UCHAR_EMOJI);
+}
+
 bool is_rotated_in_vertical(char32_t c) {
   return u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_VERTICAL_ORIENTATION) ==
          U_VO_ROTATED;
@@ -183,19 +207,73 @@ bool Shaper::set_upright_digits(ShapedParagraph& p, size_t b, size_t e, const Fa
   return true;
 }
 
+// Emoji from a colour bitmap face (Noto Color Emoji): shaped left to right
+// in that face (its GSUB makes one glyph of a ZWJ sequence, a flag or a
+// keycap), each glyph scaled to one em tall (Face::em_units) and its box
+// centred on the text's ideographic em box, so that it sits on the line like
+// an ideograph. In vertical text the emoji stand upright, one em cell each,
+// centred on the column axis.
+void Shaper::set_color_bitmap_run(ShapedParagraph& p, size_t b, size_t e, const Face* face, const Face& text,
+                                  bool vertical) {
+  fill_buffer(p, b, e, HB_DIRECTION_LTR, USCRIPT_COMMON, hb_language_get_default());
+  hb_shape(face->hb(), buf_, nullptr, 0);
+  unsigned count = 0;
+  const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf_, &count);
+  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf_, &count);
+  const float em = static_cast<float>(face->em_units());
+  const float asc = static_cast<float>(face->ascender()) / em;  // emoji box top above its baseline, em
+  const float text_asc = static_cast<float>(text.ascender()) / static_cast<float>(text.upem());
+  const float text_desc = static_cast<float>(text.descender()) / static_cast<float>(text.upem());
+  // Baseline shift (down, em) that centres the 1 em emoji box on the text's em box.
+  const float shift = (asc - 0.5f) - (text_asc + text_desc) / 2.f;
+  for (unsigned g = 0; g < count; ++g) {
+    ShapedGlyph sg;
+    sg.face = face;
+    sg.gid = info[g].codepoint;
+    const float adv = static_cast<float>(pos[g].x_advance) / em;
+    if (vertical) {
+      sg.u = asc;        // the box's top at the pen
+      sg.v = -adv / 2;   // centred across the column
+      sg.adv = adv > 0 ? 1.f : 0.f;
+    } else {
+      sg.u = static_cast<float>(pos[g].x_offset) / em;
+      sg.v = shift;
+      sg.adv = adv;
+    }
+    const uint32_t cl = info[g].cluster;
+    p.adv[cl] += sg.adv;
+    p.glyphs.push_back(sg);
+    p.first_glyph[cl + 1] = static_cast<uint32_t>(p.glyphs.size());
+  }
+}
+
 void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontChain& chain) {
   const size_t n = p.cps.size();
   const std::vector<CharClass>& cls = cls_;
   // Font per code point (marks follow their base), -1 = missing.
   std::vector<int>& font = font_;
   font.assign(n, 0);
+  // emoji_tail_[i]: code point i continues an emoji cluster (drawn with its
+  // first code point's face; without an emoji font the cluster is one box).
+  std::vector<char>& tail = emoji_tail_;
+  tail.assign(n, 0);
+  bool in_emoji = false, ri_open = false;
   for (size_t i = 0; i < n; ++i) {
     const char32_t c = p.cps[i];
+    if (in_emoji && continues_emoji(p.cps, i, ri_open)) {
+      tail[i] = 1;
+      font[i] = font[i - 1];
+      ri_open = false;
+      continue;
+    }
+    in_emoji = starts_emoji(p.cps, i);
+    ri_open = in_emoji && is_regional_indicator(c);
     if (i > 0 && attaches_to_previous(c, cls[i])) {
       font[i] = font[i - 1];
       continue;
     }
-    int f = pick(chain, c);
+    const Face* emoji = chain.emoji >= 0 ? chain.faces[static_cast<size_t>(chain.emoji)] : nullptr;
+    int f = in_emoji && emoji && emoji->covers(c) && emoji->ok() ? chain.emoji : pick(chain, c);
     if (f < 0 && !is_ignorable(c)) ++p.missing;
     font[i] = f;
   }
@@ -228,7 +306,12 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
       ++end;
     const bool missing = font[run] < 0;
     const Face* face = missing ? primary : chain.faces[static_cast<size_t>(font[run])];
-    const float em = static_cast<float>(face->upem());
+    const float em = static_cast<float>(face->em_units());
+    if (face->color_bitmap()) {
+      set_color_bitmap_run(p, run, end, face, *primary, opt.vertical);
+      run = end;
+      continue;
+    }
     if (rot && !missing && (run == 0 || !is_rotated_in_vertical(p.cps[run - 1])) &&
         (end == n || !is_rotated_in_vertical(p.cps[end])) && set_upright_digits(p, run, end, face, script[run], lang)) {
       run = end;
@@ -263,6 +346,8 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
         sg.adv = static_cast<float>(pos[g].x_advance) / em;
       }
       const uint32_t cl = info[g].cluster;
+      // A missing emoji cluster is one box, not one per code point.
+      if (missing && tail[cl]) continue;
       p.adv[cl] += sg.adv;
       p.glyphs.push_back(sg);
       // Glyphs come in cluster order, so the end of cluster cl is the start

@@ -103,6 +103,7 @@ class Shaper {
   void mark_breaks(ShapedParagraph& p, const ShapeOptions& opt);
   void shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontChain& chain);
   void fill_buffer(const ShapedParagraph& p, size_t b, size_t e, hb_direction_t dir, int script, hb_language_t lang);
+  void set_color_bitmap_run(ShapedParagraph& p, size_t b, size_t e, const Face* face, const Face& text, bool vertical);
   bool set_upright_digits(ShapedParagraph& p, size_t b, size_t e, const Face* face, int script, hb_language_t lang);
   void apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt);
 
@@ -116,6 +117,7 @@ class Shaper {
   std::vector<CharClass> cls_;
   std::vector<int> font_;
   std::vector<int> script_;
+  std::vector<char> emoji_tail_;
   std::u16string u16_;
   std::vector<uint32_t> u16_to_cp_;
   // Direct-mapped cache of code point -> chain index for the last chain.

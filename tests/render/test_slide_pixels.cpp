@@ -117,3 +117,41 @@ TEST_CASE("a portrait canvas lays out for the portrait size") {
   CHECK(box.x1 < 1040);
   CHECK(std::abs(box.cx() - 540) < 24);
 }
+
+TEST_CASE("emoji in a slogan are drawn in colour, as tall as the ideographs beside them") {
+  const Frame f = render_slogan({"🎉创新🎉"});
+  CHECK(f.missing == 0);
+  // The ideographs: light neutral ink (Frame::ink). The emoji: saturated
+  // pixels on the ideographs' rows, left and right of them (the theme's
+  // accent rules are further up and down).
+  const Box cjk = f.ink();
+  REQUIRE_FALSE(cjk.empty());
+  const int em = cjk.y1 - cjk.y0;
+  Box left, right;
+  int red = 0, blue = 0;
+  for (int y = std::max(0, cjk.y0 - em / 2); y < std::min(f.pixels->h, cjk.y1 + em / 2); ++y)
+    for (int x = 0; x < f.pixels->w; ++x) {
+      if (x >= cjk.x0 && x <= cjk.x1) continue;
+      uint8_t r, g, b;
+      SDL_GetRGB(f.at(x, y), f.pixels->format, &r, &g, &b);
+      if (std::max({r, g, b}) - std::min({r, g, b}) < 100) continue;  // grey, the background or text
+      red += r > g + 100 && r > b + 100;
+      blue += b > r + 60;
+      Box& side = x < cjk.x0 ? left : right;
+      side.x0 = std::min(side.x0, x);
+      side.y0 = std::min(side.y0, y);
+      side.x1 = std::max(side.x1, x);
+      side.y1 = std::max(side.y1, y);
+    }
+  REQUIRE_FALSE(left.empty());
+  REQUIRE_FALSE(right.empty());
+  CHECK(red > 200);   // 🎉 has red and blue streamers: colour, not a tinted mask
+  CHECK(blue > 200);
+  for (const Box& e : {left, right}) {
+    // Ink heights: 创新 fills ~0.9 em of its box, 🎉 ~0.95 of its em box.
+    INFO("emoji " << e.x0 << "," << e.y0 << " - " << e.x1 << "," << e.y1 << "; ideographs " << cjk.y0 << " - " << cjk.y1);
+    CHECK(std::abs((e.y1 - e.y0) - em) < em / 6);
+    CHECK(std::abs(e.cy() - cjk.cy()) < em / 10);
+    CHECK(e.x1 - e.x0 > em * 3 / 4);
+  }
+}

@@ -71,6 +71,9 @@ TEST_CASE("golden: news, both pages") {
 TEST_CASE("golden: kpi") { check_golden(2, 0, 1920, 1080, "kpi-1920x1080"); }
 TEST_CASE("golden: couplet") { check_golden(3, 0, 1920, 1080, "couplet-1920x1080"); }
 TEST_CASE("golden: image") { check_golden(4, 0, 1920, 1080, "image-1920x1080"); }
+// Colour emoji (fonts-noto-color-emoji) beside Noto Serif/Sans CJK: a ZWJ
+// family, a flag, a skin tone, VS16, and © in the text font.
+TEST_CASE("golden: emoji slogan") { check_golden(5, 0, 1920, 1080, "slogan-emoji-1920x1080"); }
 TEST_CASE("golden: portrait") {
   check_golden(0, 0, 1080, 1920, "slogan-1080x1920");
   check_golden(1, 0, 1080, 1920, "news-p0-1080x1920");
