@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -44,9 +45,45 @@ class Reader {
     for (const auto& kv : obj.items()) {
       // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
       const std::string& k = kv.key();
-      if (std::find_if(keys.begin(), keys.end(), [&](const char* x) { return k == x; }) == keys.end())
-        problem(ptr + "/" + k, "unknown key \"" + k + "\"", true);
+      if (std::find_if(keys.begin(), keys.end(), [&](const char* x) { return k == x; }) != keys.end()) continue;
+      // A typo's value would be ignored without a word: name the key meant.
+      std::string msg = "unknown key \"" + k + "\"";
+      if (const char* near = nearest_key(k, keys)) msg += std::string(" (did you mean \"") + near + "\"?)";
+      problem(ptr + "/" + k, msg, true);
     }
+  }
+  // The known key `k` is most likely a misspelling of: differing only in
+  // case, or within 2 edits (1 for keys of up to 4 letters); null if none.
+  static const char* nearest_key(const std::string& k, std::initializer_list<const char*> keys) {
+    const char* best = nullptr;
+    size_t best_d = 3;
+    for (const char* x : keys) {
+      const std::string key = x;
+      const size_t limit = key.size() <= 4 ? 1 : 2;
+      size_t d = edit_distance(k, key);
+      if (d > 0 && std::equal(k.begin(), k.end(), key.begin(), key.end(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+          }))
+        d = 0;  // only the case differs
+      if (d <= limit && d < best_d) best = x, best_d = d;
+    }
+    return best;
+  }
+  // Levenshtein distance in bytes (keys are ASCII); stops counting at 3.
+  static size_t edit_distance(const std::string& a, const std::string& b) {
+    if (a.size() > b.size() + 2 || b.size() > a.size() + 2) return 3;
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        const size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return std::min<size_t>(row[b.size()], 3);
   }
   bool string(const json& obj, const std::string& ptr, const char* key, std::string& out,
               bool required = false) {

@@ -174,3 +174,21 @@ TEST_CASE("check: an inline article's published date is a date, RFC 3339 or Unix
   REQUIRE(margin.problems.size() == 1);
   CHECK(margin.problems[0].message == R"("margin" must be a number from 0 to 0.3)");
 }
+
+TEST_CASE("check: a misspelt key is a warning that names the key meant; its value would be ignored") {
+  feeds_test::TempDir tmp;
+  const std::string file = tmp.path() + "/pl.json";
+  std::ofstream(file) << R"({"version": 1, "Theme": "light", "slides": [
+    {"id": "a", "type": "slogan", "lines": ["园区"], "duraton": "30s", "subtitel": "欢迎"},
+    {"id": "b", "type": "slogan", "lines": ["园区"], "colour": "#FF0000"}]})";
+  const auto r = feeds_test::run_paizi({"check", file});
+  CHECK(r.status == 0);
+  const auto l = lines_of(r.out, file + ":");
+  REQUIRE(l.size() == 5);
+  CHECK(l[0].find(R"(warning: unknown key "Theme" (did you mean "theme"?) (at /Theme))") != std::string::npos);
+  CHECK(l[1].find(R"(warning: unknown key "duraton" (did you mean "duration"?) (at /slides/0/duraton))") !=
+        std::string::npos);
+  CHECK(l[2].find(R"(warning: unknown key "subtitel" (did you mean "subtitle"?))") != std::string::npos);
+  CHECK(l[3].find(R"(warning: unknown key "colour" (at /slides/1/colour))") != std::string::npos);  // nothing near
+  CHECK(l[4].find("ok (0 errors, 4 warnings)") != std::string::npos);
+}
