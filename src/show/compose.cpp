@@ -81,7 +81,7 @@ text::TextLayout fit_checked(ComposeContext& ctx, const content::Theme& t, const
   return l;
 }
 
-double animation_length(const content::Slide& s) { return s.type == "kpi" ? 1.2 : 0.0; }
+double animation_length(const content::Slide& s) { return s.type == "kpi" ? kKpiCountUp : 0.0; }
 
 std::vector<render::DisplayList> compose_notice(const std::string& title, const std::string& detail,
                                                 const content::Theme& t, ComposeContext& ctx) {

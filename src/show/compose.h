@@ -73,6 +73,9 @@ std::string headline_of(const content::NewsItem& item);
 // A visible notice instead of a blank slide ("news source unavailable").
 std::vector<render::DisplayList> compose_notice(const std::string& title, const std::string& detail,
                                                 const content::Theme& t, ComposeContext& ctx);
+// How long a KPI slide's figures count up after it enters, s: the composer
+// animates over it, the player redraws for it (animation_length).
+constexpr double kKpiCountUp = 1.2;
 // Seconds after entry during which a slide animates (KPI count-up); 0 = static.
 double animation_length(const content::Slide& s);
 

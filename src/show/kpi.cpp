@@ -12,7 +12,6 @@
 namespace paizi::show {
 namespace {
 
-constexpr double kCountUp = 1.2;  // s
 
 // "▲ 12.5%" against the previous value; "" without one. A percentage
 // changes by percentage points, as people read it: 18.5% against 15.2% is
@@ -97,7 +96,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
   const float gap = m * 0.4f;
   const float tw = (a.w - 2 * m - gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
   const float th = (bottom - top - gap * static_cast<float>(rows - 1)) / static_cast<float>(rows);
-  const double progress = std::min(1.0, std::max(0.0, ctx.anim_t / kCountUp));
+  const double progress = std::min(1.0, std::max(0.0, ctx.anim_t / kKpiCountUp));
   const double ease = 1 - std::pow(1 - progress, 3);
 
   // The figures of all tiles share one size (the largest every tile can
