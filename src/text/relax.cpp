@@ -21,6 +21,32 @@ icu::BreakIterator* line_breaker(BreakLevel level) {
   return it.get();
 }
 
+// ICU's grapheme cluster breaker; one per thread, kept.
+icu::BreakIterator* grapheme_breaker() {
+  thread_local std::unique_ptr<icu::BreakIterator> it;
+  if (!it) {
+    UErrorCode err = U_ZERO_ERROR;
+    it.reset(icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), err));
+    if (U_FAILURE(err)) it.reset();
+  }
+  return it.get();
+}
+
+// Calls f(cp) for each boundary `bi` finds inside `u` (n code points): cp
+// is the index of the code point after it, 0 < cp < n. Nothing without `bi`.
+template <class F>
+void for_each_boundary(icu::BreakIterator* bi, const icu::UnicodeString& u, size_t n, F f) {
+  if (!bi) return;
+  bi->setText(u);
+  size_t cp = 0;
+  int32_t at = 0;
+  for (int32_t b = bi->next(); b != icu::BreakIterator::DONE; b = bi->next()) {
+    cp += static_cast<size_t>(u.countChar32(at, b - at));
+    at = b;
+    if (cp > 0 && cp < n) f(cp);
+  }
+}
+
 // Whether clreq at `level` forbids the break after code point i (the
 // prohibitions of Shaper::mark_breaks: line start/end classes, inside ——
 // ……, a number and its unit).
@@ -34,37 +60,23 @@ bool prohibited(const ShapedParagraph& p, size_t i, BreakLevel level, bool numbe
 
 RelaxedBreaks::RelaxedBreaks(const ShapedParagraph& p, BreakLevel level) : p_(p) {
   const size_t n = p.cps.size();
-  rank_.assign(n, kRankAnywhere);
-  // Inside a grapheme cluster: before a mark, or a boundary ICU never offers
-  // at any level inside an emoji cluster (ZWJ, modifiers) and that splits
-  // no letters either; approximated by the marks and joiners the shaper
-  // attaches to the previous code point.
-  for (size_t i = 0; i + 1 < n; ++i) {
-    const char32_t nx = p.cps[i + 1];
-    if (char_class(nx).mark() || p.cps[i] == 0x200D || (nx >= 0x1F3FB && nx <= 0x1F3FF) ||
-        (nx >= 0xE0020 && nx <= 0xE007F))
-      rank_[i] = kRankNever;
-  }
+  rank_.assign(n, kRankNever);
+  const icu::UnicodeString u =
+      icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(p.cps.data()), static_cast<int32_t>(n));
+  // Only between grapheme clusters (UAX #29: not before a mark, inside an
+  // emoji ZWJ sequence, a modifier or tag sequence, a flag's pair).
+  for_each_boundary(grapheme_breaker(), u, n, [&](size_t cp) { rank_[cp - 1] = kRankAnywhere; });
   // A number split from its unit is an anywhere break, not a prohibited one.
   for (size_t i = 0; i + 1 < n; ++i)
     if (rank_[i] == kRankAnywhere && prohibited(p, i, BreakLevel::Basic, false)) rank_[i] = kRankProhibited;
   // The looser ICU levels, least loose first; their opportunities that clreq
   // at the same level allows. ICU runs over the text's own code points.
-  const icu::UnicodeString u =
-      icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(p.cps.data()), static_cast<int32_t>(n));
   auto relax_to = [&](BreakLevel l, BreakRank r) {
     icu::BreakIterator* bi = line_breaker(l);
     if (!bi) return;
-    bi->setText(u);
-    size_t cp = 0;
-    int32_t at = 0;
     bool num = false;
     std::vector<char> allowed(n, 0);
-    for (int32_t b = bi->next(); b != icu::BreakIterator::DONE; b = bi->next()) {
-      cp += static_cast<size_t>(u.countChar32(at, b - at));
-      at = b;
-      if (cp > 0 && cp < n) allowed[cp - 1] = 1;
-    }
+    for_each_boundary(bi, u, n, [&](size_t cp) { allowed[cp - 1] = 1; });
     for (size_t i = 0; i + 1 < n; ++i) {
       const CharClass cc = char_class(p.cps[i]);
       num = cc.digit() || (num && (cc.number_unit() || p.cps[i] == U'.' || p.cps[i] == U','));

@@ -120,3 +120,23 @@ TEST_CASE("forced: a run of closing marks longer than the line still breaks with
   CHECK(test::joined(l, "") == text);
   for (const auto& line : l.lines) CHECK(line.x + line.length <= 300.5f);
 }
+
+TEST_CASE("a joiner after a character that is not an emoji is no cluster: the line may break after it") {
+  // Found by fuzz_layout: U+FFFD ZWJ 👧 was kept together on a 40 px line
+  // (the breaker treated everything after a ZWJ as one cluster); UAX #29
+  // joins only an emoji, ZWJ, emoji sequence (GB11).
+  static text::FontLibrary fonts;
+  static text::Shaper shaper(fonts);
+  text::LayoutOptions o;
+  o.size_px = 20;
+  o.width_px = 40;
+  o.shape.line_break = text::BreakLevel::Strict;
+  const text::TextLayout l = text::layout_text(shaper, {"\xEF\xBF\xBD\u200D\U0001F467"}, o);
+  for (const auto& line : l.lines) {
+    INFO(line.text);
+    CHECK(line.x + line.length <= o.width_px + 0.5f);
+  }
+  // A real ZWJ sequence stays whole (one glyph, one line).
+  const text::TextLayout family = text::layout_text(shaper, {"\U0001F469\u200D\U0001F467"}, o);
+  CHECK(family.lines.size() == 1);
+}
