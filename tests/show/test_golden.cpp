@@ -79,3 +79,6 @@ TEST_CASE("golden: portrait") {
   check_golden(1, 0, 1080, 1920, "news-p0-1080x1920");
   check_golden(2, 0, 1080, 1920, "kpi-1080x1920");
 }
+// Traditional Chinese (zh-Hant: Noto Sans CJK TC, 「」 quotes, punctuation
+// centred in its cell as Taiwan and Hong Kong set it) on the light theme.
+TEST_CASE("golden: zh-Hant news") { check_golden(6, 0, 1920, 1080, "news-hant-1920x1080"); }
