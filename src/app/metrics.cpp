@@ -263,7 +263,8 @@ bool MetricsFile::due(const std::string& important, std::chrono::steady_clock::t
 
 bool MetricsFile::write(const std::string& text, const std::string& important,
                         std::chrono::steady_clock::time_point now, std::string& err) {
-  if (!platform::write_file_atomic(path_, text, &err, 0644, platform::Durability::visible)) return false;
+  // 0644 whatever the umask: node_exporter runs as another user.
+  if (!platform::write_file_atomic(path_, text, &err, 0644, platform::Durability::visible, true)) return false;
   written_ = true;
   last_important_ = important;
   last_write_ = now;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace paizi::platform {
@@ -39,7 +40,7 @@ bool read_whole_file(const std::string& path, std::string& out) {
 
 // temp file in the same directory, fsync, rename over `path`, fsync the dir.
 bool write_file_atomic(const std::string& path, const std::string& data, std::string* error, unsigned mode,
-                       Durability durability) {
+                       Durability durability, bool exact_mode) {
   const bool sync = durability == Durability::synced;
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   auto fail = [&](const char* what) {
@@ -50,6 +51,7 @@ bool write_file_atomic(const std::string& path, const std::string& data, std::st
   {
     Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
     if (f.fd < 0) return fail("cannot create");
+    if (exact_mode && ::fchmod(f.fd, static_cast<mode_t>(mode)) != 0) return fail("cannot chmod");
     size_t done = 0;
     while (done < data.size()) {
       const ssize_t n = ::write(f.fd, data.data() + done, data.size() - done);

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string>
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include "../feeds/feeds_test_support.h"
@@ -198,6 +200,12 @@ TEST_CASE("metrics file: atomic, in the given directory, temporaries of a killed
   std::string back;
   REQUIRE(paizi::platform::read_whole_file(f.path(), back));
   CHECK(back == "x 1\n");
+  // Readable by node_exporter's user even under the unit's UMask=0077.
+  const mode_t old_mask = ::umask(0077);
+  REQUIRE(f.write("x 2\n", "a", t0, err));
+  ::umask(old_mask);
+  CHECK((std::filesystem::status(f.path()).permissions() & std::filesystem::perms::others_read) ==
+        std::filesystem::perms::others_read);
   CHECK(!paizi::app::MetricsFile(tmp.path() + "/missing/dir", std::chrono::seconds(1))
               .write("x 1\n", "a", t0, err));
   CHECK(!err.empty());
