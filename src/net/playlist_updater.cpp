@@ -157,8 +157,13 @@ milliseconds PlaylistUpdater::next_delay() {
   // .sig may be uploaded just after it), then at the poll interval: the
   // server works, and the same bytes will be refused again until someone
   // publishes new ones.
-  if (failures_ == 0 && rejections_ != 1) return opt_.poll;
   static thread_local std::minstd_rand rng{std::random_device{}()};
+  // Steady polls are spread over the last 15 % of the interval: screens
+  // that started together (a site's power came back) drift apart instead
+  // of hitting the server in the same second for ever.
+  if (failures_ == 0 && rejections_ != 1)
+    return milliseconds(static_cast<int64_t>(static_cast<double>(opt_.poll.count()) *
+                                             std::uniform_real_distribution<double>(0.85, 1.0)(rng)));
   const milliseconds first = std::max(opt_.poll / 16, milliseconds(50));
   milliseconds d = first * (int64_t{1} << std::min(std::max(failures_, 1) - 1, 20));
   d = std::min(d, opt_.poll);

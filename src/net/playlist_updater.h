@@ -1,8 +1,9 @@
 // Remote and local playlist updates, offline-safe and optionally signed.
 //
 // A background thread checks the playlist source (http(s) URL, file:// URL
-// or path) every `poll` with a conditional GET; local files are also watched
-// with inotify. A new playlist is adopted only when
+// or path) every `poll` (each wait drawn from 85-100 % of it, so a fleet
+// started together spreads out) with a conditional GET; local files are
+// also watched with inotify. A new playlist is adopted only when
 //   1. it was received completely (no timeout, no truncation, under the cap),
 //   2. its detached signature SOURCE.sig verifies (when a public key is set),
 //   3. it parses and validates (content/playlist.h),
