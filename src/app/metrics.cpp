@@ -175,7 +175,7 @@ void player_metrics(Exposition& e, const StatusSnapshot& s) {
   e.sample("paizi_frame_time_seconds_sum", {}, p.frame_time_sum);
   e.sample("paizi_frame_time_seconds_count", {}, cumulative);
   if (s.first_frame_s >= 0)
-    e.gauge("paizi_first_frame_seconds", "From the start of the process to its first frame presented.",
+    e.gauge("paizi_first_frame_seconds", "From the start of paizi play (the program loaded) to its first frame presented.",
             s.first_frame_s);
   e.gauge("paizi_slide_age_seconds", "How long the slide on screen has been there (its player clock stops while the display is off).",
           s.slide_age_s);

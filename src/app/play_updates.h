@@ -53,7 +53,7 @@ struct PlayUpdateOptions {
   std::chrono::milliseconds status_every{60000};
   std::string metrics_dir;  // where paizi.prom goes (app/metrics.h metrics_dir()); "" = no metrics
   std::chrono::milliseconds metrics_every{5000};
-  // When the process started (for the first-frame time and
+  // When `paizi play` started (for the first-frame time and
   // paizi_start_time_seconds): steady clock and Unix s UTC.
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   int64_t started_unix = 0;

@@ -36,7 +36,7 @@ struct StatusSnapshot {
   int64_t unix_now = 0;        // wall clock of this snapshot, Unix s UTC
   int64_t started_unix = 0;    // when this process started, Unix s UTC
   bool remote = false;         // the playlist source is an http(s) URL
-  double first_frame_s = -1;   // process start to the first frame presented, s; < 0: none yet
+  double first_frame_s = -1;   // start of `paizi play` to the first frame presented, s; < 0: none yet
   double slide_age_s = 0;      // how long the slide on screen has been there, s (Player::slide_age_ms)
   size_t asset_budget = 0;     // disk budget of the playlist's assets, bytes
   show::SourceHealth sources;  // the playlist's feeds, articles and KPI data
