@@ -15,6 +15,7 @@
 
 #include "app/cli.h"
 #include "app/config.h"
+#include "app/metrics.h"
 #include "app/play_updates.h"
 #include "app/service_link.h"
 #include "content/playlist.h"
@@ -27,6 +28,12 @@
 #include "show/sources.h"
 
 namespace paizi::app {
+
+namespace {
+// The headless real-clock loop's pace while something moves, ms (about
+// 60 frames a second; a screen is paced by its vsync'd present).
+constexpr int64_t kHeadlessFrameMs = 16;
+}  // namespace
 
 int cmd_play(Args& args) {
   using namespace std::chrono;
@@ -91,6 +98,9 @@ int cmd_play(Args& args) {
   source_limits.total_timeout_ms = update_options.updater.limits.total_timeout_ms;
   source_limits.connect_timeout_ms = update_options.updater.limits.connect_timeout_ms;
   update_options.log = &log;
+  update_options.metrics_dir = metrics_dir(cfg.metrics_dir);
+  update_options.started = begun;
+  update_options.started_unix = static_cast<int64_t>(std::time(nullptr));
   PlayUpdates updates(std::move(update_options), file);
   content::Playlist pl = updates.initial();
   log.debug("config: state_dir=" + cfg.state_dir + " cache_dir=" + cfg.cache_dir + " driver=" + cfg.display_driver +
@@ -159,6 +169,13 @@ int cmd_play(Args& args) {
   const std::optional<content::TimeZone> configured =
       cfg.timezone.empty() ? std::nullopt : content::TimeZone::load(cfg.timezone, zone_err);
   show::Player player(*display, shaper, painter, pl, &data, configured ? *configured : content::TimeZone::system());
+  // Dropped frames are counted on the real clock only: against the
+  // headless loop's pace, or the screen's refresh period.
+  if (!simulated) {
+    SDL_DisplayMode mode{};
+    const bool known = !headless && SDL_GetCurrentDisplayMode(0, &mode) == 0 && mode.refresh_rate > 0;
+    player.set_frame_interval(known ? 1000 / mode.refresh_rate : kHeadlessFrameMs);
+  }
   uint64_t data_generation = data.generation();
   updates.start();
   const content::Playlist* playing = &player.playlist();
@@ -190,7 +207,7 @@ int cmd_play(Args& args) {
     // the clock and switches it on again.
     const bool dark = updates.display_off() && player.stats().frames > 0;
     const bool drew = dark ? (player.rest(unix_s), false) : player.tick(t, unix_s);
-    updates.step(player, painter, *display, unix_s);  // [updates] adoption, status, display power
+    updates.step(player, painter, *display, unix_s, data.health(unix_s));  // [updates] adoption, status, display power
     if (dark && !updates.display_off()) player.wake(t);
     log_errors();
     if (&player.playlist() != playing) {               // a new playlist is on screen: its sources
@@ -280,7 +297,7 @@ int cmd_play(Args& args) {
     // while something moves, the vsync'd present paces the loop.
     const int64_t now = duration_cast<milliseconds>(steady_clock::now() - start).count();
     int64_t wait = dark                 ? 1000
-                   : player.animating() ? (headless ? 16 : 1)
+                   : player.animating() ? (headless ? kHeadlessFrameMs : 1)
                                         : std::max<int64_t>(1, player.next_event_ms() - now);
     wait = std::min<int64_t>(wait, link.max_slice().count());
     if (headless) {

@@ -53,6 +53,8 @@ std::string assign(Config& c, std::string_view key, std::string_view value) {
     c.public_key = reset ? defaults.public_key : v;
   else if (key == "token")
     c.token = reset ? defaults.token : v;
+  else if (key == "metrics_dir")
+    c.metrics_dir = reset ? defaults.metrics_dir : v;
   else if (key == "heartbeat_url")
     c.heartbeat_url = reset ? defaults.heartbeat_url : v;
   else if (key == "timezone") {
@@ -160,6 +162,7 @@ std::set<std::string> apply_flags(Args& args, Config& cfg) {
       {"public_key", "--public-key", "--pubkey"}, {"token", "--token", "--token-file"},
       {"heartbeat_url", "--heartbeat-url", "--heartbeat"}, {"log_level", "--log-level", ""},
       {"cache_mib", "--cache-mib", ""},          {"timezone", "--timezone", ""},
+      {"metrics_dir", "--metrics-dir", ""},
   };
   for (const Flag& f : kFlags)
     for (std::string_view flag : {f.flag, f.synonym}) {

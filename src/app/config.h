@@ -32,6 +32,9 @@ struct Config {
   std::string public_key;                      // playlist signing key (path)
   std::string token;                           // device token (path); see default_token_path()
   std::string heartbeat_url;                   // POSTed to periodically; "" = off
+  // Directory for the Prometheus metrics file paizi.prom (app/metrics.h):
+  // "" = /var/lib/prometheus/node-exporter when it exists, else none; "off" = none.
+  std::string metrics_dir;
   std::string timezone;  // IANA zone of the screen's clock and schedule when the playlist names none; "" = the system's
   platform::Level log_level = platform::Level::info;
 };
@@ -63,7 +66,7 @@ std::string default_token_path();
 //   --state-dir DIR --cache-dir DIR --driver NAME --rotate DEG
 //   --public-key FILE (= --pubkey) --token FILE (= --token-file)
 //   --heartbeat-url URL (= --heartbeat) --log-level LEVEL --cache-mib N
-//   --timezone ZONE
+//   --timezone ZONE --metrics-dir DIR
 // Returns the keys the flags set. Throws UsageError on bad values.
 std::set<std::string> apply_flags(Args& args, Config& cfg);
 

@@ -37,6 +37,9 @@ commands:
       --heartbeat URL     POST status.json and a thumbnail after each change (= --heartbeat-url)
       --cache-mib N       disk budget of downloaded content (default 256); --fetch-timeout TIME (30s)
       --runtime-dir DIR   where status.json goes (default $RUNTIME_DIRECTORY, else the state dir)
+      --metrics-dir DIR   write Prometheus metrics to DIR/paizi.prom (default
+                          /var/lib/prometheus/node-exporter if it exists; off: none)
+      --metrics-every TIME  rewrite them at least this often (default 5s)
     signals: SIGHUP checks the playlist now, SIGTERM/SIGINT stop; sd_notify under systemd
   render PLAYLIST         render one slide to a PNG file
       --slide N           slide index (0-based)      --page K   page of a news slide

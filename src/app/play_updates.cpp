@@ -96,6 +96,7 @@ PlayUpdateOptions read_play_update_options(Args& args) {
     o.max_playlist_bytes = static_cast<size_t>(parse_int(*v, "--max-playlist-bytes", 1024, 64 << 20));
   while (const auto r = args.value("--asset-root")) o.asset_roots.push_back(*r);
   po.status_every = duration_arg(args, "--status-every", std::chrono::seconds(60));
+  po.metrics_every = duration_arg(args, "--metrics-every", std::chrono::seconds(5));
   po.runtime_dir = args.value("--runtime-dir");
   if (!po.runtime_dir) {
     if (const char* r = std::getenv("RUNTIME_DIRECTORY"); r && *r) po.runtime_dir = r;  // systemd RuntimeDirectory=
@@ -104,8 +105,13 @@ PlayUpdateOptions read_play_update_options(Args& args) {
 }
 
 PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
-    : source_(std::move(source)), heartbeat_url_(po.heartbeat_url), log_(po.log) {
+    : source_(std::move(source)),
+      started_(po.started),
+      started_unix_(po.started_unix),
+      heartbeat_url_(po.heartbeat_url),
+      log_(po.log) {
   net::UpdaterOptions o = std::move(po.updater);
+  asset_budget_ = o.cache_budget_bytes;
   o.source = source_;
   // An asset the painter would refuse is missing from the start: its slide is
   // left out (and the reason logged) rather than shown as an empty frame.
@@ -127,6 +133,12 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
   // runtime directory, so the steady state writes nothing to the SD card.
   runtime_dir_ = po.runtime_dir && writable_dir(*po.runtime_dir) ? *po.runtime_dir : state_dir_;
   status_ = std::make_unique<StatusFile>((fs::path(runtime_dir_) / "status.json").string(), po.status_every);
+  if (!po.metrics_dir.empty()) {
+    if (writable_dir(po.metrics_dir))
+      metrics_ = std::make_unique<MetricsFile>(po.metrics_dir, po.metrics_every);
+    else
+      std::fprintf(stderr, "paizi play: metrics directory %s is not writable; no metrics\n", po.metrics_dir.c_str());
+  }
   if (!heartbeat_url_.empty()) {
     net::HttpLimits hl;
     hl.connect_timeout_ms = 5000;
@@ -216,8 +228,10 @@ void PlayUpdates::reap_commands() {
 }
 
 void PlayUpdates::step(show::Player& player, render::Painter& painter, platform::Display& display,
-                       int64_t unix_s) {
+                       int64_t unix_s, const show::SourceHealth& sources) {
   const auto now = std::chrono::steady_clock::now();
+  if (first_frame_s_ < 0 && player.stats().frames > 0)  // step() follows the tick that presented it
+    first_frame_s_ = std::chrono::duration<double>(now - started_).count();
   if (now - ntp_checked_ > std::chrono::seconds(10)) {
     ntp_unsynced_ = platform::ntp_unsynchronised();
     ntp_checked_ = now;
@@ -242,6 +256,26 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, platform:
     warned_ = err;
   }
   if (heartbeat_client_ && status_->last() != before) heartbeat(status_->last(), display);
+  if (metrics_) write_metrics(s, player, unix_s, sources, now);
+}
+
+void PlayUpdates::write_metrics(StatusSnapshot& s, const show::Player& player, int64_t unix_s,
+                                const show::SourceHealth& sources, std::chrono::steady_clock::time_point now) {
+  const std::string important = metrics_important(s);
+  if (!metrics_->due(important, now)) return;
+  s.unix_now = unix_s;
+  s.started_unix = started_unix_;
+  s.remote = net::is_http_url(source_);
+  s.first_frame_s = first_frame_s_;
+  s.slide_age_s = static_cast<double>(player.slide_age_ms()) / 1000.0;
+  s.asset_budget = asset_budget_;
+  s.sources = sources;
+  s.resident_bytes = resident_bytes();
+  std::string err;
+  if (!metrics_->write(metrics_text(s), important, now, err)) {
+    if (err != metrics_warned_) std::fprintf(stderr, "paizi play: metrics: %s\n", err.c_str());
+    metrics_warned_ = err;
+  }
 }
 
 // POSTs the status with a small PNG thumbnail of the current frame (base64

@@ -8,9 +8,10 @@
 // --fetch-timeout TIME (30s; also for feeds and articles), --max-playlist-bytes N
 // (1 MiB), --runtime-dir DIR (where status.json goes: default
 // $RUNTIME_DIRECTORY, i.e. /run/paizi under the unit, else the state
-// directory). The state directory, public key, token, heartbeat URL and
-// disk budget are in Config (app/config.h, apply_flags): cmd_play fills
-// them in from there.
+// directory), --metrics-every TIME (5s; how often the metrics file is
+// rewritten while only counters and gauges move). The state directory,
+// public key, token, heartbeat URL, metrics directory and disk budget are
+// in Config (app/config.h, apply_flags): cmd_play fills them in from there.
 //
 // SIGHUP is taken by the play loop (ServiceLink) and forwarded to force_check().
 #pragma once
@@ -29,6 +30,7 @@
 #include <sys/types.h>
 
 #include "app/cli.h"
+#include "app/metrics.h"
 #include "app/status_file.h"
 #include "content/playlist.h"
 #include "net/playlist_updater.h"
@@ -36,6 +38,7 @@
 #include "platform/log.h"
 #include "render/painter.h"
 #include "show/player.h"
+#include "show/sources.h"
 
 namespace paizi::app {
 
@@ -48,6 +51,12 @@ struct PlayUpdateOptions {
   std::optional<std::string> runtime_dir;
   std::string heartbeat_url;
   std::chrono::milliseconds status_every{60000};
+  std::string metrics_dir;  // where paizi.prom goes (app/metrics.h metrics_dir()); "" = no metrics
+  std::chrono::milliseconds metrics_every{5000};
+  // When `paizi play` started (for the first-frame time and
+  // paizi_start_time_seconds): steady clock and Unix s UTC.
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  int64_t started_unix = 0;
   platform::Logger* log = nullptr;  // display power changes and their commands' failures (none: not logged)
 };
 PlayUpdateOptions read_play_update_options(Args& args);
@@ -89,7 +98,9 @@ class PlayUpdates {
   // display-off/on commands, rewrites status.json and sends the heartbeat.
   // `unix_s`: wall-clock time of this frame (Unix s, UTC), also used to
   // decide whether the clock can be trusted for scheduling.
-  void step(show::Player& player, render::Painter& painter, platform::Display& display, int64_t unix_s);
+  // `sources`: how the playlist's sources are doing (for the metrics).
+  void step(show::Player& player, render::Painter& painter, platform::Display& display, int64_t unix_s,
+            const show::SourceHealth& sources);
   // Whether the schedule has the screen switched off now (display_power).
   bool display_off() const { return display_off_; }
   // Why the last check of the playlist failed; empty when it succeeded.
@@ -101,12 +112,21 @@ class PlayUpdates {
  private:
   void display_power(const show::ScheduleState& st, const content::Playlist& pl);
   void heartbeat(const std::string& status, platform::Display& display);
+  // Rewrites the metrics file when due, with the fields only it has.
+  void write_metrics(StatusSnapshot& s, const show::Player& player, int64_t unix_s, const show::SourceHealth& sources,
+                     std::chrono::steady_clock::time_point now);
 
   std::string source_;
   std::string state_dir_, temp_dir_;  // temp_dir_: when no state dir is writable
   std::string runtime_dir_;           // status.json, thumbnails: tmpfs when there is one
   std::unique_ptr<net::PlaylistUpdater> updater_;
   std::unique_ptr<StatusFile> status_;
+  std::unique_ptr<MetricsFile> metrics_;  // null: no metrics directory
+  std::chrono::steady_clock::time_point started_;
+  int64_t started_unix_ = 0;
+  size_t asset_budget_ = 0;
+  double first_frame_s_ = -1;
+  std::string metrics_warned_;  // last metrics write error reported
   std::string heartbeat_url_;
   std::unique_ptr<net::HttpClient> heartbeat_client_;
   std::string heartbeat_sent_;    // last heartbeat error reported

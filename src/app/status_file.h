@@ -21,6 +21,7 @@
 #include "net/playlist_updater.h"
 #include "render/glyph_atlas.h"
 #include "show/player.h"
+#include "show/sources.h"
 
 namespace paizi::app {
 
@@ -31,6 +32,15 @@ struct StatusSnapshot {
   bool display_off = false, fallback = false, clock_trusted = true;
   render::AtlasStats atlas;
   show::PlayerStats player;
+  // Only in the metrics (app/metrics.h), not in status.json:
+  int64_t unix_now = 0;        // wall clock of this snapshot, Unix s UTC
+  int64_t started_unix = 0;    // when this process started, Unix s UTC
+  bool remote = false;         // the playlist source is an http(s) URL
+  double first_frame_s = -1;   // start of `paizi play` to the first frame presented, s; < 0: none yet
+  double slide_age_s = 0;      // how long the slide on screen has been there, s (Player::slide_age_ms)
+  size_t asset_budget = 0;     // disk budget of the playlist's assets, bytes
+  show::SourceHealth sources;  // the playlist's feeds, articles and KPI data
+  uint64_t resident_bytes = 0; // resident memory, bytes; 0: unknown
 };
 
 // RFC 3339 UTC ("2026-04-24T10:00:00Z") of Unix seconds.

@@ -157,8 +157,13 @@ milliseconds PlaylistUpdater::next_delay() {
   // .sig may be uploaded just after it), then at the poll interval: the
   // server works, and the same bytes will be refused again until someone
   // publishes new ones.
-  if (failures_ == 0 && rejections_ != 1) return opt_.poll;
   static thread_local std::minstd_rand rng{std::random_device{}()};
+  // Steady polls are spread over the last 15 % of the interval: screens
+  // that started together (a site's power came back) drift apart instead
+  // of hitting the server in the same second for ever.
+  if (failures_ == 0 && rejections_ != 1)
+    return milliseconds(static_cast<int64_t>(static_cast<double>(opt_.poll.count()) *
+                                             std::uniform_real_distribution<double>(0.85, 1.0)(rng)));
   const milliseconds first = std::max(opt_.poll / 16, milliseconds(50));
   milliseconds d = first * (int64_t{1} << std::min(std::max(failures_, 1) - 1, 20));
   d = std::min(d, opt_.poll);
@@ -264,7 +269,19 @@ void PlaylistUpdater::run() {
   }
 }
 
-void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected) {
+const char* check_failure_name(CheckFailure f) {
+  switch (f) {
+    case CheckFailure::network: return "network";
+    case CheckFailure::http: return "http";
+    case CheckFailure::signature: return "signature";
+    case CheckFailure::invalid: return "invalid";
+    case CheckFailure::assets: return "assets";
+    case CheckFailure::storage: return "storage";
+  }
+  return "network";  // not reached: every enumerator is listed
+}
+
+void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected, CheckFailure why) {
   failures_ = ok || rejected ? 0 : failures_ + 1;
   rejections_ = rejected ? rejections_ + 1 : 0;
   const AssetStoreStats st = store_.stats();
@@ -273,8 +290,12 @@ void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected) {
   status_.ok = ok;
   status_.error = err;
   status_.assets = st;
-  if (ok) return;
+  if (ok) {
+    status_.last_ok = status_.last_check;
+    return;
+  }
   (rejected ? status_.rejected : status_.failed)++;
+  ++status_.failures[static_cast<size_t>(why)];
   if (!status_.errors.empty() && status_.errors.back().second == err)
     status_.errors.back().first = status_.last_check;
   else
@@ -282,7 +303,7 @@ void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected) {
   while (status_.errors.size() > kErrorsKept) status_.errors.pop_front();
 }
 
-bool PlaylistUpdater::fetch_playlist(std::string& body, bool& unchanged, std::string& err) {
+bool PlaylistUpdater::fetch_playlist(std::string& body, bool& unchanged, std::string& err, CheckFailure& why) {
   HttpRequest rq;
   rq.url = opt_.source;
   if (!current_sha_.empty()) {
@@ -297,6 +318,7 @@ bool PlaylistUpdater::fetch_playlist(std::string& body, bool& unchanged, std::st
   }
   if (!r.ok()) {
     err = "playlist " + opt_.source + ": " + r.error;
+    why = r.status == 0 ? CheckFailure::network : CheckFailure::http;
     return false;
   }
   body = std::move(r.body);
@@ -420,7 +442,8 @@ void PlaylistUpdater::check_once() {
   }
   std::string body, err;
   bool unchanged = false;
-  if (!fetch_playlist(body, unchanged, err)) return report(false, err, false);
+  CheckFailure why = CheckFailure::network;
+  if (!fetch_playlist(body, unchanged, err, why)) return report(false, err, false, why);
   if (unchanged) {
     std::lock_guard lock(mu_);
     ++status_.not_modified;
@@ -431,8 +454,8 @@ void PlaylistUpdater::check_once() {
     if (!missing_.empty()) return retry_missing();
     return report(true, "", false);
   }
-  if (sha == rejected_sha_) return report(false, rejected_error_, true);
-  if (!verify_signature(body, err)) return report(false, err, true);  // the .sig may still be on its way
+  if (sha == rejected_sha_) return report(false, rejected_error_, true, rejected_why_);
+  if (!verify_signature(body, err)) return report(false, err, true, CheckFailure::signature);  // the .sig may still be on its way
   const std::string base = is_http_url(opt_.source)
                                ? store_.path_of("")
                                : fs::absolute(local_path(opt_.source)).parent_path().string();
@@ -440,7 +463,8 @@ void PlaylistUpdater::check_once() {
   if (!pr.playlist) {
     rejected_sha_ = sha;
     rejected_error_ = "rejected: " + pr.first_error(opt_.source);
-    return report(false, rejected_error_, true);
+    rejected_why_ = CheckFailure::invalid;
+    return report(false, rejected_error_, true, rejected_why_);
   }
   AssetMap assets;
   Missing missing;
@@ -458,9 +482,9 @@ void PlaylistUpdater::adopt(const std::string& body, const std::string& sha, con
     return report(false,
                   "not adopted: no slide can be shown without a missing " +
                       (missing.empty() ? std::string("asset") : missing.begin()->second),
-                  true);
-  if (!resolve_sources(pl, base, err)) return report(false, "not adopted: " + err, true);
-  if (!persist(body, sha, assets, err)) return report(false, "not adopted: " + err, false);
+                  true, CheckFailure::assets);
+  if (!resolve_sources(pl, base, err)) return report(false, "not adopted: " + err, true, CheckFailure::invalid);
+  if (!persist(body, sha, assets, err)) return report(false, "not adopted: " + err, false, CheckFailure::storage);
   current_sha_ = sha;
   validators_ = fetched_;
   rejected_sha_.clear();
@@ -477,6 +501,7 @@ void PlaylistUpdater::adopt(const std::string& body, const std::string& sha, con
     status_.version = pl.version;
     status_.name = pl.name;
     status_.incomplete = describe_missing(missing_, dropped);
+    status_.adopted_at = unix_now();
     ++status_.adopted;
     ready_ = AdoptedPlaylist{std::move(pl), sha, opt_.source};
   }

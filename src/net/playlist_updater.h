@@ -1,8 +1,9 @@
 // Remote and local playlist updates, offline-safe and optionally signed.
 //
 // A background thread checks the playlist source (http(s) URL, file:// URL
-// or path) every `poll` with a conditional GET; local files are also watched
-// with inotify. A new playlist is adopted only when
+// or path) every `poll` (each wait drawn from 85-100 % of it, so a fleet
+// started together spreads out) with a conditional GET; local files are
+// also watched with inotify. A new playlist is adopted only when
 //   1. it was received completely (no timeout, no truncation, under the cap),
 //   2. its detached signature SOURCE.sig verifies (when a public key is set),
 //   3. it parses and validates (content/playlist.h),
@@ -47,6 +48,7 @@
 // one thread (the main loop); the checks run on the updater's own thread.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -84,6 +86,20 @@ struct UpdaterOptions {
   std::function<std::string(std::string_view bytes)> check_asset;
 };
 
+// Why a check of the playlist failed: a closed set, small enough to be a
+// metric label (app/metrics.h).
+enum class CheckFailure {
+  network,    // no HTTP answer: DNS, connect, timeout, body over the cap, unreadable file
+  http,       // an HTTP status other than 2xx/304
+  signature,  // the .sig is missing or does not verify
+  invalid,    // does not parse or validate, or names a source that is not allowed
+  assets,     // no slide can be shown without a missing asset
+  storage,    // the last-known-good could not be persisted
+};
+constexpr size_t kCheckFailureKinds = 6;
+// "network", "http", ... (the enumerator's name).
+const char* check_failure_name(CheckFailure f);
+
 // A playlist ready to show.
 struct AdoptedPlaylist {
   content::Playlist playlist;
@@ -97,12 +113,18 @@ struct UpdaterStatus {
   int version = 0;         // format version of that playlist
   std::string name;        // its "name"
   int64_t last_check = 0;  // Unix s UTC of the last completed check; 0: none yet
+  int64_t last_ok = 0;     // Unix s UTC of the last successful check; 0: none yet
+  // Unix s UTC when the playlist on screen was adopted (for the last-known-good
+  // loaded at start: when it was persisted); 0: none (the built-in waiting slide).
+  int64_t adopted_at = 0;
   bool ok = false;         // the last check succeeded (200 adopted/unchanged or 304)
   std::string error;       // why the last check failed
   std::string incomplete;  // assets the playlist on screen lacks, and the slides left out; empty: none
   std::deque<std::pair<int64_t, std::string>>
       errors;  // recent distinct errors (last time, message), oldest first
   uint64_t checks = 0, not_modified = 0, adopted = 0, rejected = 0, failed = 0;
+  // Failed checks (rejected + failed) by reason, indexed by CheckFailure.
+  std::array<uint64_t, kCheckFailureKinds> failures{};
   AssetStoreStats assets;
 };
 
@@ -153,7 +175,7 @@ class PlaylistUpdater {
     std::string etag, last_modified;
   };
   void run();
-  bool fetch_playlist(std::string& body, bool& unchanged, std::string& err);
+  bool fetch_playlist(std::string& body, bool& unchanged, std::string& err, CheckFailure& why);
   bool verify_signature(const std::string& body, std::string& err);
   using Missing = std::map<std::string, std::string>;  // asset reference -> why it is missing
   // Fetches each asset `pl` references that `assets` does not hold yet;
@@ -168,7 +190,9 @@ class PlaylistUpdater {
   bool resolve_sources(content::Playlist& pl, const std::string& base, std::string& err) const;
   bool resolve(const std::string& ref, const std::string& base, std::string& out, std::string& err) const;
   bool persist(const std::string& body, const std::string& sha, const AssetMap& assets, std::string& err);
-  void report(bool ok, const std::string& err, bool rejected);
+  // One completed check: ok, or failed for `why` (rejected: a playlist was
+  // received and refused).
+  void report(bool ok, const std::string& err, bool rejected, CheckFailure why = CheckFailure::network);
   std::chrono::milliseconds next_delay();
   bool same_origin(const std::string& url) const;
   std::string token_for(const std::string& url) const;
@@ -187,6 +211,7 @@ class PlaylistUpdater {
   std::vector<std::string> dropped_;  // the slides left out for them
   std::string rejected_sha_;  // last rejected body, not re-validated
   std::string rejected_error_;
+  CheckFailure rejected_why_ = CheckFailure::invalid;
   int failures_ = 0;       // consecutive failed checks (no playlist received)
   int rejections_ = 0;     // consecutive checks that received a playlist and refused it
   bool checked_ = false;  // check_once() ran (before start(): run() does not repeat it)

@@ -124,6 +124,8 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
     status_.version = pr.playlist->version;
     status_.name = pr.playlist->name;
     status_.incomplete = describe_missing(missing, dropped);
+    const json& at = m.contains("adopted_at") ? m["adopted_at"] : json();
+    status_.adopted_at = at.is_number_integer() ? at.get<int64_t>() : 0;
   }
   return AdoptedPlaylist{std::move(*pr.playlist), sha, source};
 }

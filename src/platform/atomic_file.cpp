@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace paizi::platform {
@@ -38,7 +39,9 @@ bool read_whole_file(const std::string& path, std::string& out) {
 }
 
 // temp file in the same directory, fsync, rename over `path`, fsync the dir.
-bool write_file_atomic(const std::string& path, const std::string& data, std::string* error, unsigned mode) {
+bool write_file_atomic(const std::string& path, const std::string& data, std::string* error, unsigned mode,
+                       Durability durability, bool exact_mode) {
+  const bool sync = durability == Durability::synced;
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
   auto fail = [&](const char* what) {
     if (error) *error = std::string(what) + " " + tmp + ": " + std::strerror(errno);
@@ -48,6 +51,7 @@ bool write_file_atomic(const std::string& path, const std::string& data, std::st
   {
     Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
     if (f.fd < 0) return fail("cannot create");
+    if (exact_mode && ::fchmod(f.fd, static_cast<mode_t>(mode)) != 0) return fail("cannot chmod");
     size_t done = 0;
     while (done < data.size()) {
       const ssize_t n = ::write(f.fd, data.data() + done, data.size() - done);
@@ -57,9 +61,10 @@ bool write_file_atomic(const std::string& path, const std::string& data, std::st
       }
       done += static_cast<size_t>(n);
     }
-    if (::fsync(f.fd) != 0) return fail("cannot fsync");
+    if (sync && ::fsync(f.fd) != 0) return fail("cannot fsync");
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename");
+  if (!sync) return true;
   Fd d(::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (d.fd >= 0) ::fsync(d.fd);
   return true;

@@ -6,12 +6,22 @@
 
 namespace paizi::platform {
 
-// Writes `data` to a temporary file in the same directory, fsyncs it,
-// renames it over `path` and fsyncs the directory. On failure returns false
-// with a one-line reason in `error` (if non-null); `path` is untouched.
-// `mode` is the new file's permission bits (e.g. 0600 for secrets).
+// What a write promises beyond atomicity for readers.
+enum class Durability {
+  synced,   // survives power loss: the file and the directory are fsynced
+  visible,  // readers see the old or the new contents; after power loss either
+            // may be lost (no fsync: state that is made again, on an SD card)
+};
+
+// Writes `data` to a temporary file in the same directory (PATH.tmp.PID),
+// renames it over `path` (fsyncing the file before and the directory after,
+// when `durability` is synced). On failure returns false with a one-line
+// reason in `error` (if non-null); `path` is untouched. `mode` is the new
+// file's permission bits (e.g. 0600 for secrets), less the process's umask
+// unless `exact_mode` (a file another user must read, such as node_exporter
+// reading the metrics of a service that runs with UMask=0077).
 bool write_file_atomic(const std::string& path, const std::string& data, std::string* error,
-                       unsigned mode = 0644);
+                       unsigned mode = 0644, Durability durability = Durability::synced, bool exact_mode = false);
 
 // Reads a whole file; false when it cannot be opened or read.
 bool read_whole_file(const std::string& path, std::string& out);

@@ -1,6 +1,7 @@
 #include "show/player.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -196,6 +197,8 @@ void Player::wake(int64_t t_ms) {
   if (!started_ || t_ms <= last_t_) return;
   const int64_t off = t_ms - last_t_;  // the time the screen was off
   cur_.start += off;
+  slide_began_ += off;
+  last_frame_t_ = -1;  // no frames were due while it was off
   if (trans_start_ >= 0) {
     trans_start_ += off;
     next_.start += off;
@@ -235,6 +238,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     cur_.page = 0;
     cur_.start = t_ms;
     started_ = true;
+    slide_came_on(t_ms);
     paint_into(cur_pic_, cur_.pages[0]);
     need = true;
   }
@@ -267,6 +271,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     trans_start_ = -1;
     next_ready_ = false;
     need = true;
+    if (cur_.page == 0) slide_came_on(cur_.start);
   }
   if (trans_start_ >= 0) need = true;
   // Count-up on entry: recomposed every frame until it settles.
@@ -293,10 +298,33 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     if (canvas_clobbered_) draw_frame(t_ms, unix_s);
     return false;
   }
+  const auto work = std::chrono::steady_clock::now();
   draw_frame(t_ms, unix_s);
   display_.present();
-  ++stats_.frames;
+  count_frame(t_ms, std::chrono::steady_clock::now() - work);
   return true;
+}
+
+void Player::slide_came_on(int64_t t_ms) {
+  assert(cur_.pl && cur_.slide < cur_.pl->slides.size());  // composed before it comes on
+  slide_began_ = t_ms;
+  ++stats_.shown_by_type[cur_.pl->slides[cur_.slide].type];
+}
+
+void Player::count_frame(int64_t t_ms, std::chrono::steady_clock::duration work) {
+  ++stats_.frames;
+  const double s = std::chrono::duration<double>(work).count();
+  size_t b = 0;
+  while (b < PlayerStats::kFrameTimeBounds.size() && s > PlayerStats::kFrameTimeBounds[b]) ++b;
+  ++stats_.frame_time_counts[b];
+  stats_.frame_time_sum += s;
+  if (frame_interval_ms_ > 0 && motion_ && last_frame_t_ >= 0) {
+    const int64_t gap = t_ms - last_frame_t_;
+    if (gap * 2 > frame_interval_ms_ * 3)  // more than 1.5 intervals: frames were due in between
+      stats_.dropped += static_cast<uint64_t>((gap + frame_interval_ms_ / 2) / frame_interval_ms_ - 1);
+  }
+  last_frame_t_ = t_ms;
+  motion_ = animating();
 }
 
 bool Player::draw_direct(int64_t t_ms) {

@@ -8,7 +8,10 @@
 // Threading: main thread only (it owns SDL textures through the Display).
 #pragma once
 
+#include <array>
+#include <chrono>
 #include <cstdint>
+#include <map>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,6 +44,22 @@ struct PlayerStats {
   uint64_t frames = 0;        // frames presented
   uint64_t compositions = 0;  // slide pages composed and painted into a texture
   int last_missing = 0;       // code points without a glyph in the last composed slide
+  // Frames of continuous motion (ticker, transition, count-up) that were due
+  // but not presented: a gap of n frame intervals between two presented
+  // frames while motion was on screen counts n - 1 (rounded). Counted only
+  // when a frame interval is set (set_frame_interval: the real clock).
+  uint64_t dropped = 0;
+  // Frame time: wall time to draw and present one frame (steady clock), as
+  // a histogram. frame_time_counts[i] counts frames that took at most
+  // kFrameTimeBounds[i] seconds (and more than the bound before it); the
+  // last entry counts the frames slower than every bound.
+  static constexpr std::array<double, 9> kFrameTimeBounds = {0.001, 0.002, 0.004, 0.008, 0.016,
+                                                             0.033, 0.066, 0.133, 0.266};
+  std::array<uint64_t, kFrameTimeBounds.size() + 1> frame_time_counts{};
+  double frame_time_sum = 0;  // s, over every frame in frame_time_counts
+  // Slides that came on screen (their first page), by slide type
+  // (content::Slide::type: slogan, news, kpi, image).
+  std::map<std::string, uint64_t> shown_by_type;
 };
 
 class Player {
@@ -108,6 +127,13 @@ class Player {
   const content::Slide& slide() const;
   size_t slide_index() const { return cur_.slide; }
   size_t page() const { return cur_.page; }
+  // How long the slide on screen has been there (since its first page came
+  // on), ms of the player clock (which stands still while the screen is off).
+  int64_t slide_age_ms() const { return started_ ? last_t_ - slide_began_ : 0; }
+  // The interval at which frames of continuous motion are due, ms (the
+  // display's refresh period; a headless real-clock loop's pace); 0 (the
+  // default, a simulated clock) counts no dropped frames. See PlayerStats.
+  void set_frame_interval(int64_t ms) { frame_interval_ms_ = ms; }
   // Counts the times the page on screen was replaced in place (new data for
   // a placeholder): with slide_index() and page(), what is on screen.
   uint64_t replaced() const { return replaced_; }
@@ -199,6 +225,13 @@ class Player {
   double ticker_offset_ = 0;
   float ticker_speed_ = 0;  // px/s on this screen
   PlayerStats stats_;
+  int64_t slide_began_ = 0;        // ms: when the slide on screen came on (its first page)
+  int64_t frame_interval_ms_ = 0;  // see set_frame_interval()
+  int64_t last_frame_t_ = -1;      // ms: the last presented frame
+  bool motion_ = false;            // continuous motion was on screen at the last presented frame
+  // Counts a presented frame at `t_ms` that took `work` to draw and present.
+  void count_frame(int64_t t_ms, std::chrono::steady_clock::duration work);
+  void slide_came_on(int64_t t_ms);  // stats and slide_began_
 };
 
 }  // namespace paizi::show

@@ -118,6 +118,7 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
   }
   fetch_item_pictures(src.id, *snap, client, now);
   std::lock_guard<std::mutex> lock(mu_);
+  if (!snap->error.empty()) ++failures_;
   if (!listed(src.id)) return;  // update() dropped it while it was being fetched
   auto& slot = data_[src.id];
   // Bad content never replaces good content: keep the old items, note the error.
@@ -266,6 +267,21 @@ std::map<std::string, std::string> SourceData::errors() const {
     if (snap && !snap->picture_error.empty()) out[id + " picture"] = snap->picture_error;
   }
   return out;
+}
+
+SourceHealth SourceData::health(int64_t now) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  SourceHealth h;
+  h.failures = failures_;
+  for (const auto& src : sources_) {
+    ++h.sources;
+    const auto it = data_.find(src.id);
+    const Snapshot* snap = it == data_.end() ? nullptr : it->second.get();
+    if (snap && !snap->error.empty()) ++h.failing;
+    const int64_t max_age = std::chrono::duration_cast<std::chrono::seconds>(src.max_age).count();
+    if (!snap || snap->fetched_at == 0 || (max_age > 0 && now - snap->fetched_at > max_age)) ++h.stale;
+  }
+  return h;
 }
 
 }  // namespace paizi::show

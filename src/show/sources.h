@@ -36,6 +36,14 @@
 
 namespace paizi::show {
 
+// How the sources of the playlist on screen are doing (for metrics).
+struct SourceHealth {
+  size_t sources = 0;     // feed/article/kpi sources of the playlist on screen
+  size_t failing = 0;     // whose last fetch failed: their last good copy (if any) is shown
+  size_t stale = 0;       // with no data yet, or data older than their max_age
+  uint64_t failures = 0;  // fetches that failed, since start (a counter)
+};
+
 class SourceData final : public DataProvider {
  public:
   // `state_dir`: where fetched sources are cached (last good copies); empty
@@ -80,6 +88,8 @@ class SourceData final : public DataProvider {
   // Last error per source id, for logs and status (empty = fine); a
   // picture that could not be had is under "ID picture".
   std::map<std::string, std::string> errors() const;
+  // The counts above at `now` (Unix s UTC).
+  SourceHealth health(int64_t now) const;
 
  private:
   struct Snapshot {
@@ -113,6 +123,7 @@ class SourceData final : public DataProvider {
   std::shared_ptr<const Snapshot> held_;      // keeps the item returned by news() alive
   std::shared_ptr<const Snapshot> held_kpi_;  // keeps the data returned by kpi() alive
   std::atomic<uint64_t> generation_{0};
+  uint64_t failures_ = 0;  // fetches that ended with an error; mu_ held
   std::thread worker_;
   std::condition_variable cv_;
   bool stopping_ = false;
