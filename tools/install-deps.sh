@@ -23,5 +23,15 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "paizi: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Packages that ship a daemon (nginx, prometheus, node_exporter: the tests
+# start their own on 127.0.0.1 and stop them) are not started by their
+# install: a policy-rc.d that refuses every start, only while apt runs and
+# only when the machine has none of its own.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  trap '$SUDO rm -f "$policy"' EXIT
+  printf '#!/bin/sh\n# paizi: tools/install-deps.sh, removed when it ends\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 755 "$policy"
+fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
