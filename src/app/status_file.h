@@ -7,6 +7,8 @@
 // Fields: {"playlist":{"source","version","name","sha256"},
 //          "sync":{"time","ok","error"},            time: RFC 3339 UTC or null
 //          "slide":{"id","page"}, "display":{"off","fallback","clock_trusted"},
+//          "alerts":[{"id","severity","event","headline","from","until"}...],
+//                                                   CAP alerts on screen; times RFC 3339 UTC, until null = none
 //          "errors":[{"time","message"}...],
 //          "counters":{"checks","not_modified","adopted","rejected","failed",
 //                      "frames","compositions","atlas_hits","atlas_misses",
@@ -31,6 +33,7 @@ struct StatusSnapshot {
   bool display_off = false, fallback = false, clock_trusted = true;
   render::AtlasStats atlas;
   show::PlayerStats player;
+  std::vector<content::AlertNotice> alerts;  // Player::active_alerts
 };
 
 // RFC 3339 UTC ("2026-04-24T10:00:00Z") of Unix seconds.
