@@ -181,7 +181,7 @@ int cmd_play(Args& args) {
   show::Player player(*display, shaper, painter, pl, &data, configured ? *configured : content::TimeZone::system());
   uint64_t data_generation = data.generation();
   updates.start();
-  const content::Playlist* playing = &player.playlist();
+  uint64_t playing = player.adoptions();
 
   const auto start = steady_clock::now();
   const int64_t unix0 = static_cast<int64_t>(std::time(nullptr));
@@ -214,9 +214,9 @@ int cmd_play(Args& args) {
     if (dark && !updates.display_off()) player.wake(t);
     log_errors();
     log_alerts(player.active_alerts(unix_s), unix_s);
-    if (&player.playlist() != playing) {               // a new playlist is on screen: its sources
-      playing = &player.playlist();
-      data.update(*playing);
+    if (player.adoptions() != playing) {               // a new playlist is on screen: its sources
+      playing = player.adoptions();
+      data.update(player.playlist());
     }
     if (drew && (verbose || !headless) && player.stats().frames == 1) {
       // On a screen always (which presenter and renderer a board ended up

@@ -269,6 +269,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
         sched_ = std::make_shared<const Schedule>(*cur_.pl, zone_);
       }
       playlist_ = cur_.pl;
+      ++adoptions_;
       layout_zones();
       rebuild_ticker();
     }

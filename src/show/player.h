@@ -146,7 +146,12 @@ class Player {
   // Uses the texture path even on a software canvas (tests, benchmarks);
   // call before the first tick().
   void force_texture_path();
+  // The playlist on screen, with its alert slides (set_alerts): a new
+  // object whenever the alerts change.
   const content::Playlist& playlist() const { return *playlist_; }
+  // Counts the playlists adopted and put on screen (not alert changes): a
+  // new value means new sources to follow.
+  uint64_t adoptions() const { return adoptions_; }
 
  private:
   struct Showing {
@@ -194,7 +199,8 @@ class Player {
   std::shared_ptr<const content::Playlist> with_alerts(const content::Playlist& p) const;
   void apply_alerts();
   std::vector<content::AlertNotice> alerts_;
-  bool alerts_dirty_ = false;   // alerts_ not yet in playlist_ (set during a transition)
+  bool alerts_dirty_ = false;
+  uint64_t adoptions_ = 0;   // alerts_ not yet in playlist_ (set during a transition)
   std::optional<size_t> resume_;  // the loop slide an urgent notice interrupted
   DataProvider* data_;
   content::TimeZone zone_;  // the player's own zone (see the constructor)

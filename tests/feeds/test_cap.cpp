@@ -4,6 +4,7 @@
 
 
 #include "content/cap.h"
+#include "content/playlist.h"
 #include "feeds_test_support.h"
 
 using namespace paizi::content;
@@ -239,4 +240,32 @@ TEST_CASE("cap ledger: expiry, status, severity, urgency, area and language filt
   AlertBook sys;
   sys.take(parse_cap(minimal("SYS", "System")).alerts);
   CHECK(sys.active(kMorning, g).empty());  // System and Draft never show
+}
+
+TEST_CASE("cap sources in the playlist: filters, language from the theme, errors with their pointer") {
+  const ParseResult ok = parse_playlist(R"({"version":1,"theme":{"base":"dark","lang":"zh-Hant"},
+    "sources":{"w":{"type":"cap","url":"w.xml","severity":"Severe","urgency":"Expected","certainty":"Likely",
+                    "test":true,"areas":["南山区"],"geocodes":["440305"]}},
+    "slides":[{"type":"slogan","lines":["x"]}]})",
+                                        ".");
+  INFO(ok.first_error("t.json"));
+  REQUIRE(ok.playlist);
+  const CapFilter& f = ok.playlist->sources.at(0).cap;
+  CHECK(f.min_severity == CapSeverity::Severe);
+  CHECK(f.min_urgency == CapUrgency::Expected);
+  CHECK(f.min_certainty == CapCertainty::Likely);
+  CHECK(f.test);
+  CHECK(f.areas == std::vector<std::string>{"南山区"});
+  CHECK(f.geocodes == std::vector<std::string>{"440305"});
+  CHECK(f.language == "zh-Hant");
+
+  const ParseResult bad = parse_playlist(R"({"version":1,
+    "sources":{"w":{"type":"cap","url":"w.xml","severity":"Serious"},
+               "f":{"type":"feed","url":"f.xml","areas":["南山区"]}},
+    "slides":[{"type":"slogan","lines":["x"]}]})",
+                                         ".");
+  CHECK_FALSE(bad.playlist);
+  std::vector<std::string> pointers;
+  for (const Problem& p : bad.problems) pointers.push_back(p.pointer);
+  CHECK(pointers == std::vector<std::string>{"/sources/f/areas", "/sources/w/severity"});
 }
