@@ -1,6 +1,7 @@
 #include "show/player.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -238,6 +239,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   redraw_ = false;
   last_unix_ = unix_s;
   if (!started_) {
+    if (data_) set_alerts(data_->alerts(unix_s));  // what the provider had before the first frame
     compose(cur_, playlist_, Schedule::next_slide(sched_->at(unix_s, clock_trusted_), 0, true), unix_s, 0.0);
     cur_.page = 0;
     cur_.start = t_ms;
@@ -555,7 +557,11 @@ std::shared_ptr<const content::Playlist> Player::with_alerts(const content::Play
                slides.end());
   for (const content::AlertNotice& a : alerts_) {
     content::Slide s;
-    s.id = "alert " + a.key;
+    // The id names the alert in logs, status.json and screenshot file names:
+    // a server's identifier, so only [A-Za-z0-9._-], at most 64 of them.
+    s.id = "alert-";
+    for (const char c : a.key.substr(a.key.find(',') + 1, 64))
+      s.id.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_');
     s.type = "alert";
     s.duration = std::chrono::seconds(20);  // several alerts take turns; one alone stays
     s.alert = a;
