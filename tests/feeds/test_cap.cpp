@@ -137,16 +137,15 @@ TEST_CASE("cap: malformed and hostile documents are errors, never alerts") {
     bomb += "]>";
     std::string body = minimal("BOMB");
     body.replace(body.find("A栋消防演练"), std::string("A栋消防演练").size(), "&" + prev + ";");
-    const CapResult r = parse_cap(bomb + body.substr(0));
-    if (r.ok) {
-      REQUIRE(r.alerts.size() == 1);
-      CHECK(r.alerts[0].infos.at(0).headline.size() <= 512);  // the text budget holds
-    }
+    const CapResult r = parse_cap(bomb + body);
+    CHECK_FALSE(r.ok);  // libxml2's amplification limit: the document is refused, not cut short
+    CHECK(r.alerts.empty());
     std::string xxe = "<?xml version=\"1.0\"?><!DOCTYPE alert [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>";
     std::string body2 = minimal("XXE");
     body2.replace(body2.find("A栋消防演练"), std::string("A栋消防演练").size(), "&x;");
     const CapResult x = parse_cap(xxe + body2);
-    if (x.ok) CHECK(x.alerts.at(0).infos.at(0).headline.find("root:") == std::string::npos);
+    REQUIRE(x.ok);  // the entity is not loaded: the headline is empty, the alert otherwise fine
+    CHECK(x.alerts.at(0).infos.at(0).headline.find("root:") == std::string::npos);
   }
   SECTION("oversized documents and fields are capped") {
     CapOptions o;
