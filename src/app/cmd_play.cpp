@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <limits>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "app/metrics.h"
 #include "app/play_updates.h"
 #include "app/service_link.h"
+#include "app/status_file.h"
 #include "content/playlist.h"
 #include "content/timezone.h"
 #include "net/http_client.h"
@@ -161,6 +163,24 @@ int cmd_play(Args& args) {
         log.warning(key + ": " + e + " (showing its last good copy)");
     });
   };
+  // Every CAP alert shown and cleared is logged once (journald under systemd).
+  std::map<std::string, content::AlertNotice> alerts_on;
+  auto log_alerts = [&](const std::vector<content::AlertNotice>& now_on, int64_t unix_s) {
+    for (auto it = alerts_on.begin(); it != alerts_on.end();) {
+      const bool still = std::any_of(now_on.begin(), now_on.end(), [&](const auto& a) { return a.key == it->first; });
+      if (still) {
+        ++it;
+        continue;
+      }
+      log.info("alert cleared: " + it->first + " (" +
+               (it->second.until <= unix_s ? "expired" : "cancelled, updated or withdrawn") + ")");
+      it = alerts_on.erase(it);
+    }
+    for (const content::AlertNotice& a : now_on)
+      if (alerts_on.emplace(a.key, a).second)
+        log.warning("alert shown: " + a.key + ": " + content::to_string(a.severity) + " " + a.event + ": " +
+                    a.headline + (a.until == std::numeric_limits<int64_t>::max() ? "" : " until " + rfc3339_utc(a.until)));
+  };
   const bool simulated = headless && !realtime;
   if (simulated) data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs
   else data.start();
@@ -178,7 +198,7 @@ int cmd_play(Args& args) {
   }
   uint64_t data_generation = data.generation();
   updates.start();
-  const content::Playlist* playing = &player.playlist();
+  uint64_t playing = player.adoptions();
 
   const auto start = steady_clock::now();
   const int64_t unix0 = static_cast<int64_t>(std::time(nullptr));
@@ -210,9 +230,10 @@ int cmd_play(Args& args) {
     updates.step(player, painter, *display, unix_s, data.health(unix_s));  // [updates] adoption, status, display power
     if (dark && !updates.display_off()) player.wake(t);
     log_errors();
-    if (&player.playlist() != playing) {               // a new playlist is on screen: its sources
-      playing = &player.playlist();
-      data.update(*playing);
+    log_alerts(player.active_alerts(unix_s), unix_s);
+    if (player.adoptions() != playing) {               // a new playlist is on screen: its sources
+      playing = player.adoptions();
+      data.update(player.playlist());
     }
     if (drew && (verbose || !headless) && player.stats().frames == 1) {
       // On a screen always (which presenter and renderer a board ended up

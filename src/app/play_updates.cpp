@@ -249,6 +249,7 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, platform:
   s.clock_trusted = show::clock_trusted(unix_s, PAIZI_BUILD_UNIX, ntp_unsynced_);
   s.atlas = painter.atlas().stats();
   s.player = player.stats();
+  s.alerts = player.active_alerts(unix_s);
   const std::string before = status_->last();
   std::string err;
   if (!status_->update(s, err) && err != warned_) {

@@ -1,5 +1,7 @@
 #include "app/status_file.h"
 
+#include <limits>
+
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -63,6 +65,15 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
   // sent with its thumbnail) at once, not up to a minute later.
   doc["slide"] = {{"id", s.slide_id}, {"page", s.page}};
   doc["display"] = {{"off", s.display_off}, {"fallback", s.fallback}, {"clock_trusted", s.clock_trusted}};
+  json alerts = json::array();
+  for (const content::AlertNotice& a : s.alerts)
+    alerts.push_back({{"id", a.key},
+                      {"severity", content::to_string(a.severity)},
+                      {"event", a.event},
+                      {"headline", a.headline},
+                      {"from", rfc3339_utc(a.from)},
+                      {"until", a.until == std::numeric_limits<int64_t>::max() ? json(nullptr) : json(rfc3339_utc(a.until))}});
+  doc["alerts"] = std::move(alerts);  // important: an alert shown or cleared is written (and sent) at once
   if (important) *important = doc.dump();
   doc["counters"] = {{"checks", y.checks},
                      {"not_modified", y.not_modified},

@@ -7,6 +7,8 @@
 // Fields: {"playlist":{"source","version","name","sha256"},
 //          "sync":{"time","ok","error"},            time: RFC 3339 UTC or null
 //          "slide":{"id","page"}, "display":{"off","fallback","clock_trusted"},
+//          "alerts":[{"id","severity","event","headline","from","until"}...],
+//                                                   CAP alerts on screen; times RFC 3339 UTC, until null = none
 //          "errors":[{"time","message"}...],
 //          "counters":{"checks","not_modified","adopted","rejected","failed",
 //                      "frames","compositions","atlas_hits","atlas_misses",
@@ -41,6 +43,7 @@ struct StatusSnapshot {
   size_t asset_budget = 0;     // disk budget of the playlist's assets, bytes
   show::SourceHealth sources;  // the playlist's feeds, articles and KPI data
   uint64_t resident_bytes = 0; // resident memory, bytes; 0: unknown
+  std::vector<content::AlertNotice> alerts;  // Player::active_alerts
 };
 
 // RFC 3339 UTC ("2026-04-24T10:00:00Z") of Unix seconds.

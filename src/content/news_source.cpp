@@ -102,4 +102,13 @@ LoadedKpi load_kpi(net::HttpClient& client, net::SourceCache* cache, const std::
   return out;
 }
 
+LoadedCap load_cap(net::HttpClient& client, net::SourceCache* cache, const std::string& url, int64_t now) {
+  LoadedCap out;
+  auto parse = [](const net::Fetched& f) { return parse_cap(f.body); };
+  auto content = [](const CapResult& r) { return r.ok; };
+  auto storable = [](const CapResult&) { return true; };
+  out.cap = fetch_and_parse<CapResult>(client, cache, url, now, out, parse, content, +storable);
+  return out;
+}
+
 }  // namespace paizi::content

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "content/article.h"
+#include "content/cap.h"
 #include "content/feed.h"
 #include "content/kpi_data.h"
 #include "content/news.h"
@@ -58,5 +59,14 @@ struct LoadedKpi : Freshness {
 // a usable figure never replaces the last good copy.
 LoadedKpi load_kpi(net::HttpClient& client, net::SourceCache* cache, const std::string& url, KpiOptions options,
                    int64_t now);
+
+struct LoadedCap : Freshness {
+  std::optional<CapResult> cap;  // set when a CAP document (possibly with no alerts) was read
+};
+
+// Same contract as load_feed, for CAP alerts: an alert or a feed of them.
+// A document with no alerts is content (all clear); one that is not CAP
+// (malformed, hostile, an error page) never replaces the last good copy.
+LoadedCap load_cap(net::HttpClient& client, net::SourceCache* cache, const std::string& url, int64_t now);
 
 }  // namespace paizi::content

@@ -277,6 +277,40 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
   }
 }
 
+// A cap source's filters (content/cap.h CapFilter); other sources may not have them.
+template <typename E, size_t N>
+void read_level(Reader& r, const json& v, const std::string& ptr, const char* key, const char* const (&names)[N],
+                E& out) {
+  std::string s;
+  if (!r.string(v, ptr, key, s)) return;
+  for (size_t i = 0; i < N; ++i)
+    if (s == names[i]) {
+      out = static_cast<E>(i);
+      return;
+    }
+  std::string list;
+  for (size_t i = 1; i < N; ++i) list += std::string(list.empty() ? "" : ", ") + names[i];
+  r.problem(ptr + "/" + key, "unknown " + std::string(key) + " \"" + s + "\" (" + list + ")");
+}
+
+void read_cap_filter(Reader& r, const json& v, const std::string& ptr, CapFilter& f) {
+  // Index = enum value (content/cap.h): Unknown first.
+  static const char* const kSeverity[] = {"Unknown", "Minor", "Moderate", "Severe", "Extreme"};
+  static const char* const kUrgency[] = {"Unknown", "Past", "Future", "Expected", "Immediate"};
+  static const char* const kCertainty[] = {"Unknown", "Unlikely", "Possible", "Likely", "Observed"};
+  read_level(r, v, ptr, "severity", kSeverity, f.min_severity);
+  read_level(r, v, ptr, "urgency", kUrgency, f.min_urgency);
+  read_level(r, v, ptr, "certainty", kCertainty, f.min_certainty);
+  r.boolean(v, ptr, "test", f.test);
+  r.strings(v, ptr, "areas", f.areas);
+  r.strings(v, ptr, "geocodes", f.geocodes);
+  std::string type;
+  if (v.contains("type") && v["type"].is_string()) type = v["type"].get<std::string>();
+  if (type != "cap")
+    for (const char* k : {"severity", "urgency", "certainty", "test", "areas", "geocodes"})
+      if (v.contains(k)) r.problem(ptr + "/" + k, "\"" + std::string(k) + "\" is for cap sources only");
+}
+
 }  // namespace
 
 ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
@@ -372,13 +406,16 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
           r.problem(ptr, "a source must be an object");
           continue;
         }
-        r.known_keys(v, ptr, {"type", "url", "refresh", "max_age"});
+        r.known_keys(v, ptr, {"type", "url", "refresh", "max_age", "severity", "urgency", "certainty", "test",
+                              "areas", "geocodes"});
         if (r.string(v, ptr, "type", s.type, true) && s.type != "feed" && s.type != "article" && s.type != "kpi" &&
-            s.type != "image")
-          r.problem(ptr + "/type", "unknown source type \"" + s.type + "\" (feed, article, kpi, image)");
+            s.type != "image" && s.type != "cap")
+          r.problem(ptr + "/type", "unknown source type \"" + s.type + "\" (feed, article, kpi, image, cap)");
         r.string(v, ptr, "url", s.url, true);
         r.duration(v, ptr, "refresh", s.refresh);
         r.duration(v, ptr, "max_age", s.max_age);
+        read_cap_filter(r, v, ptr, s.cap);
+        s.cap.language = pl.theme.lang;
         pl.sources.push_back(std::move(s));
       }
     }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "content/cap.h"
 #include "content/news.h"
 
 namespace paizi::content {
@@ -103,7 +104,7 @@ struct PlaylistSchedule {
 
 struct Slide {
   std::string id;
-  std::string type;  // slogan | news | kpi | image
+  std::string type;  // slogan | news | kpi | image; "alert" only as made by the player (show/player.h)
   std::chrono::milliseconds duration{10000};
   std::optional<Theme> theme;       // overrides the playlist theme
   // slogan
@@ -123,13 +124,16 @@ struct Slide {
   // image
   std::string image;
   std::string fit = "fit";          // fit | fill
+  // alert: a CAP alert's takeover (never read from JSON; see Player::set_alerts)
+  std::optional<AlertNotice> alert;
   SlideSchedule schedule;
 };
 
 struct Source {
   std::string id;
-  std::string type;  // feed | article | kpi | image
+  std::string type;  // feed | article | kpi | image | cap
   std::string url;   // http(s) URL or path (relative to the playlist)
+  CapFilter cap;     // cap: which alerts take over the screen (language: the theme's)
   std::chrono::milliseconds refresh{600000};
   std::chrono::milliseconds max_age{0};  // older data is marked stale (0 = never)
 };

@@ -40,6 +40,7 @@ std::vector<render::DisplayList> compose_slide(const content::Slide& slide, cons
   if (slide.type == "news") return compose_news(slide, theme, ctx);
   if (slide.type == "kpi") return compose_kpi(slide, theme, ctx);
   if (slide.type == "image") return compose_image(slide, theme, ctx);
+  if (slide.type == "alert") return compose_alert(slide, theme, ctx);
   // Unknown types never reach here (the playlist parser rejects them); be
   // safe anyway and show the theme background rather than nothing.
   render::DisplayList dl;

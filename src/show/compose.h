@@ -64,6 +64,9 @@ render::TextOp text_op(text::TextLayout&& layout, float x, float y, content::Col
 std::vector<render::DisplayList> compose_slogan(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
 std::vector<render::DisplayList> compose_news(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
 std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
+// A CAP alert's full-screen takeover (slide.alert; show/alert.cpp): the
+// whole canvas, not ctx.area; colours by severity, not the theme's.
+std::vector<render::DisplayList> compose_alert(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
 std::vector<render::DisplayList> compose_image(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
 // What a news item is headed by, on its slide and in the ticker: its title;
 // an item without one (JSON Feed allows them, as microblog-style posts) its

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -157,7 +158,11 @@ void Player::next_of(const Showing& s, size_t& slide, size_t& page) const {
     slide = s.slide;
     page = s.page + 1;
   } else {
-    slide = Schedule::next_slide(sched_->at(last_unix_, clock_trusted_), s.slide, false);
+    const ScheduleState st = sched_->at(last_unix_, clock_trusted_);
+    slide = Schedule::next_slide(st, s.slide, false);
+    const bool leaving_urgent = s.pl->slides[s.slide].schedule.urgent && !st.urgent;
+    if (leaving_urgent && resume_ && std::binary_search(st.eligible.begin(), st.eligible.end(), *resume_))
+      slide = *resume_;
     page = 0;
   }
 }
@@ -165,7 +170,9 @@ void Player::next_of(const Showing& s, size_t& slide, size_t& page) const {
 void Player::prepare_next(int64_t unix_s) {
   size_t slide = 0, page = 0;
   next_of(cur_, slide, page);
-  std::shared_ptr<const content::Playlist> pl = cur_.pl;
+  // A new slide comes from the playlist on screen (cur_.pl may be the one
+  // before the alerts changed); a next page from the slide's own.
+  std::shared_ptr<const content::Playlist> pl = page == 0 ? playlist_ : cur_.pl;
   if (page == 0 && pending_) {
     // A new playlist takes over at a slide boundary; it shows from its
     // first slide once the transition to it completes.
@@ -208,6 +215,7 @@ void Player::wake(int64_t t_ms) {
 }
 
 void Player::data_changed(int64_t unix_s) {
+  if (data_) set_alerts(data_->alerts(unix_s));
   if (!started_) return;  // the first tick composes with whatever there is
   if (cur_.sourced && trans_start_ < 0) {
     if (!cur_.had_data) {
@@ -234,6 +242,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   redraw_ = false;
   last_unix_ = unix_s;
   if (!started_) {
+    if (data_) set_alerts(data_->alerts(unix_s));  // what the provider had before the first frame
     compose(cur_, playlist_, Schedule::next_slide(sched_->at(unix_s, clock_trusted_), 0, true), unix_s, 0.0);
     cur_.page = 0;
     cur_.start = t_ms;
@@ -243,6 +252,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     need = true;
   }
   t_ms = std::max(t_ms, last_t_);
+  if (alerts_dirty_ && trans_start_ < 0) apply_alerts();
   preempt_if_urgent(t_ms, unix_s);
   for (int guard = 0; guard < 100000; ++guard) {
     if (trans_start_ < 0) {
@@ -265,6 +275,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
         sched_ = std::make_shared<const Schedule>(*cur_.pl, zone_);
       }
       playlist_ = cur_.pl;
+      ++adoptions_;
       layout_zones();
       rebuild_ticker();
     }
@@ -272,6 +283,8 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     next_ready_ = false;
     need = true;
     if (cur_.page == 0) slide_came_on(cur_.start);
+    if (!slide().schedule.urgent) resume_.reset();  // back in the loop
+    if (alerts_dirty_) apply_alerts();
   }
   if (trans_start_ >= 0) need = true;
   // Count-up on entry: recomposed every frame until it settles.
@@ -365,6 +378,8 @@ bool Player::draw_direct(int64_t t_ms) {
 }
 
 void Player::draw_overlays(int64_t unix_s) {
+  const bool takeover = started_ && slide().alert && trans_start_ < 0;  // an alert owns the whole screen
+  if (takeover) return;
   if (playlist_->header.enabled) draw_header(unix_s);
   if (ticker_text_) draw_ticker();
 }
@@ -517,7 +532,10 @@ void Player::preempt_if_urgent(int64_t t_ms, int64_t unix_s) {
   if (!started_ || trans_start_ >= 0) return;
   const ScheduleState st = sched_->at(unix_s, clock_trusted_);
   const bool showing_urgent = cur_.pl == playlist_ && slide().schedule.urgent.has_value();
-  if (st.urgent == showing_urgent) return;
+  // An alert slide from before the alerts changed (updated, cancelled).
+  const bool stale_alert = slide().alert.has_value() && cur_.pl != playlist_;
+  if (st.urgent == showing_urgent && !stale_alert) return;
+  if (st.urgent && !slide().schedule.urgent && !resume_) resume_ = cur_.slide;
   if (cur_.start + hold_ms(cur_) <= t_ms) return;  // a boundary is due anyway
   cur_.start = t_ms - hold_ms(cur_);
   cur_.page = cur_.pages.size() - 1;  // leave the slide, not just the page
@@ -525,7 +543,8 @@ void Player::preempt_if_urgent(int64_t t_ms, int64_t unix_s) {
 }
 
 void Player::adopt(content::Playlist playlist) {
-  pending_ = std::make_shared<const content::Playlist>(std::move(playlist));
+  pending_ = with_alerts(playlist);
+  resume_.reset();  // slide indices of the new playlist
   pending_sched_ = std::make_shared<const Schedule>(*pending_, zone_);
   // Re-prepare the next slide from the new playlist if it was made already.
   if (trans_start_ < 0 && cur_.page + 1 >= cur_.pages.size()) next_ready_ = false;
@@ -557,6 +576,58 @@ int64_t Player::next_event_ms() const {
   if (playlist_->header.enabled && playlist_->header.clock)
     next = std::min(next, last_t_ + (60 - last_unix_ % 60) * 1000);
   return std::min(next, schedule_change_ms());
+}
+
+std::shared_ptr<const content::Playlist> Player::with_alerts(const content::Playlist& p) const {
+  auto out = std::make_shared<content::Playlist>(p);
+  auto& slides = out->slides;
+  slides.erase(std::remove_if(slides.begin(), slides.end(), [](const content::Slide& s) { return s.alert.has_value(); }),
+               slides.end());
+  for (const content::AlertNotice& a : alerts_) {
+    content::Slide s;
+    // The id names the alert in logs, status.json and screenshot file names:
+    // a server's identifier, so only [A-Za-z0-9._-], at most 64 of them.
+    s.id = "alert-";
+    for (const char c : a.key.substr(a.key.find(',') + 1, 64))
+      s.id.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_');
+    s.type = "alert";
+    s.duration = std::chrono::seconds(20);  // several alerts take turns; one alone stays
+    s.alert = a;
+    s.schedule.urgent = content::Urgent{a.from, a.until};
+    slides.push_back(std::move(s));
+  }
+  return out;
+}
+
+void Player::set_alerts(std::vector<content::AlertNotice> alerts) {
+  if (alerts == alerts_) return;
+  alerts_ = std::move(alerts);
+  alerts_dirty_ = true;
+  if (trans_start_ < 0) apply_alerts();
+}
+
+// Base slides keep their indices (alert slides are appended), so a base
+// slide on screen moves to the new playlist; an alert slide on screen stays
+// with its old playlist until preempt_if_urgent leaves it.
+void Player::apply_alerts() {
+  alerts_dirty_ = false;
+  const std::shared_ptr<const content::Playlist> old = playlist_;
+  playlist_ = with_alerts(*playlist_);
+  sched_ = std::make_shared<const Schedule>(*playlist_, zone_);
+  if (pending_) {
+    pending_ = with_alerts(*pending_);
+    pending_sched_ = std::make_shared<const Schedule>(*pending_, zone_);
+  }
+  if (started_ && cur_.pl == old && !slide().alert) cur_.pl = playlist_;
+  if (trans_start_ < 0) next_ready_ = false;
+  redraw_ = true;
+}
+
+std::vector<content::AlertNotice> Player::active_alerts(int64_t unix_s) const {
+  std::vector<content::AlertNotice> out;
+  for (const content::AlertNotice& a : alerts_)
+    if (a.from <= unix_s && unix_s < a.until) out.push_back(a);
+  return out;
 }
 
 }  // namespace paizi::show

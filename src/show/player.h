@@ -14,6 +14,7 @@
 #include <map>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ class DataProvider {
   virtual std::vector<std::string> headlines(const std::string& source_id) = 0;
   // Figures for a KPI slide bound to a source; nullptr when none yet.
   virtual const content::KpiData* kpi(const std::string& /*source_id*/, int64_t& /*fetched*/) { return nullptr; }
+  // CAP alerts in force at `now` (Unix s, UTC) from the playlist's cap
+  // sources, filtered, most severe first (Player::set_alerts).
+  virtual std::vector<content::AlertNotice> alerts(int64_t /*now*/) { return {}; }
 };
 
 struct PlayerStats {
@@ -92,7 +96,21 @@ class Player {
   // no data yet (its placeholder) is composed again at once, from its first
   // page; one that shows data takes the new data at its next page boundary;
   // the next slide, prepared ahead of its turn, is prepared again.
+  // Also takes the provider's alerts (set_alerts).
   void data_changed(int64_t unix_s);
+
+  // CAP alerts: each becomes an urgent slide of type "alert" appended to
+  // the playlist on screen (and to one waiting to be adopted), urgent from
+  // `from` until `until`, so the schedule's urgent notices preempt the loop
+  // with it (rule 2 of show/schedule.h) and the header and ticker are not
+  // drawn over it. A changed set takes effect at the next tick (after a
+  // transition in progress): an alert on screen that was cancelled or
+  // updated is left at once for what the schedule says now. When the last
+  // alert ends (expiry, cancel) the loop resumes with the slide the first
+  // alert interrupted, from its first page. Same set: nothing happens.
+  void set_alerts(std::vector<content::AlertNotice> alerts);
+  // The alerts in force at `unix_s` (from <= unix_s < until), most severe first.
+  std::vector<content::AlertNotice> active_alerts(int64_t unix_s) const;
 
   // Earliest time (ms) at which something changes without input: a page or
   // slide boundary, the end of a transition or animation, the next minute of
@@ -154,7 +172,12 @@ class Player {
   // Uses the texture path even on a software canvas (tests, benchmarks);
   // call before the first tick().
   void force_texture_path();
+  // The playlist on screen, with its alert slides (set_alerts): a new
+  // object whenever the alerts change.
   const content::Playlist& playlist() const { return *playlist_; }
+  // Counts the playlists adopted and put on screen (not alert changes): a
+  // new value means new sources to follow.
+  uint64_t adoptions() const { return adoptions_; }
 
  private:
   struct Showing {
@@ -198,6 +221,13 @@ class Player {
   std::shared_ptr<const Schedule> sched_, pending_sched_;
   bool clock_trusted_ = true;
   void preempt_if_urgent(int64_t t_ms, int64_t unix_s);
+  // `p` without its alert slides, with alerts_ appended (see set_alerts).
+  std::shared_ptr<const content::Playlist> with_alerts(const content::Playlist& p) const;
+  void apply_alerts();
+  std::vector<content::AlertNotice> alerts_;
+  bool alerts_dirty_ = false;
+  uint64_t adoptions_ = 0;   // alerts_ not yet in playlist_ (set during a transition)
+  std::optional<size_t> resume_;  // the loop slide an urgent notice interrupted
   DataProvider* data_;
   content::TimeZone zone_;  // the player's own zone (see the constructor)
   Rect main_, header_, ticker_;

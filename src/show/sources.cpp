@@ -44,7 +44,7 @@ void SourceData::follow(const content::Playlist& playlist) {
   base_dir_ = playlist.base_dir;
   sources_.clear();
   for (const auto& s : playlist.sources)
-    if (s.type == "feed" || s.type == "article" || s.type == "kpi") sources_.push_back(s);
+    if (s.type == "feed" || s.type == "article" || s.type == "kpi" || s.type == "cap") sources_.push_back(s);
   wanted_.clear();
   for (const auto& s : playlist.slides)
     if (s.type == "news" && !s.source.empty() && !s.news) wanted_[s.source].push_back(s.item);
@@ -59,6 +59,7 @@ void SourceData::update(const content::Playlist& playlist) {
     // (by id) keeps its last good copy until the next fetch replaces it.
     for (auto it = data_.begin(); it != data_.end();)
       it = listed(it->first) ? std::next(it) : data_.erase(it);
+    for (auto it = books_.begin(); it != books_.end();) it = listed(it->first) ? std::next(it) : books_.erase(it);
     next_due_.clear();  // fetch the new set now
     kick_ = true;
   }
@@ -94,6 +95,10 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
     }
     for (const auto& s : sources) shown.insert(resolve(s.url));
     cache->keep(std::move(shown));
+  }
+  if (src.type == "cap") {
+    refresh_cap(src, client, cache.get(), now);
+    return;
   }
   auto snap = std::make_shared<Snapshot>();
   if (src.type == "feed") {
@@ -133,6 +138,24 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
                        slot->kpi.has_value() != snap->kpi.has_value();
   slot = std::move(snap);
   if (changed) ++generation_;
+}
+
+void SourceData::refresh_cap(const content::Source& src, net::HttpClient& client, net::SourceCache* cache,
+                             int64_t now) {
+  content::LoadedCap c = content::load_cap(client, cache, resolve(src.url), now);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!listed(src.id)) return;  // update() dropped it while it was being fetched
+  auto& slot = data_[src.id];
+  auto snap = std::make_shared<Snapshot>();
+  snap->fetched_at = slot ? slot->fetched_at : 0;
+  snap->error = c.error;
+  if (c.cap) {
+    snap->fetched_at = c.fetched_at;
+    if (c.cap->rejected && snap->error.empty())
+      snap->error = std::to_string(c.cap->rejected) + " malformed alert(s) left out";
+    if (books_[src.id].take(c.cap->alerts)) ++generation_;
+  }
+  slot = std::move(snap);
 }
 
 void SourceData::fetch_item_pictures(const std::string& source_id, Snapshot& snap, net::HttpClient& client,
@@ -256,6 +279,21 @@ std::vector<std::string> SourceData::headlines(const std::string& source_id) {
   if (it == data_.end() || !it->second) return out;
   for (const auto& item : it->second->items)
     if (std::string h = headline_of(item); !h.empty()) out.push_back(std::move(h));
+  return out;
+}
+
+std::vector<content::AlertNotice> SourceData::alerts(int64_t now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<content::AlertNotice> out;
+  for (const content::Source& s : sources_) {
+    auto b = books_.find(s.id);
+    if (b == books_.end()) continue;
+    for (content::AlertNotice& n : b->second.active(now, s.cap))
+      if (std::none_of(out.begin(), out.end(), [&](const content::AlertNotice& o) { return o.key == n.key; }))
+        out.push_back(std::move(n));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const content::AlertNotice& x, const content::AlertNotice& y) { return x.severity > y.severity; });
   return out;
 }
 

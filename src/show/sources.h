@@ -83,6 +83,11 @@ class SourceData final : public DataProvider {
   const content::NewsItem* news(const content::Slide& slide, int64_t& fetched) override;
   const content::KpiData* kpi(const std::string& source_id, int64_t& fetched) override;
   std::vector<std::string> headlines(const std::string& source_id) override;
+  // Cap sources: the alerts of each one's last good document, less those
+  // ended by a Cancel or Update (ever: a replayed alert stays ended), under
+  // its filters; not expired at `now`. A document that is not CAP, or a
+  // server that fails, leaves the alerts as they were (they still expire).
+  std::vector<content::AlertNotice> alerts(int64_t now) override;
   // Increments whenever a source's content changes (main thread polls it).
   uint64_t generation() const { return generation_.load(); }
   // Last error per source id, for logs and status (empty = fine); a
@@ -101,6 +106,7 @@ class SourceData final : public DataProvider {
   };
   void refresh(const content::Source& src, int64_t now);
   void refresh_one(const content::Source& src, int64_t now);  // refresh(), then its next due time
+  void refresh_cap(const content::Source& src, net::HttpClient& client, net::SourceCache* cache, int64_t now);
   net::PictureStore* pictures();  // created on first use; null without a directory
   // The pictures of the items news slides show, fetched; see the top.
   void fetch_item_pictures(const std::string& source_id, Snapshot& snap, net::HttpClient& client, int64_t now);
@@ -119,6 +125,7 @@ class SourceData final : public DataProvider {
   net::PictureLimits picture_limits_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const Snapshot>> data_;
+  std::map<std::string, content::AlertBook> books_;  // cap source id -> its alerts
   std::map<std::string, int64_t> next_due_;
   std::shared_ptr<const Snapshot> held_;      // keeps the item returned by news() alive
   std::shared_ptr<const Snapshot> held_kpi_;  // keeps the data returned by kpi() alive

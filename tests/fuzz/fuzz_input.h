@@ -1,11 +1,15 @@
 // Shared by the fuzz targets: a cursor over the fuzzer's bytes that hands
 // out option bytes first and the rest as the document. Running out of bytes
-// yields zeros (never reads past the input).
+// yields zeros (never reads past the input). Also the checks several
+// targets' contracts share.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
+
+#include "content/encoding.h"
 
 namespace paizi::fuzz {
 
@@ -25,5 +29,11 @@ class Input {
   const char* p_;
   size_t n_;
 };
+
+// Traps unless `s` is valid UTF-8 of at most `cap` bytes.
+inline void require_text(const std::string& s, size_t cap) {
+  std::string clean;
+  if (s.size() > cap || content::sanitize_utf8(s, clean)) __builtin_trap();
+}
 
 }  // namespace paizi::fuzz

@@ -17,16 +17,12 @@
 #include "fuzz_input.h"
 
 using namespace paizi;
+using fuzz::require_text;
 
 namespace {
 
 void require_figure(const std::optional<double>& v) {
   if (v && (!std::isfinite(*v) || std::fabs(*v) > 1e18)) __builtin_trap();
-}
-
-void require_text(const std::string& s, size_t cap) {
-  std::string clean;
-  if (s.size() > cap || content::sanitize_utf8(s, clean)) __builtin_trap();
 }
 
 }  // namespace

@@ -149,6 +149,17 @@ KPI = {
 }
 
 
+# CAP: the hand-written fixtures of tests/feeds (a typhoon warning in zh-CN
+# and en-US, its update and cancel, an Atom feed embedding one), and a
+# hostile alert (entities, a nested alert, references without commas).
+CAP_FIXTURES = ["typhoon_orange.xml", "typhoon_red_update.xml", "typhoon_cancel.xml", "heat_yellow_feed.xml"]
+CAP_HOSTILE = """<?xml version="1.0"?><!DOCTYPE alert [<!ENTITY a "预警预警"><!ENTITY b "&a;&a;&a;&a;"><!ENTITY x SYSTEM "file:///etc/passwd">]>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&b;</identifier><sender>&x;s</sender>
+<sent>2026-02-30T25:61:00+99:00</sent><status>Actual</status><msgType>Cancel</msgType><references>a b,c ,, x,y,z</references>
+<info><language></language><severity>Extreme</severity><expires>never</expires><area><geocode><value/></geocode></area>
+<alert><identifier>nested</identifier></alert></info></alert>"""
+
+
 def write(target, name, data):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -183,6 +194,10 @@ def main():
         write("kpi", name, data)
     for name, data in HTTP_HEADERS.items():
         write("http_headers", name, data)
+    for name in CAP_FIXTURES:
+        with open(os.path.join(HERE, "..", "feeds", "fixtures", "cap", name), "rb") as f:
+            write("cap", name.replace(".xml", ""), bytes([0x30]) + f.read())
+    write("cap", "hostile", bytes([0x01]) + CAP_HOSTILE.encode())
     for i, d in enumerate(DATES):
         write("dates", f"date{i:02d}", bytes([0x81 if i % 2 else 0]) + d.encode())
 

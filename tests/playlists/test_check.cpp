@@ -81,7 +81,8 @@ TEST_CASE("check: a syntax error points at the offending token") {
 TEST_CASE("check: the bundled demo and every example are valid; a missing file fails") {
   // Every example is complete: what it names beside it (poster, KPI data) is there.
   for (const std::string f : {"/../playlists/demo.json", "/../playlists/examples/lobby-scheduled.json",
-                              "/../playlists/examples/remote-with-assets.json"}) {
+                              "/../playlists/examples/remote-with-assets.json",
+                              "/../playlists/examples/cap-alerts.json"}) {
     const auto r = feeds_test::run_paizi({"check", std::string(PAIZI_TEST_DATA) + f});
     INFO(r.out);
     CHECK(r.status == 0);

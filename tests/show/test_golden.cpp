@@ -8,6 +8,8 @@
 
 #include <SDL_image.h>
 
+#include "../feeds/feeds_test_support.h"
+#include "content/cap.h"
 #include "content/playlist.h"
 #include "platform/display.h"
 #include "render/painter.h"
@@ -19,7 +21,10 @@ namespace {
 
 constexpr int64_t kAt = 1776745500;  // 2026-04-21 04:25 UTC
 
-void check_golden(size_t slide, size_t page, int w, int h, const std::string& name) {
+// `alerts`: CAP alerts given to the player (their slides follow the
+// playlist's), shown in Asia/Shanghai as a screen in China would.
+void check_golden(size_t slide, size_t page, int w, int h, const std::string& name,
+                  const std::vector<content::AlertNotice>& alerts = {}) {
   static text::FontLibrary fonts;
   static text::Shaper shaper(fonts);
   const std::string dir = std::string(PAIZI_TEST_DATA) + "/show/golden/";
@@ -33,7 +38,12 @@ void check_golden(size_t slide, size_t page, int w, int h, const std::string& na
   auto display = platform::open_headless(o, err);
   REQUIRE(display);
   render::Painter painter(display->renderer());
-  show::Player player(*display, shaper, painter, *pr.playlist);
+  std::string zerr;
+  const auto zone = content::TimeZone::load("Asia/Shanghai", zerr);
+  REQUIRE(zone);
+  show::Player player(*display, shaper, painter, *pr.playlist, nullptr,
+                      alerts.empty() ? content::TimeZone::system() : *zone);
+  if (!alerts.empty()) player.set_alerts(alerts);
   REQUIRE(player.show_still(slide, page, kAt) > page);
   auto frame = display->snapshot(err);
   REQUIRE(frame);
@@ -82,3 +92,17 @@ TEST_CASE("golden: portrait") {
 // Traditional Chinese (zh-Hant: Noto Sans CJK TC, 「」 quotes, punctuation
 // centred in its cell as Taiwan and Hong Kong set it) on the light theme.
 TEST_CASE("golden: zh-Hant news") { check_golden(6, 0, 1920, 1080, "news-hant-1920x1080"); }
+
+// A CAP takeover: the typhoon warning of tests/feeds/fixtures/cap, its
+// zh-CN info, over the whole screen (no header, no ticker).
+TEST_CASE("golden: CAP alert takeover") {
+  const content::CapResult r = content::parse_cap(feeds_test::fixture("cap/typhoon_orange.xml"));
+  REQUIRE(r.alerts.size() == 1);
+  const auto notice = content::notice_for(r.alerts[0], content::CapFilter{});
+  REQUIRE(notice);
+  REQUIRE(notice->language == "zh-CN");
+  const size_t slides = content::load_playlist(std::string(PAIZI_TEST_DATA) + "/show/golden/slides.json")
+                            .playlist->slides.size();
+  check_golden(slides, 0, 1920, 1080, "alert-1920x1080", {*notice});
+  check_golden(slides, 0, 1080, 1920, "alert-1080x1920", {*notice});
+}
