@@ -31,6 +31,8 @@ struct StatusSnapshot {
   bool display_off = false, fallback = false, clock_trusted = true;
   render::AtlasStats atlas;
   show::PlayerStats player;
+  uint64_t image_failures = 0;  // images the painter could not draw (render::Painter::image_failures)
+  std::string image_error;      // the last of them, naming its path; empty: none
 };
 
 // RFC 3339 UTC ("2026-04-24T10:00:00Z") of Unix seconds.

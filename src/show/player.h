@@ -41,6 +41,7 @@ struct PlayerStats {
   uint64_t frames = 0;        // frames presented
   uint64_t compositions = 0;  // slide pages composed and painted into a texture
   int last_missing = 0;       // code points without a glyph in the last composed slide
+  uint64_t unpaintable = 0;   // image slides skipped: the painter could not draw their image
 };
 
 class Player {
@@ -156,6 +157,12 @@ class Player {
   void leave_direct();
   int64_t hold_ms(const Showing& s) const;
   void next_of(const Showing& s, size_t& slide, size_t& page) const;
+  // An image slide whose image the painter could not draw (after painting
+  // it): treated like one whose image is missing, i.e. skipped.
+  bool unpaintable(const Showing& s) const;
+  // While `s` (page 0, painted into `pic`) is unpaintable, composes and
+  // paints the slide after it in `st` instead; counted in stats_.unpaintable.
+  void skip_unpaintable(Showing& s, Picture& pic, const ScheduleState& st, int64_t unix_s);
   void prepare_next(int64_t unix_s);
   void draw_frame(int64_t t_ms, int64_t unix_s);
   void draw_overlays(int64_t unix_s);
