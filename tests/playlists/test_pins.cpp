@@ -213,6 +213,7 @@ TEST_CASE("paizi sign pins local and reachable images in place, the output verif
   write(site + "/red.png", red);
   put(server, "blue.png", blue);
   const std::string original = R"({"version": 1,
+  "sources": {"f": {"type": "feed", "url": "http://127.0.0.1:9/feed.xml"}},
   "slides": [
     {"id": "i", "type": "image", "image": "red.png"},
     {"id": "n", "type": "news", "article": {"title": "园区新闻", "image": ")" +
@@ -244,6 +245,8 @@ TEST_CASE("paizi sign pins local and reachable images in place, the output verif
   CHECK(r.status == 0);
   CHECK(r.out.find("plain http://") != std::string::npos);         // the article's picture's transport
   CHECK(r.out.find("\"nowhere.png\" is not pinned") != std::string::npos);
+  CHECK(r.out.find("source \"f\" is plain http://") != std::string::npos);
+  CHECK(feeds_test::run_paizi({"check", file}).out.find("plain http://") == std::string::npos);  // only with a key
   // Signing again changes nothing (the pins are already right).
   REQUIRE(feeds_test::run_paizi({"sign", file, "--key", key + ".key"}).status == 0);
   std::string again;
@@ -276,14 +279,23 @@ TEST_CASE("a signed playlist whose image is swapped on the server after signing 
   put(server, "pic.png", blue);  // swapped after signing
   Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "7s", "--poll", "300ms",
                "--pubkey", key + ".pub", "--state-dir", state, "--status-every", "0", "--window", "320x180",
-               "--screenshots", shots},
+               "--screenshots", shots, "--heartbeat", server.url("/heartbeat")},
               tmp.path() + "/player");
   REQUIRE(wait_status(state, [](const json& s) {
             return s["playlist"]["integrity"].is_string() && s["playlist"]["incomplete"].is_string() &&
                    s["playlist"]["incomplete"].get<std::string>().find("slide i") != std::string::npos &&
                    s["counters"]["integrity_failures"].get<uint64_t>() >= 1;
           }).count() >= 0);
-  std::this_thread::sleep_for(milliseconds(1500));  // two rounds of the loop without the slide
+  // The heartbeat carries it too.
+  const auto heartbeat_says = [&] {
+    const json hb = json::parse(http(server.url("/heartbeat/last")), nullptr, false);
+    return hb.is_object() && hb["playlist"]["integrity"].is_string() &&
+           hb["counters"]["integrity_failures"].get<uint64_t>() >= 1;
+  };
+  const auto t0 = steady_clock::now();
+  while (!heartbeat_says() && steady_clock::now() - t0 < seconds(3)) std::this_thread::sleep_for(milliseconds(50));
+  CHECK(heartbeat_says());
+  std::this_thread::sleep_for(milliseconds(1000));  // more rounds of the loop without the slide
   put(server, "pic.png", red);                       // the right image again
   REQUIRE(wait_status(state, [](const json& s) { return s["playlist"]["incomplete"].is_null(); }).count() >= 0);
   CHECK(read_status(state)["playlist"]["integrity"].is_null());
