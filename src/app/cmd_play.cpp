@@ -133,6 +133,7 @@ int cmd_play(Args& args) {
   show::SourceData data(pl, state_ok ? cfg.state_dir : "");
   net::PictureLimits picture_limits;
   picture_limits.max_total_bytes = budget / 8;
+  picture_limits.https_only = cfg.require_https;
   data.set_limits(source_limits, net::CacheLimits{budget / 8}, picture_limits);
   // Failures are logged once per change of error state (not per retry);
   // the logger's rate limit still bounds a server that flaps every poll.

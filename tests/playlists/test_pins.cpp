@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "content/signature.h"
+#include "net/picture_store.h"
 #include "net/playlist_updater.h"
 #include "picture_support.h"
 #include "pl_support.h"
@@ -315,4 +316,20 @@ TEST_CASE("a signed playlist whose image is swapped on the server after signing 
   std::string log;
   paizi::platform::read_whole_file(tmp.path() + "/player.err", log);
   CHECK(log.find("integrity failure") != std::string::npos);
+}
+
+TEST_CASE("require_https: a plain http:// picture named by a feed is refused before any request") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  put(server, "pic.png", png_bytes(tmp, 255, 0, 0));
+  paizi::net::HttpClient client;
+  std::string err;
+  paizi::net::PictureLimits limits;
+  paizi::net::PictureStore open(tmp.path() + "/pictures", limits, nullptr);
+  CHECK_FALSE(open.get(client, server.url("/files/pic.png"), 1776585600, err).empty());
+  limits.https_only = true;
+  paizi::net::PictureStore strict(tmp.path() + "/strict", limits, nullptr);
+  CHECK(strict.get(client, server.url("/files/pic.png"), 1776585600, err).empty());
+  CHECK(err.find("require_https") != std::string::npos);
+  CHECK(gets(server, "/files/pic.png") == 1);  // the strict store did not ask
 }
