@@ -18,7 +18,8 @@ std::vector<ImageRef> image_refs(const content::Playlist& pl) {
     const content::Slide& s = pl.slides[i];
     const std::string at = "/slides/" + std::to_string(i);
     if (s.type == "image" && !s.image.empty()) refs.push_back({s.image, s.image_sha256, at, true});
-    if (s.news && !s.news->image.empty()) refs.push_back({s.news->image, s.news->image_sha256, at + "/article", false});
+    if (s.news && !s.news->image.empty())
+      refs.push_back({s.news->image, s.news->image_sha256, at + "/article", false});
   }
   return refs;
 }

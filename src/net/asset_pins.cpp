@@ -28,7 +28,8 @@ std::string refusal(const std::string& url, const std::string& pin, const AssetP
 }
 
 std::string integrity_failure(const std::string& url, const std::string& pin, const std::string& actual) {
-  return std::string(kIntegrityFailure) + "asset " + url + " has SHA-256 " + actual + ", the playlist pins " + pin;
+  return std::string(kIntegrityFailure) + "asset " + url + " has SHA-256 " + actual + ", the playlist pins " +
+         pin;
 }
 
 std::string first_integrity_failure(const std::map<std::string, std::string>& missing) {

@@ -12,7 +12,8 @@
 namespace pl_test {
 
 // A w x h PNG of one colour.
-inline std::string png_bytes(const feeds_test::TempDir& tmp, uint8_t r, uint8_t g, uint8_t b, int w = 64, int h = 48) {
+inline std::string png_bytes(const feeds_test::TempDir& tmp, uint8_t r, uint8_t g, uint8_t b, int w = 64,
+                             int h = 48) {
   paizi::render::SurfacePtr s(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32));
   REQUIRE(s);
   SDL_FillRect(s.get(), nullptr, SDL_MapRGBA(s->format, r, g, b, 255));

@@ -35,8 +35,8 @@ std::vector<Shot> shots_in(const std::string& dir) {
   std::vector<Shot> shots;
   for (const auto& e : fs::directory_iterator(dir)) {
     const std::string path = e.path().string();
-    shots.push_back({std::stol(e.path().filename().string()), e.path().filename().string(), red_pixels(path, 0),
-                     red_pixels(path, 2)});
+    shots.push_back({std::stol(e.path().filename().string()), e.path().filename().string(),
+                     red_pixels(path, 0), red_pixels(path, 2)});
   }
   std::sort(shots.begin(), shots.end(), [](const Shot& a, const Shot& b) { return a.ms < b.ms; });
   return shots;
@@ -51,13 +51,14 @@ std::string describe(const std::vector<Shot>& shots) {
 std::string image_playlist(const std::string& name, const std::string& image, const std::string& pin) {
   return R"({"version":1,"name":")" + name + R"(","transition":{"type":"cut"},"slides":[
   {"id":"s","type":"slogan","duration":"700ms","lines":["欢迎"]},
-  {"id":"i","type":"image","duration":"700ms","image":")" + image + "\"" +
-         (pin.empty() ? "" : R"(, "image_sha256": ")" + pin + "\"") + "}]}";
+  {"id":"i","type":"image","duration":"700ms","image":")" +
+         image + "\"" + (pin.empty() ? "" : R"(, "image_sha256": ")" + pin + "\"") + "}]}";
 }
 
 }  // namespace
 
-TEST_CASE("with a relative --state-dir a remote playlist's image slide shows its image, not only the background") {
+TEST_CASE(
+    "with a relative --state-dir a remote playlist's image slide shows its image, not only the background") {
   // The store's paths were relative ("st/assets/SHA") and joined again to the
   // playlist's directory, itself "st/assets/": the painter opened
   // st/assets//st/assets/SHA, drew nothing and said nothing.
@@ -78,7 +79,8 @@ TEST_CASE("with a relative --state-dir a remote playlist's image slide shows its
   CHECK(got[0].red > 20000);  // 64x48 fitted into 320x180: 240x180 px of red
 }
 
-TEST_CASE("a pinned image is kept only with its pinned bytes; an intact cached copy is used without a fetch") {
+TEST_CASE(
+    "a pinned image is kept only with its pinned bytes; an intact cached copy is used without a fetch") {
   feeds_test::FaultServer server;
   TempDir tmp;
   const std::string red = png_bytes(tmp, 255, 0, 0), blue = png_bytes(tmp, 0, 0, 255);
@@ -122,7 +124,8 @@ TEST_CASE("a pinned image is kept only with its pinned bytes; an intact cached c
   CHECK(last_good_slides(o) == std::vector<std::string>{"s", "i"});
 }
 
-TEST_CASE("under a public key an unpinned image is refused unless allowed; require_https spares pinned images") {
+TEST_CASE(
+    "under a public key an unpinned image is refused unless allowed; require_https spares pinned images") {
   feeds_test::FaultServer server;
   TempDir tmp;
   const std::string key = tmp.path() + "/k";
@@ -194,8 +197,10 @@ TEST_CASE("a pin that is not 64 hex digits, or two pins for one image, is an err
   CHECK(pr.first_error("p.json").find("/slides/1/image_sha256") != std::string::npos);
   const std::string a(64, 'a'), b(64, 'b');
   pr = paizi::content::parse_playlist(R"({"version":1,"slides":[
-    {"id":"x","type":"image","image":"a.png","image_sha256":")" + a + R"("},
-    {"id":"y","type":"image","image":"a.png","image_sha256":")" + b + R"("}]})",
+    {"id":"x","type":"image","image":"a.png","image_sha256":")" +
+                                          a + R"("},
+    {"id":"y","type":"image","image":"a.png","image_sha256":")" +
+                                          b + R"("}]})",
                                       ".");
   CHECK_FALSE(pr.playlist);
   CHECK(pr.first_error("p.json").find("two different SHA-256") != std::string::npos);
@@ -204,7 +209,9 @@ TEST_CASE("a pin that is not 64 hex digits, or two pins for one image, is an err
   CHECK(pr.playlist->slides[1].image_sha256 == a);
 }
 
-TEST_CASE("paizi sign pins local and reachable images in place, the output verifies; check --pubkey checks the pins") {
+TEST_CASE(
+    "paizi sign pins local and reachable images in place, the output verifies; check --pubkey checks the "
+    "pins") {
   feeds_test::FaultServer server;
   TempDir tmp;
   const std::string site = tmp.path() + "/site", file = site + "/pl.json", key = tmp.path() + "/k";
@@ -244,10 +251,11 @@ TEST_CASE("paizi sign pins local and reachable images in place, the output verif
   r = feeds_test::run_paizi({"check", file, "--pubkey", key + ".pub"});
   INFO(r.out);
   CHECK(r.status == 0);
-  CHECK(r.out.find("plain http://") != std::string::npos);         // the article's picture's transport
+  CHECK(r.out.find("plain http://") != std::string::npos);  // the article's picture's transport
   CHECK(r.out.find("\"nowhere.png\" is not pinned") != std::string::npos);
   CHECK(r.out.find("source \"f\" is plain http://") != std::string::npos);
-  CHECK(feeds_test::run_paizi({"check", file}).out.find("plain http://") == std::string::npos);  // only with a key
+  CHECK(feeds_test::run_paizi({"check", file}).out.find("plain http://") ==
+        std::string::npos);  // only with a key
   // Signing again changes nothing (the pins are already right).
   REQUIRE(feeds_test::run_paizi({"sign", file, "--key", key + ".key"}).status == 0);
   std::string again;
@@ -260,7 +268,8 @@ TEST_CASE("paizi sign pins local and reachable images in place, the output verif
   CHECK(r.out.find("the playlist pins " + blue_pin) != std::string::npos);
 }
 
-TEST_CASE("a signed playlist whose image is swapped on the server after signing never shows the swapped image") {
+TEST_CASE(
+    "a signed playlist whose image is swapped on the server after signing never shows the swapped image") {
   feeds_test::FaultServer server;
   TempDir tmp;
   const std::string site = tmp.path() + "/site", file = site + "/pl.json", key = tmp.path() + "/k";
@@ -278,9 +287,16 @@ TEST_CASE("a signed playlist whose image is swapped on the server after signing 
   put(server, "pl.json", body);
   put(server, "pl.json.sig", sig);
   put(server, "pic.png", blue);  // swapped after signing
-  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "7s", "--poll", "300ms",
-               "--pubkey", key + ".pub", "--state-dir", state, "--status-every", "0", "--window", "320x180",
-               "--screenshots", shots, "--heartbeat", server.url("/heartbeat")},
+  Proc player({"play",           server.url("/files/pl.json"),
+               "--headless",     "--realtime",
+               "--duration",     "7s",
+               "--poll",         "300ms",
+               "--pubkey",       key + ".pub",
+               "--state-dir",    state,
+               "--status-every", "0",
+               "--window",       "320x180",
+               "--screenshots",  shots,
+               "--heartbeat",    server.url("/heartbeat")},
               tmp.path() + "/player");
   REQUIRE(wait_status(state, [](const json& s) {
             return s["playlist"]["integrity"].is_string() && s["playlist"]["incomplete"].is_string() &&
@@ -294,11 +310,13 @@ TEST_CASE("a signed playlist whose image is swapped on the server after signing 
            hb["counters"]["integrity_failures"].get<uint64_t>() >= 1;
   };
   const auto t0 = steady_clock::now();
-  while (!heartbeat_says() && steady_clock::now() - t0 < seconds(3)) std::this_thread::sleep_for(milliseconds(50));
+  while (!heartbeat_says() && steady_clock::now() - t0 < seconds(3))
+    std::this_thread::sleep_for(milliseconds(50));
   CHECK(heartbeat_says());
   std::this_thread::sleep_for(milliseconds(1000));  // more rounds of the loop without the slide
-  put(server, "pic.png", red);                       // the right image again
-  REQUIRE(wait_status(state, [](const json& s) { return s["playlist"]["incomplete"].is_null(); }).count() >= 0);
+  put(server, "pic.png", red);                      // the right image again
+  REQUIRE(wait_status(state, [](const json& s) { return s["playlist"]["incomplete"].is_null(); }).count() >=
+          0);
   CHECK(read_status(state)["playlist"]["integrity"].is_null());
   REQUIRE(player.wait() == 0);
   const auto got = shots_in(shots);
