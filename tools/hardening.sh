@@ -9,7 +9,9 @@
 #   tools/hardening.sh soak [N]     the full soak: N slide changes (default 10000)
 #   tools/hardening.sh hostile      the hostile-server suite against build/paizi feed
 #   tools/hardening.sh player       the same servers against build/paizi play, plus
-#                                   the disk budget and the no-writes-when-quiet check
+#                                   the disk budget and the no-writes-when-quiet check,
+#                                   then pinned images tampered with (a mismatch, a
+#                                   pinned file that keeps growing)
 # Each step prints its wall time; any failure stops with a non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +52,8 @@ case "${1:-}" in
     cmake --build build -j2 --target paizi
     step "hostile-server suite against the player" env SDL_VIDEODRIVER=dummy \
       python3 tests/hardening/hostile_player.py build/paizi
+    step "pinned images tampered with" env SDL_VIDEODRIVER=dummy \
+      python3 tests/hardening/hostile_pins.py build/paizi
     ;;
   *)
     echo "usage: tools/hardening.sh ci|asan|fuzz [SECONDS]|soak [CHANGES]|hostile|player" >&2

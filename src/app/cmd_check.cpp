@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "app/cli.h"
+#include "app/pins.h"
 #include "content/playlist.h"
 #include "content/signature.h"
 #include "net/http_client.h"
@@ -34,36 +35,29 @@ size_t check_local_images(const std::string& file, const content::Playlist& pl) 
   size_t warnings = 0;
   std::error_code ec;
   const fs::path root = fs::weakly_canonical(fs::absolute(pl.base_dir.empty() ? "." : pl.base_dir), ec);
-  for (size_t i = 0; i < pl.slides.size(); ++i) {
-    const content::Slide& s = pl.slides[i];
-    const std::string pointer = "/slides/" + std::to_string(i);
-    std::vector<std::pair<std::string, std::string>> refs;  // (reference, JSON pointer)
-    if (s.type == "image") refs.emplace_back(s.image, pointer + "/image");
-    if (s.news && !s.news->image.empty()) refs.emplace_back(s.news->image, pointer + "/article/image");
-    for (const auto& [ref, at] : refs) {
-      if (ref.empty() || net::is_http_url(ref) ||
-          (ref.find("://") != std::string::npos && ref.rfind("file://", 0) != 0))
-        continue;  // remote (or refused by the format check)
-      fs::path p = net::local_path(ref);
-      if (p.is_relative()) p = root / p;
-      const fs::path canon = fs::weakly_canonical(p, ec);
-      const std::string what = s.type == "image" ? "the slide is left out" : "the article is shown without it";
-      std::string problem;
-      if (!fs::is_regular_file(canon, ec))
-        problem = "no such file: " + canon.string() + "; " + what + " until it exists";
-      else if (const fs::path rel = canon.lexically_relative(root); rel.empty() || *rel.begin() == "..")
-        problem = "outside the playlist's directory; " + what + " unless paizi play --asset-root allows it";
-      else if (fs::file_size(canon, ec) > render::kMaxImageFileBytes)
-        problem = "is larger than " + std::to_string(render::kMaxImageFileBytes >> 20) + " MiB; " + what;
-      else if (std::string bytes; !platform::read_whole_file(canon.string(), bytes))
-        problem = "cannot be read; " + what + " until it can";
-      else if (std::string why = render::image_problem(bytes); !why.empty())
-        problem = why + "; " + what;
-      if (problem.empty()) continue;
-      std::printf("%s: warning: image \"%s\": %s (at %s)\n", file.c_str(), ref.c_str(), problem.c_str(),
-                  at.c_str());
-      ++warnings;
-    }
+  for (const ImageRef& img : image_refs(pl)) {
+    const std::string& ref = img.ref;
+    const std::string at = img.pointer + "/image";
+    if (!is_local_ref(ref)) continue;  // remote (or refused by the format check)
+    fs::path p = net::local_path(ref);
+    if (p.is_relative()) p = root / p;
+    const fs::path canon = fs::weakly_canonical(p, ec);
+    const std::string what = img.slide ? "the slide is left out" : "the article is shown without it";
+    std::string problem;
+    if (!fs::is_regular_file(canon, ec))
+      problem = "no such file: " + canon.string() + "; " + what + " until it exists";
+    else if (const fs::path rel = canon.lexically_relative(root); rel.empty() || *rel.begin() == "..")
+      problem = "outside the playlist's directory; " + what + " unless paizi play --asset-root allows it";
+    else if (fs::file_size(canon, ec) > render::kMaxImageFileBytes)
+      problem = "is larger than " + std::to_string(render::kMaxImageFileBytes >> 20) + " MiB; " + what;
+    else if (std::string bytes; !platform::read_whole_file(canon.string(), bytes))
+      problem = "cannot be read; " + what + " until it can";
+    else if (std::string why = render::image_problem(bytes); !why.empty())
+      problem = why + "; " + what;
+    if (problem.empty()) continue;
+    std::printf("%s: warning: image \"%s\": %s (at %s)\n", file.c_str(), ref.c_str(), problem.c_str(),
+                at.c_str());
+    ++warnings;
   }
   return warnings;
 }
@@ -124,6 +118,51 @@ size_t check_composition(const std::string& file, const content::Playlist& pl, i
   return warnings;
 }
 
+// With a public key: each image's pin verified where its bytes can be had
+// (a mismatch is an error: the player would refuse the image), an unpinned
+// image said (refused unless allow_unpinned_assets), and plain http://
+// sources and images said (a signed playlist does not cover what they
+// send). Returns the errors; adds to `warnings`.
+size_t check_pins(const std::string& file, const content::Playlist& pl, size_t& warnings) {
+  size_t errors = 0;
+  for (const ImageRef& img : image_refs(pl)) {
+    const char* ref = img.ref.c_str();
+    if (net::is_http_url(img.ref) && img.ref.rfind("http://", 0) == 0) {
+      std::printf("%s: warning: image \"%s\" is served over plain http://%s (at %s/image)\n", file.c_str(), ref,
+                  img.pin.empty() ? ": anyone on the way can replace it; pin it (paizi sign) or serve it over https"
+                                  : "; its pin still decides which bytes are shown",
+                  img.pointer.c_str());
+      ++warnings;
+    }
+    if (img.pin.empty()) {
+      std::printf("%s: warning: image \"%s\" is not pinned: a player with this key refuses it unless "
+                  "allow_unpinned_assets = true (paizi sign pins it) (at %s/image)\n",
+                  file.c_str(), ref, img.pointer.c_str());
+      ++warnings;
+      continue;
+    }
+    std::string bytes, err;
+    if (!image_bytes(img.ref, pl.base_dir, bytes, err)) {
+      std::printf("%s: warning: image \"%s\": pin not verified: %s (at %s/image_sha256)\n", file.c_str(), ref,
+                  err.c_str(), img.pointer.c_str());
+      ++warnings;
+    } else if (const std::string actual = content::sha256_hex(bytes); actual != img.pin) {
+      std::printf("%s: error: image \"%s\" has SHA-256 %s, the playlist pins %s: the player refuses it "
+                  "(at %s/image_sha256)\n",
+                  file.c_str(), ref, actual.c_str(), img.pin.c_str(), img.pointer.c_str());
+      ++errors;
+    }
+  }
+  for (const content::Source& src : pl.sources)
+    if (src.url.rfind("http://", 0) == 0) {
+      std::printf("%s: warning: %s source \"%s\" is plain http://: its content is not covered by the signature "
+                  "and anyone on the way can change it; serve it over https (at /sources/%s/url)\n",
+                  file.c_str(), src.type.c_str(), src.id.c_str(), src.id.c_str());
+      ++warnings;
+    }
+  return errors;
+}
+
 }  // namespace
 
 int cmd_check(Args& args) {
@@ -158,6 +197,7 @@ int cmd_check(Args& args) {
       std::printf("%s: error: %s\n", file.c_str(), err.c_str());
       ++errors;
     }
+    errors += check_pins(file, *pr.playlist, warnings);
   }
   std::printf("%s: %s (%zu error%s, %zu warning%s)\n", file.c_str(), errors ? "invalid" : "ok", errors,
               errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
@@ -185,6 +225,35 @@ int cmd_keygen(Args& args) {
   return kExitOk;
 }
 
+// Pins every image of the playlist `path` (text `body`) whose bytes can be
+// had and that the player would show; what cannot be pinned is said on
+// stderr. Returns the text with the pins.
+std::string pin_images(const std::string& path, const std::string& body) {
+  namespace fs = std::filesystem;
+  const content::ParseResult pr =
+      content::parse_playlist(body, fs::absolute(path).parent_path().string());
+  if (!pr.playlist) {
+    std::fprintf(stderr, "paizi sign: %s: images not pinned: %s\n", path.c_str(), pr.first_error(path).c_str());
+    return body;
+  }
+  std::vector<std::pair<std::string, std::string>> pins;  // (JSON pointer of the object, sha256)
+  for (const ImageRef& img : image_refs(*pr.playlist)) {
+    std::string bytes, err;
+    if (!image_bytes(img.ref, pr.playlist->base_dir, bytes, err) ||
+        !(err = render::image_problem(bytes)).empty()) {
+      std::fprintf(stderr, "paizi sign: %s: image \"%s\" not pinned: %s (at %s/image)\n", path.c_str(),
+                   img.ref.c_str(), err.c_str(), img.pointer.c_str());
+      continue;
+    }
+    const std::string sha = content::sha256_hex(bytes);
+    if (!img.pin.empty() && img.pin != sha)
+      std::fprintf(stderr, "paizi sign: %s: image \"%s\" pinned again: it has changed since (at %s/image_sha256)\n",
+                   path.c_str(), img.ref.c_str(), img.pointer.c_str());
+    if (img.pin != sha) pins.emplace_back(img.pointer, sha);
+  }
+  return pins.empty() ? body : with_pins(body, pins);
+}
+
 int cmd_sign(Args& args) {
   const auto key = args.value("--key");
   const auto pos = args.positionals();
@@ -194,7 +263,14 @@ int cmd_sign(Args& args) {
     std::fprintf(stderr, "paizi sign: cannot read %s\n", pos[0].c_str());
     return kExitFailure;
   }
-  const auto sig = content::sign_detached(body, read_or_fail(*key, "secret key"), err);
+  const std::string secret = read_or_fail(*key, "secret key");
+  // The pins first, so that the signature covers every byte put on screen.
+  const std::string pinned = pin_images(pos[0], body);
+  if (pinned != body && !platform::write_file_atomic(pos[0], pinned, &err)) {
+    std::fprintf(stderr, "paizi sign: %s\n", err.c_str());
+    return kExitFailure;
+  }
+  const auto sig = content::sign_detached(pinned, secret, err);
   if (!sig || !platform::write_file_atomic(pos[0] + ".sig", *sig, &err)) {
     std::fprintf(stderr, "paizi sign: %s\n", err.c_str());
     return kExitFailure;

@@ -52,6 +52,10 @@ int cmd_play(Args& args) {
   Config& cfg = conf.config;
   const std::set<std::string> given = apply_flags(args, cfg);  // flags, and their synonyms
   if (cfg.token.empty()) cfg.token = default_token_path();
+  // Absolute once, here: every path into the state directory (assets,
+  // pictures) is then absolute and never joined to a playlist's directory.
+  if (std::error_code ec; !cfg.state_dir.empty())
+    if (const auto abs = std::filesystem::absolute(cfg.state_dir, ec); !ec) cfg.state_dir = abs.lexically_normal().string();
   platform::Logger::Options lopt;
   lopt.level = verbose ? platform::Level::debug : cfg.log_level;
   platform::Logger log(lopt);
@@ -92,6 +96,8 @@ int cmd_play(Args& args) {
     update_options.updater.token = tok;
   }
   update_options.heartbeat_url = cfg.heartbeat_url;
+  update_options.updater.allow_unpinned = cfg.allow_unpinned_assets;
+  update_options.updater.require_https = cfg.require_https;
   // The disk budget of downloaded content: 3/4 the playlist's assets, 1/8
   // copies of its sources, 1/8 the pictures they name.
   const size_t budget = static_cast<size_t>(cfg.cache_mib) << 20;
@@ -139,6 +145,7 @@ int cmd_play(Args& args) {
   show::SourceData data(pl, state_ok ? cfg.state_dir : "");
   net::PictureLimits picture_limits;
   picture_limits.max_total_bytes = budget / 8;
+  picture_limits.https_only = cfg.require_https;
   data.set_limits(source_limits, net::CacheLimits{budget / 8}, picture_limits);
   // Failures are logged once per change of error state (not per retry);
   // the logger's rate limit still bounds a server that flaps every poll.
@@ -227,6 +234,9 @@ int cmd_play(Args& args) {
     // the clock and switches it on again.
     const bool dark = updates.display_off() && player.stats().frames > 0;
     const bool drew = dark ? (player.rest(unix_s), false) : player.tick(t, unix_s);
+    // An image the painter cannot open (gone from the store, unreadable):
+    // said once per failed load; its image slide is skipped (show/player.h).
+    for (const std::string& e : painter.take_image_errors()) log.warning(e + " (its image slide is left out)");
     updates.step(player, painter, *display, unix_s, data.health(unix_s));  // [updates] adoption, status, display power
     if (dark && !updates.display_off()) player.wake(t);
     log_errors();

@@ -83,6 +83,16 @@ std::string assign(Config& c, std::string_view key, std::string_view value) {
       return "cache_mib must be a whole number of MiB from 1 to 1048576";
     else
       c.cache_mib = n;
+  } else if (key == "allow_unpinned_assets" || key == "require_https") {
+    bool& flag = key == "require_https" ? c.require_https : c.allow_unpinned_assets;
+    if (reset)
+      flag = false;
+    else if (v == "true" || v == "yes" || v == "1")
+      flag = true;
+    else if (v == "false" || v == "no" || v == "0")
+      flag = false;
+    else
+      return std::string(key) + " must be true or false";
   } else if (key == "log_level") {
     if (reset)
       c.log_level = defaults.log_level;
@@ -163,6 +173,7 @@ std::set<std::string> apply_flags(Args& args, Config& cfg) {
       {"heartbeat_url", "--heartbeat-url", "--heartbeat"}, {"log_level", "--log-level", ""},
       {"cache_mib", "--cache-mib", ""},          {"timezone", "--timezone", ""},
       {"metrics_dir", "--metrics-dir", ""},
+      {"allow_unpinned_assets", "--allow-unpinned-assets", ""}, {"require_https", "--require-https", ""},
   };
   for (const Flag& f : kFlags)
     for (std::string_view flag : {f.flag, f.synonym}) {

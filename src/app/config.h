@@ -30,6 +30,11 @@ struct Config {
   std::string display_driver = "auto";         // auto | kmsdrm | x11 | wayland | offscreen
   int rotation = 0;                            // degrees clockwise: 0, 90, 180, 270
   std::string public_key;                      // playlist signing key (path)
+  // With a public key: accept images without an "image_sha256" pin (they
+  // are refused otherwise). true | false.
+  bool allow_unpinned_assets = false;
+  // Only https:// for the playlist, its sources and its unpinned images. true | false.
+  bool require_https = false;
   std::string token;                           // device token (path); see default_token_path()
   std::string heartbeat_url;                   // POSTed to periodically; "" = off
   // Directory for the Prometheus metrics file paizi.prom (app/metrics.h):
@@ -66,7 +71,7 @@ std::string default_token_path();
 //   --state-dir DIR --cache-dir DIR --driver NAME --rotate DEG
 //   --public-key FILE (= --pubkey) --token FILE (= --token-file)
 //   --heartbeat-url URL (= --heartbeat) --log-level LEVEL --cache-mib N
-//   --timezone ZONE --metrics-dir DIR
+//   --timezone ZONE --metrics-dir DIR --allow-unpinned-assets BOOL --require-https BOOL
 // Returns the keys the flags set. Throws UsageError on bad values.
 std::set<std::string> apply_flags(Args& args, Config& cfg);
 

@@ -40,6 +40,8 @@ commands:
       --metrics-dir DIR   write Prometheus metrics to DIR/paizi.prom (default
                           /var/lib/prometheus/node-exporter if it exists; off: none)
       --metrics-every TIME  rewrite them at least this often (default 5s)
+      --allow-unpinned-assets true|false  with a key, accept images without "image_sha256" (default false)
+      --require-https true|false          only https:// for the playlist, sources, unpinned images
     signals: SIGHUP checks the playlist now, SIGTERM/SIGINT stop; sd_notify under systemd
   render PLAYLIST         render one slide to a PNG file
       --slide N           slide index (0-based)      --page K   page of a news slide
@@ -60,10 +62,11 @@ commands:
       --state-dir DIR --timeout S --connect-timeout S --max-bytes N --tz +08:00
   check PLAYLIST          validate; every problem with its JSON pointer and line:column; slides
                           composed to report text cut or set too small, QR codes left out
-      --pubkey KEY.pub    also verify PLAYLIST.sig
+      --pubkey KEY.pub    also verify PLAYLIST.sig and the images' pins it can reach; warn about http://
       --size WxH          the screen the slides are composed for (default 1920x1080)
   keygen PREFIX           write an Ed25519 key pair PREFIX.key (secret) and PREFIX.pub
-  sign FILE --key K.key   write the detached signature FILE.sig
+  sign FILE --key K.key   pin the images it can reach ("image_sha256", FILE rewritten), then write
+                          the detached signature FILE.sig
   version                 print the version
 
   paizi COMMAND --help    details; exit status: 0 ok, 1 bad input or failure, 2 usage error

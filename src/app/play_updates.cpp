@@ -127,6 +127,8 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
                    state_dir_.c_str());
     state_dir_ = temp_dir_ = tmpl;
   }
+  std::error_code ec;
+  if (const fs::path abs = fs::absolute(state_dir_, ec); !ec) state_dir_ = abs.lexically_normal().string();
   o.state_dir = state_dir_;
   updater_ = std::make_unique<net::PlaylistUpdater>(std::move(o));
   // status.json changes with the slides: on tmpfs (/run) when there is a
@@ -250,6 +252,8 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, platform:
   s.atlas = painter.atlas().stats();
   s.player = player.stats();
   s.alerts = player.active_alerts(unix_s);
+  s.image_failures = painter.image_failures();
+  s.image_error = painter.last_error();
   const std::string before = status_->last();
   std::string err;
   if (!status_->update(s, err) && err != warned_) {

@@ -53,7 +53,11 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
         {"version", y.version},
         {"name", y.name},
         {"sha256", y.sha256},
-        {"incomplete", y.incomplete.empty() ? json(nullptr) : json(y.incomplete)}}},
+        {"incomplete", y.incomplete.empty() ? json(nullptr) : json(y.incomplete)},
+        // A pinned image whose bytes did not match (net/asset_pins.h), while
+        // it lasts; and the last image the painter could not draw.
+        {"integrity", y.integrity.empty() ? json(nullptr) : json(y.integrity)},
+        {"unpaintable", s.image_error.empty() ? json(nullptr) : json(s.image_error)}}},
       {"sync",
        {{"time", y.last_check ? json(rfc3339_utc(y.last_check)) : json(nullptr)},
         {"ok", y.ok},
@@ -80,6 +84,9 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
                      {"adopted", y.adopted},
                      {"rejected", y.rejected},
                      {"failed", y.failed},
+                     {"integrity_failures", y.integrity_failures},
+                     {"image_failures", s.image_failures},
+                     {"unpaintable_slides", s.player.unpaintable},
                      {"frames", s.player.frames},
                      {"compositions", s.player.compositions},
                      {"atlas_hits", s.atlas.hits},

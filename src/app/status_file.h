@@ -44,6 +44,8 @@ struct StatusSnapshot {
   show::SourceHealth sources;  // the playlist's feeds, articles and KPI data
   uint64_t resident_bytes = 0; // resident memory, bytes; 0: unknown
   std::vector<content::AlertNotice> alerts;  // Player::active_alerts
+  uint64_t image_failures = 0;  // images the painter could not draw (render::Painter::image_failures)
+  std::string image_error;      // the last of them, naming its path; empty: none
 };
 
 // RFC 3339 UTC ("2026-04-24T10:00:00Z") of Unix seconds.

@@ -16,6 +16,10 @@ struct NewsItem {
   std::string link;     // absolute URL
   std::string summary;  // plain text
   std::string image;    // absolute URL or path, may be empty
+  // SHA-256 of the image's bytes, 64 lower-case hex digits, as pinned by a
+  // playlist's inline article ("image_sha256"); empty: not pinned (feeds
+  // and article pages never pin).
+  std::string image_sha256;
   std::optional<int64_t> published;  // Unix seconds, UTC
   std::vector<std::string> paragraphs;  // body, plain text, one entry per paragraph
 };

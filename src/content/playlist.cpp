@@ -175,17 +175,32 @@ std::optional<int64_t> read_published(Reader& r, const json& v, const std::strin
   return t;
 }
 
+// An image's pin, "image_sha256" beside "image": 64 lower-case hex digits
+// (what sha256sum prints). Without an "image" it pins nothing: an error.
+void read_pin(Reader& r, const json& v, const std::string& ptr, const std::string& image, std::string& out) {
+  if (!r.string(v, ptr, "image_sha256", out)) return;
+  const bool hex = out.size() == 64 && std::all_of(out.begin(), out.end(), [](char c) {
+                     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                   });
+  if (!hex)
+    r.problem(ptr + "/image_sha256", "\"image_sha256\" must be 64 lower-case hex digits (the SHA-256 of the image)");
+  else if (image.empty())
+    r.problem(ptr + "/image_sha256", "\"image_sha256\" pins an image, but there is no \"image\"");
+  if (!hex || image.empty()) out.clear();
+}
+
 void read_news(Reader& r, const json& v, const std::string& ptr, NewsItem& n, const std::string& zone_name) {
   if (!v.is_object()) {
     r.problem(ptr, "\"article\" must be an object");
     return;
   }
-  r.known_keys(v, ptr, {"title", "source", "link", "summary", "image", "published", "paragraphs"});
+  r.known_keys(v, ptr, {"title", "source", "link", "summary", "image", "image_sha256", "published", "paragraphs"});
   r.string(v, ptr, "title", n.title, true);
   r.string(v, ptr, "source", n.source);
   r.string(v, ptr, "link", n.link);
   r.string(v, ptr, "summary", n.summary);
   r.string(v, ptr, "image", n.image);
+  read_pin(r, v, ptr, n.image, n.image_sha256);
   r.strings(v, ptr, "paragraphs", n.paragraphs);
   n.published = read_published(r, v, ptr, zone_name);
 }
@@ -221,7 +236,7 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
     return;
   }
   r.known_keys(v, ptr, {"id", "type", "duration", "theme", "lines", "vertical", "banner", "subtitle", "article",
-                        "source", "item", "page_duration", "qr", "title", "tiles", "image", "fit", "when", "priority",
+                        "source", "item", "page_duration", "qr", "title", "tiles", "image", "image_sha256", "fit", "when", "priority",
                         "fallback", "urgent"});
   if (!r.string(v, ptr, "id", s.id)) s.id = "slide-" + std::to_string(index);
   if (!r.string(v, ptr, "type", s.type, true)) return;
@@ -263,6 +278,7 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
     }
   } else if (s.type == "image") {
     r.string(v, ptr, "image", s.image, true);
+    read_pin(r, v, ptr, s.image, s.image_sha256);
     if (r.string(v, ptr, "fit", s.fit) && s.fit != "fit" && s.fit != "fill")
       r.problem(ptr + "/fit", "fit must be \"fit\" or \"fill\"");
   } else {
@@ -440,11 +456,22 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
   } else {
     const json& sl = doc["slides"];
     std::set<std::string> ids;
+    std::map<std::string, std::string> pins;  // image as written -> its first pin
     for (size_t i = 0; i < sl.size(); ++i) {
       Slide s;
       const std::string ptr = "/slides/" + std::to_string(i);
       read_slide(r, sl[i], ptr, pl, s, i);
       if (!ids.insert(s.id).second) r.problem(ptr + "/id", "duplicate slide id \"" + s.id + "\"");
+      // One image, one content: the same reference pinned to two hashes
+      // cannot be satisfied by any bytes.
+      const auto same_pin = [&](const std::string& image, const std::string& pin, const std::string& at) {
+        if (pin.empty()) return;
+        const auto [it, fresh] = pins.emplace(image, pin);
+        if (!fresh && it->second != pin)
+          r.problem(at, "image \"" + image + "\" is pinned to two different SHA-256 values");
+      };
+      same_pin(s.image, s.image_sha256, ptr + "/image_sha256");
+      if (s.news) same_pin(s.news->image, s.news->image_sha256, ptr + "/article/image_sha256");
       pl.slides.push_back(std::move(s));
     }
   }

@@ -123,6 +123,9 @@ struct Slide {
   std::vector<KpiTile> tiles;
   // image
   std::string image;
+  // Its pin ("image_sha256"): SHA-256 of the bytes, 64 lower-case hex
+  // digits; empty: not pinned. A pinned image is shown only with those bytes.
+  std::string image_sha256;
   std::string fit = "fit";          // fit | fill
   // alert: a CAP alert's takeover (never read from JSON; see Player::set_alerts)
   std::optional<AlertNotice> alert;

@@ -50,6 +50,10 @@ void PictureStore::save_index() {
 }
 
 std::string PictureStore::get(HttpClient& client, const std::string& url, int64_t now, std::string& err) {
+  if (limits_.https_only && url.rfind("http://", 0) == 0) {
+    err = url + ": plain http:// refused with require_https";
+    return {};
+  }
   if (!loaded_) load_index();
   std::error_code ec;
   auto it = index_.find(url);

@@ -26,6 +26,16 @@ constexpr size_t kErrorsKept = 10;
 // file). Not IN_CREATE of a file: it is read at its IN_CLOSE_WRITE, whole.
 constexpr uint32_t kWatchMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE;
 
+// The state directory made absolute, once: every path into the asset store
+// is then absolute, and never joined to a playlist's directory again (a
+// relative --state-dir made the painter open STATE/assets//STATE/assets/SHA).
+UpdaterOptions absolute_state(UpdaterOptions o) {
+  std::error_code ec;
+  const fs::path abs = fs::absolute(o.state_dir, ec);
+  if (!ec) o.state_dir = abs.lexically_normal().string();
+  return o;
+}
+
 HttpLimits capped(HttpLimits l, size_t cap) {
   l.max_body_bytes = cap;
   return l;
@@ -46,17 +56,20 @@ std::string origin_of(const std::string& url) {
 // worker; a feed that is down must not hold back a new playlist.
 std::set<std::string> asset_references(const content::Playlist& pl) {
   std::set<std::string> refs;
-  for (const auto& s : pl.slides) {
-    if (s.type == "image" && !s.image.empty()) refs.insert(s.image);
-    if (s.news && !s.news->image.empty()) refs.insert(s.news->image);
-  }
+  for (const auto& [ref, pin] : asset_pins(pl)) refs.insert(ref);
   return refs;
+}
+
+AssetPolicy asset_policy(const UpdaterOptions& o) {
+  return AssetPolicy{!o.public_key.empty(), o.allow_unpinned, o.require_https};
 }
 
 std::string describe_missing(const std::map<std::string, std::string>& missing,
                              const std::vector<std::string>& dropped) {
   if (missing.empty()) return {};
-  std::string out = missing.begin()->second;
+  // An integrity failure is said first: it is what an operator must see.
+  std::string out = first_integrity_failure(missing);
+  if (out.empty()) out = missing.begin()->second;
   if (missing.size() > 1) out += " (and " + std::to_string(missing.size() - 1) + " more)";
   if (!dropped.empty()) {
     out += "; left out until it can be fetched: slide";
@@ -98,7 +111,7 @@ void apply_assets(content::Playlist& pl, const AssetMap& assets, const AssetStor
 }
 
 PlaylistUpdater::PlaylistUpdater(UpdaterOptions options)
-    : opt_(std::move(options)),
+    : opt_(absolute_state(std::move(options))),
       playlist_client_(capped(opt_.limits, opt_.max_playlist_bytes)),
       client_(opt_.limits),
       store_((fs::path(opt_.state_dir) / "assets").string(), opt_.cache_budget_bytes) {
@@ -304,6 +317,11 @@ void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected, Che
 }
 
 bool PlaylistUpdater::fetch_playlist(std::string& body, bool& unchanged, std::string& err, CheckFailure& why) {
+  if (opt_.require_https && opt_.source.rfind("http://", 0) == 0) {
+    err = "playlist " + opt_.source + ": plain http:// refused with require_https";
+    why = CheckFailure::invalid;
+    return false;
+  }
   HttpRequest rq;
   rq.url = opt_.source;
   if (!current_sha_.empty()) {
@@ -387,7 +405,8 @@ bool PlaylistUpdater::resolve(const std::string& ref, const std::string& base, s
 void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::string& base, AssetMap& assets,
                                    Missing& missing) {
   awaited_.clear();  // what this attempt still lacks, for watch_awaited
-  for (const std::string& ref : asset_references(pl)) {
+  const AssetPolicy policy = asset_policy(opt_);
+  for (const auto& [ref, pin] : asset_pins(pl)) {
     if (assets.count(ref)) continue;
     AssetRef a;
     std::string err;
@@ -395,15 +414,34 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
       missing[ref] = err;
       continue;
     }
+    if (std::string why = refusal(a.url, pin, policy); !why.empty()) {
+      missing[ref] = why;
+      continue;
+    }
+    const bool local = !is_http_url(a.url);
+    if (!pin.empty() && store_.verify(pin)) {  // the pinned bytes are on hand: no fetch
+      a.sha256 = pin;
+      assets[ref] = a;
+      missing.erase(ref);
+      continue;
+    }
     HttpRequest rq;
     rq.url = a.url;
     rq.bearer_token = token_for(a.url);
     const HttpResult r = client_.fetch(rq);
-    const bool local = !is_http_url(a.url);
     if (!r.ok()) {
       missing[ref] = "asset " + a.url + ": " + r.error;
       if (local) awaited_.insert(local_path(a.url));
       continue;
+    }
+    if (!pin.empty()) {
+      if (const std::string actual = content::sha256_hex(r.body); actual != pin) {
+        missing[ref] = integrity_failure(a.url, pin, actual);
+        if (local) awaited_.insert(local_path(a.url));  // being replaced, perhaps
+        std::lock_guard lock(mu_);
+        ++status_.integrity_failures;
+        continue;
+      }
     }
     if (opt_.check_asset) {
       if (std::string why = opt_.check_asset(r.body); !why.empty()) {
@@ -423,12 +461,21 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
   }
 }
 
+void PlaylistUpdater::describe_locked(const Missing& missing, const std::vector<std::string>& dropped) {
+  status_.incomplete = describe_missing(missing, dropped);
+  status_.integrity = first_integrity_failure(missing);
+}
+
 bool PlaylistUpdater::resolve_sources(content::Playlist& pl, const std::string& base,
                                       std::string& err) const {
   // Resolved against the playlist and held to the allowed roots; not fetched.
   for (auto& src : pl.sources) {
     std::string url;
     if (!resolve(src.url, base, url, err)) return false;
+    if (opt_.require_https && url.rfind("http://", 0) == 0) {
+      err = "source \"" + src.id + "\" " + url + " is plain http://: refused with require_https";
+      return false;
+    }
     src.url = url;
   }
   return true;
@@ -500,7 +547,7 @@ void PlaylistUpdater::adopt(const std::string& body, const std::string& sha, con
     status_.sha256 = sha;
     status_.version = pl.version;
     status_.name = pl.name;
-    status_.incomplete = describe_missing(missing_, dropped);
+    describe_locked(missing_, dropped);
     status_.adopted_at = unix_now();
     ++status_.adopted;
     ready_ = AdoptedPlaylist{std::move(pl), sha, opt_.source};
@@ -522,7 +569,7 @@ void PlaylistUpdater::retry_missing() {
     missing_ = std::move(missing);
     {
       std::lock_guard lock(mu_);
-      status_.incomplete = describe_missing(missing_, dropped_);
+      describe_locked(missing_, dropped_);
     }
     return report(true, "", false);
   }

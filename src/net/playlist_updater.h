@@ -7,10 +7,12 @@
 //   1. it was received completely (no timeout, no truncation, under the cap),
 //   2. its detached signature SOURCE.sig verifies (when a public key is set),
 //   3. it parses and validates (content/playlist.h),
-//   4. every source it references is allowed (http(s), or a file under one
-//      of `asset_roots`), and every asset (image) it references has been
-//      tried: fetched into the content-addressed AssetStore, or found
-//      missing (not allowed, not found, unreachable),
+//   4. every source it references is allowed (http(s), only https with
+//      require_https, or a file under one of `asset_roots`), and every asset
+//      (image) it references has been tried: fetched into the
+//      content-addressed AssetStore, or found missing (not allowed, not
+//      found, unreachable, not pinned while signed, bytes that do not hash
+//      to its pin: net/asset_pins.h),
 //   5. at least one of its slides can be shown without a missing asset,
 //   6. it has been persisted as the durable last-known-good (LKG).
 // Anything else is an error value: reported in status(), the previous
@@ -65,6 +67,7 @@
 #include <vector>
 
 #include "content/playlist.h"
+#include "net/asset_pins.h"
 #include "net/asset_store.h"
 #include "net/http_client.h"
 
@@ -84,6 +87,15 @@ struct UpdaterOptions {
   // shown (an HTML error page served with 200, a cut or oversized file); it
   // is then missing like one that could not be fetched. Unset: any bytes.
   std::function<std::string(std::string_view bytes)> check_asset;
+  // With a public key, an image without a pin ("image_sha256") is refused
+  // (missing, with the reason) unless this is set (config
+  // allow_unpinned_assets). Without a key every image is accepted; a pin
+  // is always enforced.
+  bool allow_unpinned = false;
+  // Only https:// for the playlist, its sources and its unpinned images
+  // (config require_https); a pinned image may come over http://, its
+  // bytes are checked against the pin.
+  bool require_https = false;
 };
 
 // Why a check of the playlist failed: a closed set, small enough to be a
@@ -125,6 +137,9 @@ struct UpdaterStatus {
   uint64_t checks = 0, not_modified = 0, adopted = 0, rejected = 0, failed = 0;
   // Failed checks (rejected + failed) by reason, indexed by CheckFailure.
   std::array<uint64_t, kCheckFailureKinds> failures{};
+  // Pinned images whose bytes did not hash to their pin (each fetch counts).
+  uint64_t integrity_failures = 0;
+  std::string integrity;  // the last integrity failure; empty: none since start
   AssetStoreStats assets;
 };
 
@@ -141,6 +156,8 @@ using AssetMap = std::map<std::string, AssetRef>;
 void apply_assets(content::Playlist& pl, const AssetMap& assets, const AssetStore& store);
 // Every asset (image) a playlist references, as written.
 std::set<std::string> asset_references(const content::Playlist& pl);
+// The pin rules `o` asks for (net/asset_pins.h).
+AssetPolicy asset_policy(const UpdaterOptions& o);
 // "REASON (and N more); left out until it can be fetched: slide(s) A, B"; "" when nothing is missing.
 std::string describe_missing(const std::map<std::string, std::string>& missing,
                              const std::vector<std::string>& dropped);
@@ -180,7 +197,12 @@ class PlaylistUpdater {
   using Missing = std::map<std::string, std::string>;  // asset reference -> why it is missing
   // Fetches each asset `pl` references that `assets` does not hold yet;
   // what cannot be had goes to `missing`.
+  // A pinned image is taken from the store without a fetch when its copy
+  // there is intact, and kept only when its bytes hash to the pin (else an
+  // integrity failure, counted). Refused without a fetch: see refusal().
   void fetch_assets(const content::Playlist& pl, const std::string& base, AssetMap& assets, Missing& missing);
+  // status_.incomplete and status_.integrity for the playlist on screen; mu_ held.
+  void describe_locked(const Missing& missing, const std::vector<std::string>& dropped);
   // Adopts the playlist `body` (sha256 `sha`, parsed as `pl`) with the
   // assets it has; the slides that need a missing one are left out.
   void adopt(const std::string& body, const std::string& sha, content::Playlist pl, AssetMap assets,

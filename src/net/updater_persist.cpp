@@ -3,6 +3,7 @@
 // written and fsynced before it, so a crash at any instant leaves either the
 // old or the new LKG complete.
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -85,17 +86,29 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
   // slides that need it, as on adoption; the rest of the playlist plays.
   AssetMap assets;
   Missing missing;
-  const std::set<std::string> refs = asset_references(*pr.playlist);
+  // The pins come from the (verified) playlist itself: a stored copy is
+  // kept only with the pinned bytes, and the pin rules apply as on adoption.
+  const std::map<std::string, std::string> pins = asset_pins(*pr.playlist);
+  const AssetPolicy policy = asset_policy(opt_);
   const json listed = m.contains("assets") && m["assets"].is_object() ? m["assets"] : json::object();
   for (const auto& [ref, a] : listed.items()) {
     if (!a.is_object()) continue;
     AssetRef r{a.value("url", std::string()), a.value("sha256", std::string())};
-    if (store_.verify(r.sha256))
+    const auto pin = pins.find(ref);
+    if (pin == pins.end()) {  // not an image (older manifests list sources too)
+      if (store_.verify(r.sha256)) assets[ref] = r;
+      continue;
+    }
+    if (std::string why = refusal(r.url, pin->second, policy); !why.empty())
+      missing[ref] = why;
+    else if (!pin->second.empty() && r.sha256 != pin->second)
+      missing[ref] = integrity_failure(r.url, pin->second, r.sha256);
+    else if (store_.verify(r.sha256))
       assets[ref] = r;
-    else if (refs.count(ref))
+    else
       missing[ref] = "last-known-good asset " + r.url + " is missing or damaged";
   }
-  for (const std::string& ref : refs)
+  for (const auto& [ref, pin] : pins)
     if (!assets.count(ref) && !missing.count(ref))
       missing[ref] = "asset \"" + ref + "\" was not fetched before the restart";
   apply_assets(*pr.playlist, assets, store_);
@@ -123,7 +136,7 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
     status_.sha256 = sha;
     status_.version = pr.playlist->version;
     status_.name = pr.playlist->name;
-    status_.incomplete = describe_missing(missing, dropped);
+    describe_locked(missing, dropped);
     const json& at = m.contains("adopted_at") ? m["adopted_at"] : json();
     status_.adopted_at = at.is_number_integer() ? at.get<int64_t>() : 0;
   }

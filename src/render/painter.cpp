@@ -43,8 +43,11 @@ void Painter::paint_image(const ImageOp& op, Color letterbox, int canvas_w, int 
     int ow = canvas_w, oh = canvas_h;  // a portrait slide on a turned screen: the slide's size
     if (ow <= 0 || oh <= 0) SDL_GetRendererOutputSize(r_, &ow, &oh);
     img.tex = load_texture(r_, op.path, ow, oh, img.w, img.h, err);
-    if (!img.tex) last_error_ = err;
-    else img.bytes = static_cast<size_t>(img.w) * static_cast<size_t>(img.h) * 4;
+    if (!img.tex) {  // said once: the failed load stays in images_
+      last_error_ = err;
+      image_errors_.push_back(err);  // names the path
+      ++image_failures_;
+    } else img.bytes = static_cast<size_t>(img.w) * static_cast<size_t>(img.h) * 4;
     while (!images_.empty() && image_bytes_ + img.bytes > image_budget_) {
       const auto lru = std::min_element(images_.begin(), images_.end(),
                                         [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
@@ -73,6 +76,15 @@ void Painter::paint_image(const ImageOp& op, Color letterbox, int canvas_w, int 
   SDL_RenderSetClipRect(r_, &clip);
   SDL_RenderCopyF(r_, img.tex.get(), nullptr, &dst);
   SDL_RenderSetClipRect(r_, nullptr);
+}
+
+bool Painter::image_failed(const std::string& path) const {
+  const auto it = images_.find(path);
+  return it != images_.end() && !it->second.tex;
+}
+
+void Painter::forget_failed_images() {
+  for (auto it = images_.begin(); it != images_.end();) it = it->second.tex ? std::next(it) : images_.erase(it);
 }
 
 void Painter::paint_rect(float x, float y, float w, float h, Color c) {

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <SDL.h>
 
@@ -26,6 +28,16 @@ class Painter {
                   size_t end = SIZE_MAX);
   GlyphAtlas& atlas() { return atlas_; }
   const std::string& last_error() const { return last_error_; }
+  // Whether the image at `path` was tried and could not be drawn (missing,
+  // unreadable, not an image): its box was left in the letterbox colour.
+  bool image_failed(const std::string& path) const;
+  // Images that could not be drawn since the last call, the reason naming the path,
+  // each once (a failed load is remembered, not retried every frame).
+  std::vector<std::string> take_image_errors() { return std::exchange(image_errors_, {}); }
+  // Forgets the failed loads: the next paint tries those paths again.
+  void forget_failed_images();
+  // Count of images that could not be drawn (each failed load once).
+  uint64_t image_failures() const { return image_failures_; }
   size_t image_cache_bytes() const { return image_bytes_; }
 
  private:
@@ -47,6 +59,8 @@ class Painter {
   size_t image_budget_, image_bytes_ = 0;
   uint64_t image_tick_ = 0;
   std::string last_error_;
+  std::vector<std::string> image_errors_;  // not taken yet
+  uint64_t image_failures_ = 0;
 };
 
 }  // namespace paizi::render

@@ -197,7 +197,31 @@ void Player::prepare_next(int64_t unix_s) {
   }
   next_.page = std::min(page, next_.pages.size() - 1);
   paint_into(next_pic_, next_.pages[next_.page]);
+  if (page == 0) {
+    const Schedule& sched = pl == pending_ && pending_sched_ ? *pending_sched_ : *sched_;
+    skip_unpaintable(next_, next_pic_, sched.at(unix_s, clock_trusted_), unix_s);
+  }
   next_ready_ = true;
+}
+
+bool Player::unpaintable(const Showing& s) const {
+  if (!s.pl || s.pl->slides[s.slide].type != "image" || s.page >= s.pages.size()) return false;
+  for (const auto& op : s.pages[s.page].ops)
+    if (const auto* im = std::get_if<render::ImageOp>(&op); im && painter_.image_failed(im->path)) return true;
+  return false;
+}
+
+void Player::skip_unpaintable(Showing& s, Picture& pic, const ScheduleState& st, int64_t unix_s) {
+  // At most once round the playlist: when no slide can be drawn, the last
+  // one tried stays (its background), never a busy loop.
+  for (size_t tries = 0; unpaintable(s) && tries < s.pl->slides.size(); ++tries) {
+    ++stats_.unpaintable;
+    const size_t after = Schedule::next_slide(st, s.slide, false);
+    if (after == s.slide) break;
+    compose(s, s.pl, after, unix_s, 0.0);
+    s.page = 0;
+    paint_into(pic, s.pages[0]);
+  }
 }
 
 void Player::wake(int64_t t_ms) {
@@ -249,6 +273,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
     started_ = true;
     slide_came_on(t_ms);
     paint_into(cur_pic_, cur_.pages[0]);
+    skip_unpaintable(cur_, cur_pic_, sched_->at(unix_s, clock_trusted_), unix_s);
     need = true;
   }
   t_ms = std::max(t_ms, last_t_);
@@ -546,6 +571,8 @@ void Player::adopt(content::Playlist playlist) {
   pending_ = with_alerts(playlist);
   resume_.reset();  // slide indices of the new playlist
   pending_sched_ = std::make_shared<const Schedule>(*pending_, zone_);
+  // Its images get another chance (the updater has just fetched them).
+  painter_.forget_failed_images();
   // Re-prepare the next slide from the new playlist if it was made already.
   if (trans_start_ < 0 && cur_.page + 1 >= cur_.pages.size()) next_ready_ = false;
 }

@@ -64,6 +64,7 @@ struct PlayerStats {
   // Slides that came on screen (their first page), by slide type
   // (content::Slide::type: slogan, news, kpi, image).
   std::map<std::string, uint64_t> shown_by_type;
+  uint64_t unpaintable = 0;   // image slides skipped: the painter could not draw their image
 };
 
 class Player {
@@ -205,6 +206,12 @@ class Player {
   void leave_direct();
   int64_t hold_ms(const Showing& s) const;
   void next_of(const Showing& s, size_t& slide, size_t& page) const;
+  // An image slide whose image the painter could not draw (after painting
+  // it): treated like one whose image is missing, i.e. skipped.
+  bool unpaintable(const Showing& s) const;
+  // While `s` (page 0, painted into `pic`) is unpaintable, composes and
+  // paints the slide after it in `st` instead; counted in stats_.unpaintable.
+  void skip_unpaintable(Showing& s, Picture& pic, const ScheduleState& st, int64_t unix_s);
   void prepare_next(int64_t unix_s);
   void draw_frame(int64_t t_ms, int64_t unix_s);
   void draw_overlays(int64_t unix_s);

@@ -11,6 +11,8 @@
 
 #include "../feeds/feeds_test_support.h"
 #include "net/http_client.h"
+#include "net/playlist_updater.h"
+#include "platform/atomic_file.h"
 
 namespace pl_test {
 
@@ -87,6 +89,36 @@ inline std::string playlist_v(int n, const std::string& extra = "") {
          v + R"(-a","type":"slogan","duration":"400ms","lines":["版本 )" + std::to_string(n) + R"("]},
   {"id":")" +
          v + R"(-b","type":"slogan","duration":"400ms","lines":["第二页 )" + std::to_string(n) + R"("]}]})";
+}
+
+inline void write(const std::string& path, const std::string& data) {
+  std::string err;
+  REQUIRE(paizi::platform::write_file_atomic(path, data, &err));
+}
+
+inline std::vector<std::string> slide_ids(const paizi::content::Playlist& pl) {
+  std::vector<std::string> ids;
+  for (const auto& s : pl.slides) ids.push_back(s.id);
+  return ids;
+}
+
+// One check by `u`; the slide ids of the playlist it adopted (REQUIRE'd).
+inline std::vector<std::string> adopted_slides(paizi::net::PlaylistUpdater& u) {
+  u.check_once();
+  auto adopted = u.take();
+  REQUIRE(adopted);
+  return slide_ids(adopted->playlist);
+}
+
+// The slide ids of the last-known-good playlist that an updater started
+// afresh with `o` (a restart) loads from the state directory.
+inline std::vector<std::string> last_good_slides(const paizi::net::UpdaterOptions& o) {
+  paizi::net::PlaylistUpdater restarted(o);
+  std::string err;
+  auto lkg = restarted.load_last_good(err);
+  INFO(err);
+  REQUIRE(lkg);
+  return slide_ids(lkg->playlist);
 }
 
 inline json read_status(const std::string& state_dir) {

@@ -7,6 +7,7 @@
 #include <SDL_image.h>
 
 #include "content/playlist.h"
+#include "picture_support.h"
 #include "pl_support.h"
 #include "platform/atomic_file.h"
 #include "render/image.h"
@@ -21,18 +22,6 @@ namespace {
 
 constexpr int64_t kNow = 1776585600;
 
-// A w x h PNG of one colour.
-std::string png_bytes(const TempDir& tmp, uint8_t r, uint8_t g, uint8_t b, int w = 64, int h = 48) {
-  render::SurfacePtr s(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_RGBA32));
-  REQUIRE(s);
-  SDL_FillRect(s.get(), nullptr, SDL_MapRGBA(s->format, r, g, b, 255));
-  std::string err, bytes;
-  const std::string path = tmp.path() + "/pic.png";
-  REQUIRE(render::write_png(s.get(), path, err));
-  REQUIRE(platform::read_whole_file(path, bytes));
-  return bytes;
-}
-
 std::string rss(const std::string& items) {
   return R"(<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">)"
          R"(<channel><title>园区新闻</title><link>http://127.0.0.1/</link>)" +
@@ -43,22 +32,6 @@ std::string item(const std::string& title, const std::string& picture_xml) {
   return "<item><title>" + title + "</title><link>http://127.0.0.1/a</link><description>" +
          "园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。</description>" + picture_xml +
          "</item>";
-}
-
-// Pixels of a PNG close to pure red (channel 0) or pure blue (channel 2).
-size_t red_pixels(const std::string& png, int channel = 0) {
-  render::SurfacePtr raw(IMG_Load(png.c_str()));
-  if (!raw) return 0;
-  render::SurfacePtr s(SDL_ConvertSurfaceFormat(raw.get(), SDL_PIXELFORMAT_RGBA32, 0));
-  size_t n = 0;
-  for (int y = 0; y < s->h; ++y) {
-    const auto* row = static_cast<const uint8_t*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch;
-    for (int x = 0; x < s->w; ++x) {
-      const uint8_t* p = row + 4 * x;
-      n += p[channel] > 200 && p[1] < 40 && p[2 - channel] < 40;
-    }
-  }
-  return n;
 }
 
 size_t image_ops(const render::DisplayList& dl) {

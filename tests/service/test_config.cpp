@@ -76,6 +76,22 @@ TEST_CASE("flags override the file", "[config]") {
   CHECK_THROWS_AS(paizi::app::apply_flags(bad, r.config), paizi::app::UsageError);
 }
 
+TEST_CASE("config: the pin and transport rules are booleans, off by default, flags override", "[config]") {
+  CHECK_FALSE(Config{}.allow_unpinned_assets);
+  CHECK_FALSE(Config{}.require_https);
+  auto r = parse_config("allow_unpinned_assets = true\nrequire_https = yes\n");
+  CHECK(r.problems.empty());
+  CHECK(r.config.allow_unpinned_assets);
+  CHECK(r.config.require_https);
+  Args a({"--allow-unpinned-assets", "false"});
+  paizi::app::apply_flags(a, r.config);
+  CHECK_FALSE(r.config.allow_unpinned_assets);
+  CHECK(r.config.require_https);
+  const auto bad = parse_config("require_https = maybe\n");
+  REQUIRE(bad.problems.size() == 1);
+  CHECK(bad.problems[0].message.find("true or false") != std::string::npos);
+}
+
 TEST_CASE("load_config: a missing file matters only when asked for", "[config]") {
   CHECK(paizi::app::load_config("/nonexistent/paizi.conf", false).problems.empty());
   CHECK(paizi::app::load_config("/nonexistent/paizi.conf", true).problems.size() == 1);

@@ -360,3 +360,26 @@ TEST_CASE("news that arrives while its placeholder is on screen shows at once, f
     CHECK(frame_hash(*d2) == page2_new);
   }
 }
+
+TEST_CASE("an image slide whose image the painter cannot open is skipped like a missing one, and counted") {
+  // The image is named but gone when it is drawn (removed from the asset
+  // store, an unreadable file): the slide was shown as its bare background.
+  Rig rig(R"({"version":1,"transition":{"type":"cut"},
+    "slides":[{"id":"a","type":"slogan","duration":"2s","lines":["第一"]},
+              {"id":"gone","type":"image","duration":"2s","image":"/nonexistent/paizi-gone.png"},
+              {"id":"c","type":"slogan","duration":"2s","lines":["第三"]}]})");
+  auto& p = *rig.player;
+  std::vector<std::string> shown;
+  for (int64_t t = 0; t <= 7000; t += 50) {  // a at 0 s, c at 2 s, a at 4 s, c at 6 s
+    p.tick(t, kUnix);
+    if (shown.empty() || shown.back() != p.slide().id) shown.push_back(p.slide().id);
+  }
+  CHECK(shown == std::vector<std::string>{"a", "c", "a", "c"});
+  CHECK(p.stats().unpaintable >= 2);  // once a round
+  CHECK(rig.painter->image_failed("/nonexistent/paizi-gone.png"));
+  CHECK(rig.painter->image_failures() == 1);  // loaded once, remembered
+  const auto errors = rig.painter->take_image_errors();
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("paizi-gone.png") != std::string::npos);
+  CHECK(rig.painter->take_image_errors().empty());  // said once
+}
