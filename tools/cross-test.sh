@@ -35,7 +35,7 @@ file "$build/paizi" | sed 's/, BuildID[^,]*//'
 # subprocess (CLI, fault-server and kill tests) cannot: qemu-user does not
 # follow a foreign binary exec'd by the test without binfmt_misc. They run in
 # the native suite; test_service starts paizi through PAIZI_EMULATOR and stays.
-exec_tests='^(test_cli|test_metrics_run|fleet_small|test_feeds_cli|hostile_servers|hostile_player|test_playlists_(updates|security|kill|check|pictures))$'
+exec_tests='^(test_cli|test_metrics_run|fleet_small|test_feeds_cli|hostile_servers|hostile_player|hostile_pins|test_playlists_(updates|security|kill|check|pictures|pins))$'
 ctest --test-dir "$build" -j"$jobs" --output-on-failure --timeout 600 -E "$exec_tests"
 t3=$SECONDS
 
