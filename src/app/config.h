@@ -26,7 +26,7 @@ struct Config {
   std::string playlist;                        // path or http(s) URL; "" = bundled demo
   std::string state_dir = "/var/lib/paizi";    // last good content, enrolment
   std::string cache_dir = "/var/cache/paizi";  // fontconfig's cache (XDG_CACHE_HOME in the unit)
-  int cache_mib = 256;  // disk budget of downloaded content in state_dir: 3/4 assets, 1/4 source copies
+  int cache_mib = 256;  // disk budget of downloaded content in state_dir: 3/4 assets, 1/8 source copies, 1/8 pictures
   std::string display_driver = "auto";         // auto | kmsdrm | x11 | wayland | offscreen
   int rotation = 0;                            // degrees clockwise: 0, 90, 180, 270
   std::string public_key;                      // playlist signing key (path)
