@@ -127,7 +127,7 @@ size_t check_pins(const std::string& file, const content::Playlist& pl, size_t& 
   size_t errors = 0;
   for (const ImageRef& img : image_refs(pl)) {
     const char* ref = img.ref.c_str();
-    if (net::is_http_url(img.ref) && img.ref.rfind("http://", 0) == 0) {
+    if (net::is_plain_http_url(img.ref)) {
       std::printf("%s: warning: image \"%s\" is served over plain http://%s (at %s/image)\n", file.c_str(), ref,
                   img.pin.empty() ? ": anyone on the way can replace it; pin it (paizi sign) or serve it over https"
                                   : "; its pin still decides which bytes are shown",
@@ -154,7 +154,7 @@ size_t check_pins(const std::string& file, const content::Playlist& pl, size_t& 
     }
   }
   for (const content::Source& src : pl.sources)
-    if (src.url.rfind("http://", 0) == 0) {
+    if (net::is_plain_http_url(src.url)) {
       std::printf("%s: warning: %s source \"%s\" is plain http://: its content is not covered by the signature "
                   "and anyone on the way can change it; serve it over https (at /sources/%s/url)\n",
                   file.c_str(), src.type.c_str(), src.id.c_str(), src.id.c_str());

@@ -1,5 +1,7 @@
 #include "net/asset_pins.h"
 
+#include "net/http_client.h"
+
 namespace paizi::net {
 
 std::map<std::string, std::string> asset_pins(const content::Playlist& pl) {
@@ -22,7 +24,7 @@ std::string refusal(const std::string& url, const std::string& pin, const AssetP
     return "asset " + url +
            " has no \"image_sha256\" pin: refused while playlists are signed (paizi sign pins it; "
            "allow_unpinned_assets = true accepts it)";
-  if (policy.require_https && url.rfind("http://", 0) == 0)
+  if (policy.require_https && is_plain_http_url(url))
     return "asset " + url + " is plain http:// and not pinned: refused with require_https";
   return {};
 }

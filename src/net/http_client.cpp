@@ -138,6 +138,8 @@ bool is_http_url(const std::string& url) {
   return starts_with_nocase(url, "http://") || starts_with_nocase(url, "https://");
 }
 
+bool is_plain_http_url(const std::string& url) { return starts_with_nocase(url, "http://"); }
+
 std::string local_path(const std::string& url) {
   if (starts_with_nocase(url, "file://")) {
     std::string_view rest = std::string_view(url).substr(7);

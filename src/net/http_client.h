@@ -49,6 +49,9 @@ struct HttpResult {
 
 // True for http:// and https:// URLs (case-insensitive scheme).
 bool is_http_url(const std::string& url);
+// True for plain http:// URLs (case-insensitive: "HTTP://" is the same
+// scheme to libcurl, so it is to every rule about it).
+bool is_plain_http_url(const std::string& url);
 // For file:// URLs and plain paths: the local path; empty for other URLs.
 std::string local_path(const std::string& url);
 

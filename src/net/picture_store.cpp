@@ -50,7 +50,7 @@ void PictureStore::save_index() {
 }
 
 std::string PictureStore::get(HttpClient& client, const std::string& url, int64_t now, std::string& err) {
-  if (limits_.https_only && url.rfind("http://", 0) == 0) {
+  if (limits_.https_only && is_plain_http_url(url)) {
     err = url + ": plain http:// refused with require_https";
     return {};
   }

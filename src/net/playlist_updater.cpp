@@ -317,7 +317,7 @@ void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected, Che
 }
 
 bool PlaylistUpdater::fetch_playlist(std::string& body, bool& unchanged, std::string& err, CheckFailure& why) {
-  if (opt_.require_https && opt_.source.rfind("http://", 0) == 0) {
+  if (opt_.require_https && is_plain_http_url(opt_.source)) {
     err = "playlist " + opt_.source + ": plain http:// refused with require_https";
     why = CheckFailure::invalid;
     return false;
@@ -472,7 +472,7 @@ bool PlaylistUpdater::resolve_sources(content::Playlist& pl, const std::string& 
   for (auto& src : pl.sources) {
     std::string url;
     if (!resolve(src.url, base, url, err)) return false;
-    if (opt_.require_https && url.rfind("http://", 0) == 0) {
+    if (opt_.require_https && is_plain_http_url(url)) {
       err = "source \"" + src.id + "\" " + url + " is plain http://: refused with require_https";
       return false;
     }

@@ -141,14 +141,27 @@ KillRun kill_writers(const std::string& dir, int rounds, bool naive) {
   for (int i = 0; i < rounds; ++i) {
     const pid_t pid = start_writer(dir, first, naive);
     REQUIRE(pid > 0);
-    const auto until = steady_clock::now() + microseconds(20000 + rng() % 60000);
     std::string text;
-    while (steady_clock::now() < until) {
-      if (!paizi::platform::read_whole_file(dir + "/paizi.prom", text) || text.empty()) continue;
+    // One read as node_exporter does: the version seen, or -1 (none, torn).
+    const auto read_once = [&]() -> double {
+      if (!paizi::platform::read_whole_file(dir + "/paizi.prom", text) || text.empty()) return -1;
       ++r.reads;
-      if (!whole(text)) ++r.torn;
-      else seen.insert(sample(text, "paizi_frames_presented_total"));
+      if (!whole(text)) {
+        ++r.torn;
+        return -1;
+      }
+      const double v = sample(text, "paizi_frames_presented_total");
+      seen.insert(v);
+      return v;
+    };
+    // The kill comes at a random moment after this writer's first version
+    // is there, however long the build takes to get there (a sanitized
+    // build's first write took longer than the whole window).
+    const auto started = steady_clock::now();
+    while (read_once() < static_cast<double>(first) && steady_clock::now() - started < seconds(20)) {
     }
+    const auto until = steady_clock::now() + microseconds(20000 + rng() % 60000);
+    while (steady_clock::now() < until) read_once();
     ::kill(pid, SIGKILL);
     int st = 0;
     ::waitpid(pid, &st, 0);

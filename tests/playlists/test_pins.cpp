@@ -165,6 +165,13 @@ TEST_CASE(
     CHECK_FALSE(u.take());
     CHECK(u.status().error.find("require_https") != std::string::npos);
   }
+  o.source.replace(0, 4, "HTTP");  // upper case is the same scheme
+  {
+    paizi::net::PlaylistUpdater u(o);
+    u.check_once();
+    CHECK_FALSE(u.take());
+    CHECK(u.status().error.find("require_https") != std::string::npos);
+  }
   // ... an unpinned http:// image of a local playlist too, not a pinned one;
   // an http:// feed keeps the playlist out.
   const std::string site = tmp.path() + "/site";
@@ -348,6 +355,11 @@ TEST_CASE("require_https: a plain http:// picture named by a feed is refused bef
   limits.https_only = true;
   paizi::net::PictureStore strict(tmp.path() + "/strict", limits, nullptr);
   CHECK(strict.get(client, server.url("/files/pic.png"), 1776585600, err).empty());
+  CHECK(err.find("require_https") != std::string::npos);
+  std::string upper = server.url("/files/pic.png");  // the same scheme to libcurl
+  upper.replace(0, 4, "HTTP");
+  err.clear();
+  CHECK(strict.get(client, upper, 1776585600, err).empty());
   CHECK(err.find("require_https") != std::string::npos);
   CHECK(gets(server, "/files/pic.png") == 1);  // the strict store did not ask
 }
