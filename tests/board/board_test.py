@@ -61,13 +61,10 @@ PLAYLIST_V1 = {
     "slides": [{"id": "welcome", "type": "slogan", "duration": "5s",
                 "lines": ["牌子在仿真板卡上", "开机即播"], "subtitle": "KMSDRM · systemd · 无桌面"}],
 }
-# Its colour emoji (fonts-noto-color-emoji, from the .deb's dependencies)
-# go through the board's GLES renderer and, without Mesa, the DRM presenter:
-# large enough (about 2 % of the screen) that a wrong blend fails the compare.
 PLAYLIST_V2 = {
     "version": 1, "name": "仿真板卡", "theme": "dark", "transition": {"type": "cut"},
     "slides": [{"id": "reloaded", "type": "slogan", "duration": "5s",
-                "lines": ["新节目单已生效🎉"], "subtitle": "systemctl reload paizi 👍"}],
+                "lines": ["新节目单已生效"], "subtitle": "systemctl reload paizi"}],
 }
 
 
