@@ -160,13 +160,33 @@ KillRun kill_writers(const std::string& dir, int rounds, bool naive) {
     const auto started = steady_clock::now();
     while (read_once() < static_cast<double>(first) && steady_clock::now() - started < seconds(20)) {
     }
-    const auto until = steady_clock::now() + microseconds(20000 + rng() % 60000);
-    while (steady_clock::now() < until) read_once();
+    const auto temp_files = [&dir] {
+      std::set<std::string> names;
+      for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename().string().rfind("paizi.prom.tmp.", 0) == 0) names.insert(e.path().filename());
+      return names;
+    };
+    const std::set<std::string> before = temp_files();
+    const auto fresh_temp = [&] {
+      for (const auto& n : temp_files())
+        if (!before.count(n)) return true;
+      return false;
+    };
+    if (i % 10 == 0) {
+      // Every tenth writer is killed while its temporary file exists: a kill
+      // between create and rename by construction, however fast or slow the
+      // build makes the write (at random moments a sanitized writer was
+      // caught mid-write only once in 150).
+      const auto t0 = steady_clock::now();
+      while (!fresh_temp() && steady_clock::now() - t0 < seconds(10)) read_once();
+    } else {
+      const auto until = steady_clock::now() + microseconds(20000 + rng() % 60000);
+      while (steady_clock::now() < until) read_once();
+    }
     ::kill(pid, SIGKILL);
     int st = 0;
     ::waitpid(pid, &st, 0);
-    for (const auto& e : fs::directory_iterator(dir))
-      if (e.path().filename().string().rfind("paizi.prom.tmp.", 0) == 0) ++r.killed_mid_write;
+    if (fresh_temp()) ++r.killed_mid_write;
     // The file a killed writer left is read too: whole.
     if (paizi::platform::read_whole_file(dir + "/paizi.prom", text) && !text.empty()) {
       ++r.reads;
