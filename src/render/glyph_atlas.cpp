@@ -112,6 +112,10 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
   size_t lru = 0;
   for (size_t i = 1; i < pages_.size(); ++i)
     if (pages_[i].last_used < pages_[lru].last_used) lru = i;
+  if (pages_[lru].last_used == frame_ && overflowed_frame_ != frame_) {
+    overflowed_frame_ = frame_;
+    ++stats_.overflow_frames;
+  }
   evict(static_cast<int>(lru));
   page = static_cast<int>(lru);
   return place_in(pages_[lru], w, h, rect);
@@ -210,7 +214,11 @@ void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, 
     const int iy = static_cast<int>(std::lround(y));
     // One entry per colour glyph and size, whatever the text's contrast.
     const Entry* e = lookup(g, sub, light && !own_colors);
-    if (!e || e->empty) continue;
+    if (!e) {
+      ++stats_.failed;
+      continue;
+    }
+    if (e->empty) continue;
     SDL_Texture* tex = pages_[static_cast<size_t>(e->page)].tex;
     if (e->color) SDL_SetTextureColorMod(tex, 255, 255, 255);
     else SDL_SetTextureColorMod(tex, color.r, color.g, color.b);

@@ -8,6 +8,15 @@
 // budget; when full, the least recently used page is cleared and its glyphs
 // are counted as evicted.
 //
+// Eviction within a frame: a page used since begin_frame() is chosen only
+// when every page has been used in this frame (the frame needs more glyph
+// pixels than the budget). That frame is still drawn whole: SDL flushes the
+// queued copies that read a texture before SDL_UpdateTexture changes it
+// (tests/render/test_atlas.cpp checks this on a batching renderer), at the
+// cost of re-rasterising. Such frames are counted in overflow_frames: a
+// sign that the budget is too small for the content. A glyph that cannot be
+// stored at all (larger than a page) is counted in `failed` and not drawn.
+//
 // Threading: main (render) thread only, like the SDL_Renderer it draws with.
 #pragma once
 
@@ -29,6 +38,8 @@ struct Rgba {
 
 struct AtlasStats {
   uint64_t hits = 0, misses = 0, evictions = 0;
+  uint64_t overflow_frames = 0;  // frames that evicted a page they had used
+  uint64_t failed = 0;           // glyph draws skipped: not rasterised or not storable
   size_t bytes = 0;   // texture memory held, bytes
   size_t budget = 0;  // configured limit, bytes
   size_t glyphs = 0;  // glyphs resident
@@ -49,7 +60,7 @@ class GlyphAtlas {
   void draw(const text::TextLayout& layout, float ox, float oy, Rgba color, Rgba background) {
     draw(layout, 0, layout.glyphs.size(), ox, oy, color, background);
   }
-  // Marks the start of a frame: glyphs used since are protected from eviction.
+  // Marks the start of a frame (see "Eviction within a frame" above).
   void begin_frame() { ++frame_; }
   const AtlasStats& stats() const { return stats_; }
   void clear();
@@ -88,6 +99,7 @@ class GlyphAtlas {
   size_t budget_;
   int page_size_;
   uint64_t frame_ = 1;
+  uint64_t overflowed_frame_ = 0;  // the last frame counted in overflow_frames
   std::vector<Page> pages_;
   std::unordered_map<Key, Entry, KeyHash> entries_;
   std::vector<uint32_t> scratch_;
