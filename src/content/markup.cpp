@@ -35,10 +35,16 @@ using XmlString = std::unique_ptr<xmlChar, XmlCharFree>;
 
 const char* cstr(const xmlChar* s) { return reinterpret_cast<const char*>(s); }
 
-void append_capped(std::string& out, const char* s, size_t max_bytes) {
-  if (!s || out.size() >= max_bytes) return;
-  const size_t n = std::strlen(s);
-  out.append(s, std::min(n, max_bytes - out.size()));
+// Appends UTF-8 `s` up to max_bytes in all, cut between code points (a cut
+// inside one left a stray lead byte for every reader after; fuzz_cap).
+void append_capped(std::string& out, std::string_view s, size_t max_bytes) {
+  if (out.size() >= max_bytes) return;
+  size_t n = s.size();
+  if (n > max_bytes - out.size()) {
+    n = max_bytes - out.size();
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  }
+  out.append(s.data(), n);
 }
 
 void collect_text(const xmlNode* n, std::string& out, size_t max_bytes, int depth) {
@@ -46,7 +52,7 @@ void collect_text(const xmlNode* n, std::string& out, size_t max_bytes, int dept
     switch (c->type) {
       case XML_TEXT_NODE:
       case XML_CDATA_SECTION_NODE:
-        append_capped(out, cstr(c->content), max_bytes);
+        append_capped(out, c->content ? cstr(c->content) : "", max_bytes);
         break;
       case XML_ENTITY_REF_NODE: {
         const xmlEntity* ent = c->doc ? xmlGetDocEntity(c->doc, c->name) : nullptr;
@@ -54,10 +60,10 @@ void collect_text(const xmlNode* n, std::string& out, size_t max_bytes, int dept
           if (const htmlEntityDesc* h = htmlEntityLookup(c->name)) {
             char buf[8];
             const int len = xmlCopyCharMultiByte(reinterpret_cast<xmlChar*>(buf), static_cast<int>(h->value));
-            out.append(buf, static_cast<size_t>(len > 0 ? len : 0));
+            append_capped(out, std::string_view(buf, static_cast<size_t>(len > 0 ? len : 0)), max_bytes);
           }
         } else if (ent->etype == XML_INTERNAL_GENERAL_ENTITY) {
-          append_capped(out, cstr(ent->content), max_bytes);  // literal, never re-expanded
+          append_capped(out, ent->content ? cstr(ent->content) : "", max_bytes);  // literal, never re-expanded
         }
         break;
       }
