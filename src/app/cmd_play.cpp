@@ -198,11 +198,18 @@ int cmd_play(Args& args) {
   show::Player player(*display, shaper, painter, pl, &data, configured ? *configured : content::TimeZone::system());
   // Dropped frames are counted on the real clock only: against the
   // headless loop's pace, or the screen's refresh period.
+  int64_t frame_ms = kHeadlessFrameMs;
   if (!simulated) {
     SDL_DisplayMode mode{};
     const bool known = !headless && SDL_GetCurrentDisplayMode(0, &mode) == 0 && mode.refresh_rate > 0;
-    player.set_frame_interval(known ? 1000 / mode.refresh_rate : kHeadlessFrameMs);
+    if (known) frame_ms = std::max(1, 1000 / mode.refresh_rate);
+    player.set_frame_interval(frame_ms);
   }
+  // A present that waits for the panel's refresh (vsync, a page flip) paces
+  // moving frames by itself; any other (SDL's software renderer in a window,
+  // headless) is paced here, at the refresh rate: without it the software
+  // window drew a ticker at 500 frames a second.
+  int64_t last_drawn = -1;  // real-clock ms of the last frame presented
   uint64_t data_generation = data.generation();
   updates.start();
   uint64_t playing = player.adoptions();
@@ -234,6 +241,7 @@ int cmd_play(Args& args) {
     // the clock and switches it on again.
     const bool dark = updates.display_off() && player.stats().frames > 0;
     const bool drew = dark ? (player.rest(unix_s), false) : player.tick(t, unix_s);
+    if (drew) last_drawn = t;
     // An image the painter cannot open (gone from the store, unreadable):
     // said once per failed load; its image slide is skipped (show/player.h).
     for (const std::string& e : painter.take_image_errors()) log.warning(e + " (its image slide is left out)");
@@ -327,8 +335,9 @@ int cmd_play(Args& args) {
     // Real clock: sleep until the next change (in watchdog-sized slices);
     // while something moves, the vsync'd present paces the loop.
     const int64_t now = duration_cast<milliseconds>(steady_clock::now() - start).count();
+    const int64_t next_frame = display->paced() || last_drawn < 0 ? now + 1 : last_drawn + frame_ms;
     int64_t wait = dark                 ? 1000
-                   : player.animating() ? (headless ? kHeadlessFrameMs : 1)
+                   : player.animating() ? std::max<int64_t>(1, next_frame - now)
                                         : std::max<int64_t>(1, player.next_event_ms() - now);
     wait = std::min<int64_t>(wait, link.max_slice().count());
     if (headless) {

@@ -36,9 +36,20 @@ class Display {
   virtual int height() const = 0;
   // Shows the composed frame.
   virtual void present() = 0;
+  // Shows the composed frame of which only `area` (logical px) changed since
+  // the last present: a scrolling ticker over a still slide. Displays that
+  // can send part of a frame (a software window, the DRM presenter) send
+  // that part; the others present the whole frame.
+  virtual void present_area(const SDL_Rect& area) {
+    (void)area;
+    present();
+  }
   // The composed frame (RGBA32 or ARGB8888, logical size). Headless: a view
   // of the canvas, valid until the next drawing; window: a copy.
   virtual render::SurfacePtr snapshot(std::string& err) = 0;
+  // present() waits for the panel's refresh (vsync, a page flip), so moving
+  // frames need no other pacing.
+  virtual bool paced() const { return false; }
   // Name of the backend for logs ("headless", "KMSDRM", "x11", ...).
   virtual std::string name() const = 0;
   // The memory the renderer draws into when it is SDL's software renderer

@@ -324,21 +324,31 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   // The next slide is composed ahead of its turn, while this one holds
   // (not in the very first tick: the first frame goes out first).
   if (!next_ready_ && trans_start_ < 0 && stats_.frames > 0) prepare_next(unix_s);
+  bool ticker_moved = false;
   if (ticker_text_) {
     ticker_offset_ = static_cast<double>(ticker_speed_) * static_cast<double>(t_ms) / 1000.0;
-    need = need || t_ms != last_t_;
+    ticker_moved = t_ms != last_t_ && !takeover();
   }
   if (playlist_->header.enabled && playlist_->header.clock && unix_s / 60 != shown_minute_) need = true;
   last_t_ = t_ms;
-  if (!need) {
+  if (!need && !ticker_moved) {
     // The next slide was painted in the canvas: put back what is on screen
     // (not presented: a window keeps showing its last frame anyway).
     if (canvas_clobbered_) draw_frame(t_ms, unix_s);
     return false;
   }
   const auto work = std::chrono::steady_clock::now();
-  draw_frame(t_ms, unix_s);
-  display_.present();
+  if (!need && direct_ && !canvas_clobbered_ && stats_.frames > 0 && display_.canvas()) {
+    // Only the ticker moved, and the canvas holds the last frame: the strip
+    // is drawn again (it paints its own background) and only it is sent.
+    draw_ticker();
+    display_.present_area(SDL_Rect{static_cast<int>(ticker_.x), static_cast<int>(ticker_.y),
+                                   static_cast<int>(ticker_.w), static_cast<int>(std::ceil(ticker_.h))});
+    ++stats_.partial_frames;
+  } else {
+    draw_frame(t_ms, unix_s);
+    display_.present();
+  }
   count_frame(t_ms, std::chrono::steady_clock::now() - work);
   return true;
 }
@@ -402,9 +412,10 @@ bool Player::draw_direct(int64_t t_ms) {
   return true;
 }
 
+bool Player::takeover() const { return started_ && slide().alert && trans_start_ < 0; }
+
 void Player::draw_overlays(int64_t unix_s) {
-  const bool takeover = started_ && slide().alert && trans_start_ < 0;  // an alert owns the whole screen
-  if (takeover) return;
+  if (takeover()) return;  // an alert owns the whole screen
   if (playlist_->header.enabled) draw_header(unix_s);
   if (ticker_text_) draw_ticker();
 }

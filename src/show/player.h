@@ -46,6 +46,7 @@ class DataProvider {
 
 struct PlayerStats {
   uint64_t frames = 0;        // frames presented
+  uint64_t partial_frames = 0;  // of which only the ticker strip was drawn and sent
   uint64_t compositions = 0;  // slide pages composed and painted into a texture
   int last_missing = 0;       // code points without a glyph in the last composed slide
   // Frames of continuous motion (ticker, transition, count-up) that were due
@@ -218,6 +219,7 @@ class Player {
   void draw_header(int64_t unix_s);
   void draw_ticker();
   void rebuild_ticker();
+  bool takeover() const;  // an alert slide owns the whole screen (no header, no ticker)
 
   platform::Display& display_;
   text::Shaper& shaper_;

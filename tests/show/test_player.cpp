@@ -139,6 +139,89 @@ TEST_CASE("the ticker advances at its speed, wraps seamlessly and keeps its plac
   CHECK(p.ticker_offset() == Approx(before + speed * 0.016));
 }
 
+namespace {
+
+// A headless screen that records what the player sends: whole frames or areas.
+struct RecordingDisplay final : platform::Display {
+  std::unique_ptr<platform::Display> inner;
+  int full = 0;
+  std::vector<SDL_Rect> areas;
+  explicit RecordingDisplay(std::unique_ptr<platform::Display> d) : inner(std::move(d)) {}
+  SDL_Renderer* renderer() override { return inner->renderer(); }
+  int width() const override { return inner->width(); }
+  int height() const override { return inner->height(); }
+  void present() override {
+    ++full;
+    inner->present();
+  }
+  void present_area(const SDL_Rect& a) override {
+    areas.push_back(a);
+    inner->present();
+  }
+  render::SurfacePtr snapshot(std::string& err) override { return inner->snapshot(err); }
+  std::string name() const override { return "recording"; }
+  SDL_Surface* canvas() override { return inner->canvas(); }
+};
+
+std::vector<uint32_t> pixels_of(platform::Display& d) {
+  std::string err;
+  auto s = d.snapshot(err);
+  REQUIRE(s);
+  std::vector<uint32_t> px;
+  for (int y = 0; y < s->h; ++y)
+    for (int x = 0; x < s->w; ++x) px.push_back(static_cast<uint32_t*>(s->pixels)[y * s->pitch / 4 + x]);
+  return px;
+}
+
+}  // namespace
+
+TEST_CASE("over a still slide only the ticker strip is drawn and sent, and the screen is the same as a whole frame") {
+  const std::string json = R"({"version":1,"ticker":{"speed":120,"items":["园区新闻一","园区新闻二","通知三"]},
+    "header":{"logo":"牌子科技园","clock":true},
+    "slides":[{"id":"a","type":"slogan","duration":"60s","lines":["创新驱动发展"]}]})";
+  auto pr = content::parse_playlist(json, ".");
+  REQUIRE(pr.playlist);
+  std::string err;
+  platform::DisplayOptions o;
+  o.width = 640;
+  o.height = 360;
+  RecordingDisplay rec(platform::open_headless(o, err));
+  REQUIRE(rec.inner);
+  render::Painter painter(rec.renderer());
+  show::Player p(rec, Rig::shaper(), painter, *pr.playlist);
+  // 60 fps for 3 s, within one minute of the clock.
+  const int64_t unix0 = kUnix + 5;
+  for (int64_t t = 0; t <= 3000; t += 16) CHECK(p.tick(t, unix0 + t / 1000));
+  const uint64_t frames = p.stats().frames;
+  INFO("frames " << frames << ", whole " << rec.full << ", strips " << rec.areas.size());
+  CHECK(frames == rec.full + rec.areas.size());
+  CHECK(p.stats().partial_frames == rec.areas.size());
+  // The first frame and the one after the next slide was prepared in the
+  // canvas are whole; every other one is the strip alone.
+  CHECK(rec.full <= 3);
+  CHECK(rec.areas.size() >= frames - 3);
+  for (const SDL_Rect& a : rec.areas) {
+    CHECK(a.x == 0);
+    CHECK(a.w == 640);
+    CHECK(a.y + a.h == 360);
+    CHECK(a.h < 360 / 8);
+  }
+  // Pixel for pixel what a whole frame at the same moment shows.
+  const auto got = pixels_of(rec);
+  RecordingDisplay rec2(platform::open_headless(o, err));
+  render::Painter painter2(rec2.renderer());
+  show::Player whole(rec2, Rig::shaper(), painter2, *pr.playlist);
+  whole.force_texture_path();  // every frame composed from the slide's texture
+  whole.tick(0, unix0);
+  whole.tick(3000 / 16 * 16, unix0 + 3);
+  CHECK(rec2.areas.empty());
+  const auto want = pixels_of(rec2);
+  REQUIRE(got.size() == want.size());
+  size_t differ = 0;
+  for (size_t i = 0; i < got.size(); ++i) differ += got[i] != want[i];
+  CHECK(differ == 0);
+}
+
 TEST_CASE("a new playlist is adopted at the next slide boundary, never mid-slide") {
   Rig rig(kThree);
   auto& p = *rig.player;
