@@ -87,6 +87,15 @@ log "CPU over 60 s on a static slide"
 xvfb $measure cpu --settle 5 --window 60 "$build/paizi" play "$here/static.json" --window 1920x1080 \
   >"$out/cpu.json"
 
+# 4b. CPU over 60 s on the demo (ticker, clock, transitions) at 1920x1080 in
+# an X window under Xvfb (SDL's software renderer), and the frames it
+# dropped, from its Prometheus metrics (issue 25).
+log "CPU over 60 s on the demo with its ticker"
+mkdir -p "$out/metrics-ticker"
+xvfb $measure cpu --settle 5 --window 60 "$build/paizi" play "$root/playlists/demo.json" --window 1920x1080 \
+  --metrics-dir "$out/metrics-ticker" --metrics-every 1s >"$out/cpu-ticker.json"
+cp "$out/metrics-ticker/paizi.prom" "$out/ticker.prom"
+
 # 5. Peak RSS of the demo (ticker, clock, every slide type): headless on the
 # simulated clock, and on the real clock in an X window under Xvfb, with
 # paizi's default renderer and with GL forced. The two long
