@@ -484,6 +484,7 @@ void Player::draw_header(int64_t unix_s) {
 void Player::rebuild_ticker() {
   const content::Ticker& tk = playlist_->ticker;
   ticker_text_.reset();
+  strip_.px.reset();
   ticker_cycle_ = 0;
   if (!tk.enabled) return;
   std::vector<std::string> items = ticker_items_;
@@ -538,13 +539,56 @@ void Player::set_ticker_items(std::vector<std::string> items) {
   rebuild_ticker();
 }
 
+// Whole pixels: a strip (below) shifts by whole pixels, and the glyph path
+// draws the same frame.
+float Player::ticker_pos() const {
+  return ticker_cycle_ > 0 ? std::round(static_cast<float>(std::fmod(ticker_offset_, static_cast<double>(ticker_cycle_))))
+                           : 0.f;
+}
+
 void Player::draw_ticker() {
+  if (draw_ticker_strip()) return;
+  paint_ticker(ticker_pos());
+}
+
+// On the software canvas the strip is painted once, a cycle and a screen
+// wide, and each frame copies the window of it on screen: no glyph is
+// blended per frame (the glyph copies were most of a software frame's CPU).
+bool Player::draw_ticker_strip() {
+  SDL_Surface* c = direct_ ? display_.canvas() : nullptr;
+  if (!c || !ticker_text_ || ticker_cycle_ <= 0) return false;
+  const int x0 = static_cast<int>(ticker_.x), w = static_cast<int>(ticker_.w);
+  const int y0 = static_cast<int>(ticker_.y), h = std::min(static_cast<int>(std::ceil(ticker_.h)), c->h - y0);
+  if (x0 != 0 || w != c->w || y0 < 0 || h <= 0) return false;
+  const size_t sw = static_cast<size_t>(std::ceil(ticker_cycle_)) + static_cast<size_t>(w) + 1;
+  if (sw * static_cast<size_t>(h) * 4 > kTickerStripBytes) return false;  // a long feed: glyphs per frame
+  SDL_Renderer* r = display_.renderer();
+  const auto row = [c](int y) { return static_cast<uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch; };
+  if (strip_.px.size() != sw * static_cast<size_t>(h)) {
+    // Painted in screen-wide pieces in the canvas's own strip (the frame
+    // being drawn covers it again below).
+    strip_.px = render::PixelBuffer(sw * static_cast<size_t>(h));
+    for (size_t at = 0; at < sw; at += static_cast<size_t>(w)) {
+      paint_ticker(static_cast<float>(at));
+      SDL_RenderFlush(r);
+      const size_t n = std::min(static_cast<size_t>(w), sw - at);
+      for (int y = 0; y < h; ++y)
+        std::memcpy(strip_.px.data() + sw * static_cast<size_t>(y) + at, row(y0 + y), n * 4);
+    }
+  }
+  SDL_RenderFlush(r);  // nothing queued may land on top of what is written here
+  const size_t col = static_cast<size_t>(ticker_pos());
+  for (int y = 0; y < h; ++y)
+    std::memcpy(row(y0 + y), strip_.px.data() + sw * static_cast<size_t>(y) + col, static_cast<size_t>(w) * 4);
+  return true;
+}
+
+void Player::paint_ticker(float pos) {
   const content::Theme& t = playlist_->theme;
   painter_.paint_rect(ticker_.x, ticker_.y, ticker_.w, ticker_.h, t.background2);
   painter_.paint_rect(ticker_.x, ticker_.y, ticker_.w, 3, t.accent);
   if (!ticker_text_ || ticker_cycle_ <= 0) return;
   const text::TextLayout& l = *ticker_text_;
-  const float pos = static_cast<float>(std::fmod(ticker_offset_, static_cast<double>(ticker_cycle_)));
   const float y = ticker_.y + (ticker_.h - l.height) / 2;
   const SDL_Rect clip{static_cast<int>(ticker_.x), static_cast<int>(ticker_.y), static_cast<int>(ticker_.w),
                       static_cast<int>(ticker_.h)};

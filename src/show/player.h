@@ -218,6 +218,9 @@ class Player {
   void draw_overlays(int64_t unix_s);
   void draw_header(int64_t unix_s);
   void draw_ticker();
+  bool draw_ticker_strip();
+  void paint_ticker(float pos);
+  float ticker_pos() const;
   void rebuild_ticker();
   bool takeover() const;  // an alert slide owns the whole screen (no header, no ticker)
 
@@ -262,6 +265,8 @@ class Player {
   std::shared_ptr<const text::TextLayout> ticker_text_;
   float ticker_cycle_ = 0;  // px per cycle (text + trailing separator)
   double ticker_offset_ = 0;
+  Picture strip_;  // the ticker painted once on the software canvas (draw_ticker_strip)
+  static constexpr size_t kTickerStripBytes = 24u << 20;
   float ticker_speed_ = 0;  // px/s on this screen
   PlayerStats stats_;
   int64_t slide_began_ = 0;        // ms: when the slide on screen came on (its first page)
