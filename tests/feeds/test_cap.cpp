@@ -268,3 +268,141 @@ TEST_CASE("cap sources in the playlist: filters, language from the theme, errors
   for (const Problem& p : bad.problems) pointers.push_back(p.pointer);
   CHECK(pointers == std::vector<std::string>{"/sources/f/areas", "/sources/w/severity"});
 }
+
+// ---- the screen's location against polygons and circles -----------------
+
+namespace {
+
+// An alert whose only area is `area_xml` (the inside of <area>).
+CapAlert alert_with_area(const std::string& area_xml) {
+  std::string s = kMinimal;
+  s.replace(s.find("%ID%"), 4, "geo-1");
+  s.replace(s.find("%STATUS%"), 8, "Actual");
+  s.replace(s.find("<area><areaDesc>A栋</areaDesc></area>"), std::string("<area><areaDesc>A栋</areaDesc></area>").size(),
+            "<area>" + area_xml + "</area>");
+  const CapResult r = parse_cap(s);
+  INFO(r.error);
+  REQUIRE(r.ok);
+  REQUIRE(r.alerts.size() == 1);
+  return r.alerts[0];
+}
+
+CapFilter at(double lat, double lon) {
+  CapFilter f;
+  f.point = GeoPoint{lat, lon};
+  return f;
+}
+
+// A concave district outline (a "U" open to the north): its notch, between
+// the arms, is outside.
+const char* kUShape =
+    "22.50,113.90 22.60,113.90 22.60,113.94 22.54,113.94 22.54,113.98 22.60,113.98 "
+    "22.60,114.02 22.50,114.02 22.50,113.90";
+
+}  // namespace
+
+TEST_CASE("cap geometry: polygons and circles are read, malformed ones left out and counted") {
+  const auto ring = parse_cap_polygon(kUShape);
+  REQUIRE(ring);
+  CHECK(ring->size() == 9);
+  // A ring left open is closed; CAP's own minimum (4 pairs, first = last) is not demanded of it.
+  const auto open = parse_cap_polygon("22.5,113.9 22.6,113.9 22.6,114.0");
+  REQUIRE(open);
+  CHECK(open->size() == 4);
+  CHECK(open->front() == open->back());
+  for (const char* bad : {"", "22.5,113.9 22.6,113.9", "22.5,113.9 22.5,113.9 22.5,113.9 22.5,113.9",
+                          "22.5,113.9 x,113.9 22.6,114.0", "95,113.9 22.6,113.9 22.6,114.0",
+                          "22.5,190 22.6,113.9 22.6,114.0", "22.5;113.9 22.6,113.9 22.6,114.0",
+                          "22.5,113.9,1 22.6,113.9 22.6,114.0", "nan,113.9 22.6,113.9 22.6,114.0"}) {
+    INFO("polygon \"" << bad << "\"");
+    CHECK_FALSE(parse_cap_polygon(bad));
+  }
+  std::string many;
+  for (int i = 0; i < 5000; ++i) many += "22." + std::to_string(1000 + i) + ",113.9 ";
+  CHECK_FALSE(parse_cap_polygon(many, 4096));
+  const auto circle = parse_cap_circle("22.54,113.93 10");
+  REQUIRE(circle);
+  CHECK(circle->radius_km == 10);
+  for (const char* bad : {"22.54,113.93", "22.54,113.93 -1", "22.54,113.93 ten", "22.54 10"}) CHECK_FALSE(parse_cap_circle(bad));
+
+  const CapAlert a = alert_with_area(std::string("<areaDesc>南山区</areaDesc><polygon>") + kUShape +
+                                     "</polygon><polygon>1,2 3</polygon><circle>22.54,113.93 abc</circle>");
+  REQUIRE(a.infos.size() == 1);
+  REQUIRE(a.infos[0].areas.size() == 1);
+  CHECK(a.infos[0].areas[0].polygons.size() == 1);
+  CHECK(a.infos[0].areas[0].bad_geometry == 2);
+}
+
+TEST_CASE("cap geometry: a point inside, outside, in the notch of a concave outline, on an edge") {
+  const auto ring = *parse_cap_polygon(kUShape);
+  CHECK(polygon_contains(ring, {22.52, 113.92}));   // in the west arm
+  CHECK(polygon_contains(ring, {22.52, 114.00}));   // in the east arm
+  CHECK(polygon_contains(ring, {22.52, 113.96}));   // the base between the arms
+  CHECK_FALSE(polygon_contains(ring, {22.57, 113.96}));  // the notch
+  CHECK(polygon_contains(ring, {22.5399, 113.96}));        // just below the notch
+  CHECK_FALSE(polygon_contains(ring, {22.5401, 113.96}));  // just inside the notch
+  CHECK_FALSE(polygon_contains(ring, {22.49, 113.96}));  // south of it
+  CHECK_FALSE(polygon_contains(ring, {22.55, 114.03}));  // east of it
+  CHECK(polygon_contains(ring, {22.50, 113.95}));        // on the southern edge
+  CHECK(polygon_contains(ring, {22.60, 113.90}));        // a corner
+  // Great circles: Shenzhen to Guangzhou is about 104 km; 0.1 degree of longitude at 22.54 N about 10.27 km.
+  CHECK(distance_km({22.5431, 114.0579}, {23.1291, 113.2644}) == Approx(104.20).epsilon(0.001));
+  CHECK(distance_km({22.54, 113.93}, {22.54, 114.03}) == Approx(10.27).epsilon(0.001));
+}
+
+TEST_CASE("cap filter: the screen's point decides by polygon and circle; without geometry it does not exclude") {
+  const CapAlert poly = alert_with_area(std::string("<areaDesc>南山区</areaDesc><polygon>") + kUShape + "</polygon>");
+  CHECK(notice_for(poly, at(22.52, 113.92)));
+  CHECK_FALSE(notice_for(poly, at(22.57, 113.96)));  // the notch
+  CHECK_FALSE(notice_for(poly, at(23.13, 113.26)));  // Guangzhou
+  // A circle of 10 km around Nanshan: 9.2 km east is in, 11.3 km east is out.
+  const CapAlert circ = alert_with_area("<areaDesc>周边</areaDesc><circle>22.54,113.93 10</circle>");
+  CHECK(notice_for(circ, at(22.54, 114.02)));
+  CHECK_FALSE(notice_for(circ, at(22.54, 114.04)));
+  // Outside the polygon but named by areaDesc or geocode: the lists still match.
+  CapFilter named = at(23.13, 113.26);
+  named.areas = {"南山"};
+  CHECK(notice_for(poly, named));
+  // No geometry: the point alone cannot exclude it; with lists, the lists decide.
+  const CapAlert plain = alert_with_area("<areaDesc>A栋</areaDesc>");
+  CHECK(notice_for(plain, at(23.13, 113.26)));
+  CapFilter listed = at(23.13, 113.26);
+  listed.areas = {"B栋"};
+  CHECK_FALSE(notice_for(plain, listed));
+  listed.areas = {"A栋"};
+  CHECK(notice_for(plain, listed));
+}
+
+TEST_CASE("cap filter: the point is placed against the polygons of every language's info") {
+  // Only the zh-CN info carries the polygon; its en-US translation names the districts.
+  const CapAlert a = parsed("typhoon_orange.xml").alerts.at(0);
+  CHECK_FALSE(notice_for(a, at(22.55, 114.13)));  // Luohu: east of the polygon, in neither language
+  CapFilter english = at(22.55, 114.13);
+  english.language = "en-US";
+  CHECK_FALSE(notice_for(a, english));
+  english.point = GeoPoint{22.53, 113.93};  // Nanshan
+  const auto n = notice_for(a, english);
+  REQUIRE(n);
+  CHECK(n->language == "en-US");
+}
+
+TEST_CASE("cap filter: a playlist's point, checked") {
+  const char* ok = R"({"version":1,"sources":{"alerts":{"type":"cap","url":"http://127.0.0.1:1/a.xml","point":[22.54,113.93]}},
+    "slides":[{"type":"slogan","lines":["x"]}]})";
+  const ParseResult r = parse_playlist(ok, ".");
+  INFO(r.first_error("p.json"));
+  REQUIRE(r.playlist);
+  REQUIRE(r.playlist->sources.size() == 1);
+  const auto& src = r.playlist->sources[0];
+  REQUIRE(src.cap.point);
+  CHECK(src.cap.point->lat == 22.54);
+  CHECK(src.cap.point->lon == 113.93);
+  for (const char* bad : {R"([22.54])", R"([113.93, 95])", R"("22.54,113.93")"}) {
+    const std::string j = std::string(R"({"version":1,"sources":{"alerts":{"type":"cap","url":"http://127.0.0.1:1/a.xml","point":)") +
+                          bad + R"(}},"slides":[{"type":"slogan","lines":["x"]}]})";
+    INFO(j);
+    CHECK_FALSE(parse_playlist(j, ".").playlist);
+  }
+  CHECK(parse_geo_point(" 22.54 , 113.93 ") == GeoPoint{22.54, 113.93});
+  CHECK_FALSE(parse_geo_point("22.54"));
+}
