@@ -86,7 +86,8 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${PROJECT_SOURCE_DIR}/packaging/deb/postinst ${PROJECT_SOURCE_DIR}/packaging/deb/prerm
-  ${PROJECT_SOURCE_DIR}/packaging/deb/postrm ${PROJECT_SOURCE_DIR}/packaging/deb/conffiles)
+  ${PROJECT_SOURCE_DIR}/packaging/deb/postrm ${PROJECT_SOURCE_DIR}/packaging/deb/conffiles
+  ${PROJECT_SOURCE_DIR}/packaging/deb/triggers)
 # Library dependencies: dpkg-shlibdeps on a native build. A cross build has no
 # dpkg database for its sysroot, so tools/package.sh passes the native
 # package's list in PAIZI_DEB_LIB_DEPENDS (same deps.txt, same bookworm

@@ -60,6 +60,10 @@ build_base() {
   echo "$key" >"$out/base.key"
 }
 
+# The site's monitoring, added after paizi as a site would: Debian's
+# node_exporter (its textfile collector reads paizi's metrics through the
+# link the package's trigger makes; tests/board checks /metrics).
+
 # Runs inside the guest's root (chroot) after paizi is installed: what an
 # installer or a first boot would set, nothing that paizi needs.
 configure_guest() {
@@ -92,7 +96,8 @@ build_image() {
   trap 'umount "'"$root"'/proc" 2>/dev/null || true' RETURN
   cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
   chroot "$root" sh -c "DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/$(basename "$deb")" \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends /tmp/$(basename "$deb") &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-node-exporter" \
     >"$out/apt-install.log" 2>&1 || { cat "$out/apt-install.log" >&2; return 1; }
   cp -n "$root"/var/cache/apt/archives/*.deb "$out/apt-cache/" 2>/dev/null || true
   rm -f "$root"/var/cache/apt/archives/*.deb "$root/tmp/$(basename "$deb")"

@@ -38,7 +38,7 @@ commands:
       --heartbeat URL     POST status.json and a thumbnail after each change (= --heartbeat-url)
       --cache-mib N       disk budget of downloaded content (default 256); --fetch-timeout TIME (30s)
       --runtime-dir DIR   where status.json goes (default $RUNTIME_DIRECTORY, else the state dir)
-      --metrics-dir DIR   write Prometheus metrics to DIR/paizi.prom (default
+      --metrics-dir DIR   write Prometheus metrics to DIR/paizi.prom, or where it links (default
                           /var/lib/prometheus/node-exporter if it exists; off: none)
       --metrics-every TIME  rewrite them at least this often (default 5s)
       --allow-unpinned-assets true|false  with a key, accept images without "image_sha256" (default false)

@@ -215,6 +215,15 @@ std::string metrics_dir(const std::string& configured) {
   return fs::is_directory(kDefaultMetricsDir, ec) ? kDefaultMetricsDir : "";
 }
 
+std::string metrics_file_path(const std::string& dir) {
+  const fs::path name = fs::path(dir) / kMetricsFileName;
+  std::error_code ec;
+  if (!fs::is_symlink(fs::symlink_status(name, ec))) return name.string();
+  const fs::path target = fs::read_symlink(name, ec);
+  if (ec) return name.string();
+  return (target.is_absolute() ? target : fs::path(dir) / target).lexically_normal().string();
+}
+
 std::string metrics_text(const StatusSnapshot& s) {
   Exposition e;
   e.family("paizi_build_info", "gauge", "The paizi build; always 1.");
@@ -247,12 +256,13 @@ uint64_t resident_bytes() {
 }
 
 MetricsFile::MetricsFile(const std::string& dir, std::chrono::milliseconds min_interval)
-    : path_((fs::path(dir) / kMetricsFileName).string()), min_interval_(min_interval) {
+    : path_(metrics_file_path(dir)), min_interval_(min_interval) {
   // platform::write_file_atomic's temporaries are PATH.tmp.PID: a writer
   // killed mid-write leaves one (never read: the collector reads *.prom).
   std::error_code ec;
-  const std::string prefix = std::string(kMetricsFileName) + ".tmp.";
-  for (const auto& entry : fs::directory_iterator(dir, ec))
+  const fs::path file(path_);
+  const std::string prefix = file.filename().string() + ".tmp.";
+  for (const auto& entry : fs::directory_iterator(file.parent_path(), ec))
     if (entry.path().filename().string().rfind(prefix, 0) == 0) fs::remove(entry.path(), ec);
 }
 

@@ -11,7 +11,12 @@
 //
 // The file DIR/paizi.prom is replaced atomically (a temporary file in DIR
 // whose name does not end in .prom, then rename): the collector reads the
-// old or the new text, never a torn one.
+// old or the new text, never a torn one. When DIR/paizi.prom is a symbolic
+// link, the file it names is the one replaced (the same way, in the link
+// target's directory) and the link stays: Debian's package links
+// /var/lib/prometheus/node-exporter/paizi.prom to /run/paizi/paizi.prom, the
+// unit's runtime directory, the one place the sandboxed service can write
+// (packaging/deb/postinst, docs/metrics.md).
 #pragma once
 
 #include <chrono>
@@ -31,6 +36,13 @@ constexpr const char* kMetricsFileName = "paizi.prom";
 // directory when it exists; "" = no metrics.
 std::string metrics_dir(const std::string& configured);
 
+// The file written for `dir`: DIR/paizi.prom, or the target of that name
+// when it is a symbolic link (one level; a relative target is taken from
+// DIR). The target's directory must exist: a link into a runtime directory
+// that is not there (the service stopped, or paizi run outside it) means no
+// metrics, said once by the caller.
+std::string metrics_file_path(const std::string& dir);
+
 // The exposition text of one snapshot. Pure.
 std::string metrics_text(const StatusSnapshot& s);
 
@@ -45,7 +57,8 @@ uint64_t resident_bytes();
 // after a restart.
 class MetricsFile {
  public:
-  // Removes temporaries a killed writer left behind in the directory.
+  // Writes metrics_file_path(dir). Removes temporaries a killed writer left
+  // behind in that file's directory.
   MetricsFile(const std::string& dir, std::chrono::milliseconds min_interval);
   // Whether a snapshot whose important part is `important` should be
   // written now (the caller then fills in the costly fields and calls write).

@@ -136,10 +136,15 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
   runtime_dir_ = po.runtime_dir && writable_dir(*po.runtime_dir) ? *po.runtime_dir : state_dir_;
   status_ = std::make_unique<StatusFile>((fs::path(runtime_dir_) / "status.json").string(), po.status_every);
   if (!po.metrics_dir.empty()) {
-    if (writable_dir(po.metrics_dir))
+    // DIR/paizi.prom may be a link into the runtime directory (app/metrics.h),
+    // whose directory is used as it is, never created.
+    const std::string file = metrics_file_path(po.metrics_dir);
+    const std::string file_dir = fs::path(file).parent_path().string();
+    const bool linked = fs::path(file).parent_path() != fs::path(po.metrics_dir);
+    if (linked ? fs::is_directory(file_dir, ec) && ::access(file_dir.c_str(), W_OK) == 0 : writable_dir(file_dir))
       metrics_ = std::make_unique<MetricsFile>(po.metrics_dir, po.metrics_every);
     else
-      std::fprintf(stderr, "paizi play: metrics directory %s is not writable; no metrics\n", po.metrics_dir.c_str());
+      std::fprintf(stderr, "paizi play: metrics directory %s is not writable; no metrics\n", file_dir.c_str());
   }
   if (!heartbeat_url_.empty()) {
     net::HttpLimits hl;

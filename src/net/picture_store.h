@@ -6,8 +6,8 @@
 //
 // Storage: a content-addressed AssetStore in DIR (DIR/<sha256>, written
 // atomically, once per content) and DIR/index.json, the URL -> sha256 map
-// with each picture's validators and the time the server last confirmed it,
-// so a restart without the network still has its pictures.
+// with each picture's validators and the time the server last confirmed it
+// (net/url_index.h), so a restart without the network still has its pictures.
 //
 // get(url): a picture confirmed less than `recheck` ago is used without a
 // request (local files are always read again); an older one is confirmed with a conditional GET (304: the same
@@ -18,7 +18,7 @@
 //
 // Budget: after each new picture the store is collected down to
 // `max_total_bytes`, least recently confirmed first, never the picture just
-// stored; the index holds at most kMaxIndexed URLs.
+// stored; the index holds at most UrlIndex::kMaxIndexed URLs.
 //
 // Threading: one thread at a time (the sources worker; `paizi render`).
 #pragma once
@@ -26,12 +26,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 
 #include "net/asset_store.h"
 #include "net/http_client.h"
+#include "net/url_index.h"
 
 namespace paizi::net {
 
@@ -43,8 +43,6 @@ struct PictureLimits {
 
 class PictureStore {
  public:
-  static constexpr size_t kMaxIndexed = 2000;
-
   // `dir` is created on first store. `check`: "" to keep fetched bytes, else
   // why they are not a picture; unset: any bytes.
   PictureStore(std::string dir, PictureLimits limits, std::function<std::string(std::string_view)> check);
@@ -58,19 +56,11 @@ class PictureStore {
   const std::string& dir() const { return dir_; }
 
  private:
-  struct Entry {
-    std::string sha256, etag, last_modified;
-    int64_t confirmed = 0;  // Unix s UTC the server last confirmed it
-  };
-  void load_index();
-  void save_index();
-
   std::string dir_;
   PictureLimits limits_;
   std::function<std::string(std::string_view)> check_;
   AssetStore store_;
-  std::map<std::string, Entry> index_;  // by URL
-  bool loaded_ = false;
+  UrlIndex index_;
 };
 
 }  // namespace paizi::net

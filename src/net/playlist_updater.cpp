@@ -114,7 +114,8 @@ PlaylistUpdater::PlaylistUpdater(UpdaterOptions options)
     : opt_(absolute_state(std::move(options))),
       playlist_client_(capped(opt_.limits, opt_.max_playlist_bytes)),
       client_(opt_.limits),
-      store_((fs::path(opt_.state_dir) / "assets").string(), opt_.cache_budget_bytes) {
+      store_((fs::path(opt_.state_dir) / "assets").string(), opt_.cache_budget_bytes),
+      asset_index_((fs::path(opt_.state_dir) / "assets" / "index.json").string()) {
   status_.source = opt_.source;
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (!is_http_url(opt_.source)) {
@@ -406,6 +407,7 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
                                    Missing& missing) {
   awaited_.clear();  // what this attempt still lacks, for watch_awaited
   const AssetPolicy policy = asset_policy(opt_);
+  bool index_changed = false;
   for (const auto& [ref, pin] : asset_pins(pl)) {
     if (assets.count(ref)) continue;
     AssetRef a;
@@ -425,10 +427,23 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
       missing.erase(ref);
       continue;
     }
+    // An image fetched before is asked for conditionally (304: its stored
+    // file stands, no bytes sent). Not for a pinned one: its stored copy, if
+    // any, is not the pinned bytes (that case returned above).
+    const UrlIndex::Entry* known = !local && pin.empty() ? asset_index_.find(a.url, store_) : nullptr;
     HttpRequest rq;
     rq.url = a.url;
     rq.bearer_token = token_for(a.url);
+    UrlIndex::set_validators(rq, known);
     const HttpResult r = client_.fetch(rq);
+    if (known && r.not_modified()) {
+      a.sha256 = known->sha256;
+      asset_index_.confirm(a.url, unix_now());
+      index_changed = true;
+      assets[ref] = a;
+      missing.erase(ref);
+      continue;
+    }
     if (!r.ok()) {
       missing[ref] = "asset " + a.url + ": " + r.error;
       if (local) awaited_.insert(local_path(a.url));
@@ -456,9 +471,14 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
       continue;
     }
     a.sha256 = *sha;
+    if (!local) {
+      asset_index_.remember(a.url, a.sha256, r, unix_now());
+      index_changed = true;
+    }
     assets[ref] = a;
     missing.erase(ref);
   }
+  if (index_changed) asset_index_.save();
 }
 
 void PlaylistUpdater::describe_locked(const Missing& missing, const std::vector<std::string>& dropped) {

@@ -69,6 +69,7 @@
 #include "content/playlist.h"
 #include "net/asset_pins.h"
 #include "net/asset_store.h"
+#include "net/url_index.h"
 #include "net/http_client.h"
 
 namespace paizi::net {
@@ -223,6 +224,7 @@ class PlaylistUpdater {
   HttpClient playlist_client_;  // capped at max_playlist_bytes
   HttpClient client_;           // assets and sources
   AssetStore store_;
+  UrlIndex asset_index_;      // STATE/assets/index.json: validators of fetched images
   Validators validators_;     // of the playlist on screen
   Validators fetched_;        // of the body just fetched
   std::string signature_;     // of the body just fetched, when checked

@@ -211,6 +211,33 @@ TEST_CASE("metrics file: atomic, in the given directory, temporaries of a killed
   CHECK(!err.empty());
 }
 
+TEST_CASE("metrics file: a link named paizi.prom is followed, the link stays", "[metrics]") {
+  // Debian's package links the collector's paizi.prom into /run/paizi.
+  namespace fs = std::filesystem;
+  feeds_test::TempDir tmp;
+  const std::string collector = tmp.path() + "/node-exporter", run = tmp.path() + "/run";
+  fs::create_directories(collector);
+  fs::create_directories(run);
+  fs::create_symlink(run + "/paizi.prom", collector + "/paizi.prom");
+  std::ofstream(run + "/paizi.prom.tmp.99999") << "# HELP paizi_";  // a writer killed mid-write, there
+  CHECK(paizi::app::metrics_file_path(collector) == run + "/paizi.prom");
+  paizi::app::MetricsFile f(collector, std::chrono::seconds(5));
+  CHECK(f.path() == run + "/paizi.prom");
+  CHECK(!fs::exists(run + "/paizi.prom.tmp.99999"));
+  std::string err, back;
+  REQUIRE(f.write("x 1\n", "a", std::chrono::steady_clock::now(), err));
+  CHECK(fs::is_symlink(fs::symlink_status(collector + "/paizi.prom")));
+  REQUIRE(paizi::platform::read_whole_file(collector + "/paizi.prom", back));  // read through the link
+  CHECK(back == "x 1\n");
+  // A relative target is taken from the link's directory.
+  const std::string rel = tmp.path() + "/rel";
+  fs::create_directories(rel);
+  fs::create_symlink("../run/paizi.prom", rel + "/paizi.prom");
+  CHECK(paizi::app::metrics_file_path(rel) == run + "/paizi.prom");
+  // No link: the directory's own file.
+  CHECK(paizi::app::metrics_file_path(run) == run + "/paizi.prom");
+}
+
 TEST_CASE("metrics directory: configured, off, or Debian's when it exists", "[metrics]") {
   CHECK(paizi::app::metrics_dir("/srv/m") == "/srv/m");
   CHECK(paizi::app::metrics_dir("off").empty());

@@ -20,6 +20,9 @@ checks, in order:
   no GPU      Mesa's DRI drivers removed (a board whose GPU stack cannot
               present): paizi's DRM presenter shows the slide, and the
               warning says why
+  metrics     node_exporter (installed after paizi) serves paizi_build_info
+              on the guest's 127.0.0.1:9100 through the package's link to
+              /run/paizi/paizi.prom, and its textfile collector reports no error
   security    systemd-analyze security paizi <= 1.5 in the guest
   negative    started on a missing playlist, the screen shows the waiting
               screen and the comparison says it is not the slide
@@ -200,6 +203,7 @@ class Run:
             self.boot("boot")
             self.service_check()
             self.screen_check("screen", ref1, "v1")
+            self.metrics_check()
             # reload: the new playlist is adopted at the next slide boundary
             ref2 = self.publish(PLAYLIST_V2, "v2")
             self.board.out("systemctl reload paizi")
@@ -244,6 +248,23 @@ class Run:
         self.report["start_to_first_frame_s"] = round((active_us - start_us) / 1e6, 2)
         self.say(f"boot to first frame: {active_us / 1e6:.1f} s (kernel start to READY=1; "
                  f"{(active_us - start_us) / 1e6:.1f} s from the player's exec)")
+
+    def metrics_check(self):
+        # No curl on the board: bash's /dev/tcp speaks plain HTTP/1.0.
+        get = ("exec 3<>/dev/tcp/127.0.0.1/9100 && printf 'GET /metrics HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3")
+        lines = []
+        start = time.monotonic()
+        while time.monotonic() - start < 60:
+            out = self.board.out(f"bash -c \"{get}\" 2>/dev/null || true")
+            lines = [x for x in out.splitlines()
+                     if x.startswith(("paizi_build_info", "node_textfile_scrape_error", "paizi_playlist_info"))]
+            if any(x.startswith("paizi_build_info{") for x in lines):
+                break
+            time.sleep(2)
+        link = self.board.out("ls -l /var/lib/prometheus/node-exporter/paizi.prom /run/paizi/paizi.prom 2>&1 || true")
+        self.check("metrics: node_exporter serves paizi_build_info",
+                   any(x.startswith("paizi_build_info{") for x in lines) and "node_textfile_scrape_error 0" in lines,
+                   "; ".join(lines) + "\n" + link.strip())
 
     def restart_checks(self, ref):
         u = self.unit()

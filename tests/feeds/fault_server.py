@@ -28,6 +28,8 @@ For the playlist tests:
   /auth/NAME       like /files/NAME but 401 without "Authorization: Bearer sesame"
   POST /heartbeat  stores the body; GET /heartbeat/last returns it (404: none yet)
   /log             one line per GET of /files or /auth: "PATH ETAG-SENT"
+  /served          one line per answered GET of a stored /files or /auth file:
+                   "PATH STATUS BODY-BYTES"
 """
 import gzip
 import http.server
@@ -40,6 +42,7 @@ LAST_MODIFIED = "Wed, 20 Apr 2022 10:00:00 GMT"
 STATE = {"mode": "good", "version": 1, "fault": "none"}
 FILES = {}
 LOG = []
+SERVED = []  # "PATH STATUS BODY-BYTES" per answered GET of a stored file
 HEARTBEATS = []
 
 
@@ -135,7 +138,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             return None
         if self.headers.get("If-None-Match") == etag:
+            SERVED.append(f"{self.path} 304 0")
             return self.send_empty(304, [("ETag", etag)])
+        SERVED.append(f"{self.path} 200 {len(body)}")
         return self.send_body(200, body, "application/json", headers=[("ETag", etag)])
 
     def do_POST(self):
@@ -199,6 +204,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_body(200, HEARTBEATS[-1], "application/json")
         if path == "/log":
             return self.send_body(200, "\n".join(LOG).encode(), "text/plain")
+        if path == "/served":
+            return self.send_body(200, "\n".join(SERVED).encode(), "text/plain")
         if path == "/control" and "fault" in query:
             STATE["fault"] = query["fault"][0]
             return self.send_body(200, b"ok", "text/plain")

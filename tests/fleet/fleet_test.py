@@ -38,12 +38,18 @@ def wait(pred, timeout, what, step=0.1):
     raise SystemExit(f"fleet: timed out after {timeout:.0f} s waiting for {what}")
 
 
+UNPINNED = False  # --unpinned
+
+
 def playlist(version):
     return json.dumps({
         "version": 1, "name": f"fleet v{version}",
         "slides": [
             {"id": f"notice-{version}", "type": "slogan", "lines": [f"第{version}版", "Fleet test"], "duration": "8s"},
-            {"id": "poster", "type": "image", "image": "poster.png", "duration": "8s"},
+            # --unpinned: a query `paizi sign` cannot read as a file, so no pin
+            # (the players accept unpinned images): fetched by URL, conditionally.
+            {"id": "poster", "type": "image", "image": "poster.png?unpinned" if UNPINNED else "poster.png",
+             "duration": "8s"},
         ]}, ensure_ascii=False)
 
 
@@ -104,7 +110,11 @@ def main():
     ap.add_argument("--players", type=int, default=10)
     ap.add_argument("--poll", default="5s")
     ap.add_argument("--json")
+    ap.add_argument("--unpinned", action="store_true",
+                    help="publish the picture without a pin (players --allow-unpinned-assets true)")
     a = ap.parse_args()
+    global UNPINNED
+    UNPINNED = a.unpinned
     poll_s = float(a.poll.rstrip("s"))
     for tool in ("nginx", "prometheus", "prometheus-node-exporter"):
         if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
@@ -176,7 +186,7 @@ http {{
             d = os.path.join(tmp, f"p{i}")
             players.append(subprocess.Popen(
                 [a.paizi, "play", url, "--headless", "--realtime", "--window", "160x90", "--poll", a.poll,
-                 "--pubkey", key + ".pub", "--state-dir", f"{d}/state", "--runtime-dir", f"{d}/run",
+                 "--pubkey", key + ".pub", *(["--allow-unpinned-assets", "true"] if a.unpinned else []), "--state-dir", f"{d}/state", "--runtime-dir", f"{d}/run",
                  "--metrics-dir", f"{d}/metrics", "--metrics-every", "1s", "--status-every", "0"],
                 stdout=subprocess.DEVNULL, stderr=open(f"{d}/stderr", "w")))
             time.sleep(rng.uniform(0, poll_s / a.players))  # started over one poll interval
@@ -229,6 +239,9 @@ http {{
             "steady": summary(steady, steady_s),
             "republish": summary(after, window),
             "republish_bytes": sum(r[2] for r in after),
+            # The picture did not change: asked again conditionally, never sent.
+            "republish_picture": {str(st): sum(r[1] == st and r[3] == "/poster.png" for r in after)
+                                  for st in sorted({r[1] for r in after if r[3] == "/poster.png"})},
             "rss_mib": {"min": round(min(u[0] for u in usage) / 2**20, 1),
                         "max": round(max(u[0] for u in usage) / 2**20, 1)},
             "cpu_s_during_republish": {"max": round(max(u[1] - c for u, c in zip(usage, cpu0)), 3)},
@@ -249,6 +262,8 @@ http {{
             problems.append(f"the last player took {all_on:.1f} s, over one poll interval ({poll_s} s)")
         if result["steady"]["share_304"] < 0.99:
             problems.append("steady-state polls were not answered 304")
+        if result["republish_picture"].get("200", 0):
+            problems.append("the unchanged picture was sent again on the republish (not a 304)")
         for p in problems:
             print("fleet: " + p, file=sys.stderr)
         return 1 if problems else 0

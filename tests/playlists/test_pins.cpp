@@ -4,6 +4,7 @@
 // state directory resolve once, absolutely.
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "content/signature.h"
 #include "net/picture_store.h"
@@ -362,4 +363,57 @@ TEST_CASE("require_https: a plain http:// picture named by a feed is refused bef
   CHECK(strict.get(client, upper, 1776585600, err).empty());
   CHECK(err.find("require_https") != std::string::npos);
   CHECK(gets(server, "/files/pic.png") == 1);  // the strict store did not ask
+}
+
+namespace {
+// "PATH STATUS BODY-BYTES" lines the fault server answered for `path`.
+std::vector<std::string> served(const feeds_test::FaultServer& server, const std::string& path) {
+  std::vector<std::string> lines;
+  std::istringstream in(http(server.url("/served")));
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(path + " ", 0) == 0) lines.push_back(line.substr(path.size() + 1));
+  return lines;
+}
+}  // namespace
+
+TEST_CASE("a republished playlist asks for its unchanged images conditionally: 304, no bytes; a changed one is adopted") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string red = png_bytes(tmp, 255, 0, 0), blue = png_bytes(tmp, 0, 0, 255);
+  const std::string pic = "/files/pic.png", red_bytes = "200 " + std::to_string(red.size());
+  put(server, "pic.png", red);
+  put(server, "pl.json", image_playlist("one", "pic.png", ""));
+  paizi::net::UpdaterOptions o;
+  o.source = server.url("/files/pl.json");
+  o.state_dir = tmp.path() + "/state";
+  const auto image_file = [](const paizi::net::AdoptedPlaylist& a) {
+    return a.playlist.slides.at(1).image;
+  };
+  {
+    paizi::net::PlaylistUpdater u(o);
+    CHECK(adopted_slides(u) == std::vector<std::string>{"s", "i"});
+    CHECK(served(server, pic) == std::vector<std::string>{red_bytes});
+    // Republished, the image unchanged: a conditional GET, answered 304.
+    put(server, "pl.json", image_playlist("two", "pic.png", ""));
+    u.check_once();
+    const auto two = u.take();
+    REQUIRE(two);
+    CHECK(two->playlist.name == "two");
+    CHECK(fs::path(image_file(*two)).filename() == paizi::content::sha256_hex(red));
+    CHECK(served(server, pic) == std::vector<std::string>{red_bytes, "304 0"});
+    // The image changed under the same URL: the new bytes are adopted.
+    put(server, "pic.png", blue);
+    put(server, "pl.json", image_playlist("three", "pic.png", ""));
+    u.check_once();
+    const auto three = u.take();
+    REQUIRE(three);
+    CHECK(fs::path(image_file(*three)).filename() == paizi::content::sha256_hex(blue));
+    CHECK(served(server, pic).back() == "200 " + std::to_string(blue.size()));
+  }
+  // After a restart the validators are still known.
+  put(server, "pl.json", image_playlist("four", "pic.png", ""));
+  paizi::net::PlaylistUpdater restarted(o);
+  CHECK(adopted_slides(restarted) == std::vector<std::string>{"s", "i"});
+  CHECK(served(server, pic).back() == "304 0");
+  CHECK(served(server, pic).size() == 4);
 }
