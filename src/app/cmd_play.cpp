@@ -235,8 +235,10 @@ int cmd_play(Args& args) {
     const bool dark = updates.display_off() && player.stats().frames > 0;
     const bool drew = dark ? (player.rest(unix_s), false) : player.tick(t, unix_s);
     // An image the painter cannot open (gone from the store, unreadable):
-    // said once per failed load; its image slide is skipped (show/player.h).
-    for (const std::string& e : painter.take_image_errors()) log.warning(e + " (its image slide is left out)");
+    // said once per failed load; its image slide is skipped (show/player.h),
+    // a news slide is laid out without it (show::ComposeContext::can_draw).
+    for (const std::string& e : painter.take_image_errors())
+      log.warning(e + " (left out: an image slide is skipped, a news slide shown without its picture)");
     updates.step(player, painter, *display, unix_s, data.health(unix_s));  // [updates] adoption, status, display power
     if (dark && !updates.display_off()) player.wake(t);
     log_errors();
