@@ -155,7 +155,16 @@ int cmd_play(Args& args) {
     if (std::string e = updates.sync_error(); !e.empty()) failing["playlist"] = e;
     if (std::string e = updates.incomplete(); !e.empty()) failing["playlist assets"] = e;
     for (auto& [id, e] : data.errors()) failing["source " + id] = e;
+    for (auto& [url, e] : updates.integrity_incidents()) failing["integrity " + url] = e;
     error_states.update(failing, [&](const std::string& key, const std::string& e, bool changed_reason) {
+      if (key.rfind("integrity ", 0) == 0) {  // one warning per incident: other bad bytes are a new one
+        if (e.empty())
+          log.info(key.substr(10) +
+                   ": integrity failure over (its pinned bytes came back, or it is no longer named)");
+        else
+          log.warning(e + " (not kept; counted once until the pinned bytes come back)");
+        return;
+      }
       if (e.empty())
         log.info(key + ": fetched again");
       else if (changed_reason)
