@@ -156,7 +156,16 @@ int cmd_play(Args& args) {
     if (std::string e = updates.sync_error(); !e.empty()) failing["playlist"] = e;
     if (std::string e = updates.incomplete(); !e.empty()) failing["playlist assets"] = e;
     for (auto& [id, e] : data.errors()) failing["source " + id] = e;
+    for (auto& [url, e] : updates.integrity_incidents()) failing["integrity " + url] = e;
     error_states.update(failing, [&](const std::string& key, const std::string& e, bool changed_reason) {
+      if (key.rfind("integrity ", 0) == 0) {  // one warning per incident: other bad bytes are a new one
+        if (e.empty())
+          log.info(key.substr(10) +
+                   ": integrity failure over (its pinned bytes came back, or it is no longer named)");
+        else
+          log.warning(e + " (not kept; counted once until the pinned bytes come back)");
+        return;
+      }
       if (e.empty())
         log.info(key + ": fetched again");
       else if (changed_reason)
@@ -244,8 +253,10 @@ int cmd_play(Args& args) {
     const bool drew = dark ? (player.rest(unix_s), false) : player.tick(t, unix_s);
     if (drew) last_drawn = t;
     // An image the painter cannot open (gone from the store, unreadable):
-    // said once per failed load; its image slide is skipped (show/player.h).
-    for (const std::string& e : painter.take_image_errors()) log.warning(e + " (its image slide is left out)");
+    // said once per failed load; its image slide is skipped (show/player.h),
+    // a news slide is laid out without it (show::ComposeContext::can_draw).
+    for (const std::string& e : painter.take_image_errors())
+      log.warning(e + " (left out: an image slide is skipped, a news slide shown without its picture)");
     updates.step(player, painter, *display, unix_s, data.health(unix_s));  // [updates] adoption, status, display power
     if (dark && !updates.display_off()) player.wake(t);
     log_errors();

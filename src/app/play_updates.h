@@ -108,6 +108,11 @@ class PlayUpdates {
   // The assets the playlist on screen lacks, and the slides left out for
   // them; empty when it is complete.
   std::string incomplete() const { return updater_->status().incomplete; }
+  // The open integrity incidents: asset URL -> its integrity failure
+  // (net::UpdaterStatus::integrity_incidents).
+  std::map<std::string, std::string> integrity_incidents() const {
+    return updater_->status().integrity_incidents;
+  }
 
  private:
   void display_power(const show::ScheduleState& st, const content::Playlist& pl);

@@ -422,6 +422,7 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
     }
     const bool local = !is_http_url(a.url);
     if (!pin.empty() && store_.verify(pin)) {  // the pinned bytes are on hand: no fetch
+      integrity_incident(a.url, pin, "");
       a.sha256 = pin;
       assets[ref] = a;
       missing.erase(ref);
@@ -453,10 +454,10 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
       if (const std::string actual = content::sha256_hex(r.body); actual != pin) {
         missing[ref] = integrity_failure(a.url, pin, actual);
         if (local) awaited_.insert(local_path(a.url));  // being replaced, perhaps
-        std::lock_guard lock(mu_);
-        ++status_.integrity_failures;
+        integrity_incident(a.url, pin, actual);
         continue;
       }
+      integrity_incident(a.url, pin, "");
     }
     if (opt_.check_asset) {
       if (std::string why = opt_.check_asset(r.body); !why.empty()) {
@@ -481,9 +482,32 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
   if (index_changed) asset_index_.save();
 }
 
+void PlaylistUpdater::integrity_incident(const std::string& url, const std::string& pin,
+                                         const std::string& actual) {
+  std::lock_guard lock(mu_);
+  auto& open = status_.integrity_incidents;
+  if (actual.empty()) {
+    open.erase(url);
+    return;
+  }
+  std::string failure = integrity_failure(url, pin, actual);
+  const auto it = open.find(url);
+  if (it != open.end() && it->second == failure) return;  // the same incident, fetched again
+  ++status_.integrity_failures;
+  open[url] = std::move(failure);
+}
+
 void PlaylistUpdater::describe_locked(const Missing& missing, const std::vector<std::string>& dropped) {
   status_.incomplete = describe_missing(missing, dropped);
   status_.integrity = first_integrity_failure(missing);
+  // Incidents the playlist on screen no longer has (it names other assets
+  // now) are over too: the set stays as large as its asset list.
+  auto& open = status_.integrity_incidents;
+  for (auto it = open.begin(); it != open.end();) {
+    const bool current =
+        std::any_of(missing.begin(), missing.end(), [&](const auto& m) { return m.second == it->second; });
+    it = current ? std::next(it) : open.erase(it);
+  }
 }
 
 bool PlaylistUpdater::resolve_sources(content::Playlist& pl, const std::string& base,

@@ -138,9 +138,15 @@ struct UpdaterStatus {
   uint64_t checks = 0, not_modified = 0, adopted = 0, rejected = 0, failed = 0;
   // Failed checks (rejected + failed) by reason, indexed by CheckFailure.
   std::array<uint64_t, kCheckFailureKinds> failures{};
-  // Pinned images whose bytes did not hash to their pin (each fetch counts).
+  // Integrity failures: incidents of a pinned image whose bytes did not hash
+  // to its pin, each counted once however often it is fetched again: an
+  // incident is one (asset URL, pin, SHA-256 of the bytes served); it ends
+  // when the pinned bytes come back, and other bad bytes are a new one.
   uint64_t integrity_failures = 0;
-  std::string integrity;  // the last integrity failure; empty: none since start
+  std::string integrity;  // the integrity failure of the playlist on screen; empty: none
+  // The open incidents: asset URL -> its failure (integrity_failure()), for
+  // a log line each (app/cmd_play.cpp logs one per incident, not per check).
+  std::map<std::string, std::string> integrity_incidents;
   AssetStoreStats assets;
 };
 
@@ -202,6 +208,10 @@ class PlaylistUpdater {
   // there is intact, and kept only when its bytes hash to the pin (else an
   // integrity failure, counted). Refused without a fetch: see refusal().
   void fetch_assets(const content::Playlist& pl, const std::string& base, AssetMap& assets, Missing& missing);
+  // The bytes of pinned asset `url` hash to `actual`, not `pin`: counted
+  // unless that is the incident already open for `url`. An empty `actual`:
+  // the pinned bytes arrived, the incident (if any) is over. mu_ not held.
+  void integrity_incident(const std::string& url, const std::string& pin, const std::string& actual);
   // status_.incomplete and status_.integrity for the playlist on screen; mu_ held.
   void describe_locked(const Missing& missing, const std::vector<std::string>& dropped);
   // Adopts the playlist `body` (sha256 `sha`, parsed as `pl`) with the

@@ -35,14 +35,14 @@ Painter::Painter(SDL_Renderer* r, size_t atlas_budget_bytes, size_t image_budget
   SDL_SetRenderDrawBlendMode(r_, SDL_BLENDMODE_BLEND);
 }
 
-void Painter::paint_image(const ImageOp& op, Color letterbox, int canvas_w, int canvas_h) {
-  auto it = images_.find(op.path);
+const Painter::Img& Painter::cached_image(const std::string& path, int canvas_w, int canvas_h) {
+  auto it = images_.find(path);
   if (it == images_.end()) {
     Img img;
     std::string err;
     int ow = canvas_w, oh = canvas_h;  // a portrait slide on a turned screen: the slide's size
     if (ow <= 0 || oh <= 0) SDL_GetRendererOutputSize(r_, &ow, &oh);
-    img.tex = load_texture(r_, op.path, ow, oh, img.w, img.h, err);
+    img.tex = load_texture(r_, path, ow, oh, img.w, img.h, err);
     if (!img.tex) {  // said once: the failed load stays in images_
       last_error_ = err;
       image_errors_.push_back(err);  // names the path
@@ -59,10 +59,19 @@ void Painter::paint_image(const ImageOp& op, Color letterbox, int canvas_w, int 
       image_bytes_ = 0;
     }
     image_bytes_ += img.bytes;
-    it = images_.emplace(op.path, std::move(img)).first;
+    it = images_.emplace(path, std::move(img)).first;
   }
   it->second.used = ++image_tick_;
-  const Img& img = it->second;
+  return it->second;
+}
+
+bool Painter::load_image(const std::string& path, int canvas_w, int canvas_h) {
+  const Img& img = cached_image(path, canvas_w, canvas_h);
+  return img.tex && img.w > 0 && img.h > 0;
+}
+
+void Painter::paint_image(const ImageOp& op, Color letterbox, int canvas_w, int canvas_h) {
+  const Img& img = cached_image(op.path, canvas_w, canvas_h);
   SDL_SetRenderDrawColor(r_, letterbox.r, letterbox.g, letterbox.b, 255);
   SDL_FRect box{op.x, op.y, op.w, op.h};
   SDL_RenderFillRectF(r_, &box);

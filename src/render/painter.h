@@ -31,6 +31,12 @@ class Painter {
   // Whether the image at `path` was tried and could not be drawn (missing,
   // unreadable, not an image): its box was left in the letterbox colour.
   bool image_failed(const std::string& path) const;
+  // Decodes the image at `path` into the image cache now, as paint would
+  // (at most the cover size of a `canvas_w` x `canvas_h` slide, px), and
+  // says whether it can be drawn. Composition asks before it makes room for
+  // a picture (show::ComposeContext::can_draw); a failure is reported and
+  // counted once, exactly like one at paint time, and remembered.
+  bool load_image(const std::string& path, int canvas_w, int canvas_h);
   // Images that could not be drawn since the last call, the reason naming the path,
   // each once (a failed load is remembered, not retried every frame).
   std::vector<std::string> take_image_errors() { return std::exchange(image_errors_, {}); }
@@ -44,6 +50,9 @@ class Painter {
   // `canvas_w` x `canvas_h`: the slide's size (the renderer's output size
   // when 0), which a decoded image needs to cover at most.
   void paint_image(const ImageOp& op, Color letterbox, int canvas_w, int canvas_h);
+  struct Img;
+  // The cache entry of `path`, loaded (or its failure recorded) on first use.
+  const Img& cached_image(const std::string& path, int canvas_w, int canvas_h);
   SDL_Renderer* r_;
   GlyphAtlas atlas_;
   // Decoded images by path (a failed load is kept too, so it is reported

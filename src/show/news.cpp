@@ -112,7 +112,11 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   const float m = t.margin * unit;
   const float body_px = std::round(std::min(H, W * 1.2f) * t.body_size);
   const bool qr = s.qr && !item->link.empty();
-  const bool side = landscape && (qr || !item->image.empty());
+  // A picture it names but cannot draw (gone, unreadable, not an image):
+  // the layout of an item without one.
+  const bool pic =
+      landscape && !item->image.empty() && (!ctx.can_draw || ctx.can_draw(resolve_path(ctx, item->image)));
+  const bool side = landscape && (qr || pic);
   const float side_w = side ? W * 0.26f : 0.f;
   const float gap = m * 0.6f;
 
@@ -221,7 +225,7 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   // picture gives way to the code down to 40 % of the column's width; below
   // that the code is left out.
   const float caption_h = body_px * 0.7f * 1.5f + body_px * 0.4f;
-  float pic_h = item->image.empty() ? 0.f : side_w * 0.66f;
+  float pic_h = pic ? side_w * 0.66f : 0.f;
   float qr_mod = qr_min_mod;
   if (side && qrm.size > 0) {
     const float room = content_bottom - content_top - (pic_h > 0 ? gap : 0.f) - caption_h;

@@ -76,6 +76,9 @@ void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, si
   ctx.zone = pl == pending_ && pending_sched_ ? &pending_sched_->zone() : &sched_->zone();
   ctx.anim_t = anim_t;
   ctx.base_dir = pl->base_dir;
+  ctx.can_draw = [this, w = ctx.width, h = ctx.height](const std::string& path) {
+    return painter_.load_image(path, w, h);
+  };
   if (!sl.source.empty() && data_) {
     int64_t fetched = 0;
     if (sl.type == "kpi") ctx.kpi = data_->kpi(sl.source, fetched);

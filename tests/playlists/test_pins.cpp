@@ -125,6 +125,55 @@ TEST_CASE(
   CHECK(last_good_slides(o) == std::vector<std::string>{"s", "i"});
 }
 
+TEST_CASE("an integrity failure is counted once per incident, not once per check") {
+  // An incident: one asset URL, its pin, the hash of the bad bytes served.
+  // It was counted (and logged) at every poll while the server kept serving
+  // the swapped image.
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string red = png_bytes(tmp, 255, 0, 0), blue = png_bytes(tmp, 0, 0, 255),
+                    green = png_bytes(tmp, 0, 255, 0);
+  const std::string pin = paizi::content::sha256_hex(red);
+  put(server, "pic.png", blue);
+  put(server, "pl.json", image_playlist("one", "pic.png", pin));
+  paizi::net::UpdaterOptions o;
+  o.source = server.url("/files/pl.json");
+  o.state_dir = tmp.path() + "/state";
+  paizi::net::PlaylistUpdater u(o);
+  CHECK(adopted_slides(u) == std::vector<std::string>{"s"});
+  for (int poll = 0; poll < 4; ++poll) u.check_once();  // the same swapped bytes, poll after poll
+  CHECK(gets(server, "/files/pic.png") == 5);
+  auto st = u.status();
+  CHECK(st.integrity_failures == 1);
+  CHECK(st.integrity.find(paizi::content::sha256_hex(blue)) != std::string::npos);  // still said
+  REQUIRE(st.integrity_incidents.size() == 1);
+  CHECK(st.integrity_incidents.begin()->second == st.integrity);
+  // Other bad bytes for the same pin: a new incident, counted once.
+  put(server, "pic.png", green);
+  for (int poll = 0; poll < 3; ++poll) u.check_once();
+  st = u.status();
+  CHECK(st.integrity_failures == 2);
+  CHECK(st.integrity.find(paizi::content::sha256_hex(green)) != std::string::npos);
+  // The right bytes come back: the incident is over.
+  put(server, "pic.png", red);
+  CHECK(adopted_slides(u) == std::vector<std::string>{"s", "i"});
+  st = u.status();
+  CHECK(st.integrity_failures == 2);
+  CHECK(st.integrity.empty());
+  CHECK(st.integrity_incidents.empty());
+  // Swapped again, under a new pin (the pinned red copy is on hand for the
+  // old one, so a swap of it is never even fetched): a new incident.
+  const std::string pin2 = paizi::content::sha256_hex(png_bytes(tmp, 0, 0, 254));
+  put(server, "pic.png", blue);
+  put(server, "pl.json", image_playlist("two", "pic.png", pin2));
+  CHECK(adopted_slides(u) == std::vector<std::string>{"s"});
+  for (int poll = 0; poll < 3; ++poll) u.check_once();
+  st = u.status();
+  CHECK(st.integrity_failures == 3);
+  CHECK(st.integrity.find(pin2) != std::string::npos);
+  CHECK(st.integrity_incidents.size() == 1);
+}
+
 TEST_CASE(
     "under a public key an unpinned image is refused unless allowed; require_https spares pinned images") {
   feeds_test::FaultServer server;

@@ -1,12 +1,16 @@
 // The player on a simulated clock: order and timing, transitions, the
 // ticker, and no redraws while nothing changes.
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <catch2/catch.hpp>
 
 #include "content/playlist.h"
 #include "platform/display.h"
+#include "render/image.h"
 #include "render/painter.h"
 #include "show/player.h"
 
@@ -383,21 +387,35 @@ uint64_t frame_hash(platform::Display& d) {
   return h;
 }
 
+// kFedNews on a 640 x 360 headless screen, fed `item` (null: no data yet).
+struct FedNews {
+  std::unique_ptr<platform::Display> display;
+  std::unique_ptr<render::Painter> painter;
+  ArrivingNews data;
+  std::unique_ptr<show::Player> player;
+  explicit FedNews(const content::NewsItem* item) {
+    auto pr = content::parse_playlist(kFedNews, ".");
+    INFO(pr.first_error("test.json"));
+    REQUIRE(pr.playlist);
+    std::string err;
+    platform::DisplayOptions o;
+    o.width = 640;
+    o.height = 360;
+    display = platform::open_headless(o, err);
+    REQUIRE(display);
+    painter = std::make_unique<render::Painter>(display->renderer());
+    data.item = item;
+    player = std::make_unique<show::Player>(*display, Rig::shaper(), *painter, *pr.playlist, &data);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("news that arrives while its placeholder is on screen shows at once, from its first page") {
-  auto pr = content::parse_playlist(kFedNews, ".");
-  INFO(pr.first_error("test.json"));
-  REQUIRE(pr.playlist);
-  std::string err;
-  platform::DisplayOptions o;
-  o.width = 640;
-  o.height = 360;
-  auto display = platform::open_headless(o, err);
-  REQUIRE(display);
-  render::Painter painter(display->renderer());
-  ArrivingNews data;
-  show::Player p(*display, Rig::shaper(), painter, *pr.playlist, &data);
+  FedNews rig(nullptr);
+  auto& p = *rig.player;
+  auto& display = rig.display;
+  auto& data = rig.data;
 
   p.tick(0, kUnix);  // no data yet: the placeholder
   const uint64_t placeholder = frame_hash(*display);
@@ -433,14 +451,10 @@ TEST_CASE("news that arrives while its placeholder is on screen shows at once, f
   // Page 3 of the new article: the same layout as a fresh composition of it.
   const uint64_t page2_new = frame_hash(*display);
   {
-    auto d2 = platform::open_headless(o, err);
-    render::Painter painter2(d2->renderer());
-    ArrivingNews fresh;
-    fresh.item = &second;
-    show::Player q(*d2, Rig::shaper(), painter2, *pr.playlist, &fresh);
-    for (int64_t t = 0; t <= 12000; t += 10) q.tick(t, kUnix);
-    REQUIRE(q.page() == 2);
-    CHECK(frame_hash(*d2) == page2_new);
+    FedNews fresh(&second);
+    for (int64_t t = 0; t <= 12000; t += 10) fresh.player->tick(t, kUnix);
+    REQUIRE(fresh.player->page() == 2);
+    CHECK(frame_hash(*fresh.display) == page2_new);
   }
 }
 
@@ -465,4 +479,71 @@ TEST_CASE("an image slide whose image the painter cannot open is skipped like a 
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].find("paizi-gone.png") != std::string::npos);
   CHECK(rig.painter->take_image_errors().empty());  // said once
+}
+
+namespace {
+
+// The frame hashes of a fed news slide's first two pages (0 s and 6 s) on
+// a fresh 640 x 360 player showing `item`, and that player's painter's
+// image failures and errors.
+struct NewsFrames {
+  uint64_t page0 = 0, page1 = 0, failures = 0;
+  std::vector<std::string> errors;
+};
+
+NewsFrames news_frames(const content::NewsItem& item) {
+  FedNews rig(&item);
+  auto& p = *rig.player;
+  auto& display = rig.display;
+  auto& painter = *rig.painter;
+  NewsFrames f;
+  p.tick(0, kUnix);
+  REQUIRE(p.slide().id == "n");
+  f.page0 = frame_hash(*display);
+  for (int64_t t = 10; t <= 6000; t += 10) p.tick(t, kUnix);
+  REQUIRE(p.page() == 1);
+  f.page1 = frame_hash(*display);
+  for (int64_t t = 6010; t <= 30000; t += 50) p.tick(t, kUnix);  // round the playlist, back to the news
+  f.failures = painter.image_failures();
+  f.errors = painter.take_image_errors();
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("a news picture the painter cannot open is left out of the layout, not drawn as an empty box") {
+  // The picture was there when the item was adopted, then removed or
+  // corrupted before it was drawn: the slide is laid out as one whose
+  // feed had no picture (its text the full width), logged once, counted.
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("paizi-newspic-" + std::to_string(std::random_device{}()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "picture.png").string();
+  {
+    render::SurfacePtr red(SDL_CreateRGBSurfaceWithFormat(0, 64, 48, 32, SDL_PIXELFORMAT_ARGB8888));
+    REQUIRE(red);
+    SDL_FillRect(red.get(), nullptr, SDL_MapRGB(red->format, 0xCC, 0x22, 0x22));
+    std::string err;
+    REQUIRE(render::write_png(red.get(), path, err));
+  }
+  const content::NewsItem plain = article("新闻一：中试平台投入使用", 12);
+  content::NewsItem pictured = plain;
+  pictured.image = path;
+
+  const NewsFrames none = news_frames(plain);
+  const NewsFrames shown = news_frames(pictured);
+  CHECK(shown.page0 != none.page0);  // the picture takes the side column
+  CHECK(shown.failures == 0);
+
+  SECTION("corrupted") {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << "<html>not a picture</html>";
+  }
+  SECTION("removed") { std::filesystem::remove(path); }
+  const NewsFrames broken = news_frames(pictured);
+  CHECK(broken.page0 == none.page0);
+  CHECK(broken.page1 == none.page1);
+  CHECK(broken.failures == 1);  // once, however often the slide comes round
+  REQUIRE(broken.errors.size() == 1);
+  CHECK(broken.errors[0].find("picture.png") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
