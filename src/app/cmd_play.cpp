@@ -105,6 +105,7 @@ int cmd_play(Args& args) {
   net::HttpLimits source_limits;  // --fetch-timeout applies to feeds and articles too
   source_limits.total_timeout_ms = update_options.updater.limits.total_timeout_ms;
   source_limits.connect_timeout_ms = update_options.updater.limits.connect_timeout_ms;
+  source_limits.https_only = cfg.require_https;  // feeds, articles, CAP: also after redirects
   update_options.log = &log;
   update_options.metrics_dir = metrics_dir(cfg.metrics_dir);
   update_options.started = begun;

@@ -237,8 +237,10 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
   c.easy_setopt(h, CURLOPT_URL, request.url.c_str());
   c.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
   c.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  c.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  c.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");  // a server may not send us to file://
+  const bool tls_only = limits_.https_only || request.https_only;
+  const char* protocols = tls_only ? "https" : "http,https";  // a server may not send us to file://
+  c.easy_setopt(h, CURLOPT_PROTOCOLS_STR, protocols);
+  c.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, protocols);
   c.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
   c.easy_setopt(h, CURLOPT_MAXREDIRS, limits_.max_redirects);
   c.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, limits_.connect_timeout_ms);
@@ -279,6 +281,12 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
       r.error = "body larger than the cap of " + std::to_string(limits_.max_body_bytes) + " bytes";
     else
       r.error = errbuf[0] ? errbuf : c.easy_strerror(rc);
+    if (rc == CURLE_UNSUPPORTED_PROTOCOL && tls_only) {
+      char* next = nullptr;  // the redirect not followed, if that was it
+      const bool redirect = c.easy_getinfo(h, CURLINFO_REDIRECT_URL, &next) == CURLE_OK && next;
+      r.error = redirect ? "redirect to " + std::string(next) + " refused: plain http:// with require_https"
+                         : "plain http:// refused with require_https";
+    }
     return r;
   }
   long status = 0;

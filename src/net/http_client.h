@@ -20,6 +20,9 @@ struct HttpLimits {
   long low_speed_time_s = 15;        // ... for this many seconds
   size_t max_body_bytes = 16u << 20; // decoded body (after gzip), bytes
   long max_redirects = 5;
+  // Only https://, for the first URL and every redirect (config
+  // require_https): a server's redirect to http:// is refused, not followed.
+  bool https_only = false;
 };
 
 struct HttpRequest {
@@ -29,6 +32,7 @@ struct HttpRequest {
   std::string bearer_token;   // sent as "Authorization: Bearer ..." (http(s) only); never logged
   std::string post_type;      // set: POST `post_body` with this Content-Type instead of GET
   std::string post_body;
+  bool https_only = false;    // this request only, as HttpLimits::https_only
 };
 
 struct HttpResult {

@@ -28,6 +28,7 @@ std::string PictureStore::get(HttpClient& client, const std::string& url, int64_
 
   HttpRequest rq;
   rq.url = url;
+  rq.https_only = limits_.https_only;  // also refuses a redirect to http://
   UrlIndex::set_validators(rq, stored);
   const HttpResult r = client.fetch(rq);
   if (stored && r.not_modified()) {

@@ -41,6 +41,11 @@ HttpLimits capped(HttpLimits l, size_t cap) {
   return l;
 }
 
+HttpLimits tls(HttpLimits l, bool https_only) {
+  l.https_only = l.https_only || https_only;
+  return l;
+}
+
 // "http://host:port" of an http(s) URL; empty otherwise.
 std::string origin_of(const std::string& url) {
   if (!is_http_url(url)) return {};
@@ -112,7 +117,7 @@ void apply_assets(content::Playlist& pl, const AssetMap& assets, const AssetStor
 
 PlaylistUpdater::PlaylistUpdater(UpdaterOptions options)
     : opt_(absolute_state(std::move(options))),
-      playlist_client_(capped(opt_.limits, opt_.max_playlist_bytes)),
+      playlist_client_(tls(capped(opt_.limits, opt_.max_playlist_bytes), opt_.require_https)),
       client_(opt_.limits),
       store_((fs::path(opt_.state_dir) / "assets").string(), opt_.cache_budget_bytes),
       asset_index_((fs::path(opt_.state_dir) / "assets" / "index.json").string()) {
@@ -435,6 +440,7 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
     HttpRequest rq;
     rq.url = a.url;
     rq.bearer_token = token_for(a.url);
+    rq.https_only = opt_.require_https && pin.empty();  // pinned bytes are checked: any transport
     UrlIndex::set_validators(rq, known);
     const HttpResult r = client_.fetch(rq);
     if (known && r.not_modified()) {

@@ -87,6 +87,27 @@ TEST_CASE("redirects: followed up to 5, loops fail", "[feeds][http]") {
   CHECK(loop.error.find("redirect") != std::string::npos);
 }
 
+TEST_CASE("https only (require_https): a plain http:// URL is refused before any request", "[feeds][http]") {
+  // The same protocol list governs redirects (CURLOPT_REDIR_PROTOCOLS_STR):
+  // an https:// server sending the client to http:// is refused the same way.
+  // (No TLS server on loopback here to show that one end to end.)
+  for (const bool per_request : {false, true}) {
+    net::HttpLimits limits;
+    limits.https_only = !per_request;
+    net::HttpClient client(limits);
+    net::HttpRequest rq;
+    rq.url = server().url("/redirect/1");
+    rq.https_only = per_request;
+    const net::HttpResult r = client.fetch(rq);
+    INFO(r.error);
+    CHECK_FALSE(r.ok());
+    CHECK(r.status == 0);
+    CHECK(r.error == "plain http:// refused with require_https");
+  }
+  // Without it, the same URL is fetched (the control).
+  CHECK(get("/redirect/1").ok());
+}
+
 TEST_CASE("HTTP errors and size cap are values", "[feeds][http]") {
   const net::HttpResult nf = get("/404");
   CHECK(nf.status == 404);
