@@ -144,7 +144,6 @@ int cmd_play(Args& args) {
   // Last good copies go to the state directory when it is usable.
   const bool state_ok = ::access(cfg.state_dir.c_str(), W_OK) == 0;
   show::SourceData data(pl, state_ok ? cfg.state_dir : "");
-  if (!cfg.location.empty()) data.set_location(content::parse_geo_point(cfg.location));  // checked by assign()
   net::PictureLimits picture_limits;
   picture_limits.max_total_bytes = budget / 8;
   picture_limits.https_only = cfg.require_https;

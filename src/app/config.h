@@ -40,9 +40,6 @@ struct Config {
   // Directory for the Prometheus metrics file paizi.prom (app/metrics.h):
   // "" = /var/lib/prometheus/node-exporter when it exists, else none; "off" = none.
   std::string metrics_dir;
-  // The screen's location, "lat,lon" in degrees: cap sources without their
-  // own `point` match alerts by it (content/cap.h CapFilter::point). "" = none.
-  std::string location;
   std::string timezone;  // IANA zone of the screen's clock and schedule when the playlist names none; "" = the system's
   platform::Level log_level = platform::Level::info;
 };
@@ -74,7 +71,7 @@ std::string default_token_path();
 //   --state-dir DIR --cache-dir DIR --driver NAME --rotate DEG
 //   --public-key FILE (= --pubkey) --token FILE (= --token-file)
 //   --heartbeat-url URL (= --heartbeat) --log-level LEVEL --cache-mib N
-//   --timezone ZONE --location LAT,LON --metrics-dir DIR --allow-unpinned-assets BOOL --require-https BOOL
+//   --timezone ZONE --metrics-dir DIR --allow-unpinned-assets BOOL --require-https BOOL
 // Returns the keys the flags set. Throws UsageError on bad values.
 std::set<std::string> apply_flags(Args& args, Config& cfg);
 

@@ -27,7 +27,6 @@ commands:
       --driver NAME       auto, kmsdrm, x11, wayland, offscreen (SDL video drivers) or drm
       --state-dir DIR --cache-dir DIR --public-key FILE --token FILE
       --heartbeat-url URL --log-level err|warning|notice|info|debug --timezone ZONE
-      --location LAT,LON  the screen's place, for emergency alerts' areas (cap sources)
       --screenshots DIR   write a PNG at every slide and page change
       --verbose           log glyph-atlas counters and timings (log level debug)
       --atlas-mb N        glyph atlas budget in MiB (default 32)

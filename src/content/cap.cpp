@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <sstream>
@@ -21,8 +19,6 @@ namespace {
 
 constexpr size_t kMaxShortBytes = 512;  // identifiers, names, codes, event, headline
 constexpr int kMaxFeedDepth = 8;        // feed -> entry -> content -> alert is 3
-constexpr size_t kMaxGeometryBytes = 64u << 10;  // one polygon's text
-constexpr size_t kMaxShapes = 8;                 // polygons, circles per area
 
 bool is_cap(const xmlNode* n) {
   return n->type == XML_ELEMENT_NODE && std::strstr(ns_href(n), "urn:oasis:names:tc:emergency:cap:1.") != nullptr;
@@ -93,16 +89,8 @@ CapArea read_area(const xmlNode* a) {
   for (const xmlNode* c = a->children; c; c = c->next) {
     if (!is_cap(c)) continue;
     if (is_named(c, "areaDesc")) area.desc = short_text(c);
-    else if (is_named(c, "polygon") && area.polygons.size() < kMaxShapes) {
-      // Read whole (a district's outline runs to kilobytes); a cut ring would be another shape.
-      const std::string text = xml_text(c, kMaxGeometryBytes + 1);
-      auto ring = text.size() <= kMaxGeometryBytes ? parse_cap_polygon(text) : std::nullopt;
-      if (ring) area.polygons.push_back(std::move(*ring));
-      else ++area.bad_geometry;
-    } else if (is_named(c, "circle") && area.circles.size() < kMaxShapes) {
-      if (auto circle = parse_cap_circle(short_text(c))) area.circles.push_back(*circle);
-      else ++area.bad_geometry;
-    }
+    else if (is_named(c, "polygon") && area.polygons.size() < 8) area.polygons.push_back(short_text(c));
+    else if (is_named(c, "circle") && area.circles.size() < 8) area.circles.push_back(short_text(c));
     else if (is_named(c, "geocode") && area.geocodes.size() < 64) {
       const xmlNode* name = nullptr;
       const xmlNode* value = nullptr;
@@ -248,29 +236,8 @@ std::string lower(std::string s) {
 }
 std::string primary_subtag(const std::string& lang) { return lower(lang.substr(0, lang.find('-'))); }
 
-// Where the screen's point is against an alert's geometry: the info blocks
-// are one alert in several languages, and often only one of them carries the
-// polygons, so the point is placed against all of them.
-enum class Place { Unknown, Inside, Outside };
-
-Place place_of(const CapAlert& alert, const CapFilter& f) {
-  if (!f.point) return Place::Unknown;
-  bool any = false;
-  for (const CapInfo& i : alert.infos)
-    for (const CapArea& a : i.areas) {
-      if (!a.has_geometry()) continue;
-      any = true;
-      if (area_contains(a, *f.point)) return Place::Inside;
-    }
-  return any ? Place::Outside : Place::Unknown;
-}
-
-bool area_matches(const CapInfo& info, const CapFilter& f, Place place) {
-  const bool lists = !f.areas.empty() || !f.geocodes.empty();
-  if (!lists && !f.point) return true;
-  if (place == Place::Inside) return true;
-  // No geometry anywhere in the alert: the point alone cannot exclude it.
-  if (f.point && place == Place::Unknown && !lists) return true;
+bool area_matches(const CapInfo& info, const CapFilter& f) {
+  if (f.areas.empty() && f.geocodes.empty()) return true;
   for (const CapArea& a : info.areas) {
     for (const std::string& s : f.areas)
       if (!s.empty() && a.desc.find(s) != std::string::npos) return true;
@@ -281,40 +248,9 @@ bool area_matches(const CapInfo& info, const CapFilter& f, Place place) {
   return false;
 }
 
-// One number of a "lat,lon" pair; false unless the whole text is one finite number.
-bool coordinate(std::string_view t, double& out) {
-  if (t.empty() || t.size() > 32) return false;
-  const std::string s(t);
-  char* end = nullptr;
-  out = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && std::isfinite(out);
-}
-
-std::optional<GeoPoint> geo_pair(std::string_view t) {
-  const size_t comma = t.find(',');
-  GeoPoint p;
-  if (comma == std::string_view::npos || !coordinate(t.substr(0, comma), p.lat) ||
-      !coordinate(t.substr(comma + 1), p.lon) || std::abs(p.lat) > 90 || std::abs(p.lon) > 180)
-    return std::nullopt;
-  return p;
-}
-
-std::vector<std::string_view> words(std::string_view t) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < t.size()) {
-    while (i < t.size() && std::isspace(static_cast<unsigned char>(t[i]))) ++i;
-    size_t j = i;
-    while (j < t.size() && !std::isspace(static_cast<unsigned char>(t[j]))) ++j;
-    if (j > i) out.push_back(t.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
-bool info_matches(const CapInfo& i, const CapFilter& f, Place place) {
+bool info_matches(const CapInfo& i, const CapFilter& f) {
   return i.severity >= f.min_severity && i.urgency >= f.min_urgency && i.certainty >= f.min_certainty &&
-         area_matches(i, f, place);
+         area_matches(i, f);
 }
 
 // 2: same language tag, 1: same primary subtag, 0: other.
@@ -325,78 +261,11 @@ int language_rank(const std::string& info_lang, const std::string& want) {
 
 }  // namespace
 
-std::optional<GeoPoint> parse_geo_point(std::string_view text) {
-  std::string compact;
-  for (char c : text)
-    if (!std::isspace(static_cast<unsigned char>(c))) compact.push_back(c);
-  return geo_pair(compact);
-}
-
-std::optional<std::vector<GeoPoint>> parse_cap_polygon(std::string_view text, size_t max_points) {
-  std::vector<GeoPoint> ring;
-  for (std::string_view w : words(text)) {
-    if (ring.size() >= max_points) return std::nullopt;
-    const auto p = geo_pair(w);
-    if (!p) return std::nullopt;
-    ring.push_back(*p);
-  }
-  if (!ring.empty() && !(ring.front() == ring.back())) ring.push_back(ring.front());
-  std::vector<GeoPoint> distinct;
-  for (const GeoPoint& p : ring)
-    if (std::find(distinct.begin(), distinct.end(), p) == distinct.end() && distinct.size() < 3) distinct.push_back(p);
-  if (distinct.size() < 3) return std::nullopt;
-  return ring;
-}
-
-std::optional<GeoCircle> parse_cap_circle(std::string_view text) {
-  const auto w = words(text);
-  GeoCircle c;
-  if (w.size() != 2) return std::nullopt;
-  const auto centre = geo_pair(w[0]);
-  if (!centre || !coordinate(w[1], c.radius_km) || c.radius_km < 0 || c.radius_km > 20040) return std::nullopt;
-  c.centre = *centre;
-  return c;
-}
-
-bool polygon_contains(const std::vector<GeoPoint>& ring, GeoPoint p) {
-  bool inside = false;
-  for (size_t i = 0, j = ring.empty() ? 0 : ring.size() - 1; i < ring.size(); j = i++) {
-    const GeoPoint& a = ring[i];
-    const GeoPoint& b = ring[j];
-    // On the edge a-b: collinear and within its box.
-    const double cross = (b.lon - a.lon) * (p.lat - a.lat) - (b.lat - a.lat) * (p.lon - a.lon);
-    if (std::abs(cross) < 1e-12 && p.lon >= std::min(a.lon, b.lon) && p.lon <= std::max(a.lon, b.lon) &&
-        p.lat >= std::min(a.lat, b.lat) && p.lat <= std::max(a.lat, b.lat))
-      return true;
-    if ((a.lat > p.lat) != (b.lat > p.lat) &&
-        p.lon < (b.lon - a.lon) * (p.lat - a.lat) / (b.lat - a.lat) + a.lon)
-      inside = !inside;
-  }
-  return inside;
-}
-
-double distance_km(GeoPoint a, GeoPoint b) {
-  constexpr double kEarthKm = 6371.0088, kRad = 3.14159265358979323846 / 180.0;
-  const double dlat = (b.lat - a.lat) * kRad, dlon = (b.lon - a.lon) * kRad;
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(a.lat * kRad) * std::cos(b.lat * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
-  return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(h)));
-}
-
-bool area_contains(const CapArea& area, GeoPoint p) {
-  for (const auto& ring : area.polygons)
-    if (polygon_contains(ring, p)) return true;
-  for (const GeoCircle& c : area.circles)
-    if (distance_km(c.centre, p) <= c.radius_km) return true;
-  return false;
-}
-
 std::optional<AlertNotice> notice_for(const CapAlert& alert, const CapFilter& filter) {
   const CapInfo* best = nullptr;
   int best_rank = -1;
-  const Place place = place_of(alert, filter);
   for (const CapInfo& i : alert.infos) {
-    if (!info_matches(i, filter, place)) continue;
+    if (!info_matches(i, filter)) continue;
     const int rank = language_rank(i.language, filter.language);
     if (rank > best_rank) {
       best = &i;

@@ -34,40 +34,11 @@ enum class CapCertainty { Unknown, Unlikely, Possible, Likely, Observed };
 enum class CapStatus { Actual, Exercise, System, Test, Draft };
 enum class CapMsgType { Alert, Update, Cancel, Ack, Error };
 
-// WGS 84 degrees, as CAP writes them ("lat,lon").
-struct GeoPoint {
-  double lat = 0, lon = 0;
-  bool operator==(const GeoPoint&) const = default;
-};
-struct GeoCircle {
-  GeoPoint centre;
-  double radius_km = 0;
-};
-
 struct CapArea {
   std::string desc;                                          // areaDesc
   std::vector<std::pair<std::string, std::string>> geocodes;  // valueName, value
-  std::vector<std::vector<GeoPoint>> polygons;  // rings as written (closed: the last point is the first)
-  std::vector<GeoCircle> circles;
-  size_t bad_geometry = 0;  // polygon or circle elements left out as malformed
-  bool has_geometry() const { return !polygons.empty() || !circles.empty(); }
+  std::vector<std::string> polygons, circles;                 // as written ("lat,lon lat,lon ...")
 };
-
-// "lat,lon" (spaces around the comma allowed), in range.
-std::optional<GeoPoint> parse_geo_point(std::string_view text);
-// "lat,lon lat,lon ..." (CAP 1.2 polygon: at least 4 pairs, the first and
-// last equal; a ring left open is closed here). nullopt when malformed: a
-// pair that is not two numbers in range, fewer than 3 distinct points, more
-// than max_points.
-std::optional<std::vector<GeoPoint>> parse_cap_polygon(std::string_view text, size_t max_points = 4096);
-// "lat,lon radius" (radius in km, >= 0).
-std::optional<GeoCircle> parse_cap_circle(std::string_view text);
-// Even-odd rule on the lat/lon plane (areas of a warning, far smaller than a
-// hemisphere and not across the antimeridian). A point on an edge is inside.
-bool polygon_contains(const std::vector<GeoPoint>& ring, GeoPoint p);
-// Great-circle distance (haversine, mean Earth radius), km.
-double distance_km(GeoPoint a, GeoPoint b);
-bool area_contains(const CapArea& area, GeoPoint p);
 
 struct CapInfo {
   std::string language = "en-US";  // CAP's default
@@ -119,13 +90,6 @@ struct CapFilter {
   bool test = false;                   // also Test and Exercise alerts (otherwise Actual only)
   std::vector<std::string> areas;      // areaDesc substrings; empty = and geocodes empty: anywhere
   std::vector<std::string> geocodes;   // "VALUE" or "NAME=VALUE"
-  // The screen's location. An alert matches when a polygon or circle of any
-  // of its info blocks (one alert in several languages, often with the
-  // geometry in one of them) holds the point, or an areaDesc or geocode
-  // matches the lists above. An alert without any geometry is not excluded
-  // by the point alone (its extent is unknown): with no lists, it matches;
-  // with lists, they decide.
-  std::optional<GeoPoint> point;
   std::string language = "zh-Hans";    // the info in this language first (BCP 47 primary subtag match)
 };
 

@@ -1,7 +1,6 @@
 #include "content/playlist.h"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 #include <optional>
 #include <cctype>
@@ -321,18 +320,10 @@ void read_cap_filter(Reader& r, const json& v, const std::string& ptr, CapFilter
   r.boolean(v, ptr, "test", f.test);
   r.strings(v, ptr, "areas", f.areas);
   r.strings(v, ptr, "geocodes", f.geocodes);
-  if (v.contains("point")) {
-    const json& pt = v["point"];
-    if (pt.is_array() && pt.size() == 2 && pt[0].is_number() && pt[1].is_number() &&
-        std::abs(pt[0].get<double>()) <= 90 && std::abs(pt[1].get<double>()) <= 180)
-      f.point = GeoPoint{pt[0].get<double>(), pt[1].get<double>()};
-    else
-      r.problem(ptr + "/point", "a point is [latitude, longitude] in degrees (e.g. [22.54, 113.93])");
-  }
   std::string type;
   if (v.contains("type") && v["type"].is_string()) type = v["type"].get<std::string>();
   if (type != "cap")
-    for (const char* k : {"severity", "urgency", "certainty", "test", "areas", "geocodes", "point"})
+    for (const char* k : {"severity", "urgency", "certainty", "test", "areas", "geocodes"})
       if (v.contains(k)) r.problem(ptr + "/" + k, "\"" + std::string(k) + "\" is for cap sources only");
 }
 

@@ -288,9 +288,7 @@ std::vector<content::AlertNotice> SourceData::alerts(int64_t now) {
   for (const content::Source& s : sources_) {
     auto b = books_.find(s.id);
     if (b == books_.end()) continue;
-    content::CapFilter filter = s.cap;
-    if (!filter.point) filter.point = location_;
-    for (content::AlertNotice& n : b->second.active(now, filter))
+    for (content::AlertNotice& n : b->second.active(now, s.cap))
       if (std::none_of(out.begin(), out.end(), [&](const content::AlertNotice& o) { return o.key == n.key; }))
         out.push_back(std::move(n));
   }

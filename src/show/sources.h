@@ -88,11 +88,6 @@ class SourceData final : public DataProvider {
   // its filters; not expired at `now`. A document that is not CAP, or a
   // server that fails, leaves the alerts as they were (they still expire).
   std::vector<content::AlertNotice> alerts(int64_t now) override;
-  // The screen's location, for cap sources that name no `point` of their own.
-  void set_location(std::optional<content::GeoPoint> p) {
-    std::lock_guard<std::mutex> lock(mu_);
-    location_ = p;
-  }
   // Increments whenever a source's content changes (main thread polls it).
   uint64_t generation() const { return generation_.load(); }
   // Last error per source id, for logs and status (empty = fine); a
@@ -131,7 +126,6 @@ class SourceData final : public DataProvider {
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const Snapshot>> data_;
   std::map<std::string, content::AlertBook> books_;  // cap source id -> its alerts
-  std::optional<content::GeoPoint> location_;
   std::map<std::string, int64_t> next_due_;
   std::shared_ptr<const Snapshot> held_;      // keeps the item returned by news() alive
   std::shared_ptr<const Snapshot> held_kpi_;  // keeps the data returned by kpi() alive

@@ -22,7 +22,6 @@ token = /run/credentials/paizi.service/token
 heartbeat_url = https://signage.example/hb
 log_level = warning
 timezone = Asia/Shanghai
-location = 22.54, 113.93
 )");
   CHECK(r.problems.empty());
   const Config& c = r.config;
@@ -39,10 +38,6 @@ location = 22.54, 113.93
   const auto bad = parse_config("timezone = Asia/Beijing\n");
   REQUIRE(bad.problems.size() == 1);
   CHECK(bad.problems[0].message.find("Asia/Beijing") != std::string::npos);
-  CHECK(c.location == "22.54, 113.93");
-  const auto far = parse_config("location = 122.54,113.93\n");
-  REQUIRE(far.problems.size() == 1);
-  CHECK(far.problems[0].message.find("LATITUDE,LONGITUDE") != std::string::npos);
 }
 
 TEST_CASE("config file: bad lines are reported with line numbers and skipped", "[config]") {

@@ -178,14 +178,6 @@ TEST_CASE("cap takeover: area and severity filters") {
     Screen s(server, R"(,"geocodes":["440305"])", kMorning);
     CHECK(s.until_alert(true, 2) >= 0);
   }
-  SECTION("the screen's point outside the warning's polygon (Luohu, east of it): never") {
-    Screen s(server, R"(,"point":[22.55,114.13])", kMorning);
-    CHECK(s.until_alert(true, 2 * kPollS) < 0);
-  }
-  SECTION("the screen's point inside it (Nanshan)") {
-    Screen s(server, R"(,"point":[22.53,113.93])", kMorning);
-    CHECK(s.until_alert(true, 2) >= 0);
-  }
   SECTION("only Extreme: the orange stays off, its red update shows") {
     Screen s(server, R"(,"severity":"Extreme","areas":["南山区"])", kMorning);
     CHECK(s.until_alert(true, 2 * kPollS) < 0);
