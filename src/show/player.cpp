@@ -51,7 +51,7 @@ const content::Slide& Player::slide() const { return cur_.pl->slides[cur_.slide]
 void Player::layout_zones() {
   const float W = static_cast<float>(display_.width()), H = static_cast<float>(display_.height());
   const float hh = playlist_->header.enabled ? std::round(std::min(W, H) * 0.075f) : 0.f;
-  const float th = playlist_->ticker.enabled ? std::round(std::min(W, H) * 0.07f) : 0.f;
+  const float th = playlist_->ticker.enabled ? ticker_strip_px(display_.width(), display_.height()) : 0.f;
   header_ = Rect{0, 0, W, hh};
   ticker_ = Rect{0, H - th, W, th};
   main_ = Rect{0, hh, W, H - hh - th};
@@ -324,7 +324,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   // The next slide is composed ahead of its turn, while this one holds
   // (not in the very first tick: the first frame goes out first).
   if (!next_ready_ && trans_start_ < 0 && stats_.frames > 0) prepare_next(unix_s);
-  if (ticker_text_) {
+  if (!ticker_line_.empty() || (takeover() && !alert_line_.empty())) {
     ticker_offset_ = static_cast<double>(ticker_speed_) * static_cast<double>(t_ms) / 1000.0;
     need = need || t_ms != last_t_;
   }
@@ -403,11 +403,21 @@ bool Player::draw_direct(int64_t t_ms) {
 }
 
 void Player::draw_overlays(int64_t unix_s) {
-  const bool takeover = started_ && slide().alert && trans_start_ < 0;  // an alert owns the whole screen
-  if (takeover) return;
+  if (takeover()) {  // an alert owns the whole screen, the alert ticker its bottom strip
+    if (alert_line_for_ != slide().alert->key + "#" + std::to_string(alerts_version_)) rebuild_alert_ticker();
+    if (alert_line_.empty()) return;
+    draw_ticker(painter_, display_.renderer(), alert_line_, alert_strip_, ticker_offset_,
+                TickerColours{{0xFF, 0xFF, 0xFF}, {0x1A, 0x1A, 0x1A}, severity_colour(slide().alert->severity)});
+    return;
+  }
   if (playlist_->header.enabled) draw_header(unix_s);
-  if (ticker_text_) draw_ticker();
+  if (ticker_line_.empty()) return;
+  const content::Theme& t = playlist_->theme;
+  draw_ticker(painter_, display_.renderer(), ticker_line_, ticker_, ticker_offset_,
+              TickerColours{t.foreground, t.background2, t.accent});
 }
+
+bool Player::takeover() const { return started_ && slide().alert && trans_start_ < 0; }
 
 void Player::draw_frame(int64_t t_ms, int64_t unix_s) {
   canvas_clobbered_ = false;
@@ -472,8 +482,7 @@ void Player::draw_header(int64_t unix_s) {
 
 void Player::rebuild_ticker() {
   const content::Ticker& tk = playlist_->ticker;
-  ticker_text_.reset();
-  ticker_cycle_ = 0;
+  ticker_line_ = {};
   if (!tk.enabled) return;
   std::vector<std::string> items = ticker_items_;
   if (items.empty()) items = tk.items;
@@ -483,19 +492,27 @@ void Player::rebuild_ticker() {
   // 34 ms on a PC, several frames on a board). The playlist's own items are
   // all shown.
   if (items != tk.items && items.size() > kTickerHeadlines) items.resize(kTickerHeadlines);
-  if (items.empty()) return;
-  const std::string sep = "　" + tk.separator + "　";
-  std::string line;
-  for (const auto& it : items) line += it + sep;
-  const content::Theme& t = playlist_->theme;
-  text::LayoutOptions o = text_options(t, false, std::round(ticker_.h * 0.46f));
-  o.width_px = 1e9f;
-  o.line_height = 1.3f;
-  auto l = std::make_shared<text::TextLayout>(text::layout_text(shaper_, {line}, o));
-  // The trailing separator's closing ideographic space is trimmed by the
-  // layout; the cycle restores it so the wrap point is seamless.
-  ticker_cycle_ = l->width + l->size_px;
-  ticker_text_ = std::move(l);
+  std::vector<TickerItem> line;
+  for (std::string& it : items) line.push_back({std::move(it), std::nullopt});
+  ticker_line_ = layout_ticker(shaper_, playlist_->theme, line, tk.separator, ticker_.h);
+}
+
+// The alert ticker of the takeover on screen: the other alerts in force,
+// most severe first, each after a chip in its severity's colour.
+void Player::rebuild_alert_ticker() {
+  const content::Slide& s = slide();
+  alert_line_for_ = s.alert ? s.alert->key + "#" + std::to_string(alerts_version_) : "";
+  alert_line_ = {};
+  if (!s.alert || s.alerts_beside == 0) return;
+  std::vector<TickerItem> items;
+  for (const content::AlertNotice& a : alerts_)
+    if (a.key != s.alert->key) items.push_back({a.headline, severity_colour(a.severity)});
+  alert_strip_ = Rect{0, static_cast<float>(display_.height()) - ticker_strip_px(display_.width(), display_.height()),
+                      static_cast<float>(display_.width()), ticker_strip_px(display_.width(), display_.height())};
+  const content::Theme& theme = s.theme ? *s.theme : playlist_->theme;
+  alert_line_ = layout_ticker(shaper_, theme, items, "", alert_strip_.h);
+  // Starts at the takeover's margin (show/alert.cpp).
+  alert_line_.lead = std::round(theme.margin * std::min(alert_strip_.w, static_cast<float>(display_.height())));
 }
 
 size_t Player::show_still(size_t slide, size_t page, int64_t unix_s) {
@@ -527,30 +544,6 @@ void Player::set_ticker_items(std::vector<std::string> items) {
   rebuild_ticker();
 }
 
-void Player::draw_ticker() {
-  const content::Theme& t = playlist_->theme;
-  painter_.paint_rect(ticker_.x, ticker_.y, ticker_.w, ticker_.h, t.background2);
-  painter_.paint_rect(ticker_.x, ticker_.y, ticker_.w, 3, t.accent);
-  if (!ticker_text_ || ticker_cycle_ <= 0) return;
-  const text::TextLayout& l = *ticker_text_;
-  const float pos = static_cast<float>(std::fmod(ticker_offset_, static_cast<double>(ticker_cycle_)));
-  const float y = ticker_.y + (ticker_.h - l.height) / 2;
-  const SDL_Rect clip{static_cast<int>(ticker_.x), static_cast<int>(ticker_.y), static_cast<int>(ticker_.w),
-                      static_cast<int>(ticker_.h)};
-  SDL_RenderSetClipRect(display_.renderer(), &clip);
-  for (float x = ticker_.x - pos; x < ticker_.x + ticker_.w; x += ticker_cycle_) {
-    // Only the glyphs inside the strip (glyph x grows along the line).
-    const float lo = ticker_.x - x - l.size_px * 2, hi = ticker_.x + ticker_.w - x + l.size_px;
-    const auto first = std::lower_bound(l.glyphs.begin(), l.glyphs.end(), lo,
-                                        [](const text::PositionedGlyph& g, float v) { return g.x < v; });
-    const auto last = std::lower_bound(first, l.glyphs.end(), hi,
-                                       [](const text::PositionedGlyph& g, float v) { return g.x < v; });
-    painter_.paint_text(l, x, y, t.foreground, t.background2, static_cast<size_t>(first - l.glyphs.begin()),
-                        static_cast<size_t>(last - l.glyphs.begin()));
-  }
-  SDL_RenderSetClipRect(display_.renderer(), nullptr);
-}
-
 // An urgent notice starting or ending cuts the current slide short: the
 // boundary is now, and the slide after it is chosen by the schedule.
 void Player::preempt_if_urgent(int64_t t_ms, int64_t unix_s) {
@@ -578,7 +571,7 @@ void Player::adopt(content::Playlist playlist) {
 }
 
 bool Player::animating() const {
-  if (trans_start_ >= 0 || ticker_text_) return true;
+  if (trans_start_ >= 0 || !ticker_line_.empty() || (takeover() && !alert_line_.empty())) return true;
   return cur_.anim > 0 && static_cast<double>(last_t_ - cur_.start) / 1000.0 < cur_.anim;
 }
 
@@ -620,6 +613,7 @@ std::shared_ptr<const content::Playlist> Player::with_alerts(const content::Play
     s.type = "alert";
     s.duration = std::chrono::seconds(20);  // several alerts take turns; one alone stays
     s.alert = a;
+    s.alerts_beside = alerts_.size() - 1;
     s.schedule.urgent = content::Urgent{a.from, a.until};
     slides.push_back(std::move(s));
   }
@@ -638,6 +632,7 @@ void Player::set_alerts(std::vector<content::AlertNotice> alerts) {
 // with its old playlist until preempt_if_urgent leaves it.
 void Player::apply_alerts() {
   alerts_dirty_ = false;
+  ++alerts_version_;
   const std::shared_ptr<const content::Playlist> old = playlist_;
   playlist_ = with_alerts(*playlist_);
   sched_ = std::make_shared<const Schedule>(*playlist_, zone_);

@@ -24,6 +24,7 @@
 #include "render/pixels.h"
 #include "show/compose.h"
 #include "show/schedule.h"
+#include "show/ticker.h"
 
 namespace paizi::show {
 
@@ -161,7 +162,7 @@ class Player {
   // Ticker scroll distance since start, px (grows without bound; the drawn
   // position is this modulo the ticker's cycle length).
   double ticker_offset() const { return ticker_offset_; }
-  float ticker_cycle() const { return ticker_cycle_; }
+  float ticker_cycle() const { return ticker_line_.cycle; }
   const PlayerStats& stats() const { return stats_; }
   // What composing the slide on screen reported: text cut or set below the
   // theme's readable minimum, a QR code left out (show/compose.h).
@@ -216,8 +217,9 @@ class Player {
   void draw_frame(int64_t t_ms, int64_t unix_s);
   void draw_overlays(int64_t unix_s);
   void draw_header(int64_t unix_s);
-  void draw_ticker();
   void rebuild_ticker();
+  void rebuild_alert_ticker();
+  bool takeover() const;  // an alert slide is on screen, no transition: it owns the whole screen
 
   platform::Display& display_;
   text::Shaper& shaper_;
@@ -257,9 +259,14 @@ class Player {
   int64_t last_unix_ = 0;
   // Ticker.
   std::vector<std::string> ticker_items_;
-  std::shared_ptr<const text::TextLayout> ticker_text_;
-  float ticker_cycle_ = 0;  // px per cycle (text + trailing separator)
-  double ticker_offset_ = 0;
+  TickerLine ticker_line_;
+  double ticker_offset_ = 0;  // both tickers scroll together
+  // The alert ticker (during a takeover while other alerts are in force),
+  // for the alert and alert set it was built for (alert_line_for_).
+  TickerLine alert_line_;
+  Rect alert_strip_;
+  std::string alert_line_for_;
+  uint64_t alerts_version_ = 0;  // apply_alerts() calls
   float ticker_speed_ = 0;  // px/s on this screen
   PlayerStats stats_;
   int64_t slide_began_ = 0;        // ms: when the slide on screen came on (its first page)
