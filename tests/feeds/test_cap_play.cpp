@@ -46,6 +46,7 @@ std::string typhoon(std::time_t now, const std::string& id = "", const std::stri
 
 // Non-zero 16-bit samples in what SDL's disk audio driver wrote (none: no file).
 size_t sounding_samples(const std::string& path) {
+  if (!std::filesystem::exists(path)) return 0;
   const std::string raw = feeds_test::read_file(path);
   size_t n = 0;
   for (size_t i = 0; i + 1 < raw.size(); i += 2) n += raw[i] != 0 || raw[i + 1] != 0;

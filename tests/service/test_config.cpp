@@ -40,8 +40,7 @@ location = 22.5431, 113.9298
   REQUIRE(bad.problems.size() == 1);
   CHECK(bad.problems[0].message.find("Asia/Beijing") != std::string::npos);
   CHECK(c.location == "22.5431, 113.9298");
-  const auto far = parse_config("location = 113.9298,22.5431
-");  // swapped: latitude beyond 90
+  const auto far = parse_config("location = 113.9298,22.5431\n");  // swapped: latitude beyond 90
   REQUIRE(far.problems.size() == 1);
   CHECK(far.problems[0].message == "location must be \"lat,lon\" in degrees, e.g. 22.5431,113.9298");
   CHECK(far.config.location.empty());
