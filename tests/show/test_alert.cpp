@@ -188,6 +188,14 @@ TEST_CASE("cap takeover: area and severity filters") {
     Screen s(server, R"(,"point":"22.54,113.93","areas":["罗湖区"])", kMorning);
     CHECK(s.until_alert(true, 2) >= 0);
   }
+  SECTION("the config's location when the source names no point; the source's own point wins") {
+    Screen s(server, "", kMorning);
+    s.data->set_location(content::GeoPoint{22.72, 114.25});
+    CHECK(s.until_alert(true, 3 * kPollS) < 0);
+    Screen inside(server, R"(,"point":"22.54,113.93")", kMorning);
+    inside.data->set_location(content::GeoPoint{22.72, 114.25});
+    CHECK(inside.until_alert(true, 2) >= 0);
+  }
   SECTION("this district by geocode") {
     Screen s(server, R"(,"geocodes":["440305"])", kMorning);
     CHECK(s.until_alert(true, 2) >= 0);
