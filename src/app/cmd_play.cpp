@@ -25,6 +25,7 @@
 #include "net/http_client.h"
 #include "platform/atomic_file.h"
 #include "platform/display.h"
+#include "platform/tone.h"
 #include "render/painter.h"
 #include "show/player.h"
 #include "show/sources.h"
@@ -148,6 +149,8 @@ int cmd_play(Args& args) {
   picture_limits.max_total_bytes = budget / 8;
   picture_limits.https_only = cfg.require_https;
   data.set_limits(source_limits, net::CacheLimits{budget / 8}, picture_limits);
+  data.set_require_https(cfg.require_https);
+  data.set_location(content::parse_geo_point(cfg.location));
   // Failures are logged once per change of error state (not per retry);
   // the logger's rate limit still bounds a server that flaps every poll.
   ErrorStates error_states;
@@ -182,6 +185,8 @@ int cmd_play(Args& args) {
   };
   // Every CAP alert shown and cleared is logged once (journald under systemd).
   std::map<std::string, content::AlertNotice> alerts_on;
+  platform::AttentionTone tone(log);
+  content::ToneLedger toned;
   auto log_alerts = [&](const std::vector<content::AlertNotice>& now_on, int64_t unix_s) {
     for (auto it = alerts_on.begin(); it != alerts_on.end();) {
       const bool still = std::any_of(now_on.begin(), now_on.end(), [&](const auto& a) { return a.key == it->first; });
@@ -193,10 +198,12 @@ int cmd_play(Args& args) {
                (it->second.until <= unix_s ? "expired" : "cancelled, updated or withdrawn") + ")");
       it = alerts_on.erase(it);
     }
-    for (const content::AlertNotice& a : now_on)
-      if (alerts_on.emplace(a.key, a).second)
-        log.warning("alert shown: " + a.key + ": " + content::to_string(a.severity) + " " + a.event + ": " +
-                    a.headline + (a.until == std::numeric_limits<int64_t>::max() ? "" : " until " + rfc3339_utc(a.until)));
+    for (const content::AlertNotice& a : now_on) {
+      if (!alerts_on.emplace(a.key, a).second) continue;
+      log.warning("alert shown: " + a.key + ": " + content::to_string(a.severity) + " " + a.event + ": " +
+                  a.headline + (a.until == std::numeric_limits<int64_t>::max() ? "" : " until " + rfc3339_utc(a.until)));
+      if (toned.wants(a) && tone.play()) log.info("alert tone: " + a.key);
+    }
   };
   const bool simulated = headless && !realtime;
   if (simulated) data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/cli.h"
+#include "content/cap_geo.h"
 #include "content/timezone.h"
 
 namespace paizi::app {
@@ -57,6 +58,10 @@ std::string assign(Config& c, std::string_view key, std::string_view value) {
     c.metrics_dir = reset ? defaults.metrics_dir : v;
   else if (key == "heartbeat_url")
     c.heartbeat_url = reset ? defaults.heartbeat_url : v;
+  else if (key == "location") {
+    if (!reset && !content::parse_geo_point(v)) return "location must be \"lat,lon\" in degrees, e.g. 22.5431,113.9298";
+    c.location = reset ? defaults.location : v;
+  }
   else if (key == "timezone") {
     std::string err;
     if (!reset && !content::TimeZone::load(v, err)) return "timezone: " + err;
@@ -172,7 +177,7 @@ std::set<std::string> apply_flags(Args& args, Config& cfg) {
       {"public_key", "--public-key", "--pubkey"}, {"token", "--token", "--token-file"},
       {"heartbeat_url", "--heartbeat-url", "--heartbeat"}, {"log_level", "--log-level", ""},
       {"cache_mib", "--cache-mib", ""},          {"timezone", "--timezone", ""},
-      {"metrics_dir", "--metrics-dir", ""},
+      {"metrics_dir", "--metrics-dir", ""},      {"location", "--location", ""},
       {"allow_unpinned_assets", "--allow-unpinned-assets", ""}, {"require_https", "--require-https", ""},
   };
   for (const Flag& f : kFlags)

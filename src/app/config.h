@@ -40,6 +40,10 @@ struct Config {
   // Directory for the Prometheus metrics file paizi.prom (app/metrics.h):
   // "" = /var/lib/prometheus/node-exporter when it exists, else none; "off" = none.
   std::string metrics_dir;
+  // The screen's location, "lat,lon" (WGS 84 degrees, as CAP writes
+  // points): the point of cap sources that name none (content/cap.h
+  // CapFilter::point); "" = none.
+  std::string location;
   std::string timezone;  // IANA zone of the screen's clock and schedule when the playlist names none; "" = the system's
   platform::Level log_level = platform::Level::info;
 };
@@ -71,7 +75,7 @@ std::string default_token_path();
 //   --state-dir DIR --cache-dir DIR --driver NAME --rotate DEG
 //   --public-key FILE (= --pubkey) --token FILE (= --token-file)
 //   --heartbeat-url URL (= --heartbeat) --log-level LEVEL --cache-mib N
-//   --timezone ZONE --metrics-dir DIR --allow-unpinned-assets BOOL --require-https BOOL
+//   --timezone ZONE --metrics-dir DIR --location LAT,LON --allow-unpinned-assets BOOL --require-https BOOL
 // Returns the keys the flags set. Throws UsageError on bad values.
 std::set<std::string> apply_flags(Args& args, Config& cfg);
 

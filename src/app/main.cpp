@@ -42,6 +42,7 @@ commands:
       --metrics-every TIME  rewrite them at least this often (default 5s)
       --allow-unpinned-assets true|false  with a key, accept images without "image_sha256" (default false)
       --require-https true|false          only https:// for the playlist, sources, unpinned images
+      --location LAT,LON  where the screen stands: CAP alerts with a polygon or circle show only around it
     signals: SIGHUP checks the playlist now, SIGTERM/SIGINT stop; sd_notify under systemd
   render PLAYLIST         render one slide to a PNG file
       --slide N           slide index (0-based)      --page K   page of a news slide

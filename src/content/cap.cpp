@@ -19,6 +19,7 @@ namespace {
 
 constexpr size_t kMaxShortBytes = 512;  // identifiers, names, codes, event, headline
 constexpr int kMaxFeedDepth = 8;        // feed -> entry -> content -> alert is 3
+constexpr size_t kMaxShapeBytes = 128 * 1024;  // a polygon's text: more than cap_geo's 4096 points
 
 bool is_cap(const xmlNode* n) {
   return n->type == XML_ELEMENT_NODE && std::strstr(ns_href(n), "urn:oasis:names:tc:emergency:cap:1.") != nullptr;
@@ -84,12 +85,33 @@ constexpr std::pair<const char*, CapMsgType> kMsgType[] = {{"Alert", CapMsgType:
                                                            {"Ack", CapMsgType::Ack},
                                                            {"Error", CapMsgType::Error}};
 
+void read_geometry(CapArea& area) {
+  for (const std::string& text : area.polygons) {
+    std::string err;
+    if (auto ring = parse_cap_polygon(text, err)) area.rings.push_back(std::move(*ring));
+    else area.geometry_errors.push_back(std::move(err));
+  }
+  for (const std::string& text : area.circles) {
+    std::string err;
+    if (auto disc = parse_cap_circle(text, err)) area.discs.push_back(*disc);
+    else area.geometry_errors.push_back(std::move(err));
+  }
+}
+
+void count_bad_shapes(const CapAlert& a, CapResult& r) {
+  for (const CapInfo& i : a.infos)
+    for (const CapArea& area : i.areas)
+      for (const std::string& err : area.geometry_errors) {
+        if (r.bad_shapes++ == 0) r.shape_error = a.identifier + ": " + err;
+      }
+}
+
 CapArea read_area(const xmlNode* a) {
   CapArea area;
   for (const xmlNode* c = a->children; c; c = c->next) {
     if (!is_cap(c)) continue;
     if (is_named(c, "areaDesc")) area.desc = short_text(c);
-    else if (is_named(c, "polygon") && area.polygons.size() < 8) area.polygons.push_back(short_text(c));
+    else if (is_named(c, "polygon") && area.polygons.size() < 8) area.polygons.push_back(xml_text(c, kMaxShapeBytes));
     else if (is_named(c, "circle") && area.circles.size() < 8) area.circles.push_back(short_text(c));
     else if (is_named(c, "geocode") && area.geocodes.size() < 64) {
       const xmlNode* name = nullptr;
@@ -101,6 +123,7 @@ CapArea read_area(const xmlNode* a) {
       if (value) area.geocodes.emplace_back(name ? short_text(name) : "", short_text(value));
     }
   }
+  read_geometry(area);
   return area;
 }
 
@@ -169,28 +192,68 @@ std::optional<CapAlert> read_alert(const xmlNode* n, const CapOptions& o) {
   return a;
 }
 
+bool ends_with_nocase(const std::string& s, const char* suffix) {
+  const size_t n = std::strlen(suffix);
+  if (s.size() < n) return false;
+  for (size_t i = 0; i < n; ++i)
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - n + i])) != suffix[i]) return false;
+  return true;
+}
+
+// The CAP document an entry without an embedded alert links, if any: an
+// element typed application/cap+xml (Atom link href, RSS enclosure url),
+// else an RSS <link> whose URL (query left out) ends in .xml or .cap.
+std::string linked_url(const xmlNode* entry) {
+  std::string fallback;
+  for (const xmlNode* l = entry->children; l; l = l->next) {
+    if (l->type != XML_ELEMENT_NODE) continue;
+    if (attr(l, "type").find("cap+xml") != std::string::npos) {
+      std::string href = attr(l, "href");
+      if (href.empty()) href = attr(l, "url");
+      return resolve_at(l, normalize_space(href, 4096));
+    }
+    if (fallback.empty() && is_named(l, "link") && attr(l, "href").empty()) {
+      std::string href = normalize_space(xml_text(l, 4096), 4096);
+      const std::string path = href.substr(0, href.find_first_of("?#"));
+      if (ends_with_nocase(path, ".xml") || ends_with_nocase(path, ".cap")) fallback = resolve_at(l, href);
+    }
+  }
+  return fallback;
+}
+
+void note_link(const xmlNode* entry, const CapOptions& o, CapResult& r) {
+  const std::string url = linked_url(entry);
+  if (url.empty()) return;
+  ++r.linked;
+  if (r.links.size() < o.max_links && std::find(r.links.begin(), r.links.end(), url) == r.links.end())
+    r.links.push_back(url);
+}
+
 void collect(const xmlNode* n, int depth, const CapOptions& o, CapResult& r) {
   for (const xmlNode* c = n; c; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
     if (is_cap_named(c, "alert")) {
       if (r.alerts.size() >= o.max_alerts) continue;
-      if (auto a = read_alert(c, o)) r.alerts.push_back(std::move(*a));
+      if (auto a = read_alert(c, o)) {
+        count_bad_shapes(*a, r);
+        r.alerts.push_back(std::move(*a));
+      }
       else ++r.rejected;
       continue;
     }
     const bool entry = is_named(c, "entry") || is_named(c, "item");
     const size_t before = r.alerts.size() + r.rejected;
     if (depth < kMaxFeedDepth) collect(c->children, depth + 1, o, r);
-    if (entry && r.alerts.size() + r.rejected == before)
-      for (const xmlNode* l = c->children; l; l = l->next)
-        if (l->type == XML_ELEMENT_NODE && attr(l, "type").find("cap+xml") != std::string::npos) {
-          ++r.linked;
-          break;
-        }
+    if (entry && r.alerts.size() + r.rejected == before) note_link(c, o, r);
   }
 }
 
 }  // namespace
+
+bool CapArea::contains(GeoPoint p) const {
+  return std::any_of(rings.begin(), rings.end(), [&](const auto& r) { return polygon_contains(r, p); }) ||
+         std::any_of(discs.begin(), discs.end(), [&](const GeoCircle& c) { return circle_contains(c, p); });
+}
 
 std::string CapAlert::key() const { return sender + "," + identifier; }
 
@@ -208,7 +271,7 @@ CapResult parse_cap(std::string_view bytes, const CapOptions& options) {
     return r;
   }
   const Decoded d = decode_to_utf8(bytes, {});
-  const XmlParse p = parse_xml(d.utf8, "");
+  const XmlParse p = parse_xml(d.utf8, options.url);
   const xmlNode* root = p.doc ? xmlDocGetRootElement(p.doc.get()) : nullptr;
   if (!root || !p.well_formed || p.halted || p.entity_loop) {
     r.error = "not a CAP document: unreadable XML" + (p.error.empty() ? std::string{} : " (" + p.error + ")");
@@ -217,6 +280,11 @@ CapResult parse_cap(std::string_view bytes, const CapOptions& options) {
   const bool feed = is_named(root, "feed") || is_named(root, "rss") || is_named(root, "RDF");
   if (!is_cap_named(root, "alert") && !feed) {
     r.error = "not a CAP document: root <" + std::string(reinterpret_cast<const char*>(root->name)) + ">";
+    return r;
+  }
+  if (feed && options.alert_only) {
+    r.error = "not a CAP alert: a feed <" + std::string(reinterpret_cast<const char*>(root->name)) +
+              "> where a linked alert was expected";
     return r;
   }
   collect(root, 0, options, r);
@@ -236,21 +304,46 @@ std::string lower(std::string s) {
 }
 std::string primary_subtag(const std::string& lang) { return lower(lang.substr(0, lang.find('-'))); }
 
-bool area_matches(const CapInfo& info, const CapFilter& f) {
-  if (f.areas.empty() && f.geocodes.empty()) return true;
+bool named(const CapArea& a, const CapFilter& f) {
+  for (const std::string& s : f.areas)
+    if (!s.empty() && a.desc.find(s) != std::string::npos) return true;
+  for (const auto& [name, value] : a.geocodes)
+    for (const std::string& g : f.geocodes)
+      if (g == value || g == name + "=" + value) return true;
+  return false;
+}
+
+// See CapFilter::point for how geometry and names combine. `in_alert`:
+// whether the point lies in any shape of the alert (nullopt: no point, or
+// the alert has no geometry), which decides for an info block without
+// shapes of its own (a translation that leaves them out).
+bool area_matches(const CapInfo& info, const CapFilter& f, std::optional<bool> in_alert) {
+  const bool names = !f.areas.empty() || !f.geocodes.empty();
+  const bool shapes = std::any_of(info.areas.begin(), info.areas.end(), [](const CapArea& a) { return a.has_geometry(); });
+  if (in_alert && !shapes) return *in_alert;
+  if (info.areas.empty()) return !names;
   for (const CapArea& a : info.areas) {
-    for (const std::string& s : f.areas)
-      if (!s.empty() && a.desc.find(s) != std::string::npos) return true;
-    for (const auto& [name, value] : a.geocodes)
-      for (const std::string& g : f.geocodes)
-        if (g == value || g == name + "=" + value) return true;
+    if (f.point && a.has_geometry()) {
+      if (a.contains(*f.point)) return true;
+    } else if (!names || named(a, f)) {
+      return true;
+    }
   }
   return false;
 }
 
-bool info_matches(const CapInfo& i, const CapFilter& f) {
+std::optional<bool> in_alert_geometry(const CapAlert& alert, const CapFilter& f) {
+  if (!f.point) return std::nullopt;
+  std::optional<bool> in;
+  for (const CapInfo& i : alert.infos)
+    for (const CapArea& a : i.areas)
+      if (a.has_geometry()) in = in.value_or(false) || a.contains(*f.point);
+  return in;
+}
+
+bool info_matches(const CapInfo& i, const CapFilter& f, std::optional<bool> in_alert) {
   return i.severity >= f.min_severity && i.urgency >= f.min_urgency && i.certainty >= f.min_certainty &&
-         area_matches(i, f);
+         area_matches(i, f, in_alert);
 }
 
 // 2: same language tag, 1: same primary subtag, 0: other.
@@ -264,8 +357,9 @@ int language_rank(const std::string& info_lang, const std::string& want) {
 std::optional<AlertNotice> notice_for(const CapAlert& alert, const CapFilter& filter) {
   const CapInfo* best = nullptr;
   int best_rank = -1;
+  const std::optional<bool> in_alert = in_alert_geometry(alert, filter);
   for (const CapInfo& i : alert.infos) {
-    if (!info_matches(i, filter)) continue;
+    if (!info_matches(i, filter, in_alert)) continue;
     const int rank = language_rank(i.language, filter.language);
     if (rank > best_rank) {
       best = &i;
@@ -292,6 +386,16 @@ std::optional<AlertNotice> notice_for(const CapAlert& alert, const CapFilter& fi
   n.from = best->effective ? best->effective : alert.sent;
   n.until = best->expires ? best->expires : std::numeric_limits<int64_t>::max();
   return n;
+}
+
+bool ToneLedger::wants(const AlertNotice& n) {
+  if (!n.tone || !keys_.insert(n.key).second) return false;
+  order_.push_back(n.key);
+  if (order_.size() > kMaxKeys) {
+    keys_.erase(order_.front());
+    order_.pop_front();
+  }
+  return n.msg_type == CapMsgType::Alert;
 }
 
 void AlertBook::end(const std::string& key) {

@@ -102,12 +102,62 @@ LoadedKpi load_kpi(net::HttpClient& client, net::SourceCache* cache, const std::
   return out;
 }
 
-LoadedCap load_cap(net::HttpClient& client, net::SourceCache* cache, const std::string& url, int64_t now) {
+namespace {
+
+// One linked CAP document into `into` (see load_cap).
+void follow_cap_link(net::HttpClient& client, net::SourceCache* cache, const std::string& link, int64_t now,
+                     const CapLinkOptions& o, CapResult& into, std::vector<std::string>& errors) {
+  if (!net::is_http_url(link)) {
+    errors.push_back(link + ": not an http(s) link: refused");
+    return;
+  }
+  if (o.https_only && net::is_plain_http_url(link)) {
+    errors.push_back(link + ": plain http:// refused with require_https");
+    return;
+  }
+  Freshness got;
+  auto parse = [&](const net::Fetched& f) {
+    CapOptions opts;
+    opts.url = f.effective_url.empty() ? link : f.effective_url;
+    opts.alert_only = true;
+    return parse_cap(f.body, opts);
+  };
+  auto content = [](const CapResult& r) { return r.ok; };
+  auto storable = [](const CapResult&) { return true; };
+  std::optional<CapResult> doc = fetch_and_parse<CapResult>(client, cache, link, now, got, parse, content, +storable);
+  if (!got.error.empty()) errors.push_back(link + ": " + got.error);
+  if (!doc) return;
+  const CapOptions limits;
+  for (CapAlert& a : doc->alerts)
+    if (into.alerts.size() < limits.max_alerts) into.alerts.push_back(std::move(a));
+  into.rejected += doc->rejected;
+  if (doc->bad_shapes && !into.bad_shapes) into.shape_error = doc->shape_error;
+  into.bad_shapes += doc->bad_shapes;
+}
+
+}  // namespace
+
+LoadedCap load_cap(net::HttpClient& client, net::SourceCache* cache, const std::string& url, int64_t now,
+                   const CapLinkOptions& links) {
   LoadedCap out;
-  auto parse = [](const net::Fetched& f) { return parse_cap(f.body); };
+  auto parse = [&url](const net::Fetched& f) {
+    CapOptions opts;
+    opts.url = f.effective_url.empty() ? url : f.effective_url;
+    return parse_cap(f.body, opts);
+  };
   auto content = [](const CapResult& r) { return r.ok; };
   auto storable = [](const CapResult&) { return true; };
   out.cap = fetch_and_parse<CapResult>(client, cache, url, now, out, parse, content, +storable);
+  if (!out.cap) return out;
+  const std::vector<std::string> linked = out.cap->links;
+  for (size_t i = 0; i < linked.size(); ++i) {
+    if (i == links.max_documents) {
+      out.link_errors.push_back(std::to_string(linked.size() - i) + " more linked document(s) not fetched: at most " +
+                                std::to_string(links.max_documents) + " per poll");
+      break;
+    }
+    follow_cap_link(client, cache, linked[i], now, links, *out.cap, out.link_errors);
+  }
   return out;
 }
 

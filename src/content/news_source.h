@@ -62,11 +62,25 @@ LoadedKpi load_kpi(net::HttpClient& client, net::SourceCache* cache, const std::
 
 struct LoadedCap : Freshness {
   std::optional<CapResult> cap;  // set when a CAP document (possibly with no alerts) was read
+  std::vector<std::string> link_errors;  // "URL: reason" for each linked document not read fresh
+};
+
+struct CapLinkOptions {
+  size_t max_documents = 8;  // linked CAP documents fetched per poll; the rest wait (and are reported)
+  bool https_only = false;   // plain http:// links are refused (config require_https)
 };
 
 // Same contract as load_feed, for CAP alerts: an alert or a feed of them.
 // A document with no alerts is content (all clear); one that is not CAP
 // (malformed, hostile, an error page) never replaces the last good copy.
-LoadedCap load_cap(net::HttpClient& client, net::SourceCache* cache, const std::string& url, int64_t now);
+// The documents a feed's entries link (CapResult::links) are fetched
+// through the same client and cache, each like a source of its own:
+// conditional GET, the last good copy when the server fails or sends
+// something that is not one CAP alert. Their alerts are appended to
+// `cap->alerts`; a link that is not http(s), or plain http with
+// `https_only`, is refused; each failure is in `link_errors` (with the
+// last good copy's alerts still used when there is one).
+LoadedCap load_cap(net::HttpClient& client, net::SourceCache* cache, const std::string& url, int64_t now,
+                   const CapLinkOptions& links = {});
 
 }  // namespace paizi::content

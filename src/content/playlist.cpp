@@ -320,10 +320,14 @@ void read_cap_filter(Reader& r, const json& v, const std::string& ptr, CapFilter
   r.boolean(v, ptr, "test", f.test);
   r.strings(v, ptr, "areas", f.areas);
   r.strings(v, ptr, "geocodes", f.geocodes);
+  if (std::string point; r.string(v, ptr, "point", point)) {
+    f.point = parse_geo_point(point);
+    if (!f.point) r.problem(ptr + "/point", "point \"" + point + "\" is not \"lat,lon\" in degrees (as CAP writes it)");
+  }
   std::string type;
   if (v.contains("type") && v["type"].is_string()) type = v["type"].get<std::string>();
   if (type != "cap")
-    for (const char* k : {"severity", "urgency", "certainty", "test", "areas", "geocodes"})
+    for (const char* k : {"severity", "urgency", "certainty", "test", "areas", "geocodes", "point", "tone"})
       if (v.contains(k)) r.problem(ptr + "/" + k, "\"" + std::string(k) + "\" is for cap sources only");
 }
 
@@ -423,7 +427,7 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
           continue;
         }
         r.known_keys(v, ptr, {"type", "url", "refresh", "max_age", "severity", "urgency", "certainty", "test",
-                              "areas", "geocodes"});
+                              "areas", "geocodes", "point", "tone"});
         if (r.string(v, ptr, "type", s.type, true) && s.type != "feed" && s.type != "article" && s.type != "kpi" &&
             s.type != "image" && s.type != "cap")
           r.problem(ptr + "/type", "unknown source type \"" + s.type + "\" (feed, article, kpi, image, cap)");
@@ -431,6 +435,7 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
         r.duration(v, ptr, "refresh", s.refresh);
         r.duration(v, ptr, "max_age", s.max_age);
         read_cap_filter(r, v, ptr, s.cap);
+        r.boolean(v, ptr, "tone", s.tone);
         s.cap.language = pl.theme.lang;
         pl.sources.push_back(std::move(s));
       }

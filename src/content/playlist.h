@@ -129,6 +129,7 @@ struct Slide {
   std::string fit = "fit";          // fit | fill
   // alert: a CAP alert's takeover (never read from JSON; see Player::set_alerts)
   std::optional<AlertNotice> alert;
+  size_t alerts_beside = 0;  // alert: the other alerts in force (the takeover leaves them the ticker strip)
   SlideSchedule schedule;
 };
 
@@ -137,6 +138,7 @@ struct Source {
   std::string type;  // feed | article | kpi | image | cap
   std::string url;   // http(s) URL or path (relative to the playlist)
   CapFilter cap;     // cap: which alerts take over the screen (language: the theme's)
+  bool tone = false; // cap: an attention tone when a new alert takes over (platform/tone.h)
   std::chrono::milliseconds refresh{600000};
   std::chrono::milliseconds max_age{0};  // older data is marked stale (0 = never)
 };

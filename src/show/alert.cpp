@@ -3,7 +3,8 @@
 // included, in the colour of the alert's severity. From the top: a band
 // with the event, the headline, the description, the instruction on a
 // light panel, and a footer with the sender, the area and the times (in
-// the schedule's zone). Labels follow the language of the info block shown
+// the schedule's zone). While other alerts are in force the bottom strip
+// is left to the player's alert ticker (show/ticker.h). Labels follow the language of the info block shown
 // (Chinese for zh, English otherwise). Sizes are fractions of the canvas.
 #include <algorithm>
 #include <cmath>
@@ -85,6 +86,10 @@ text::TextLayout fit_block(ComposeContext& ctx, const content::Theme& t, const c
 
 }  // namespace
 
+content::Color severity_colour(content::CapSeverity s) { return palette(s).background; }
+
+float ticker_strip_px(int width, int height) { return std::round(static_cast<float>(std::min(width, height)) * 0.07f); }
+
 std::vector<render::DisplayList> compose_alert(const content::Slide& s, const content::Theme& theme,
                                                ComposeContext& ctx) {
   if (!s.alert) return compose_notice("预警", "", theme, ctx);
@@ -92,6 +97,8 @@ std::vector<render::DisplayList> compose_alert(const content::Slide& s, const co
   const Palette p = palette(a.severity);
   const content::TimeZone zone = ctx.zone ? *ctx.zone : content::TimeZone::utc();
   const float W = static_cast<float>(ctx.width), H = static_cast<float>(ctx.height);
+  // Text ends above the alert ticker's strip when other alerts are in force (the player draws it).
+  const float bottom = H - (s.alerts_beside ? ticker_strip_px(ctx.width, ctx.height) : 0.f);
   const float m = std::round(theme.margin * std::min(W, H));
   const float body = std::round(std::min(H, W * 1.2f) * theme.body_size);
   const float min_px = min_text_px(theme, ctx);
@@ -119,7 +126,7 @@ std::vector<render::DisplayList> compose_alert(const content::Slide& s, const co
   // Footer first: it has a fixed place at the bottom.
   const float foot_size = std::max(min_px, std::round(body * 0.8f));
   const float foot_h = std::round(foot_size * 1.4f * 2);
-  const float foot_y = H - m * 0.6f - foot_h;
+  const float foot_y = bottom - m * 0.6f - foot_h;
   std::string footer = footer_line(a, zone);
   if (!a.area.empty()) footer += (chinese(a) ? "\n影响区域：" : "\nArea: ") + a.area;
   text::TextLayout foot = fit_block(ctx, theme, "alert footer", footer, false, false, inner, foot_h, min_px, foot_size, 1.4f);

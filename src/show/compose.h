@@ -71,6 +71,12 @@ render::TextOp text_op(text::TextLayout&& layout, float x, float y, content::Col
 std::vector<render::DisplayList> compose_slogan(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
 std::vector<render::DisplayList> compose_news(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
 std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
+// The height of the strip along the bottom of a w x h screen that the
+// ticker zone takes, and the alert ticker of a takeover, px.
+float ticker_strip_px(int width, int height);
+// The colour a CAP severity is shown in (China's warning colours; show/alert.cpp).
+content::Color severity_colour(content::CapSeverity s);
+
 // A CAP alert's full-screen takeover (slide.alert; show/alert.cpp): the
 // whole canvas, not ctx.area; colours by severity, not the theme's.
 std::vector<render::DisplayList> compose_alert(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);

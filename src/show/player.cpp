@@ -51,7 +51,7 @@ const content::Slide& Player::slide() const { return cur_.pl->slides[cur_.slide]
 void Player::layout_zones() {
   const float W = static_cast<float>(display_.width()), H = static_cast<float>(display_.height());
   const float hh = playlist_->header.enabled ? std::round(std::min(W, H) * 0.075f) : 0.f;
-  const float th = playlist_->ticker.enabled ? std::round(std::min(W, H) * 0.07f) : 0.f;
+  const float th = playlist_->ticker.enabled ? ticker_strip_px(display_.width(), display_.height()) : 0.f;
   header_ = Rect{0, 0, W, hh};
   ticker_ = Rect{0, H - th, W, th};
   main_ = Rect{0, hh, W, H - hh - th};
@@ -328,9 +328,9 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   // (not in the very first tick: the first frame goes out first).
   if (!next_ready_ && trans_start_ < 0 && stats_.frames > 0) prepare_next(unix_s);
   bool ticker_moved = false;
-  if (ticker_text_) {
+  if (takeover() ? !alert_line_.empty() : !ticker_line_.empty()) {
     ticker_offset_ = static_cast<double>(ticker_speed_) * static_cast<double>(t_ms) / 1000.0;
-    ticker_moved = t_ms != last_t_ && !takeover();
+    ticker_moved = t_ms != last_t_;
   }
   if (playlist_->header.enabled && playlist_->header.clock && unix_s / 60 != shown_minute_) need = true;
   last_t_ = t_ms;
@@ -344,9 +344,9 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   if (!need && direct_ && !canvas_clobbered_ && stats_.frames > 0 && display_.canvas()) {
     // Only the ticker moved, and the canvas holds the last frame: the strip
     // is drawn again (it paints its own background) and only it is sent.
-    draw_ticker();
-    display_.present_area(SDL_Rect{static_cast<int>(ticker_.x), static_cast<int>(ticker_.y),
-                                   static_cast<int>(ticker_.w), static_cast<int>(std::ceil(ticker_.h))});
+    const Rect strip = draw_tickers();
+    display_.present_area(SDL_Rect{static_cast<int>(strip.x), static_cast<int>(strip.y), static_cast<int>(std::ceil(strip.w)),
+                                   static_cast<int>(std::ceil(strip.h))});
     ++stats_.partial_frames;
   } else {
     draw_frame(t_ms, unix_s);
@@ -418,9 +418,25 @@ bool Player::draw_direct(int64_t t_ms) {
 bool Player::takeover() const { return started_ && slide().alert && trans_start_ < 0; }
 
 void Player::draw_overlays(int64_t unix_s) {
-  if (takeover()) return;  // an alert owns the whole screen
-  if (playlist_->header.enabled) draw_header(unix_s);
-  if (ticker_text_) draw_ticker();
+  // An alert owns the whole screen (the alert ticker its bottom strip).
+  if (!takeover() && playlist_->header.enabled) draw_header(unix_s);
+  draw_tickers();
+}
+
+Rect Player::draw_tickers() {
+  if (takeover()) {
+    if (alert_line_for_ != slide().alert->key + "#" + std::to_string(alerts_version_)) rebuild_alert_ticker();
+    if (alert_line_.empty()) return {};
+    draw_ticker(painter_, display_.renderer(), alert_line_, alert_strip_, ticker_offset_,
+                TickerColours{{0xFF, 0xFF, 0xFF}, {0x1A, 0x1A, 0x1A}, severity_colour(slide().alert->severity)});
+    return alert_strip_;
+  }
+  if (ticker_line_.empty()) return {};
+  const content::Theme& t = playlist_->theme;
+  if (!draw_ticker_strip())
+    draw_ticker(painter_, display_.renderer(), ticker_line_, ticker_, ticker_offset_,
+                TickerColours{t.foreground, t.background2, t.accent});
+  return ticker_;
 }
 
 void Player::draw_frame(int64_t t_ms, int64_t unix_s) {
@@ -486,9 +502,8 @@ void Player::draw_header(int64_t unix_s) {
 
 void Player::rebuild_ticker() {
   const content::Ticker& tk = playlist_->ticker;
-  ticker_text_.reset();
+  ticker_line_ = {};
   strip_.px.reset();
-  ticker_cycle_ = 0;
   if (!tk.enabled) return;
   std::vector<std::string> items = ticker_items_;
   if (items.empty()) items = tk.items;
@@ -498,19 +513,27 @@ void Player::rebuild_ticker() {
   // 34 ms on a PC, several frames on a board). The playlist's own items are
   // all shown.
   if (items != tk.items && items.size() > kTickerHeadlines) items.resize(kTickerHeadlines);
-  if (items.empty()) return;
-  const std::string sep = "　" + tk.separator + "　";
-  std::string line;
-  for (const auto& it : items) line += it + sep;
-  const content::Theme& t = playlist_->theme;
-  text::LayoutOptions o = text_options(t, false, std::round(ticker_.h * 0.46f));
-  o.width_px = 1e9f;
-  o.line_height = 1.3f;
-  auto l = std::make_shared<text::TextLayout>(text::layout_text(shaper_, {line}, o));
-  // The trailing separator's closing ideographic space is trimmed by the
-  // layout; the cycle restores it so the wrap point is seamless.
-  ticker_cycle_ = l->width + l->size_px;
-  ticker_text_ = std::move(l);
+  std::vector<TickerItem> line;
+  for (std::string& it : items) line.push_back({std::move(it), std::nullopt});
+  ticker_line_ = layout_ticker(shaper_, playlist_->theme, line, tk.separator, ticker_.h);
+}
+
+// The alert ticker of the takeover on screen: the other alerts in force,
+// most severe first, each after a chip in its severity's colour.
+void Player::rebuild_alert_ticker() {
+  const content::Slide& s = slide();
+  alert_line_for_ = s.alert ? s.alert->key + "#" + std::to_string(alerts_version_) : "";
+  alert_line_ = {};
+  if (!s.alert || s.alerts_beside == 0) return;
+  std::vector<TickerItem> items;
+  for (const content::AlertNotice& a : alerts_)
+    if (a.key != s.alert->key) items.push_back({a.headline, severity_colour(a.severity)});
+  alert_strip_ = Rect{0, static_cast<float>(display_.height()) - ticker_strip_px(display_.width(), display_.height()),
+                      static_cast<float>(display_.width()), ticker_strip_px(display_.width(), display_.height())};
+  const content::Theme& theme = s.theme ? *s.theme : playlist_->theme;
+  alert_line_ = layout_ticker(shaper_, theme, items, "", alert_strip_.h);
+  // Starts at the takeover's margin (show/alert.cpp).
+  alert_line_.lead = std::round(theme.margin * std::min(alert_strip_.w, static_cast<float>(display_.height())));
 }
 
 size_t Player::show_still(size_t slide, size_t page, int64_t unix_s) {
@@ -542,37 +565,29 @@ void Player::set_ticker_items(std::vector<std::string> items) {
   rebuild_ticker();
 }
 
-// Whole pixels: a strip (below) shifts by whole pixels, and the glyph path
-// draws the same frame.
-float Player::ticker_pos() const {
-  return ticker_cycle_ > 0 ? std::round(static_cast<float>(std::fmod(ticker_offset_, static_cast<double>(ticker_cycle_))))
-                           : 0.f;
-}
-
-void Player::draw_ticker() {
-  if (draw_ticker_strip()) return;
-  paint_ticker(ticker_pos());
-}
-
-// On the software canvas the strip is painted once, a cycle and a screen
-// wide, and each frame copies the window of it on screen: no glyph is
-// blended per frame (the glyph copies were most of a software frame's CPU).
+// On the software canvas the playlist's ticker is painted once, a cycle and
+// a screen wide, and each frame copies the window of it on screen: no glyph
+// is blended per frame (the glyph copies were most of a software frame's
+// CPU). Positions are whole pixels on every path (show/ticker.h), so this
+// is the frame draw_ticker paints.
 bool Player::draw_ticker_strip() {
   SDL_Surface* c = direct_ ? display_.canvas() : nullptr;
-  if (!c || !ticker_text_ || ticker_cycle_ <= 0) return false;
+  if (!c || ticker_line_.empty()) return false;
   const int x0 = static_cast<int>(ticker_.x), w = static_cast<int>(ticker_.w);
   const int y0 = static_cast<int>(ticker_.y), h = std::min(static_cast<int>(std::ceil(ticker_.h)), c->h - y0);
   if (x0 != 0 || w != c->w || y0 < 0 || h <= 0) return false;
-  const size_t sw = static_cast<size_t>(std::ceil(ticker_cycle_)) + static_cast<size_t>(w) + 1;
+  const size_t sw = static_cast<size_t>(std::ceil(ticker_line_.cycle)) + static_cast<size_t>(w) + 1;
   if (sw * static_cast<size_t>(h) * 4 > kTickerStripBytes) return false;  // a long feed: glyphs per frame
   SDL_Renderer* r = display_.renderer();
+  const content::Theme& t = playlist_->theme;
+  const TickerColours colours{t.foreground, t.background2, t.accent};
   const auto row = [c](int y) { return static_cast<uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch; };
   if (strip_.px.size() != sw * static_cast<size_t>(h)) {
     // Painted in screen-wide pieces in the canvas's own strip (the frame
     // being drawn covers it again below).
     strip_.px = render::PixelBuffer(sw * static_cast<size_t>(h));
     for (size_t at = 0; at < sw; at += static_cast<size_t>(w)) {
-      paint_ticker(static_cast<float>(at));
+      paint_ticker_at(painter_, r, ticker_line_, ticker_, static_cast<float>(at), colours);
       SDL_RenderFlush(r);
       const size_t n = std::min(static_cast<size_t>(w), sw - at);
       for (int y = 0; y < h; ++y)
@@ -580,33 +595,10 @@ bool Player::draw_ticker_strip() {
     }
   }
   SDL_RenderFlush(r);  // nothing queued may land on top of what is written here
-  const size_t col = static_cast<size_t>(ticker_pos());
+  const size_t col = static_cast<size_t>(ticker_position(ticker_line_, ticker_offset_));
   for (int y = 0; y < h; ++y)
     std::memcpy(row(y0 + y), strip_.px.data() + sw * static_cast<size_t>(y) + col, static_cast<size_t>(w) * 4);
   return true;
-}
-
-void Player::paint_ticker(float pos) {
-  const content::Theme& t = playlist_->theme;
-  painter_.paint_rect(ticker_.x, ticker_.y, ticker_.w, ticker_.h, t.background2);
-  painter_.paint_rect(ticker_.x, ticker_.y, ticker_.w, 3, t.accent);
-  if (!ticker_text_ || ticker_cycle_ <= 0) return;
-  const text::TextLayout& l = *ticker_text_;
-  const float y = ticker_.y + (ticker_.h - l.height) / 2;
-  const SDL_Rect clip{static_cast<int>(ticker_.x), static_cast<int>(ticker_.y), static_cast<int>(ticker_.w),
-                      static_cast<int>(ticker_.h)};
-  SDL_RenderSetClipRect(display_.renderer(), &clip);
-  for (float x = ticker_.x - pos; x < ticker_.x + ticker_.w; x += ticker_cycle_) {
-    // Only the glyphs inside the strip (glyph x grows along the line).
-    const float lo = ticker_.x - x - l.size_px * 2, hi = ticker_.x + ticker_.w - x + l.size_px;
-    const auto first = std::lower_bound(l.glyphs.begin(), l.glyphs.end(), lo,
-                                        [](const text::PositionedGlyph& g, float v) { return g.x < v; });
-    const auto last = std::lower_bound(first, l.glyphs.end(), hi,
-                                       [](const text::PositionedGlyph& g, float v) { return g.x < v; });
-    painter_.paint_text(l, x, y, t.foreground, t.background2, static_cast<size_t>(first - l.glyphs.begin()),
-                        static_cast<size_t>(last - l.glyphs.begin()));
-  }
-  SDL_RenderSetClipRect(display_.renderer(), nullptr);
 }
 
 // An urgent notice starting or ending cuts the current slide short: the
@@ -636,7 +628,7 @@ void Player::adopt(content::Playlist playlist) {
 }
 
 bool Player::animating() const {
-  if (trans_start_ >= 0 || ticker_text_) return true;
+  if (trans_start_ >= 0 || !ticker_line_.empty() || (takeover() && !alert_line_.empty())) return true;
   return cur_.anim > 0 && static_cast<double>(last_t_ - cur_.start) / 1000.0 < cur_.anim;
 }
 
@@ -678,6 +670,7 @@ std::shared_ptr<const content::Playlist> Player::with_alerts(const content::Play
     s.type = "alert";
     s.duration = std::chrono::seconds(20);  // several alerts take turns; one alone stays
     s.alert = a;
+    s.alerts_beside = alerts_.size() - 1;
     s.schedule.urgent = content::Urgent{a.from, a.until};
     slides.push_back(std::move(s));
   }
@@ -696,6 +689,7 @@ void Player::set_alerts(std::vector<content::AlertNotice> alerts) {
 // with its old playlist until preempt_if_urgent leaves it.
 void Player::apply_alerts() {
   alerts_dirty_ = false;
+  ++alerts_version_;
   const std::shared_ptr<const content::Playlist> old = playlist_;
   playlist_ = with_alerts(*playlist_);
   sched_ = std::make_shared<const Schedule>(*playlist_, zone_);

@@ -24,6 +24,7 @@
 #include "render/pixels.h"
 #include "show/compose.h"
 #include "show/schedule.h"
+#include "show/ticker.h"
 
 namespace paizi::show {
 
@@ -162,7 +163,7 @@ class Player {
   // Ticker scroll distance since start, px (grows without bound; the drawn
   // position is this modulo the ticker's cycle length).
   double ticker_offset() const { return ticker_offset_; }
-  float ticker_cycle() const { return ticker_cycle_; }
+  float ticker_cycle() const { return ticker_line_.cycle; }
   const PlayerStats& stats() const { return stats_; }
   // What composing the slide on screen reported: text cut or set below the
   // theme's readable minimum, a QR code left out (show/compose.h).
@@ -217,12 +218,13 @@ class Player {
   void draw_frame(int64_t t_ms, int64_t unix_s);
   void draw_overlays(int64_t unix_s);
   void draw_header(int64_t unix_s);
-  void draw_ticker();
-  bool draw_ticker_strip();
-  void paint_ticker(float pos);
-  float ticker_pos() const;
   void rebuild_ticker();
-  bool takeover() const;  // an alert slide owns the whole screen (no header, no ticker)
+  void rebuild_alert_ticker();
+  bool takeover() const;  // an alert slide is on screen, no transition: it owns the whole screen
+  // The ticker on screen (the alert ticker during a takeover) drawn in its
+  // strip; returns the strip, or an empty rect when there is none.
+  Rect draw_tickers();
+  bool draw_ticker_strip();  // the playlist's ticker from strip_ (software canvas); false: not here
 
   platform::Display& display_;
   text::Shaper& shaper_;
@@ -262,11 +264,16 @@ class Player {
   int64_t last_unix_ = 0;
   // Ticker.
   std::vector<std::string> ticker_items_;
-  std::shared_ptr<const text::TextLayout> ticker_text_;
-  float ticker_cycle_ = 0;  // px per cycle (text + trailing separator)
-  double ticker_offset_ = 0;
-  Picture strip_;  // the ticker painted once on the software canvas (draw_ticker_strip)
+  TickerLine ticker_line_;
+  double ticker_offset_ = 0;  // both tickers scroll together
+  Picture strip_;  // the playlist's ticker painted once on the software canvas (draw_ticker_strip)
   static constexpr size_t kTickerStripBytes = 24u << 20;
+  // The alert ticker (during a takeover while other alerts are in force),
+  // for the alert and alert set it was built for (alert_line_for_).
+  TickerLine alert_line_;
+  Rect alert_strip_;
+  std::string alert_line_for_;
+  uint64_t alerts_version_ = 0;  // apply_alerts() calls
   float ticker_speed_ = 0;  // px/s on this screen
   PlayerStats stats_;
   int64_t slide_began_ = 0;        // ms: when the slide on screen came on (its first page)

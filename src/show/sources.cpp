@@ -142,7 +142,9 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
 
 void SourceData::refresh_cap(const content::Source& src, net::HttpClient& client, net::SourceCache* cache,
                              int64_t now) {
-  content::LoadedCap c = content::load_cap(client, cache, resolve(src.url), now);
+  content::CapLinkOptions links;
+  links.https_only = require_https_;
+  content::LoadedCap c = content::load_cap(client, cache, resolve(src.url), now, links);
   std::lock_guard<std::mutex> lock(mu_);
   if (!listed(src.id)) return;  // update() dropped it while it was being fetched
   auto& slot = data_[src.id];
@@ -151,8 +153,12 @@ void SourceData::refresh_cap(const content::Source& src, net::HttpClient& client
   snap->error = c.error;
   if (c.cap) {
     snap->fetched_at = c.fetched_at;
-    if (c.cap->rejected && snap->error.empty())
-      snap->error = std::to_string(c.cap->rejected) + " malformed alert(s) left out";
+    std::vector<std::string> problems = std::move(c.link_errors);
+    if (c.cap->rejected) problems.push_back(std::to_string(c.cap->rejected) + " malformed alert(s) left out");
+    if (c.cap->bad_shapes)
+      problems.push_back(std::to_string(c.cap->bad_shapes) + " malformed area shape(s) ignored (first: " +
+                         c.cap->shape_error + ")");
+    for (const std::string& p : problems) snap->error += (snap->error.empty() ? "" : "; ") + p;
     if (books_[src.id].take(c.cap->alerts)) ++generation_;
   }
   slot = std::move(snap);
@@ -288,9 +294,13 @@ std::vector<content::AlertNotice> SourceData::alerts(int64_t now) {
   for (const content::Source& s : sources_) {
     auto b = books_.find(s.id);
     if (b == books_.end()) continue;
-    for (content::AlertNotice& n : b->second.active(now, s.cap))
+    content::CapFilter filter = s.cap;
+    if (!filter.point) filter.point = location_;
+    for (content::AlertNotice& n : b->second.active(now, filter)) {
+      n.tone = s.tone;
       if (std::none_of(out.begin(), out.end(), [&](const content::AlertNotice& o) { return o.key == n.key; }))
         out.push_back(std::move(n));
+    }
   }
   std::stable_sort(out.begin(), out.end(),
                    [](const content::AlertNotice& x, const content::AlertNotice& y) { return x.severity > y.severity; });

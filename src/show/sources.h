@@ -61,6 +61,14 @@ class SourceData final : public DataProvider {
     cache_limits_ = cache;
     picture_limits_ = pictures;
   }
+  // Config require_https: a cap feed's links to plain http:// documents
+  // are refused (the playlist's own sources are checked by its updater).
+  void set_require_https(bool on) { require_https_ = on; }
+  // Config location: the point of cap sources whose filter names none.
+  void set_location(std::optional<content::GeoPoint> point) {
+    std::lock_guard<std::mutex> lock(mu_);
+    location_ = point;
+  }
   // Follows a newly adopted playlist: its feed/article sources from now on
   // (fetched at once by the worker when start() was called, else at the
   // next refresh_due()).
@@ -123,6 +131,8 @@ class SourceData final : public DataProvider {
   net::HttpLimits limits_;
   net::CacheLimits cache_limits_;
   net::PictureLimits picture_limits_;
+  bool require_https_ = false;
+  std::optional<content::GeoPoint> location_;  // mu_ held
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<const Snapshot>> data_;
   std::map<std::string, content::AlertBook> books_;  // cap source id -> its alerts

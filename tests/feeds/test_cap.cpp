@@ -85,12 +85,31 @@ TEST_CASE("cap: references of an update and a cancel name earlier alerts") {
   CHECK(cancel.alerts[0].references == std::vector<std::string>{kOrangeKey, kRedKey});
 }
 
-TEST_CASE("cap: an Atom feed embedding alerts; entries that only link one are counted") {
+TEST_CASE("cap: an Atom feed embedding alerts; entries that only link one give its URL") {
   const CapResult r = parsed("heat_yellow_feed.xml");
   REQUIRE(r.alerts.size() == 1);
   CHECK(r.alerts[0].identifier == "GZ-HEAT-20260715-01");
   CHECK(r.alerts[0].infos.at(0).severity == CapSeverity::Minor);
   CHECK(r.linked == 1);
+  CHECK(r.links == std::vector<std::string>{"https://alerts.gz.example.cn/cap/GZ-STORM-20260715-02.xml"});
+  // RSS: an enclosure typed CAP, an item link to an .xml (relative to the
+  // document's URL); a link to a web page is no CAP document, nor javascript:.
+  CapOptions o;
+  o.url = "https://alerts.example.cn/rss/cap.xml";
+  const CapResult links = parse_cap(R"(<rss version="2.0"><channel><title>t</title>
+    <item><title>a</title><enclosure url="/cap/A.xml" type="application/cap+xml" length="1"/></item>
+    <item><title>b</title><link>https://alerts.example.cn/cap/B.XML?v=2</link></item>
+    <item><title>c</title><link>https://alerts.example.cn/news/c.html</link></item>
+    <item><title>d</title><link>javascript:alert(1).xml</link></item>
+    <item><title>a again</title><enclosure url="https://alerts.example.cn/cap/A.xml" type="application/cap+xml"/></item>
+    </channel></rss>)", o);
+  REQUIRE(links.ok);
+  CHECK(links.links == std::vector<std::string>{"https://alerts.example.cn/cap/A.xml",
+                                                "https://alerts.example.cn/cap/B.XML?v=2"});
+  CHECK(links.linked == 3);
+  o.alert_only = true;  // where one alert is expected, a feed is an error
+  CHECK_FALSE(parse_cap(fixture("heat_yellow_feed.xml"), o).ok);
+  CHECK(parse_cap(fixture("typhoon_orange.xml"), o).ok);
   // An RSS item embedding one the same way.
   const std::string rss = "<rss version=\"2.0\"><channel><title>t</title><item><title>演练</title><description/>" +
                           minimal("RSS-1") + "</item></channel></rss>";
@@ -267,4 +286,20 @@ TEST_CASE("cap sources in the playlist: filters, language from the theme, errors
   std::vector<std::string> pointers;
   for (const Problem& p : bad.problems) pointers.push_back(p.pointer);
   CHECK(pointers == std::vector<std::string>{"/sources/f/areas", "/sources/w/severity"});
+}
+
+TEST_CASE("cap tone ledger: a new alert from a source with the tone, once; never an update") {
+  ToneLedger ledger;
+  AlertNotice n;
+  n.key = "s,1";
+  CHECK_FALSE(ledger.wants(n));  // the source has the tone off
+  n.tone = true;
+  CHECK(ledger.wants(n));
+  CHECK_FALSE(ledger.wants(n));  // the same alert again (every poll)
+  AlertNotice update = n;
+  update.key = "s,2";
+  update.msg_type = CapMsgType::Update;
+  CHECK_FALSE(ledger.wants(update));
+  n.key = "s,3";
+  CHECK(ledger.wants(n));
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -22,45 +23,90 @@ std::string cap_time(std::time_t t) {
   return b;
 }
 
-}  // namespace
-
-TEST_CASE("paizi play: a CAP alert is shown, logged, in status.json, and cleared at its expiry") {
-  feeds_test::TempDir tmp;
-  const std::time_t now = std::time(nullptr);
+// The typhoon warning, in force from a minute before `now` for an hour;
+// `id` replaces its identifier, `type` its msgType (an Update names the
+// original in references).
+std::string typhoon(std::time_t now, const std::string& id = "", const std::string& type = "Alert") {
   std::string doc = feeds_test::fixture("cap/typhoon_orange.xml");
-  // In force from a minute ago until 20 s after the start.
   const auto replace_all = [&doc](const std::string& from, const std::string& to) {
     for (size_t at = doc.find(from); at != std::string::npos; at = doc.find(from, at + to.size()))
       doc.replace(at, from.size(), to);
   };
-  replace_all("2026-08-20T09:30:00+08:00", cap_time(now - 60));  // sent, effective
-  replace_all("2026-08-21T09:30:00+08:00", cap_time(now + 20));  // expires
-  std::ofstream(tmp.path() + "/warn.xml") << doc;
-  std::ofstream(tmp.path() + "/pl.json") << R"({"version":1,"header":{"logo":"大厅"},
-    "sources":{"warn":{"type":"cap","url":"warn.xml","refresh":"10s"}},
-    "slides":[{"id":"a","type":"slogan","duration":"5s","lines":["第一"]},
-              {"id":"b","type":"slogan","duration":"5s","lines":["第二"]}]})";
-  std::filesystem::create_directories(tmp.path() + "/state");
-  std::filesystem::create_directories(tmp.path() + "/shots");
-  const auto r = feeds_test::run_paizi({"play", tmp.path() + "/pl.json", "--headless", "--duration", "40s",
-                                        "--state-dir", tmp.path() + "/state", "--screenshots", tmp.path() + "/shots"});
-  INFO(r.err);
-  REQUIRE(r.status == 0);
-  const std::string key = "szmb@weather.sz.example.cn,44030041600000_20260820093000";
-  const size_t shown = r.err.find("alert shown: " + key + ": Severe 台风橙色预警: 深圳市气象台发布台风橙色预警信号");
-  const size_t cleared = r.err.find("alert cleared: " + key + " (expired)");
-  CHECK(shown != std::string::npos);
-  CHECK(cleared != std::string::npos);
-  CHECK(shown < cleared);
-  // On screen first, the loop after its expiry.
-  std::vector<std::string> shots;
-  for (const auto& e : std::filesystem::directory_iterator(tmp.path() + "/shots")) shots.push_back(e.path().filename());
-  std::sort(shots.begin(), shots.end());
-  REQUIRE(shots.size() >= 3);
-  CHECK(shots.front() == "00000000-alert-44030041600000_20260820093000-p0.png");
-  CHECK(shots.back().find("alert") == std::string::npos);
-  // status.json at the end: no alert any more.
-  const auto status = nlohmann::json::parse(feeds_test::read_file(tmp.path() + "/state/status.json"));
-  REQUIRE(status.contains("alerts"));
-  CHECK(status["alerts"].empty());
+  replace_all("2026-08-20T09:30:00+08:00", cap_time(now - 60));
+  replace_all("2026-08-21T09:30:00+08:00", cap_time(now + 3600));
+  if (!id.empty()) {
+    const std::string original = "44030041600000_20260820093000";
+    replace_all("<identifier>" + original + "</identifier>",
+                "<identifier>" + id + "</identifier><references>szmb@weather.sz.example.cn," + original + "," +
+                    cap_time(now - 60) + "</references>");
+    replace_all("<msgType>Alert</msgType>", "<msgType>" + type + "</msgType>");
+  }
+  return doc;
+}
+
+// Non-zero 16-bit samples in what SDL's disk audio driver wrote (none: no file).
+size_t sounding_samples(const std::string& path) {
+  if (!std::filesystem::exists(path)) return 0;
+  const std::string raw = feeds_test::read_file(path);
+  size_t n = 0;
+  for (size_t i = 0; i + 1 < raw.size(); i += 2) n += raw[i] != 0 || raw[i + 1] != 0;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("paizi play: the attention tone sounds once for a new alert, not for an update, not when off") {
+  feeds_test::TempDir tmp;
+  const std::time_t now = std::time(nullptr);
+  const std::string audio = tmp.path() + "/tone.raw";
+  // SDL's disk audio driver writes the samples to a file (for the children; unset when the case ends).
+  struct Env {
+    explicit Env(const std::string& file) {
+      ::setenv("SDL_AUDIODRIVER", "disk", 1);
+      ::setenv("SDL_DISKAUDIOFILE", file.c_str(), 1);
+    }
+    ~Env() {
+      ::unsetenv("SDL_AUDIODRIVER");
+      ::unsetenv("SDL_DISKAUDIOFILE");
+    }
+  } env(audio);
+  // 20 s on the simulated clock, the source polled every 5 s.
+  const auto play = [&](const std::string& doc, const std::string& tone) {
+    std::ofstream(tmp.path() + "/warn.xml") << doc;
+    std::ofstream(tmp.path() + "/pl.json") << R"({"version":1,
+      "sources":{"warn":{"type":"cap","url":"warn.xml","refresh":"5s")" + tone + R"(}},
+      "slides":[{"id":"a","type":"slogan","duration":"5s","lines":["第一"]}]})";
+    std::filesystem::remove(audio);
+    return feeds_test::run_paizi({"play", tmp.path() + "/pl.json", "--headless", "--duration", "20s"});
+  };
+  const size_t tone_samples = 2 * 48000 / 4;  // two notes of 250 ms at 48 kHz
+  SECTION("on: exactly one tone over four polls") {
+    const auto r = play(typhoon(now), R"(,"tone":true)");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.err.find("alert tone: szmb@weather.sz.example.cn,44030041600000_20260820093000") != std::string::npos);
+    const size_t n = sounding_samples(audio);
+    // Zero crossings leave a few samples at 0; a second tone would double it.
+    CHECK(n > tone_samples * 19 / 20);
+    CHECK(n <= tone_samples);
+  }
+  SECTION("on: an update (which ends its original) does not sound") {
+    std::string feed = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>预警</title>";
+    for (const std::string& d : {typhoon(now), typhoon(now, "44030041600000_20260820100000", "Update")})
+      feed += "<entry><title>预警</title><content type=\"application/cap+xml\">" + d.substr(d.find("<alert")) +
+              "</content></entry>";
+    const auto r = play(feed + "</feed>", R"(,"tone":true)");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.err.find("alert shown: szmb@weather.sz.example.cn,44030041600000_20260820100000") != std::string::npos);
+    CHECK(r.err.find("alert tone:") == std::string::npos);
+    CHECK(sounding_samples(audio) == 0);
+  }
+  SECTION("off (the default)") {
+    const auto r = play(typhoon(now), "");
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    CHECK(r.err.find("alert shown:") != std::string::npos);
+    CHECK(sounding_samples(audio) == 0);
+  }
 }

@@ -4,7 +4,10 @@
 // Contract: a refused document gives no alerts and an error starting "not a
 // CAP document"; an accepted one gives at most max_alerts alerts, each with
 // identifier, sender and a sent time, at most max_infos infos and max_areas
-// areas, text within its cap and valid UTF-8. The ledger: taking the same
+// areas, text within its cap and valid UTF-8; linked URLs at most
+// max_links, none empty or repeated; every shape read is well formed (a
+// ring of at least 3 points, coordinates in range, a radius >= 0), and
+// the point filter decides on it without trapping. The ledger: taking the same
 // document twice changes nothing; every notice it gives is unexpired,
 // unique by key, and not a Cancel.
 #include <cstddef>
@@ -39,9 +42,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       require_text(i.event, 512);
       require_text(i.description, o.max_text_bytes);
       require_text(i.instruction, o.max_text_bytes);
-      for (const content::CapArea& ar : i.areas) require_text(ar.desc, 512);
+      for (const content::CapArea& ar : i.areas) {
+        require_text(ar.desc, 512);
+        for (const auto& ring : ar.rings) {
+          if (ring.size() < 3) __builtin_trap();
+          for (const content::GeoPoint& p : ring)
+            if (!(p.lat >= -90 && p.lat <= 90 && p.lon >= -180 && p.lon <= 180)) __builtin_trap();
+        }
+        for (const content::GeoCircle& c : ar.discs)
+          if (!(c.radius_km >= 0) || !(c.centre.lat >= -90 && c.centre.lat <= 90)) __builtin_trap();
+      }
     }
   }
+  if (r.links.size() > o.max_links || r.links.size() > r.linked) __builtin_trap();
+  const std::set<std::string> unique_links(r.links.begin(), r.links.end());
+  if (unique_links.size() != r.links.size() || unique_links.count("")) __builtin_trap();
+  content::CapFilter at_point;
+  at_point.point = content::GeoPoint{22.54, 113.93};
+  for (const content::CapAlert& a : r.alerts) (void)content::notice_for(a, at_point);
   content::AlertBook book;
   book.take(r.alerts);
   if (book.take(r.alerts)) __builtin_trap();

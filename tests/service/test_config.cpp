@@ -22,6 +22,7 @@ token = /run/credentials/paizi.service/token
 heartbeat_url = https://signage.example/hb
 log_level = warning
 timezone = Asia/Shanghai
+location = 22.5431, 113.9298
 )");
   CHECK(r.problems.empty());
   const Config& c = r.config;
@@ -38,6 +39,11 @@ timezone = Asia/Shanghai
   const auto bad = parse_config("timezone = Asia/Beijing\n");
   REQUIRE(bad.problems.size() == 1);
   CHECK(bad.problems[0].message.find("Asia/Beijing") != std::string::npos);
+  CHECK(c.location == "22.5431, 113.9298");
+  const auto far = parse_config("location = 113.9298,22.5431\n");  // swapped: latitude beyond 90
+  REQUIRE(far.problems.size() == 1);
+  CHECK(far.problems[0].message == "location must be \"lat,lon\" in degrees, e.g. 22.5431,113.9298");
+  CHECK(far.config.location.empty());
 }
 
 TEST_CASE("config file: bad lines are reported with line numbers and skipped", "[config]") {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <sstream>
 
 #include "../playlists/pl_support.h"
 #include "content/playlist.h"
@@ -51,7 +52,10 @@ struct Screen {
     static text::Shaper s(fonts);
     return s;
   }
-  Screen(feeds_test::FaultServer& s, const std::string& filters, int64_t start) : server(s), unix0(start) {
+  // `state_dir`: the sources' last good copies and validators ("" = none).
+  Screen(feeds_test::FaultServer& s, const std::string& filters, int64_t start, const std::string& state_dir = "",
+         bool require_https = false)
+      : server(s), unix0(start) {
     const std::string json = R"({"version":1,"transition":{"type":"fade","duration":"500ms"},
       "sources":{"warn":{"type":"cap","url":")" + server.url("/files/warn.xml") + R"(","refresh":"30s")" +
                              filters + R"(}},
@@ -68,7 +72,8 @@ struct Screen {
     display = platform::open_headless(o, err);
     REQUIRE(display);
     painter = std::make_unique<render::Painter>(display->renderer());
-    data = std::make_unique<show::SourceData>(*pr.playlist, "");
+    data = std::make_unique<show::SourceData>(*pr.playlist, state_dir);
+    data->set_require_https(require_https);
     std::string zerr;
     auto zone = content::TimeZone::load("Asia/Shanghai", zerr);
     REQUIRE(zone);
@@ -174,6 +179,23 @@ TEST_CASE("cap takeover: area and severity filters") {
     Screen s(server, R"(,"areas":["罗湖区"])", kMorning);
     CHECK(s.until_alert(true, 2 * kPollS) < 0);
   }
+  SECTION("a screen outside the alert's polygon (Longgang), even with a matching areaDesc filter") {
+    Screen s(server, R"(,"point":"22.72,114.25","areas":["南山区"])", kMorning);
+    CHECK(s.until_alert(true, 3 * kPollS) < 0);
+    CHECK(s.shown.count("c"));  // the loop went on
+  }
+  SECTION("a screen inside it (Nanshan), even with an areaDesc filter that does not match") {
+    Screen s(server, R"(,"point":"22.54,113.93","areas":["罗湖区"])", kMorning);
+    CHECK(s.until_alert(true, 2) >= 0);
+  }
+  SECTION("the config's location when the source names no point; the source's own point wins") {
+    Screen s(server, "", kMorning);
+    s.data->set_location(content::GeoPoint{22.72, 114.25});
+    CHECK(s.until_alert(true, 3 * kPollS) < 0);
+    Screen inside(server, R"(,"point":"22.54,113.93")", kMorning);
+    inside.data->set_location(content::GeoPoint{22.72, 114.25});
+    CHECK(inside.until_alert(true, 2) >= 0);
+  }
   SECTION("this district by geocode") {
     Screen s(server, R"(,"geocodes":["440305"])", kMorning);
     CHECK(s.until_alert(true, 2) >= 0);
@@ -184,6 +206,46 @@ TEST_CASE("cap takeover: area and severity filters") {
     pl_test::put(server, "warn.xml", feed_of({fixture("typhoon_red_update.xml")}));
     CHECK(s.until_alert(true, kPollS + 1) >= 0);
     CHECK(s.alert_key() == kRedKey);
+  }
+}
+
+TEST_CASE("cap takeover: a feed linking its CAP documents; a 404 and a malformed one are reported, the good one shows") {
+  feeds_test::FaultServer server;
+  feeds_test::TempDir state;
+  const std::string feed = R"(<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+    <title>预警</title>
+    <entry><title>缺</title><link rel="alternate" type="application/cap+xml" href="missing.xml"/></entry>
+    <entry><title>坏</title><link rel="alternate" type="application/cap+xml" href="broken.xml"/></entry>
+    <entry><title>橙</title><link rel="alternate" type="application/cap+xml" href=")" +
+                           server.url("/files/orange.xml") + R"("/></entry></feed>)";
+  pl_test::put(server, "warn.xml", feed);
+  pl_test::put(server, "orange.xml", fixture("typhoon_orange.xml"));
+  pl_test::put(server, "broken.xml", fixture("typhoon_orange.xml").substr(0, 600));
+  SECTION("followed through the cache: the good one takes over within a poll, conditional GETs after") {
+    Screen s(server, "", kMorning, state.path());
+    CHECK(s.until_alert(true, 2) >= 0);
+    CHECK(s.alert_key() == kOrangeKey);
+    const std::string err = s.data->errors()["warn"];
+    INFO(err);
+    CHECK(err.find(server.url("/files/missing.xml") + ": HTTP status 404") != std::string::npos);
+    CHECK(err.find(server.url("/files/broken.xml") + ": not a CAP document: unreadable XML") != std::string::npos);
+    s.run(3 * kPollS);
+    CHECK(s.alert_on());  // nothing blanked, the loop never came back
+    CHECK(s.loop_slide.empty());
+    // Every poll asked for the linked document again, with its validator after the first.
+    std::istringstream log(pl_test::http(server.url("/log")));
+    std::vector<std::string> asks;
+    for (std::string line; std::getline(log, line);)
+      if (line.rfind("/files/orange.xml ", 0) == 0) asks.push_back(line.substr(18));
+    REQUIRE(asks.size() >= 3);
+    CHECK(asks[0] == "-");
+    for (size_t i = 1; i < asks.size(); ++i) CHECK(asks[i] != "-");
+  }
+  SECTION("plain http:// links are refused with require_https") {
+    Screen s(server, "", kMorning, state.path(), true);
+    CHECK(s.until_alert(true, kPollS + 1) < 0);
+    CHECK(s.data->errors()["warn"].find(server.url("/files/orange.xml") + ": plain http:// refused with require_https") !=
+          std::string::npos);
   }
 }
 

@@ -106,3 +106,21 @@ TEST_CASE("golden: CAP alert takeover") {
   check_golden(slides, 0, 1920, 1080, "alert-1920x1080", {*notice});
   check_golden(slides, 0, 1080, 1920, "alert-1080x1920", {*notice});
 }
+
+// Two alerts in force: the more severe one takes over, the other runs in the
+// alert ticker along the bottom, after a chip in its colour (a rainstorm
+// yellow warning: Moderate on China's four-colour scale).
+TEST_CASE("golden: CAP takeover with a second alert in the alert ticker") {
+  const content::CapResult r = content::parse_cap(feeds_test::fixture("cap/typhoon_orange.xml"));
+  REQUIRE(r.alerts.size() == 1);
+  const auto orange = content::notice_for(r.alerts[0], content::CapFilter{});
+  REQUIRE(orange);
+  content::AlertNotice rain = *orange;
+  rain.key = "szmb@weather.sz.example.cn,44030041600000_20260820100000";
+  rain.severity = content::CapSeverity::Moderate;
+  rain.event = "暴雨黄色预警";
+  rain.headline = "深圳市气象台发布暴雨黄色预警信号，请注意防范";
+  const size_t slides = content::load_playlist(std::string(PAIZI_TEST_DATA) + "/show/golden/slides.json")
+                            .playlist->slides.size();
+  check_golden(slides, 0, 1920, 1080, "alert-two-1920x1080", {*orange, rain});
+}
