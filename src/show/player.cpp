@@ -407,7 +407,7 @@ void Player::draw_overlays(int64_t unix_s) {
     if (alert_line_for_ != slide().alert->key + "#" + std::to_string(alerts_version_)) rebuild_alert_ticker();
     if (alert_line_.empty()) return;
     draw_ticker(painter_, display_.renderer(), alert_line_, alert_strip_, ticker_offset_,
-                TickerColours{{0xFF, 0xFF, 0xFF}, {0x1A, 0x1A, 0x1A}, severity_colour(slide().alert->severity)});
+                alert_ticker_colours(slide().alert->severity));
     return;
   }
   if (playlist_->header.enabled) draw_header(unix_s);

@@ -47,10 +47,6 @@ struct TickerLine {
 TickerLine layout_ticker(text::Shaper& shaper, const content::Theme& theme, const std::vector<TickerItem>& items,
                          const std::string& separator, float strip_h);
 
-struct TickerColours {
-  content::Color text, background, rule;  // rule: the 3 px line along the strip's top
-};
-
 // The strip's background and top rule, then `line` scrolled by `offset` px
 // (wrapping every cycle), clipped to `strip`. Only the glyphs inside the
 // strip are painted.
