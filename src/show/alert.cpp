@@ -88,6 +88,11 @@ text::TextLayout fit_block(ComposeContext& ctx, const content::Theme& t, const c
 
 content::Color severity_colour(content::CapSeverity s) { return palette(s).background; }
 
+// Dark, so that every severity's chip stands out on it.
+TickerColours alert_ticker_colours(content::CapSeverity on_screen) {
+  return {{0xFF, 0xFF, 0xFF}, {0x1A, 0x1A, 0x1A}, severity_colour(on_screen)};
+}
+
 float ticker_strip_px(int width, int height) { return std::round(static_cast<float>(std::min(width, height)) * 0.07f); }
 
 std::vector<render::DisplayList> compose_alert(const content::Slide& s, const content::Theme& theme,

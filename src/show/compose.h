@@ -76,6 +76,12 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
 float ticker_strip_px(int width, int height);
 // The colour a CAP severity is shown in (China's warning colours; show/alert.cpp).
 content::Color severity_colour(content::CapSeverity s);
+// A ticker strip's colours (show/ticker.h).
+struct TickerColours {
+  content::Color text, background, rule;  // rule: the 3 px line along the strip's top
+};
+// The alert ticker's, under a takeover in the colour of `on_screen`.
+TickerColours alert_ticker_colours(content::CapSeverity on_screen);
 
 // A CAP alert's full-screen takeover (slide.alert; show/alert.cpp): the
 // whole canvas, not ctx.area; colours by severity, not the theme's.

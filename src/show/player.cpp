@@ -428,7 +428,7 @@ Rect Player::draw_tickers() {
     if (alert_line_for_ != slide().alert->key + "#" + std::to_string(alerts_version_)) rebuild_alert_ticker();
     if (alert_line_.empty()) return {};
     draw_ticker(painter_, display_.renderer(), alert_line_, alert_strip_, ticker_offset_,
-                TickerColours{{0xFF, 0xFF, 0xFF}, {0x1A, 0x1A, 0x1A}, severity_colour(slide().alert->severity)});
+                alert_ticker_colours(slide().alert->severity));
     return alert_strip_;
   }
   if (ticker_line_.empty()) return {};

@@ -47,10 +47,6 @@ struct TickerLine {
 TickerLine layout_ticker(text::Shaper& shaper, const content::Theme& theme, const std::vector<TickerItem>& items,
                          const std::string& separator, float strip_h);
 
-struct TickerColours {
-  content::Color text, background, rule;  // rule: the 3 px line along the strip's top
-};
-
 // Where `line` stands at scroll `offset`: px into its cycle, a whole number
 // (frames shift by whole pixels, so a strip painted once and copied at that
 // column is the same frame: Player::draw_ticker_strip).

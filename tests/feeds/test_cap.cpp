@@ -4,6 +4,8 @@
 
 
 #include "content/cap.h"
+#include "content/news_source.h"
+#include "net/http_client.h"
 #include "content/playlist.h"
 #include "feeds_test_support.h"
 
@@ -302,4 +304,27 @@ TEST_CASE("cap tone ledger: a new alert from a source with the tone, once; never
   CHECK_FALSE(ledger.wants(update));
   n.key = "s,3";
   CHECK(ledger.wants(n));
+}
+
+TEST_CASE("cap links: at most 8 linked documents a poll, only http(s), each failure with its URL") {
+  feeds_test::TempDir tmp;
+  std::string feed = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
+                     "<entry><title>f</title><link type=\"application/cap+xml\" href=\"file:///etc/passwd\"/></entry>";
+  for (int i = 0; i < 10; ++i)  // nothing listens on port 1: refused at once
+    feed += "<entry><title>x</title><link type=\"application/cap+xml\" href=\"http://127.0.0.1:1/" +
+            std::to_string(i) + ".xml\"/></entry>";
+  std::ofstream(tmp.path() + "/feed.xml") << feed + "</feed>";
+  paizi::net::HttpClient client;
+  const LoadedCap c = load_cap(client, nullptr, tmp.path() + "/feed.xml", kMorning);
+  REQUIRE(c.cap);
+  CHECK(c.cap->links.size() == 11);
+  REQUIRE(c.link_errors.size() == 9);
+  CHECK(c.link_errors[0] == "file:///etc/passwd: not an http(s) link: refused");
+  for (size_t i = 1; i < 8; ++i) CHECK(c.link_errors[i].rfind("http://127.0.0.1:1/" + std::to_string(i - 1) + ".xml: ", 0) == 0);
+  CHECK(c.link_errors[8] == "3 more linked document(s) not fetched: at most 8 per poll");
+  CapLinkOptions https;
+  https.https_only = true;
+  const LoadedCap h = load_cap(client, nullptr, tmp.path() + "/feed.xml", kMorning, https);
+  REQUIRE(h.link_errors.size() == 9);
+  CHECK(h.link_errors[1] == "http://127.0.0.1:1/0.xml: plain http:// refused with require_https");
 }
