@@ -30,7 +30,7 @@
 #include <vector>
 
 #include "content/playlist.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/painter.h"
 #include "show/compose.h"
 #include "show/player.h"
@@ -97,11 +97,11 @@ double percentile(std::vector<double> v, double q) {
 
 int run_crossfade(const Options& o, const content::Playlist& pl) {
   using Clock = std::chrono::steady_clock;
-  platform::DisplayOptions dopt;
+  present::DisplayOptions dopt;
   dopt.width = o.width;
   dopt.height = o.height;
   std::string err;
-  auto display = platform::open_headless(dopt, err);
+  auto display = present::open_headless(dopt, err);
   if (!display) {
     std::fprintf(stderr, "player_bench: %s\n", err.c_str());
     return 1;

@@ -29,7 +29,7 @@
 #include <pango/pangoft2.h>
 #include <unicode/utf8.h>
 
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/glyph_atlas.h"
 #include "text/fonts.h"
 #include "text/layout.h"
@@ -603,11 +603,11 @@ void measure_layout(const Options& o, Engines& e, const Article& art, Results& r
 // software renderer on an ARGB8888 surface the size of the set text, cleared
 // every frame) vs SDL2_ttf's new blended ARGB8888 surface.
 bool measure_raster(const Options& o, Engines& e, const Article& art, Results& r) {
-  platform::DisplayOptions dopt;
+  present::DisplayOptions dopt;
   dopt.width = r.canvas_w;
   dopt.height = r.canvas_h;
   std::string err;
-  const std::unique_ptr<platform::Display> display = platform::open_headless(dopt, err);
+  const std::unique_ptr<present::Display> display = present::open_headless(dopt, err);
   if (!display) {
     std::fprintf(stderr, "text_bench: %s\n", err.c_str());
     return false;

@@ -8,10 +8,10 @@
 #include "app/cli.h"
 #include "app/pins.h"
 #include "content/playlist.h"
-#include "content/signature.h"
+#include "net/signature.h"
 #include "net/http_client.h"
 #include "platform/atomic_file.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/image.h"
 #include "render/painter.h"
 #include "show/player.h"
@@ -27,7 +27,7 @@ std::string read_or_fail(const std::string& path, const char* what) {
 }
 
 // Local images that the player could not read or show: it would leave their
-// slides out (net/playlist_updater.h), so say so before the playlist is
+// slides out (sources/playlist_updater.h), so say so before the playlist is
 // published.
 // Remote images are not fetched here.
 size_t check_local_images(const std::string& file, const content::Playlist& pl) {
@@ -91,11 +91,11 @@ size_t check_local_sources(const std::string& file, const content::Playlist& pl)
 // player would on a w x h screen (slides fed by sources are composed when
 // their data arrives: the player logs theirs).
 size_t check_composition(const std::string& file, const content::Playlist& pl, int w, int h) {
-  platform::DisplayOptions dopt;
+  present::DisplayOptions dopt;
   dopt.width = w;
   dopt.height = h;
   std::string err;
-  auto display = platform::open_headless(dopt, err);
+  auto display = present::open_headless(dopt, err);
   if (!display) {
     std::printf("%s: warning: slides not composed (%s)\n", file.c_str(), err.c_str());
     return 1;
@@ -146,7 +146,7 @@ size_t check_pins(const std::string& file, const content::Playlist& pl, size_t& 
       std::printf("%s: warning: image \"%s\": pin not verified: %s (at %s/image_sha256)\n", file.c_str(), ref,
                   err.c_str(), img.pointer.c_str());
       ++warnings;
-    } else if (const std::string actual = content::sha256_hex(bytes); actual != img.pin) {
+    } else if (const std::string actual = net::sha256_hex(bytes); actual != img.pin) {
       std::printf("%s: error: image \"%s\" has SHA-256 %s, the playlist pins %s: the player refuses it "
                   "(at %s/image_sha256)\n",
                   file.c_str(), ref, actual.c_str(), img.pin.c_str(), img.pointer.c_str());
@@ -193,7 +193,7 @@ int cmd_check(Args& args) {
       std::printf("%s: error: no signature file %s.sig\n", file.c_str(), file.c_str());
       ++errors;
     } else if (platform::read_whole_file(file, body) &&
-               !content::verify_detached(body, sig, read_or_fail(*pubkey, "public key"), err)) {
+               !net::verify_detached(body, sig, read_or_fail(*pubkey, "public key"), err)) {
       std::printf("%s: error: %s\n", file.c_str(), err.c_str());
       ++errors;
     }
@@ -214,7 +214,7 @@ int cmd_keygen(Args& args) {
                  pub.c_str());
     return kExitFailure;
   }
-  const auto kp = content::generate_keypair();
+  const auto kp = net::generate_keypair();
   std::string err;
   if (!kp || !platform::write_file_atomic(key, kp->secret_key, &err, 0600) ||
       !platform::write_file_atomic(pub, kp->public_key, &err, 0644)) {
@@ -245,7 +245,7 @@ std::string pin_images(const std::string& path, const std::string& body) {
                    img.ref.c_str(), err.c_str(), img.pointer.c_str());
       continue;
     }
-    const std::string sha = content::sha256_hex(bytes);
+    const std::string sha = net::sha256_hex(bytes);
     if (!img.pin.empty() && img.pin != sha)
       std::fprintf(stderr, "paizi sign: %s: image \"%s\" pinned again: it has changed since (at %s/image_sha256)\n",
                    path.c_str(), img.ref.c_str(), img.pointer.c_str());
@@ -270,7 +270,7 @@ int cmd_sign(Args& args) {
     std::fprintf(stderr, "paizi sign: %s\n", err.c_str());
     return kExitFailure;
   }
-  const auto sig = content::sign_detached(pinned, secret, err);
+  const auto sig = net::sign_detached(pinned, secret, err);
   if (!sig || !platform::write_file_atomic(pos[0] + ".sig", *sig, &err)) {
     std::fprintf(stderr, "paizi sign: %s\n", err.c_str());
     return kExitFailure;

@@ -8,8 +8,8 @@
 
 #include "app/cli.h"
 #include "content/dates.h"
-#include "content/news_source.h"
-#include "net/cache.h"
+#include "sources/news_source.h"
+#include "sources/cache.h"
 #include "net/http_client.h"
 
 namespace paizi::app {
@@ -87,9 +87,9 @@ void put_date(std::string& out, const char* key, const std::optional<int64_t>& t
 }
 
 // Warnings about where the content came from; "" when it is fresh.
-void report_freshness(const char* cmd, const content::Freshness& f) {
+void report_freshness(const char* cmd, const sources::Freshness& f) {
   if (f.stale) {
-    const int64_t age_min = (net::unix_now() - f.fetched_at) / 60;
+    const int64_t age_min = (sources::unix_now() - f.fetched_at) / 60;
     std::fprintf(stderr, "paizi %s: warning: %s; showing the copy fetched %lld min ago\n", cmd, f.error.c_str(),
                  static_cast<long long>(age_min));
   }
@@ -97,15 +97,15 @@ void report_freshness(const char* cmd, const content::Freshness& f) {
 }
 
 // Fetches and parses SRC with the command's limits, zone and cache;
-// `load` is content::load_feed or content::load_article.
+// `load` is sources::load_feed or sources::load_article.
 template <typename Loaded, typename Options>
 Loaded load_source(const SourceArgs& s, Options o,
-                   Loaded (*load)(net::HttpClient&, net::SourceCache*, const std::string&, Options, int64_t)) {
+                   Loaded (*load)(net::HttpClient&, sources::SourceCache*, const std::string&, Options, int64_t)) {
   net::HttpClient client(s.limits);
-  std::optional<net::SourceCache> cache;
+  std::optional<sources::SourceCache> cache;
   if (s.state_dir) cache.emplace(*s.state_dir + "/cache");
   o.dates = s.dates;
-  return load(client, cache ? &*cache : nullptr, s.src, std::move(o), net::unix_now());
+  return load(client, cache ? &*cache : nullptr, s.src, std::move(o), sources::unix_now());
 }
 
 int fail(const char* cmd, const std::string& error) {
@@ -119,7 +119,7 @@ int cmd_feed(Args& args) {
   const SourceArgs s = source_args(args, "feed");
   content::FeedOptions o;
   o.max_items = s.max_items;
-  const content::LoadedFeed r = load_source(s, o, &content::load_feed);
+  const sources::LoadedFeed r = load_source(s, o, &sources::load_feed);
   if (!r.feed) return fail("feed", r.error);
   std::string out;
   for (const content::NewsItem& it : r.feed->items) {
@@ -139,7 +139,7 @@ int cmd_feed(Args& args) {
 
 int cmd_article(Args& args) {
   const SourceArgs s = source_args(args, "article");
-  const content::LoadedArticle r = load_source(s, content::ArticleOptions{}, &content::load_article);
+  const sources::LoadedArticle r = load_source(s, content::ArticleOptions{}, &sources::load_article);
   if (!r.article) return fail("article", r.error);
   const content::NewsItem& a = *r.article;
   std::string out = "{";
@@ -160,7 +160,7 @@ int cmd_article(Args& args) {
 
 int cmd_kpi(Args& args) {
   const SourceArgs s = source_args(args, "kpi");
-  const content::LoadedKpi r = load_source(s, content::KpiOptions{}, &content::load_kpi);
+  const sources::LoadedKpi r = load_source(s, content::KpiOptions{}, &sources::load_kpi);
   if (!r.data) return fail("kpi", r.error);
   std::string out;
   auto put_figure = [&](const char* key, const std::optional<double>& v) {

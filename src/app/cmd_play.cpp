@@ -24,11 +24,11 @@
 #include "content/timezone.h"
 #include "net/http_client.h"
 #include "platform/atomic_file.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "platform/tone.h"
 #include "render/painter.h"
 #include "show/player.h"
-#include "show/sources.h"
+#include "sources/source_data.h"
 
 namespace paizi::app {
 
@@ -116,7 +116,7 @@ int cmd_play(Args& args) {
   log.debug("config: state_dir=" + cfg.state_dir + " cache_dir=" + cfg.cache_dir + " driver=" + cfg.display_driver +
             " token=" + cfg.token + " public_key=" + cfg.public_key + " heartbeat_url=" + cfg.heartbeat_url);
 
-  platform::DisplayOptions dopt;
+  present::DisplayOptions dopt;
   dopt.rotate = rotate;
   if (window) {
     std::tie(dopt.width, dopt.height) = parse_size(*window, "--window");
@@ -124,8 +124,8 @@ int cmd_play(Args& args) {
     dopt.fullscreen = true;
   }
   std::string err, note;
-  auto display = headless ? platform::open_headless(dopt, err)
-                          : platform::open_screen(dopt, cfg.display_driver, err, note);
+  auto display = headless ? present::open_headless(dopt, err)
+                          : present::open_screen(dopt, cfg.display_driver, err, note);
   if (!display) {
     log.error(err);
     return kExitFailure;
@@ -144,11 +144,11 @@ int cmd_play(Args& args) {
   // Feeds/articles refresh on a worker thread; frames never wait for them.
   // Last good copies go to the state directory when it is usable.
   const bool state_ok = ::access(cfg.state_dir.c_str(), W_OK) == 0;
-  show::SourceData data(pl, state_ok ? cfg.state_dir : "");
+  sources::SourceData data(pl, state_ok ? cfg.state_dir : "");
   net::PictureLimits picture_limits;
   picture_limits.max_total_bytes = budget / 8;
   picture_limits.https_only = cfg.require_https;
-  data.set_limits(source_limits, net::CacheLimits{budget / 8}, picture_limits);
+  data.set_limits(source_limits, sources::CacheLimits{budget / 8}, picture_limits);
   data.set_require_https(cfg.require_https);
   data.set_location(content::parse_geo_point(cfg.location));
   // Failures are logged once per change of error state (not per retry);

@@ -8,10 +8,10 @@
 #include "app/cli.h"
 #include "content/playlist.h"
 #include "content/time.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/painter.h"
 #include "show/player.h"
-#include "show/sources.h"
+#include "sources/source_data.h"
 
 namespace paizi::app {
 
@@ -54,12 +54,12 @@ int cmd_render(Args& args) {
     return kExitFailure;
   }
 
-  platform::DisplayOptions dopt;
+  present::DisplayOptions dopt;
   dopt.width = size.first;
   dopt.height = size.second;
   dopt.rotate = rotate;
   std::string err;
-  auto display = platform::open_headless(dopt, err);
+  auto display = present::open_headless(dopt, err);
   if (!display) {
     std::fprintf(stderr, "paizi render: %s\n", err.c_str());
     return kExitFailure;
@@ -69,7 +69,7 @@ int cmd_render(Args& args) {
   const int atlas_mb = parse_int(atlas_arg.value_or("32"), "--atlas-mb", 4, 1024);
   render::Painter painter(display->renderer(), static_cast<size_t>(atlas_mb) << 20);
   // Feeds and article pages: the state directory's last good copies, or fetched now.
-  show::SourceData data(pl, state_dir);
+  sources::SourceData data(pl, state_dir);
   // Pictures the playlist names by http(s) URL (play has them from the
   // updater's asset store); a missing one is said, its article shown without it.
   std::vector<std::string> picture_problems;

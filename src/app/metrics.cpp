@@ -106,7 +106,7 @@ class Exposition {
 };
 
 void playlist_metrics(Exposition& e, const StatusSnapshot& s) {
-  const net::UpdaterStatus& y = s.sync;
+  const sources::UpdaterStatus& y = s.sync;
   e.family("paizi_playlist_info", "gauge", "The playlist on screen, by the sha256 of its bytes; always 1.");
   e.sample("paizi_playlist_info", {{"sha256", y.sha256}}, uint64_t{1});
   e.gauge("paizi_playlist_adopted_timestamp_seconds",
@@ -122,12 +122,12 @@ void playlist_metrics(Exposition& e, const StatusSnapshot& s) {
   e.counter("paizi_playlist_adoptions_total", "Playlists adopted (new, or again with assets that arrived).", y.adopted);
   e.family("paizi_playlist_check_failures_total", "counter",
            "Failed checks of the playlist by reason: network, http, signature, invalid, assets, storage.");
-  for (size_t i = 0; i < net::kCheckFailureKinds; ++i)
+  for (size_t i = 0; i < sources::kCheckFailureKinds; ++i)
     e.sample("paizi_playlist_check_failures_total",
-             {{"reason", net::check_failure_name(static_cast<net::CheckFailure>(i))}}, y.failures[i]);
+             {{"reason", sources::check_failure_name(static_cast<sources::CheckFailure>(i))}}, y.failures[i]);
   e.counter("paizi_playlist_signature_rejections_total",
             "Playlists refused because their signature was missing or did not verify.",
-            y.failures[static_cast<size_t>(net::CheckFailure::signature)]);
+            y.failures[static_cast<size_t>(sources::CheckFailure::signature)]);
   e.gauge("paizi_playlist_incomplete", "1 while the playlist on screen lacks assets (slides left out), else 0.",
           y.incomplete.empty() ? 0 : 1);
   e.gauge("paizi_offline",
@@ -136,7 +136,7 @@ void playlist_metrics(Exposition& e, const StatusSnapshot& s) {
 }
 
 void source_metrics(Exposition& e, const StatusSnapshot& s) {
-  const show::SourceHealth& h = s.sources;
+  const sources::SourceHealth& h = s.sources;
   e.gauge("paizi_sources", "Feeds, articles and KPI data of the playlist on screen.", static_cast<double>(h.sources));
   e.gauge("paizi_sources_failing", "Sources whose last fetch failed (their last good copy is shown).",
           static_cast<double>(h.failing));

@@ -1,7 +1,7 @@
 // Image pins ("image_sha256") for `paizi sign` and `paizi check`: which
 // images a playlist names and where in its JSON, their bytes as the player
 // would fetch them, and writing pins into the playlist's text without
-// reformatting it (net/asset_pins.h is the player's side).
+// reformatting it (sources/asset_pins.h is the player's side).
 #pragma once
 
 #include <string>

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "build_config.h"
-#include "net/cache.h"
+#include "sources/cache.h"
 #include "platform/atomic_file.h"
 #include "platform/clock.h"
 #include "render/image.h"
@@ -88,7 +88,7 @@ void ErrorStates::update(const std::map<std::string, std::string>& failing, cons
 
 PlayUpdateOptions read_play_update_options(Args& args) {
   PlayUpdateOptions po;
-  net::UpdaterOptions& o = po.updater;
+  sources::UpdaterOptions& o = po.updater;
   o.poll = duration_arg(args, "--poll", std::chrono::seconds(60));
   o.limits.total_timeout_ms = duration_arg(args, "--fetch-timeout", std::chrono::seconds(30)).count();
   o.limits.connect_timeout_ms = std::min<long>(o.limits.connect_timeout_ms, o.limits.total_timeout_ms);
@@ -110,7 +110,7 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
       started_unix_(po.started_unix),
       heartbeat_url_(po.heartbeat_url),
       log_(po.log) {
-  net::UpdaterOptions o = std::move(po.updater);
+  sources::UpdaterOptions o = std::move(po.updater);
   asset_budget_ = o.cache_budget_bytes;
   o.source = source_;
   // An asset the painter would refuse is missing from the start: its slide is
@@ -130,7 +130,7 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
   std::error_code ec;
   if (const fs::path abs = fs::absolute(state_dir_, ec); !ec) state_dir_ = abs.lexically_normal().string();
   o.state_dir = state_dir_;
-  updater_ = std::make_unique<net::PlaylistUpdater>(std::move(o));
+  updater_ = std::make_unique<sources::PlaylistUpdater>(std::move(o));
   // status.json changes with the slides: on tmpfs (/run) when there is a
   // runtime directory, so the steady state writes nothing to the SD card.
   runtime_dir_ = po.runtime_dir && writable_dir(*po.runtime_dir) ? *po.runtime_dir : state_dir_;
@@ -234,8 +234,8 @@ void PlayUpdates::reap_commands() {
   }
 }
 
-void PlayUpdates::step(show::Player& player, render::Painter& painter, platform::Display& display,
-                       int64_t unix_s, const show::SourceHealth& sources) {
+void PlayUpdates::step(show::Player& player, render::Painter& painter, present::Display& display,
+                       int64_t unix_s, const sources::SourceHealth& sources) {
   const auto now = std::chrono::steady_clock::now();
   if (first_frame_s_ < 0 && player.stats().frames > 0)  // step() follows the tick that presented it
     first_frame_s_ = std::chrono::duration<double>(now - started_).count();
@@ -270,7 +270,7 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, platform:
 }
 
 void PlayUpdates::write_metrics(StatusSnapshot& s, const show::Player& player, int64_t unix_s,
-                                const show::SourceHealth& sources, std::chrono::steady_clock::time_point now) {
+                                const sources::SourceHealth& sources, std::chrono::steady_clock::time_point now) {
   const std::string important = metrics_important(s);
   if (!metrics_->due(important, now)) return;
   s.unix_now = unix_s;
@@ -290,7 +290,7 @@ void PlayUpdates::write_metrics(StatusSnapshot& s, const show::Player& player, i
 
 // POSTs the status with a small PNG thumbnail of the current frame (base64
 // in "thumbnail_png") from a helper thread; skipped while one is in flight.
-void PlayUpdates::heartbeat(const std::string& status, platform::Display& display) {
+void PlayUpdates::heartbeat(const std::string& status, present::Display& display) {
   if (heartbeat_busy_) return;
   if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
   std::string err, png;

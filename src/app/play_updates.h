@@ -1,5 +1,5 @@
 // `paizi play` with a playlist that can change: remote URLs and watched
-// local files (net/playlist_updater.h), the durable last-known-good,
+// local files (sources/playlist_updater.h), the durable last-known-good,
 // status.json, the optional heartbeat, display-off commands and SIGHUP.
 // cmd_play.cpp creates one and calls `step()` from its loop.
 //
@@ -33,12 +33,12 @@
 #include "app/metrics.h"
 #include "app/status_file.h"
 #include "content/playlist.h"
-#include "net/playlist_updater.h"
-#include "platform/display.h"
+#include "sources/playlist_updater.h"
+#include "present/display.h"
 #include "platform/log.h"
 #include "render/painter.h"
 #include "show/player.h"
-#include "show/sources.h"
+#include "sources/source_data.h"
 
 namespace paizi::app {
 
@@ -46,7 +46,7 @@ namespace paizi::app {
 // (state_dir, heartbeat_url, the updater's key and token) is filled in from
 // the Config.
 struct PlayUpdateOptions {
-  net::UpdaterOptions updater;  // source filled in by PlayUpdates
+  sources::UpdaterOptions updater;  // source filled in by PlayUpdates
   std::optional<std::string> state_dir;
   std::optional<std::string> runtime_dir;
   std::string heartbeat_url;
@@ -99,8 +99,8 @@ class PlayUpdates {
   // `unix_s`: wall-clock time of this frame (Unix s, UTC), also used to
   // decide whether the clock can be trusted for scheduling.
   // `sources`: how the playlist's sources are doing (for the metrics).
-  void step(show::Player& player, render::Painter& painter, platform::Display& display, int64_t unix_s,
-            const show::SourceHealth& sources);
+  void step(show::Player& player, render::Painter& painter, present::Display& display, int64_t unix_s,
+            const sources::SourceHealth& sources);
   // Whether the schedule has the screen switched off now (display_power).
   bool display_off() const { return display_off_; }
   // Why the last check of the playlist failed; empty when it succeeded.
@@ -109,22 +109,22 @@ class PlayUpdates {
   // them; empty when it is complete.
   std::string incomplete() const { return updater_->status().incomplete; }
   // The open integrity incidents: asset URL -> its integrity failure
-  // (net::UpdaterStatus::integrity_incidents).
+  // (sources::UpdaterStatus::integrity_incidents).
   std::map<std::string, std::string> integrity_incidents() const {
     return updater_->status().integrity_incidents;
   }
 
  private:
   void display_power(const show::ScheduleState& st, const content::Playlist& pl);
-  void heartbeat(const std::string& status, platform::Display& display);
+  void heartbeat(const std::string& status, present::Display& display);
   // Rewrites the metrics file when due, with the fields only it has.
-  void write_metrics(StatusSnapshot& s, const show::Player& player, int64_t unix_s, const show::SourceHealth& sources,
+  void write_metrics(StatusSnapshot& s, const show::Player& player, int64_t unix_s, const sources::SourceHealth& sources,
                      std::chrono::steady_clock::time_point now);
 
   std::string source_;
   std::string state_dir_, temp_dir_;  // temp_dir_: when no state dir is writable
   std::string runtime_dir_;           // status.json, thumbnails: tmpfs when there is one
-  std::unique_ptr<net::PlaylistUpdater> updater_;
+  std::unique_ptr<sources::PlaylistUpdater> updater_;
   std::unique_ptr<StatusFile> status_;
   std::unique_ptr<MetricsFile> metrics_;  // null: no metrics directory
   std::chrono::steady_clock::time_point started_;

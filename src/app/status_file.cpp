@@ -54,7 +54,7 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
         {"name", y.name},
         {"sha256", y.sha256},
         {"incomplete", y.incomplete.empty() ? json(nullptr) : json(y.incomplete)},
-        // A pinned image whose bytes did not match (net/asset_pins.h), while
+        // A pinned image whose bytes did not match (sources/asset_pins.h), while
         // it lasts; and the last image the painter could not draw.
         {"integrity", y.integrity.empty() ? json(nullptr) : json(y.integrity)},
         {"unpaintable", s.image_error.empty() ? json(nullptr) : json(s.image_error)}}},

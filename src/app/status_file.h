@@ -20,15 +20,15 @@
 #include <chrono>
 #include <string>
 
-#include "net/playlist_updater.h"
+#include "sources/playlist_updater.h"
 #include "render/glyph_atlas.h"
 #include "show/player.h"
-#include "show/sources.h"
+#include "sources/source_data.h"
 
 namespace paizi::app {
 
 struct StatusSnapshot {
-  net::UpdaterStatus sync;
+  sources::UpdaterStatus sync;
   std::string slide_id;
   size_t page = 0;
   bool display_off = false, fallback = false, clock_trusted = true;
@@ -41,7 +41,7 @@ struct StatusSnapshot {
   double first_frame_s = -1;   // start of `paizi play` to the first frame presented, s; < 0: none yet
   double slide_age_s = 0;      // how long the slide on screen has been there, s (Player::slide_age_ms)
   size_t asset_budget = 0;     // disk budget of the playlist's assets, bytes
-  show::SourceHealth sources;  // the playlist's feeds, articles and KPI data
+  sources::SourceHealth sources;  // the playlist's feeds, articles and KPI data
   uint64_t resident_bytes = 0; // resident memory, bytes; 0: unknown
   std::vector<content::AlertNotice> alerts;  // Player::active_alerts
   uint64_t image_failures = 0;  // images the painter could not draw (render::Painter::image_failures)

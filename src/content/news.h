@@ -31,4 +31,10 @@ struct Feed {
   bool truncated = false;  // the document ended early; items are the complete ones
 };
 
+// What a news item is headed by, on its slide and in the ticker: its title;
+// an item without one (JSON Feed allows them, as microblog-style posts) its
+// first sentence: up to the first 。！？!? within 60 characters, else its
+// first 40 characters and an ellipsis. "" when it has no text at all.
+std::string headline_of(const NewsItem& item);
+
 }  // namespace paizi::content

@@ -14,12 +14,11 @@
 
 #include "content/cap.h"
 #include "content/news.h"
+#include "render/color.h"
 
 namespace paizi::content {
 
-struct Color {
-  uint8_t r = 0, g = 0, b = 0, a = 255;
-};
+using render::Color;
 // "#RRGGBB" or "#RRGGBBAA"; nullopt otherwise.
 std::optional<Color> parse_color(std::string_view s);
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "content/signature.h"
+#include "net/signature.h"
 #include "platform/atomic_file.h"
 
 namespace paizi::net {
@@ -27,7 +27,7 @@ AssetStore::AssetStore(std::string dir, size_t max_total_bytes)
 std::string AssetStore::path_of(const std::string& sha) const { return (fs::path(dir_) / sha).string(); }
 
 std::optional<std::string> AssetStore::put(const std::string& bytes, std::string& err) {
-  const std::string sha = content::sha256_hex(bytes);
+  const std::string sha = net::sha256_hex(bytes);
   std::error_code ec;
   const std::string path = path_of(sha);
   if (verify(sha)) {                                                  // stored and intact: no second write
@@ -44,7 +44,7 @@ std::optional<std::string> AssetStore::put(const std::string& bytes, std::string
 bool AssetStore::verify(const std::string& sha) const {
   std::string bytes;
   return is_sha_name(sha) && platform::read_whole_file(path_of(sha), bytes) &&
-         content::sha256_hex(bytes) == sha;
+         net::sha256_hex(bytes) == sha;
 }
 
 void AssetStore::collect(const std::set<std::string>& referenced) {

@@ -2,7 +2,7 @@
 // enclosure, media:content or media:thumbnail, an article page's og:image
 // or first figure, and (for `paizi render`, which has no updater) an inline
 // http(s) picture. The playlist's own images go through the updater
-// (net/playlist_updater.h); these come and go with the news.
+// (sources/playlist_updater.h); these come and go with the news.
 //
 // Storage: a content-addressed AssetStore in DIR (DIR/<sha256>, written
 // atomically, once per content) and DIR/index.json, the URL -> sha256 map

@@ -2,7 +2,7 @@
 // AssetStore: URL -> sha256 of the stored bytes, the validators the server
 // sent with them (ETag, Last-Modified) and when the server last confirmed
 // them. Shared by the feed pictures (net/picture_store.h) and the
-// playlist's own images (net/playlist_updater.h): a 304 means "the stored
+// playlist's own images (sources/playlist_updater.h): a 304 means "the stored
 // file is still right", so an unchanged image costs a request with headers
 // only, never its bytes again.
 //

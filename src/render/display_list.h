@@ -9,12 +9,11 @@
 #include <variant>
 #include <vector>
 
-#include "content/playlist.h"
+#include "render/color.h"
 #include "text/layout.h"
 
 namespace paizi::render {
 
-using content::Color;
 
 struct RectOp {
   float x = 0, y = 0, w = 0, h = 0;

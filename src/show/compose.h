@@ -87,11 +87,6 @@ TickerColours alert_ticker_colours(content::CapSeverity on_screen);
 // whole canvas, not ctx.area; colours by severity, not the theme's.
 std::vector<render::DisplayList> compose_alert(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
 std::vector<render::DisplayList> compose_image(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
-// What a news item is headed by, on its slide and in the ticker: its title;
-// an item without one (JSON Feed allows them, as microblog-style posts) its
-// first sentence: up to the first 。！？!? within 60 characters, else its
-// first 40 characters and an ellipsis. "" when it has no text at all.
-std::string headline_of(const content::NewsItem& item);
 // A visible notice instead of a blank slide ("news source unavailable").
 std::vector<render::DisplayList> compose_notice(const std::string& title, const std::string& detail,
                                                 const content::Theme& t, ComposeContext& ctx);

@@ -86,22 +86,6 @@ std::vector<std::string> within_budget(const std::vector<std::string>& paragraph
 
 }  // namespace
 
-std::string headline_of(const content::NewsItem& item) {
-  if (!item.title.empty()) return item.title;
-  const std::string text =
-      !item.paragraphs.empty() ? item.paragraphs.front() : item.summary.substr(0, item.summary.find('\n'));
-  const std::u32string cps = text::decode_utf8(text).cps;
-  size_t end = 0;
-  for (size_t i = 0; i < cps.size() && i < 60 && end == 0; ++i)
-    if (cps[i] == U'。' || cps[i] == U'！' || cps[i] == U'？' || cps[i] == U'!' || cps[i] == U'?') end = i + 1;
-  const bool cut = end == 0 && cps.size() > 60;
-  if (end == 0) end = cut ? 40 : cps.size();
-  std::string out;
-  for (size_t i = 0; i < end; ++i) text::append_utf8(out, cps[i]);
-  if (cut) out += "…";
-  return out;
-}
-
 std::vector<render::DisplayList> compose_news(const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
   const content::NewsItem* item = s.news ? &*s.news : ctx.news;
   if (!item) return compose_notice("新闻暂不可用", "正在获取最新内容，请稍候", t, ctx);
@@ -127,7 +111,7 @@ std::vector<render::DisplayList> compose_news(const content::Slide& s, const con
   ho.shape.line_break = text::BreakLevel::Strict;
   const float head_w = W - 2 * m;
   text::FitBox hb{head_w, H * 0.2f, std::round(body_px * 1.2f), std::round(unit * 0.075f), 2};
-  const std::string headline = headline_of(*item);
+  const std::string headline = content::headline_of(*item);
   text::TextLayout head = fit_checked(ctx, t, "headline", {headline}, ho, hb);
   // A headline made of the whole first paragraph is not said again below it.
   const bool skip_first = item->title.empty() && item->paragraphs.size() > 1 && headline == item->paragraphs.front();

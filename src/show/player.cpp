@@ -26,7 +26,7 @@ render::TexturePtr make_target(SDL_Renderer* r, int w, int h) {
 
 }  // namespace
 
-Player::Player(platform::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
+Player::Player(present::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
                DataProvider* data, content::TimeZone zone)
     : display_(display),
       shaper_(shaper),

@@ -19,31 +19,17 @@
 #include <vector>
 
 #include "content/playlist.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/painter.h"
 #include "render/pixels.h"
+#include "content/data_provider.h"
 #include "show/compose.h"
 #include "show/schedule.h"
 #include "show/ticker.h"
 
 namespace paizi::show {
 
-// Data behind "source" slides and the ticker, provided by the caller (the
-// feed cache in production, fixed data in tests). Main thread only.
-class DataProvider {
- public:
-  virtual ~DataProvider() = default;
-  // News for a slide with a `source`; nullptr when none is available yet.
-  // `fetched` receives the Unix time the data was fetched (0 = unknown).
-  virtual const content::NewsItem* news(const content::Slide& slide, int64_t& fetched) = 0;
-  // Headlines for a ticker bound to a source.
-  virtual std::vector<std::string> headlines(const std::string& source_id) = 0;
-  // Figures for a KPI slide bound to a source; nullptr when none yet.
-  virtual const content::KpiData* kpi(const std::string& /*source_id*/, int64_t& /*fetched*/) { return nullptr; }
-  // CAP alerts in force at `now` (Unix s, UTC) from the playlist's cap
-  // sources, filtered, most severe first (Player::set_alerts).
-  virtual std::vector<content::AlertNotice> alerts(int64_t /*now*/) { return {}; }
-};
+using content::DataProvider;
 
 struct PlayerStats {
   uint64_t frames = 0;        // frames presented
@@ -75,7 +61,7 @@ class Player {
   // system's); a playlist's schedule.timezone overrides it for that
   // playlist. The schedule and every time a slide shows (header clock,
   // dates) use the same zone.
-  Player(platform::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
+  Player(present::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
          DataProvider* data = nullptr, content::TimeZone zone = content::TimeZone::system());
   ~Player();
   Player(const Player&) = delete;
@@ -226,7 +212,7 @@ class Player {
   Rect draw_tickers();
   bool draw_ticker_strip();  // the playlist's ticker from strip_ (software canvas); false: not here
 
-  platform::Display& display_;
+  present::Display& display_;
   text::Shaper& shaper_;
   render::Painter& painter_;
   std::shared_ptr<const content::Playlist> playlist_;  // the one on screen (zones, ticker)

@@ -32,8 +32,8 @@ StatusSnapshot known_snapshot() {
   s.sync.checks = 11;
   s.sync.not_modified = 7;
   s.sync.adopted = 2;
-  s.sync.failures[static_cast<size_t>(paizi::net::CheckFailure::http)] = 3;
-  s.sync.failures[static_cast<size_t>(paizi::net::CheckFailure::signature)] = 1;
+  s.sync.failures[static_cast<size_t>(paizi::sources::CheckFailure::http)] = 3;
+  s.sync.failures[static_cast<size_t>(paizi::sources::CheckFailure::signature)] = 1;
   s.sync.assets.bytes = 4096;
   s.sync.assets.entries = 3;
   s.sync.assets.evictions = 5;

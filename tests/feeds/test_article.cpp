@@ -4,10 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include "content/article.h"
-#include "content/news_source.h"
+#include "sources/news_source.h"
 #include "feeds_test_support.h"
 
 using namespace paizi::content;
+namespace sources = paizi::sources;
 
 namespace {
 
@@ -240,7 +241,7 @@ TEST_CASE("pages without an article are errors", "[feeds][article]") {
 
 TEST_CASE("load_article reads files through the same client", "[feeds][article]") {
   paizi::net::HttpClient client;
-  const LoadedArticle r = load_article(client, nullptr, feeds_test::fixture_path("article-gov.html"), {}, 0);
+  const sources::LoadedArticle r = sources::load_article(client, nullptr, feeds_test::fixture_path("article-gov.html"), {}, 0);
   REQUIRE(r.article);
   CHECK(r.article->source == "青山市政府办公室");
   CHECK_FALSE(r.stale);

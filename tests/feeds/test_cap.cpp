@@ -4,12 +4,13 @@
 
 
 #include "content/cap.h"
-#include "content/news_source.h"
+#include "sources/news_source.h"
 #include "net/http_client.h"
 #include "content/playlist.h"
 #include "feeds_test_support.h"
 
 using namespace paizi::content;
+namespace sources = paizi::sources;
 
 namespace {
 
@@ -315,16 +316,16 @@ TEST_CASE("cap links: at most 8 linked documents a poll, only http(s), each fail
             std::to_string(i) + ".xml\"/></entry>";
   std::ofstream(tmp.path() + "/feed.xml") << feed + "</feed>";
   paizi::net::HttpClient client;
-  const LoadedCap c = load_cap(client, nullptr, tmp.path() + "/feed.xml", kMorning);
+  const sources::LoadedCap c = sources::load_cap(client, nullptr, tmp.path() + "/feed.xml", kMorning);
   REQUIRE(c.cap);
   CHECK(c.cap->links.size() == 11);
   REQUIRE(c.link_errors.size() == 9);
   CHECK(c.link_errors[0] == "file:///etc/passwd: not an http(s) link: refused");
   for (size_t i = 1; i < 8; ++i) CHECK(c.link_errors[i].rfind("http://127.0.0.1:1/" + std::to_string(i - 1) + ".xml: ", 0) == 0);
   CHECK(c.link_errors[8] == "3 more linked document(s) not fetched: at most 8 per poll");
-  CapLinkOptions https;
+  sources::CapLinkOptions https;
   https.https_only = true;
-  const LoadedCap h = load_cap(client, nullptr, tmp.path() + "/feed.xml", kMorning, https);
+  const sources::LoadedCap h = sources::load_cap(client, nullptr, tmp.path() + "/feed.xml", kMorning, https);
   REQUIRE(h.link_errors.size() == 9);
   CHECK(h.link_errors[1] == "http://127.0.0.1:1/0.xml: plain http:// refused with require_https");
 }

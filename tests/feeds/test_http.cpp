@@ -10,10 +10,10 @@
 #include <catch2/catch.hpp>
 
 #include "build_config.h"
-#include "content/news_source.h"
+#include "sources/news_source.h"
 #include "feeds_test_support.h"
-#include "net/cache.h"
-#include "net/fetch.h"
+#include "sources/cache.h"
+#include "sources/fetch.h"
 #include "net/http_client.h"
 #include "net/http_headers.h"
 #include "platform/atomic_file.h"
@@ -145,7 +145,7 @@ TEST_CASE("local files and unsupported schemes", "[feeds][http]") {
 
 TEST_CASE("charset only in the Content-Type header", "[feeds][http][encoding]") {
   net::HttpClient c(test_limits());
-  const content::LoadedFeed r = content::load_feed(c, nullptr, server().url("/charset-header"), {}, 1000);
+  const sources::LoadedFeed r = sources::load_feed(c, nullptr, server().url("/charset-header"), {}, 1000);
   REQUIRE(r.feed);
   REQUIRE(r.feed->items.size() == 1);
   CHECK(r.feed->title == "只在头里的编码");
@@ -155,13 +155,13 @@ TEST_CASE("charset only in the Content-Type header", "[feeds][http][encoding]") 
 
 TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
   feeds_test::TempDir state;
-  net::SourceCache cache(state.path() + "/cache");
+  sources::SourceCache cache(state.path() + "/cache");
   net::HttpClient c(test_limits());
   const std::string url = server().url("/switch");
   auto set_mode = [&](const std::string& q) { REQUIRE(c.fetch({server().url("/control?" + q), {}, {}, {}, {}, {}}).ok()); };
 
   set_mode("mode=good&version=1");
-  const content::LoadedFeed fresh = content::load_feed(c, &cache, url, {}, 1000);
+  const sources::LoadedFeed fresh = sources::load_feed(c, &cache, url, {}, 1000);
   REQUIRE(fresh.feed);
   CHECK(fresh.feed->title == "版本1");
   CHECK_FALSE(fresh.from_cache);
@@ -172,7 +172,7 @@ TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
   for (const char* mode : {"500", "404", "html", "stall", "big", "empty"}) {
     INFO(mode);
     set_mode(std::string("mode=") + mode);
-    const content::LoadedFeed r = content::load_feed(c, &cache, url, {}, 1000 + 720);
+    const sources::LoadedFeed r = sources::load_feed(c, &cache, url, {}, 1000 + 720);
     REQUIRE(r.feed);
     CHECK(r.feed->title == "版本1");
     CHECK(r.from_cache);
@@ -182,20 +182,20 @@ TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
   }
   // Good content again replaces the copy.
   set_mode("mode=good&version=2");
-  const content::LoadedFeed again = content::load_feed(c, &cache, url, {}, 2000);
+  const sources::LoadedFeed again = sources::load_feed(c, &cache, url, {}, 2000);
   REQUIRE(again.feed);
   CHECK(again.feed->title == "版本2");
   CHECK(cache.load(url)->fetched_at == 2000);
   // No cached copy and a failure: no feed, the reason.
   set_mode("mode=500");
   feeds_test::TempDir empty;
-  net::SourceCache none(empty.path());
-  const content::LoadedFeed nothing = content::load_feed(c, &none, url, {}, 3000);
+  sources::SourceCache none(empty.path());
+  const sources::LoadedFeed nothing = sources::load_feed(c, &none, url, {}, 3000);
   CHECK_FALSE(nothing.feed);
   CHECK(nothing.error == "HTTP status 500");
   // An empty feed is not content either: the reason, and nothing stored.
   set_mode("mode=empty");
-  const content::LoadedFeed empty_feed = content::load_feed(c, &none, url, {}, 3000);
+  const sources::LoadedFeed empty_feed = sources::load_feed(c, &none, url, {}, 3000);
   CHECK_FALSE(empty_feed.feed);
   CHECK(empty_feed.error == "the feed has no items");
   CHECK_FALSE(none.load(url));
@@ -204,15 +204,15 @@ TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
 
 TEST_CASE("a validator a server made up is neither kept nor sent back", "[feeds][http][cache]") {
   feeds_test::TempDir state;
-  net::SourceCache cache(state.path());
+  sources::SourceCache cache(state.path());
   net::HttpClient c(test_limits());
   for (const char* kind : {"cr", "long", "ctl"}) {
     INFO(kind);
     const std::string url = server().url(std::string("/bad-etag?kind=") + kind);
-    REQUIRE(content::load_feed(c, &cache, url, {}, 100).feed);
+    REQUIRE(sources::load_feed(c, &cache, url, {}, 100).feed);
     REQUIRE(cache.load(url));
     CHECK(cache.load(url)->etag.empty());
-    REQUIRE(content::load_feed(c, &cache, url, {}, 200).feed);  // unconditional again, still fine
+    REQUIRE(sources::load_feed(c, &cache, url, {}, 200).feed);  // unconditional again, still fine
   }
   // The server saw no If-None-Match at all, so nothing was injected either.
   const net::HttpResult log = c.fetch({server().url("/log"), {}, {}, {}, {}, {}});
@@ -254,11 +254,11 @@ TEST_CASE("response validators: one line of visible characters within a cap") {
 
 TEST_CASE("304 refreshes the age of the cached copy; on disk at most once an hour", "[feeds][http][cache]") {
   feeds_test::TempDir state;
-  net::SourceCache cache(state.path());
+  sources::SourceCache cache(state.path());
   net::HttpClient c(test_limits());
   const std::string url = server().url("/etag.xml");
-  REQUIRE(content::load_feed(c, &cache, url, {}, 100).feed);
-  const content::LoadedFeed r = content::load_feed(c, &cache, url, {}, 500);
+  REQUIRE(sources::load_feed(c, &cache, url, {}, 100).feed);
+  const sources::LoadedFeed r = sources::load_feed(c, &cache, url, {}, 500);
   REQUIRE(r.feed);
   CHECK(r.from_cache);
   CHECK_FALSE(r.stale);
@@ -267,16 +267,16 @@ TEST_CASE("304 refreshes the age of the cached copy; on disk at most once an hou
   // A confirmation alone is not worth an SD-card write ...
   CHECK(cache.load(url)->fetched_at == 100);
   // ... until the stored time is an hour old.
-  CHECK(content::load_feed(c, &cache, url, {}, 3700).fetched_at == 3700);
+  CHECK(sources::load_feed(c, &cache, url, {}, 3700).fetched_at == 3700);
   CHECK(cache.load(url)->fetched_at == 3700);
 }
 
 TEST_CASE("the same body again is not rewritten to the cache", "[feeds][http][cache]") {
   feeds_test::TempDir state;
-  net::SourceCache cache(state.path());
+  sources::SourceCache cache(state.path());
   net::HttpClient c(test_limits());
   const std::string url = server().url("/ua");  // no validators: a 200 every time
-  REQUIRE(content::load_feed(c, &cache, url, {}, 100).feed);
+  REQUIRE(sources::load_feed(c, &cache, url, {}, 100).feed);
   const auto files = [&] {
     std::vector<std::pair<std::string, std::filesystem::file_time_type>> out;
     for (const auto& de : std::filesystem::directory_iterator(state.path()))
@@ -284,16 +284,16 @@ TEST_CASE("the same body again is not rewritten to the cache", "[feeds][http][ca
     return out;
   };
   const auto before = files();
-  REQUIRE(content::load_feed(c, &cache, url, {}, 200).fetched_at == 200);
+  REQUIRE(sources::load_feed(c, &cache, url, {}, 200).fetched_at == 200);
   CHECK(files() == before);
   CHECK(cache.load(url)->fetched_at == 100);
 }
 
 TEST_CASE("cache budget evicts the oldest entries", "[feeds][cache]") {
   feeds_test::TempDir state;
-  net::CacheLimits limits;
+  sources::CacheLimits limits;
   limits.max_total_bytes = 250;
-  net::SourceCache cache(state.path(), limits);
+  sources::SourceCache cache(state.path(), limits);
   for (int i = 0; i < 4; ++i)
     REQUIRE(cache.store({"http://x/" + std::to_string(i), std::string(100, 'a'), "", "", "", "", 10 + i}));
   CHECK(cache.evictions() == 2);
@@ -305,9 +305,9 @@ TEST_CASE("cache budget evicts the oldest entries", "[feeds][cache]") {
 
 TEST_CASE("cache budget evicts the copies of the playlist on screen last", "[feeds][cache]") {
   feeds_test::TempDir state;
-  net::CacheLimits limits;
+  sources::CacheLimits limits;
   limits.max_total_bytes = 350;
-  net::SourceCache cache(state.path(), limits);
+  sources::SourceCache cache(state.path(), limits);
   cache.keep({"http://x/0", "http://x/1"});
   for (int i = 0; i < 4; ++i)
     REQUIRE(cache.store({"http://x/" + std::to_string(i), std::string(100, 'a'), "", "", "", "", 10 + i}));
@@ -321,7 +321,7 @@ TEST_CASE("cache budget evicts the copies of the playlist on screen last", "[fee
 TEST_CASE("what a crash leaves in the cache is removed; a damaged entry is no entry", "[feeds][cache]") {
   namespace fs = std::filesystem;
   feeds_test::TempDir state;
-  net::SourceCache cache(state.path());
+  sources::SourceCache cache(state.path());
   REQUIRE(cache.store({"http://x/good", "good body", "", "", "", "", 10}));
   REQUIRE(cache.store({"http://x/bad", "bad body", "", "", "", "", 11}));
   // The .meta of http://x/bad, damaged into valid JSON of the wrong types.

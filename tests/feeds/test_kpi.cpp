@@ -12,7 +12,7 @@
 #include "feeds_test_support.h"
 #include "net/http_client.h"
 #include "show/compose.h"
-#include "show/sources.h"
+#include "sources/source_data.h"
 #include "text/shaper.h"
 
 using namespace paizi;
@@ -224,7 +224,7 @@ TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the
   INFO(pr.first_error("inline"));
   REQUIRE(pr.playlist);
   const content::Playlist& pl = *pr.playlist;
-  show::SourceData data(pl, state.path());
+  sources::SourceData data(pl, state.path());
   text::FontLibrary fonts;
   text::Shaper shaper(fonts);
   auto compose = [&](size_t slide) {

@@ -27,7 +27,7 @@
 #include <SDL.h>
 
 #include "content/playlist.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/image.h"
 #include "render/painter.h"
 #include "show/player.h"
@@ -220,10 +220,10 @@ int main(int argc, char** argv) {
   int status = 0;
   {
     std::string err;
-    platform::DisplayOptions dopt;
+    present::DisplayOptions dopt;
     dopt.width = args.width;
     dopt.height = args.height;
-    auto display = platform::open_headless(dopt, err);
+    auto display = present::open_headless(dopt, err);
     if (!display) {
       std::fprintf(stderr, "soak: %s\n", err.c_str());
       return 1;

@@ -11,7 +11,7 @@
 
 #include "../feeds/feeds_test_support.h"
 #include "net/http_client.h"
-#include "net/playlist_updater.h"
+#include "sources/playlist_updater.h"
 #include "platform/atomic_file.h"
 
 namespace pl_test {
@@ -103,7 +103,7 @@ inline std::vector<std::string> slide_ids(const paizi::content::Playlist& pl) {
 }
 
 // One check by `u`; the slide ids of the playlist it adopted (REQUIRE'd).
-inline std::vector<std::string> adopted_slides(paizi::net::PlaylistUpdater& u) {
+inline std::vector<std::string> adopted_slides(paizi::sources::PlaylistUpdater& u) {
   u.check_once();
   auto adopted = u.take();
   REQUIRE(adopted);
@@ -112,8 +112,8 @@ inline std::vector<std::string> adopted_slides(paizi::net::PlaylistUpdater& u) {
 
 // The slide ids of the last-known-good playlist that an updater started
 // afresh with `o` (a restart) loads from the state directory.
-inline std::vector<std::string> last_good_slides(const paizi::net::UpdaterOptions& o) {
-  paizi::net::PlaylistUpdater restarted(o);
+inline std::vector<std::string> last_good_slides(const paizi::sources::UpdaterOptions& o) {
+  paizi::sources::PlaylistUpdater restarted(o);
   std::string err;
   auto lkg = restarted.load_last_good(err);
   INFO(err);

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <random>
 
-#include "content/signature.h"
-#include "net/playlist_updater.h"
+#include "net/signature.h"
+#include "sources/playlist_updater.h"
 #include "pl_support.h"
 #include "platform/atomic_file.h"
 
@@ -50,10 +50,10 @@ TEST_CASE("SIGKILL while a new playlist and its assets are being persisted never
       Proc p(args, tmp.path() + "/p");
       std::this_thread::sleep_for(milliseconds(150 + rng() % 400));
     }  // SIGKILL
-    paizi::net::UpdaterOptions o;
+    paizi::sources::UpdaterOptions o;
     o.source = server.url("/files/pl.json");
     o.state_dir = state;
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     std::string err;
     const auto lkg = u.load_last_good(err);
     INFO("iteration " << i << ": " << err);

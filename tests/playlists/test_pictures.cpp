@@ -12,7 +12,7 @@
 #include "platform/atomic_file.h"
 #include "render/image.h"
 #include "show/compose.h"
-#include "show/sources.h"
+#include "sources/source_data.h"
 
 using namespace pl_test;
 namespace fs = std::filesystem;
@@ -62,7 +62,7 @@ TEST_CASE("a feed item's picture is fetched into the picture store; without one,
   const content::Playlist& pl = *pr.playlist;
   const std::string state = tmp.path() + "/state";
   fs::create_directories(state);
-  show::SourceData data(pl, state);
+  sources::SourceData data(pl, state);
   data.refresh_now(kNow);
 
   int64_t fetched = 0;
@@ -107,7 +107,7 @@ TEST_CASE("a feed item's picture is fetched into the picture store; without one,
 
   // A restart without the server: the index in the state directory still
   // names the picture.
-  show::SourceData again(pl, state);
+  sources::SourceData again(pl, state);
   again.refresh_now(kNow + 8 * 3600);
   with = again.news(pl.slides[0], fetched);
   REQUIRE(with);

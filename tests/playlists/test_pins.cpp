@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <sstream>
 
-#include "content/signature.h"
+#include "net/signature.h"
 #include "net/picture_store.h"
-#include "net/playlist_updater.h"
+#include "sources/playlist_updater.h"
 #include "picture_support.h"
 #include "pl_support.h"
 #include "platform/atomic_file.h"
@@ -85,14 +85,14 @@ TEST_CASE(
   feeds_test::FaultServer server;
   TempDir tmp;
   const std::string red = png_bytes(tmp, 255, 0, 0), blue = png_bytes(tmp, 0, 0, 255);
-  const std::string pin = paizi::content::sha256_hex(red);
+  const std::string pin = paizi::net::sha256_hex(red);
   put(server, "pic.png", red);
   put(server, "pl.json", image_playlist("one", "pic.png", pin));
-  paizi::net::UpdaterOptions o;
+  paizi::sources::UpdaterOptions o;
   o.source = server.url("/files/pl.json");
   o.state_dir = tmp.path() + "/state";
   {
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     CHECK(adopted_slides(u) == std::vector<std::string>{"s", "i"});
     CHECK(gets(server, "/files/pic.png") == 1);
     // The image is swapped on the server; a new playlist names it with the
@@ -107,7 +107,7 @@ TEST_CASE(
   // A new screen (empty state) while the server serves the swapped image:
   // the slide is left out with the reason, the failure counted and said.
   o.state_dir = tmp.path() + "/state2";
-  paizi::net::PlaylistUpdater fresh(o);
+  paizi::sources::PlaylistUpdater fresh(o);
   CHECK(adopted_slides(fresh) == std::vector<std::string>{"s"});
   const auto st = fresh.status();
   CHECK(st.integrity_failures == 1);
@@ -133,19 +133,19 @@ TEST_CASE("an integrity failure is counted once per incident, not once per check
   TempDir tmp;
   const std::string red = png_bytes(tmp, 255, 0, 0), blue = png_bytes(tmp, 0, 0, 255),
                     green = png_bytes(tmp, 0, 255, 0);
-  const std::string pin = paizi::content::sha256_hex(red);
+  const std::string pin = paizi::net::sha256_hex(red);
   put(server, "pic.png", blue);
   put(server, "pl.json", image_playlist("one", "pic.png", pin));
-  paizi::net::UpdaterOptions o;
+  paizi::sources::UpdaterOptions o;
   o.source = server.url("/files/pl.json");
   o.state_dir = tmp.path() + "/state";
-  paizi::net::PlaylistUpdater u(o);
+  paizi::sources::PlaylistUpdater u(o);
   CHECK(adopted_slides(u) == std::vector<std::string>{"s"});
   for (int poll = 0; poll < 4; ++poll) u.check_once();  // the same swapped bytes, poll after poll
   CHECK(gets(server, "/files/pic.png") == 5);
   auto st = u.status();
   CHECK(st.integrity_failures == 1);
-  CHECK(st.integrity.find(paizi::content::sha256_hex(blue)) != std::string::npos);  // still said
+  CHECK(st.integrity.find(paizi::net::sha256_hex(blue)) != std::string::npos);  // still said
   REQUIRE(st.integrity_incidents.size() == 1);
   CHECK(st.integrity_incidents.begin()->second == st.integrity);
   // Other bad bytes for the same pin: a new incident, counted once.
@@ -153,7 +153,7 @@ TEST_CASE("an integrity failure is counted once per incident, not once per check
   for (int poll = 0; poll < 3; ++poll) u.check_once();
   st = u.status();
   CHECK(st.integrity_failures == 2);
-  CHECK(st.integrity.find(paizi::content::sha256_hex(green)) != std::string::npos);
+  CHECK(st.integrity.find(paizi::net::sha256_hex(green)) != std::string::npos);
   // The right bytes come back: the incident is over.
   put(server, "pic.png", red);
   CHECK(adopted_slides(u) == std::vector<std::string>{"s", "i"});
@@ -163,7 +163,7 @@ TEST_CASE("an integrity failure is counted once per incident, not once per check
   CHECK(st.integrity_incidents.empty());
   // Swapped again, under a new pin (the pinned red copy is on hand for the
   // old one, so a swap of it is never even fetched): a new incident.
-  const std::string pin2 = paizi::content::sha256_hex(png_bytes(tmp, 0, 0, 254));
+  const std::string pin2 = paizi::net::sha256_hex(png_bytes(tmp, 0, 0, 254));
   put(server, "pic.png", blue);
   put(server, "pl.json", image_playlist("two", "pic.png", pin2));
   CHECK(adopted_slides(u) == std::vector<std::string>{"s"});
@@ -187,13 +187,13 @@ TEST_CASE(
   put(server, "pic.png", red);
   const std::string body = image_playlist("unpinned", "pic.png", "");
   put(server, "pl.json", body);
-  put(server, "pl.json.sig", *paizi::content::sign_detached(body, secret, err));
-  paizi::net::UpdaterOptions o;
+  put(server, "pl.json.sig", *paizi::net::sign_detached(body, secret, err));
+  paizi::sources::UpdaterOptions o;
   o.source = server.url("/files/pl.json");
   o.state_dir = tmp.path() + "/state";
   o.public_key = pub;
   {
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     CHECK(adopted_slides(u) == std::vector<std::string>{"s"});
     CHECK(u.status().incomplete.find("no \"image_sha256\" pin") != std::string::npos);
     CHECK(gets(server, "/files/pic.png") == 0);  // refused before any fetch
@@ -201,7 +201,7 @@ TEST_CASE(
   o.allow_unpinned = true;
   o.state_dir = tmp.path() + "/state-allowed";
   {
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     CHECK(adopted_slides(u) == std::vector<std::string>{"s", "i"});
   }
   // require_https: the playlist itself over http:// is refused ...
@@ -210,14 +210,14 @@ TEST_CASE(
   o.state_dir = tmp.path() + "/state-https";
   o.require_https = true;
   {
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     u.check_once();
     CHECK_FALSE(u.take());
     CHECK(u.status().error.find("require_https") != std::string::npos);
   }
   o.source.replace(0, 4, "HTTP");  // upper case is the same scheme
   {
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     u.check_once();
     CHECK_FALSE(u.take());
     CHECK(u.status().error.find("require_https") != std::string::npos);
@@ -229,19 +229,19 @@ TEST_CASE(
   o.source = site + "/pl.json";
   write(o.source, image_playlist("mixed", server.url("/files/pic.png"), ""));
   {
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     CHECK(adopted_slides(u) == std::vector<std::string>{"s"});
     CHECK(u.status().incomplete.find("plain http://") != std::string::npos);
   }
-  write(o.source, image_playlist("pinned", server.url("/files/pic.png"), paizi::content::sha256_hex(red)));
+  write(o.source, image_playlist("pinned", server.url("/files/pic.png"), paizi::net::sha256_hex(red)));
   {
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     CHECK(adopted_slides(u) == std::vector<std::string>{"s", "i"});
   }
   write(o.source, R"({"version":1,"sources":{"f":{"type":"feed","url":")" + server.url("/files/feed.xml") +
                       R"("}},"slides":[{"id":"n","type":"news","source":"f"}]})");
   {
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     u.check_once();
     CHECK_FALSE(u.take());
     CHECK(u.status().error.find("require_https") != std::string::npos);
@@ -293,7 +293,7 @@ TEST_CASE(
   CHECK(r.err.find("nowhere.png") != std::string::npos);  // cannot be pinned: said
   std::string signed_text;
   REQUIRE(paizi::platform::read_whole_file(file, signed_text));
-  const std::string red_pin = paizi::content::sha256_hex(red), blue_pin = paizi::content::sha256_hex(blue);
+  const std::string red_pin = paizi::net::sha256_hex(red), blue_pin = paizi::net::sha256_hex(blue);
   // The author's text, line for line, with the pins beside the images.
   std::string expected = original;
   const auto insert_after = [&](const std::string& what, const std::string& pin) {
@@ -340,7 +340,7 @@ TEST_CASE(
   std::string body, sig;
   REQUIRE(paizi::platform::read_whole_file(file, body));
   REQUIRE(paizi::platform::read_whole_file(file + ".sig", sig));
-  REQUIRE(body.find(paizi::content::sha256_hex(red)) != std::string::npos);
+  REQUIRE(body.find(paizi::net::sha256_hex(red)) != std::string::npos);
   put(server, "pl.json", body);
   put(server, "pl.json.sig", sig);
   put(server, "pic.png", blue);  // swapped after signing
@@ -432,14 +432,14 @@ TEST_CASE("a republished playlist asks for its unchanged images conditionally: 3
   const std::string pic = "/files/pic.png", red_bytes = "200 " + std::to_string(red.size());
   put(server, "pic.png", red);
   put(server, "pl.json", image_playlist("one", "pic.png", ""));
-  paizi::net::UpdaterOptions o;
+  paizi::sources::UpdaterOptions o;
   o.source = server.url("/files/pl.json");
   o.state_dir = tmp.path() + "/state";
-  const auto image_file = [](const paizi::net::AdoptedPlaylist& a) {
+  const auto image_file = [](const paizi::sources::AdoptedPlaylist& a) {
     return a.playlist.slides.at(1).image;
   };
   {
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     CHECK(adopted_slides(u) == std::vector<std::string>{"s", "i"});
     CHECK(served(server, pic) == std::vector<std::string>{red_bytes});
     // Republished, the image unchanged: a conditional GET, answered 304.
@@ -448,7 +448,7 @@ TEST_CASE("a republished playlist asks for its unchanged images conditionally: 3
     const auto two = u.take();
     REQUIRE(two);
     CHECK(two->playlist.name == "two");
-    CHECK(fs::path(image_file(*two)).filename() == paizi::content::sha256_hex(red));
+    CHECK(fs::path(image_file(*two)).filename() == paizi::net::sha256_hex(red));
     CHECK(served(server, pic) == std::vector<std::string>{red_bytes, "304 0"});
     // The image changed under the same URL: the new bytes are adopted.
     put(server, "pic.png", blue);
@@ -456,12 +456,12 @@ TEST_CASE("a republished playlist asks for its unchanged images conditionally: 3
     u.check_once();
     const auto three = u.take();
     REQUIRE(three);
-    CHECK(fs::path(image_file(*three)).filename() == paizi::content::sha256_hex(blue));
+    CHECK(fs::path(image_file(*three)).filename() == paizi::net::sha256_hex(blue));
     CHECK(served(server, pic).back() == "200 " + std::to_string(blue.size()));
   }
   // After a restart the validators are still known.
   put(server, "pl.json", image_playlist("four", "pic.png", ""));
-  paizi::net::PlaylistUpdater restarted(o);
+  paizi::sources::PlaylistUpdater restarted(o);
   CHECK(adopted_slides(restarted) == std::vector<std::string>{"s", "i"});
   CHECK(served(server, pic).back() == "304 0");
   CHECK(served(server, pic).size() == 4);

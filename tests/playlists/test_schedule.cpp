@@ -9,7 +9,7 @@
 #include "content/playlist.h"
 #include "content/time.h"
 #include "content/timezone.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/painter.h"
 #include "show/player.h"
 #include "show/schedule.h"
@@ -172,10 +172,10 @@ TEST_CASE("the player follows the schedule and cuts in for an urgent notice on a
   static text::FontLibrary fonts;
   static text::Shaper shaper(fonts);
   std::string err;
-  platform::DisplayOptions o;
+  present::DisplayOptions o;
   o.width = 320;
   o.height = 180;
-  auto display = platform::open_headless(o, err);
+  auto display = present::open_headless(o, err);
   REQUIRE(display);
   render::Painter painter(display->renderer());
   show::Player p(*display, shaper, painter, pl);

@@ -2,8 +2,8 @@
 // files.
 #include <filesystem>
 
-#include "content/signature.h"
-#include "net/playlist_updater.h"
+#include "net/signature.h"
+#include "sources/playlist_updater.h"
 #include "pl_support.h"
 #include "platform/atomic_file.h"
 #include "render/image.h"
@@ -34,7 +34,7 @@ TEST_CASE("signed remote playlists behind a bearer token: missing or wrong signa
   REQUIRE(feeds_test::run_paizi({"keygen", key}).status == 0);
   std::string secret, err;
   REQUIRE(paizi::platform::read_whole_file(key + ".key", secret));
-  auto sign = [&](const std::string& body) { return *paizi::content::sign_detached(body, secret, err); };
+  auto sign = [&](const std::string& body) { return *paizi::net::sign_detached(body, secret, err); };
   write(tmp.path() + "/token", "sesame\n");
   put(server, "pl.json", playlist_v(1));
   put(server, "pl.json.sig", sign(playlist_v(1)));
@@ -74,14 +74,14 @@ TEST_CASE("without the token the server refuses; the token goes only to the play
   feeds_test::FaultServer server;
   TempDir tmp;
   put(server, "pl.json", playlist_v(1));
-  paizi::net::UpdaterOptions o;
+  paizi::sources::UpdaterOptions o;
   o.source = server.url("/auth/pl.json");
   o.state_dir = tmp.path();
-  paizi::net::PlaylistUpdater u(o);
+  paizi::sources::PlaylistUpdater u(o);
   u.check_once();
   CHECK(u.status().error.find("401") != std::string::npos);
   o.token = "sesame";
-  paizi::net::PlaylistUpdater v(o);
+  paizi::sources::PlaylistUpdater v(o);
   v.check_once();
   CHECK(v.status().ok);
   CHECK(v.take());
@@ -96,10 +96,10 @@ TEST_CASE("assets: only http(s) and files under the roots; everything lands in t
   auto updater_for = [&](const std::string& image) {
     write(dir + "/pl.json",
           R"({"version":1,"slides":[{"id":"i","type":"image","image":")" + image + R"("}]})");
-    paizi::net::UpdaterOptions o;
+    paizi::sources::UpdaterOptions o;
     o.source = dir + "/pl.json";
     o.state_dir = tmp.path() + "/state";
-    auto u = std::make_unique<paizi::net::PlaylistUpdater>(o);
+    auto u = std::make_unique<paizi::sources::PlaylistUpdater>(o);
     u->check_once();
     return u;
   };
@@ -108,7 +108,7 @@ TEST_CASE("assets: only http(s) and files under the roots; everything lands in t
   REQUIRE(adopted);
   const std::string cached = adopted->playlist.slides[0].image;
   CHECK(cached.rfind(tmp.path() + "/state/assets/", 0) == 0);
-  CHECK(fs::path(cached).filename().string() == paizi::content::sha256_hex("not really a png, but bytes"));
+  CHECK(fs::path(cached).filename().string() == paizi::net::sha256_hex("not really a png, but bytes"));
   const std::vector<std::string> bads{"../secret.txt", "img/../../secret.txt", tmp.path() + "/secret.txt",
                                       "file://" + tmp.path() + "/secret.txt", "ftp://example.org/x.png"};
   for (const std::string& bad : bads) {
@@ -200,12 +200,12 @@ TEST_CASE("a missing asset leaves out the slides that need it, not the playlist;
     {"id":"i-ok","type":"image","image":"img/a.png"},
     {"id":"i-miss","type":"image","image":"img/none.png"},
     {"id":"n","type":"news","article":{"title":"园区新闻","paragraphs":["正文"],"image":"img/none.png"}}]})");
-  paizi::net::UpdaterOptions o;
+  paizi::sources::UpdaterOptions o;
   o.source = dir + "/pl.json";
   o.state_dir = state;
   const std::vector<std::string> without{"s", "i-ok", "n"}, all{"s", "i-ok", "i-miss", "n"};
   {
-    paizi::net::PlaylistUpdater u(o);
+    paizi::sources::PlaylistUpdater u(o);
     u.check_once();
     auto adopted = u.take();
     REQUIRE(adopted);
@@ -219,7 +219,7 @@ TEST_CASE("a missing asset leaves out the slides that need it, not the playlist;
     CHECK_FALSE(u.take());
   }
   // After a restart the last good copy plays the same way ...
-  paizi::net::PlaylistUpdater v(o);
+  paizi::sources::PlaylistUpdater v(o);
   std::string err;
   auto lkg = v.load_last_good(err);
   REQUIRE(lkg);
@@ -237,8 +237,8 @@ TEST_CASE("a missing asset leaves out the slides that need it, not the playlist;
   v.check_once();
   CHECK_FALSE(v.take());
   // A damaged asset in the last good copy leaves out its slide, not the copy.
-  write(state + "/assets/" + paizi::content::sha256_hex("bytes of a"), "bit rot");
-  paizi::net::PlaylistUpdater w(o);
+  write(state + "/assets/" + paizi::net::sha256_hex("bytes of a"), "bit rot");
+  paizi::sources::PlaylistUpdater w(o);
   lkg = w.load_last_good(err);
   REQUIRE(lkg);
   CHECK(slide_ids(lkg->playlist) == std::vector<std::string>{"s", "i-miss", "n"});
@@ -253,14 +253,14 @@ TEST_CASE("a missing local image is watched for: copying it in restores its slid
   write(dir + "/pl.json", R"({"version":1,"slides":[
     {"id":"s","type":"slogan","lines":["欢迎"]},
     {"id":"poster","type":"image","image":"new/img/poster.png"}]})");
-  paizi::net::UpdaterOptions o;
+  paizi::sources::UpdaterOptions o;
   o.source = dir + "/pl.json";
   o.state_dir = state;
   o.poll = std::chrono::hours(1);
-  paizi::net::PlaylistUpdater u(o);
+  paizi::sources::PlaylistUpdater u(o);
   u.start();
   auto wait_adopted = [&](std::chrono::milliseconds limit) {
-    std::optional<paizi::net::AdoptedPlaylist> got;
+    std::optional<paizi::sources::AdoptedPlaylist> got;
     for (auto until = std::chrono::steady_clock::now() + limit; !got && std::chrono::steady_clock::now() < until;) {
       std::this_thread::sleep_for(milliseconds(20));
       got = u.take();
@@ -295,10 +295,10 @@ TEST_CASE("a remote playlist whose image answers 404 plays without it until the 
   TempDir tmp;
   put(server, "pl.json", R"({"version":1,"slides":[{"id":"s","type":"slogan","lines":["欢迎"]},
     {"id":"i","type":"image","image":"late.png"}]})");
-  paizi::net::UpdaterOptions o;
+  paizi::sources::UpdaterOptions o;
   o.source = server.url("/files/pl.json");
   o.state_dir = tmp.path() + "/state";
-  paizi::net::PlaylistUpdater u(o);
+  paizi::sources::PlaylistUpdater u(o);
   u.check_once();
   auto adopted = u.take();
   REQUIRE(adopted);
@@ -326,12 +326,12 @@ TEST_CASE("a signed playlist completed by a later check keeps a last good copy t
   const std::string x = R"({"version":1,"slides":[{"id":"s","type":"slogan","lines":["欢迎"]},
     {"id":"i","type":"image","image":"late.png"}]})";
   publish(x);
-  paizi::net::UpdaterOptions o;
+  paizi::sources::UpdaterOptions o;
   o.source = file;
   o.state_dir = tmp.path() + "/state";
   REQUIRE(paizi::platform::read_whole_file(key + ".pub", o.public_key));
   o.allow_unpinned = true;  // late.png is not there to be pinned when the playlist is signed
-  paizi::net::PlaylistUpdater u(o);
+  paizi::sources::PlaylistUpdater u(o);
   u.check_once();
   REQUIRE(u.take());
   // A newer, signed but invalid playlist is rejected (its signature was
@@ -357,11 +357,11 @@ TEST_CASE("an image answered with an error page (status 200) is missing, not sto
   put(server, "pl.json", R"({"version":1,"slides":[{"id":"s","type":"slogan","lines":["欢迎"]},
     {"id":"i","type":"image","image":"poster.png"}]})");
   put(server, "poster.png", "<html><body>请先登录</body></html>");  // a CDN's login page
-  paizi::net::UpdaterOptions o;
+  paizi::sources::UpdaterOptions o;
   o.source = server.url("/files/pl.json");
   o.state_dir = tmp.path() + "/state";
   o.check_asset = [](std::string_view bytes) { return paizi::render::image_problem(bytes); };
-  paizi::net::PlaylistUpdater u(o);
+  paizi::sources::PlaylistUpdater u(o);
   u.check_once();
   auto adopted = u.take();
   REQUIRE(adopted);

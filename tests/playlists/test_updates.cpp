@@ -8,7 +8,7 @@
 
 #include <SDL_image.h>
 
-#include "content/signature.h"
+#include "net/signature.h"
 #include "pl_support.h"
 #include "platform/atomic_file.h"
 
@@ -87,7 +87,7 @@ TEST_CASE(
                "320x180"},
               tmp.path() + "/player");
   REQUIRE(wait_status(state, [](const json& s) { return starts(slide_of(s), "v1-"); }).count() >= 0);
-  CHECK(sha_of(read_status(state)) == paizi::content::sha256_hex(playlist_v(1)));
+  CHECK(sha_of(read_status(state)) == paizi::net::sha256_hex(playlist_v(1)));
   CHECK(read_status(state)["playlist"]["name"] == "v1");
 
   int version = 1;
@@ -108,7 +108,7 @@ TEST_CASE(
     INFO(s.dump());
     CHECK(s["sync"]["error"].get<std::string>().find(error_part) != std::string::npos);
     CHECK(starts(slide_of(s), "v" + std::to_string(version) + "-"));
-    CHECK(sha_of(s) == paizi::content::sha256_hex(playlist_v(version)));
+    CHECK(sha_of(s) == paizi::net::sha256_hex(playlist_v(version)));
     const auto [shot, lit] = last_screenshot(shots);
     CHECK(starts(shot, "v" + std::to_string(version) + "-"));
     CHECK(lit);
@@ -119,7 +119,7 @@ TEST_CASE(
     repair();
     put(server, "pl.json", next);
     const auto t_adopt =
-        wait_status(state, [&](const json& st) { return sha_of(st) == paizi::content::sha256_hex(next); });
+        wait_status(state, [&](const json& st) { return sha_of(st) == paizi::net::sha256_hex(next); });
     REQUIRE(t_adopt.count() >= 0);
     const auto took = duration_cast<milliseconds>(steady_clock::now() - t0);
     WARN(what << ": error reported after " << t_err.count() << " ms; next playlist adopted " << took.count()
@@ -196,7 +196,7 @@ TEST_CASE(
   CHECK(r.status == 0);
   const json s = read_status(state);
   CHECK(starts(slide_of(s), "v5-"));
-  CHECK(sha_of(s) == paizi::content::sha256_hex(playlist_v(5)));
+  CHECK(sha_of(s) == paizi::net::sha256_hex(playlist_v(5)));
   TempDir empty;
   const auto r2 =
       feeds_test::run_paizi({"play", server.url("/files/pl.json"), "--headless", "--duration", "3s",
@@ -253,7 +253,7 @@ TEST_CASE("a playlist whose feed is down is still adopted; its sources resolve a
   const auto t = wait_status(state, [](const json& s) { return starts(slide_of(s), "v2-"); });
   INFO(read_status(state).dump());
   CHECK(t.count() >= 0);
-  CHECK(sha_of(read_status(state)) == paizi::content::sha256_hex(v2));
+  CHECK(sha_of(read_status(state)) == paizi::net::sha256_hex(v2));
 }
 
 TEST_CASE("at start the playlist is fetched once, then at the poll interval") {

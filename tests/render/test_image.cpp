@@ -14,7 +14,7 @@
 
 #include <SDL_image.h>
 
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/image.h"
 #include "render/painter.h"
 
@@ -70,12 +70,12 @@ std::string gif_file(int screen_w, int screen_h, int frame_w, int frame_h, int r
   return g;
 }
 
-std::unique_ptr<platform::Display> screen(int w, int h) {
-  platform::DisplayOptions o;
+std::unique_ptr<present::Display> screen(int w, int h) {
+  present::DisplayOptions o;
   o.width = w;
   o.height = h;
   std::string err;
-  auto d = platform::open_headless(o, err);
+  auto d = present::open_headless(o, err);
   REQUIRE(d);
   return d;
 }
@@ -88,7 +88,7 @@ struct Shot {
     return static_cast<uint32_t>(p[0]) << 16 | static_cast<uint32_t>(p[1]) << 8 | p[2];
   }
 };
-Shot shoot(platform::Display& d) {
+Shot shoot(present::Display& d) {
   std::string err;
   auto view = d.snapshot(err);
   REQUIRE(view);
@@ -288,7 +288,7 @@ TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
     return plain.substr(0, 2) + "\xff\xe1" + char(len >> 8) + char(len & 0xFF) + app1 + plain.substr(2);
   };
   // Loads `jpg` through a file, checks the texture's size and draws it.
-  auto upright = [](platform::Display& dsp, const std::string& jpg, int want_w, int want_h) {
+  auto upright = [](present::Display& dsp, const std::string& jpg, int want_w, int want_h) {
     std::ofstream("turned.jpg", std::ios::binary | std::ios::trunc) << jpg;
     std::string err;
     int w = 0, h = 0;

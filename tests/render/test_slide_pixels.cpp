@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "content/playlist.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/painter.h"
 #include "show/compose.h"
 
@@ -51,10 +51,10 @@ Frame render_slogan(const std::vector<std::string>& lines, int w = 1920, int h =
   s.lines = lines;
   const content::Theme theme = *content::builtin_theme("dark");
   std::string err;
-  platform::DisplayOptions o;
+  present::DisplayOptions o;
   o.width = w;
   o.height = h;
-  auto display = platform::open_headless(o, err);
+  auto display = present::open_headless(o, err);
   REQUIRE(display);
   static text::FontLibrary fonts;
   static text::Shaper shaper(fonts);

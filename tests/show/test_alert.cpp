@@ -8,10 +8,10 @@
 
 #include "../playlists/pl_support.h"
 #include "content/playlist.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/painter.h"
 #include "show/player.h"
-#include "show/sources.h"
+#include "sources/source_data.h"
 
 using namespace paizi;
 
@@ -38,9 +38,9 @@ std::string feed_of(const std::vector<std::string>& docs) {
 // Player + SourceData on a simulated clock; `filters` are the cap source's JSON keys.
 struct Screen {
   feeds_test::FaultServer& server;
-  std::unique_ptr<platform::Display> display;
+  std::unique_ptr<present::Display> display;
   std::unique_ptr<render::Painter> painter;
-  std::unique_ptr<show::SourceData> data;
+  std::unique_ptr<sources::SourceData> data;
   std::unique_ptr<show::Player> player;
   int64_t t = 0, unix0;
   uint64_t generation = 0;
@@ -66,13 +66,13 @@ struct Screen {
     INFO(pr.first_error("test.json"));
     REQUIRE(pr.playlist);
     std::string err;
-    platform::DisplayOptions o;
+    present::DisplayOptions o;
     o.width = 480;
     o.height = 270;
-    display = platform::open_headless(o, err);
+    display = present::open_headless(o, err);
     REQUIRE(display);
     painter = std::make_unique<render::Painter>(display->renderer());
-    data = std::make_unique<show::SourceData>(*pr.playlist, state_dir);
+    data = std::make_unique<sources::SourceData>(*pr.playlist, state_dir);
     data->set_require_https(require_https);
     std::string zerr;
     auto zone = content::TimeZone::load("Asia/Shanghai", zerr);

@@ -12,7 +12,7 @@
 
 #include "content/playlist.h"
 #include "show/compose.h"
-#include "show/sources.h"
+#include "sources/source_data.h"
 
 using namespace paizi;
 
@@ -206,7 +206,7 @@ TEST_CASE("ticker: untitled feed items are listed by their first sentence", "[ne
   const auto pr = content::parse_playlist(R"({"version": 1, "sources": {"p": {"type": "feed", "url": "posts.json"}},
     "slides": [{"type": "news", "source": "p"}]})", dir.string());
   REQUIRE(pr.playlist);
-  show::SourceData data(*pr.playlist, "");
+  sources::SourceData data(*pr.playlist, "");
   data.refresh_now(1700000000);
   CHECK(data.headlines("p") == std::vector<std::string>{"三号楼电梯今日检修！", "有标题的条目"});
   std::filesystem::remove_all(dir);
@@ -221,7 +221,7 @@ TEST_CASE("sources: a playlist update forgets the sources it drops, keeps the on
       "p": {"type": "feed", "url": "posts.json"}, "gone": {"type": "feed", "url": "missing.json"}},
     "slides": [{"type": "news", "source": "p"}, {"type": "news", "source": "gone"}]})", dir.string());
   REQUIRE(before.playlist);
-  show::SourceData data(*before.playlist, "");
+  sources::SourceData data(*before.playlist, "");
   data.refresh_now(1700000000);
   REQUIRE(data.errors().count("gone") == 1);  // missing.json cannot be read
   CHECK(data.headlines("p") == std::vector<std::string>{"园区新闻"});

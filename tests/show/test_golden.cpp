@@ -11,7 +11,7 @@
 #include "../feeds/feeds_test_support.h"
 #include "content/cap.h"
 #include "content/playlist.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/painter.h"
 #include "show/player.h"
 
@@ -32,10 +32,10 @@ void check_golden(size_t slide, size_t page, int w, int h, const std::string& na
   INFO(pr.first_error("slides.json"));
   REQUIRE(pr.playlist);
   std::string err;
-  platform::DisplayOptions o;
+  present::DisplayOptions o;
   o.width = w;
   o.height = h;
-  auto display = platform::open_headless(o, err);
+  auto display = present::open_headless(o, err);
   REQUIRE(display);
   render::Painter painter(display->renderer());
   std::string zerr;

@@ -9,7 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "content/playlist.h"
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/image.h"
 #include "render/painter.h"
 #include "show/player.h"
@@ -19,7 +19,7 @@ using namespace paizi;
 namespace {
 
 struct Rig {
-  std::unique_ptr<platform::Display> display;
+  std::unique_ptr<present::Display> display;
   std::unique_ptr<render::Painter> painter;
   std::unique_ptr<show::Player> player;
   static text::Shaper& shaper() {
@@ -32,10 +32,10 @@ struct Rig {
     INFO(pr.first_error("test.json"));
     REQUIRE(pr.playlist);
     std::string err;
-    platform::DisplayOptions o;
+    present::DisplayOptions o;
     o.width = w;
     o.height = h;
-    display = platform::open_headless(o, err);
+    display = present::open_headless(o, err);
     REQUIRE(display);
     painter = std::make_unique<render::Painter>(display->renderer());
     player = std::make_unique<show::Player>(*display, shaper(), *painter, *pr.playlist);
@@ -146,11 +146,11 @@ TEST_CASE("the ticker advances at its speed, wraps seamlessly and keeps its plac
 namespace {
 
 // A headless screen that records what the player sends: whole frames or areas.
-struct RecordingDisplay final : platform::Display {
-  std::unique_ptr<platform::Display> inner;
+struct RecordingDisplay final : present::Display {
+  std::unique_ptr<present::Display> inner;
   int full = 0;
   std::vector<SDL_Rect> areas;
-  explicit RecordingDisplay(std::unique_ptr<platform::Display> d) : inner(std::move(d)) {}
+  explicit RecordingDisplay(std::unique_ptr<present::Display> d) : inner(std::move(d)) {}
   SDL_Renderer* renderer() override { return inner->renderer(); }
   int width() const override { return inner->width(); }
   int height() const override { return inner->height(); }
@@ -167,7 +167,7 @@ struct RecordingDisplay final : platform::Display {
   SDL_Surface* canvas() override { return inner->canvas(); }
 };
 
-std::vector<uint32_t> pixels_of(platform::Display& d) {
+std::vector<uint32_t> pixels_of(present::Display& d) {
   std::string err;
   auto s = d.snapshot(err);
   REQUIRE(s);
@@ -186,10 +186,10 @@ TEST_CASE("over a still slide only the ticker strip is drawn and sent, and the s
   auto pr = content::parse_playlist(json, ".");
   REQUIRE(pr.playlist);
   std::string err;
-  platform::DisplayOptions o;
+  present::DisplayOptions o;
   o.width = 640;
   o.height = 360;
-  RecordingDisplay rec(platform::open_headless(o, err));
+  RecordingDisplay rec(present::open_headless(o, err));
   REQUIRE(rec.inner);
   render::Painter painter(rec.renderer());
   show::Player p(rec, Rig::shaper(), painter, *pr.playlist);
@@ -212,7 +212,7 @@ TEST_CASE("over a still slide only the ticker strip is drawn and sent, and the s
   }
   // Pixel for pixel what a whole frame at the same moment shows.
   const auto got = pixels_of(rec);
-  RecordingDisplay rec2(platform::open_headless(o, err));
+  RecordingDisplay rec2(present::open_headless(o, err));
   render::Painter painter2(rec2.renderer());
   show::Player whole(rec2, Rig::shaper(), painter2, *pr.playlist);
   whole.force_texture_path();  // every frame composed from the slide's texture
@@ -243,7 +243,7 @@ TEST_CASE("a new playlist is adopted at the next slide boundary, never mid-slide
 
 namespace {
 
-std::vector<uint32_t> frame_pixels(platform::Display& d) {
+std::vector<uint32_t> frame_pixels(present::Display& d) {
   std::string err;
   auto s = d.snapshot(err);
   REQUIRE(s);
@@ -375,7 +375,7 @@ content::NewsItem article(const std::string& title, int paragraphs) {
   return it;
 }
 
-uint64_t frame_hash(platform::Display& d) {
+uint64_t frame_hash(present::Display& d) {
   std::string err;
   auto s = d.snapshot(err);
   REQUIRE(s);
@@ -389,7 +389,7 @@ uint64_t frame_hash(platform::Display& d) {
 
 // kFedNews on a 640 x 360 headless screen, fed `item` (null: no data yet).
 struct FedNews {
-  std::unique_ptr<platform::Display> display;
+  std::unique_ptr<present::Display> display;
   std::unique_ptr<render::Painter> painter;
   ArrivingNews data;
   std::unique_ptr<show::Player> player;
@@ -398,10 +398,10 @@ struct FedNews {
     INFO(pr.first_error("test.json"));
     REQUIRE(pr.playlist);
     std::string err;
-    platform::DisplayOptions o;
+    present::DisplayOptions o;
     o.width = 640;
     o.height = 360;
-    display = platform::open_headless(o, err);
+    display = present::open_headless(o, err);
     REQUIRE(display);
     painter = std::make_unique<render::Painter>(display->renderer());
     data.item = item;

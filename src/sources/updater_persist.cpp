@@ -8,12 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "content/signature.h"
-#include "net/cache.h"
-#include "net/playlist_updater.h"
+#include "net/signature.h"
+#include "sources/cache.h"
+#include "sources/playlist_updater.h"
 #include "platform/atomic_file.h"
 
-namespace paizi::net {
+namespace paizi::sources {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -61,21 +61,21 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
   }
   const std::string sha = m["sha256"].get<std::string>();
   const std::string file = (state / "playlists" / (sha + ".json")).string();
-  if (!platform::read_whole_file(file, body) || content::sha256_hex(body) != sha) {
+  if (!platform::read_whole_file(file, body) || net::sha256_hex(body) != sha) {
     err = "last-known-good playlist " + file + " is missing or damaged";
     return std::nullopt;
   }
   if (!opt_.public_key.empty()) {
     std::string sig;
     if (!platform::read_whole_file(file + ".sig", sig) ||
-        !content::verify_detached(body, sig, opt_.public_key, err)) {
+        !net::verify_detached(body, sig, opt_.public_key, err)) {
       err = "last-known-good playlist is not signed by the configured key";
       return std::nullopt;
     }
   }
   const std::string source = m.value("source", std::string());
   const std::string base =
-      is_http_url(source) ? store_.path_of("") : fs::path(local_path(source)).parent_path().string();
+      net::is_http_url(source) ? store_.path_of("") : fs::path(net::local_path(source)).parent_path().string();
   content::ParseResult pr = content::parse_playlist(body, base);
   if (!pr.playlist) {
     err = "last-known-good playlist: " + pr.first_error(file);
@@ -118,7 +118,7 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
           (missing.empty() ? std::string("asset") : missing.begin()->second);
     return std::nullopt;
   }
-  if (!resolve_sources(*pr.playlist, is_http_url(source) ? source : pr.playlist->base_dir, err)) {
+  if (!resolve_sources(*pr.playlist, net::is_http_url(source) ? source : pr.playlist->base_dir, err)) {
     err = "last-known-good playlist: " + err;
     return std::nullopt;
   }
@@ -143,4 +143,4 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
   return AdoptedPlaylist{std::move(*pr.playlist), sha, source};
 }
 
-}  // namespace paizi::net
+}  // namespace paizi::sources

@@ -1,12 +1,12 @@
-#include "content/news_source.h"
+#include "sources/news_source.h"
 
-#include "net/fetch.h"
+#include "sources/fetch.h"
 
-namespace paizi::content {
+namespace paizi::sources {
 
 namespace {
 
-void copy_freshness(const net::Fetched& f, Freshness& out) {
+void copy_freshness(const sources::Fetched& f, Freshness& out) {
   out.from_cache = f.from_cache;
   out.stale = f.stale;
   out.fetched_at = f.fetched_at;
@@ -17,15 +17,15 @@ void copy_freshness(const net::Fetched& f, Freshness& out) {
 // copy when that is what the fetch returned. `Result` has `error` and an
 // optional member selected by `content`.
 template <typename Result, typename Parse, typename Content>
-std::optional<Result> fetch_and_parse(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
+std::optional<Result> fetch_and_parse(net::HttpClient& client, sources::SourceCache* cache, const std::string& url,
                                       int64_t now, Freshness& out, Parse parse, Content content,
                                       bool (*storable)(const Result&)) {
   std::optional<Result> fresh;
-  const net::Fetched f = net::fetch_source(
+  const sources::Fetched f = sources::fetch_source(
       client, cache, url,
-      [&](const net::Fetched& got) {
+      [&](const sources::Fetched& got) {
         fresh = parse(got);
-        net::Verdict v;
+        sources::Verdict v;
         if (!content(*fresh)) v.error = fresh->error;
         else v.store = storable(*fresh);
         return v;
@@ -43,7 +43,7 @@ std::optional<Result> fetch_and_parse(net::HttpClient& client, net::SourceCache*
 
 // Parser options for a fetched body: its URL (after redirects) and charset header.
 template <typename Options>
-const Options& with_origin(Options& o, const net::Fetched& f, const std::string& url) {
+const Options& with_origin(Options& o, const sources::Fetched& f, const std::string& url) {
   o.url = f.effective_url.empty() ? url : f.effective_url;
   o.content_type = f.content_type;
   return o;
@@ -51,23 +51,23 @@ const Options& with_origin(Options& o, const net::Fetched& f, const std::string&
 
 }  // namespace
 
-LoadedFeed load_feed(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
-                     FeedOptions options, int64_t now) {
+LoadedFeed load_feed(net::HttpClient& client, sources::SourceCache* cache, const std::string& url,
+                     content::FeedOptions options, int64_t now) {
   LoadedFeed out;
   // A feed with no items is not content: a CMS between publishes or a
   // broken export would otherwise blank the news slides and overwrite the
   // last good copy with nothing.
-  auto parse = [&](const net::Fetched& f) {
-    FeedResult r = parse_feed(f.body, with_origin(options, f, url));
+  auto parse = [&](const sources::Fetched& f) {
+    content::FeedResult r = content::parse_feed(f.body, with_origin(options, f, url));
     if (r.feed && r.feed->items.empty()) {
       r.feed.reset();
       r.error = "the feed has no items";
     }
     return r;
   };
-  auto content = [](const FeedResult& r) { return r.feed.has_value(); };
-  auto storable = [](const FeedResult& r) { return !r.feed->truncated; };
-  std::optional<FeedResult> r = fetch_and_parse<FeedResult>(client, cache, url, now, out, parse, content,
+  auto content = [](const content::FeedResult& r) { return r.feed.has_value(); };
+  auto storable = [](const content::FeedResult& r) { return !r.feed->truncated; };
+  std::optional<content::FeedResult> r = fetch_and_parse<content::FeedResult>(client, cache, url, now, out, parse, content,
                                                             +storable);
   if (!r) return out;
   if (r->feed->truncated)
@@ -76,28 +76,28 @@ LoadedFeed load_feed(net::HttpClient& client, net::SourceCache* cache, const std
   return out;
 }
 
-LoadedArticle load_article(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
-                           ArticleOptions options, int64_t now) {
+LoadedArticle load_article(net::HttpClient& client, sources::SourceCache* cache, const std::string& url,
+                           content::ArticleOptions options, int64_t now) {
   LoadedArticle out;
-  auto parse = [&](const net::Fetched& f) { return extract_article(f.body, with_origin(options, f, url)); };
-  auto content = [](const ArticleResult& r) { return r.article.has_value(); };
-  auto storable = [](const ArticleResult&) { return true; };
-  std::optional<ArticleResult> r = fetch_and_parse<ArticleResult>(client, cache, url, now, out, parse, content,
+  auto parse = [&](const sources::Fetched& f) { return content::extract_article(f.body, with_origin(options, f, url)); };
+  auto content = [](const content::ArticleResult& r) { return r.article.has_value(); };
+  auto storable = [](const content::ArticleResult&) { return true; };
+  std::optional<content::ArticleResult> r = fetch_and_parse<content::ArticleResult>(client, cache, url, now, out, parse, content,
                                                                   +storable);
   if (r) out.article = std::move(r->article);
   return out;
 }
 
-LoadedKpi load_kpi(net::HttpClient& client, net::SourceCache* cache, const std::string& url, KpiOptions options,
+LoadedKpi load_kpi(net::HttpClient& client, sources::SourceCache* cache, const std::string& url, content::KpiOptions options,
                    int64_t now) {
   LoadedKpi out;
-  auto parse = [&](const net::Fetched& f) {
+  auto parse = [&](const sources::Fetched& f) {
     options.content_type = f.content_type;
-    return parse_kpi_data(f.body, options);
+    return content::parse_kpi_data(f.body, options);
   };
-  auto content = [](const KpiResult& r) { return r.data.has_value(); };
-  auto storable = [](const KpiResult&) { return true; };
-  std::optional<KpiResult> r = fetch_and_parse<KpiResult>(client, cache, url, now, out, parse, content, +storable);
+  auto content = [](const content::KpiResult& r) { return r.data.has_value(); };
+  auto storable = [](const content::KpiResult&) { return true; };
+  std::optional<content::KpiResult> r = fetch_and_parse<content::KpiResult>(client, cache, url, now, out, parse, content, +storable);
   if (r) out.data = std::move(r->data);
   return out;
 }
@@ -105,8 +105,8 @@ LoadedKpi load_kpi(net::HttpClient& client, net::SourceCache* cache, const std::
 namespace {
 
 // One linked CAP document into `into` (see load_cap).
-void follow_cap_link(net::HttpClient& client, net::SourceCache* cache, const std::string& link, int64_t now,
-                     const CapLinkOptions& o, CapResult& into, std::vector<std::string>& errors) {
+void follow_cap_link(net::HttpClient& client, sources::SourceCache* cache, const std::string& link, int64_t now,
+                     const CapLinkOptions& o, content::CapResult& into, std::vector<std::string>& errors) {
   if (!net::is_http_url(link)) {
     errors.push_back(link + ": not an http(s) link: refused");
     return;
@@ -116,19 +116,19 @@ void follow_cap_link(net::HttpClient& client, net::SourceCache* cache, const std
     return;
   }
   Freshness got;
-  auto parse = [&](const net::Fetched& f) {
-    CapOptions opts;
+  auto parse = [&](const sources::Fetched& f) {
+    content::CapOptions opts;
     opts.url = f.effective_url.empty() ? link : f.effective_url;
     opts.alert_only = true;
-    return parse_cap(f.body, opts);
+    return content::parse_cap(f.body, opts);
   };
-  auto content = [](const CapResult& r) { return r.ok; };
-  auto storable = [](const CapResult&) { return true; };
-  std::optional<CapResult> doc = fetch_and_parse<CapResult>(client, cache, link, now, got, parse, content, +storable);
+  auto content = [](const content::CapResult& r) { return r.ok; };
+  auto storable = [](const content::CapResult&) { return true; };
+  std::optional<content::CapResult> doc = fetch_and_parse<content::CapResult>(client, cache, link, now, got, parse, content, +storable);
   if (!got.error.empty()) errors.push_back(link + ": " + got.error);
   if (!doc) return;
-  const CapOptions limits;
-  for (CapAlert& a : doc->alerts)
+  const content::CapOptions limits;
+  for (content::CapAlert& a : doc->alerts)
     if (into.alerts.size() < limits.max_alerts) into.alerts.push_back(std::move(a));
   into.rejected += doc->rejected;
   if (doc->bad_shapes && !into.bad_shapes) into.shape_error = doc->shape_error;
@@ -137,17 +137,17 @@ void follow_cap_link(net::HttpClient& client, net::SourceCache* cache, const std
 
 }  // namespace
 
-LoadedCap load_cap(net::HttpClient& client, net::SourceCache* cache, const std::string& url, int64_t now,
+LoadedCap load_cap(net::HttpClient& client, sources::SourceCache* cache, const std::string& url, int64_t now,
                    const CapLinkOptions& links) {
   LoadedCap out;
-  auto parse = [&url](const net::Fetched& f) {
-    CapOptions opts;
+  auto parse = [&url](const sources::Fetched& f) {
+    content::CapOptions opts;
     opts.url = f.effective_url.empty() ? url : f.effective_url;
-    return parse_cap(f.body, opts);
+    return content::parse_cap(f.body, opts);
   };
-  auto content = [](const CapResult& r) { return r.ok; };
-  auto storable = [](const CapResult&) { return true; };
-  out.cap = fetch_and_parse<CapResult>(client, cache, url, now, out, parse, content, +storable);
+  auto content = [](const content::CapResult& r) { return r.ok; };
+  auto storable = [](const content::CapResult&) { return true; };
+  out.cap = fetch_and_parse<content::CapResult>(client, cache, url, now, out, parse, content, +storable);
   if (!out.cap) return out;
   const std::vector<std::string> linked = out.cap->links;
   for (size_t i = 0; i < linked.size(); ++i) {
@@ -161,4 +161,4 @@ LoadedCap load_cap(net::HttpClient& client, net::SourceCache* cache, const std::
   return out;
 }
 
-}  // namespace paizi::content
+}  // namespace paizi::sources

@@ -1,8 +1,8 @@
-#include "net/asset_pins.h"
+#include "sources/asset_pins.h"
 
 #include "net/http_client.h"
 
-namespace paizi::net {
+namespace paizi::sources {
 
 std::map<std::string, std::string> asset_pins(const content::Playlist& pl) {
   std::map<std::string, std::string> pins;
@@ -24,7 +24,7 @@ std::string refusal(const std::string& url, const std::string& pin, const AssetP
     return "asset " + url +
            " has no \"image_sha256\" pin: refused while playlists are signed (paizi sign pins it; "
            "allow_unpinned_assets = true accepts it)";
-  if (policy.require_https && is_plain_http_url(url))
+  if (policy.require_https && net::is_plain_http_url(url))
     return "asset " + url + " is plain http:// and not pinned: refused with require_https";
   return {};
 }
@@ -40,4 +40,4 @@ std::string first_integrity_failure(const std::map<std::string, std::string>& mi
   return {};
 }
 
-}  // namespace paizi::net
+}  // namespace paizi::sources

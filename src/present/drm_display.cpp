@@ -15,10 +15,10 @@
 #include <string>
 #include <utility>
 
-#include "platform/display.h"
+#include "present/display.h"
 #include "render/pixels.h"
 
-namespace paizi::platform {
+namespace paizi::present {
 namespace {
 
 struct Fd {
@@ -328,4 +328,4 @@ std::unique_ptr<Display> open_drm(const DisplayOptions& opt, std::string& err) {
   return nullptr;
 }
 
-}  // namespace paizi::platform
+}  // namespace paizi::present

@@ -1,4 +1,4 @@
-#include "platform/display.h"
+#include "present/display.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -8,7 +8,7 @@
 
 #include "render/pixels.h"
 
-namespace paizi::platform {
+namespace paizi::present {
 namespace {
 
 class HeadlessDisplay final : public Display {
@@ -250,4 +250,4 @@ std::unique_ptr<Display> open_screen(const DisplayOptions& opt, const std::strin
   return nullptr;
 }
 
-}  // namespace paizi::platform
+}  // namespace paizi::present

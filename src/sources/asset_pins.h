@@ -4,7 +4,7 @@
 // integrity failure is worded. Pure functions; any thread.
 //
 // A pin makes a signed playlist cover the image's bytes: the updater keeps
-// an image only when its SHA-256 equals the pin (net/playlist_updater.h),
+// an image only when its SHA-256 equals the pin (sources/playlist_updater.h),
 // whatever server or network delivered it.
 #pragma once
 
@@ -14,7 +14,7 @@
 
 #include "content/playlist.h"
 
-namespace paizi::net {
+namespace paizi::sources {
 
 // Every asset (image) a playlist references, as written, with its pin:
 // 64 lower-case hex digits, "" when not pinned. The parser guarantees one
@@ -40,4 +40,4 @@ std::string integrity_failure(const std::string& url, const std::string& pin, co
 // why it is missing); "" when there is none.
 std::string first_integrity_failure(const std::map<std::string, std::string>& missing);
 
-}  // namespace paizi::net
+}  // namespace paizi::sources

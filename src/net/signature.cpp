@@ -1,10 +1,10 @@
-#include "content/signature.h"
+#include "net/signature.h"
 
 #include <vector>
 
 #include <sodium.h>
 
-namespace paizi::content {
+namespace paizi::net {
 
 namespace {
 
@@ -91,4 +91,4 @@ std::string sha256_hex(const std::string& data) {
   return hex;
 }
 
-}  // namespace paizi::content
+}  // namespace paizi::net

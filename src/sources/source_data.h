@@ -29,12 +29,12 @@
 #include "content/kpi_data.h"
 #include "content/news.h"
 #include "content/playlist.h"
-#include "net/cache.h"
+#include "sources/cache.h"
 #include "net/http_client.h"
 #include "net/picture_store.h"
-#include "show/player.h"
+#include "content/data_provider.h"
 
-namespace paizi::show {
+namespace paizi::sources {
 
 // How the sources of the playlist on screen are doing (for metrics).
 struct SourceHealth {
@@ -44,7 +44,7 @@ struct SourceHealth {
   uint64_t failures = 0;  // fetches that failed, since start (a counter)
 };
 
-class SourceData final : public DataProvider {
+class SourceData final : public content::DataProvider {
  public:
   // `state_dir`: where fetched sources are cached (last good copies); empty
   // = no cache.
@@ -55,7 +55,7 @@ class SourceData final : public DataProvider {
 
   // Fetch limits (timeouts, body cap) and the budget of the last good
   // copies in STATE/sources; set before the first refresh.
-  void set_limits(const net::HttpLimits& limits, const net::CacheLimits& cache,
+  void set_limits(const net::HttpLimits& limits, const sources::CacheLimits& cache,
                   const net::PictureLimits& pictures = {}) {
     limits_ = limits;
     cache_limits_ = cache;
@@ -114,7 +114,7 @@ class SourceData final : public DataProvider {
   };
   void refresh(const content::Source& src, int64_t now);
   void refresh_one(const content::Source& src, int64_t now);  // refresh(), then its next due time
-  void refresh_cap(const content::Source& src, net::HttpClient& client, net::SourceCache* cache, int64_t now);
+  void refresh_cap(const content::Source& src, net::HttpClient& client, sources::SourceCache* cache, int64_t now);
   net::PictureStore* pictures();  // created on first use; null without a directory
   // The pictures of the items news slides show, fetched; see the top.
   void fetch_item_pictures(const std::string& source_id, Snapshot& snap, net::HttpClient& client, int64_t now);
@@ -129,7 +129,7 @@ class SourceData final : public DataProvider {
   std::string temp_dir_;  // the pictures' directory without a state directory
   std::unique_ptr<net::PictureStore> pictures_;
   net::HttpLimits limits_;
-  net::CacheLimits cache_limits_;
+  sources::CacheLimits cache_limits_;
   net::PictureLimits picture_limits_;
   bool require_https_ = false;
   std::optional<content::GeoPoint> location_;  // mu_ held
@@ -148,4 +148,4 @@ class SourceData final : public DataProvider {
   bool started_ = false;  // start() was called: update() starts the worker when there is something to fetch  // update(): a new set of sources, fetch now
 };
 
-}  // namespace paizi::show
+}  // namespace paizi::sources

@@ -16,7 +16,7 @@
 #include <set>
 #include <string>
 
-namespace paizi::net {
+namespace paizi::sources {
 
 struct CacheEntry {
   std::string url;            // the source URL as configured (the key)
@@ -64,4 +64,4 @@ class SourceCache {
 // Current time, Unix seconds UTC.
 int64_t unix_now();
 
-}  // namespace paizi::net
+}  // namespace paizi::sources

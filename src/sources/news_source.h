@@ -17,10 +17,10 @@
 #include "content/feed.h"
 #include "content/kpi_data.h"
 #include "content/news.h"
-#include "net/cache.h"
+#include "sources/cache.h"
 #include "net/http_client.h"
 
-namespace paizi::content {
+namespace paizi::sources {
 
 struct Freshness {
   bool from_cache = false;  // body read from the state directory
@@ -31,37 +31,37 @@ struct Freshness {
 };
 
 struct LoadedFeed : Freshness {
-  std::optional<Feed> feed;
+  std::optional<content::Feed> feed;
 };
 
 // `cache` may be null; `now` is Unix seconds UTC. `options.url` and
 // `options.content_type` are filled in from the fetch.
-LoadedFeed load_feed(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
-                     FeedOptions options, int64_t now);
+LoadedFeed load_feed(net::HttpClient& client, sources::SourceCache* cache, const std::string& url,
+                     content::FeedOptions options, int64_t now);
 
-}  // namespace paizi::content
+}  // namespace paizi::sources
 
-namespace paizi::content {
+namespace paizi::sources {
 
 struct LoadedArticle : Freshness {
-  std::optional<NewsItem> article;
+  std::optional<content::NewsItem> article;
 };
 
 // Same contract as load_feed, for an article page.
-LoadedArticle load_article(net::HttpClient& client, net::SourceCache* cache, const std::string& url,
-                           ArticleOptions options, int64_t now);
+LoadedArticle load_article(net::HttpClient& client, sources::SourceCache* cache, const std::string& url,
+                           content::ArticleOptions options, int64_t now);
 
 struct LoadedKpi : Freshness {
-  std::optional<KpiData> data;
+  std::optional<content::KpiData> data;
 };
 
 // Same contract as load_feed, for KPI data (JSON or CSV): a document without
 // a usable figure never replaces the last good copy.
-LoadedKpi load_kpi(net::HttpClient& client, net::SourceCache* cache, const std::string& url, KpiOptions options,
+LoadedKpi load_kpi(net::HttpClient& client, sources::SourceCache* cache, const std::string& url, content::KpiOptions options,
                    int64_t now);
 
 struct LoadedCap : Freshness {
-  std::optional<CapResult> cap;  // set when a CAP document (possibly with no alerts) was read
+  std::optional<content::CapResult> cap;  // set when a CAP document (possibly with no alerts) was read
   std::vector<std::string> link_errors;  // "URL: reason" for each linked document not read fresh
 };
 
@@ -73,14 +73,14 @@ struct CapLinkOptions {
 // Same contract as load_feed, for CAP alerts: an alert or a feed of them.
 // A document with no alerts is content (all clear); one that is not CAP
 // (malformed, hostile, an error page) never replaces the last good copy.
-// The documents a feed's entries link (CapResult::links) are fetched
+// The documents a feed's entries link (content::CapResult::links) are fetched
 // through the same client and cache, each like a source of its own:
 // conditional GET, the last good copy when the server fails or sends
 // something that is not one CAP alert. Their alerts are appended to
 // `cap->alerts`; a link that is not http(s), or plain http with
 // `https_only`, is refused; each failure is in `link_errors` (with the
 // last good copy's alerts still used when there is one).
-LoadedCap load_cap(net::HttpClient& client, net::SourceCache* cache, const std::string& url, int64_t now,
+LoadedCap load_cap(net::HttpClient& client, sources::SourceCache* cache, const std::string& url, int64_t now,
                    const CapLinkOptions& links = {});
 
-}  // namespace paizi::content
+}  // namespace paizi::sources

@@ -1,4 +1,4 @@
-#include "net/playlist_updater.h"
+#include "sources/playlist_updater.h"
 
 #include <algorithm>
 #include <cstring>
@@ -11,10 +11,10 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include "content/signature.h"
-#include "net/cache.h"
+#include "net/signature.h"
+#include "sources/cache.h"
 
-namespace paizi::net {
+namespace paizi::sources {
 
 namespace fs = std::filesystem;
 using namespace std::chrono;
@@ -36,19 +36,19 @@ UpdaterOptions absolute_state(UpdaterOptions o) {
   return o;
 }
 
-HttpLimits capped(HttpLimits l, size_t cap) {
+net::HttpLimits capped(net::HttpLimits l, size_t cap) {
   l.max_body_bytes = cap;
   return l;
 }
 
-HttpLimits tls(HttpLimits l, bool https_only) {
+net::HttpLimits tls(net::HttpLimits l, bool https_only) {
   l.https_only = l.https_only || https_only;
   return l;
 }
 
 // "http://host:port" of an http(s) URL; empty otherwise.
 std::string origin_of(const std::string& url) {
-  if (!is_http_url(url)) return {};
+  if (!net::is_http_url(url)) return {};
   const size_t s = url.find("://") + 3;
   return url.substr(0, url.find_first_of("/?#", s));
 }
@@ -103,7 +103,7 @@ std::vector<std::string> drop_missing(content::Playlist& pl,
   return dropped;
 }
 
-void apply_assets(content::Playlist& pl, const AssetMap& assets, const AssetStore& store) {
+void apply_assets(content::Playlist& pl, const AssetMap& assets, const net::AssetStore& store) {
   auto file_of = [&](std::string& ref) {
     if (auto it = assets.find(ref); it != assets.end()) ref = store.path_of(it->second.sha256);
   };
@@ -123,8 +123,8 @@ PlaylistUpdater::PlaylistUpdater(UpdaterOptions options)
       asset_index_((fs::path(opt_.state_dir) / "assets" / "index.json").string()) {
   status_.source = opt_.source;
   wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (!is_http_url(opt_.source)) {
-    const fs::path file = fs::absolute(local_path(opt_.source));
+  if (!net::is_http_url(opt_.source)) {
+    const fs::path file = fs::absolute(net::local_path(opt_.source));
     if (opt_.asset_roots.empty()) opt_.asset_roots.push_back(file.parent_path().string());
     inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     // The directory, so editors that write a new file and rename it are seen.
@@ -233,7 +233,7 @@ bool PlaylistUpdater::watch_awaited() {
 
 bool PlaylistUpdater::event_matters(int wd, const std::string& name, uint32_t mask) const {
   if (wd == playlist_wd_ && (mask & (IN_CLOSE_WRITE | IN_MOVED_TO))) {
-    const std::string playlist = fs::path(local_path(opt_.source)).filename().string();
+    const std::string playlist = fs::path(net::local_path(opt_.source)).filename().string();
     if (name == playlist || name == playlist + ".sig") return true;
   }
   const bool whole = (mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) || ((mask & IN_CREATE) && (mask & IN_ISDIR));
@@ -303,7 +303,7 @@ const char* check_failure_name(CheckFailure f) {
 void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected, CheckFailure why) {
   failures_ = ok || rejected ? 0 : failures_ + 1;
   rejections_ = rejected ? rejections_ + 1 : 0;
-  const AssetStoreStats st = store_.stats();
+  const net::AssetStoreStats st = store_.stats();
   std::lock_guard lock(mu_);
   status_.last_check = unix_now();
   status_.ok = ok;
@@ -323,19 +323,19 @@ void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected, Che
 }
 
 bool PlaylistUpdater::fetch_playlist(std::string& body, bool& unchanged, std::string& err, CheckFailure& why) {
-  if (opt_.require_https && is_plain_http_url(opt_.source)) {
+  if (opt_.require_https && net::is_plain_http_url(opt_.source)) {
     err = "playlist " + opt_.source + ": plain http:// refused with require_https";
     why = CheckFailure::invalid;
     return false;
   }
-  HttpRequest rq;
+  net::HttpRequest rq;
   rq.url = opt_.source;
   if (!current_sha_.empty()) {
     rq.etag = validators_.etag;
     rq.last_modified = validators_.last_modified;
   }
   rq.bearer_token = token_for(rq.url);
-  HttpResult r = playlist_client_.fetch(rq);
+  net::HttpResult r = playlist_client_.fetch(rq);
   if (r.not_modified()) {
     unchanged = true;
     return true;
@@ -353,15 +353,15 @@ bool PlaylistUpdater::fetch_playlist(std::string& body, bool& unchanged, std::st
 bool PlaylistUpdater::verify_signature(const std::string& body, std::string& err) {
   signature_.clear();
   if (opt_.public_key.empty()) return true;
-  HttpRequest rq;
+  net::HttpRequest rq;
   rq.url = opt_.source + ".sig";
   rq.bearer_token = token_for(rq.url);
-  HttpResult r = playlist_client_.fetch(rq);
+  net::HttpResult r = playlist_client_.fetch(rq);
   if (!r.ok()) {
     err = "signature " + rq.url + " missing: " + r.error;
     return false;
   }
-  if (!content::verify_detached(body, r.body, opt_.public_key, err)) {
+  if (!net::verify_detached(body, r.body, opt_.public_key, err)) {
     err = "signature " + rq.url + ": " + err;
     return false;
   }
@@ -371,7 +371,7 @@ bool PlaylistUpdater::verify_signature(const std::string& body, std::string& err
 
 bool PlaylistUpdater::resolve(const std::string& ref, const std::string& base, std::string& out,
                               std::string& err) const {
-  if (is_http_url(ref)) {
+  if (net::is_http_url(ref)) {
     out = ref;
     return true;
   }
@@ -380,7 +380,7 @@ bool PlaylistUpdater::resolve(const std::string& ref, const std::string& base, s
     err = "asset \"" + ref + "\": only http(s) URLs and files under the asset roots are allowed";
     return false;
   }
-  if (is_http_url(base) && !file_url) {  // relative to the playlist's URL
+  if (net::is_http_url(base) && !file_url) {  // relative to the playlist's URL
     const std::string o = origin_of(base);
     if (ref.rfind("//", 0) == 0)
       out = base.substr(0, base.find("://") + 1) + ref;
@@ -392,7 +392,7 @@ bool PlaylistUpdater::resolve(const std::string& ref, const std::string& base, s
     }
     return true;
   }
-  fs::path p = local_path(ref);
+  fs::path p = net::local_path(ref);
   if (p.is_relative()) p = fs::path(base) / p;
   std::error_code ec;
   const fs::path canon = fs::weakly_canonical(p, ec);
@@ -425,7 +425,7 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
       missing[ref] = why;
       continue;
     }
-    const bool local = !is_http_url(a.url);
+    const bool local = !net::is_http_url(a.url);
     if (!pin.empty() && store_.verify(pin)) {  // the pinned bytes are on hand: no fetch
       integrity_incident(a.url, pin, "");
       a.sha256 = pin;
@@ -436,13 +436,13 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
     // An image fetched before is asked for conditionally (304: its stored
     // file stands, no bytes sent). Not for a pinned one: its stored copy, if
     // any, is not the pinned bytes (that case returned above).
-    const UrlIndex::Entry* known = !local && pin.empty() ? asset_index_.find(a.url, store_) : nullptr;
-    HttpRequest rq;
+    const net::UrlIndex::Entry* known = !local && pin.empty() ? asset_index_.find(a.url, store_) : nullptr;
+    net::HttpRequest rq;
     rq.url = a.url;
     rq.bearer_token = token_for(a.url);
     rq.https_only = opt_.require_https && pin.empty();  // pinned bytes are checked: any transport
-    UrlIndex::set_validators(rq, known);
-    const HttpResult r = client_.fetch(rq);
+    net::UrlIndex::set_validators(rq, known);
+    const net::HttpResult r = client_.fetch(rq);
     if (known && r.not_modified()) {
       a.sha256 = known->sha256;
       asset_index_.confirm(a.url, unix_now());
@@ -453,13 +453,13 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
     }
     if (!r.ok()) {
       missing[ref] = "asset " + a.url + ": " + r.error;
-      if (local) awaited_.insert(local_path(a.url));
+      if (local) awaited_.insert(net::local_path(a.url));
       continue;
     }
     if (!pin.empty()) {
-      if (const std::string actual = content::sha256_hex(r.body); actual != pin) {
+      if (const std::string actual = net::sha256_hex(r.body); actual != pin) {
         missing[ref] = integrity_failure(a.url, pin, actual);
-        if (local) awaited_.insert(local_path(a.url));  // being replaced, perhaps
+        if (local) awaited_.insert(net::local_path(a.url));  // being replaced, perhaps
         integrity_incident(a.url, pin, actual);
         continue;
       }
@@ -468,7 +468,7 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
     if (opt_.check_asset) {
       if (std::string why = opt_.check_asset(r.body); !why.empty()) {
         missing[ref] = "asset " + a.url + " " + why;
-        if (local) awaited_.insert(local_path(a.url));  // half-copied, perhaps
+        if (local) awaited_.insert(net::local_path(a.url));  // half-copied, perhaps
         continue;
       }
     }
@@ -522,7 +522,7 @@ bool PlaylistUpdater::resolve_sources(content::Playlist& pl, const std::string& 
   for (auto& src : pl.sources) {
     std::string url;
     if (!resolve(src.url, base, url, err)) return false;
-    if (opt_.require_https && is_plain_http_url(url)) {
+    if (opt_.require_https && net::is_plain_http_url(url)) {
       err = "source \"" + src.id + "\" " + url + " is plain http://: refused with require_https";
       return false;
     }
@@ -545,7 +545,7 @@ void PlaylistUpdater::check_once() {
     std::lock_guard lock(mu_);
     ++status_.not_modified;
   }
-  const std::string sha = unchanged ? current_sha_ : content::sha256_hex(body);
+  const std::string sha = unchanged ? current_sha_ : net::sha256_hex(body);
   if (sha == current_sha_) {
     if (!unchanged) validators_ = fetched_;
     if (!missing_.empty()) return retry_missing();
@@ -553,9 +553,9 @@ void PlaylistUpdater::check_once() {
   }
   if (sha == rejected_sha_) return report(false, rejected_error_, true, rejected_why_);
   if (!verify_signature(body, err)) return report(false, err, true, CheckFailure::signature);  // the .sig may still be on its way
-  const std::string base = is_http_url(opt_.source)
+  const std::string base = net::is_http_url(opt_.source)
                                ? store_.path_of("")
-                               : fs::absolute(local_path(opt_.source)).parent_path().string();
+                               : fs::absolute(net::local_path(opt_.source)).parent_path().string();
   content::ParseResult pr = content::parse_playlist(body, base);
   if (!pr.playlist) {
     rejected_sha_ = sha;
@@ -565,7 +565,7 @@ void PlaylistUpdater::check_once() {
   }
   AssetMap assets;
   Missing missing;
-  const std::string asset_base = is_http_url(opt_.source) ? opt_.source : pr.playlist->base_dir;
+  const std::string asset_base = net::is_http_url(opt_.source) ? opt_.source : pr.playlist->base_dir;
   fetch_assets(*pr.playlist, asset_base, assets, missing);
   adopt(body, sha, std::move(*pr.playlist), std::move(assets), std::move(missing), asset_base);
 }
@@ -606,12 +606,12 @@ void PlaylistUpdater::adopt(const std::string& body, const std::string& sha, con
 }
 
 void PlaylistUpdater::retry_missing() {
-  const std::string base = is_http_url(opt_.source)
+  const std::string base = net::is_http_url(opt_.source)
                                ? store_.path_of("")
-                               : fs::absolute(local_path(opt_.source)).parent_path().string();
+                               : fs::absolute(net::local_path(opt_.source)).parent_path().string();
   content::ParseResult pr = content::parse_playlist(current_body_, base);
   if (!pr.playlist) return report(true, "", false);  // parsed when it was adopted; cannot happen
-  const std::string asset_base = is_http_url(opt_.source) ? opt_.source : pr.playlist->base_dir;
+  const std::string asset_base = net::is_http_url(opt_.source) ? opt_.source : pr.playlist->base_dir;
   AssetMap assets = current_assets_;
   Missing missing = missing_;
   fetch_assets(*pr.playlist, asset_base, assets, missing);
@@ -631,4 +631,4 @@ void PlaylistUpdater::retry_missing() {
   adopt(body, current_sha_, std::move(*pr.playlist), std::move(assets), std::move(missing), asset_base);
 }
 
-}  // namespace paizi::net
+}  // namespace paizi::sources

@@ -24,7 +24,7 @@
 
 #include "render/image.h"
 
-namespace paizi::platform {
+namespace paizi::present {
 
 class Display {
  public:
@@ -82,4 +82,4 @@ std::unique_ptr<Display> open_drm(const DisplayOptions& opt, std::string& err);
 std::unique_ptr<Display> open_screen(const DisplayOptions& opt, const std::string& driver, std::string& err,
                                      std::string& note);
 
-}  // namespace paizi::platform
+}  // namespace paizi::present

@@ -20,10 +20,10 @@
 #include <functional>
 #include <string>
 
-#include "net/cache.h"
+#include "sources/cache.h"
 #include "net/http_client.h"
 
-namespace paizi::net {
+namespace paizi::sources {
 
 struct Fetched {
   bool has_body = false;      // body/content_type/effective_url are usable
@@ -48,7 +48,7 @@ struct Verdict {
 using AcceptFn = std::function<Verdict(const Fetched&)>;
 
 // `cache` may be null (no state directory). `now` is Unix seconds UTC.
-Fetched fetch_source(HttpClient& client, SourceCache* cache, const std::string& url,
+Fetched fetch_source(net::HttpClient& client, SourceCache* cache, const std::string& url,
                      const AcceptFn& accept, int64_t now);
 
-}  // namespace paizi::net
+}  // namespace paizi::sources

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-namespace paizi::content {
+namespace paizi::net {
 
 struct KeyPair {
   std::string public_key;  // base64 text, newline-terminated
@@ -32,4 +32,4 @@ bool verify_detached(const std::string& data, const std::string& signature_text,
 // SHA-256 of `data`, lowercase hex (64 characters).
 std::string sha256_hex(const std::string& data);
 
-}  // namespace paizi::content
+}  // namespace paizi::net

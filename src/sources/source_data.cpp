@@ -1,4 +1,4 @@
-#include "show/sources.h"
+#include "sources/source_data.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,12 +8,12 @@
 
 #include <stdlib.h>
 
-#include "content/news_source.h"
-#include "net/cache.h"
+#include "sources/news_source.h"
+#include "sources/cache.h"
 #include "net/http_client.h"
 #include "render/image.h"
 
-namespace paizi::show {
+namespace paizi::sources {
 
 SourceData::SourceData(const content::Playlist& playlist, std::string state_dir)
     : base_dir_(playlist.base_dir), state_dir_(std::move(state_dir)) {
@@ -84,9 +84,9 @@ std::string SourceData::resolve(const std::string& url) const {
 void SourceData::refresh(const content::Source& src, int64_t now) {
   // One client and cache per refresh: the worker is the only fetcher.
   net::HttpClient client(limits_);
-  std::unique_ptr<net::SourceCache> cache;
+  std::unique_ptr<sources::SourceCache> cache;
   if (!state_dir_.empty()) {
-    cache = std::make_unique<net::SourceCache>(state_dir_ + "/sources", cache_limits_);
+    cache = std::make_unique<sources::SourceCache>(state_dir_ + "/sources", cache_limits_);
     std::set<std::string> shown;  // the copies of the playlist on screen are evicted last
     std::vector<content::Source> sources;
     {
@@ -102,7 +102,7 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
   }
   auto snap = std::make_shared<Snapshot>();
   if (src.type == "feed") {
-    content::LoadedFeed f = content::load_feed(client, cache.get(), resolve(src.url), {}, now);
+    sources::LoadedFeed f = sources::load_feed(client, cache.get(), resolve(src.url), {}, now);
     if (f.feed) {
       snap->items = std::move(f.feed->items);
       for (auto& it : snap->items)
@@ -111,12 +111,12 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
     snap->fetched_at = f.fetched_at;
     snap->error = f.error;
   } else if (src.type == "kpi") {
-    content::LoadedKpi k = content::load_kpi(client, cache.get(), resolve(src.url), {}, now);
+    sources::LoadedKpi k = sources::load_kpi(client, cache.get(), resolve(src.url), {}, now);
     snap->kpi = std::move(k.data);
     snap->fetched_at = k.fetched_at;
     snap->error = k.error;
   } else {
-    content::LoadedArticle a = content::load_article(client, cache.get(), resolve(src.url), {}, now);
+    sources::LoadedArticle a = sources::load_article(client, cache.get(), resolve(src.url), {}, now);
     if (a.article) snap->items.push_back(std::move(*a.article));
     snap->fetched_at = a.fetched_at;
     snap->error = a.error;
@@ -140,11 +140,11 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
   if (changed) ++generation_;
 }
 
-void SourceData::refresh_cap(const content::Source& src, net::HttpClient& client, net::SourceCache* cache,
+void SourceData::refresh_cap(const content::Source& src, net::HttpClient& client, sources::SourceCache* cache,
                              int64_t now) {
-  content::CapLinkOptions links;
+  sources::CapLinkOptions links;
   links.https_only = require_https_;
-  content::LoadedCap c = content::load_cap(client, cache, resolve(src.url), now, links);
+  sources::LoadedCap c = sources::load_cap(client, cache, resolve(src.url), now, links);
   std::lock_guard<std::mutex> lock(mu_);
   if (!listed(src.id)) return;  // update() dropped it while it was being fetched
   auto& slot = data_[src.id];
@@ -284,7 +284,7 @@ std::vector<std::string> SourceData::headlines(const std::string& source_id) {
   auto it = data_.find(source_id);
   if (it == data_.end() || !it->second) return out;
   for (const auto& item : it->second->items)
-    if (std::string h = headline_of(item); !h.empty()) out.push_back(std::move(h));
+    if (std::string h = content::headline_of(item); !h.empty()) out.push_back(std::move(h));
   return out;
 }
 
@@ -332,4 +332,4 @@ SourceHealth SourceData::health(int64_t now) const {
   return h;
 }
 
-}  // namespace paizi::show
+}  // namespace paizi::sources

@@ -1,9 +1,9 @@
-#include "net/fetch.h"
+#include "sources/fetch.h"
 
 #include <optional>
 #include <utility>
 
-namespace paizi::net {
+namespace paizi::sources {
 
 namespace {
 
@@ -35,17 +35,17 @@ Fetched fall_back(const std::optional<CacheEntry>& cached, long status, std::str
 
 }  // namespace
 
-Fetched fetch_source(HttpClient& client, SourceCache* cache, const std::string& url,
+Fetched fetch_source(net::HttpClient& client, SourceCache* cache, const std::string& url,
                      const AcceptFn& accept, int64_t now) {
-  const bool cacheable = cache && is_http_url(url);
+  const bool cacheable = cache && net::is_http_url(url);
   const std::optional<CacheEntry> cached = cacheable ? cache->load(url) : std::nullopt;
-  HttpRequest req;
+  net::HttpRequest req;
   req.url = url;
   if (cached) {
     req.etag = cached->etag;
     req.last_modified = cached->last_modified;
   }
-  HttpResult r = client.fetch(req);
+  net::HttpResult r = client.fetch(req);
   if (r.not_modified()) {
     if (!cached) return fall_back(cached, r.status, "304 Not Modified without a cached copy");
     if (now - cached->fetched_at >= kConfirmWriteEveryS) cache->touch(url, now);
@@ -77,4 +77,4 @@ Fetched fetch_source(HttpClient& client, SourceCache* cache, const std::string& 
   return f;
 }
 
-}  // namespace paizi::net
+}  // namespace paizi::sources

@@ -1,4 +1,4 @@
-#include "net/cache.h"
+#include "sources/cache.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -16,7 +16,7 @@
 
 #include "platform/atomic_file.h"
 
-namespace paizi::net {
+namespace paizi::sources {
 
 namespace fs = std::filesystem;
 
@@ -181,4 +181,4 @@ void SourceCache::enforce_budget(const std::string& keep_url) {
   }
 }
 
-}  // namespace paizi::net
+}  // namespace paizi::sources

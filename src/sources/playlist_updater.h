@@ -10,9 +10,9 @@
 //   4. every source it references is allowed (http(s), only https with
 //      require_https, or a file under one of `asset_roots`), and every asset
 //      (image) it references has been tried: fetched into the
-//      content-addressed AssetStore, or found missing (not allowed, not
+//      content-addressed net::AssetStore, or found missing (not allowed, not
 //      found, unreachable, not pinned while signed, bytes that do not hash
-//      to its pin: net/asset_pins.h),
+//      to its pin: sources/asset_pins.h),
 //   5. at least one of its slides can be shown without a missing asset,
 //   6. it has been persisted as the durable last-known-good (LKG).
 // Anything else is an error value: reported in status(), the previous
@@ -67,23 +67,23 @@
 #include <vector>
 
 #include "content/playlist.h"
-#include "net/asset_pins.h"
+#include "sources/asset_pins.h"
 #include "net/asset_store.h"
 #include "net/url_index.h"
 #include "net/http_client.h"
 
-namespace paizi::net {
+namespace paizi::sources {
 
 struct UpdaterOptions {
   std::string source;                      // playlist URL or path
   std::string state_dir;                   // required
   std::chrono::milliseconds poll{60000};   // check interval
-  std::string public_key;                  // key text (content/signature.h); empty: no signatures needed
+  std::string public_key;                  // key text (net/signature.h); empty: no signatures needed
   std::string token;                       // bearer token, sent only to the playlist's origin
   std::vector<std::string> asset_roots;    // local directories assets may be read from
   size_t max_playlist_bytes = 1u << 20;    // playlist body cap, bytes
   size_t cache_budget_bytes = 256u << 20;  // asset store budget, bytes
-  HttpLimits limits;                       // for the playlist and its assets
+  net::HttpLimits limits;                       // for the playlist and its assets
   // Judges a fetched asset (an image): "" to store it, else why it cannot be
   // shown (an HTML error page served with 200, a cut or oversized file); it
   // is then missing like one that could not be fetched. Unset: any bytes.
@@ -147,23 +147,23 @@ struct UpdaterStatus {
   // The open incidents: asset URL -> its failure (integrity_failure()), for
   // a log line each (app/cmd_play.cpp logs one per incident, not per check).
   std::map<std::string, std::string> integrity_incidents;
-  AssetStoreStats assets;
+  net::AssetStoreStats assets;
 };
 
 // Where each reference in a playlist (as written) was fetched from and the
 // sha256 of what came back.
 struct AssetRef {
   std::string url;     // resolved URL or absolute path
-  std::string sha256;  // in the AssetStore
+  std::string sha256;  // in the net::AssetStore
 };
 using AssetMap = std::map<std::string, AssetRef>;
 
 // Points image references at their files in `store` and source URLs at
 // their resolved form. Pure; used on adoption and on loading the LKG.
-void apply_assets(content::Playlist& pl, const AssetMap& assets, const AssetStore& store);
+void apply_assets(content::Playlist& pl, const AssetMap& assets, const net::AssetStore& store);
 // Every asset (image) a playlist references, as written.
 std::set<std::string> asset_references(const content::Playlist& pl);
-// The pin rules `o` asks for (net/asset_pins.h).
+// The pin rules `o` asks for (sources/asset_pins.h).
 AssetPolicy asset_policy(const UpdaterOptions& o);
 // "REASON (and N more); left out until it can be fetched: slide(s) A, B"; "" when nothing is missing.
 std::string describe_missing(const std::map<std::string, std::string>& missing,
@@ -231,10 +231,10 @@ class PlaylistUpdater {
   std::string token_for(const std::string& url) const;
 
   UpdaterOptions opt_;
-  HttpClient playlist_client_;  // capped at max_playlist_bytes
-  HttpClient client_;           // assets and sources
-  AssetStore store_;
-  UrlIndex asset_index_;      // STATE/assets/index.json: validators of fetched images
+  net::HttpClient playlist_client_;  // capped at max_playlist_bytes
+  net::HttpClient client_;           // assets and sources
+  net::AssetStore store_;
+  net::UrlIndex asset_index_;      // STATE/assets/index.json: validators of fetched images
   Validators validators_;     // of the playlist on screen
   Validators fetched_;        // of the body just fetched
   std::string signature_;     // of the body just fetched, when checked
@@ -270,4 +270,4 @@ class PlaylistUpdater {
   std::thread thread_;
 };
 
-}  // namespace paizi::net
+}  // namespace paizi::sources

@@ -1,0 +1,33 @@
+# The stage graph, checked: every `#include "STAGE/..."` in the sources of
+# stage DIR must name the stage itself or one it declares (src/CMakeLists.txt,
+# paizi_stage). Run at build time before each stage's library is compiled
+# (an include against the graph fails the build) and by a test on fixtures.
+#   cmake -DSTAGE=content -DALLOWED="platform;render" -DDIR=src/content [-DSTAMP=file] -P StageIncludes.cmake
+cmake_minimum_required(VERSION 3.25)
+if(NOT DEFINED STAGE OR NOT DEFINED DIR)
+  message(FATAL_ERROR "StageIncludes.cmake: STAGE and DIR are required")
+endif()
+string(REPLACE "," ";" allowed "${ALLOWED}")
+list(APPEND allowed ${STAGE})
+file(GLOB files ${DIR}/*.h ${DIR}/*.cpp)
+set(errors "")
+foreach(f ${files})
+  file(STRINGS ${f} lines)
+  set(n 0)
+  foreach(line IN LISTS lines)
+    math(EXPR n "${n} + 1")
+    if(line MATCHES "^[ \t]*#[ \t]*include[ \t]+\"([a-z_]+)/")
+      set(target ${CMAKE_MATCH_1})
+      if(NOT target IN_LIST allowed)
+        file(RELATIVE_PATH rel ${DIR}/.. ${f})
+        string(APPEND errors "  ${rel}:${n}: includes ${target}/; stage ${STAGE} may include only: ${allowed}\n")
+      endif()
+    endif()
+  endforeach()
+endforeach()
+if(errors)
+  message(FATAL_ERROR "include against the stage graph (README.md, Design):\n${errors}")
+endif()
+if(DEFINED STAMP)
+  file(WRITE ${STAMP} "${STAGE}: ${allowed}\n")
+endif()
