@@ -145,7 +145,7 @@ int run_crossfade(const Options& o, const content::Playlist& pl) {
   }
   const double med = percentile(fade_ms, 0.5), p95 = percentile(fade_ms, 0.95), mx = percentile(fade_ms, 1.0);
   std::printf("playlist %s, %dx%d, software renderer (headless, %s), %d transitions (%s %lld ms)\n",
-              o.playlist.c_str(), o.width, o.height, player.direct_pixels() ? "direct pixels" : "textures", o.transitions, pl.transition.type.c_str(),
+              o.playlist.c_str(), o.width, o.height, player.direct_pixels() ? "direct pixels" : "textures", o.transitions, content::transition_name(pl.transition.kind),
               static_cast<long long>(pl.transition.duration.count()));
   std::printf(
       "crossfade frames: %zu, median %.2f ms, p95 %.2f ms, max %.2f ms (%.0f fps at the median, %.0f at "
@@ -287,7 +287,7 @@ void write_html(std::ofstream& f, const render::DisplayList& dl, const std::vect
 }
 
 int run_peers(const Options& o, const content::Playlist& pl) {
-  if (pl.slides.empty() || pl.slides[0].type != "news" || pl.header.enabled || pl.ticker.enabled) {
+  if (pl.slides.empty() || !pl.slides[0].as<content::NewsSlide>() || pl.header.enabled || pl.ticker.enabled) {
     std::fprintf(stderr, "player_bench: peers needs slide 0 to be a news slide, without header or ticker\n");
     return 1;
   }

@@ -75,11 +75,12 @@ size_t check_local_sources(const std::string& file, const content::Playlist& pl)
     if (fs::is_regular_file(p, ec)) continue;
     std::string users;
     for (const content::Slide& sl : pl.slides)
-      if (sl.source == src.id) users += (users.empty() ? "" : ", ") + (sl.id.empty() ? sl.type : sl.id);
+      if (content::source_of(sl) == src.id)
+        users += (users.empty() ? "" : ", ") + (sl.id.empty() ? std::string(content::type_name(sl.body)) : sl.id);
     if (pl.ticker.enabled && pl.ticker.source == src.id) users += std::string(users.empty() ? "" : ", ") + "the ticker";
     const std::string effect = users.empty() ? "no slide uses it" : "until it exists, a placeholder is shown on: " + users;
     std::printf("%s: warning: %s source \"%s\": no such file: %s; %s (at /sources/%s/url)\n", file.c_str(),
-                src.type.c_str(), src.id.c_str(), p.lexically_normal().string().c_str(), effect.c_str(),
+                content::kind_name(src.kind), src.id.c_str(), p.lexically_normal().string().c_str(), effect.c_str(),
                 src.id.c_str());
     ++warnings;
   }
@@ -106,7 +107,7 @@ size_t check_composition(const std::string& file, const content::Playlist& pl, i
   show::Player player(*display, shaper, painter, pl);
   size_t warnings = 0;
   for (size_t i = 0; i < pl.slides.size(); ++i) {
-    if (!pl.slides[i].source.empty()) continue;
+    if (!content::source_of(pl.slides[i]).empty()) continue;
     player.show_still(i, 0, static_cast<int64_t>(std::time(nullptr)));
     for (const auto& wn : player.warnings()) {
       std::printf("%s: warning: slide %s at %dx%d: %s (at /slides/%zu)\n", file.c_str(),
@@ -157,7 +158,7 @@ size_t check_pins(const std::string& file, const content::Playlist& pl, size_t& 
     if (net::is_plain_http_url(src.url)) {
       std::printf("%s: warning: %s source \"%s\" is plain http://: its content is not covered by the signature "
                   "and anyone on the way can change it; serve it over https (at /sources/%s/url)\n",
-                  file.c_str(), src.type.c_str(), src.id.c_str(), src.id.c_str());
+                  file.c_str(), content::kind_name(src.kind), src.id.c_str(), src.id.c_str());
       ++warnings;
     }
   return errors;

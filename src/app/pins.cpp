@@ -17,9 +17,9 @@ std::vector<ImageRef> image_refs(const content::Playlist& pl) {
   for (size_t i = 0; i < pl.slides.size(); ++i) {
     const content::Slide& s = pl.slides[i];
     const std::string at = "/slides/" + std::to_string(i);
-    if (s.type == "image" && !s.image.empty()) refs.push_back({s.image, s.image_sha256, at, true});
-    if (s.news && !s.news->image.empty())
-      refs.push_back({s.news->image, s.news->image_sha256, at + "/article", false});
+    content::for_each_image(s, [&](const std::string& image, const std::string& pin, bool own) {
+      if (!image.empty()) refs.push_back({image, pin, own ? at : at + "/article", own});
+    });
   }
   return refs;
 }

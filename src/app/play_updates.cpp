@@ -55,9 +55,10 @@ content::Playlist waiting_playlist() {
   content::Playlist pl;
   content::Slide s;
   s.id = "paizi-waiting";
-  s.type = "slogan";
-  s.lines = {"正在获取节目单", "Waiting for the playlist"};
-  s.subtitle = "稍后自动重试 · Retrying automatically";
+  content::SloganSlide waiting;
+  waiting.lines = {"正在获取节目单", "Waiting for the playlist"};
+  waiting.subtitle = "稍后自动重试 · Retrying automatically";
+  s.body = std::move(waiting);
   s.duration = std::chrono::seconds(30);
   pl.slides.push_back(std::move(s));
   return pl;

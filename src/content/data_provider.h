@@ -21,7 +21,7 @@ class DataProvider {
   virtual ~DataProvider() = default;
   // News for a slide with a `source`; nullptr when none is available yet.
   // `fetched` receives the Unix time the data was fetched (0 = unknown).
-  virtual const NewsItem* news(const Slide& slide, int64_t& fetched) = 0;
+  virtual const NewsItem* news(const NewsSlide& slide, int64_t& fetched) = 0;
   // Headlines for a ticker bound to a source.
   virtual std::vector<std::string> headlines(const std::string& source_id) = 0;
   // Figures for a KPI slide bound to a source; nullptr when none yet.

@@ -391,7 +391,7 @@ std::vector<KpiTile> apply_kpi_data(const std::vector<KpiTile>& tiles, const Kpi
       t.previous = r.previous;
       t.target = r.target;
       t.unit = r.unit;
-      if (r.percent) t.format = "percent";
+      if (r.percent) t.format = KpiFormat::Percent;
       out.push_back(std::move(t));
     }
     return out;
@@ -407,7 +407,7 @@ std::vector<KpiTile> apply_kpi_data(const std::vector<KpiTile>& tiles, const Kpi
     if (it->previous) t.previous = it->previous;
     if (it->target) t.target = it->target;
     if (t.unit.empty()) t.unit = it->unit;
-    if (it->percent && t.format == "auto") t.format = "percent";
+    if (it->percent && t.format == KpiFormat::Auto) t.format = KpiFormat::Percent;
   }
   return out;
 }

@@ -20,6 +20,14 @@
 
 namespace paizi::content {
 
+// JSON names of the closed sets, in enum order (content/playlist.h).
+constexpr const char* kKpiFormats[] = {"auto", "wan", "group", "percent", "plain"};
+constexpr const char* kFits[] = {"fit", "fill"};
+constexpr const char* kTransitions[] = {"cut", "fade", "push"};
+constexpr const char* kSourceKinds[] = {"feed", "article", "kpi", "image", "cap"};
+// Slide types a playlist may name, in SlideBody order ("alert" is the player's).
+constexpr const char* kSlideTypes[] = {"slogan", "news", "kpi", "image"};
+
 using nlohmann::json;
 
 std::optional<Color> parse_color(std::string_view s) {
@@ -93,6 +101,37 @@ std::optional<Theme> builtin_theme(std::string_view name) {
     return t;
   }
   return std::nullopt;
+}
+
+const char* type_name(const SlideBody& body) {
+  struct Name {
+    const char* operator()(const SloganSlide&) const { return "slogan"; }
+    const char* operator()(const NewsSlide&) const { return "news"; }
+    const char* operator()(const KpiSlide&) const { return "kpi"; }
+    const char* operator()(const ImageSlide&) const { return "image"; }
+    const char* operator()(const AlertSlide&) const { return "alert"; }
+  };
+  return std::visit(Name{}, body);
+}
+
+const char* kind_name(SourceKind k) { return kSourceKinds[static_cast<size_t>(k)]; }
+
+const char* transition_name(TransitionKind k) { return kTransitions[static_cast<size_t>(k)]; }
+
+const std::string& source_of(const Slide& s) {
+  static const std::string kNone;
+  return std::visit(
+      [](const auto& b) -> const std::string& {
+        using B = std::decay_t<decltype(b)>;
+        if constexpr (std::is_same_v<B, NewsSlide> || std::is_same_v<B, KpiSlide>) {
+          return b.source;
+        } else {
+          static_assert(std::is_same_v<B, SloganSlide> || std::is_same_v<B, ImageSlide> || std::is_same_v<B, AlertSlide>,
+                        "a new slide type: say here which source it reads");
+          return kNone;
+        }
+      },
+      s.body);
 }
 
 const Source* Playlist::find_source(std::string_view id) const {
@@ -205,6 +244,26 @@ void read_news(Reader& r, const json& v, const std::string& ptr, NewsItem& n, co
   n.published = read_published(r, v, ptr, zone_name);
 }
 
+// A string key that names one of a closed set: `names[i]` maps to E(i).
+// Absent: `out` is left alone (false). Anything else: a problem listing
+// the names ("unknown <what> "x" (a, b, c)") unless `message` says it.
+template <typename E, size_t N>
+bool read_choice(Reader& r, const json& v, const std::string& ptr, const char* key, const char* const (&names)[N],
+                 E& out, const char* what, bool required = false, const char* message = nullptr) {
+  std::string s;
+  if (!r.string(v, ptr, key, s, required)) return false;
+  for (size_t i = 0; i < N; ++i)
+    if (s == names[i]) {
+      out = static_cast<E>(i);
+      return true;
+    }
+  std::string list;
+  for (size_t i = 0; i < N; ++i) list += std::string(i ? ", " : "") + names[i];
+  r.problem(ptr + "/" + key, message ? std::string(message) : "unknown " + std::string(what) + " \"" + s + "\" (" + list + ")");
+  return false;
+}
+
+
 // `from_source`: the slide has a KPI source, so a tile may leave its value
 // to the data (shown as a dash until the data arrives).
 void read_tile(Reader& r, const json& v, const std::string& ptr, KpiTile& k, bool from_source) {
@@ -224,10 +283,60 @@ void read_tile(Reader& r, const json& v, const std::string& ptr, KpiTile& k, boo
   if (r.number(v, ptr, "previous", d, -1e18, 1e18)) k.previous = d;
   if (r.number(v, ptr, "target", d, -1e18, 1e18)) k.target = d;
   r.string(v, ptr, "unit", k.unit);
-  if (r.string(v, ptr, "format", k.format) &&
-      k.format != "auto" && k.format != "wan" && k.format != "group" && k.format != "percent" && k.format != "plain")
-    r.problem(ptr + "/format", "format must be auto, wan, group, percent or plain");
+  read_choice(r, v, ptr, "format", kKpiFormats, k.format, "format", false,
+              "format must be auto, wan, group, percent or plain");
   r.number(v, ptr, "decimals", k.decimals, 0, 6);
+}
+
+void read_slogan(Reader& r, const json& v, const std::string& ptr, SloganSlide& b) {
+  r.strings(v, ptr, "lines", b.lines);
+  if (b.lines.empty()) r.problem(ptr + (v.contains("lines") ? "/lines" : ""), "a slogan needs at least one line in \"lines\"");
+  r.boolean(v, ptr, "vertical", b.vertical);
+  r.string(v, ptr, "banner", b.banner);
+  r.string(v, ptr, "subtitle", b.subtitle);
+}
+
+void read_news_slide(Reader& r, const json& v, const std::string& ptr, const Playlist& pl, NewsSlide& b) {
+  if (v.contains("article")) {
+    b.news.emplace();
+    read_news(r, v["article"], ptr + "/article", *b.news, pl.schedule.timezone);
+  }
+  r.string(v, ptr, "source", b.source);
+  r.number(v, ptr, "item", b.item, 0, 10000);
+  r.duration(v, ptr, "page_duration", b.page_duration);
+  r.boolean(v, ptr, "qr", b.qr);
+  if (!b.news && b.source.empty()) r.problem(ptr, "a news slide needs \"article\" or \"source\"");
+}
+
+void read_kpi_slide(Reader& r, const json& v, const std::string& ptr, KpiSlide& b) {
+  r.string(v, ptr, "title", b.title);
+  r.string(v, ptr, "source", b.source);
+  const bool from_source = !b.source.empty();
+  if (!v.contains("tiles") && from_source) return;  // the tiles come from the source: its first six figures
+  if (!v.contains("tiles") || !v["tiles"].is_array()) {
+    r.problem(ptr + (v.contains("tiles") ? "/tiles" : ""),
+              "a KPI slide needs \"tiles\" (an array of 1 to 6) or a \"source\"");
+    return;
+  }
+  const json& t = v["tiles"];
+  if (t.empty() || t.size() > 6) r.problem(ptr + "/tiles", "a KPI slide shows 1 to 6 tiles");
+  for (size_t i = 0; i < t.size() && i < 6; ++i) {
+    b.tiles.emplace_back();
+    read_tile(r, t[i], ptr + "/tiles/" + std::to_string(i), b.tiles.back(), from_source);
+  }
+}
+
+void read_image_slide(Reader& r, const json& v, const std::string& ptr, ImageSlide& b) {
+  r.string(v, ptr, "image", b.image, true);
+  read_pin(r, v, ptr, b.image, b.image_sha256);
+  read_choice(r, v, ptr, "fit", kFits, b.fit, "fit", false, "fit must be \"fit\" or \"fill\"");
+}
+
+// The kinds of source a slide type may read.
+bool source_fits(const SlideBody& body, SourceKind k) {
+  if (std::holds_alternative<KpiSlide>(body)) return k == SourceKind::Kpi;
+  if (std::holds_alternative<NewsSlide>(body)) return k == SourceKind::Feed || k == SourceKind::Article;
+  return true;
 }
 
 void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist& pl, Slide& s, size_t index) {
@@ -239,57 +348,25 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
                         "source", "item", "page_duration", "qr", "title", "tiles", "image", "image_sha256", "fit", "when", "priority",
                         "fallback", "urgent"});
   if (!r.string(v, ptr, "id", s.id)) s.id = "slide-" + std::to_string(index);
-  if (!r.string(v, ptr, "type", s.type, true)) return;
+  size_t type = 0;
+  if (!read_choice(r, v, ptr, "type", kSlideTypes, type, "slide type", true)) return;
   r.duration(v, ptr, "duration", s.duration);
   read_slide_schedule(r, v, ptr, s.schedule);
   if (v.contains("theme")) s.theme = read_theme(r, v["theme"], ptr + "/theme", pl.theme);
-  if (s.type == "slogan") {
-    r.strings(v, ptr, "lines", s.lines);
-    if (s.lines.empty()) r.problem(ptr + (v.contains("lines") ? "/lines" : ""), "a slogan needs at least one line in \"lines\"");
-    r.boolean(v, ptr, "vertical", s.vertical);
-    r.string(v, ptr, "banner", s.banner);
-    r.string(v, ptr, "subtitle", s.subtitle);
-  } else if (s.type == "news") {
-    if (v.contains("article")) {
-      s.news.emplace();
-      read_news(r, v["article"], ptr + "/article", *s.news, pl.schedule.timezone);
-    }
-    r.string(v, ptr, "source", s.source);
-    r.number(v, ptr, "item", s.item, 0, 10000);
-    r.duration(v, ptr, "page_duration", s.page_duration);
-    r.boolean(v, ptr, "qr", s.qr);
-    if (!s.news && s.source.empty()) r.problem(ptr, "a news slide needs \"article\" or \"source\"");
-  } else if (s.type == "kpi") {
-    r.string(v, ptr, "title", s.title);
-    r.string(v, ptr, "source", s.source);
-    const bool from_source = !s.source.empty();
-    if (!v.contains("tiles") && from_source) {
-      // The tiles come from the source: its first six figures.
-    } else if (!v.contains("tiles") || !v["tiles"].is_array()) {
-      r.problem(ptr + (v.contains("tiles") ? "/tiles" : ""),
-                "a KPI slide needs \"tiles\" (an array of 1 to 6) or a \"source\"");
-    } else {
-      const json& t = v["tiles"];
-      if (t.empty() || t.size() > 6) r.problem(ptr + "/tiles", "a KPI slide shows 1 to 6 tiles");
-      for (size_t i = 0; i < t.size() && i < 6; ++i) {
-        s.tiles.emplace_back();
-        read_tile(r, t[i], ptr + "/tiles/" + std::to_string(i), s.tiles.back(), from_source);
-      }
-    }
-  } else if (s.type == "image") {
-    r.string(v, ptr, "image", s.image, true);
-    read_pin(r, v, ptr, s.image, s.image_sha256);
-    if (r.string(v, ptr, "fit", s.fit) && s.fit != "fit" && s.fit != "fill")
-      r.problem(ptr + "/fit", "fit must be \"fit\" or \"fill\"");
-  } else {
-    r.problem(ptr + "/type", "unknown slide type \"" + s.type + "\" (slogan, news, kpi, image)");
+  switch (type) {
+    case 0: read_slogan(r, v, ptr, s.body.emplace<SloganSlide>()); break;
+    case 1: read_news_slide(r, v, ptr, pl, s.body.emplace<NewsSlide>()); break;
+    case 2: read_kpi_slide(r, v, ptr, s.body.emplace<KpiSlide>()); break;
+    default: read_image_slide(r, v, ptr, s.body.emplace<ImageSlide>()); break;
   }
-  if (const Source* src = s.source.empty() ? nullptr : pl.find_source(s.source); !s.source.empty() && !src) {
-    r.problem(ptr + "/source", "unknown source \"" + s.source + "\"");
-  } else if (src && s.type == "kpi" && src->type != "kpi") {
-    r.problem(ptr + "/source", "a KPI slide needs a source of type kpi; \"" + s.source + "\" is " + src->type);
-  } else if (src && s.type == "news" && src->type != "feed" && src->type != "article") {
-    r.problem(ptr + "/source", "a news slide needs a feed or article source; \"" + s.source + "\" is " + src->type);
+  const std::string& id = source_of(s);
+  if (const Source* src = id.empty() ? nullptr : pl.find_source(id); !id.empty() && !src) {
+    r.problem(ptr + "/source", "unknown source \"" + id + "\"");
+  } else if (src && !source_fits(s.body, src->kind)) {
+    r.problem(ptr + "/source", std::string(std::holds_alternative<KpiSlide>(s.body)
+                                               ? "a KPI slide needs a source of type kpi; \""
+                                               : "a news slide needs a feed or article source; \"") +
+                                   id + "\" is " + kind_name(src->kind));
   }
 }
 
@@ -407,9 +484,8 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
       r.problem("/transition", "\"transition\" must be an object");
     } else {
       r.known_keys(t, "/transition", {"type", "duration"});
-      if (r.string(t, "/transition", "type", pl.transition.type) && pl.transition.type != "cut" &&
-          pl.transition.type != "fade" && pl.transition.type != "push")
-        r.problem("/transition/type", "transition type must be cut, fade or push");
+      read_choice(r, t, "/transition", "type", kTransitions, pl.transition.kind, "transition", false,
+                  "transition type must be cut, fade or push");
       r.duration(t, "/transition", "duration", pl.transition.duration);
     }
   }
@@ -428,9 +504,7 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
         }
         r.known_keys(v, ptr, {"type", "url", "refresh", "max_age", "severity", "urgency", "certainty", "test",
                               "areas", "geocodes", "point", "tone"});
-        if (r.string(v, ptr, "type", s.type, true) && s.type != "feed" && s.type != "article" && s.type != "kpi" &&
-            s.type != "image" && s.type != "cap")
-          r.problem(ptr + "/type", "unknown source type \"" + s.type + "\" (feed, article, kpi, image, cap)");
+        read_choice(r, v, ptr, "type", kSourceKinds, s.kind, "source type", true);
         r.string(v, ptr, "url", s.url, true);
         r.duration(v, ptr, "refresh", s.refresh);
         r.duration(v, ptr, "max_age", s.max_age);
@@ -475,8 +549,9 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
         if (!fresh && it->second != pin)
           r.problem(at, "image \"" + image + "\" is pinned to two different SHA-256 values");
       };
-      same_pin(s.image, s.image_sha256, ptr + "/image_sha256");
-      if (s.news) same_pin(s.news->image, s.news->image_sha256, ptr + "/article/image_sha256");
+      for_each_image(s, [&](const std::string& image, const std::string& pin, bool own) {
+        same_pin(image, pin, ptr + (own ? "/image_sha256" : "/article/image_sha256"));
+      });
       pl.slides.push_back(std::move(s));
     }
   }

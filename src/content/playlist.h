@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "content/cap.h"
@@ -53,6 +55,9 @@ struct Theme {
 // Built-in themes: "dark", "red-gold" (institutional), "light".
 std::optional<Theme> builtin_theme(std::string_view name);
 
+// How a KPI figure is written (show/format.h).
+enum class KpiFormat { Auto, Wan, Group, Percent, Plain };  // wan: 万/亿
+
 struct KpiTile {
   std::string label;
   std::string key;                 // the figure's name in the slide's KPI source ("" = the label)
@@ -60,7 +65,7 @@ struct KpiTile {
   std::optional<double> previous;  // for the change arrow
   std::optional<double> target;    // for the progress bar
   std::string unit;
-  std::string format = "auto";     // auto | wan (万/亿) | group | percent | plain
+  KpiFormat format = KpiFormat::Auto;
   int decimals = -1;               // -1 = automatic
 };
 
@@ -101,40 +106,95 @@ struct PlaylistSchedule {
   std::vector<std::string> on_command;    // argv run when it ends
 };
 
-struct Slide {
-  std::string id;
-  std::string type;  // slogan | news | kpi | image; "alert" only as made by the player (show/player.h)
-  std::chrono::milliseconds duration{10000};
-  std::optional<Theme> theme;       // overrides the playlist theme
-  // slogan
+// The body of each slide type. A Slide holds exactly one (Slide::body); the
+// stages that treat types differently dispatch with std::visit, so a new
+// type does not compile until each of them handles it.
+struct SloganSlide {
   std::vector<std::string> lines;
   bool vertical = false;            // couplet / vertical slogan
   std::string banner;               // couplet cross-banner (横批)
   std::string subtitle;
-  // news
+};
+
+struct NewsSlide {
   std::optional<NewsItem> news;     // inline article
-  std::string source;               // or: a source id (feed/article/kpi data)
+  std::string source;               // or: a feed/article source id
   int item = 0;                     // item index in a feed source
   std::chrono::milliseconds page_duration{12000};
   bool qr = false;
-  // kpi
+};
+
+struct KpiSlide {
   std::string title;
   std::vector<KpiTile> tiles;
-  // image
+  std::string source;               // a kpi source id: its figures fill the tiles
+};
+
+enum class ImageFit { Fit, Fill };
+
+struct ImageSlide {
   std::string image;
   // Its pin ("image_sha256"): SHA-256 of the bytes, 64 lower-case hex
   // digits; empty: not pinned. A pinned image is shown only with those bytes.
   std::string image_sha256;
-  std::string fit = "fit";          // fit | fill
-  // alert: a CAP alert's takeover (never read from JSON; see Player::set_alerts)
-  std::optional<AlertNotice> alert;
-  size_t alerts_beside = 0;  // alert: the other alerts in force (the takeover leaves them the ticker strip)
-  SlideSchedule schedule;
+  ImageFit fit = ImageFit::Fit;
 };
+
+// A CAP alert's takeover: never read from JSON; the player makes it
+// (show/player.h, Player::set_alerts).
+struct AlertSlide {
+  AlertNotice alert;
+  size_t alerts_beside = 0;  // the other alerts in force (the takeover leaves them the ticker strip)
+};
+
+using SlideBody = std::variant<SloganSlide, NewsSlide, KpiSlide, ImageSlide, AlertSlide>;
+
+struct Slide {
+  std::string id;
+  std::chrono::milliseconds duration{10000};
+  std::optional<Theme> theme;       // overrides the playlist theme
+  SlideSchedule schedule;
+  SlideBody body;
+
+  // The body if it is a T, else nullptr.
+  template <typename T> T* as() { return std::get_if<T>(&body); }
+  template <typename T> const T* as() const { return std::get_if<T>(&body); }
+};
+
+// The JSON name of a slide's type ("slogan", "news", "kpi", "image",
+// "alert"), for messages and metrics.
+const char* type_name(const SlideBody& body);
+// The id of the source a slide reads ("" for none).
+const std::string& source_of(const Slide& s);
+// The images a slide shows, the one place that knows which slides have
+// them: f(path, pin, own) for an image slide's picture (own = true) and an
+// inline article's picture (own = false; only when it names one). `path`
+// and `pin` ("image_sha256", "" = not pinned) are references into the slide,
+// writable when `S` is a non-const Slide.
+template <typename S, typename F>
+void for_each_image(S& s, F&& f) {
+  std::visit(
+      [&f](auto& b) {
+        using B = std::remove_cv_t<std::remove_reference_t<decltype(b)>>;
+        if constexpr (std::is_same_v<B, ImageSlide>) {
+          f(b.image, b.image_sha256, true);
+        } else if constexpr (std::is_same_v<B, NewsSlide>) {
+          if (b.news && !b.news->image.empty()) f(b.news->image, b.news->image_sha256, false);
+        } else {
+          static_assert(std::is_same_v<B, SloganSlide> || std::is_same_v<B, KpiSlide> || std::is_same_v<B, AlertSlide>,
+                        "a new slide type: say here which images it shows");
+        }
+      },
+      s.body);
+}
+
+enum class SourceKind { Feed, Article, Kpi, Image, Cap };
+// The JSON name of a source kind ("feed", ...).
+const char* kind_name(SourceKind k);
 
 struct Source {
   std::string id;
-  std::string type;  // feed | article | kpi | image | cap
+  SourceKind kind = SourceKind::Feed;
   std::string url;   // http(s) URL or path (relative to the playlist)
   CapFilter cap;     // cap: which alerts take over the screen (language: the theme's)
   bool tone = false; // cap: an attention tone when a new alert takes over (platform/tone.h)
@@ -156,8 +216,13 @@ struct Header {
   bool clock = true;
 };
 
+enum class TransitionKind { Cut, Fade, Push };
+
+// The JSON name of a transition ("cut", "fade", "push").
+const char* transition_name(TransitionKind k);
+
 struct Transition {
-  std::string type = "fade";  // cut | fade | push
+  TransitionKind kind = TransitionKind::Fade;
   std::chrono::milliseconds duration{600};
 };
 

@@ -95,10 +95,9 @@ TickerColours alert_ticker_colours(content::CapSeverity on_screen) {
 
 float ticker_strip_px(int width, int height) { return std::round(static_cast<float>(std::min(width, height)) * 0.07f); }
 
-std::vector<render::DisplayList> compose_alert(const content::Slide& s, const content::Theme& theme,
+std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, const content::Theme& theme,
                                                ComposeContext& ctx) {
-  if (!s.alert) return compose_notice("预警", "", theme, ctx);
-  const content::AlertNotice& a = *s.alert;
+  const content::AlertNotice& a = s.alert;
   const Palette p = palette(a.severity);
   const content::TimeZone zone = ctx.zone ? *ctx.zone : content::TimeZone::utc();
   const float W = static_cast<float>(ctx.width), H = static_cast<float>(ctx.height);

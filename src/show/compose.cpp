@@ -36,18 +36,16 @@ render::TextOp text_op(text::TextLayout&& layout, float x, float y, content::Col
 
 std::vector<render::DisplayList> compose_slide(const content::Slide& slide, const content::Theme& theme,
                                                ComposeContext& ctx) {
-  if (slide.type == "slogan") return compose_slogan(slide, theme, ctx);
-  if (slide.type == "news") return compose_news(slide, theme, ctx);
-  if (slide.type == "kpi") return compose_kpi(slide, theme, ctx);
-  if (slide.type == "image") return compose_image(slide, theme, ctx);
-  if (slide.type == "alert") return compose_alert(slide, theme, ctx);
-  // Unknown types never reach here (the playlist parser rejects them); be
-  // safe anyway and show the theme background rather than nothing.
-  render::DisplayList dl;
-  dl.width = ctx.width;
-  dl.height = ctx.height;
-  add_background(dl, theme, Rect{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height)});
-  return {dl};
+  struct Compose {
+    const content::Theme& theme;
+    ComposeContext& ctx;
+    std::vector<render::DisplayList> operator()(const content::SloganSlide& b) const { return compose_slogan(b, theme, ctx); }
+    std::vector<render::DisplayList> operator()(const content::NewsSlide& b) const { return compose_news(b, theme, ctx); }
+    std::vector<render::DisplayList> operator()(const content::KpiSlide& b) const { return compose_kpi(b, theme, ctx); }
+    std::vector<render::DisplayList> operator()(const content::ImageSlide& b) const { return compose_image(b, theme, ctx); }
+    std::vector<render::DisplayList> operator()(const content::AlertSlide& b) const { return compose_alert(b, theme, ctx); }
+  };
+  return std::visit(Compose{theme, ctx}, slide.body);
 }
 
 std::string resolve_path(const ComposeContext& ctx, const std::string& path) {
@@ -82,24 +80,23 @@ text::TextLayout fit_checked(ComposeContext& ctx, const content::Theme& t, const
   return l;
 }
 
-double animation_length(const content::Slide& s) { return s.type == "kpi" ? kKpiCountUp : 0.0; }
+double animation_length(const content::Slide& s) { return s.as<content::KpiSlide>() ? kKpiCountUp : 0.0; }
 
 std::vector<render::DisplayList> compose_notice(const std::string& title, const std::string& detail,
                                                 const content::Theme& t, ComposeContext& ctx) {
-  content::Slide s;
-  s.type = "slogan";
+  content::SloganSlide s;
   s.lines = {title};
   s.subtitle = detail;
   return compose_slogan(s, t, ctx);
 }
 
-std::vector<render::DisplayList> compose_image(const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
+std::vector<render::DisplayList> compose_image(const content::ImageSlide& s, const content::Theme& t, ComposeContext& ctx) {
   render::DisplayList dl;
   dl.width = ctx.width;
   dl.height = ctx.height;
   dl.clear = t.background;
   dl.ops.push_back(render::RectOp{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height), t.background});
-  dl.ops.push_back(render::ImageOp{resolve_path(ctx, s.image), ctx.area.x, ctx.area.y, ctx.area.w, ctx.area.h, s.fit == "fill"});
+  dl.ops.push_back(render::ImageOp{resolve_path(ctx, s.image), ctx.area.x, ctx.area.y, ctx.area.w, ctx.area.h, s.fit == content::ImageFit::Fill});
   return {dl};
 }
 

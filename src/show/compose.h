@@ -68,9 +68,9 @@ void add_background(render::DisplayList& dl, const content::Theme& theme, const 
 std::string resolve_path(const ComposeContext& ctx, const std::string& path);
 render::TextOp text_op(text::TextLayout&& layout, float x, float y, content::Color color, content::Color bg);
 
-std::vector<render::DisplayList> compose_slogan(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
-std::vector<render::DisplayList> compose_news(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
-std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
+std::vector<render::DisplayList> compose_slogan(const content::SloganSlide& s, const content::Theme& t, ComposeContext& ctx);
+std::vector<render::DisplayList> compose_news(const content::NewsSlide& s, const content::Theme& t, ComposeContext& ctx);
+std::vector<render::DisplayList> compose_kpi(const content::KpiSlide& s, const content::Theme& t, ComposeContext& ctx);
 // The height of the strip along the bottom of a w x h screen that the
 // ticker zone takes, and the alert ticker of a takeover, px.
 float ticker_strip_px(int width, int height);
@@ -85,8 +85,8 @@ TickerColours alert_ticker_colours(content::CapSeverity on_screen);
 
 // A CAP alert's full-screen takeover (slide.alert; show/alert.cpp): the
 // whole canvas, not ctx.area; colours by severity, not the theme's.
-std::vector<render::DisplayList> compose_alert(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
-std::vector<render::DisplayList> compose_image(const content::Slide& s, const content::Theme& t, ComposeContext& ctx);
+std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, const content::Theme& t, ComposeContext& ctx);
+std::vector<render::DisplayList> compose_image(const content::ImageSlide& s, const content::Theme& t, ComposeContext& ctx);
 // A visible notice instead of a blank slide ("news source unavailable").
 std::vector<render::DisplayList> compose_notice(const std::string& title, const std::string& detail,
                                                 const content::Theme& t, ComposeContext& ctx);

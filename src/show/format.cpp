@@ -36,21 +36,22 @@ std::string group(const std::string& s) {
 
 }  // namespace
 
-Figure format_figure(double value, const std::string& format, int decimals) {
+Figure format_figure(double value, content::KpiFormat format, int decimals) {
+  using content::KpiFormat;
   Figure f;
   if (!std::isfinite(value)) {
     f.digits = "—";
     return f;
   }
   const double a = std::fabs(value);
-  std::string fmt = format;
-  if (fmt == "auto") fmt = a >= 1e5 ? "wan" : "group";
-  if (fmt == "percent") {
+  KpiFormat fmt = format;
+  if (fmt == KpiFormat::Auto) fmt = a >= 1e5 ? KpiFormat::Wan : KpiFormat::Group;
+  if (fmt == KpiFormat::Percent) {
     f.digits = strip_zeros(fixed(value, decimals < 0 ? 1 : decimals)) + "%";
     if (decimals >= 0) f.digits = fixed(value, decimals) + "%";
     return f;
   }
-  if (fmt == "wan" && a >= 1e4) {
+  if (fmt == KpiFormat::Wan && a >= 1e4) {
     const bool yi = a >= 1e8;
     const double v = value / (yi ? 1e8 : 1e4);
     const int d = decimals >= 0 ? decimals : (std::fabs(v) >= 100 ? 0 : std::fabs(v) >= 10 ? 1 : 2);
@@ -60,7 +61,7 @@ Figure format_figure(double value, const std::string& format, int decimals) {
   }
   const int d = decimals >= 0 ? decimals : (std::floor(a) == a ? 0 : 2);
   std::string s = decimals >= 0 ? fixed(value, d) : strip_zeros(fixed(value, d));
-  f.digits = fmt == "plain" ? s : group(s);
+  f.digits = fmt == KpiFormat::Plain ? s : group(s);
   return f;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "content/playlist.h"
 #include "content/timezone.h"
 
 namespace paizi::show {
@@ -15,9 +16,8 @@ struct Figure {
   std::string magnitude;  // "", "万", "亿"
 };
 
-// format: auto | wan | group | percent | plain; decimals -1 = automatic.
-// auto = 万/亿 from 100,000 up, grouped digits below.
-Figure format_figure(double value, const std::string& format, int decimals);
+// decimals -1 = automatic. Auto = 万/亿 from 100,000 up, grouped digits below.
+Figure format_figure(double value, content::KpiFormat format, int decimals);
 
 // "2022年4月21日 星期四 14:05" for a Unix time (s, UTC) as the clock on the
 // wall in `zone` reads it (the playlist's zone: see Schedule::zone()).

@@ -20,7 +20,7 @@ std::string change_text(const content::KpiTile& k) {
   if (!k.previous || std::isnan(k.value)) return {};
   const double delta = k.value - *k.previous;
   char b[64];
-  if (k.format == "percent") {
+  if (k.format == content::KpiFormat::Percent) {
     std::snprintf(b, sizeof b, "%s %.1f个百分点", delta >= 0 ? "▲" : "▼", std::fabs(delta));
     return b;
   }
@@ -35,11 +35,11 @@ std::string target_text(const content::KpiTile& k) {
   const Figure tf = format_figure(*k.target, k.format, -1);
   char b[96];
   if (std::isnan(k.value)) {
-    std::snprintf(b, sizeof b, "目标 %s%s", tf.digits.c_str(), ((k.format == "percent" ? "" : tf.magnitude) + k.unit).c_str());
+    std::snprintf(b, sizeof b, "目标 %s%s", tf.digits.c_str(), ((k.format == content::KpiFormat::Percent ? "" : tf.magnitude) + k.unit).c_str());
     return b;
   }
   std::snprintf(b, sizeof b, "目标 %s%s · 完成 %.0f%%", tf.digits.c_str(),
-                ((k.format == "percent" ? "" : tf.magnitude) + k.unit).c_str(), k.value / *k.target * 100.0);
+                ((k.format == content::KpiFormat::Percent ? "" : tf.magnitude) + k.unit).c_str(), k.value / *k.target * 100.0);
   return b;
 }
 
@@ -63,7 +63,7 @@ int shown_decimals(const content::KpiTile& k) {
 
 }  // namespace
 
-std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
+std::vector<render::DisplayList> compose_kpi(const content::KpiSlide& s, const content::Theme& t, ComposeContext& ctx) {
   // Figures from the slide's source, where it has one and data came in.
   const std::vector<content::KpiTile> tiles = ctx.kpi ? content::apply_kpi_data(s.tiles, *ctx.kpi) : s.tiles;
   if (tiles.empty()) return compose_notice("指标数据暂不可用", "正在获取最新数据，请稍候", t, ctx);
@@ -126,7 +126,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
   digits_w100.reserve(tiles.size());
   for (const content::KpiTile& k : tiles) {
     const Figure f = format_figure(k.value, k.format, shown_decimals(k));
-    const std::string unit_text = (k.format == "percent" ? "" : f.magnitude) + k.unit;
+    const std::string unit_text = (k.format == content::KpiFormat::Percent ? "" : f.magnitude) + k.unit;
     const float extras = k.target && *k.target > 0 ? label_px * 2.4f : label_px * 0.4f;
     digits_w100.push_back(measure(f.digits, true));
     fig_px = std::min({fig_px, (th - 2 * pad - label_px * 1.5f - extras) / 1.35f,
@@ -172,7 +172,7 @@ std::vector<render::DisplayList> compose_kpi(const content::Slide& s, const cont
     const int dec = shown_decimals(k);
     const Figure final_fig = format_figure(k.value, k.format, dec);
     const Figure now_fig = format_figure(k.value * ease, k.format, dec);  // NaN (no data yet): a dash;
-    const std::string unit_text = (k.format == "percent" ? "" : final_fig.magnitude) + k.unit;
+    const std::string unit_text = (k.format == content::KpiFormat::Percent ? "" : final_fig.magnitude) + k.unit;
     text::LayoutOptions vo = text_options(t, true, fig_px);
     vo.width_px = 1e6f;
     vo.shape.cjk_latin_space = false;

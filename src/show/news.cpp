@@ -86,7 +86,7 @@ std::vector<std::string> within_budget(const std::vector<std::string>& paragraph
 
 }  // namespace
 
-std::vector<render::DisplayList> compose_news(const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
+std::vector<render::DisplayList> compose_news(const content::NewsSlide& s, const content::Theme& t, ComposeContext& ctx) {
   const content::NewsItem* item = s.news ? &*s.news : ctx.news;
   if (!item) return compose_notice("新闻暂不可用", "正在获取最新内容，请稍候", t, ctx);
   const Rect a = ctx.area;

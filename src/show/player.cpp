@@ -62,7 +62,7 @@ void Player::layout_zones() {
 }
 
 int64_t Player::trans_ms() const {
-  return playlist_->transition.type == "cut" ? 0 : playlist_->transition.duration.count();
+  return playlist_->transition.kind == content::TransitionKind::Cut ? 0 : playlist_->transition.duration.count();
 }
 
 void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s,
@@ -79,16 +79,17 @@ void Player::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, si
   ctx.can_draw = [this, w = ctx.width, h = ctx.height](const std::string& path) {
     return painter_.load_image(path, w, h);
   };
-  if (!sl.source.empty() && data_) {
+  const std::string& source = content::source_of(sl);
+  if (!source.empty() && data_) {
     int64_t fetched = 0;
-    if (sl.type == "kpi") ctx.kpi = data_->kpi(sl.source, fetched);
-    else ctx.news = data_->news(sl, fetched);
+    if (const auto* news = sl.as<content::NewsSlide>()) ctx.news = data_->news(*news, fetched);
+    else ctx.kpi = data_->kpi(source, fetched);
     ctx.data_time = fetched;
-    if (const content::Source* src = pl->find_source(sl.source))
+    if (const content::Source* src = pl->find_source(source))
       ctx.max_age = std::chrono::duration_cast<std::chrono::seconds>(src->max_age).count();
   }
   s.slide = slide;
-  s.sourced = !sl.source.empty() && data_;
+  s.sourced = !source.empty() && data_;
   s.had_data = ctx.news != nullptr || ctx.kpi != nullptr;
   s.stale = false;
   s.pages = compose_slide(sl, sl.theme ? *sl.theme : pl->theme, ctx);
@@ -153,7 +154,8 @@ void Player::leave_direct() {
 
 int64_t Player::hold_ms(const Showing& s) const {
   const content::Slide& sl = s.pl->slides[s.slide];
-  return std::max<int64_t>(100, (s.pages.size() > 1 ? sl.page_duration : sl.duration).count());
+  const auto* news = sl.as<content::NewsSlide>();  // only articles have pages
+  return std::max<int64_t>(100, (s.pages.size() > 1 && news ? news->page_duration : sl.duration).count());
 }
 
 void Player::next_of(const Showing& s, size_t& slide, size_t& page) const {
@@ -208,7 +210,7 @@ void Player::prepare_next(int64_t unix_s) {
 }
 
 bool Player::unpaintable(const Showing& s) const {
-  if (!s.pl || s.pl->slides[s.slide].type != "image" || s.page >= s.pages.size()) return false;
+  if (!s.pl || !s.pl->slides[s.slide].as<content::ImageSlide>() || s.page >= s.pages.size()) return false;
   for (const auto& op : s.pages[s.page].ops)
     if (const auto* im = std::get_if<render::ImageOp>(&op); im && painter_.image_failed(im->path)) return true;
   return false;
@@ -359,7 +361,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
 void Player::slide_came_on(int64_t t_ms) {
   assert(cur_.pl && cur_.slide < cur_.pl->slides.size());  // composed before it comes on
   slide_began_ = t_ms;
-  ++stats_.shown_by_type[cur_.pl->slides[cur_.slide].type];
+  ++stats_.shown_by_type[content::type_name(cur_.pl->slides[cur_.slide].body)];
 }
 
 void Player::count_frame(int64_t t_ms, std::chrono::steady_clock::duration work) {
@@ -399,7 +401,7 @@ bool Player::draw_direct(int64_t t_ms) {
   SDL_RenderFlush(display_.renderer());  // nothing queued may land on top of what is written here
   if (fading) {
     const float p = std::clamp(static_cast<float>(t_ms - trans_start_) / static_cast<float>(trans_ms()), 0.f, 1.f);
-    if (playlist_->transition.type == "push") {
+    if (playlist_->transition.kind == content::TransitionKind::Push) {
       const size_t dx = std::min(w, static_cast<size_t>(std::lround(p * static_cast<float>(w))));
       for (int y = 0; y < c->h; ++y) {
         std::memcpy(row(y), pic_row(cur_pic_, y) + dx, (w - dx) * 4);
@@ -415,7 +417,7 @@ bool Player::draw_direct(int64_t t_ms) {
   return true;
 }
 
-bool Player::takeover() const { return started_ && slide().alert && trans_start_ < 0; }
+bool Player::takeover() const { return started_ && slide().as<content::AlertSlide>() && trans_start_ < 0; }
 
 void Player::draw_overlays(int64_t unix_s) {
   // An alert owns the whole screen (the alert ticker its bottom strip).
@@ -425,10 +427,11 @@ void Player::draw_overlays(int64_t unix_s) {
 
 Rect Player::draw_tickers() {
   if (takeover()) {
-    if (alert_line_for_ != slide().alert->key + "#" + std::to_string(alerts_version_)) rebuild_alert_ticker();
+    const content::AlertSlide& on = *slide().as<content::AlertSlide>();
+    if (alert_line_for_ != on.alert.key + "#" + std::to_string(alerts_version_)) rebuild_alert_ticker();
     if (alert_line_.empty()) return {};
     draw_ticker(painter_, display_.renderer(), alert_line_, alert_strip_, ticker_offset_,
-                alert_ticker_colours(slide().alert->severity));
+                alert_ticker_colours(on.alert.severity));
     return alert_strip_;
   }
   if (ticker_line_.empty()) return {};
@@ -452,7 +455,7 @@ void Player::draw_frame(int64_t t_ms, int64_t unix_s) {
   const int W = display_.width();
   if (trans_start_ >= 0 && trans_ms() > 0) {
     const float p = std::clamp(static_cast<float>(t_ms - trans_start_) / static_cast<float>(trans_ms()), 0.f, 1.f);
-    if (playlist_->transition.type == "push") {
+    if (playlist_->transition.kind == content::TransitionKind::Push) {
       const int dx = static_cast<int>(std::lround(p * static_cast<float>(W)));
       SDL_Rect a{-dx, 0, W, display_.height()}, b{W - dx, 0, W, display_.height()};
       SDL_RenderCopy(r, cur_pic_.tex.get(), nullptr, &a);
@@ -522,12 +525,13 @@ void Player::rebuild_ticker() {
 // most severe first, each after a chip in its severity's colour.
 void Player::rebuild_alert_ticker() {
   const content::Slide& s = slide();
-  alert_line_for_ = s.alert ? s.alert->key + "#" + std::to_string(alerts_version_) : "";
+  const auto* on = s.as<content::AlertSlide>();
+  alert_line_for_ = on ? on->alert.key + "#" + std::to_string(alerts_version_) : "";
   alert_line_ = {};
-  if (!s.alert || s.alerts_beside == 0) return;
+  if (!on || on->alerts_beside == 0) return;
   std::vector<TickerItem> items;
   for (const content::AlertNotice& a : alerts_)
-    if (a.key != s.alert->key) items.push_back({a.headline, severity_colour(a.severity)});
+    if (a.key != on->alert.key) items.push_back({a.headline, severity_colour(a.severity)});
   alert_strip_ = Rect{0, static_cast<float>(display_.height()) - ticker_strip_px(display_.width(), display_.height()),
                       static_cast<float>(display_.width()), ticker_strip_px(display_.width(), display_.height())};
   const content::Theme& theme = s.theme ? *s.theme : playlist_->theme;
@@ -608,7 +612,7 @@ void Player::preempt_if_urgent(int64_t t_ms, int64_t unix_s) {
   const ScheduleState st = sched_->at(unix_s, clock_trusted_);
   const bool showing_urgent = cur_.pl == playlist_ && slide().schedule.urgent.has_value();
   // An alert slide from before the alerts changed (updated, cancelled).
-  const bool stale_alert = slide().alert.has_value() && cur_.pl != playlist_;
+  const bool stale_alert = slide().as<content::AlertSlide>() && cur_.pl != playlist_;
   if (st.urgent == showing_urgent && !stale_alert) return;
   if (st.urgent && !slide().schedule.urgent && !resume_) resume_ = cur_.slide;
   if (cur_.start + hold_ms(cur_) <= t_ms) return;  // a boundary is due anyway
@@ -658,7 +662,7 @@ int64_t Player::next_event_ms() const {
 std::shared_ptr<const content::Playlist> Player::with_alerts(const content::Playlist& p) const {
   auto out = std::make_shared<content::Playlist>(p);
   auto& slides = out->slides;
-  slides.erase(std::remove_if(slides.begin(), slides.end(), [](const content::Slide& s) { return s.alert.has_value(); }),
+  slides.erase(std::remove_if(slides.begin(), slides.end(), [](const content::Slide& s) { return s.as<content::AlertSlide>() != nullptr; }),
                slides.end());
   for (const content::AlertNotice& a : alerts_) {
     content::Slide s;
@@ -667,10 +671,8 @@ std::shared_ptr<const content::Playlist> Player::with_alerts(const content::Play
     s.id = "alert-";
     for (const char c : a.key.substr(a.key.find(',') + 1, 64))
       s.id.push_back(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_');
-    s.type = "alert";
     s.duration = std::chrono::seconds(20);  // several alerts take turns; one alone stays
-    s.alert = a;
-    s.alerts_beside = alerts_.size() - 1;
+    s.body = content::AlertSlide{a, alerts_.size() - 1};
     s.schedule.urgent = content::Urgent{a.from, a.until};
     slides.push_back(std::move(s));
   }
@@ -697,7 +699,7 @@ void Player::apply_alerts() {
     pending_ = with_alerts(*pending_);
     pending_sched_ = std::make_shared<const Schedule>(*pending_, zone_);
   }
-  if (started_ && cur_.pl == old && !slide().alert) cur_.pl = playlist_;
+  if (started_ && cur_.pl == old && !slide().as<content::AlertSlide>()) cur_.pl = playlist_;
   if (trans_start_ < 0) next_ready_ = false;
   redraw_ = true;
 }

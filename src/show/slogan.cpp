@@ -21,7 +21,7 @@ void rule(render::DisplayList& dl, const content::Theme& t, float cx, float y, f
   dl.ops.push_back(render::RectOp{cx - w / 2, y - thick / 2, w, thick, t.accent});
 }
 
-void horizontal(render::DisplayList& dl, const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
+void horizontal(render::DisplayList& dl, const content::SloganSlide& s, const content::Theme& t, ComposeContext& ctx) {
   const Rect a = ctx.area;
   const float m = t.margin * std::min(a.w, a.h);
   const float box_w = a.w - 2 * m;
@@ -92,7 +92,7 @@ void column(render::DisplayList& dl, const std::string& line, const content::The
   dl.ops.push_back(text_op(std::move(l), x, r.y + pad, t.accent, t.background2));
 }
 
-void vertical(render::DisplayList& dl, const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
+void vertical(render::DisplayList& dl, const content::SloganSlide& s, const content::Theme& t, ComposeContext& ctx) {
   const Rect a = ctx.area;
   const float m = t.margin * std::min(a.w, a.h);
   const bool couplet = s.lines.size() == 2;
@@ -143,7 +143,7 @@ void vertical(render::DisplayList& dl, const content::Slide& s, const content::T
 
 }  // namespace
 
-std::vector<render::DisplayList> compose_slogan(const content::Slide& s, const content::Theme& t, ComposeContext& ctx) {
+std::vector<render::DisplayList> compose_slogan(const content::SloganSlide& s, const content::Theme& t, ComposeContext& ctx) {
   render::DisplayList dl = base(t, ctx);
   if (s.vertical) vertical(dl, s, t, ctx);
   else horizontal(dl, s, t, ctx);

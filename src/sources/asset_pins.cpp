@@ -11,10 +11,8 @@ std::map<std::string, std::string> asset_pins(const content::Playlist& pl) {
     std::string& p = pins[ref];
     if (p.empty()) p = pin;
   };
-  for (const auto& s : pl.slides) {
-    if (s.type == "image") add(s.image, s.image_sha256);
-    if (s.news) add(s.news->image, s.news->image_sha256);
-  }
+  for (const auto& s : pl.slides)
+    content::for_each_image(s, [&](const std::string& ref, const std::string& pin, bool) { add(ref, pin); });
   return pins;
 }
 

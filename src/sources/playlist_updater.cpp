@@ -93,8 +93,13 @@ std::vector<std::string> drop_missing(content::Playlist& pl,
   kept.reserve(pl.slides.size());
   for (size_t i = 0; i < pl.slides.size(); ++i) {
     content::Slide& s = pl.slides[i];
-    if (s.news && missing.count(s.news->image)) s.news->image.clear();  // the article without its picture
-    if (s.type == "image" && missing.count(s.image))
+    bool drop = false;
+    content::for_each_image(s, [&](std::string& image, std::string&, bool own) {
+      if (!missing.count(image)) return;
+      if (own) drop = true;      // an image slide without its image is left out
+      else image.clear();        // the article without its picture
+    });
+    if (drop)
       dropped.push_back(s.id.empty() ? "#" + std::to_string(i + 1) : s.id);
     else
       kept.push_back(std::move(s));
@@ -107,10 +112,8 @@ void apply_assets(content::Playlist& pl, const AssetMap& assets, const net::Asse
   auto file_of = [&](std::string& ref) {
     if (auto it = assets.find(ref); it != assets.end()) ref = store.path_of(it->second.sha256);
   };
-  for (auto& s : pl.slides) {
-    if (s.type == "image") file_of(s.image);
-    if (s.news && !s.news->image.empty()) file_of(s.news->image);
-  }
+  for (auto& s : pl.slides)
+    content::for_each_image(s, [&](std::string& image, std::string&, bool) { file_of(image); });
   for (auto& src : pl.sources)
     if (auto it = assets.find(src.url); it != assets.end()) src.url = it->second.url;  // older snapshots
 }

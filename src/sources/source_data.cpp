@@ -44,10 +44,11 @@ void SourceData::follow(const content::Playlist& playlist) {
   base_dir_ = playlist.base_dir;
   sources_.clear();
   for (const auto& s : playlist.sources)
-    if (s.type == "feed" || s.type == "article" || s.type == "kpi" || s.type == "cap") sources_.push_back(s);
+    if (s.kind != content::SourceKind::Image) sources_.push_back(s);
   wanted_.clear();
   for (const auto& s : playlist.slides)
-    if (s.type == "news" && !s.source.empty() && !s.news) wanted_[s.source].push_back(s.item);
+    if (const auto* n = s.as<content::NewsSlide>(); n && !n->source.empty() && !n->news)
+      wanted_[n->source].push_back(n->item);
 }
 
 void SourceData::update(const content::Playlist& playlist) {
@@ -96,12 +97,12 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
     for (const auto& s : sources) shown.insert(resolve(s.url));
     cache->keep(std::move(shown));
   }
-  if (src.type == "cap") {
+  if (src.kind == content::SourceKind::Cap) {
     refresh_cap(src, client, cache.get(), now);
     return;
   }
   auto snap = std::make_shared<Snapshot>();
-  if (src.type == "feed") {
+  if (src.kind == content::SourceKind::Feed) {
     sources::LoadedFeed f = sources::load_feed(client, cache.get(), resolve(src.url), {}, now);
     if (f.feed) {
       snap->items = std::move(f.feed->items);
@@ -110,7 +111,7 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
     }
     snap->fetched_at = f.fetched_at;
     snap->error = f.error;
-  } else if (src.type == "kpi") {
+  } else if (src.kind == content::SourceKind::Kpi) {
     sources::LoadedKpi k = sources::load_kpi(client, cache.get(), resolve(src.url), {}, now);
     snap->kpi = std::move(k.data);
     snap->fetched_at = k.fetched_at;
@@ -193,10 +194,8 @@ void SourceData::fetch_pictures(content::Playlist& playlist, int64_t now, std::v
     if (path.empty()) problems.push_back(image + ": " + err);
     if (!path.empty() || drop) image = path;
   };
-  for (auto& s : playlist.slides) {
-    if (s.type == "image") local(s.image, false);
-    if (s.news && !s.news->image.empty()) local(s.news->image, true);
-  }
+  for (auto& s : playlist.slides)
+    content::for_each_image(s, [&](std::string& image, std::string&, bool own) { local(image, !own); });
 }
 
 void SourceData::refresh_due(int64_t now) {
@@ -256,7 +255,7 @@ void SourceData::stop() {
   if (worker_.joinable()) worker_.join();
 }
 
-const content::NewsItem* SourceData::news(const content::Slide& slide, int64_t& fetched) {
+const content::NewsItem* SourceData::news(const content::NewsSlide& slide, int64_t& fetched) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = data_.find(slide.source);
   if (it == data_.end() || !it->second || it->second->items.empty()) return nullptr;

@@ -88,7 +88,7 @@ class SourceData final : public content::DataProvider {
   void start();
   void stop();
 
-  const content::NewsItem* news(const content::Slide& slide, int64_t& fetched) override;
+  const content::NewsItem* news(const content::NewsSlide& slide, int64_t& fetched) override;
   const content::KpiData* kpi(const std::string& source_id, int64_t& fetched) override;
   std::vector<std::string> headlines(const std::string& source_id) override;
   // Cap sources: the alerts of each one's last good document, less those

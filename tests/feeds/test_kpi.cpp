@@ -201,7 +201,7 @@ TEST_CASE("tiles take their figures from the data by key or label; a slide witho
   CHECK(out[0].target == 100.0);
   CHECK(out[0].unit == "户");
   CHECK(out[1].value == 38.5);
-  CHECK(out[1].format == "percent");
+  CHECK(out[1].format == paizi::content::KpiFormat::Percent);
   CHECK(out[1].label == "研发投入");
   CHECK(out[2].value == 5.0);
   const auto all = content::apply_kpi_data({}, *d.data);
@@ -230,7 +230,7 @@ TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the
   auto compose = [&](size_t slide) {
     show::ComposeContext ctx(shaper);
     int64_t fetched = 0;
-    ctx.kpi = data.kpi(pl.slides[slide].source, fetched);
+    ctx.kpi = data.kpi(paizi::content::source_of(pl.slides[slide]), fetched);
     ctx.data_time = fetched;
     ctx.max_age = 3600;  // the source's max_age, as the player passes it
     ctx.now = static_cast<int64_t>(std::time(nullptr));

@@ -129,7 +129,7 @@ class Feed final : public show::DataProvider {
     item_.published = 1776585600;
     ++version_;
   }
-  const content::NewsItem* news(const content::Slide&, int64_t& fetched) override {
+  const content::NewsItem* news(const content::NewsSlide&, int64_t& fetched) override {
     fetched = 1776585600;
     return &item_;
   }
@@ -145,7 +145,8 @@ content::Playlist make_playlist(TextGen& gen, int variant, const std::string& im
   content::Playlist pl;
   pl.name = "soak " + std::to_string(variant);
   pl.base_dir = image_dir;
-  pl.transition.type = variant % 3 == 0 ? "fade" : variant % 3 == 1 ? "push" : "cut";
+  using content::TransitionKind;
+  pl.transition.kind = variant % 3 == 0 ? TransitionKind::Fade : variant % 3 == 1 ? TransitionKind::Push : TransitionKind::Cut;
   pl.transition.duration = std::chrono::milliseconds(300);
   pl.header.enabled = true;
   pl.header.logo = "牌子 · 浸泡测试";
@@ -153,47 +154,53 @@ content::Playlist make_playlist(TextGen& gen, int variant, const std::string& im
   pl.ticker.items = {gen.sentence(12), gen.sentence(16)};
   content::Source src;
   src.id = "news";
-  src.type = "feed";
+  src.kind = content::SourceKind::Feed;
   src.url = "http://127.0.0.1/feed.xml";
   pl.sources.push_back(src);
-  auto slide = [&](const char* id, const char* type) {
+  auto slide = [&](const char* id, content::SlideBody body) {
     content::Slide s;
     s.id = id;
-    s.type = type;
+    s.body = std::move(body);
     s.duration = std::chrono::milliseconds(2000 + 500 * (variant % 4));
     return s;
   };
-  auto slogan = slide("slogan", "slogan");
-  slogan.lines = {gen.sentence(8), gen.sentence(10)};
-  slogan.subtitle = gen.sentence(6);
-  auto couplet = slide("couplet", "slogan");
-  couplet.vertical = true;
-  couplet.lines = {gen.sentence(7), gen.sentence(7)};
-  couplet.banner = "四字横批";
-  auto news = slide("news", "news");
-  news.source = "news";
-  news.page_duration = std::chrono::milliseconds(1500);
+  content::SloganSlide sg;
+  sg.lines = {gen.sentence(8), gen.sentence(10)};
+  sg.subtitle = gen.sentence(6);
+  auto slogan = slide("slogan", sg);
+  content::SloganSlide cp;
+  cp.vertical = true;
+  cp.lines = {gen.sentence(7), gen.sentence(7)};
+  cp.banner = "四字横批";
+  auto couplet = slide("couplet", cp);
+  content::NewsSlide ns;
+  ns.source = "news";
+  ns.page_duration = std::chrono::milliseconds(1500);
+  auto news = slide("news", ns);
   news.duration = std::chrono::milliseconds(6000);
-  auto inline_news = slide("article", "news");
-  inline_news.news.emplace();
-  inline_news.news->title = gen.sentence(14);
-  inline_news.news->paragraphs = {gen.sentence(50), gen.sentence(50)};
-  inline_news.qr = variant % 2 == 0;
-  inline_news.news->link = "https://example.org/n/" + std::to_string(variant);
-  auto kpi = slide("kpi", "kpi");
-  kpi.title = gen.sentence(5);
+  content::NewsSlide in;
+  in.news.emplace();
+  in.news->title = gen.sentence(14);
+  in.news->paragraphs = {gen.sentence(50), gen.sentence(50)};
+  in.qr = variant % 2 == 0;
+  in.news->link = "https://example.org/n/" + std::to_string(variant);
+  auto inline_news = slide("article", in);
+  content::KpiSlide kp;
+  kp.title = gen.sentence(5);
   for (int i = 0; i < 4; ++i) {
     content::KpiTile t;
     t.label = gen.sentence(3);
     t.value = 12345.0 * (variant + 1) * (i + 1);
     t.previous = t.value * 0.9;
     t.unit = "元";
-    t.format = i % 2 ? "wan" : "group";
-    kpi.tiles.push_back(t);
+    t.format = i % 2 ? content::KpiFormat::Wan : content::KpiFormat::Group;
+    kp.tiles.push_back(t);
   }
-  auto image = slide("image", "image");
-  image.image = "soak.png";
-  image.fit = variant % 2 ? "fit" : "fill";
+  auto kpi = slide("kpi", kp);
+  content::ImageSlide im;
+  im.image = "soak.png";
+  im.fit = variant % 2 ? content::ImageFit::Fit : content::ImageFit::Fill;
+  auto image = slide("image", im);
   pl.slides = {slogan, couplet, news, inline_news, kpi, image};
   return pl;
 }

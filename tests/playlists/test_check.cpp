@@ -155,7 +155,7 @@ TEST_CASE("check: an inline article's published date is a date, RFC 3339 or Unix
   auto published = [&](const std::string& p, const std::string& extra) -> std::optional<int64_t> {
     const auto r = with(p, extra);
     if (!r.playlist) return std::nullopt;
-    return r.playlist->slides.at(0).news->published;
+    return std::get<paizi::content::NewsSlide>(r.playlist->slides.at(0).body).news->published;
   };
   CHECK(published(R"("2022-04-21")", shanghai) == 1650470400);  // midnight in the playlist's zone
   CHECK(published(R"("2022-04-21")", R"("schedule": {"timezone": "UTC"}, )") == 1650499200);

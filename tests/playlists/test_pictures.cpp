@@ -66,7 +66,7 @@ TEST_CASE("a feed item's picture is fetched into the picture store; without one,
   data.refresh_now(kNow);
 
   int64_t fetched = 0;
-  const content::NewsItem* with = data.news(pl.slides[0], fetched);
+  const content::NewsItem* with = data.news(*pl.slides[0].as<paizi::content::NewsSlide>(), fetched);
   REQUIRE(with);
   REQUIRE(!with->image.empty());
   std::string stored;
@@ -76,7 +76,7 @@ TEST_CASE("a feed item's picture is fetched into the picture store; without one,
   const std::string path = with->image;
 
   for (size_t i : {1, 2}) {  // 404, and an HTML page served as a picture
-    const content::NewsItem* without = data.news(pl.slides[i], fetched);
+    const content::NewsItem* without = data.news(*pl.slides[i].as<paizi::content::NewsSlide>(), fetched);
     REQUIRE(without);
     CHECK(without->image.empty());
   }
@@ -89,18 +89,18 @@ TEST_CASE("a feed item's picture is fetched into the picture store; without one,
   text::Shaper shaper(fonts);
   content::Theme theme;
   show::ComposeContext ctx(shaper);
-  ctx.news = data.news(pl.slides[0], fetched);
+  ctx.news = data.news(*pl.slides[0].as<paizi::content::NewsSlide>(), fetched);
   const auto pages = show::compose_slide(pl.slides[0], theme, ctx);
   REQUIRE(!pages.empty());
   CHECK(image_ops(pages[0]) == 1);
-  ctx.news = data.news(pl.slides[1], fetched);
+  ctx.news = data.news(*pl.slides[1].as<paizi::content::NewsSlide>(), fetched);
   CHECK(image_ops(show::compose_slide(pl.slides[1], theme, ctx)[0]) == 0);
 
   // The server fails: the feed and its picture are the last good copies.
   put(server, "pic.png", "");  // deleted: 404
   fault(server, "500");
   data.refresh_now(kNow + 7 * 3600);  // the picture is due for a check too
-  with = data.news(pl.slides[0], fetched);
+  with = data.news(*pl.slides[0].as<paizi::content::NewsSlide>(), fetched);
   REQUIRE(with);
   CHECK(with->image == path);
   CHECK(fs::exists(path));
@@ -109,7 +109,7 @@ TEST_CASE("a feed item's picture is fetched into the picture store; without one,
   // names the picture.
   sources::SourceData again(pl, state);
   again.refresh_now(kNow + 8 * 3600);
-  with = again.news(pl.slides[0], fetched);
+  with = again.news(*pl.slides[0].as<paizi::content::NewsSlide>(), fetched);
   REQUIRE(with);
   CHECK(with->image == path);
 }

@@ -263,7 +263,7 @@ TEST_CASE("a pin that is not 64 hex digits, or two pins for one image, is an err
   CHECK(pr.first_error("p.json").find("two different SHA-256") != std::string::npos);
   pr = paizi::content::parse_playlist(image_playlist("x", "a.png", a), ".");
   REQUIRE(pr.playlist);
-  CHECK(pr.playlist->slides[1].image_sha256 == a);
+  CHECK(pr.playlist->slides[1].as<paizi::content::ImageSlide>()->image_sha256 == a);
 }
 
 TEST_CASE(
@@ -436,7 +436,7 @@ TEST_CASE("a republished playlist asks for its unchanged images conditionally: 3
   o.source = server.url("/files/pl.json");
   o.state_dir = tmp.path() + "/state";
   const auto image_file = [](const paizi::sources::AdoptedPlaylist& a) {
-    return a.playlist.slides.at(1).image;
+    return a.playlist.slides.at(1).as<paizi::content::ImageSlide>()->image;
   };
   {
     paizi::sources::PlaylistUpdater u(o);

@@ -106,7 +106,7 @@ TEST_CASE("assets: only http(s) and files under the roots; everything lands in t
   auto ok = updater_for("img/a.png");
   auto adopted = ok->take();
   REQUIRE(adopted);
-  const std::string cached = adopted->playlist.slides[0].image;
+  const std::string cached = adopted->playlist.slides[0].as<paizi::content::ImageSlide>()->image;
   CHECK(cached.rfind(tmp.path() + "/state/assets/", 0) == 0);
   CHECK(fs::path(cached).filename().string() == paizi::net::sha256_hex("not really a png, but bytes"));
   const std::vector<std::string> bads{"../secret.txt", "img/../../secret.txt", tmp.path() + "/secret.txt",
@@ -210,7 +210,7 @@ TEST_CASE("a missing asset leaves out the slides that need it, not the playlist;
     auto adopted = u.take();
     REQUIRE(adopted);
     CHECK(slide_ids(adopted->playlist) == without);
-    CHECK(adopted->playlist.slides[2].news->image.empty());  // the article stays, without its picture
+    CHECK(adopted->playlist.slides[2].as<paizi::content::NewsSlide>()->news->image.empty());  // the article stays, without its picture
     const auto st = u.status();
     CHECK(st.ok);
     CHECK(st.incomplete.find("none.png") != std::string::npos);
@@ -232,7 +232,7 @@ TEST_CASE("a missing asset leaves out the slides that need it, not the playlist;
   auto complete = v.take();
   REQUIRE(complete);
   CHECK(slide_ids(complete->playlist) == all);
-  CHECK(complete->playlist.slides[3].news->image.rfind(state + "/assets/", 0) == 0);
+  CHECK(complete->playlist.slides[3].as<paizi::content::NewsSlide>()->news->image.rfind(state + "/assets/", 0) == 0);
   CHECK(v.status().incomplete.empty());
   v.check_once();
   CHECK_FALSE(v.take());

@@ -47,8 +47,7 @@ struct Frame {
 
 Frame render_slogan(const std::vector<std::string>& lines, int w = 1920, int h = 1080) {
   content::Slide s;
-  s.type = "slogan";
-  s.lines = lines;
+  s.body = content::SloganSlide{lines, false, {}, {}};
   const content::Theme theme = *content::builtin_theme("dark");
   std::string err;
   present::DisplayOptions o;

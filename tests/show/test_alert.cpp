@@ -91,12 +91,15 @@ struct Screen {
       }
       player->tick(t, unix_now());
       shown.insert(player->slide().id);
-      if (!player->slide().alert) loop_slide = player->slide().id;
+      if (!player->slide().as<content::AlertSlide>()) loop_slide = player->slide().id;
     }
   }
   // The slide on screen (the one a transition leaves until it ends) is an alert.
-  bool alert_on() const { return player->slide().alert.has_value(); }
-  std::string alert_key() const { return player->slide().alert ? player->slide().alert->key : ""; }
+  bool alert_on() const { return player->slide().as<content::AlertSlide>() != nullptr; }
+  std::string alert_key() const {
+    const auto* a = player->slide().as<content::AlertSlide>();
+    return a ? a->alert.key : "";
+  }
   // Runs until an alert is on screen (or not), at most `limit` s; returns the time taken, s (-1: never).
   double until_alert(bool on, double limit) {
     const int64_t from = t;
@@ -126,7 +129,7 @@ TEST_CASE("cap takeover: arrives within one poll, is replaced by its update, cle
   CHECK(took <= kPollS + 1);  // within one poll (and the fade)
   const std::string interrupted = s.loop_slide;
   CHECK(s.alert_key() == kOrangeKey);
-  CHECK(s.player->slide().alert->headline == "深圳市气象台发布台风橙色预警信号");  // zh first
+  CHECK(s.player->slide().as<content::AlertSlide>()->alert.headline == "深圳市气象台发布台风橙色预警信号");  // zh first
   REQUIRE(s.player->active_alerts(s.unix_now()).size() == 1);
   s.run(45);  // it holds the screen: nothing else is shown meanwhile
   CHECK(s.alert_on());
@@ -137,7 +140,7 @@ TEST_CASE("cap takeover: arrives within one poll, is replaced by its update, cle
   const int64_t from = s.t;
   while (s.t - from < (kPollS + 2) * 1000 && s.alert_key() != kRedKey) s.run(0.1);
   CHECK(s.alert_key() == kRedKey);
-  CHECK(s.player->slide().alert->severity == content::CapSeverity::Extreme);
+  CHECK(s.player->slide().as<content::AlertSlide>()->alert.severity == content::CapSeverity::Extreme);
   s.run(1);
   CHECK(s.alert_on());
   REQUIRE(s.player->active_alerts(s.unix_now()).size() == 1);
@@ -264,7 +267,7 @@ TEST_CASE("cap takeover: two alerts at once take turns, most severe first") {
   for (int i = 0; i < 60; ++i) {
     s.run(1);
     if (s.alert_on()) keys.insert(s.alert_key());
-    CHECK(s.player->slide().alert.has_value());  // no loop slide in between
+    CHECK(s.player->slide().as<content::AlertSlide>());  // no loop slide in between
   }
   CHECK(keys.size() == 2);
 }
@@ -310,5 +313,5 @@ TEST_CASE("cap takeover: malformed, hostile, expired and test alerts never raise
   on.run(kPollS + 2);
   CHECK(on.alert_on());
   CHECK(on.alert_key() == kOrangeKey);
-  CHECK(on.player->slide().alert->headline == "深圳市气象台发布台风橙色预警信号");
+  CHECK(on.player->slide().as<content::AlertSlide>()->alert.headline == "深圳市气象台发布台风橙色预警信号");
 }

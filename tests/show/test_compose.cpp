@@ -54,7 +54,7 @@ std::vector<Placed> kpi_texts(float w, float h, const content::Slide** slide_out
   static content::Playlist keep;
   keep = *pr.playlist;
   const auto it = std::find_if(keep.slides.begin(), keep.slides.end(),
-                               [](const content::Slide& s) { return s.tiles.size() >= 4; });
+                               [](const content::Slide& s) { return s.as<content::KpiSlide>() && s.as<content::KpiSlide>()->tiles.size() >= 4; });
   REQUIRE(it != keep.slides.end());
   *slide_out = &*it;
   show::ComposeContext ctx(shaper);
@@ -76,7 +76,7 @@ TEST_CASE("kpi: one figure size, whole labels clear of their change", "[kpi]") {
     std::map<std::string, const Placed*> by_text;
     for (const Placed& p : texts) by_text[p.text] = &p;
     float figure_size = 0;
-    for (const content::KpiTile& k : slide->tiles) {
+    for (const content::KpiTile& k : std::get<content::KpiSlide>(slide->body).tiles) {
       INFO(k.label);
       const auto label = by_text.find(k.label);
       REQUIRE(label != by_text.end());
@@ -103,8 +103,8 @@ TEST_CASE("kpi: one figure size, whole labels clear of their change", "[kpi]") {
 TEST_CASE("news: a sub-heading is flush left, in the accent colour, and the body is indented", "[news]") {
   static text::FontLibrary fonts;
   static text::Shaper shaper(fonts);
-  content::Slide s;
-  s.type = "news";
+  content::Slide slide;
+  auto& s = slide.body.emplace<content::NewsSlide>();
   content::NewsItem item;
   item.title = "园区第十二届创新创业大赛启动";
   item.paragraphs = {"第十二届创新创业大赛于本周一正式启动报名，截至周五已有48支队伍提交材料。", "奖励与服务",
@@ -112,7 +112,7 @@ TEST_CASE("news: a sub-heading is flush left, in the accent colour, and the body
   s.news = item;
   content::Theme theme;
   show::ComposeContext ctx(shaper);
-  const auto pages = show::compose_slide(s, theme, ctx);
+  const auto pages = show::compose_slide(slide, theme, ctx);
   REQUIRE(!pages.empty());
   std::map<std::string, std::pair<float, bool>> first_line;  // paragraph text start -> (x, accent)
   for (const auto& op : pages[0].ops) {
@@ -144,11 +144,11 @@ std::vector<std::string> news_texts(content::NewsItem item) {
   static text::FontLibrary fonts;
   static text::Shaper shaper(fonts);
   content::Theme theme;
-  content::Slide s;
-  s.type = "news";
+  content::Slide slide;
+  auto& s = slide.body.emplace<content::NewsSlide>();
   s.news = std::move(item);
   show::ComposeContext ctx(shaper);
-  const auto pages = show::compose_slide(s, theme, ctx);
+  const auto pages = show::compose_slide(slide, theme, ctx);
   std::vector<std::string> out;
   for (const auto& op : pages.at(0).ops)
     if (const auto* t = std::get_if<render::TextOp>(&op)) {
@@ -243,8 +243,8 @@ TEST_CASE("news: a long article shows its first 8 pages, the last ending in an e
   static text::Shaper shaper(fonts);
   content::Theme theme;
   auto compose = [&](size_t paragraphs, double* ms = nullptr) {
-    content::Slide s;
-    s.type = "news";
+    content::Slide slide;
+    auto& s = slide.body.emplace<content::NewsSlide>();
     s.news.emplace();
     s.news->title = "长文";
     for (size_t i = 0; i < paragraphs; ++i)
@@ -252,7 +252,7 @@ TEST_CASE("news: a long article shows its first 8 pages, the last ending in an e
                                    "要求持续优化营商环境，提升服务效率，推动产业集聚发展。");
     show::ComposeContext ctx(shaper);
     const auto t0 = std::chrono::steady_clock::now();
-    auto pages = show::compose_slide(s, theme, ctx);
+    auto pages = show::compose_slide(slide, theme, ctx);
     if (ms) *ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return pages;
   };
@@ -349,9 +349,9 @@ Composed compose_at(const content::Slide& s, int w, int h) {
 
 content::Slide slogan(std::vector<std::string> lines, bool vertical = false) {
   content::Slide s;
-  s.type = "slogan";
-  s.lines = std::move(lines);
-  s.vertical = vertical;
+  auto& b = s.body.emplace<content::SloganSlide>();
+  b.lines = std::move(lines);
+  b.vertical = vertical;
   return s;
 }
 
@@ -382,8 +382,8 @@ TEST_CASE("text that will be cut or set below the theme's readable size is repor
 }
 
 TEST_CASE("a news slide's QR code keeps a readable module size, or is left out and said", "[compose][news]") {
-  content::Slide s;
-  s.type = "news";
+  content::Slide slide;
+  auto& s = slide.body.emplace<content::NewsSlide>();
   s.qr = true;
   s.news.emplace();
   s.news->title = "园区中试平台投入使用";
@@ -396,15 +396,15 @@ TEST_CASE("a news slide's QR code keeps a readable module size, or is left out a
     return mod;
   };
   // Portrait 1080x1920 drew it at 2 px a module (66 px): 6 px is the minimum.
-  CHECK(qr_module(compose_at(s, 1080, 1920)) >= 6);
-  CHECK(qr_module(compose_at(s, 1920, 1080)) >= 6);
+  CHECK(qr_module(compose_at(slide, 1080, 1920)) >= 6);
+  CHECK(qr_module(compose_at(slide, 1920, 1080)) >= 6);
   s.news->image = "/nonexistent/picture.jpg";  // the picture above it gives way
-  const Composed with_picture = compose_at(s, 1920, 1080);
+  const Composed with_picture = compose_at(slide, 1920, 1080);
   CHECK(qr_module(with_picture) >= 6);
   CHECK(with_picture.warnings.empty());
   // A link too long for any readable code: no code, a warning.
   s.news->link = "https://news.example.com/?q=" + repeat("0123456789abcdef", 40);  // 101 modules: 606 px
-  const Composed too_long = compose_at(s, 1920, 1080);
+  const Composed too_long = compose_at(slide, 1920, 1080);
   CHECK(qr_module(too_long) == 0);
   REQUIRE(too_long.warnings.size() == 1);
   CHECK(too_long.warnings[0].find("QR code left out") != std::string::npos);

@@ -5,18 +5,18 @@
 using paizi::show::format_figure;
 
 TEST_CASE("figures: 万/亿, grouping, percent, decimals") {
-  CHECK(format_figure(8640000000, "auto", -1).digits == "86.4");
-  CHECK(format_figure(8640000000, "auto", -1).magnitude == "亿");
-  CHECK(format_figure(426000, "auto", -1).digits == "42.6");
-  CHECK(format_figure(426000, "auto", -1).magnitude == "万");
-  CHECK(format_figure(400000, "wan", -1).digits == "40");
-  CHECK(format_figure(1264, "auto", -1).digits == "1,264");
-  CHECK(format_figure(1234567, "group", -1).digits == "1,234,567");
-  CHECK(format_figure(-1234.5, "group", 1).digits == "-1,234.5");
-  CHECK(format_figure(18.5, "percent", -1).digits == "18.5%");
-  CHECK(format_figure(18, "percent", 1).digits == "18.0%");
-  CHECK(format_figure(36, "auto", -1).digits == "36");
-  CHECK(format_figure(36, "auto", -1).magnitude.empty());
+  CHECK(format_figure(8640000000, paizi::content::KpiFormat::Auto, -1).digits == "86.4");
+  CHECK(format_figure(8640000000, paizi::content::KpiFormat::Auto, -1).magnitude == "亿");
+  CHECK(format_figure(426000, paizi::content::KpiFormat::Auto, -1).digits == "42.6");
+  CHECK(format_figure(426000, paizi::content::KpiFormat::Auto, -1).magnitude == "万");
+  CHECK(format_figure(400000, paizi::content::KpiFormat::Wan, -1).digits == "40");
+  CHECK(format_figure(1264, paizi::content::KpiFormat::Auto, -1).digits == "1,264");
+  CHECK(format_figure(1234567, paizi::content::KpiFormat::Group, -1).digits == "1,234,567");
+  CHECK(format_figure(-1234.5, paizi::content::KpiFormat::Group, 1).digits == "-1,234.5");
+  CHECK(format_figure(18.5, paizi::content::KpiFormat::Percent, -1).digits == "18.5%");
+  CHECK(format_figure(18, paizi::content::KpiFormat::Percent, 1).digits == "18.0%");
+  CHECK(format_figure(36, paizi::content::KpiFormat::Auto, -1).digits == "36");
+  CHECK(format_figure(36, paizi::content::KpiFormat::Auto, -1).magnitude.empty());
 }
 
 TEST_CASE("dates and the clock are read in the zone given, not the process's TZ") {

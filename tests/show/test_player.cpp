@@ -352,7 +352,7 @@ namespace {
 // worker's role in production).
 struct ArrivingNews : show::DataProvider {
   const content::NewsItem* item = nullptr;
-  const content::NewsItem* news(const content::Slide&, int64_t& fetched) override {
+  const content::NewsItem* news(const content::NewsSlide&, int64_t& fetched) override {
     fetched = item ? kUnix : 0;
     return item;
   }
