@@ -5,6 +5,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "platform/paths.h"
 #include "app/cli.h"
 #include "app/pins.h"
 #include "content/playlist.h"
@@ -39,14 +40,13 @@ size_t check_local_images(const std::string& file, const content::Playlist& pl) 
     const std::string& ref = img.ref;
     const std::string at = img.pointer + "/image";
     if (!is_local_ref(ref)) continue;  // remote (or refused by the format check)
-    fs::path p = net::local_path(ref);
-    if (p.is_relative()) p = root / p;
+    const fs::path p = platform::resolve_ref(root.string(), net::local_path(ref));
     const fs::path canon = fs::weakly_canonical(p, ec);
     const std::string what = img.slide ? "the slide is left out" : "the article is shown without it";
     std::string problem;
     if (!fs::is_regular_file(canon, ec))
       problem = "no such file: " + canon.string() + "; " + what + " until it exists";
-    else if (const fs::path rel = canon.lexically_relative(root); rel.empty() || *rel.begin() == "..")
+    else if (!platform::is_within(canon.string(), root.string()))
       problem = "outside the playlist's directory; " + what + " unless paizi play --asset-root allows it";
     else if (fs::file_size(canon, ec) > render::kMaxImageFileBytes)
       problem = "is larger than " + std::to_string(render::kMaxImageFileBytes >> 20) + " MiB; " + what;
@@ -70,8 +70,7 @@ size_t check_local_sources(const std::string& file, const content::Playlist& pl)
   std::error_code ec;
   for (const content::Source& src : pl.sources) {
     if (src.url.empty() || src.url.find("://") != std::string::npos) continue;  // remote: fetched by the player
-    fs::path p = src.url;
-    if (p.is_relative()) p = fs::path(pl.base_dir.empty() ? "." : pl.base_dir) / p;
+    const fs::path p = platform::resolve_ref(pl.base_dir, src.url);
     if (fs::is_regular_file(p, ec)) continue;
     std::string users;
     for (const content::Slide& sl : pl.slides)

@@ -6,6 +6,7 @@
 #include "content/json_locate.h"
 #include "net/http_client.h"
 #include "platform/atomic_file.h"
+#include "platform/paths.h"
 #include "render/image.h"
 
 namespace paizi::app {
@@ -47,8 +48,7 @@ bool image_bytes(const std::string& ref, const std::string& base_dir, std::strin
     err = "only http(s) URLs and local files can be pinned";
     return false;
   }
-  fs::path p = net::local_path(ref);
-  if (p.is_relative()) p = fs::path(base_dir.empty() ? "." : base_dir) / p;
+  const fs::path p = platform::resolve_ref(base_dir, net::local_path(ref));
   std::error_code ec;
   const auto size = fs::file_size(p, ec);
   if (ec) {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build_config.h"
+#include "platform/paths.h"
 #include "sources/cache.h"
 #include "platform/atomic_file.h"
 #include "platform/clock.h"
@@ -128,8 +129,7 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
                    state_dir_.c_str());
     state_dir_ = temp_dir_ = tmpl;
   }
-  std::error_code ec;
-  if (const fs::path abs = fs::absolute(state_dir_, ec); !ec) state_dir_ = abs.lexically_normal().string();
+  state_dir_ = platform::absolute_path(state_dir_);
   o.state_dir = state_dir_;
   updater_ = std::make_unique<sources::PlaylistUpdater>(std::move(o));
   // status.json changes with the slides: on tmpfs (/run) when there is a
@@ -142,6 +142,7 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
     const std::string file = metrics_file_path(po.metrics_dir);
     const std::string file_dir = fs::path(file).parent_path().string();
     const bool linked = fs::path(file).parent_path() != fs::path(po.metrics_dir);
+    std::error_code ec;
     if (linked ? fs::is_directory(file_dir, ec) && ::access(file_dir.c_str(), W_OK) == 0 : writable_dir(file_dir))
       metrics_ = std::make_unique<MetricsFile>(po.metrics_dir, po.metrics_every);
     else

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "platform/paths.h"
 #include "text/unicode.h"
 
 namespace paizi::show {
@@ -49,8 +50,7 @@ std::vector<render::DisplayList> compose_slide(const content::Slide& slide, cons
 }
 
 std::string resolve_path(const ComposeContext& ctx, const std::string& path) {
-  if (path.empty() || path[0] == '/' || path.find("://") != std::string::npos || ctx.base_dir.empty()) return path;
-  return ctx.base_dir + "/" + path;
+  return platform::resolve_ref(ctx.base_dir, path);
 }
 
 float min_text_px(const content::Theme& t, const ComposeContext& ctx) {

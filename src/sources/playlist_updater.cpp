@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "net/signature.h"
+#include "platform/paths.h"
 #include "sources/cache.h"
 
 namespace paizi::sources {
@@ -30,9 +31,7 @@ constexpr uint32_t kWatchMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE;
 // is then absolute, and never joined to a playlist's directory again (a
 // relative --state-dir made the painter open STATE/assets//STATE/assets/SHA).
 UpdaterOptions absolute_state(UpdaterOptions o) {
-  std::error_code ec;
-  const fs::path abs = fs::absolute(o.state_dir, ec);
-  if (!ec) o.state_dir = abs.lexically_normal().string();
+  o.state_dir = platform::absolute_path(o.state_dir);
   return o;
 }
 
@@ -244,11 +243,8 @@ bool PlaylistUpdater::event_matters(int wd, const std::string& name, uint32_t ma
   if (!whole || dir == asset_watches_.end() || name.empty()) return false;
   // The file itself, or a directory on the way to it.
   const fs::path got = fs::path(dir->second) / name;
-  for (const std::string& file : awaited_) {
-    const fs::path rel = fs::path(file).lexically_relative(got);
-    if (!rel.empty() && *rel.begin() != "..") return true;
-  }
-  return false;
+  return std::any_of(awaited_.begin(), awaited_.end(),
+                     [&](const std::string& file) { return platform::is_within(file, got.string()); });
 }
 
 void PlaylistUpdater::run() {
@@ -395,14 +391,10 @@ bool PlaylistUpdater::resolve(const std::string& ref, const std::string& base, s
     }
     return true;
   }
-  fs::path p = net::local_path(ref);
-  if (p.is_relative()) p = fs::path(base) / p;
   std::error_code ec;
-  const fs::path canon = fs::weakly_canonical(p, ec);
+  const fs::path canon = fs::weakly_canonical(platform::resolve_ref(base, net::local_path(ref)), ec);
   for (const auto& root : opt_.asset_roots) {
-    const fs::path r = fs::weakly_canonical(root, ec);
-    const fs::path rel = canon.lexically_relative(r);
-    if (!rel.empty() && *rel.begin() != ".." && rel.is_relative()) {
+    if (platform::is_within(canon.string(), fs::weakly_canonical(root, ec).string())) {
       out = canon.string();
       return true;
     }

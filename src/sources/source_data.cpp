@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 
+#include "platform/paths.h"
 #include "sources/news_source.h"
 #include "sources/cache.h"
 #include "net/http_client.h"
@@ -78,8 +79,7 @@ std::string SourceData::resolve(const std::string& url) const {
     std::lock_guard<std::mutex> lock(mu_);
     base = base_dir_;
   }
-  if (url.empty() || url[0] == '/' || url.find("://") != std::string::npos || base.empty()) return url;
-  return base + "/" + url;
+  return platform::resolve_ref(base, url);
 }
 
 void SourceData::refresh(const content::Source& src, int64_t now) {
