@@ -12,6 +12,7 @@
 #include <limits>
 
 #include "show/compose.h"
+#include "show/grid.h"
 
 namespace paizi::show {
 namespace {
@@ -93,7 +94,7 @@ TickerColours alert_ticker_colours(content::CapSeverity on_screen) {
   return {{0xFF, 0xFF, 0xFF}, {0x1A, 0x1A, 0x1A}, severity_colour(on_screen)};
 }
 
-float ticker_strip_px(int width, int height) { return std::round(static_cast<float>(std::min(width, height)) * 0.07f); }
+float ticker_strip_px(int width, int height) { return std::round(static_cast<float>(std::min(width, height)) * grid::kTickerHeight); }
 
 std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, const content::Theme& theme,
                                                ComposeContext& ctx) {

@@ -84,225 +84,292 @@ std::vector<std::string> within_budget(const std::vector<std::string>& paragraph
   return out;
 }
 
-}  // namespace
+// A news slide laid out: the geometry and layouts every page shares.
+struct NewsLayout {
+  NewsLayout(const content::Theme& theme, ComposeContext& c, const content::NewsItem& it)
+      : t(theme), ctx(c), item(it) {}
+  const content::Theme& t;
+  ComposeContext& ctx;
+  const content::NewsItem& item;
+  Rect a;
+  float W = 0, H = 0, unit = 0, m = 0, body_px = 0, side_w = 0, gap = 0, head_w = 0;
+  bool qr = false, pic = false, side = false, stale = false;
+  std::vector<std::string> paragraphs;  // of the body (without one said as the headline)
+  std::shared_ptr<const text::TextLayout> head, meta, sum;
+  float y = 0, meta_y = 0, rule_y = 0, content_top = 0, content_bottom = 0, body_w = 0, page_h = 0;
+  QrMatrix qrm;
+  float qr_min_mod = 0, qr_span = 0, qr_mod = 0;
+  float sum_h = 0, pic_h = 0;
+  text::TextLayout body;
+  std::vector<char> heading;  // per body paragraph: a sub-heading
+  std::vector<std::pair<size_t, size_t>> ranges;  // body lines per page
+};
 
-std::vector<render::DisplayList> compose_news(const content::NewsSlide& s, const content::Theme& t, ComposeContext& ctx) {
-  const content::NewsItem* item = s.news ? &*s.news : ctx.news;
-  if (!item) return compose_notice("新闻暂不可用", "正在获取最新内容，请稍候", t, ctx);
-  const Rect a = ctx.area;
-  const float H = a.h, W = a.w;
-  const bool landscape = W >= H;
-  const float unit = std::min(W, H);
-  const float m = t.margin * unit;
-  const float body_px = std::round(std::min(H, W * 1.2f) * t.body_size);
-  const bool qr = s.qr && !item->link.empty();
+void text_at(render::DisplayList& dl, const content::Theme& t, std::shared_ptr<const text::TextLayout> l, float x,
+             float y, content::Color c) {
+  render::TextOp op;
+  op.layout = std::move(l);
+  op.x = x;
+  op.y = y;
+  op.color = c;
+  op.background = t.background;
+  dl.ops.push_back(std::move(op));
+}
+
+// The zones: the area, margins, body size, the side column's width.
+void layout_zones(NewsLayout& L, const content::NewsSlide& s) {
+  const ComposeContext& ctx = L.ctx;
+  L.a = ctx.area;
+  L.H = L.a.h;
+  L.W = L.a.w;
+  const bool landscape = L.W >= L.H;
+  L.unit = std::min(L.W, L.H);
+  L.m = L.t.margin * L.unit;
+  L.body_px = std::round(std::min(L.H, L.W * 1.2f) * L.t.body_size);
+  L.qr = s.qr && !L.item.link.empty();
   // A picture it names but cannot draw (gone, unreadable, not an image):
   // the layout of an item without one.
-  const bool pic =
-      landscape && !item->image.empty() && (!ctx.can_draw || ctx.can_draw(resolve_path(ctx, item->image)));
-  const bool side = landscape && (qr || pic);
-  const float side_w = side ? W * 0.26f : 0.f;
-  const float gap = m * 0.6f;
+  L.pic = landscape && !L.item.image.empty() && (!ctx.can_draw || ctx.can_draw(resolve_path(ctx, L.item.image)));
+  L.side = landscape && (L.qr || L.pic);
+  L.side_w = L.side ? L.W * 0.26f : 0.f;
+  L.gap = L.m * 0.6f;
+}
 
-  // Headline: bold, at most two lines, as large as fits.
+// Headline: bold, at most two lines, as large as fits; then the meta line:
+// source · date · updated N minutes ago (stale data only).
+void layout_head(NewsLayout& L) {
+  const content::Theme& t = L.t;
+  ComposeContext& ctx = L.ctx;
+  const content::NewsItem& item = L.item;
   text::LayoutOptions ho = text_options(t, true, 0);
   ho.line_height = 1.25f;
   ho.balance = true;
   ho.shape.line_break = text::BreakLevel::Strict;
-  const float head_w = W - 2 * m;
-  text::FitBox hb{head_w, H * 0.2f, std::round(body_px * 1.2f), std::round(unit * 0.075f), 2};
-  const std::string headline = content::headline_of(*item);
-  text::TextLayout head = fit_checked(ctx, t, "headline", {headline}, ho, hb);
+  L.head_w = L.W - 2 * L.m;
+  text::FitBox hb{L.head_w, L.H * 0.2f, std::round(L.body_px * 1.2f), std::round(L.unit * 0.075f), 2};
+  const std::string headline = content::headline_of(item);
+  L.head = std::make_shared<const text::TextLayout>(fit_checked(ctx, t, "headline", {headline}, ho, hb));
   // A headline made of the whole first paragraph is not said again below it.
-  const bool skip_first = item->title.empty() && item->paragraphs.size() > 1 && headline == item->paragraphs.front();
-  const std::vector<std::string> paragraphs(item->paragraphs.begin() + (skip_first ? 1 : 0), item->paragraphs.end());
-  float y = a.y + m;
-  const float head_h = head.height;
-
-  // Meta line: source · date · updated N minutes ago (stale data only).
-  std::string meta = item->source;
-  if (item->published) {
+  const bool skip_first = item.title.empty() && item.paragraphs.size() > 1 && headline == item.paragraphs.front();
+  L.paragraphs.assign(item.paragraphs.begin() + (skip_first ? 1 : 0), item.paragraphs.end());
+  L.y = L.a.y + L.m;
+  std::string meta = item.source;
+  if (item.published) {
     const content::TimeZone utc = content::TimeZone::utc();
-    meta += (meta.empty() ? "" : "  ·  ") + chinese_date(*item->published, ctx.zone ? *ctx.zone : utc);
+    meta += (meta.empty() ? "" : "  ·  ") + chinese_date(*item.published, ctx.zone ? *ctx.zone : utc);
   }
-  const bool stale = ctx.max_age > 0 && ctx.data_time > 0 && ctx.now - ctx.data_time > ctx.max_age;
-  if (stale) meta += (meta.empty() ? "" : "  ·  ") + chinese_age(ctx.now - ctx.data_time) + "更新";
-  text::LayoutOptions mo = text_options(t, false, std::round(body_px * 0.78f));
-  mo.width_px = head_w;
+  L.stale = ctx.max_age > 0 && ctx.data_time > 0 && ctx.now - ctx.data_time > ctx.max_age;
+  if (L.stale) meta += (meta.empty() ? "" : "  ·  ") + chinese_age(ctx.now - ctx.data_time) + "更新";
+  text::LayoutOptions mo = text_options(t, false, std::round(L.body_px * 0.78f));
+  mo.width_px = L.head_w;
   mo.max_lines = 1;
-  text::TextLayout meta_l = text::layout_text(ctx.shaper, {meta}, mo);
+  L.meta = std::make_shared<const text::TextLayout>(text::layout_text(ctx.shaper, {meta}, mo));
+  L.meta_y = L.y + L.head->height + L.body_px * 0.3f;
+  L.rule_y = L.meta_y + L.meta->height + L.body_px * 0.5f;
+  L.content_top = L.rule_y + L.body_px * 0.9f;
+}
 
-  const float meta_y = y + head_h + body_px * 0.3f;
-  const float rule_y = meta_y + meta_l.height + body_px * 0.5f;
-  const float content_top = rule_y + body_px * 0.9f;
-  const float indicator_h = body_px * 1.4f;
-  // The QR code: never below the theme's smallest module (a phone must read
-  // it from where people stand). In portrait it has a footer band of its
-  // own, bottom left, beside the page indicator.
-  QrMatrix qrm;
-  if (qr) qrm = encode_qr(item->link);
-  const float qr_min_mod = std::max(2.f, std::round(unit * t.qr_module));
-  const float qr_span = static_cast<float>(qrm.size + 4);  // modules, quiet zone included
-  if (qrm.size > 0 && qr_min_mod * qr_span > (side ? side_w : W - 2 * m)) {
-    ctx.warnings.push_back("QR code left out: its " + std::to_string(qrm.size) +
-                           " modules do not fit at the smallest readable module size (a shorter link fits)");
-    qrm = {};
+// The QR code: never below the theme's smallest module (a phone must read
+// it from where people stand). In portrait it has a footer band of its
+// own, bottom left, beside the page indicator. Sets the content's bottom.
+void place_qr(NewsLayout& L) {
+  const float indicator_h = L.body_px * 1.4f;
+  if (L.qr) L.qrm = encode_qr(L.item.link);
+  L.qr_min_mod = std::max(2.f, std::round(L.unit * L.t.qr_module));
+  L.qr_span = static_cast<float>(L.qrm.size + 4);  // modules, quiet zone included
+  if (L.qrm.size > 0 && L.qr_min_mod * L.qr_span > (L.side ? L.side_w : L.W - 2 * L.m)) {
+    L.ctx.warnings.push_back("QR code left out: its " + std::to_string(L.qrm.size) +
+                             " modules do not fit at the smallest readable module size (a shorter link fits)");
+    L.qrm = {};
   }
-  const float footer_h = !side && qrm.size > 0 ? std::max(indicator_h, qr_min_mod * qr_span) : indicator_h;
-  const float content_bottom = a.y + H - m - footer_h;
-  const float body_w = W - 2 * m - (side ? side_w + gap * 2 : 0.f);
+  const float footer_h =
+      !L.side && L.qrm.size > 0 ? std::max(indicator_h, L.qr_min_mod * L.qr_span) : indicator_h;
+  L.content_bottom = L.a.y + L.H - L.m - footer_h;
+  L.body_w = L.W - 2 * L.m - (L.side ? L.side_w + L.gap * 2 : 0.f);
+  L.qr_mod = L.qr_min_mod;
+}
 
-  // Summary box (first page only).
-  text::TextLayout sum;
-  float sum_h = 0;
+// Summary box (first page only).
+void layout_summary(NewsLayout& L) {
+  const content::NewsItem& item = L.item;
   // A feed without a separate summary repeats the start of its body as one
   // (JSON Feed, RSS with content only): the box would say the body twice.
   std::string body_start;
-  for (const std::string& p : item->paragraphs) {
-    if (body_start.size() >= item->summary.size()) break;
+  for (const std::string& p : item.paragraphs) {
+    if (body_start.size() >= item.summary.size()) break;
     body_start += (body_start.empty() ? "" : "\n") + p;
   }
-  const bool summary_is_body = !item->paragraphs.empty() && body_start.rfind(item->summary, 0) == 0;
-  if (!item->summary.empty() && !summary_is_body) {
-    text::LayoutOptions so = text_options(t, false, std::round(body_px * 0.92f));
-    so.width_px = body_w - body_px * 1.6f;
+  const bool summary_is_body = !item.paragraphs.empty() && body_start.rfind(item.summary, 0) == 0;
+  text::TextLayout sum;
+  if (!item.summary.empty() && !summary_is_body) {
+    text::LayoutOptions so = text_options(L.t, false, std::round(L.body_px * 0.92f));
+    so.width_px = L.body_w - L.body_px * 1.6f;
     so.justify = true;
     so.max_lines = 3;
     so.line_height = 1.5f;
-    so.shape.normalize_commas = t.lang.rfind("zh", 0) == 0;
-    sum = text::layout_text(ctx.shaper, {item->summary}, so);
-    sum_h = sum.height + body_px * 1.2f;
+    so.shape.normalize_commas = L.t.lang.rfind("zh", 0) == 0;
+    sum = text::layout_text(L.ctx.shaper, {item.summary}, so);
+    L.sum_h = sum.height + L.body_px * 1.2f;
   }
+  L.sum = std::make_shared<const text::TextLayout>(std::move(sum));
+}
 
-  // Body: justified, 2 em first-line indent, paragraphs spaced.
-  text::LayoutOptions bo = text_options(t, false, body_px);
-  bo.width_px = body_w;
+// Body: justified, 2 em first-line indent, paragraphs spaced, split into
+// at most kMaxPages pages.
+void layout_body(NewsLayout& L) {
+  const content::Theme& t = L.t;
+  text::LayoutOptions bo = text_options(t, false, L.body_px);
+  bo.width_px = L.body_w;
   bo.justify = true;
   bo.indent_em = t.lang.rfind("zh", 0) == 0 ? 2.f : 0.f;
   bo.paragraph_spacing_em = 0.35f;
   bo.shape.normalize_commas = t.lang.rfind("zh", 0) == 0;
-  // Sub-headings: flush left, in the accent colour (below).
-  std::vector<char> heading(paragraphs.size());
-  for (size_t i = 0; i < heading.size(); ++i) heading[i] = is_heading(paragraphs[i]) && heading.size() > 1;
-  bo.unindented = heading;
+  // Sub-headings: flush left, in the accent colour (news_page).
+  L.heading.assign(L.paragraphs.size(), 0);
+  for (size_t i = 0; i < L.heading.size(); ++i) L.heading[i] = is_heading(L.paragraphs[i]) && L.heading.size() > 1;
+  bo.unindented = L.heading;
   // At most kMaxPages pages: an article of a hundred pages would hold the
   // screen for twenty minutes (and its layout the frame thread for a second
   // on a board). Only the text that can fill them is laid out: the page's
   // capacity in 1 em cells, twice over for Latin letters (about half an em
   // each), plus a page; the last page shown ends in an ellipsis.
-  const float page_h = content_bottom - content_top;
-  const size_t budget = static_cast<size_t>(2.f * (kMaxPages + 1) * std::max(1.f, body_w / body_px) *
-                                            std::max(1.f, page_h / body_px));
+  L.page_h = L.content_bottom - L.content_top;
+  const size_t budget = static_cast<size_t>(2.f * (kMaxPages + 1) * std::max(1.f, L.body_w / L.body_px) *
+                                            std::max(1.f, L.page_h / L.body_px));
   bool cut = false;
-  const std::vector<std::string> shown = within_budget(paragraphs, budget, cut);
-  text::TextLayout body = text::layout_text(ctx.shaper, shown, bo);
-  const float first_h = page_h - (sum_h > 0 ? sum_h + body_px * 0.8f : 0.f);
-  auto ranges = pages_of(body, std::max(first_h, body.line_pitch), page_h, heading);
-  if (ranges.size() > kMaxPages || cut) {
-    bo.max_lines = static_cast<int>(ranges[std::min(ranges.size(), kMaxPages) - 1].second);
-    body = text::layout_text(ctx.shaper, shown, bo);
-    ranges = pages_of(body, std::max(first_h, body.line_pitch), page_h, heading);
-    if (ranges.size() > kMaxPages) ranges.resize(kMaxPages);
+  const std::vector<std::string> shown = within_budget(L.paragraphs, budget, cut);
+  L.body = text::layout_text(L.ctx.shaper, shown, bo);
+  const float first_h = L.page_h - (L.sum_h > 0 ? L.sum_h + L.body_px * 0.8f : 0.f);
+  L.ranges = pages_of(L.body, std::max(first_h, L.body.line_pitch), L.page_h, L.heading);
+  if (L.ranges.size() > kMaxPages || cut) {
+    bo.max_lines = static_cast<int>(L.ranges[std::min(L.ranges.size(), kMaxPages) - 1].second);
+    L.body = text::layout_text(L.ctx.shaper, shown, bo);
+    L.ranges = pages_of(L.body, std::max(first_h, L.body.line_pitch), L.page_h, L.heading);
+    if (L.ranges.size() > kMaxPages) L.ranges.resize(kMaxPages);
   }
+}
 
-  // The side column: the picture, then the code and its caption. The
-  // picture gives way to the code down to 40 % of the column's width; below
-  // that the code is left out.
-  const float caption_h = body_px * 0.7f * 1.5f + body_px * 0.4f;
-  float pic_h = pic ? side_w * 0.66f : 0.f;
-  float qr_mod = qr_min_mod;
-  if (side && qrm.size > 0) {
-    const float room = content_bottom - content_top - (pic_h > 0 ? gap : 0.f) - caption_h;
-    if (pic_h > 0) pic_h = std::max(side_w * 0.4f, std::min(pic_h, room - qr_min_mod * qr_span));
-    qr_mod = std::floor(std::min(side_w * 0.62f, room - pic_h) / qr_span);
-    if (qr_mod < qr_min_mod) {
-      ctx.warnings.push_back("QR code left out: no room for it beside the picture at the smallest readable module size");
-      qrm = {};
+// The side column: the picture, then the code and its caption. The
+// picture gives way to the code down to 40 % of the column's width; below
+// that the code is left out.
+void layout_side(NewsLayout& L) {
+  const float caption_h = L.body_px * 0.7f * 1.5f + L.body_px * 0.4f;
+  L.pic_h = L.pic ? L.side_w * 0.66f : 0.f;
+  if (!L.side || L.qrm.size == 0) return;
+  const float room = L.content_bottom - L.content_top - (L.pic_h > 0 ? L.gap : 0.f) - caption_h;
+  if (L.pic_h > 0) L.pic_h = std::max(L.side_w * 0.4f, std::min(L.pic_h, room - L.qr_min_mod * L.qr_span));
+  L.qr_mod = std::floor(std::min(L.side_w * 0.62f, room - L.pic_h) / L.qr_span);
+  if (L.qr_mod < L.qr_min_mod) {
+    L.ctx.warnings.push_back("QR code left out: no room for it beside the picture at the smallest readable module size");
+    L.qrm = {};
+  }
+}
+
+// Page `p` of the body from `cy` down: one op per run of lines in one
+// colour (body text, sub-headings).
+void add_body(render::DisplayList& dl, const NewsLayout& L, size_t p, float cy) {
+  const content::Theme& t = L.t;
+  auto page = std::make_shared<const text::TextLayout>(text::page_of(L.body, L.ranges[p].first, L.ranges[p].second));
+  const auto is_head = [&](size_t line) {
+    const auto para = static_cast<size_t>(page->lines[line].paragraph);
+    return para < L.heading.size() && L.heading[para] != 0;
+  };
+  for (size_t k = 0; k < page->lines.size();) {
+    size_t e = k + 1;
+    while (e < page->lines.size() && is_head(e) == is_head(k)) ++e;
+    text_at(dl, t, page, L.a.x + L.m, cy, is_head(k) ? t.accent : t.foreground);
+    auto& op = std::get<render::TextOp>(dl.ops.back());
+    op.glyph_begin = page->lines[k].glyph_begin;
+    op.glyph_end = page->lines[e - 1].glyph_end;
+    k = e;
+  }
+}
+
+// The side column's picture and code, or the code in the portrait footer.
+void add_side(render::DisplayList& dl, const NewsLayout& L) {
+  const content::Theme& t = L.t;
+  const QrMatrix& qrm = L.qrm;
+  if (L.side) {
+    const float sx = L.a.x + L.W - L.m - L.side_w;
+    float sy = L.content_top;
+    if (L.pic_h > 0) {
+      dl.ops.push_back(render::ImageOp{resolve_path(L.ctx, L.item.image), sx, sy, L.side_w, L.pic_h, true});
+      sy += L.pic_h + L.gap;
     }
+    if (qrm.size > 0) {
+      const float mod = L.qr_mod;
+      const float qx = sx + (L.side_w - mod * static_cast<float>(qrm.size)) / 2;
+      dl.ops.push_back(render::QrOp{qx, sy + 2 * mod, mod, qrm.size, qrm.modules, {0x11, 0x11, 0x11}, {0xFF, 0xFF, 0xFF}});
+      text::LayoutOptions co = text_options(t, false, std::round(L.body_px * 0.7f));
+      co.width_px = L.side_w;
+      co.align = text::Align::Center;
+      text_at(dl, t, std::make_shared<const text::TextLayout>(text::layout_text(L.ctx.shaper, {"扫码阅读全文"}, co)),
+              sx, sy + mod * static_cast<float>(qrm.size + 4) + L.body_px * 0.4f, t.muted);
+    }
+  } else if (qrm.size > 0) {
+    const float mod = L.qr_min_mod;
+    const float qs = mod * static_cast<float>(qrm.size);
+    dl.ops.push_back(render::QrOp{L.a.x + L.m + 2 * mod, L.a.y + L.H - L.m - qs - 2 * mod, mod, qrm.size, qrm.modules,
+                                  {0x11, 0x11, 0x11}, {0xFF, 0xFF, 0xFF}});
   }
-  auto head_op = std::make_shared<const text::TextLayout>(std::move(head));
-  auto meta_op = std::make_shared<const text::TextLayout>(std::move(meta_l));
-  auto sum_op = std::make_shared<const text::TextLayout>(std::move(sum));
+}
 
+// Page indicator: "2 / 5" and a row of dots, bottom right.
+void add_indicator(render::DisplayList& dl, const NewsLayout& L, size_t p) {
+  const content::Theme& t = L.t;
+  const float W = L.W, m = L.m;
+  text::LayoutOptions io = text_options(t, false, std::round(L.body_px * 0.75f));
+  io.width_px = W * 0.2f;
+  io.align = text::Align::End;
+  text::TextLayout ind =
+      text::layout_text(L.ctx.shaper, {std::to_string(p + 1) + " / " + std::to_string(L.ranges.size())}, io);
+  const float iy = L.a.y + L.H - m - ind.height;
+  text_at(dl, t, std::make_shared<const text::TextLayout>(std::move(ind)), L.a.x + W - m - W * 0.2f, iy, t.muted);
+  const float dot = std::max(6.f, L.body_px * 0.22f);
+  float dx = L.a.x + W - m - W * 0.2f - dot * 2;
+  for (size_t k = L.ranges.size(); k-- > 0; dx -= dot * 2)
+    dl.ops.push_back(render::RectOp{dx, iy + L.body_px * 0.45f, dot, dot, k == p ? t.accent : t.muted});
+}
+
+render::DisplayList news_page(const NewsLayout& L, size_t p) {
+  const content::Theme& t = L.t;
+  const ComposeContext& ctx = L.ctx;
+  const float x = L.a.x + L.m, body_px = L.body_px;
+  render::DisplayList dl;
+  dl.width = ctx.width;
+  dl.height = ctx.height;
+  add_background(dl, t, Rect{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height)});
+  text_at(dl, t, L.head, x, L.y, t.foreground);
+  text_at(dl, t, L.meta, x, L.meta_y, L.stale ? t.accent : t.muted);
+  dl.ops.push_back(
+      render::RectOp{x, L.rule_y, std::min(L.W * 0.08f, body_px * 3), std::max(3.f, body_px * 0.1f), t.accent});
+  float cy = L.content_top;
+  if (p == 0 && L.sum_h > 0) {
+    dl.ops.push_back(render::RectOp{x, cy, L.body_w, L.sum_h, t.background2});
+    dl.ops.push_back(render::RectOp{x, cy, std::max(4.f, body_px * 0.12f), L.sum_h, t.accent});
+    text_at(dl, t, L.sum, x + body_px * 0.9f, cy + body_px * 0.6f, t.foreground);
+    cy += L.sum_h + body_px * 0.8f;
+  }
+  add_body(dl, L, p, cy);
+  add_side(dl, L);
+  if (L.ranges.size() > 1) add_indicator(dl, L, p);
+  return dl;
+}
+
+}  // namespace
+
+std::vector<render::DisplayList> compose_news(const content::NewsSlide& s, const content::Theme& t, ComposeContext& ctx) {
+  const content::NewsItem* item = s.news ? &*s.news : ctx.news;
+  if (!item) return compose_notice("新闻暂不可用", "正在获取最新内容，请稍候", t, ctx);
+  NewsLayout L(t, ctx, *item);
+  layout_zones(L, s);
+  layout_head(L);
+  place_qr(L);
+  layout_summary(L);
+  layout_body(L);
+  layout_side(L);
   std::vector<render::DisplayList> pages;
-  for (size_t p = 0; p < ranges.size(); ++p) {
-    render::DisplayList dl;
-    dl.width = ctx.width;
-    dl.height = ctx.height;
-    add_background(dl, t, Rect{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height)});
-    auto text_at = [&](std::shared_ptr<const text::TextLayout> l, float x, float ty, content::Color c) {
-      render::TextOp op;
-      op.layout = std::move(l);
-      op.x = x;
-      op.y = ty;
-      op.color = c;
-      op.background = t.background;
-      dl.ops.push_back(std::move(op));
-    };
-    text_at(head_op, a.x + m, y, t.foreground);
-    text_at(meta_op, a.x + m, meta_y, stale ? t.accent : t.muted);
-    dl.ops.push_back(render::RectOp{a.x + m, rule_y, std::min(W * 0.08f, body_px * 3), std::max(3.f, body_px * 0.1f), t.accent});
-    float cy = content_top;
-    if (p == 0 && sum_h > 0) {
-      dl.ops.push_back(render::RectOp{a.x + m, cy, body_w, sum_h, t.background2});
-      dl.ops.push_back(render::RectOp{a.x + m, cy, std::max(4.f, body_px * 0.12f), sum_h, t.accent});
-      text_at(sum_op, a.x + m + body_px * 0.9f, cy + body_px * 0.6f, t.foreground);
-      cy += sum_h + body_px * 0.8f;
-    }
-    auto page = std::make_shared<const text::TextLayout>(text::page_of(body, ranges[p].first, ranges[p].second));
-    // One op per run of lines in one colour: body text, sub-headings.
-    for (size_t k = 0; k < page->lines.size();) {
-      auto is_head = [&](size_t line) {
-        const auto para = static_cast<size_t>(page->lines[line].paragraph);
-        return para < heading.size() && heading[para] != 0;
-      };
-      size_t e = k + 1;
-      while (e < page->lines.size() && is_head(e) == is_head(k)) ++e;
-      text_at(page, a.x + m, cy, is_head(k) ? t.accent : t.foreground);
-      auto& op = std::get<render::TextOp>(dl.ops.back());
-      op.glyph_begin = page->lines[k].glyph_begin;
-      op.glyph_end = page->lines[e - 1].glyph_end;
-      k = e;
-    }
-    if (side) {
-      const float sx = a.x + W - m - side_w;
-      float sy = content_top;
-      if (pic_h > 0) {
-        dl.ops.push_back(render::ImageOp{resolve_path(ctx, item->image), sx, sy, side_w, pic_h, true});
-        sy += pic_h + gap;
-      }
-      if (qrm.size > 0) {
-        const float mod = qr_mod;
-        const float qx = sx + (side_w - mod * static_cast<float>(qrm.size)) / 2;
-        dl.ops.push_back(render::QrOp{qx, sy + 2 * mod, mod, qrm.size, qrm.modules, {0x11, 0x11, 0x11}, {0xFF, 0xFF, 0xFF}});
-        text::LayoutOptions co = text_options(t, false, std::round(body_px * 0.7f));
-        co.width_px = side_w;
-        co.align = text::Align::Center;
-        text_at(std::make_shared<const text::TextLayout>(text::layout_text(ctx.shaper, {"扫码阅读全文"}, co)), sx,
-                sy + mod * static_cast<float>(qrm.size + 4) + body_px * 0.4f, t.muted);
-      }
-    } else if (qrm.size > 0) {
-      const float mod = qr_min_mod;
-      const float qs = mod * static_cast<float>(qrm.size);
-      dl.ops.push_back(render::QrOp{a.x + m + 2 * mod, a.y + H - m - qs - 2 * mod, mod, qrm.size, qrm.modules,
-                                    {0x11, 0x11, 0x11}, {0xFF, 0xFF, 0xFF}});
-    }
-    if (ranges.size() > 1) {
-      // Page indicator: "2 / 5" and a row of dots, bottom right.
-      text::LayoutOptions io = text_options(t, false, std::round(body_px * 0.75f));
-      io.width_px = W * 0.2f;
-      io.align = text::Align::End;
-      text::TextLayout ind = text::layout_text(
-          ctx.shaper, {std::to_string(p + 1) + " / " + std::to_string(ranges.size())}, io);
-      const float iy = a.y + H - m - ind.height;
-      text_at(std::make_shared<const text::TextLayout>(std::move(ind)), a.x + W - m - W * 0.2f, iy, t.muted);
-      const float dot = std::max(6.f, body_px * 0.22f);
-      float dx = a.x + W - m - W * 0.2f - dot * 2;
-      for (size_t k = ranges.size(); k-- > 0; dx -= dot * 2)
-        dl.ops.push_back(render::RectOp{dx, iy + body_px * 0.45f, dot, dot, k == p ? t.accent : t.muted});
-    }
-    pages.push_back(std::move(dl));
-  }
+  for (size_t p = 0; p < L.ranges.size(); ++p) pages.push_back(news_page(L, p));
   return pages;
 }
 

@@ -1,6 +1,8 @@
-// The player: which slide and page is on screen at a given time, transitions
-// between them, the header (logo, clock) and ticker zones, and drawing a frame
-// only when something visible changed.
+// The player: the glue between the sequencer (show/sequencer.h: which slide
+// and page is on screen at a given time, transitions between them) and the
+// compositor (show/compositor.h: pages painted once, frames assembled from
+// them), with the header (logo, clock) and ticker zones drawn over the
+// slide, a frame drawn only when something visible changed.
 //
 // Time is passed in (ms since start, monotonic), so the same code runs on the
 // real clock (window/board) and on a simulated clock (headless, tests).
@@ -24,7 +26,9 @@
 #include "render/pixels.h"
 #include "content/data_provider.h"
 #include "show/compose.h"
+#include "show/compositor.h"
 #include "show/schedule.h"
+#include "show/sequencer.h"
 #include "show/ticker.h"
 
 namespace paizi::show {
@@ -55,7 +59,7 @@ struct PlayerStats {
   uint64_t unpaintable = 0;   // image slides skipped: the painter could not draw their image
 };
 
-class Player {
+class Player : private SequencerHost {
  public:
   // `zone`: where the player stands (the configuration's zone, else the
   // system's); a playlist's schedule.timezone overrides it for that
@@ -63,7 +67,7 @@ class Player {
   // dates) use the same zone.
   Player(present::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
          DataProvider* data = nullptr, content::TimeZone zone = content::TimeZone::system());
-  ~Player();
+  ~Player() override;
   Player(const Player&) = delete;
   Player& operator=(const Player&) = delete;
 
@@ -77,7 +81,7 @@ class Player {
   // for the schedule (schedule_state() tells when the screen is on again).
   // `wake` resumes at `t_ms` where it stopped: the slide on screen goes on,
   // no slide is skipped through, and the next frame is drawn.
-  void rest(int64_t unix_s) { last_unix_ = unix_s; }
+  void rest(int64_t unix_s) { seq_.rest(unix_s); }
   void wake(int64_t t_ms);
 
   // The data provider's content changed (a source was fetched, changed or
@@ -97,9 +101,9 @@ class Player {
   // updated is left at once for what the schedule says now. When the last
   // alert ends (expiry, cancel) the loop resumes with the slide the first
   // alert interrupted, from its first page. Same set: nothing happens.
-  void set_alerts(std::vector<content::AlertNotice> alerts);
+  void set_alerts(std::vector<content::AlertNotice> alerts) { seq_.set_alerts(std::move(alerts)); }
   // The alerts in force at `unix_s` (from <= unix_s < until), most severe first.
-  std::vector<content::AlertNotice> active_alerts(int64_t unix_s) const;
+  std::vector<content::AlertNotice> active_alerts(int64_t unix_s) const { return seq_.active_alerts(unix_s); }
 
   // Earliest time (ms) at which something changes without input: a page or
   // slide boundary, the end of a transition or animation, the next minute of
@@ -118,7 +122,7 @@ class Player {
 
   // Draws a frame at the next tick even if nothing changed (after a reload,
   // so READY=1 follows RELOADING=1 promptly).
-  void request_redraw() { redraw_ = true; }
+  void request_redraw() { seq_.request_redraw(); }
 
   // Replaces the ticker's items in place: the scroll position continues.
   void set_ticker_items(std::vector<std::string> items);
@@ -126,26 +130,26 @@ class Player {
   void adopt(content::Playlist playlist);
   // Whether wall-clock time may be used for scheduling (show/schedule.h);
   // while false only fallback slides play. Default true.
-  void set_clock_trusted(bool trusted) { clock_trusted_ = trusted; }
+  void set_clock_trusted(bool trusted) { seq_.set_clock_trusted(trusted); }
   // The schedule's verdict at the last tick's wall-clock time.
-  ScheduleState schedule_state() const { return sched_->at(last_unix_, clock_trusted_); }
+  ScheduleState schedule_state() const { return seq_.schedule_state(); }
 
   // What is on screen.
-  const content::Slide& slide() const;
-  size_t slide_index() const { return cur_.slide; }
-  size_t page() const { return cur_.page; }
+  const content::Slide& slide() const { return seq_.slide(); }
+  size_t slide_index() const { return seq_.current().slide; }
+  size_t page() const { return seq_.current().page; }
   // How long the slide on screen has been there (since its first page came
   // on), ms of the player clock (which stands still while the screen is off).
-  int64_t slide_age_ms() const { return started_ ? last_t_ - slide_began_ : 0; }
+  int64_t slide_age_ms() const { return seq_.slide_age_ms(); }
   // The interval at which frames of continuous motion are due, ms (the
   // display's refresh period; a headless real-clock loop's pace); 0 (the
   // default, a simulated clock) counts no dropped frames. See PlayerStats.
   void set_frame_interval(int64_t ms) { frame_interval_ms_ = ms; }
   // Counts the times the page on screen was replaced in place (new data for
   // a placeholder): with slide_index() and page(), what is on screen.
-  uint64_t replaced() const { return replaced_; }
-  size_t page_count() const { return cur_.pages.size(); }
-  bool in_transition() const { return trans_start_ >= 0; }
+  uint64_t replaced() const { return seq_.replaced(); }
+  size_t page_count() const { return seq_.current().pages.size(); }
+  bool in_transition() const { return seq_.in_transition(); }
   // Ticker scroll distance since start, px (grows without bound; the drawn
   // position is this modulo the ticker's cycle length).
   double ticker_offset() const { return ticker_offset_; }
@@ -153,122 +157,81 @@ class Player {
   const PlayerStats& stats() const { return stats_; }
   // What composing the slide on screen reported: text cut or set below the
   // theme's readable minimum, a QR code left out (show/compose.h).
-  const std::vector<std::string>& warnings() const { return cur_.warnings; }
+  const std::vector<std::string>& warnings() const { return seq_.current().warnings; }
   // Whether frames are assembled in the software canvas's memory (the
   // slides kept as pixel buffers, a crossfade blended by paizi's own loop)
   // rather than with render-target textures and SDL's blending.
-  bool direct_pixels() const { return direct_; }
+  bool direct_pixels() const { return compositor_.direct(); }
   // Uses the texture path even on a software canvas (tests, benchmarks);
   // call before the first tick().
-  void force_texture_path();
+  void force_texture_path() { compositor_.force_texture_path(); }
   // The playlist on screen, with its alert slides (set_alerts): a new
   // object whenever the alerts change.
-  const content::Playlist& playlist() const { return *playlist_; }
+  const content::Playlist& playlist() const { return seq_.playlist(); }
   // Counts the playlists adopted and put on screen (not alert changes): a
   // new value means new sources to follow.
-  uint64_t adoptions() const { return adoptions_; }
+  uint64_t adoptions() const { return seq_.adoptions(); }
 
  private:
-  struct Showing {
-    std::shared_ptr<const content::Playlist> pl;
-    size_t slide = 0, page = 0;
-    std::vector<render::DisplayList> pages;
-    int64_t start = 0;  // ms when its transition began
-    double anim = 0;    // animation length, s
-    bool sourced = false;   // its content comes from the data provider
-    bool had_data = false;  // composed with the provider's data (not the placeholder)
-    bool stale = false;     // the data changed since it was composed
-    std::vector<std::string> warnings;  // from composition (ComposeContext::warnings)
-  };
-  void layout_zones();
-  void compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s, double anim_t);
-  // A slide page painted once: a render-target texture, or (direct_) its
-  // pixels read back from the canvas.
-  struct Picture {
-    render::TexturePtr tex;
-    render::PixelBuffer px;  // width() * height(), tightly packed
-  };
-  void paint_into(Picture& pic, const render::DisplayList& dl);  // paint_page, then drop font pages
-  void paint_page(Picture& pic, const render::DisplayList& dl);
-  bool draw_direct(int64_t t_ms);  // false: no canvas this frame
-  void leave_direct();
-  int64_t hold_ms(const Showing& s) const;
-  void next_of(const Showing& s, size_t& slide, size_t& page) const;
+  // SequencerHost: the sequencer asks for compositions and paintings.
+  Composition compose(const content::Playlist& pl, size_t slide, int64_t unix_s, double anim_t,
+                      const content::TimeZone& zone) override;
+  bool page_ready(Slot slot, const Showing& s) override;
+  void swapped() override { compositor_.swap(); }
+  void playlist_changed() override;
+  void came_on(const content::Slide& slide) override { ++stats_.shown_by_type[content::type_name(slide.body)]; }
+  void skipped_unpaintable() override { ++stats_.unpaintable; }
+
+  // The page `slot` holds now (null: none; the compositor repaints from it).
+  const render::DisplayList* page_of(Slot slot) const;
   // An image slide whose image the painter could not draw (after painting
   // it): treated like one whose image is missing, i.e. skipped.
   bool unpaintable(const Showing& s) const;
-  // While `s` (page 0, painted into `pic`) is unpaintable, composes and
-  // paints the slide after it in `st` instead; counted in stats_.unpaintable.
-  void skip_unpaintable(Showing& s, Picture& pic, const ScheduleState& st, int64_t unix_s);
-  void prepare_next(int64_t unix_s);
+  void layout_zones();
+  // The transition on screen at `t_ms` (a cut: none).
+  TransitionKind transition_at(int64_t t_ms, float& progress) const;
   void draw_frame(int64_t t_ms, int64_t unix_s);
+  // Presents the frame at `t_ms`: only the ticker strip when only it moved
+  // (`need` false) and the canvas holds the last frame, else all of it.
+  void present_frame(int64_t t_ms, int64_t unix_s, bool need);
   void draw_overlays(int64_t unix_s);
   void draw_header(int64_t unix_s);
+  render::DisplayList header_list(int64_t unix_s);
   void rebuild_ticker();
   void rebuild_alert_ticker();
-  bool takeover() const;  // an alert slide is on screen, no transition: it owns the whole screen
   // The ticker on screen (the alert ticker during a takeover) drawn in its
   // strip; returns the strip, or an empty rect when there is none.
   Rect draw_tickers();
   bool draw_ticker_strip();  // the playlist's ticker from strip_ (software canvas); false: not here
+  void paint_strip(SDL_Surface* c, size_t sw, int h);  // fills strip_ (draw_ticker_strip)
+  // Counts a presented frame at `t_ms` that took `work` to draw and present.
+  void count_frame(int64_t t_ms, std::chrono::steady_clock::duration work);
 
   present::Display& display_;
   text::Shaper& shaper_;
   render::Painter& painter_;
-  std::shared_ptr<const content::Playlist> playlist_;  // the one on screen (zones, ticker)
-  std::shared_ptr<const content::Playlist> pending_;   // adopted at the next slide boundary
-  // Schedules of playlist_ and pending_ (they refer to those playlists).
-  std::shared_ptr<const Schedule> sched_, pending_sched_;
-  bool clock_trusted_ = true;
-  void preempt_if_urgent(int64_t t_ms, int64_t unix_s);
-  // `p` without its alert slides, with alerts_ appended (see set_alerts).
-  std::shared_ptr<const content::Playlist> with_alerts(const content::Playlist& p) const;
-  void apply_alerts();
-  std::vector<content::AlertNotice> alerts_;
-  bool alerts_dirty_ = false;
-  uint64_t adoptions_ = 0;   // alerts_ not yet in playlist_ (set during a transition)
-  std::optional<size_t> resume_;  // the loop slide an urgent notice interrupted
   DataProvider* data_;
-  content::TimeZone zone_;  // the player's own zone (see the constructor)
+  Sequencer seq_;
+  Compositor compositor_;
   Rect main_, header_, ticker_;
-  Picture cur_pic_, next_pic_;
-  bool direct_ = false;
-  bool canvas_clobbered_ = false;  // direct_: the canvas holds a picture being painted, not the frame
-  Showing cur_, next_;
-  bool next_ready_ = false;
-  int64_t trans_start_ = -1;
-  int64_t last_t_ = -1;
-  uint64_t replaced_ = 0;
-  int64_t shown_minute_ = -1;
-  bool started_ = false;
-  bool redraw_ = false;
-  int64_t trans_ms() const;
-  // When the schedule may change next, on the player clock (ms); INT64_MAX: never.
-  int64_t schedule_change_ms() const;
   // Header texts, rebuilt when the minute changes.
   std::shared_ptr<const text::TextLayout> header_logo_, header_clock_;
-  int64_t last_unix_ = 0;
+  int64_t shown_minute_ = -1;
   // Ticker.
   std::vector<std::string> ticker_items_;
   TickerLine ticker_line_;
   double ticker_offset_ = 0;  // both tickers scroll together
-  Picture strip_;  // the playlist's ticker painted once on the software canvas (draw_ticker_strip)
-  static constexpr size_t kTickerStripBytes = 24u << 20;
+  render::PixelBuffer strip_;  // the playlist's ticker painted once on the software canvas (draw_ticker_strip)
   // The alert ticker (during a takeover while other alerts are in force),
   // for the alert and alert set it was built for (alert_line_for_).
   TickerLine alert_line_;
   Rect alert_strip_;
   std::string alert_line_for_;
-  uint64_t alerts_version_ = 0;  // apply_alerts() calls
   float ticker_speed_ = 0;  // px/s on this screen
   PlayerStats stats_;
-  int64_t slide_began_ = 0;        // ms: when the slide on screen came on (its first page)
   int64_t frame_interval_ms_ = 0;  // see set_frame_interval()
   int64_t last_frame_t_ = -1;      // ms: the last presented frame
   bool motion_ = false;            // continuous motion was on screen at the last presented frame
-  // Counts a presented frame at `t_ms` that took `work` to draw and present.
-  void count_frame(int64_t t_ms, std::chrono::steady_clock::duration work);
-  void slide_came_on(int64_t t_ms);  // stats and slide_began_
 };
 
 }  // namespace paizi::show

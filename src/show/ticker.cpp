@@ -5,15 +5,18 @@
 
 #include <SDL.h>
 
+#include "show/grid.h"
+#include "show/overlay.h"
+
 namespace paizi::show {
 
 namespace {
 
 std::shared_ptr<const text::TextLayout> one_line(text::Shaper& shaper, const content::Theme& theme,
                                                  const std::string& s, float strip_h) {
-  text::LayoutOptions o = text_options(theme, false, std::round(strip_h * 0.46f));
+  text::LayoutOptions o = text_options(theme, false, std::round(strip_h * grid::kTickerTextSize));
   o.width_px = 1e9f;
-  o.line_height = 1.3f;
+  o.line_height = grid::kTickerLineHeight;
   return std::make_shared<const text::TextLayout>(text::layout_text(shaper, {s}, o));
 }
 
@@ -39,8 +42,8 @@ TickerLine layout_ticker(text::Shaper& shaper, const content::Theme& theme, cons
   for (const TickerItem& it : items) {
     auto l = one_line(shaper, theme, it.text, strip_h);
     const float em = l->size_px;
-    line.chip_px = std::round(em * 0.8f);
-    const float text_x = line.cycle + (it.chip ? line.chip_px + std::round(em * 0.5f) : 0);
+    line.chip_px = std::round(em * grid::kChipEm);
+    const float text_x = line.cycle + (it.chip ? line.chip_px + std::round(em * grid::kChipGapEm) : 0);
     line.cycle = text_x + l->width + em * 2;
     line.segments.push_back({std::move(l), text_x, it.chip});
   }
@@ -59,14 +62,14 @@ void draw_ticker(render::Painter& painter, SDL_Renderer* renderer, const TickerL
   paint_ticker_at(painter, renderer, line, strip, ticker_position(line, offset), c);
 }
 
-void paint_ticker_at(render::Painter& painter, SDL_Renderer* renderer, const TickerLine& line, const Rect& strip,
-                     float pos, const TickerColours& c) {
-  painter.paint_rect(strip.x, strip.y, strip.w, strip.h, c.background);
-  painter.paint_rect(strip.x, strip.y, strip.w, 3, c.rule);
-  if (line.empty()) return;
-  const SDL_Rect clip{static_cast<int>(strip.x), static_cast<int>(strip.y), static_cast<int>(strip.w),
-                      static_cast<int>(strip.h)};
-  SDL_RenderSetClipRect(renderer, &clip);
+render::DisplayList ticker_list(const TickerLine& line, const Rect& strip, float pos, const TickerColours& c) {
+  render::DisplayList dl;
+  dl.width = static_cast<int>(strip.w);
+  dl.height = static_cast<int>(strip.h);
+  dl.clear = c.background;
+  dl.ops.push_back(render::RectOp{strip.x, strip.y, strip.w, strip.h, c.background});
+  dl.ops.push_back(render::RectOp{strip.x, strip.y, strip.w, grid::kRulePx, c.rule});
+  if (line.empty()) return dl;
   for (float x0 = strip.x - pos; x0 < strip.x + strip.w; x0 += line.cycle) {
     for (const TickerLine::Segment& seg : line.segments) {
       const text::TextLayout& l = *seg.text;
@@ -74,7 +77,8 @@ void paint_ticker_at(render::Painter& painter, SDL_Renderer* renderer, const Tic
       if (x - line.chip_px - l.size_px > strip.x + strip.w || x + l.width + l.size_px < strip.x) continue;
       if (seg.chip) {
         const float cy = strip.y + std::round((strip.h - line.chip_px) / 2);
-        painter.paint_rect(x - line.chip_px - std::round(l.size_px * 0.5f), cy, line.chip_px, line.chip_px, *seg.chip);
+        dl.ops.push_back(render::RectOp{x - line.chip_px - std::round(l.size_px * grid::kChipGapEm), cy, line.chip_px,
+                                        line.chip_px, *seg.chip});
       }
       // Only the glyphs inside the strip (glyph x grows along the line).
       const float y = strip.y + (strip.h - l.height) / 2;
@@ -83,10 +87,22 @@ void paint_ticker_at(render::Painter& painter, SDL_Renderer* renderer, const Tic
                                           [](const text::PositionedGlyph& g, float v) { return g.x < v; });
       const auto last = std::lower_bound(first, l.glyphs.end(), hi,
                                          [](const text::PositionedGlyph& g, float v) { return g.x < v; });
-      painter.paint_text(l, x, y, c.text, c.background, static_cast<size_t>(first - l.glyphs.begin()),
-                         static_cast<size_t>(last - l.glyphs.begin()));
+      dl.ops.push_back(render::TextOp{seg.text, x, y, c.text, c.background,
+                                      static_cast<size_t>(first - l.glyphs.begin()),
+                                      static_cast<size_t>(last - l.glyphs.begin())});
     }
   }
+  return dl;
+}
+
+void paint_ticker_at(render::Painter& painter, SDL_Renderer* renderer, const TickerLine& line, const Rect& strip,
+                     float pos, const TickerColours& c) {
+  const render::DisplayList dl = ticker_list(line, strip, pos, c);
+  paint_overlay(painter, dl, 0, kStripOps);  // background and rule
+  const SDL_Rect clip{static_cast<int>(strip.x), static_cast<int>(strip.y), static_cast<int>(strip.w),
+                      static_cast<int>(strip.h)};
+  SDL_RenderSetClipRect(renderer, &clip);
+  paint_overlay(painter, dl, kStripOps);
   SDL_RenderSetClipRect(renderer, nullptr);
 }
 

@@ -57,7 +57,12 @@ float ticker_position(const TickerLine& line, double offset);
 // strip are painted.
 void draw_ticker(render::Painter& painter, SDL_Renderer* renderer, const TickerLine& line, const Rect& strip,
                  double offset, const TickerColours& colours);
-// The same at position `pos` px (any value, not wrapped: `pos` and `pos` +
+// The strip at position `pos` px as a display list: its background, the
+// rule along its top (the first kStripOps ops), then the chips and the
+// glyph runs inside the strip, to be painted clipped to it.
+constexpr size_t kStripOps = 2;
+render::DisplayList ticker_list(const TickerLine& line, const Rect& strip, float pos, const TickerColours& colours);
+// Paints ticker_list at position `pos` px (any value, not wrapped: `pos` and `pos` +
 // one cycle show the same).
 void paint_ticker_at(render::Painter& painter, SDL_Renderer* renderer, const TickerLine& line, const Rect& strip,
                      float pos, const TickerColours& colours);
