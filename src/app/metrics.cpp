@@ -189,18 +189,24 @@ void player_metrics(Exposition& e, const StatusSnapshot& s) {
 
 void cache_metrics(Exposition& e, const StatusSnapshot& s) {
   const auto& a = s.sync.assets;
-  e.family("paizi_cache_bytes", "gauge", "Bytes held by a cache: assets on disk, glyph atlas in texture memory.");
+  e.family("paizi_cache_bytes", "gauge",
+           "Bytes held by a cache: assets on disk, glyph atlas and decoded images in texture memory.");
   e.sample("paizi_cache_bytes", {{"cache", "assets"}}, static_cast<uint64_t>(a.bytes));
   e.sample("paizi_cache_bytes", {{"cache", "atlas"}}, static_cast<uint64_t>(s.atlas.bytes));
+  e.sample("paizi_cache_bytes", {{"cache", "images"}}, static_cast<uint64_t>(s.images.bytes));
   e.family("paizi_cache_budget_bytes", "gauge", "The configured limit of a cache.");
   e.sample("paizi_cache_budget_bytes", {{"cache", "assets"}}, static_cast<uint64_t>(s.asset_budget));
   e.sample("paizi_cache_budget_bytes", {{"cache", "atlas"}}, static_cast<uint64_t>(s.atlas.budget));
-  e.family("paizi_cache_entries", "gauge", "Entries in a cache: asset files, glyphs resident in the atlas.");
+  e.sample("paizi_cache_budget_bytes", {{"cache", "images"}}, static_cast<uint64_t>(s.images.budget));
+  e.family("paizi_cache_entries", "gauge", "Entries in a cache: asset files, glyphs resident in the atlas, decoded images.");
   e.sample("paizi_cache_entries", {{"cache", "assets"}}, static_cast<uint64_t>(a.entries));
   e.sample("paizi_cache_entries", {{"cache", "atlas"}}, static_cast<uint64_t>(s.atlas.glyphs));
+  e.sample("paizi_cache_entries", {{"cache", "images"}}, static_cast<uint64_t>(s.images.entries));
   e.family("paizi_cache_evictions_total", "counter", "Entries a cache evicted to stay within its budget.");
   e.sample("paizi_cache_evictions_total", {{"cache", "assets"}}, a.evictions);
   e.sample("paizi_cache_evictions_total", {{"cache", "atlas"}}, s.atlas.evictions);
+  e.sample("paizi_cache_evictions_total", {{"cache", "images"}}, s.images.evictions);
+  e.sample("paizi_cache_evictions_total", {{"cache", "sources"}}, s.sources.cache_evictions);
   e.family("paizi_atlas_lookups_total", "counter", "Glyph atlas lookups by result (hit, miss).");
   e.sample("paizi_atlas_lookups_total", {{"result", "hit"}}, s.atlas.hits);
   e.sample("paizi_atlas_lookups_total", {{"result", "miss"}}, s.atlas.misses);

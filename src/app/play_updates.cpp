@@ -260,6 +260,7 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, present::
   s.player = player.stats();
   s.alerts = player.active_alerts(unix_s);
   s.image_failures = painter.image_failures();
+  s.images = painter.image_cache_stats();
   s.image_error = painter.last_error();
   const std::string before = status_->last();
   std::string err;

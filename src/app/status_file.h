@@ -22,6 +22,7 @@
 
 #include "sources/playlist_updater.h"
 #include "render/glyph_atlas.h"
+#include "render/painter.h"
 #include "show/player.h"
 #include "sources/source_data.h"
 
@@ -45,6 +46,7 @@ struct StatusSnapshot {
   uint64_t resident_bytes = 0; // resident memory, bytes; 0: unknown
   std::vector<content::AlertNotice> alerts;  // Player::active_alerts
   uint64_t image_failures = 0;  // images the painter could not draw (render::Painter::image_failures)
+  render::Painter::ImageCacheStats images;  // the painter's decoded-image cache
   std::string image_error;      // the last of them, naming its path; empty: none
 };
 

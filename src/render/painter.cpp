@@ -53,8 +53,10 @@ const Painter::Img& Painter::cached_image(const std::string& path, int canvas_w,
                                         [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
       image_bytes_ -= lru->second.bytes;
       images_.erase(lru);
+      ++image_evictions_;
     }
     if (images_.size() >= 256) {  // failed loads weigh nothing; a playlist of them still ends
+      image_evictions_ += images_.size();
       images_.clear();
       image_bytes_ = 0;
     }

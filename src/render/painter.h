@@ -45,6 +45,13 @@ class Painter {
   // Count of images that could not be drawn (each failed load once).
   uint64_t image_failures() const { return image_failures_; }
   size_t image_cache_bytes() const { return image_bytes_; }
+  // The decoded-image cache: what it holds against its budget, and how many
+  // images it dropped to stay within it (least recently drawn first).
+  struct ImageCacheStats {
+    size_t entries = 0, bytes = 0, budget = 0;
+    uint64_t evictions = 0;
+  };
+  ImageCacheStats image_cache_stats() const { return {images_.size(), image_bytes_, image_budget_, image_evictions_}; }
 
  private:
   // `canvas_w` x `canvas_h`: the slide's size (the renderer's output size
@@ -70,6 +77,7 @@ class Painter {
   std::string last_error_;
   std::vector<std::string> image_errors_;  // not taken yet
   uint64_t image_failures_ = 0;
+  uint64_t image_evictions_ = 0;
 };
 
 }  // namespace paizi::render

@@ -97,13 +97,21 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
     for (const auto& s : sources) shown.insert(resolve(s.url));
     cache->keep(std::move(shown));
   }
-  if (src.kind == content::SourceKind::Cap) {
+  if (src.kind == content::SourceKind::Cap)
     refresh_cap(src, client, cache.get(), now);
-    return;
+  else
+    refresh_from(src, client, cache.get(), now);
+  if (cache) {
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_evictions_ += cache->evictions();
   }
+}
+
+void SourceData::refresh_from(const content::Source& src, net::HttpClient& client, sources::SourceCache* cache,
+                              int64_t now) {
   auto snap = std::make_shared<Snapshot>();
   if (src.kind == content::SourceKind::Feed) {
-    sources::LoadedFeed f = sources::load_feed(client, cache.get(), resolve(src.url), {}, now);
+    sources::LoadedFeed f = sources::load_feed(client, cache, resolve(src.url), {}, now);
     if (f.feed) {
       snap->items = std::move(f.feed->items);
       for (auto& it : snap->items)
@@ -112,12 +120,12 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
     snap->fetched_at = f.fetched_at;
     snap->error = f.error;
   } else if (src.kind == content::SourceKind::Kpi) {
-    sources::LoadedKpi k = sources::load_kpi(client, cache.get(), resolve(src.url), {}, now);
+    sources::LoadedKpi k = sources::load_kpi(client, cache, resolve(src.url), {}, now);
     snap->kpi = std::move(k.data);
     snap->fetched_at = k.fetched_at;
     snap->error = k.error;
   } else {
-    sources::LoadedArticle a = sources::load_article(client, cache.get(), resolve(src.url), {}, now);
+    sources::LoadedArticle a = sources::load_article(client, cache, resolve(src.url), {}, now);
     if (a.article) snap->items.push_back(std::move(*a.article));
     snap->fetched_at = a.fetched_at;
     snap->error = a.error;
@@ -320,6 +328,7 @@ SourceHealth SourceData::health(int64_t now) const {
   std::lock_guard<std::mutex> lock(mu_);
   SourceHealth h;
   h.failures = failures_;
+  h.cache_evictions = cache_evictions_;
   for (const auto& src : sources_) {
     ++h.sources;
     const auto it = data_.find(src.id);

@@ -353,8 +353,11 @@ TEST_CASE("the image cache stays within its byte budget, least recently drawn ou
   CHECK(draw(1) == 0x7E0000u);
   CHECK(painter.image_cache_bytes() == 2u * 921600u);
   CHECK(draw(0) == 0x3F0000u);  // 0 is now the most recent
+  CHECK(painter.image_cache_stats().evictions == 0);
   CHECK(draw(2) == 0xBD0000u);  // 1 goes
   CHECK(painter.image_cache_bytes() == 2u * 921600u);
+  CHECK(painter.image_cache_stats().evictions == 1);  // counted (status.json, paizi_cache_evictions_total)
+  CHECK(painter.image_cache_stats().entries == 2);
   CHECK(painter.last_error().empty());
   // Without the files, what is cached still draws; what went does not.
   for (const auto& p : paths) std::remove(p.c_str());
