@@ -43,6 +43,13 @@ constexpr size_t kTickerStripBytes = 24u << 20;
 // area sizes by its height, a tall one by its width.
 constexpr float kTextAspect = 1.2f;
 
+// The accent rule under a slide's title or headline: a share of the area's
+// width, at most kTitleRuleEm body ems long; kTitleRuleThick of a body em
+// thick, at least kRulePx.
+constexpr float kTitleRuleWidth = 0.08f;
+constexpr float kTitleRuleEm = 3;
+constexpr float kTitleRuleThick = 0.1f;
+
 // Pacing.
 constexpr int64_t kFrameMs = 16;     // a frame of continuous motion on a simulated clock
 constexpr int64_t kMinHoldMs = 100;  // the shortest a slide page stays
