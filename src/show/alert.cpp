@@ -105,7 +105,7 @@ std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, con
   // Text ends above the alert ticker's strip when other alerts are in force (the player draws it).
   const float bottom = H - (s.alerts_beside ? ticker_strip_px(ctx.width, ctx.height) : 0.f);
   const float m = std::round(theme.margin * std::min(W, H));
-  const float body = std::round(std::min(H, W * 1.2f) * theme.body_size);
+  const float body = std::round(std::min(H, W * grid::kTextAspect) * theme.body_size);
   const float min_px = min_text_px(theme, ctx);
   const float inner = W - 2 * m;
 

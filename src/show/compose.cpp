@@ -1,4 +1,5 @@
 #include "show/compose.h"
+#include "show/grid.h"
 
 #include <algorithm>
 #include <cmath>
@@ -54,7 +55,7 @@ std::string resolve_path(const ComposeContext& ctx, const std::string& path) {
 }
 
 float min_text_px(const content::Theme& t, const ComposeContext& ctx) {
-  return std::round(std::min(ctx.area.h, ctx.area.w * 1.2f) * t.min_text);
+  return std::round(std::min(ctx.area.h, ctx.area.w * grid::kTextAspect) * t.min_text);
 }
 
 text::TextLayout fit_checked(ComposeContext& ctx, const content::Theme& t, const char* what,

@@ -43,6 +43,31 @@ constexpr size_t kTickerStripBytes = 24u << 20;
 // area sizes by its height, a tall one by its width.
 constexpr float kTextAspect = 1.2f;
 
+// The accent rule under a slide's title or headline: a share of the area's
+// width, at most kTitleRuleEm body ems long; kTitleRuleThick of a body em
+// thick, at least kRulePx.
+constexpr float kTitleRuleWidth = 0.08f;
+constexpr float kTitleRuleEm = 3;
+constexpr float kTitleRuleThick = 0.1f;
+
+// Slogans (show/slogan.cpp). Horizontal: the slogan's box, a share of the
+// area's height inside the margins (less with a subtitle); its text between
+// kSloganMinText and kSloganMaxText of the area's height.
+constexpr float kSloganBox = 0.6f;
+constexpr float kSloganBoxWithSubtitle = 0.5f;
+constexpr float kSloganMinText = 0.04f;
+constexpr float kSloganMaxText = 0.2f;
+// Vertical (couplets): a column's width, of the area's width; the inset of
+// a column's text and of its accent frame, of the column's width; the
+// cross-banner's width (of the area's width, at most kBannerMaxWidth of its
+// height) and height (of the area's height).
+constexpr float kColumnWidth = 0.16f;
+constexpr float kColumnPad = 0.12f;
+constexpr float kColumnFrame = 0.03f;
+constexpr float kBannerWidth = 0.5f;
+constexpr float kBannerMaxWidth = 0.9f;
+constexpr float kBannerHeight = 0.15f;
+
 // Pacing.
 constexpr int64_t kFrameMs = 16;     // a frame of continuous motion on a simulated clock
 constexpr int64_t kMinHoldMs = 100;  // the shortest a slide page stays

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "show/compose.h"
+#include "show/grid.h"
 #include "show/format.h"
 
 namespace paizi::show {
@@ -44,7 +45,7 @@ std::string target_text(const content::KpiTile& k) {
   return b;
 }
 
-std::pair<int, int> grid(size_t n, bool landscape) {
+std::pair<int, int> tile_grid(size_t n, bool landscape) {
   static const int kLand[7][2] = {{1, 1}, {1, 1}, {2, 1}, {3, 1}, {2, 2}, {3, 2}, {3, 2}};
   static const int kPort[7][2] = {{1, 1}, {1, 1}, {1, 2}, {1, 3}, {2, 2}, {2, 3}, {2, 3}};
   const auto& g = landscape ? kLand[std::min<size_t>(n, 6)] : kPort[std::min<size_t>(n, 6)];
@@ -103,8 +104,8 @@ void add_title(render::DisplayList& dl, KpiGrid& g, const content::KpiSlide& s) 
   const float h = l.height;
   g.add_text(dl, std::move(l), a.x + g.m, g.top, t.foreground, t.background);
   g.top += h + g.body_px * 0.3f;
-  dl.ops.push_back(render::RectOp{a.x + g.m, g.top, std::min(a.w * 0.08f, g.body_px * 3),
-                                  std::max(3.f, g.body_px * 0.1f), t.accent});
+  dl.ops.push_back(render::RectOp{a.x + g.m, g.top, std::min(a.w * grid::kTitleRuleWidth, g.body_px * grid::kTitleRuleEm),
+                                  std::max(grid::kRulePx, g.body_px * grid::kTitleRuleThick), t.accent});
   g.top += g.body_px * 1.0f;
 }
 
@@ -237,11 +238,11 @@ std::vector<render::DisplayList> compose_kpi(const content::KpiSlide& s, const c
   add_background(dl, t, Rect{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height)});
   g.unit = std::min(a.w, a.h);
   g.m = t.margin * g.unit;
-  g.body_px = std::round(std::min(a.h, a.w * 1.2f) * t.body_size);
+  g.body_px = std::round(std::min(a.h, a.w * grid::kTextAspect) * t.body_size);
   add_title(dl, g, s);
   g.stale = ctx.max_age > 0 && ctx.data_time > 0 && ctx.now - ctx.data_time > ctx.max_age;
   g.bottom = a.y + a.h - g.m - (g.stale ? g.body_px * 1.4f : 0.f);
-  std::tie(g.cols, g.rows) = grid(tiles.size(), a.w >= a.h);
+  std::tie(g.cols, g.rows) = tile_grid(tiles.size(), a.w >= a.h);
   g.gap = g.m * 0.4f;
   g.tw = (a.w - 2 * g.m - g.gap * static_cast<float>(g.cols - 1)) / static_cast<float>(g.cols);
   g.th = (g.bottom - g.top - g.gap * static_cast<float>(g.rows - 1)) / static_cast<float>(g.rows);

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "show/compose.h"
+#include "show/grid.h"
 #include "show/format.h"
 #include "text/unicode.h"
 
@@ -125,7 +126,7 @@ void layout_zones(NewsLayout& L, const content::NewsSlide& s) {
   const bool landscape = L.W >= L.H;
   L.unit = std::min(L.W, L.H);
   L.m = L.t.margin * L.unit;
-  L.body_px = std::round(std::min(L.H, L.W * 1.2f) * L.t.body_size);
+  L.body_px = std::round(std::min(L.H, L.W * grid::kTextAspect) * L.t.body_size);
   L.qr = s.qr && !L.item.link.empty();
   // A picture it names but cannot draw (gone, unreadable, not an image):
   // the layout of an item without one.
@@ -342,7 +343,8 @@ render::DisplayList news_page(const NewsLayout& L, size_t p) {
   text_at(dl, t, L.head, x, L.y, t.foreground);
   text_at(dl, t, L.meta, x, L.meta_y, L.stale ? t.accent : t.muted);
   dl.ops.push_back(
-      render::RectOp{x, L.rule_y, std::min(L.W * 0.08f, body_px * 3), std::max(3.f, body_px * 0.1f), t.accent});
+      render::RectOp{x, L.rule_y, std::min(L.W * grid::kTitleRuleWidth, body_px * grid::kTitleRuleEm),
+                     std::max(grid::kRulePx, body_px * grid::kTitleRuleThick), t.accent});
   float cy = L.content_top;
   if (p == 0 && L.sum_h > 0) {
     dl.ops.push_back(render::RectOp{x, cy, L.body_w, L.sum_h, t.background2});

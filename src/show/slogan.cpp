@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "show/compose.h"
+#include "show/grid.h"
 
 namespace paizi::show {
 namespace {
@@ -27,14 +28,14 @@ void horizontal(render::DisplayList& dl, const content::SloganSlide& s, const co
   const float box_w = a.w - 2 * m;
   const bool has_sub = !s.subtitle.empty();
   const float sub_size = std::round(a.h * t.body_size * 1.1f);
-  const float box_h = (a.h - 2 * m) * (has_sub ? 0.5f : 0.6f);
+  const float box_h = (a.h - 2 * m) * (has_sub ? grid::kSloganBoxWithSubtitle : grid::kSloganBox);
 
   text::LayoutOptions o = text_options(t, true, 0);
   o.align = text::Align::Center;
   o.balance = true;
   o.line_height = 1.35f;
   o.shape.line_break = text::BreakLevel::Strict;
-  text::FitBox box{box_w, box_h, std::round(a.h * 0.04f), std::round(a.h * 0.2f),
+  text::FitBox box{box_w, box_h, std::round(a.h * grid::kSloganMinText), std::round(a.h * grid::kSloganMaxText),
                    static_cast<int>(s.lines.size()) * 2};
   text::TextLayout main = fit_checked(ctx, t, "slogan", s.lines, o, box);
 
@@ -75,12 +76,12 @@ void column(render::DisplayList& dl, const std::string& line, const content::The
   o.shape.line_break = text::BreakLevel::Strict;
   o.align = text::Align::Center;
   o.line_height = 1.2f;
-  const float pad = r.w * 0.12f;
+  const float pad = r.w * grid::kColumnPad;
   text::FitBox box{r.w - 2 * pad, r.h - 2 * pad, 16, std::floor((r.w - 2 * pad) / 1.2f), 2};
   text::TextLayout l = fit_checked(ctx, t, "vertical line", {line}, o, box);
   if (panel) {
     dl.ops.push_back(render::RectOp{r.x, r.y, r.w, r.h, t.background2});
-    const float b = std::max(2.f, std::round(r.w * 0.03f));
+    const float b = std::max(2.f, std::round(r.w * grid::kColumnFrame));
     // A thin accent frame inset in the panel.
     dl.ops.push_back(render::RectOp{r.x + b, r.y + b, r.w - 2 * b, b, t.accent});
     dl.ops.push_back(render::RectOp{r.x + b, r.y + r.h - 2 * b, r.w - 2 * b, b, t.accent});
@@ -99,7 +100,7 @@ void vertical(render::DisplayList& dl, const content::SloganSlide& s, const cont
   float top = a.y + m;
   if (!s.banner.empty()) {
     // Cross-banner (横批), read left to right, above the couplet.
-    const float bw = std::min(a.w * 0.5f, a.h * 0.9f), bh = a.h * 0.15f;
+    const float bw = std::min(a.w * grid::kBannerWidth, a.h * grid::kBannerMaxWidth), bh = a.h * grid::kBannerHeight;
     const Rect br{a.x + (a.w - bw) / 2, top, bw, bh};
     dl.ops.push_back(render::RectOp{br.x, br.y, br.w, br.h, t.background2});
     text::LayoutOptions o = text_options(t, true, 0);
@@ -113,7 +114,7 @@ void vertical(render::DisplayList& dl, const content::SloganSlide& s, const cont
   }
   const float h = a.y + a.h - m - top;
   const size_t n = s.lines.size();
-  const float col_w = std::min(a.w * 0.16f, h / 5.f);
+  const float col_w = std::min(a.w * grid::kColumnWidth, h / 5.f);
   if (couplet) {
     // 上联 on the right, 下联 on the left, at the screen's sides.
     column(dl, s.lines[0], t, ctx, Rect{a.x + a.w - m - col_w, top, col_w, h}, true);
