@@ -64,11 +64,19 @@ PLAYLIST_V1 = {
     "slides": [{"id": "welcome", "type": "slogan", "duration": "5s",
                 "lines": ["牌子在仿真板卡上", "开机即播"], "subtitle": "KMSDRM · systemd · 无桌面"}],
 }
+# The second playlist also carries a colour emoji and a scrolling ticker:
+# the board shows both, the ticker drawn as a strip on KMSDRM and on the DRM
+# fallback presenter (ticker_check).
 PLAYLIST_V2 = {
     "version": 1, "name": "仿真板卡", "theme": "dark", "transition": {"type": "cut"},
+    "ticker": {"items": ["园区通知：本周五下午三点举行消防演练", "访客请在一楼大厅登记"], "speed": 120},
     "slides": [{"id": "reloaded", "type": "slogan", "duration": "5s",
-                "lines": ["新节目单已生效"], "subtitle": "systemctl reload paizi"}],
+                "lines": ["新节目单已生效 🎉"], "subtitle": "systemctl reload paizi"}],
 }
+# The ticker strip: 7 % of the shorter side at the bottom (show/grid.h,
+# kTickerHeight). Slide comparisons leave it out (it moves); ticker_check
+# looks only at it.
+TICKER_PX = round(0.07 * min(W, H))
 
 
 class Failed(Exception):
@@ -81,6 +89,8 @@ def compare(shot, ref):
     b = Image.open(ref).convert("RGB")
     if a.size != b.size:
         return 1.0, 255.0
+    above = (0, 0, a.size[0], a.size[1] - TICKER_PX - 4)  # the slide, without a ticker strip
+    a, b = a.crop(above), b.crop(above)
     diff = ImageChops.difference(a, b)
     channels = diff.split()
     worst = ImageChops.lighter(ImageChops.lighter(channels[0], channels[1]), channels[2])
@@ -208,6 +218,7 @@ class Run:
             ref2 = self.publish(PLAYLIST_V2, "v2")
             self.board.out("systemctl reload paizi")
             self.screen_check("reload", ref2, "reloaded", timeout=60)
+            self.ticker_check("ticker: scrolls on KMSDRM, the slide above it still", "kms")
             self.restart_checks(ref2)
             self.offline_reboot(ref2)
             self.security_check()
@@ -316,6 +327,23 @@ class Run:
                 continue
         self.check("security: systemd-analyze security <= 1.5", score is not None and score <= 1.5, out.strip())
 
+    def ticker_check(self, name, label):
+        """The ticker scrolls: two screendumps 0.6 s apart differ in the strip
+        (text moved), the strip holds text (not one colour), and nothing above
+        it changed (only the strip is redrawn)."""
+        a = Image.open(self.shot(f"{label}-ticker-a")).convert("L")
+        time.sleep(0.6)
+        b = Image.open(self.shot(f"{label}-ticker-b")).convert("L")
+        strip = (0, H - TICKER_PX + 4, W, H - 4)
+        sa, sb = a.crop(strip), b.crop(strip)
+        moved = sum(ImageChops.difference(sa, sb).histogram()[PIXEL_TOLERANCE + 1:]) / (sa.size[0] * sa.size[1])
+        lo, hi = sa.getextrema()
+        still = sum(ImageChops.difference(a.crop((0, 0, W, H - TICKER_PX - 4)),
+                                          b.crop((0, 0, W, H - TICKER_PX - 4))).histogram()[PIXEL_TOLERANCE + 1:])
+        self.check(name, moved > 0.005 and hi - lo > 100 and still == 0,
+                   f"{moved * 100:.1f} % of the strip changed in 0.6 s, its luminance spans {lo}..{hi}, "
+                   f"{still} pixels above it changed")
+
     def no_gpu_check(self, ref):
         # A board whose GPU stack cannot present, as the package left it before
         # it depended on Mesa: no DRI drivers, so SDL's KMSDRM cannot
@@ -336,6 +364,7 @@ class Run:
                        f"{backend[-1][1] if backend else 'no playing line'}; "
                        f"warning: {fallback[-1][1] if fallback else 'none'!r}")
             self.screen_check("no GPU stack: the slide is on screen", ref, "drm-presenter")
+            self.ticker_check("no GPU stack: the ticker scrolls on the DRM presenter", "drm")
         finally:
             self.board.out(f"mv {lib}/dri.off {lib}/dri")
 
