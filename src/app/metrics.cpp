@@ -239,6 +239,9 @@ std::string metrics_text(const StatusSnapshot& s) {
   if (s.resident_bytes)
     e.gauge("paizi_resident_memory_bytes", "Resident memory of the player process.",
             static_cast<double>(s.resident_bytes));
+  e.counter("paizi_contract_violations_total",
+            "Broken internal invariants the player logged and survived (platform/contract.h): a bug to report.",
+            s.contract_violations);
   playlist_metrics(e, s);
   source_metrics(e, s);
   player_metrics(e, s);

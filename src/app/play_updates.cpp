@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build_config.h"
+#include "platform/contract.h"
 #include "platform/paths.h"
 #include "sources/cache.h"
 #include "platform/atomic_file.h"
@@ -261,6 +262,7 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, present::
   s.alerts = player.active_alerts(unix_s);
   s.image_failures = painter.image_failures();
   s.images = painter.image_cache_stats();
+  s.contract_violations = platform::contract_violations();
   s.image_error = painter.last_error();
   const std::string before = status_->last();
   std::string err;

@@ -97,6 +97,7 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
                      {"image_cache_bytes", s.images.bytes},
                      {"image_evictions", s.images.evictions},
                      {"source_cache_evictions", s.sources.cache_evictions},
+                     {"contract_violations", s.contract_violations},
                      {"asset_entries", y.assets.entries},
                      {"asset_bytes", y.assets.bytes},
                      {"asset_stores", y.assets.stores},

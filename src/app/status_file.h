@@ -47,6 +47,7 @@ struct StatusSnapshot {
   std::vector<content::AlertNotice> alerts;  // Player::active_alerts
   uint64_t image_failures = 0;  // images the painter could not draw (render::Painter::image_failures)
   render::Painter::ImageCacheStats images;  // the painter's decoded-image cache
+  uint64_t contract_violations = 0;  // broken invariants logged and survived (platform/contract.h)
   std::string image_error;      // the last of them, naming its path; empty: none
 };
 

@@ -17,6 +17,7 @@
 #include "content/json_reader.h"
 #include "content/playlist_schedule.h"
 #include "content/timezone.h"
+#include "platform/contract.h"
 
 namespace paizi::content {
 
@@ -114,9 +115,17 @@ const char* type_name(const SlideBody& body) {
   return std::visit(Name{}, body);
 }
 
-const char* kind_name(SourceKind k) { return kSourceKinds[static_cast<size_t>(k)]; }
+const char* kind_name(SourceKind k) {
+  const auto i = static_cast<size_t>(k);
+  PAIZI_ASSERT(i < std::size(kSourceKinds), "a SourceKind has a JSON name");
+  return i < std::size(kSourceKinds) ? kSourceKinds[i] : "?";
+}
 
-const char* transition_name(TransitionKind k) { return kTransitions[static_cast<size_t>(k)]; }
+const char* transition_name(TransitionKind k) {
+  const auto i = static_cast<size_t>(k);
+  PAIZI_ASSERT(i < std::size(kTransitions), "a TransitionKind has a JSON name");
+  return i < std::size(kTransitions) ? kTransitions[i] : "?";
+}
 
 const std::string& source_of(const Slide& s) {
   static const std::string kNone;

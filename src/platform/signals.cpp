@@ -1,7 +1,8 @@
 #include "platform/signals.h"
 
+#include "platform/contract.h"
+
 #include <atomic>
-#include <cassert>
 #include <cerrno>
 #include <csignal>
 
@@ -44,7 +45,7 @@ void drain_pipe() {
 }  // namespace
 
 SignalWatcher::SignalWatcher() {
-  assert(!g_installed && "one SignalWatcher at a time");
+  PAIZI_ASSERT(!g_installed, "one SignalWatcher at a time");
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0) {
     g_pipe_read = fds[0];

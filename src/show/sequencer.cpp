@@ -1,11 +1,11 @@
 #include "show/sequencer.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cctype>
 #include <chrono>
 #include <limits>
 
+#include "platform/contract.h"
 #include "show/compose.h"
 #include "show/grid.h"
 
@@ -244,8 +244,9 @@ size_t Sequencer::still(size_t slide, size_t page, int64_t unix_s) {
 }
 
 void Sequencer::slide_came_on(int64_t t_ms) {
-  assert(cur_.pl && cur_.slide < cur_.pl->slides.size());  // composed before it comes on
+  PAIZI_ASSERT(cur_.pl && cur_.slide < cur_.pl->slides.size(), "a slide is composed before it comes on");
   slide_began_ = t_ms;
+  if (!cur_.pl || cur_.slide >= cur_.pl->slides.size()) return;
   host_.came_on(cur_.pl->slides[cur_.slide]);
 }
 

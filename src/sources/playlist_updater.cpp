@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "net/signature.h"
+#include "platform/contract.h"
 #include "platform/paths.h"
 #include "sources/cache.h"
 
@@ -605,7 +606,8 @@ void PlaylistUpdater::retry_missing() {
                                ? store_.path_of("")
                                : fs::absolute(net::local_path(opt_.source)).parent_path().string();
   content::ParseResult pr = content::parse_playlist(current_body_, base);
-  if (!pr.playlist) return report(true, "", false);  // parsed when it was adopted; cannot happen
+  PAIZI_ASSERT(pr.playlist, "the adopted playlist parses again");
+  if (!pr.playlist) return report(false, pr.first_error(opt_.source), false, CheckFailure::invalid);
   const std::string asset_base = net::is_http_url(opt_.source) ? opt_.source : pr.playlist->base_dir;
   AssetMap assets = current_assets_;
   Missing missing = missing_;
