@@ -221,35 +221,42 @@ Block block_of(const render::TextOp& op) {
   b.color = op.color;
   float min_x = 1e9f, max_r = 0;
   int para = -1;
+  const text::LayoutLine* first = nullptr;
+  const text::LayoutLine* prev = nullptr;
   for (size_t i = 0; i < l.lines.size(); ++i) {
     const text::LayoutLine& ln = l.lines[i];
+    // Only the lines this op draws: a page's ops can share one layout, each
+    // drawing a glyph range of it (a heading in the accent colour, a page).
+    if (ln.glyph_end <= op.glyph_begin || ln.glyph_begin >= op.glyph_end) continue;
+    if (!first) first = &ln;
     min_x = std::min(min_x, ln.x);
     max_r = std::max(max_r, ln.x + ln.length);
     if (ln.paragraph != para) {
       b.paragraphs.emplace_back();
-      if (para >= 0 && i > 0) b.para_gap = std::max(0.f, ln.y - l.lines[i - 1].y - l.line_pitch);
+      if (para >= 0 && prev) b.para_gap = std::max(0.f, ln.y - prev->y - l.line_pitch);
       para = ln.paragraph;
     }
+    prev = &ln;
     b.paragraphs.back() += ln.text;
     if (!ln.paragraph_end) {
       b.single_lines = false;
       if (std::abs(ln.length - ln.natural) > 0.01f) b.justify = true;
     }
   }
-  if (!l.lines.empty()) {
-    const text::LayoutLine& first = l.lines.front();
-    if (b.justify && first.x - min_x > 1) b.indent = first.x - min_x;
+  if (first) {
+    if (b.justify && first->x - min_x > 1) b.indent = first->x - min_x;
     b.right = !b.justify && min_x > 1;
     // CSS puts the first baseline half the leading plus the ascent below the
     // box top (Noto Sans CJK: ascent 1.16 em, descent 0.288 em).
-    b.top = op.y + first.y - ((l.line_pitch - 1.448f * l.size_px) / 2 + 1.16f * l.size_px);
+    b.top = op.y + first->y - ((l.line_pitch - 1.448f * l.size_px) / 2 + 1.16f * l.size_px);
   }
   b.left = op.x + (b.justify || b.right ? 0.f : min_x);
   b.width = b.justify || b.right ? max_r : max_r - min_x + 2;
-  b.bold = !l.glyphs.empty() && l.glyphs.front().face &&
-           l.glyphs.front().face->path().find("Bold") != std::string::npos;
-  b.serif = !l.glyphs.empty() && l.glyphs.front().face &&
-            l.glyphs.front().face->path().find("Serif") != std::string::npos;
+  // The face of the op's first glyph.
+  const text::PositionedGlyph* g0 =
+      l.glyphs.empty() ? nullptr : &l.glyphs[std::min(op.glyph_begin, l.glyphs.size() - 1)];
+  b.bold = g0 && g0->face && g0->face->path().find("Bold") != std::string::npos;
+  b.serif = g0 && g0->face && g0->face->path().find("Serif") != std::string::npos;
   return b;
 }
 
