@@ -16,6 +16,13 @@
 //     each peer breaks and justifies the lines itself. Prints the pango-view
 //     options that match the body box (`--width=… --indent=… …`).
 //
+//   player_bench markup --playlist FILE [--slide N] [--size WxH] --markup OUT.txt
+//     The corpus benchmark's peer input (bench/corpus, issue 25): slide N of
+//     any type (news, KPI, slogan, couplet), composed at WxH exactly as
+//     `paizi render --slide N --size WxH` does; page 1's text blocks as Pango
+//     markup with their sizes, weights and colours. Prints the pango-view
+//     options for the widest block (`--width=… [--justify]`).
+//
 // Timings are printed, never asserted. Exit status: 0 ok, 1 error, 2 usage.
 #include <algorithm>
 #include <chrono>
@@ -41,12 +48,14 @@ using namespace paizi;
 
 constexpr const char* kUsage =
     "usage: player_bench crossfade [--playlist FILE] [--transitions N] [--size WxH] [--textures]\n"
-    "       player_bench peers [--playlist FILE] --html OUT.html --markup OUT.txt\n";
+    "       player_bench peers [--playlist FILE] --html OUT.html --markup OUT.txt\n"
+    "       player_bench markup --playlist FILE [--slide N] [--size WxH] --markup OUT.txt\n";
 
 struct Options {
   std::string mode;
   std::string playlist = PAIZI_BENCH_PLAYLIST;
   int transitions = 10;  // crossfades timed
+  int slide = 0;
   int width = 1920, height = 1080;
   std::string html, markup;
   bool textures = false;
@@ -69,12 +78,15 @@ bool parse_args(int argc, char** argv, Options& o) {
       o.html = argv[++i];
     else if (a == "--markup" && has)
       o.markup = argv[++i];
+    else if (a == "--slide" && has)
+      o.slide = std::max(0, std::atoi(argv[++i]));
     else if (a == "--textures")
       o.textures = true;
     else
       return false;
   }
   if (o.mode == "peers") return !o.html.empty() && !o.markup.empty();
+  if (o.mode == "markup") return !o.markup.empty();
   return o.mode == "crossfade";
 }
 
@@ -197,7 +209,7 @@ struct Block {
   float size = 0, pitch = 0;           // em and line pitch, px
   float indent = 0;                    // first-line indent, px
   float para_gap = 0;                  // extra space between paragraphs, px
-  bool bold = false, justify = false, right = false, single_lines = true;
+  bool bold = false, serif = false, justify = false, right = false, single_lines = true;
   content::Color color;
 };
 
@@ -209,33 +221,42 @@ Block block_of(const render::TextOp& op) {
   b.color = op.color;
   float min_x = 1e9f, max_r = 0;
   int para = -1;
+  const text::LayoutLine* first = nullptr;
+  const text::LayoutLine* prev = nullptr;
   for (size_t i = 0; i < l.lines.size(); ++i) {
     const text::LayoutLine& ln = l.lines[i];
+    // Only the lines this op draws: a page's ops can share one layout, each
+    // drawing a glyph range of it (a heading in the accent colour, a page).
+    if (ln.glyph_end <= op.glyph_begin || ln.glyph_begin >= op.glyph_end) continue;
+    if (!first) first = &ln;
     min_x = std::min(min_x, ln.x);
     max_r = std::max(max_r, ln.x + ln.length);
     if (ln.paragraph != para) {
       b.paragraphs.emplace_back();
-      if (para >= 0 && i > 0) b.para_gap = std::max(0.f, ln.y - l.lines[i - 1].y - l.line_pitch);
+      if (para >= 0 && prev) b.para_gap = std::max(0.f, ln.y - prev->y - l.line_pitch);
       para = ln.paragraph;
     }
+    prev = &ln;
     b.paragraphs.back() += ln.text;
     if (!ln.paragraph_end) {
       b.single_lines = false;
       if (std::abs(ln.length - ln.natural) > 0.01f) b.justify = true;
     }
   }
-  if (!l.lines.empty()) {
-    const text::LayoutLine& first = l.lines.front();
-    if (b.justify && first.x - min_x > 1) b.indent = first.x - min_x;
+  if (first) {
+    if (b.justify && first->x - min_x > 1) b.indent = first->x - min_x;
     b.right = !b.justify && min_x > 1;
     // CSS puts the first baseline half the leading plus the ascent below the
     // box top (Noto Sans CJK: ascent 1.16 em, descent 0.288 em).
-    b.top = op.y + first.y - ((l.line_pitch - 1.448f * l.size_px) / 2 + 1.16f * l.size_px);
+    b.top = op.y + first->y - ((l.line_pitch - 1.448f * l.size_px) / 2 + 1.16f * l.size_px);
   }
   b.left = op.x + (b.justify || b.right ? 0.f : min_x);
   b.width = b.justify || b.right ? max_r : max_r - min_x + 2;
-  b.bold = !l.glyphs.empty() && l.glyphs.front().face &&
-           l.glyphs.front().face->path().find("Bold") != std::string::npos;
+  // The face of the op's first glyph.
+  const text::PositionedGlyph* g0 =
+      l.glyphs.empty() ? nullptr : &l.glyphs[std::min(op.glyph_begin, l.glyphs.size() - 1)];
+  b.bold = g0 && g0->face && g0->face->path().find("Bold") != std::string::npos;
+  b.serif = g0 && g0->face && g0->face->path().find("Serif") != std::string::npos;
   return b;
 }
 
@@ -286,24 +307,35 @@ void write_html(std::ofstream& f, const render::DisplayList& dl, const std::vect
   f << "</body></html>\n";
 }
 
+// Page 1 of a slide composed exactly as `paizi render` does, and its text
+// blocks (the fonts stay alive as long as the layouts need their faces).
+struct Page1 {
+  text::FontLibrary fonts;
+  text::Shaper shaper{fonts};
+  std::vector<render::DisplayList> pages;
+  std::vector<Block> blocks;
+  Page1(const Options& o, const content::Playlist& pl, size_t slide) {
+    show::ComposeContext ctx{shaper};
+    ctx.width = o.width;
+    ctx.height = o.height;
+    ctx.area = show::Rect{0, 0, static_cast<float>(o.width), static_cast<float>(o.height)};
+    ctx.base_dir = pl.base_dir;
+    const content::Slide& s = pl.slides[slide];
+    pages = show::compose_slide(s, s.theme ? *s.theme : pl.theme, ctx);
+    for (const auto& op : pages.at(0).ops)
+      if (const auto* t = std::get_if<render::TextOp>(&op)) blocks.push_back(block_of(*t));
+  }
+};
+
 int run_peers(const Options& o, const content::Playlist& pl) {
   if (pl.slides.empty() || !pl.slides[0].as<content::NewsSlide>() || pl.header.enabled || pl.ticker.enabled) {
     std::fprintf(stderr, "player_bench: peers needs slide 0 to be a news slide, without header or ticker\n");
     return 1;
   }
-  text::FontLibrary fonts;
-  text::Shaper shaper(fonts);
-  show::ComposeContext ctx{shaper};
-  ctx.width = o.width;
-  ctx.height = o.height;
-  ctx.area = show::Rect{0, 0, static_cast<float>(o.width), static_cast<float>(o.height)};
-  ctx.base_dir = pl.base_dir;
-  const content::Slide& s = pl.slides[0];
-  const auto pages = show::compose_slide(s, s.theme ? *s.theme : pl.theme, ctx);
+  const Page1 p1(o, pl, 0);
+  const auto& pages = p1.pages;
   const render::DisplayList& dl = pages.at(0);
-  std::vector<Block> blocks;
-  for (const auto& op : dl.ops)
-    if (const auto* t = std::get_if<render::TextOp>(&op)) blocks.push_back(block_of(*t));
+  const std::vector<Block>& blocks = p1.blocks;
 
   std::ofstream html(o.html), markup(o.markup);
   if (!html || !markup) {
@@ -334,6 +366,43 @@ int run_peers(const Options& o, const content::Playlist& pl) {
   return 0;
 }
 
+// Any slide: page 1's text blocks in order, one paragraph per markup line.
+int run_markup(const Options& o, const content::Playlist& pl) {
+  if (o.slide >= static_cast<int>(pl.slides.size())) {
+    std::fprintf(stderr, "player_bench: no slide %d\n", o.slide);
+    return 1;
+  }
+  const Page1 p1(o, pl, static_cast<size_t>(o.slide));
+  const auto& pages = p1.pages;
+  const render::DisplayList& dl = pages.at(0);
+  const std::vector<Block>& blocks = p1.blocks;
+  std::ofstream markup(o.markup);
+  if (!markup) {
+    std::fprintf(stderr, "player_bench: cannot write %s\n", o.markup.c_str());
+    return 1;
+  }
+  const Block* widest = nullptr;
+  size_t chars = 0;
+  for (const Block& b : blocks) {
+    if (!widest || b.width > widest->width) widest = &b;
+    for (const auto& p : b.paragraphs) {
+      markup << "<span font_desc=\"Noto " << (b.serif ? "Serif" : "Sans") << " CJK SC " << (b.bold ? "Bold " : "") << b.size
+             << "\" foreground=\"" << css(b.color) << "\">" << escape(p) << "</span>\n";
+      chars += p.size();
+    }
+  }
+  if (!widest) {
+    std::fprintf(stderr, "player_bench: no text on page 1\n");
+    return 1;
+  }
+  std::printf("--width=%.0f --indent=%.0f --margin=%.0f --background=%s --line-spacing=%.3f%s\n", widest->width,
+              widest->indent, std::max(0.f, widest->left), css(dl.clear).c_str(),
+              widest->pitch / (1.448f * widest->size), widest->justify ? " --justify" : "");
+  std::fprintf(stderr, "player_bench: slide %d page 1 of %zu, %zu text blocks, %zu bytes of text\n", o.slide,
+               pages.size(), blocks.size(), chars);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -347,5 +416,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "player_bench: %s\n", pr.first_error(o.playlist).c_str());
     return 1;
   }
+  if (o.mode == "markup") return run_markup(o, *pr.playlist);
   return o.mode == "peers" ? run_peers(o, *pr.playlist) : run_crossfade(o, *pr.playlist);
 }

@@ -14,6 +14,14 @@ namespace {
 
 constexpr int kSubpixels = 4;  // quarter-pixel horizontal positions
 constexpr int kPad = 1;        // px between glyphs in a page
+// Side of the pages made first, px (when the configured page is larger): a
+// page's texture is allocated and zeroed whole (SDL clears a new surface),
+// so a slide whose glyphs fill 1.2 MB holds 4 MB in one 1024 px page and
+// 2 MB in two 512 px ones. A glyph too big for a small page
+// gets a page of the configured side (docs/bench-corpus.md).
+constexpr int kSmallPage = 512;
+
+size_t page_bytes(int side) { return static_cast<size_t>(side) * static_cast<size_t>(side) * 4; }
 
 float srgb_to_linear(uint8_t v) {
   const float c = static_cast<float>(v) / 255.f;
@@ -37,8 +45,7 @@ size_t GlyphAtlas::KeyHash::operator()(const Key& k) const {
 
 GlyphAtlas::GlyphAtlas(SDL_Renderer* renderer, size_t budget_bytes, int page_size)
     : renderer_(renderer), page_size_(page_size) {
-  const size_t page_bytes = static_cast<size_t>(page_size) * static_cast<size_t>(page_size) * 4;
-  budget_ = std::max(budget_bytes, page_bytes);
+  budget_ = std::max(budget_bytes, page_bytes(page_size));
   stats_.budget = budget_;
   // Blending happens in sRGB space; these curves approximate blending in
   // linear light (text on a darker background gets heavier coverage, text on
@@ -64,12 +71,12 @@ void GlyphAtlas::clear() {
 
 bool GlyphAtlas::place_in(Page& p, int w, int h, SDL_Rect& rect) const {
   // Shelf packing; the current shelf is always the lowest, so it may grow.
-  if (p.cursor_x + w > page_size_) {
+  if (p.cursor_x + w > p.side) {
     p.shelf_y += p.shelf_h + kPad;
     p.shelf_h = 0;
     p.cursor_x = 0;
   }
-  if (p.shelf_y + h > page_size_ || w > page_size_) return false;
+  if (p.shelf_y + h > p.side || w > p.side) return false;
   rect = SDL_Rect{p.cursor_x, p.shelf_y, w, h};
   p.cursor_x += w + kPad;
   p.shelf_h = std::max(p.shelf_h, h);
@@ -95,14 +102,16 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
       return true;
     }
   }
-  const size_t page_bytes = static_cast<size_t>(page_size_) * static_cast<size_t>(page_size_) * 4;
-  if (stats_.bytes + page_bytes <= budget_) {
-    SDL_Texture* tex = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888,
-                                         SDL_TEXTUREACCESS_STATIC, page_size_, page_size_);
+  // Small pages first; a glyph that does not fit one gets a full-size page.
+  const int side = w + kPad > std::min(page_size_, kSmallPage) || h + kPad > std::min(page_size_, kSmallPage)
+                       ? page_size_
+                       : std::min(page_size_, kSmallPage);
+  if (stats_.bytes + page_bytes(side) <= budget_) {
+    SDL_Texture* tex = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side);
     if (tex) {
       SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
-      pages_.push_back(Page{tex, 0, 0, 0, frame_, {}});
-      stats_.bytes += page_bytes;
+      pages_.push_back(Page{tex, side, 0, 0, 0, frame_, {}});
+      stats_.bytes += page_bytes(side);
       page = static_cast<int>(pages_.size() - 1);
       return place_in(pages_.back(), w, h, rect);
     }
@@ -118,7 +127,17 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
   }
   evict(static_cast<int>(lru));
   page = static_cast<int>(lru);
-  return place_in(pages_[lru], w, h, rect);
+  Page& p = pages_[lru];
+  if (p.side < side) {  // a small page cleared for a big glyph: it becomes a full-size page
+    SDL_Texture* tex = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side);
+    if (!tex) return false;
+    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+    SDL_DestroyTexture(p.tex);
+    stats_.bytes += page_bytes(side) - page_bytes(p.side);
+    p.tex = tex;
+    p.side = side;
+  }
+  return place_in(p, w, h, rect);
 }
 
 bool GlyphAtlas::store(const Key& key, const uint32_t* argb, int w, int h, Entry& e) {

@@ -4,9 +4,13 @@
 // coverage as alpha and take the text colour when drawn; colour glyphs
 // (emoji from a colour bitmap face, render/glyph_color.h) keep their own
 // colours (straight alpha), at whole-pixel positions, and share the pages
-// and the budget: 4 bytes per pixel either way. Memory is bounded by a byte
+// and the budget: 4 bytes per pixel either way. Pages are made 512 px square
+// (1 MiB) while glyphs fit, page_size square for a bigger glyph, so a slide
+// holds about the pixels its glyphs need. Memory is bounded by a byte
 // budget; when full, the least recently used page is cleared and its glyphs
-// are counted as evicted.
+// are counted as evicted (a small page cleared for a glyph that needs a big
+// one is replaced by a big one: the budget may then be exceeded by at most
+// that growth, 3 MiB at the default page size).
 //
 // Eviction within a frame: a page used since begin_frame() is chosen only
 // when every page has been used in this frame (the frame needs more glyph
@@ -83,6 +87,7 @@ class GlyphAtlas {
   };
   struct Page {
     SDL_Texture* tex = nullptr;
+    int side = 0;  // px, square
     int shelf_y = 0, shelf_h = 0, cursor_x = 0;
     uint64_t last_used = 0;
     std::vector<Key> keys;
