@@ -35,9 +35,6 @@ constexpr float kTickerSpeedHeight = 1080.f;
 // thousands, a cycle of hours, laid out on the frame thread (10 000 took
 // 34 ms on a PC, several frames on a board).
 constexpr size_t kTickerHeadlines = 30;
-// The playlist's ticker painted once as a strip on a software canvas, at
-// most this many bytes (longer feeds are drawn glyph by glyph each frame).
-constexpr size_t kTickerStripBytes = 24u << 20;
 
 // Text sizes scale with min(area height, area width * kTextAspect): a wide
 // area sizes by its height, a tall one by its width.

@@ -243,7 +243,7 @@ void Player::rebuild_ticker() {
   const content::Playlist& pl = seq_.playlist();
   const content::Ticker& tk = pl.ticker;
   ticker_line_ = {};
-  strip_.reset();
+  for (StripTile& t : tiles_) t.px.reset();
   if (!tk.enabled) return;
   std::vector<std::string> items = ticker_items_;
   if (items.empty()) items = tk.items;
@@ -297,45 +297,57 @@ void Player::set_ticker_items(std::vector<std::string> items) {
   rebuild_ticker();
 }
 
-// Fills strip_ with the playlist's ticker, a cycle and a screen wide:
-// painted in screen-wide pieces in the canvas's own strip (the frame being
-// drawn covers it again afterwards).
-void Player::paint_strip(SDL_Surface* c, size_t sw, int h) {
-  SDL_Renderer* r = display_.renderer();
-  const content::Theme& t = seq_.playlist().theme;
-  const TickerColours colours{t.foreground, t.background2, t.accent};
-  const int y0 = static_cast<int>(ticker_.y);
+// The tile of the playlist's ticker that starts `k` screen widths into its
+// line (`tile` px wide, `h` high): painted in the canvas's own strip (the
+// frame being drawn covers it again afterwards) and copied out, into the
+// slot least useful for `keep` (the other tile the window on screen needs).
+const render::PixelBuffer& Player::strip_tile(SDL_Surface* c, size_t k, size_t keep, int h) {
+  for (const StripTile& t : tiles_)
+    if (t.k == k && t.px.size()) return t.px;
+  StripTile& slot = *std::find_if(tiles_.begin(), tiles_.end(), [&](const StripTile& t) {
+    return !t.px.size() || (t.k != keep && t.k != k);
+  });
+  const content::Theme& th = seq_.playlist().theme;
   const size_t w = static_cast<size_t>(c->w);
-  strip_ = render::PixelBuffer(sw * static_cast<size_t>(h));
-  for (size_t at = 0; at < sw; at += w) {
-    paint_ticker_at(painter_, r, ticker_line_, ticker_, static_cast<float>(at), colours);
-    SDL_RenderFlush(r);
-    const size_t n = std::min(w, sw - at);
-    for (int y = 0; y < h; ++y)
-      std::memcpy(strip_.data() + sw * static_cast<size_t>(y) + at,
-                  static_cast<const uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y0 + y) * c->pitch, n * 4);
-  }
+  SDL_Renderer* r = display_.renderer();
+  paint_ticker_at(painter_, r, ticker_line_, ticker_, static_cast<float>(k * w),
+                  TickerColours{th.foreground, th.background2, th.accent});
+  SDL_RenderFlush(r);
+  if (slot.px.size() != w * static_cast<size_t>(h)) slot.px = render::PixelBuffer(w * static_cast<size_t>(h));
+  const int y0 = static_cast<int>(ticker_.y);
+  for (int y = 0; y < h; ++y)
+    std::memcpy(slot.px.data() + w * static_cast<size_t>(y),
+                static_cast<const uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y0 + y) * c->pitch, w * 4);
+  slot.k = k;
+  ++stats_.ticker_tiles;
+  return slot.px;
 }
 
-// On the software canvas the playlist's ticker is painted once, a cycle and
-// a screen wide, and each frame copies the window of it on screen: no glyph
-// is blended per frame (the glyph copies were most of a software frame's
-// CPU). Positions are whole pixels on every path (show/ticker.h), so this
-// is the frame draw_ticker paints.
+// On the software canvas the playlist's ticker is painted a screen width at
+// a time into tiles, and each frame copies the window on screen out of (at
+// most) two of them: no glyph is blended per frame (the glyph copies were
+// most of a software frame's CPU), a tile is painted once every screen width
+// the ticker moves, and three tiles (about 1.7 MB at 1080p) are all it holds,
+// however long the feed. Positions are whole pixels on every path
+// (show/ticker.h), so a tile holds exactly what draw_ticker paints there.
 bool Player::draw_ticker_strip() {
   SDL_Surface* c = compositor_.canvas();
   if (!c || ticker_line_.empty()) return false;
   const int x0 = static_cast<int>(ticker_.x), w = static_cast<int>(ticker_.w);
   const int y0 = static_cast<int>(ticker_.y), h = std::min(static_cast<int>(std::ceil(ticker_.h)), c->h - y0);
   if (x0 != 0 || w != c->w || y0 < 0 || h <= 0) return false;
-  const size_t sw = static_cast<size_t>(std::ceil(ticker_line_.cycle)) + static_cast<size_t>(w) + 1;
-  if (sw * static_cast<size_t>(h) * 4 > grid::kTickerStripBytes) return false;  // a long feed: glyphs per frame
-  if (strip_.size() != sw * static_cast<size_t>(h)) paint_strip(c, sw, h);
   SDL_RenderFlush(display_.renderer());  // nothing queued may land on top of what is written here
+  const size_t tw = static_cast<size_t>(w);
   const size_t col = static_cast<size_t>(ticker_position(ticker_line_, ticker_offset_));
-  for (int y = 0; y < h; ++y)
-    std::memcpy(static_cast<uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y0 + y) * c->pitch,
-                strip_.data() + sw * static_cast<size_t>(y) + col, static_cast<size_t>(w) * 4);
+  const size_t k0 = col / tw, split = col % tw;
+  const render::PixelBuffer& a = strip_tile(c, k0, k0 + 1, h);
+  const render::PixelBuffer* b = split ? &strip_tile(c, k0 + 1, k0, h) : nullptr;
+  for (int y = 0; y < h; ++y) {
+    uint8_t* row = static_cast<uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y0 + y) * c->pitch;
+    const size_t at = tw * static_cast<size_t>(y);
+    std::memcpy(row, a.data() + at + split, (tw - split) * 4);
+    if (b) std::memcpy(row + (tw - split) * 4, b->data() + at, split * 4);
+  }
   return true;
 }
 

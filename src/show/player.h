@@ -38,6 +38,7 @@ using content::DataProvider;
 struct PlayerStats {
   uint64_t frames = 0;        // frames presented
   uint64_t partial_frames = 0;  // of which only the ticker strip was drawn and sent
+  uint64_t ticker_tiles = 0;  // screen-wide tiles of the ticker painted on the software canvas (draw_ticker_strip)
   uint64_t compositions = 0;  // slide pages composed and painted into a texture
   int last_missing = 0;       // code points without a glyph in the last composed slide
   // Frames of continuous motion (ticker, transition, count-up) that were due
@@ -202,8 +203,8 @@ class Player : private SequencerHost {
   // The ticker on screen (the alert ticker during a takeover) drawn in its
   // strip; returns the strip, or an empty rect when there is none.
   Rect draw_tickers();
-  bool draw_ticker_strip();  // the playlist's ticker from strip_ (software canvas); false: not here
-  void paint_strip(SDL_Surface* c, size_t sw, int h);  // fills strip_ (draw_ticker_strip)
+  bool draw_ticker_strip();  // the playlist's ticker from tiles_ (software canvas); false: not here
+  const render::PixelBuffer& strip_tile(SDL_Surface* c, size_t k, size_t keep, int h);
   // Counts a presented frame at `t_ms` that took `work` to draw and present.
   void count_frame(int64_t t_ms, std::chrono::steady_clock::duration work);
 
@@ -221,7 +222,13 @@ class Player : private SequencerHost {
   std::vector<std::string> ticker_items_;
   TickerLine ticker_line_;
   double ticker_offset_ = 0;  // both tickers scroll together
-  render::PixelBuffer strip_;  // the playlist's ticker painted once on the software canvas (draw_ticker_strip)
+  // The playlist's ticker painted on the software canvas a screen width at a
+  // time (draw_ticker_strip): tile k starts k screen widths into the line.
+  struct StripTile {
+    size_t k = 0;
+    render::PixelBuffer px;
+  };
+  std::array<StripTile, 3> tiles_;
   // The alert ticker (during a takeover while other alerts are in force),
   // for the alert and alert set it was built for (alert_line_for_).
   TickerLine alert_line_;

@@ -226,6 +226,46 @@ TEST_CASE("over a still slide only the ticker strip is drawn and sent, and the s
   CHECK(differ == 0);
 }
 
+TEST_CASE("the ticker strip is painted a screen width at a time, and the tiles it holds stay the frame") {
+  // 40 s at 40 px/s (120 px/s at 1080p, on a 360 px screen): 1600 px, the
+  // window crossing two and a half screen widths of tiles.
+  // Items long enough for a cycle of several screen widths.
+  const std::string json = R"({"version":1,"ticker":{"speed":120,"items":[
+    "园区新闻一：本周五下午三点在一号楼前广场举行消防演练，请各单位提前安排人员参加",
+    "访客请在一楼大厅服务台登记并领取临时通行证，离开园区时交回",
+    "通知三：园区食堂自下周一起延长晚餐供应时间至晚上八点"]},
+    "slides":[{"id":"a","type":"slogan","duration":"600s","lines":["创新驱动发展"]}]})";
+  auto pr = content::parse_playlist(json, ".");
+  REQUIRE(pr.playlist);
+  std::string err;
+  present::DisplayOptions o;
+  o.width = 640;
+  o.height = 360;
+  RecordingDisplay rec(present::open_headless(o, err));
+  REQUIRE(rec.inner);
+  render::Painter painter(rec.renderer());
+  show::Player p(rec, Rig::shaper(), painter, *pr.playlist);
+  const int64_t end = 40000 / 16 * 16;
+  for (int64_t t = 0; t <= end; t += 16) p.tick(t, kUnix + 5);
+  // A tile per screen width moved (plus the two first on screen), not one
+  // per frame: 1600 px / 640 px.
+  INFO("tiles painted " << p.stats().ticker_tiles);
+  CHECK(p.stats().ticker_tiles >= 4);
+  CHECK(p.stats().ticker_tiles <= 6);
+  const auto got = pixels_of(rec);
+  RecordingDisplay rec2(present::open_headless(o, err));
+  render::Painter painter2(rec2.renderer());
+  show::Player whole(rec2, Rig::shaper(), painter2, *pr.playlist);
+  whole.force_texture_path();
+  whole.tick(0, kUnix + 5);
+  whole.tick(end, kUnix + 5);
+  const auto want = pixels_of(rec2);
+  REQUIRE(got.size() == want.size());
+  size_t differ = 0;
+  for (size_t i = 0; i < got.size(); ++i) differ += got[i] != want[i];
+  CHECK(differ == 0);
+}
+
 TEST_CASE("a new playlist is adopted at the next slide boundary, never mid-slide") {
   Rig rig(kThree);
   auto& p = *rig.player;
