@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,12 +72,29 @@ ConfigResult load_config(const std::string& path, bool required);
 // unit's LoadCredential=token:...), else "".
 std::string default_token_path();
 
+// One configuration key: its name in the file, its flag and the flag's
+// older synonym ("" = none), how a value is checked and set, how the key is
+// reset to its default (an empty value), and the help text.
+struct ConfigOption {
+  const char* key;
+  const char* flag;
+  const char* synonym;
+  std::string (*set)(Config&, std::string_view value);  // error ("must be ...") or ""
+  void (*reset)(Config&);
+  const char* help;
+};
+
+// The table, in the order of systemd/paizi.conf.
+std::span<const ConfigOption> config_options();
+
 // The play command's configuration flags, applied on top of `cfg`:
 //   --state-dir DIR --cache-dir DIR --driver NAME --rotate DEG
 //   --public-key FILE (= --pubkey) --token FILE (= --token-file)
 //   --heartbeat-url URL (= --heartbeat) --log-level LEVEL --cache-mib N
 //   --timezone ZONE --metrics-dir DIR --location LAT,LON --allow-unpinned-assets BOOL --require-https BOOL
-// Returns the keys the flags set. Throws UsageError on bad values.
+// All are read in one pass in command-line order (a synonym given after its
+// long name wins, and the reverse). Returns the keys the flags set. Throws
+// UsageError naming the flag on a bad value.
 std::set<std::string> apply_flags(Args& args, Config& cfg);
 
 }  // namespace paizi::app
