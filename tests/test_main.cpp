@@ -5,4 +5,5 @@
 
 // Contracts abort in every test (release builds only log them on a board):
 // a broken invariant fails the test that reached it.
-static const bool contracts_abort = (paizi::platform::set_contract_mode(paizi::platform::ContractMode::abort), true);
+static const bool contracts_abort =
+    (paizi::platform::set_contract_mode(paizi::platform::ContractMode::abort), true);

@@ -36,7 +36,8 @@ std::optional<std::string> Args::value(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<std::pair<std::string, std::string>> Args::take_values(const std::vector<std::string_view>& names) {
+std::vector<std::pair<std::string, std::string>> Args::take_values(
+    const std::vector<std::string_view>& names) {
   std::vector<std::pair<std::string, std::string>> taken;
   std::vector<std::string> rest;
   for (size_t i = 0; i < a_.size(); ++i) {
@@ -60,7 +61,7 @@ std::vector<std::pair<std::string, std::string>> Args::take_values(const std::ve
 
 std::vector<std::string> Args::positionals() {
   for (const auto& s : a_)
-    if (s.size() > 1 && s[0] == '-' ) throw UsageError{"unknown option " + s};
+    if (s.size() > 1 && s[0] == '-') throw UsageError{"unknown option " + s};
   return a_;
 }
 

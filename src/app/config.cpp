@@ -49,7 +49,8 @@ std::string set_text(Config& c, std::string_view v) {
 }
 
 std::string set_location(Config& c, std::string_view v) {
-  if (!content::parse_geo_point(std::string(v))) return "must be \"lat,lon\" in degrees, e.g. 22.5431,113.9298";
+  if (!content::parse_geo_point(std::string(v)))
+    return "must be \"lat,lon\" in degrees, e.g. 22.5431,113.9298";
   c.location = std::string(v);
   return {};
 }
@@ -118,8 +119,8 @@ constexpr ConfigOption kOptions[] = {
     {"display_driver", "--driver", "", &set_driver, &reset_member<&Config::display_driver>,
      "NAME: auto, kmsdrm, x11, wayland, offscreen or drm"},
     {"rotation", "--rotate", "", &set_rotation, &reset_member<&Config::rotation>, "DEG: 0, 90, 180 or 270"},
-    {"public_key", "--public-key", "--pubkey", &set_text<&Config::public_key>, &reset_member<&Config::public_key>,
-     "FILE: playlist signing key"},
+    {"public_key", "--public-key", "--pubkey", &set_text<&Config::public_key>,
+     &reset_member<&Config::public_key>, "FILE: playlist signing key"},
     {"token", "--token", "--token-file", &set_text<&Config::token>, &reset_member<&Config::token>,
      "FILE: device token"},
     {"heartbeat_url", "--heartbeat-url", "--heartbeat", &set_text<&Config::heartbeat_url>,

@@ -1,7 +1,5 @@
 #include "platform/contract.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +7,8 @@
 #include <set>
 #include <string>
 #include <utility>
+
+#include <unistd.h>
 
 namespace paizi::platform {
 namespace {
@@ -37,8 +37,8 @@ void contract_violated(const char* file, int line, const char* cond, const char*
     std::lock_guard<std::mutex> lock(mu);
     if (!abort_now && !reported.emplace(file, line).second) return;
   }
-  std::fprintf(stderr, "%spaizi: contract violated at %s:%d: %s: %s\n", ::isatty(2) ? "" : "<3>", file, line, cond,
-               msg);
+  std::fprintf(stderr, "%spaizi: contract violated at %s:%d: %s: %s\n", ::isatty(2) ? "" : "<3>", file, line,
+               cond, msg);
   if (abort_now) std::abort();
 }
 

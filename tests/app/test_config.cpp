@@ -1,12 +1,12 @@
 // The play command's configuration: one table of keys, flags and synonyms;
 // defaults < config file < flags, whatever the order of the flags.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <catch2/catch.hpp>
 #include <csignal>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "app/cli.h"
 #include "app/config.h"
@@ -35,10 +35,12 @@ std::string usage_error(std::vector<std::string> argv) {
 }  // namespace
 
 TEST_CASE("config flags: the same flags in two orders give the same configuration") {
-  const std::vector<std::string> a = {"--state-dir", "/s", "--driver=x11", "--rotate", "90", "--pubkey", "/k",
-                                      "--cache-mib", "64", "--require-https", "true", "PLAYLIST"};
-  const std::vector<std::string> b = {"PLAYLIST", "--require-https=true", "--cache-mib", "64", "--pubkey", "/k",
-                                      "--rotate", "90", "--driver", "x11", "--state-dir", "/s"};
+  const std::vector<std::string> a = {"--state-dir", "/s",      "--driver=x11", "--rotate", "90",
+                                      "--pubkey",    "/k",      "--cache-mib",  "64",       "--require-https",
+                                      "true",        "PLAYLIST"};
+  const std::vector<std::string> b = {
+      "PLAYLIST", "--require-https=true", "--cache-mib", "64", "--pubkey", "/k", "--rotate", "90", "--driver",
+      "x11",      "--state-dir",          "/s"};
   const Config ca = from_flags(a), cb = from_flags(b);
   CHECK(ca.state_dir == "/s");
   CHECK(ca.display_driver == "x11");
@@ -78,8 +80,8 @@ TEST_CASE("config: defaults < file < flags") {
   CHECK(file.config.log_level == defaults.log_level);  // not in the file: the default
   CHECK(file.config.rotation == 180);
   const Config c = from_flags({"--rotate", "270"}, file.config);
-  CHECK(c.rotation == 270);              // the flag over the file
-  CHECK(c.state_dir == "/from-file");    // the file over the default
+  CHECK(c.rotation == 270);            // the flag over the file
+  CHECK(c.state_dir == "/from-file");  // the file over the default
   CHECK(c.cache_mib == 8);
   CHECK(c.display_driver == defaults.display_driver);
   // An empty value resets the key to its default, in the file and as a flag.
