@@ -1,5 +1,6 @@
 #include "app/cli.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -35,9 +36,32 @@ std::optional<std::string> Args::value(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<std::pair<std::string, std::string>> Args::take_values(
+    const std::vector<std::string_view>& names) {
+  std::vector<std::pair<std::string, std::string>> taken;
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < a_.size(); ++i) {
+    const std::string& s = a_[i];
+    const auto eq = s.find('=');
+    const std::string_view name = std::string_view(s).substr(0, eq);
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      rest.push_back(s);
+      continue;
+    }
+    if (eq != std::string::npos) {
+      taken.emplace_back(std::string(name), s.substr(eq + 1));
+    } else {
+      if (i + 1 == a_.size()) throw UsageError{s + " needs a value"};
+      taken.emplace_back(s, a_[++i]);
+    }
+  }
+  a_ = std::move(rest);
+  return taken;
+}
+
 std::vector<std::string> Args::positionals() {
   for (const auto& s : a_)
-    if (s.size() > 1 && s[0] == '-' ) throw UsageError{"unknown option " + s};
+    if (s.size() > 1 && s[0] == '-') throw UsageError{"unknown option " + s};
   return a_;
 }
 

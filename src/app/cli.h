@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace paizi::app {
@@ -25,6 +26,10 @@ class Args {
   Args(std::vector<std::string> argv) : a_(std::move(argv)) {}
   bool flag(std::string_view name);
   std::optional<std::string> value(std::string_view name);
+  // Takes every `--name value` / `--name=value` whose name is in `names`,
+  // in command-line order, as (name, value) pairs. Throws UsageError when a
+  // value is missing.
+  std::vector<std::pair<std::string, std::string>> take_values(const std::vector<std::string_view>& names);
   // Remaining positionals; throws UsageError on a leftover --option.
   std::vector<std::string> positionals();
 

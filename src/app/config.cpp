@@ -10,6 +10,7 @@
 #include "app/cli.h"
 #include "content/cap_geo.h"
 #include "content/timezone.h"
+#include "platform/contract.h"
 
 namespace paizi::app {
 namespace {
@@ -39,76 +40,121 @@ bool valid_driver(std::string_view v) {
   return v == "auto" || v == "kmsdrm" || v == "x11" || v == "wayland" || v == "offscreen" || v == "drm";
 }
 
-// Sets one key; returns an error message or "".
-std::string assign(Config& c, std::string_view key, std::string_view value) {
-  const Config defaults;
-  const bool reset = value.empty();
-  const std::string v(value);
-  if (key == "playlist")
-    c.playlist = reset ? defaults.playlist : v;
-  else if (key == "state_dir")
-    c.state_dir = reset ? defaults.state_dir : v;
-  else if (key == "cache_dir")
-    c.cache_dir = reset ? defaults.cache_dir : v;
-  else if (key == "public_key")
-    c.public_key = reset ? defaults.public_key : v;
-  else if (key == "token")
-    c.token = reset ? defaults.token : v;
-  else if (key == "metrics_dir")
-    c.metrics_dir = reset ? defaults.metrics_dir : v;
-  else if (key == "heartbeat_url")
-    c.heartbeat_url = reset ? defaults.heartbeat_url : v;
-  else if (key == "location") {
-    if (!reset && !content::parse_geo_point(v)) return "location must be \"lat,lon\" in degrees, e.g. 22.5431,113.9298";
-    c.location = reset ? defaults.location : v;
-  }
-  else if (key == "timezone") {
-    std::string err;
-    if (!reset && !content::TimeZone::load(v, err)) return "timezone: " + err;
-    c.timezone = reset ? defaults.timezone : v;
-  }
-  else if (key == "display_driver") {
-    if (reset)
-      c.display_driver = defaults.display_driver;
-    else if (valid_driver(value))
-      c.display_driver = v;
-    else
-      return "display_driver must be auto, kmsdrm, x11, wayland, offscreen or drm";
-  } else if (key == "rotation") {
-    if (reset)
-      c.rotation = defaults.rotation;
-    else if (!valid_rotation(value, c.rotation))
-      return "rotation must be 0, 90, 180 or 270";
-  } else if (key == "cache_mib") {
-    int n = 0;
-    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-    if (reset)
-      c.cache_mib = defaults.cache_mib;
-    else if (ec != std::errc{} || end != v.data() + v.size() || n < 1 || n > (1 << 20))
-      return "cache_mib must be a whole number of MiB from 1 to 1048576";
-    else
-      c.cache_mib = n;
-  } else if (key == "allow_unpinned_assets" || key == "require_https") {
-    bool& flag = key == "require_https" ? c.require_https : c.allow_unpinned_assets;
-    if (reset)
-      flag = false;
-    else if (v == "true" || v == "yes" || v == "1")
-      flag = true;
-    else if (v == "false" || v == "no" || v == "0")
-      flag = false;
-    else
-      return std::string(key) + " must be true or false";
-  } else if (key == "log_level") {
-    if (reset)
-      c.log_level = defaults.log_level;
-    else if (auto l = platform::parse_level(value))
-      c.log_level = *l;
-    else
-      return "log_level must be err, warning, notice, info or debug";
-  } else {
-    return "unknown key \"" + std::string(key) + "\"";
-  }
+// One setter per kind of value. Each gets the trimmed value ("" never: the
+// caller resets the key to its default) and returns an error or "".
+template <std::string Config::*M>
+std::string set_text(Config& c, std::string_view v) {
+  c.*M = std::string(v);
   return {};
+}
+
+std::string set_location(Config& c, std::string_view v) {
+  if (!content::parse_geo_point(std::string(v)))
+    return "must be \"lat,lon\" in degrees, e.g. 22.5431,113.9298";
+  c.location = std::string(v);
+  return {};
+}
+
+std::string set_timezone(Config& c, std::string_view v) {
+  std::string err;
+  if (!content::TimeZone::load(std::string(v), err)) return err;
+  c.timezone = std::string(v);
+  return {};
+}
+
+std::string set_driver(Config& c, std::string_view v) {
+  if (!valid_driver(v)) return "must be auto, kmsdrm, x11, wayland, offscreen or drm";
+  c.display_driver = std::string(v);
+  return {};
+}
+
+std::string set_rotation(Config& c, std::string_view v) {
+  return valid_rotation(v, c.rotation) ? "" : "must be 0, 90, 180 or 270";
+}
+
+std::string set_cache_mib(Config& c, std::string_view v) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc{} || end != v.data() + v.size() || n < 1 || n > (1 << 20))
+    return "must be a whole number of MiB from 1 to 1048576";
+  c.cache_mib = n;
+  return {};
+}
+
+template <bool Config::*M>
+std::string set_bool(Config& c, std::string_view v) {
+  if (v == "true" || v == "yes" || v == "1")
+    c.*M = true;
+  else if (v == "false" || v == "no" || v == "0")
+    c.*M = false;
+  else
+    return "must be true or false";
+  return {};
+}
+
+std::string set_log_level(Config& c, std::string_view v) {
+  const auto l = platform::parse_level(v);
+  if (!l) return "must be err, warning, notice, info or debug";
+  c.log_level = *l;
+  return {};
+}
+
+// Resets one key to its built-in default (an empty value in the file or on
+// the command line).
+template <auto M>
+void reset_member(Config& c) {
+  c.*M = Config{}.*M;
+}
+
+// The configuration keys: the one table that the file parser, the flag
+// parser and the help text read. Keep in step with systemd/paizi.conf and
+// README.md.
+constexpr ConfigOption kOptions[] = {
+    {"playlist", "", "", &set_text<&Config::playlist>, &reset_member<&Config::playlist>,
+     "playlist path or http(s) URL (the PLAYLIST argument on the command line)"},
+    {"state_dir", "--state-dir", "", &set_text<&Config::state_dir>, &reset_member<&Config::state_dir>,
+     "DIR: last good content, enrolment"},
+    {"cache_dir", "--cache-dir", "", &set_text<&Config::cache_dir>, &reset_member<&Config::cache_dir>,
+     "DIR: fontconfig's cache"},
+    {"display_driver", "--driver", "", &set_driver, &reset_member<&Config::display_driver>,
+     "NAME: auto, kmsdrm, x11, wayland, offscreen or drm"},
+    {"rotation", "--rotate", "", &set_rotation, &reset_member<&Config::rotation>, "DEG: 0, 90, 180 or 270"},
+    {"public_key", "--public-key", "--pubkey", &set_text<&Config::public_key>,
+     &reset_member<&Config::public_key>, "FILE: playlist signing key"},
+    {"token", "--token", "--token-file", &set_text<&Config::token>, &reset_member<&Config::token>,
+     "FILE: device token"},
+    {"heartbeat_url", "--heartbeat-url", "--heartbeat", &set_text<&Config::heartbeat_url>,
+     &reset_member<&Config::heartbeat_url>, "URL: POSTed to periodically"},
+    {"log_level", "--log-level", "", &set_log_level, &reset_member<&Config::log_level>,
+     "LEVEL: err, warning, notice, info or debug"},
+    {"cache_mib", "--cache-mib", "", &set_cache_mib, &reset_member<&Config::cache_mib>,
+     "N: disk budget of downloaded content, MiB"},
+    {"timezone", "--timezone", "", &set_timezone, &reset_member<&Config::timezone>,
+     "ZONE: IANA zone when the playlist names none"},
+    {"metrics_dir", "--metrics-dir", "", &set_text<&Config::metrics_dir>, &reset_member<&Config::metrics_dir>,
+     "DIR: where paizi.prom goes (off = none)"},
+    {"location", "--location", "", &set_location, &reset_member<&Config::location>,
+     "LAT,LON: the screen's location for CAP sources"},
+    {"allow_unpinned_assets", "--allow-unpinned-assets", "", &set_bool<&Config::allow_unpinned_assets>,
+     &reset_member<&Config::allow_unpinned_assets>, "BOOL: accept images without image_sha256 when signed"},
+    {"require_https", "--require-https", "", &set_bool<&Config::require_https>,
+     &reset_member<&Config::require_https>, "BOOL: only https:// for playlist, sources, images"},
+};
+
+const ConfigOption* find_key(std::string_view key) {
+  for (const ConfigOption& o : kOptions)
+    if (key == o.key) return &o;
+  return nullptr;
+}
+
+// Sets one key from the file or a flag; an empty value resets it. Returns an
+// error message or "".
+std::string assign(Config& c, const ConfigOption& o, std::string_view value) {
+  if (value.empty()) {
+    o.reset(c);
+    return {};
+  }
+  return o.set(c, value);
 }
 
 }  // namespace
@@ -133,8 +179,13 @@ ConfigResult parse_config(std::string_view text, Config base) {
       r.problems.push_back({lineno, "missing key before '='"});
       continue;
     }
-    if (auto err = assign(r.config, key, trim(line.substr(eq + 1))); !err.empty())
-      r.problems.push_back({lineno, std::move(err)});
+    const ConfigOption* opt = find_key(key);
+    if (!opt) {
+      r.problems.push_back({lineno, "unknown key \"" + std::string(key) + "\""});
+      continue;
+    }
+    if (auto err = assign(r.config, *opt, trim(line.substr(eq + 1))); !err.empty())
+      r.problems.push_back({lineno, std::string(key) + " " + err});
   }
   return r;
 }
@@ -163,31 +214,25 @@ std::string default_token_path() {
   return (std::filesystem::path(dir) / "token").string();
 }
 
+std::span<const ConfigOption> config_options() { return kOptions; }
+
 std::set<std::string> apply_flags(Args& args, Config& cfg) {
+  // Every flag and synonym of the table in one pass over the command line,
+  // in the order given: repeated or synonym flags, the last one counts.
+  std::vector<std::string_view> names;
+  for (const ConfigOption& o : kOptions)
+    for (std::string_view flag : {o.flag, o.synonym})
+      if (!flag.empty()) names.push_back(flag);
   std::set<std::string> given;
-  // Each key, its flag and the flag's older synonym (one parser for both,
-  // so the debug dump and the rest of the player see either).
-  struct Flag {
-    const char* key;
-    std::string_view flag, synonym;
-  };
-  static constexpr Flag kFlags[] = {
-      {"state_dir", "--state-dir", ""},         {"cache_dir", "--cache-dir", ""},
-      {"display_driver", "--driver", ""},       {"rotation", "--rotate", ""},
-      {"public_key", "--public-key", "--pubkey"}, {"token", "--token", "--token-file"},
-      {"heartbeat_url", "--heartbeat-url", "--heartbeat"}, {"log_level", "--log-level", ""},
-      {"cache_mib", "--cache-mib", ""},          {"timezone", "--timezone", ""},
-      {"metrics_dir", "--metrics-dir", ""},      {"location", "--location", ""},
-      {"allow_unpinned_assets", "--allow-unpinned-assets", ""}, {"require_https", "--require-https", ""},
-  };
-  for (const Flag& f : kFlags)
-    for (std::string_view flag : {f.flag, f.synonym}) {
-      if (flag.empty()) continue;
-      while (auto v = args.value(flag)) {  // repeated: the last one counts
-        if (auto err = assign(cfg, f.key, *v); !err.empty()) throw UsageError{std::string(flag) + ": " + err};
-        given.insert(f.key);
-      }
-    }
+  for (const auto& [flag, value] : args.take_values(names)) {
+    const ConfigOption* opt = nullptr;
+    for (const ConfigOption& o : kOptions)
+      if (flag == o.flag || flag == o.synonym) opt = &o;
+    PAIZI_ASSERT(opt, "take_values returned a flag that is not in the table");
+    if (!opt) continue;
+    if (auto err = assign(cfg, *opt, value); !err.empty()) throw UsageError{flag + " " + err};
+    given.insert(opt->key);
+  }
   return given;
 }
 
