@@ -157,7 +157,8 @@ int run_crossfade(const Options& o, const content::Playlist& pl) {
   }
   const double med = percentile(fade_ms, 0.5), p95 = percentile(fade_ms, 0.95), mx = percentile(fade_ms, 1.0);
   std::printf("playlist %s, %dx%d, software renderer (headless, %s), %d transitions (%s %lld ms)\n",
-              o.playlist.c_str(), o.width, o.height, player.direct_pixels() ? "direct pixels" : "textures", o.transitions, content::transition_name(pl.transition.kind),
+              o.playlist.c_str(), o.width, o.height, player.direct_pixels() ? "direct pixels" : "textures",
+              o.transitions, content::transition_name(pl.transition.kind),
               static_cast<long long>(pl.transition.duration.count()));
   std::printf(
       "crossfade frames: %zu, median %.2f ms, p95 %.2f ms, max %.2f ms (%.0f fps at the median, %.0f at "
@@ -386,8 +387,9 @@ int run_markup(const Options& o, const content::Playlist& pl) {
   for (const Block& b : blocks) {
     if (!widest || b.width > widest->width) widest = &b;
     for (const auto& p : b.paragraphs) {
-      markup << "<span font_desc=\"Noto " << (b.serif ? "Serif" : "Sans") << " CJK SC " << (b.bold ? "Bold " : "") << b.size
-             << "\" foreground=\"" << css(b.color) << "\">" << escape(p) << "</span>\n";
+      markup << "<span font_desc=\"Noto " << (b.serif ? "Serif" : "Sans") << " CJK SC "
+             << (b.bold ? "Bold " : "") << b.size << "\" foreground=\"" << css(b.color) << "\">" << escape(p)
+             << "</span>\n";
       chars += p.size();
     }
   }
@@ -395,8 +397,8 @@ int run_markup(const Options& o, const content::Playlist& pl) {
     std::fprintf(stderr, "player_bench: no text on page 1\n");
     return 1;
   }
-  std::printf("--width=%.0f --indent=%.0f --margin=%.0f --background=%s --line-spacing=%.3f%s\n", widest->width,
-              widest->indent, std::max(0.f, widest->left), css(dl.clear).c_str(),
+  std::printf("--width=%.0f --indent=%.0f --margin=%.0f --background=%s --line-spacing=%.3f%s\n",
+              widest->width, widest->indent, std::max(0.f, widest->left), css(dl.clear).c_str(),
               widest->pitch / (1.448f * widest->size), widest->justify ? " --justify" : "");
   std::fprintf(stderr, "player_bench: slide %d page 1 of %zu, %zu text blocks, %zu bytes of text\n", o.slide,
                pages.size(), blocks.size(), chars);

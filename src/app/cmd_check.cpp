@@ -5,13 +5,13 @@
 #include <ctime>
 #include <filesystem>
 
-#include "platform/paths.h"
 #include "app/cli.h"
 #include "app/pins.h"
 #include "content/playlist.h"
-#include "net/signature.h"
 #include "net/http_client.h"
+#include "net/signature.h"
 #include "platform/atomic_file.h"
+#include "platform/paths.h"
 #include "present/display.h"
 #include "render/image.h"
 #include "render/painter.h"
@@ -69,18 +69,22 @@ size_t check_local_sources(const std::string& file, const content::Playlist& pl)
   size_t warnings = 0;
   std::error_code ec;
   for (const content::Source& src : pl.sources) {
-    if (src.url.empty() || src.url.find("://") != std::string::npos) continue;  // remote: fetched by the player
+    if (src.url.empty() || src.url.find("://") != std::string::npos)
+      continue;  // remote: fetched by the player
     const fs::path p = platform::resolve_ref(pl.base_dir, src.url);
     if (fs::is_regular_file(p, ec)) continue;
     std::string users;
     for (const content::Slide& sl : pl.slides)
       if (content::source_of(sl) == src.id)
-        users += (users.empty() ? "" : ", ") + (sl.id.empty() ? std::string(content::type_name(sl.body)) : sl.id);
-    if (pl.ticker.enabled && pl.ticker.source == src.id) users += std::string(users.empty() ? "" : ", ") + "the ticker";
-    const std::string effect = users.empty() ? "no slide uses it" : "until it exists, a placeholder is shown on: " + users;
+        users +=
+            (users.empty() ? "" : ", ") + (sl.id.empty() ? std::string(content::type_name(sl.body)) : sl.id);
+    if (pl.ticker.enabled && pl.ticker.source == src.id)
+      users += std::string(users.empty() ? "" : ", ") + "the ticker";
+    const std::string effect =
+        users.empty() ? "no slide uses it" : "until it exists, a placeholder is shown on: " + users;
     std::printf("%s: warning: %s source \"%s\": no such file: %s; %s (at /sources/%s/url)\n", file.c_str(),
-                content::kind_name(src.kind), src.id.c_str(), p.lexically_normal().string().c_str(), effect.c_str(),
-                src.id.c_str());
+                content::kind_name(src.kind), src.id.c_str(), p.lexically_normal().string().c_str(),
+                effect.c_str(), src.id.c_str());
     ++warnings;
   }
   return warnings;
@@ -110,8 +114,8 @@ size_t check_composition(const std::string& file, const content::Playlist& pl, i
     player.show_still(i, 0, static_cast<int64_t>(std::time(nullptr)));
     for (const auto& wn : player.warnings()) {
       std::printf("%s: warning: slide %s at %dx%d: %s (at /slides/%zu)\n", file.c_str(),
-                  pl.slides[i].id.empty() ? ("#" + std::to_string(i + 1)).c_str() : pl.slides[i].id.c_str(), w, h,
-                  wn.c_str(), i);
+                  pl.slides[i].id.empty() ? ("#" + std::to_string(i + 1)).c_str() : pl.slides[i].id.c_str(),
+                  w, h, wn.c_str(), i);
       ++warnings;
     }
   }
@@ -128,16 +132,18 @@ size_t check_pins(const std::string& file, const content::Playlist& pl, size_t& 
   for (const ImageRef& img : image_refs(pl)) {
     const char* ref = img.ref.c_str();
     if (net::is_plain_http_url(img.ref)) {
-      std::printf("%s: warning: image \"%s\" is served over plain http://%s (at %s/image)\n", file.c_str(), ref,
-                  img.pin.empty() ? ": anyone on the way can replace it; pin it (paizi sign) or serve it over https"
-                                  : "; its pin still decides which bytes are shown",
-                  img.pointer.c_str());
+      std::printf(
+          "%s: warning: image \"%s\" is served over plain http://%s (at %s/image)\n", file.c_str(), ref,
+          img.pin.empty() ? ": anyone on the way can replace it; pin it (paizi sign) or serve it over https"
+                          : "; its pin still decides which bytes are shown",
+          img.pointer.c_str());
       ++warnings;
     }
     if (img.pin.empty()) {
-      std::printf("%s: warning: image \"%s\" is not pinned: a player with this key refuses it unless "
-                  "allow_unpinned_assets = true (paizi sign pins it) (at %s/image)\n",
-                  file.c_str(), ref, img.pointer.c_str());
+      std::printf(
+          "%s: warning: image \"%s\" is not pinned: a player with this key refuses it unless "
+          "allow_unpinned_assets = true (paizi sign pins it) (at %s/image)\n",
+          file.c_str(), ref, img.pointer.c_str());
       ++warnings;
       continue;
     }
@@ -147,17 +153,19 @@ size_t check_pins(const std::string& file, const content::Playlist& pl, size_t& 
                   err.c_str(), img.pointer.c_str());
       ++warnings;
     } else if (const std::string actual = net::sha256_hex(bytes); actual != img.pin) {
-      std::printf("%s: error: image \"%s\" has SHA-256 %s, the playlist pins %s: the player refuses it "
-                  "(at %s/image_sha256)\n",
-                  file.c_str(), ref, actual.c_str(), img.pin.c_str(), img.pointer.c_str());
+      std::printf(
+          "%s: error: image \"%s\" has SHA-256 %s, the playlist pins %s: the player refuses it "
+          "(at %s/image_sha256)\n",
+          file.c_str(), ref, actual.c_str(), img.pin.c_str(), img.pointer.c_str());
       ++errors;
     }
   }
   for (const content::Source& src : pl.sources)
     if (net::is_plain_http_url(src.url)) {
-      std::printf("%s: warning: %s source \"%s\" is plain http://: its content is not covered by the signature "
-                  "and anyone on the way can change it; serve it over https (at /sources/%s/url)\n",
-                  file.c_str(), content::kind_name(src.kind), src.id.c_str(), src.id.c_str());
+      std::printf(
+          "%s: warning: %s source \"%s\" is plain http://: its content is not covered by the signature "
+          "and anyone on the way can change it; serve it over https (at /sources/%s/url)\n",
+          file.c_str(), content::kind_name(src.kind), src.id.c_str(), src.id.c_str());
       ++warnings;
     }
   return errors;
@@ -230,10 +238,10 @@ int cmd_keygen(Args& args) {
 // stderr. Returns the text with the pins.
 std::string pin_images(const std::string& path, const std::string& body) {
   namespace fs = std::filesystem;
-  const content::ParseResult pr =
-      content::parse_playlist(body, fs::absolute(path).parent_path().string());
+  const content::ParseResult pr = content::parse_playlist(body, fs::absolute(path).parent_path().string());
   if (!pr.playlist) {
-    std::fprintf(stderr, "paizi sign: %s: images not pinned: %s\n", path.c_str(), pr.first_error(path).c_str());
+    std::fprintf(stderr, "paizi sign: %s: images not pinned: %s\n", path.c_str(),
+                 pr.first_error(path).c_str());
     return body;
   }
   std::vector<std::pair<std::string, std::string>> pins;  // (JSON pointer of the object, sha256)
@@ -247,7 +255,8 @@ std::string pin_images(const std::string& path, const std::string& body) {
     }
     const std::string sha = net::sha256_hex(bytes);
     if (!img.pin.empty() && img.pin != sha)
-      std::fprintf(stderr, "paizi sign: %s: image \"%s\" pinned again: it has changed since (at %s/image_sha256)\n",
+      std::fprintf(stderr,
+                   "paizi sign: %s: image \"%s\" pinned again: it has changed since (at %s/image_sha256)\n",
                    path.c_str(), img.ref.c_str(), img.pointer.c_str());
     if (img.pin != sha) pins.emplace_back(img.pointer, sha);
   }

@@ -8,9 +8,9 @@
 
 #include "app/cli.h"
 #include "content/dates.h"
-#include "sources/news_source.h"
-#include "sources/cache.h"
 #include "net/http_client.h"
+#include "sources/cache.h"
+#include "sources/news_source.h"
 
 namespace paizi::app {
 
@@ -33,7 +33,8 @@ SourceArgs source_args(Args& args, const char* cmd) {
     s.limits.connect_timeout_ms = static_cast<long>(parse_double(*t, "--connect-timeout", 0.1, 3600) * 1000);
   if (auto m = args.value("--max-bytes"))
     s.limits.max_body_bytes = static_cast<size_t>(parse_int(*m, "--max-bytes", 1, 1 << 30));
-  if (auto m = args.value("--max-items")) s.max_items = static_cast<size_t>(parse_int(*m, "--max-items", 1, 1000000));
+  if (auto m = args.value("--max-items"))
+    s.max_items = static_cast<size_t>(parse_int(*m, "--max-items", 1, 1000000));
   if (auto tz = args.value("--tz")) {
     s.dates.local_utc_offset_min = content::parse_utc_offset(*tz);
     if (!s.dates.local_utc_offset_min) throw UsageError{"--tz must be an offset like +08:00 or UTC"};
@@ -90,8 +91,8 @@ void put_date(std::string& out, const char* key, const std::optional<int64_t>& t
 void report_freshness(const char* cmd, const sources::Freshness& f) {
   if (f.stale) {
     const int64_t age_min = (sources::unix_now() - f.fetched_at) / 60;
-    std::fprintf(stderr, "paizi %s: warning: %s; showing the copy fetched %lld min ago\n", cmd, f.error.c_str(),
-                 static_cast<long long>(age_min));
+    std::fprintf(stderr, "paizi %s: warning: %s; showing the copy fetched %lld min ago\n", cmd,
+                 f.error.c_str(), static_cast<long long>(age_min));
   }
   if (!f.warning.empty()) std::fprintf(stderr, "paizi %s: warning: %s\n", cmd, f.warning.c_str());
 }
@@ -100,7 +101,8 @@ void report_freshness(const char* cmd, const sources::Freshness& f) {
 // `load` is sources::load_feed or sources::load_article.
 template <typename Loaded, typename Options>
 Loaded load_source(const SourceArgs& s, Options o,
-                   Loaded (*load)(net::HttpClient&, sources::SourceCache*, const std::string&, Options, int64_t)) {
+                   Loaded (*load)(net::HttpClient&, sources::SourceCache*, const std::string&, Options,
+                                  int64_t)) {
   net::HttpClient client(s.limits);
   std::optional<sources::SourceCache> cache;
   if (s.state_dir) cache.emplace(*s.state_dir + "/cache");
@@ -188,7 +190,8 @@ int cmd_kpi(Args& args) {
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   if (r.data->updated)
-    std::fprintf(stderr, "paizi kpi: the data says it was updated %s\n", content::format_rfc3339_utc(*r.data->updated).c_str());
+    std::fprintf(stderr, "paizi kpi: the data says it was updated %s\n",
+                 content::format_rfc3339_utc(*r.data->updated).c_str());
   report_freshness("kpi", r);
   return kExitOk;
 }

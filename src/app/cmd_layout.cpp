@@ -18,13 +18,18 @@ int cmd_layout(Args& args) {
   o.shape.font.family = args.value("--font").value_or("paizi-sans");
   if (args.flag("--bold")) o.shape.font.weight = text::Weight::Bold;
   const std::string lb = args.value("--line-break").value_or("basic");
-  if (lb == "none") o.shape.line_break = text::BreakLevel::None;
-  else if (lb == "basic") o.shape.line_break = text::BreakLevel::Basic;
-  else if (lb == "strict") o.shape.line_break = text::BreakLevel::Strict;
-  else throw UsageError{"--line-break must be none, basic or strict"};
+  if (lb == "none")
+    o.shape.line_break = text::BreakLevel::None;
+  else if (lb == "basic")
+    o.shape.line_break = text::BreakLevel::Basic;
+  else if (lb == "strict")
+    o.shape.line_break = text::BreakLevel::Strict;
+  else
+    throw UsageError{"--line-break must be none, basic or strict"};
   o.justify = args.flag("--justify");
   o.indent_em = static_cast<float>(parse_double(args.value("--indent").value_or("0"), "--indent", 0, 20));
-  o.line_height = static_cast<float>(parse_double(args.value("--line-height").value_or("1.5"), "--line-height", 0.5, 5));
+  o.line_height =
+      static_cast<float>(parse_double(args.value("--line-height").value_or("1.5"), "--line-height", 0.5, 5));
   o.max_lines = parse_int(args.value("--max-lines").value_or("0"), "--max-lines", 0, 100000);
   o.shape.normalize_commas = args.flag("--normalize-commas");
   if (args.flag("--vertical")) {
@@ -44,13 +49,15 @@ int cmd_layout(Args& args) {
   text::FontLibrary fonts;
   text::Shaper shaper(fonts);
   if (!fonts.chain(o.shape.font).primary()) {
-    std::fprintf(stderr, "paizi layout: no font found for %s (install fonts-noto-cjk)\n", o.shape.font.family.c_str());
+    std::fprintf(stderr, "paizi layout: no font found for %s (install fonts-noto-cjk)\n",
+                 o.shape.font.family.c_str());
     return kExitFailure;
   }
   const text::TextLayout l = text::layout_text(shaper, paragraphs, o);
   std::cout << text::layout_to_json(l) << "\n";
   if (l.missing_glyphs > 0)
-    std::fprintf(stderr, "paizi layout: warning: %d code points have no glyph in any installed font\n", l.missing_glyphs);
+    std::fprintf(stderr, "paizi layout: warning: %d code points have no glyph in any installed font\n",
+                 l.missing_glyphs);
   return kExitOk;
 }
 

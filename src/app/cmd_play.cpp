@@ -1,17 +1,18 @@
 // `paizi play`: show a playlist on a display (or headless).
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <limits>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
-#include <cctype>
+
 #include <unistd.h>
 
 #include "app/cli.h"
@@ -24,8 +25,8 @@
 #include "content/timezone.h"
 #include "net/http_client.h"
 #include "platform/atomic_file.h"
-#include "present/display.h"
 #include "platform/tone.h"
+#include "present/display.h"
 #include "render/painter.h"
 #include "show/player.h"
 #include "sources/source_data.h"
@@ -56,7 +57,8 @@ int cmd_play(Args& args) {
   // Absolute once, here: every path into the state directory (assets,
   // pictures) is then absolute and never joined to a playlist's directory.
   if (std::error_code ec; !cfg.state_dir.empty())
-    if (const auto abs = std::filesystem::absolute(cfg.state_dir, ec); !ec) cfg.state_dir = abs.lexically_normal().string();
+    if (const auto abs = std::filesystem::absolute(cfg.state_dir, ec); !ec)
+      cfg.state_dir = abs.lexically_normal().string();
   platform::Logger::Options lopt;
   lopt.level = verbose ? platform::Level::debug : cfg.log_level;
   platform::Logger log(lopt);
@@ -79,20 +81,24 @@ int cmd_play(Args& args) {
   }
   if (headless && !realtime && total.count() == 0)
     throw UsageError{"--headless needs --duration (e.g. --duration 60s) or --realtime"};
-  const std::string file =
-      !pos.empty() ? pos[0] : !cfg.playlist.empty() ? cfg.playlist : data_dir() + "/playlists/demo.json";
+  const std::string file = !pos.empty()            ? pos[0]
+                           : !cfg.playlist.empty() ? cfg.playlist
+                                                   : data_dir() + "/playlists/demo.json";
 
   // [updates] Remote URLs and watched files, the durable last-known-good,
   // status.json, heartbeat, display-off commands. Settings from the config
   // file fill in what the flags did not say.
-  if (given.count("state_dir") || std::filesystem::exists(config_path)) update_options.state_dir = cfg.state_dir;
-  if (!cfg.public_key.empty() && !platform::read_whole_file(cfg.public_key, update_options.updater.public_key))
+  if (given.count("state_dir") || std::filesystem::exists(config_path))
+    update_options.state_dir = cfg.state_dir;
+  if (!cfg.public_key.empty() &&
+      !platform::read_whole_file(cfg.public_key, update_options.updater.public_key))
     throw UsageError{"cannot read the public key " + cfg.public_key};
   // A token named by a flag must be readable; the configured or default one
   // (systemd's credential) only when it is there.
   if (!cfg.token.empty() && (given.count("token") || ::access(cfg.token.c_str(), R_OK) == 0)) {
     std::string tok;
-    if (!platform::read_whole_file(cfg.token, tok)) throw UsageError{"cannot read the token file " + cfg.token};
+    if (!platform::read_whole_file(cfg.token, tok))
+      throw UsageError{"cannot read the token file " + cfg.token};
     while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.back()))) tok.pop_back();
     update_options.updater.token = tok;
   }
@@ -113,8 +119,9 @@ int cmd_play(Args& args) {
   update_options.started_unix = static_cast<int64_t>(std::time(nullptr));
   PlayUpdates updates(std::move(update_options), file);
   content::Playlist pl = updates.initial();
-  log.debug("config: state_dir=" + cfg.state_dir + " cache_dir=" + cfg.cache_dir + " driver=" + cfg.display_driver +
-            " token=" + cfg.token + " public_key=" + cfg.public_key + " heartbeat_url=" + cfg.heartbeat_url);
+  log.debug("config: state_dir=" + cfg.state_dir + " cache_dir=" + cfg.cache_dir +
+            " driver=" + cfg.display_driver + " token=" + cfg.token + " public_key=" + cfg.public_key +
+            " heartbeat_url=" + cfg.heartbeat_url);
 
   present::DisplayOptions dopt;
   dopt.rotate = rotate;
@@ -136,8 +143,9 @@ int cmd_play(Args& args) {
   if (shots) std::filesystem::create_directories(*shots);
   text::FontLibrary fonts;
   if (!fonts.emoji())
-    log.warning("no colour emoji font (install fonts-noto-color-emoji): emoji are drawn by the text fonts that "
-                "have them, else as one box each");
+    log.warning(
+        "no colour emoji font (install fonts-noto-color-emoji): emoji are drawn by the text fonts that "
+        "have them, else as one box each");
   text::Shaper shaper(fonts);
   const int atlas_mb = parse_int(atlas_arg.value_or("32"), "--atlas-mb", 4, 1024);
   render::Painter painter(display->renderer(), static_cast<size_t>(atlas_mb) << 20);
@@ -189,7 +197,8 @@ int cmd_play(Args& args) {
   content::ToneLedger toned;
   auto log_alerts = [&](const std::vector<content::AlertNotice>& now_on, int64_t unix_s) {
     for (auto it = alerts_on.begin(); it != alerts_on.end();) {
-      const bool still = std::any_of(now_on.begin(), now_on.end(), [&](const auto& a) { return a.key == it->first; });
+      const bool still =
+          std::any_of(now_on.begin(), now_on.end(), [&](const auto& a) { return a.key == it->first; });
       if (still) {
         ++it;
         continue;
@@ -201,18 +210,22 @@ int cmd_play(Args& args) {
     for (const content::AlertNotice& a : now_on) {
       if (!alerts_on.emplace(a.key, a).second) continue;
       log.warning("alert shown: " + a.key + ": " + content::to_string(a.severity) + " " + a.event + ": " +
-                  a.headline + (a.until == std::numeric_limits<int64_t>::max() ? "" : " until " + rfc3339_utc(a.until)));
+                  a.headline +
+                  (a.until == std::numeric_limits<int64_t>::max() ? "" : " until " + rfc3339_utc(a.until)));
       if (toned.wants(a) && tone.play()) log.info("alert tone: " + a.key);
     }
   };
   const bool simulated = headless && !realtime;
-  if (simulated) data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs
-  else data.start();
+  if (simulated)
+    data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs
+  else
+    data.start();
   // The configured zone was checked when the configuration was read.
   std::string zone_err;
   const std::optional<content::TimeZone> configured =
       cfg.timezone.empty() ? std::nullopt : content::TimeZone::load(cfg.timezone, zone_err);
-  show::Player player(*display, shaper, painter, pl, &data, configured ? *configured : content::TimeZone::system());
+  show::Player player(*display, shaper, painter, pl, &data,
+                      configured ? *configured : content::TimeZone::system());
   // Dropped frames are counted on the real clock only: against the
   // headless loop's pace, or the screen's refresh period.
   int64_t frame_ms = kHeadlessFrameMs;
@@ -264,11 +277,12 @@ int cmd_play(Args& args) {
     // a news slide is laid out without it (show::ComposeContext::can_draw).
     for (const std::string& e : painter.take_image_errors())
       log.warning(e + " (left out: an image slide is skipped, a news slide shown without its picture)");
-    updates.step(player, painter, *display, unix_s, data.health(unix_s));  // [updates] adoption, status, display power
+    updates.step(player, painter, *display, unix_s,
+                 data.health(unix_s));  // [updates] adoption, status, display power
     if (dark && !updates.display_off()) player.wake(t);
     log_errors();
     log_alerts(player.active_alerts(unix_s), unix_s);
-    if (player.adoptions() != playing) {               // a new playlist is on screen: its sources
+    if (player.adoptions() != playing) {  // a new playlist is on screen: its sources
       playing = player.adoptions();
       data.update(player.playlist());
     }
@@ -286,8 +300,9 @@ int cmd_play(Args& args) {
                     ri.name ? ri.name : "?", duration<double, std::milli>(now.time_since_epoch()).count());
       log.info(line);
       if (verbose)
-        log.debug(std::string("frames assembled ") +
-                  (player.direct_pixels() ? "in the software canvas's memory" : "with render-target textures"));
+        log.debug(std::string("frames assembled ") + (player.direct_pixels()
+                                                          ? "in the software canvas's memory"
+                                                          : "with render-target textures"));
     }
     if (player.stats().frames > 0)  // [service] READY=1 after the first frame, STATUS=, watchdog
       // The playlist on screen, which an update replaces (not the first one's name).
@@ -307,7 +322,9 @@ int cmd_play(Args& args) {
       if (verbose) {
         const auto& st = painter.atlas().stats();
         char line[256];
-        std::snprintf(line, sizeof line, "%lld ms: slide %s page %zu/%zu; atlas hits=%llu misses=%llu evictions=%llu bytes=%zu; frames=%llu",
+        std::snprintf(line, sizeof line,
+                      "%lld ms: slide %s page %zu/%zu; atlas hits=%llu misses=%llu evictions=%llu bytes=%zu; "
+                      "frames=%llu",
                       static_cast<long long>(t), id.c_str(), shown_page + 1, player.page_count(),
                       static_cast<unsigned long long>(st.hits), static_cast<unsigned long long>(st.misses),
                       static_cast<unsigned long long>(st.evictions), st.bytes,
@@ -321,11 +338,14 @@ int cmd_play(Args& args) {
                     " code points have no glyph in any installed font (drawn as boxes)");
       if (shots) {
         char name[160];
-        std::snprintf(name, sizeof name, "%08lld-%s-p%zu.png", static_cast<long long>(t), id.c_str(), shown_page);
+        std::snprintf(name, sizeof name, "%08lld-%s-p%zu.png", static_cast<long long>(t), id.c_str(),
+                      shown_page);
         auto img = display->snapshot(err);
         const std::string path = (std::filesystem::path(*shots) / name).string();
-        if (img && render::write_png(img.get(), path, err)) std::printf("%s\n", path.c_str());
-        else log.error(err);
+        if (img && render::write_png(img.get(), path, err))
+          std::printf("%s\n", path.c_str());
+        else
+          log.error(err);
       }
     }
     // [service] SIGTERM/SIGINT stop cleanly; SIGHUP re-reads the playlist: a
@@ -364,12 +384,13 @@ int cmd_play(Args& args) {
     } else {
       SDL_Event ev;
       if (SDL_WaitEventTimeout(&ev, static_cast<int>(wait))) {
-        if (ev.type == SDL_QUIT || (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q)))
+        if (ev.type == SDL_QUIT ||
+            (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q)))
           quit = true;
         // The window system lost what was shown (uncovered on X11, surfaces
         // made again by KMSDRM): draw the frame again, even a still one.
-        if (ev.type == SDL_WINDOWEVENT && (ev.window.event == SDL_WINDOWEVENT_EXPOSED ||
-                                           ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED))
+        if (ev.type == SDL_WINDOWEVENT &&
+            (ev.window.event == SDL_WINDOWEVENT_EXPOSED || ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED))
           player.request_redraw();
       }
       link.tick();

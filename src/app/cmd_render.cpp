@@ -49,8 +49,8 @@ int cmd_render(Args& args) {
   }
   content::Playlist& pl = *pr.playlist;
   if (!all && static_cast<size_t>(slide_index) >= pl.slides.size()) {
-    std::fprintf(stderr, "paizi render: %s: slide %d out of range (the playlist has %zu slides)\n", file.c_str(),
-                 slide_index, pl.slides.size());
+    std::fprintf(stderr, "paizi render: %s: slide %d out of range (the playlist has %zu slides)\n",
+                 file.c_str(), slide_index, pl.slides.size());
     return kExitFailure;
   }
 
@@ -74,9 +74,11 @@ int cmd_render(Args& args) {
   // updater's asset store); a missing one is said, its article shown without it.
   std::vector<std::string> picture_problems;
   data.fetch_pictures(pl, static_cast<int64_t>(std::time(nullptr)), picture_problems);
-  for (const auto& p : picture_problems) std::fprintf(stderr, "paizi render: warning: picture %s\n", p.c_str());
+  for (const auto& p : picture_problems)
+    std::fprintf(stderr, "paizi render: warning: picture %s\n", p.c_str());
   data.refresh_now(static_cast<int64_t>(std::time(nullptr)));
-  for (const auto& [id, e] : data.errors()) std::fprintf(stderr, "paizi render: source %s: %s\n", id.c_str(), e.c_str());
+  for (const auto& [id, e] : data.errors())
+    std::fprintf(stderr, "paizi render: source %s: %s\n", id.c_str(), e.c_str());
   show::Player player(*display, shaper, painter, pl, &data);
 
   auto render_one = [&](size_t si, int pg, const std::string& path) -> bool {
@@ -85,9 +87,12 @@ int cmd_render(Args& args) {
       return false;
     }
     for (const auto& w : player.warnings())
-      std::fprintf(stderr, "paizi render: warning: slide %zu (%s): %s\n", si, pl.slides[si].id.c_str(), w.c_str());
+      std::fprintf(stderr, "paizi render: warning: slide %zu (%s): %s\n", si, pl.slides[si].id.c_str(),
+                   w.c_str());
     if (player.stats().last_missing > 0)
-      std::fprintf(stderr, "paizi render: warning: slide %zu: %d code points have no glyph in any installed font (drawn as boxes)%s\n",
+      std::fprintf(stderr,
+                   "paizi render: warning: slide %zu: %d code points have no glyph in any installed font "
+                   "(drawn as boxes)%s\n",
                    si, player.stats().last_missing,
                    fonts.emoji() ? "" : "; no colour emoji font (install fonts-noto-color-emoji)");
     auto shot = display->snapshot(err);

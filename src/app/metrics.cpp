@@ -89,10 +89,14 @@ class Exposition {
         out_ += k;
         out_ += "=\"";
         for (char c : v) {  // the exposition format's three escapes
-          if (c == '\\') out_ += "\\\\";
-          else if (c == '"') out_ += "\\\"";
-          else if (c == '\n') out_ += "\\n";
-          else out_ += c;
+          if (c == '\\')
+            out_ += "\\\\";
+          else if (c == '"')
+            out_ += "\\\"";
+          else if (c == '\n')
+            out_ += "\\n";
+          else
+            out_ += c;
         }
         out_ += '"';
       }
@@ -112,14 +116,17 @@ void playlist_metrics(Exposition& e, const StatusSnapshot& s) {
   e.gauge("paizi_playlist_adopted_timestamp_seconds",
           "When the playlist on screen was adopted, Unix time; 0: none (the waiting slide).",
           static_cast<double>(y.adopted_at));
-  e.gauge("paizi_playlist_last_check_timestamp_seconds", "When the last check of the playlist ended, Unix time; 0: none yet.",
+  e.gauge("paizi_playlist_last_check_timestamp_seconds",
+          "When the last check of the playlist ended, Unix time; 0: none yet.",
           static_cast<double>(y.last_check));
   e.gauge("paizi_playlist_last_success_timestamp_seconds",
-          "When the last successful check of the playlist ended (adopted, unchanged or 304), Unix time; 0: none yet.",
+          "When the last successful check of the playlist ended (adopted, unchanged or 304), Unix time; 0: "
+          "none yet.",
           static_cast<double>(y.last_ok));
   e.counter("paizi_playlist_checks_total", "Checks of the playlist source.", y.checks);
   e.counter("paizi_playlist_not_modified_total", "Checks answered 304 Not Modified.", y.not_modified);
-  e.counter("paizi_playlist_adoptions_total", "Playlists adopted (new, or again with assets that arrived).", y.adopted);
+  e.counter("paizi_playlist_adoptions_total", "Playlists adopted (new, or again with assets that arrived).",
+            y.adopted);
   e.family("paizi_playlist_check_failures_total", "counter",
            "Failed checks of the playlist by reason: network, http, signature, invalid, assets, storage.");
   for (size_t i = 0; i < sources::kCheckFailureKinds; ++i)
@@ -128,7 +135,8 @@ void playlist_metrics(Exposition& e, const StatusSnapshot& s) {
   e.counter("paizi_playlist_signature_rejections_total",
             "Playlists refused because their signature was missing or did not verify.",
             y.failures[static_cast<size_t>(sources::CheckFailure::signature)]);
-  e.gauge("paizi_playlist_incomplete", "1 while the playlist on screen lacks assets (slides left out), else 0.",
+  e.gauge("paizi_playlist_incomplete",
+          "1 while the playlist on screen lacks assets (slides left out), else 0.",
           y.incomplete.empty() ? 0 : 1);
   e.gauge("paizi_offline",
           "1 while the last check of a remote playlist failed (the last good playlist plays), else 0.",
@@ -137,7 +145,8 @@ void playlist_metrics(Exposition& e, const StatusSnapshot& s) {
 
 void source_metrics(Exposition& e, const StatusSnapshot& s) {
   const sources::SourceHealth& h = s.sources;
-  e.gauge("paizi_sources", "Feeds, articles and KPI data of the playlist on screen.", static_cast<double>(h.sources));
+  e.gauge("paizi_sources", "Feeds, articles and KPI data of the playlist on screen.",
+          static_cast<double>(h.sources));
   e.gauge("paizi_sources_failing", "Sources whose last fetch failed (their last good copy is shown).",
           static_cast<double>(h.failing));
   e.gauge("paizi_sources_stale", "Sources with no data yet or data older than their max_age.",
@@ -150,7 +159,8 @@ void player_metrics(Exposition& e, const StatusSnapshot& s) {
   e.family("paizi_slides_shown_total", "counter", "Slides that came on screen, by slide type.");
   for (const char* t : kSlideTypes) {
     const auto it = p.shown_by_type.find(t);
-    e.sample("paizi_slides_shown_total", {{"type", t}}, it == p.shown_by_type.end() ? uint64_t{0} : it->second);
+    e.sample("paizi_slides_shown_total", {{"type", t}},
+             it == p.shown_by_type.end() ? uint64_t{0} : it->second);
   }
   for (const auto& [t, n] : p.shown_by_type) {  // a type the list above lacks (the model grew)
     bool listed = false;
@@ -175,13 +185,16 @@ void player_metrics(Exposition& e, const StatusSnapshot& s) {
   e.sample("paizi_frame_time_seconds_sum", {}, p.frame_time_sum);
   e.sample("paizi_frame_time_seconds_count", {}, cumulative);
   if (s.first_frame_s >= 0)
-    e.gauge("paizi_first_frame_seconds", "From the start of paizi play (the program loaded) to its first frame presented.",
+    e.gauge("paizi_first_frame_seconds",
+            "From the start of paizi play (the program loaded) to its first frame presented.",
             s.first_frame_s);
-  e.gauge("paizi_slide_age_seconds", "How long the slide on screen has been there (its player clock stops while the display is off).",
+  e.gauge("paizi_slide_age_seconds",
+          "How long the slide on screen has been there (its player clock stops while the display is off).",
           s.slide_age_s);
   e.gauge("paizi_display_on", "1 while the schedule has the display on, 0 while it is switched off.",
           s.display_off ? 0 : 1);
-  e.gauge("paizi_schedule_fallback", "1 while only fallback slides play (nothing scheduled, or the clock untrusted).",
+  e.gauge("paizi_schedule_fallback",
+          "1 while only fallback slides play (nothing scheduled, or the clock untrusted).",
           s.fallback ? 1 : 0);
   e.gauge("paizi_clock_trusted", "1 when the wall clock can be trusted for scheduling (NTP synchronised).",
           s.clock_trusted ? 1 : 0);
@@ -198,7 +211,8 @@ void cache_metrics(Exposition& e, const StatusSnapshot& s) {
   e.sample("paizi_cache_budget_bytes", {{"cache", "assets"}}, static_cast<uint64_t>(s.asset_budget));
   e.sample("paizi_cache_budget_bytes", {{"cache", "atlas"}}, static_cast<uint64_t>(s.atlas.budget));
   e.sample("paizi_cache_budget_bytes", {{"cache", "images"}}, static_cast<uint64_t>(s.images.budget));
-  e.family("paizi_cache_entries", "gauge", "Entries in a cache: asset files, glyphs resident in the atlas, decoded images.");
+  e.family("paizi_cache_entries", "gauge",
+           "Entries in a cache: asset files, glyphs resident in the atlas, decoded images.");
   e.sample("paizi_cache_entries", {{"cache", "assets"}}, static_cast<uint64_t>(a.entries));
   e.sample("paizi_cache_entries", {{"cache", "atlas"}}, static_cast<uint64_t>(s.atlas.glyphs));
   e.sample("paizi_cache_entries", {{"cache", "images"}}, static_cast<uint64_t>(s.images.entries));
@@ -239,9 +253,10 @@ std::string metrics_text(const StatusSnapshot& s) {
   if (s.resident_bytes)
     e.gauge("paizi_resident_memory_bytes", "Resident memory of the player process.",
             static_cast<double>(s.resident_bytes));
-  e.counter("paizi_contract_violations_total",
-            "Broken internal invariants the player logged and survived (platform/contract.h): a bug to report.",
-            s.contract_violations);
+  e.counter(
+      "paizi_contract_violations_total",
+      "Broken internal invariants the player logged and survived (platform/contract.h): a bug to report.",
+      s.contract_violations);
   playlist_metrics(e, s);
   source_metrics(e, s);
   player_metrics(e, s);
@@ -283,7 +298,8 @@ bool MetricsFile::due(const std::string& important, std::chrono::steady_clock::t
 bool MetricsFile::write(const std::string& text, const std::string& important,
                         std::chrono::steady_clock::time_point now, std::string& err) {
   // 0644 whatever the umask: node_exporter runs as another user.
-  if (!platform::write_file_atomic(path_, text, &err, 0644, platform::Durability::visible, true)) return false;
+  if (!platform::write_file_atomic(path_, text, &err, 0644, platform::Durability::visible, true))
+    return false;
   written_ = true;
   last_important_ = important;
   last_write_ = now;

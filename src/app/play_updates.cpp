@@ -14,12 +14,12 @@
 #include <unistd.h>
 
 #include "build_config.h"
-#include "platform/contract.h"
-#include "platform/paths.h"
-#include "sources/cache.h"
 #include "platform/atomic_file.h"
 #include "platform/clock.h"
+#include "platform/contract.h"
+#include "platform/paths.h"
 #include "render/image.h"
+#include "sources/cache.h"
 
 extern char** environ;
 
@@ -28,7 +28,6 @@ namespace paizi::app {
 namespace fs = std::filesystem;
 
 namespace {
-
 
 std::chrono::milliseconds duration_arg(Args& args, const char* name, std::chrono::milliseconds dflt) {
   const auto v = args.value(name);
@@ -102,7 +101,8 @@ PlayUpdateOptions read_play_update_options(Args& args) {
   po.metrics_every = duration_arg(args, "--metrics-every", std::chrono::seconds(5));
   po.runtime_dir = args.value("--runtime-dir");
   if (!po.runtime_dir) {
-    if (const char* r = std::getenv("RUNTIME_DIRECTORY"); r && *r) po.runtime_dir = r;  // systemd RuntimeDirectory=
+    if (const char* r = std::getenv("RUNTIME_DIRECTORY"); r && *r)
+      po.runtime_dir = r;  // systemd RuntimeDirectory=
   }
   return po;
 }
@@ -144,10 +144,12 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
     const std::string file_dir = fs::path(file).parent_path().string();
     const bool linked = fs::path(file).parent_path() != fs::path(po.metrics_dir);
     std::error_code ec;
-    if (linked ? fs::is_directory(file_dir, ec) && ::access(file_dir.c_str(), W_OK) == 0 : writable_dir(file_dir))
+    if (linked ? fs::is_directory(file_dir, ec) && ::access(file_dir.c_str(), W_OK) == 0
+               : writable_dir(file_dir))
       metrics_ = std::make_unique<MetricsFile>(po.metrics_dir, po.metrics_every);
     else
-      std::fprintf(stderr, "paizi play: metrics directory %s is not writable; no metrics\n", file_dir.c_str());
+      std::fprintf(stderr, "paizi play: metrics directory %s is not writable; no metrics\n",
+                   file_dir.c_str());
   }
   if (!heartbeat_url_.empty()) {
     net::HttpLimits hl;
@@ -275,7 +277,8 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, present::
 }
 
 void PlayUpdates::write_metrics(StatusSnapshot& s, const show::Player& player, int64_t unix_s,
-                                const sources::SourceHealth& sources, std::chrono::steady_clock::time_point now) {
+                                const sources::SourceHealth& sources,
+                                std::chrono::steady_clock::time_point now) {
   const std::string important = metrics_important(s);
   if (!metrics_->due(important, now)) return;
   s.unix_now = unix_s;

@@ -33,11 +33,11 @@
 #include "app/metrics.h"
 #include "app/status_file.h"
 #include "content/playlist.h"
-#include "sources/playlist_updater.h"
-#include "present/display.h"
 #include "platform/log.h"
+#include "present/display.h"
 #include "render/painter.h"
 #include "show/player.h"
+#include "sources/playlist_updater.h"
 #include "sources/source_data.h"
 
 namespace paizi::app {
@@ -118,8 +118,8 @@ class PlayUpdates {
   void display_power(const show::ScheduleState& st, const content::Playlist& pl);
   void heartbeat(const std::string& status, present::Display& display);
   // Rewrites the metrics file when due, with the fields only it has.
-  void write_metrics(StatusSnapshot& s, const show::Player& player, int64_t unix_s, const sources::SourceHealth& sources,
-                     std::chrono::steady_clock::time_point now);
+  void write_metrics(StatusSnapshot& s, const show::Player& player, int64_t unix_s,
+                     const sources::SourceHealth& sources, std::chrono::steady_clock::time_point now);
 
   std::string source_;
   std::string state_dir_, temp_dir_;  // temp_dir_: when no state dir is writable

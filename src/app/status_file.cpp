@@ -2,12 +2,10 @@
 
 #include <limits>
 
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include "build_config.h"
-
 #include "content/timezone.h"
 #include "platform/atomic_file.h"
 
@@ -71,12 +69,14 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
   doc["display"] = {{"off", s.display_off}, {"fallback", s.fallback}, {"clock_trusted", s.clock_trusted}};
   json alerts = json::array();
   for (const content::AlertNotice& a : s.alerts)
-    alerts.push_back({{"id", a.key},
-                      {"severity", content::to_string(a.severity)},
-                      {"event", a.event},
-                      {"headline", a.headline},
-                      {"from", rfc3339_utc(a.from)},
-                      {"until", a.until == std::numeric_limits<int64_t>::max() ? json(nullptr) : json(rfc3339_utc(a.until))}});
+    alerts.push_back(
+        {{"id", a.key},
+         {"severity", content::to_string(a.severity)},
+         {"event", a.event},
+         {"headline", a.headline},
+         {"from", rfc3339_utc(a.from)},
+         {"until",
+          a.until == std::numeric_limits<int64_t>::max() ? json(nullptr) : json(rfc3339_utc(a.until))}});
   doc["alerts"] = std::move(alerts);  // important: an alert shown or cleared is written (and sent) at once
   if (important) *important = doc.dump();
   doc["counters"] = {{"checks", y.checks},

@@ -8,7 +8,8 @@
 //          "sync":{"time","ok","error"},            time: RFC 3339 UTC or null
 //          "slide":{"id","page"}, "display":{"off","fallback","clock_trusted"},
 //          "alerts":[{"id","severity","event","headline","from","until"}...],
-//                                                   CAP alerts on screen; times RFC 3339 UTC, until null = none
+//                                                   CAP alerts on screen; times RFC 3339 UTC, until null =
+//                                                   none
 //          "errors":[{"time","message"}...],
 //          "counters":{"checks","not_modified","adopted","rejected","failed",
 //                      "frames","compositions","atlas_hits","atlas_misses",
@@ -20,10 +21,10 @@
 #include <chrono>
 #include <string>
 
-#include "sources/playlist_updater.h"
 #include "render/glyph_atlas.h"
 #include "render/painter.h"
 #include "show/player.h"
+#include "sources/playlist_updater.h"
 #include "sources/source_data.h"
 
 namespace paizi::app {
@@ -36,19 +37,19 @@ struct StatusSnapshot {
   render::AtlasStats atlas;
   show::PlayerStats player;
   // Only in the metrics (app/metrics.h), not in status.json:
-  int64_t unix_now = 0;        // wall clock of this snapshot, Unix s UTC
-  int64_t started_unix = 0;    // when this process started, Unix s UTC
-  bool remote = false;         // the playlist source is an http(s) URL
-  double first_frame_s = -1;   // start of `paizi play` to the first frame presented, s; < 0: none yet
-  double slide_age_s = 0;      // how long the slide on screen has been there, s (Player::slide_age_ms)
-  size_t asset_budget = 0;     // disk budget of the playlist's assets, bytes
+  int64_t unix_now = 0;           // wall clock of this snapshot, Unix s UTC
+  int64_t started_unix = 0;       // when this process started, Unix s UTC
+  bool remote = false;            // the playlist source is an http(s) URL
+  double first_frame_s = -1;      // start of `paizi play` to the first frame presented, s; < 0: none yet
+  double slide_age_s = 0;         // how long the slide on screen has been there, s (Player::slide_age_ms)
+  size_t asset_budget = 0;        // disk budget of the playlist's assets, bytes
   sources::SourceHealth sources;  // the playlist's feeds, articles and KPI data
-  uint64_t resident_bytes = 0; // resident memory, bytes; 0: unknown
+  uint64_t resident_bytes = 0;    // resident memory, bytes; 0: unknown
   std::vector<content::AlertNotice> alerts;  // Player::active_alerts
   uint64_t image_failures = 0;  // images the painter could not draw (render::Painter::image_failures)
   render::Painter::ImageCacheStats images;  // the painter's decoded-image cache
-  uint64_t contract_violations = 0;  // broken invariants logged and survived (platform/contract.h)
-  std::string image_error;      // the last of them, naming its path; empty: none
+  uint64_t contract_violations = 0;         // broken invariants logged and survived (platform/contract.h)
+  std::string image_error;                  // the last of them, naming its path; empty: none
 };
 
 // RFC 3339 UTC ("2026-04-24T10:00:00Z") of Unix seconds.

@@ -56,7 +56,9 @@ Stats compute_stats(const xmlNode* n, StatsMap& map, bool in_link, int depth) {
   return s;
 }
 
-double link_density(const Stats& s) { return s.text ? static_cast<double>(s.link) / static_cast<double>(s.text) : 1.0; }
+double link_density(const Stats& s) {
+  return s.text ? static_cast<double>(s.link) / static_cast<double>(s.text) : 1.0;
+}
 
 // Editor and credit lines at the end of an article: 【责任编辑：王芳】,
 // 编辑：张三 校对：李四, 审核/监制/初审/复审/终审 ..., （完）. A label must be
@@ -64,18 +66,20 @@ double link_density(const Stats& s) { return s.text ? static_cast<double>(s.link
 bool is_credit_line(const std::string& line) {
   if (line.empty() || line.size() > 120) return false;
   std::string t = line;
-  for (const auto& [open, close] : {std::pair{"【", "】"}, {"（", "）"}, {"(", ")"}, {"[", "]"}, {"〔", "〕"}})
+  for (const auto& [open, close] :
+       {std::pair{"【", "】"}, {"（", "）"}, {"(", ")"}, {"[", "]"}, {"〔", "〕"}})
     if (t.rfind(open, 0) == 0 && t.size() >= std::strlen(open) + std::strlen(close) &&
         t.compare(t.size() - std::strlen(close), std::string::npos, close) == 0) {
       t = t.substr(std::strlen(open), t.size() - std::strlen(open) - std::strlen(close));
       break;
     }
   if (t == "完" || t == "全文完" || t == "END" || t == "end") return true;
-  for (const char* label : {"责任编辑", "值班编辑", "本期编辑", "文字编辑", "编辑", "责编", "美编", "校对", "审校", "审核",
-                            "初审", "复审", "终审", "监制", "排版"}) {
+  for (const char* label : {"责任编辑", "值班编辑", "本期编辑", "文字编辑", "编辑", "责编", "美编", "校对",
+                            "审校", "审核", "初审", "复审", "终审", "监制", "排版"}) {
     if (t.rfind(label, 0) != 0) continue;
     const std::string rest = t.substr(std::strlen(label));
-    return rest.rfind("：", 0) == 0 || rest.rfind(":", 0) == 0 || rest.rfind(" ", 0) == 0;  // NBSP and U+3000 are spaces by now
+    return rest.rfind("：", 0) == 0 || rest.rfind(":", 0) == 0 ||
+           rest.rfind(" ", 0) == 0;  // NBSP and U+3000 are spaces by now
   }
   return false;
 }
@@ -90,18 +94,19 @@ bool is_credit_line(const std::string& line) {
 // decide how far the chosen container widens (widen_container).
 struct Scoring {
   std::unordered_map<const xmlNode*, double> scores;
-  std::unordered_set<const xmlNode*> sentences;         // elements with a sentence unit inside (or that are one)
+  std::unordered_set<const xmlNode*> sentences;  // elements with a sentence unit inside (or that are one)
   std::unordered_map<const xmlNode*, size_t> credit_bytes;  // text bytes of credit lines inside
 };
 
-constexpr size_t kMinSentenceBytes = 15;  // five CJK characters with their 。
+constexpr size_t kMinSentenceBytes = 15;    // five CJK characters with their 。
 constexpr size_t kMaxShortUnitBytes = 150;  // units up to this size are read as text (credit line? sentence?)
 
 // The inline text of `n` (text and non-block children), normalised.
 std::string unit_text(const xmlNode* n) {
   std::string raw;
   for (const xmlNode* c = n->children; c && raw.size() <= kMaxShortUnitBytes * 2; c = c->next) {
-    if (c->type == XML_TEXT_NODE && c->content) raw += reinterpret_cast<const char*>(c->content);
+    if (c->type == XML_TEXT_NODE && c->content)
+      raw += reinterpret_cast<const char*>(c->content);
     else if (c->type == XML_ELEMENT_NODE && !is_chrome(c) && !is_block_element(c))
       raw += xml_text(c, kMaxShortUnitBytes * 2);
   }
@@ -112,7 +117,8 @@ bool ends_sentence(const std::string& t) {
   for (const char* end : {"。", "！", "？", "…", "”", "」", "』", "）", ".", "!", "?", "\"", ")"})
     if (t.size() >= std::strlen(end) && t.compare(t.size() - std::strlen(end), std::string::npos, end) == 0)
       return t.find_first_of(".!?") != std::string::npos || t.find("。") != std::string::npos ||
-             t.find("！") != std::string::npos || t.find("？") != std::string::npos || t.find("…") != std::string::npos;
+             t.find("！") != std::string::npos || t.find("？") != std::string::npos ||
+             t.find("…") != std::string::npos;
   return false;
 }
 
@@ -226,23 +232,26 @@ bool starts_with_any(const std::string& s, std::initializer_list<const char*> wo
 
 // Paragraphs that are page furniture even inside the body container.
 bool is_furniture(const std::string& p) {
-  if (starts_with_any(p, {"免责声明", "版权声明", "声明：", "Disclaimer", "本网站所刊", "凡本网注明", "转载请注明",
-                          "未经授权", "All rights reserved"}))
+  if (starts_with_any(p, {"免责声明", "版权声明", "声明：", "Disclaimer", "本网站所刊", "凡本网注明",
+                          "转载请注明", "未经授权", "All rights reserved"}))
     return true;
   if (contains_any(p, {"ICP备", "ICP证", "公网安备", "网安备"})) return true;
   if (p.size() < 300 && contains_any(p, {"版权所有", "Copyright", "©"})) return true;
-  if (p.size() < 150 &&
-      contains_any(p, {"分享到", "打印本页", "【打印】", "[打印]", "关闭窗口", "【关闭】", "字号：", "字体：", "【字体", "扫一扫",
-                       "返回顶部", "上一篇", "下一篇", "Share this", "Print this", "Advertisement", "阅读原文"}))
+  if (p.size() < 150 && contains_any(p, {"分享到", "打印本页", "【打印】", "[打印]", "关闭窗口", "【关闭】",
+                                         "字号：", "字体：", "【字体", "扫一扫", "返回顶部", "上一篇",
+                                         "下一篇", "Share this", "Print this", "Advertisement", "阅读原文"}))
     return true;
   // Counters and stray numbers: nothing but digits and punctuation.
-  return p.size() < 20 && std::all_of(p.begin(), p.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80 && !std::isalpha(static_cast<unsigned char>(c)); });
+  return p.size() < 20 && std::all_of(p.begin(), p.end(), [](char c) {
+           return static_cast<unsigned char>(c) < 0x80 && !std::isalpha(static_cast<unsigned char>(c));
+         });
 }
 
 // Headings after which a page only lists other articles.
 bool is_end_marker(const std::string& p) {
-  return p.size() < 40 && starts_with_any(p, {"相关阅读", "相关新闻", "相关文章", "相关链接", "推荐阅读", "延伸阅读",
-                                              "热点推荐", "猜你喜欢", "Related", "Read more", "More stories"});
+  return p.size() < 40 &&
+         starts_with_any(p, {"相关阅读", "相关新闻", "相关文章", "相关链接", "推荐阅读", "延伸阅读",
+                             "热点推荐", "猜你喜欢", "Related", "Read more", "More stories"});
 }
 
 // Texts of short blocks that occur more than once on the page (menus

@@ -38,9 +38,9 @@ struct ArticleOptions {
   std::string content_type;  // HTTP Content-Type, for its charset; may be empty
   DateOptions dates;         // zone for dates written without one
   TextLimits body;
-  size_t max_title_bytes = 1024;    // UTF-8 bytes
+  size_t max_title_bytes = 1024;  // UTF-8 bytes
   size_t max_summary_bytes = 4096;
-  size_t min_body_bytes = 24;       // less body text than this (UTF-8 bytes; 8 CJK characters): not an article
+  size_t min_body_bytes = 24;  // less body text than this (UTF-8 bytes; 8 CJK characters): not an article
 };
 
 struct ArticleResult {

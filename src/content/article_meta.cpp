@@ -18,8 +18,8 @@ namespace {
 using nlohmann::json;
 using MetaMap = std::unordered_map<std::string, std::string>;
 
-constexpr size_t kBylineBytes = 300;    // how much text under the headline is read as byline
-constexpr size_t kMetaBytes = 4096;     // longest meta value / heading considered
+constexpr size_t kBylineBytes = 300;  // how much text under the headline is read as byline
+constexpr size_t kMetaBytes = 4096;   // longest meta value / heading considered
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -32,16 +32,18 @@ std::string text_of(const xmlNode* n, size_t max_bytes = kMetaBytes) {
 
 // Whole-word hints in class/id that mark page chrome.
 bool chrome_word(const std::string& w) {
-  static const char* const kWords[] = {"nav", "navbar", "navigation", "menu", "sidebar", "side", "aside", "footer",
-                                       "foot", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "share", "sharing",
-                                       "social", "comment", "comments", "related", "recommend", "recommended",
-                                       "rank", "ranking", "hot", "hotnews", "ad", "ads", "advert", "banner",
-                                       "copyright", "toolbar", "subscribe", "login", "popup", "modal", "qrcode",
-                                       "print", "pager", "pagination", "topbar", "masthead"};
+  static const char* const kWords[] = {
+      "nav",     "navbar",    "navigation", "menu",        "sidebar", "side",      "aside",
+      "footer",  "foot",      "breadcrumb", "breadcrumbs", "crumb",   "crumbs",    "share",
+      "sharing", "social",    "comment",    "comments",    "related", "recommend", "recommended",
+      "rank",    "ranking",   "hot",        "hotnews",     "ad",      "ads",       "advert",
+      "banner",  "copyright", "toolbar",    "subscribe",   "login",   "popup",     "modal",
+      "qrcode",  "print",     "pager",      "pagination",  "topbar",  "masthead"};
   for (const char* k : kWords)
     if (w == k) return true;
   for (const char* suffix : {"nav", "menu", "sidebar", "footer", "share", "crumb"})
-    if (w.size() > std::strlen(suffix) && w.compare(w.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
+    if (w.size() > std::strlen(suffix) &&
+        w.compare(w.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
       return true;
   return false;
 }
@@ -131,7 +133,7 @@ const xmlNode* find_headline(const xmlNode* n, const std::string& page_title, co
     if (is_named(c, "h1") || is_named(c, "h2")) {
       const std::string t = text_of(c);
       if (t.size() >= 4 && ((!meta_title.empty() && (meta_title.find(t) != std::string::npos ||
-                                                      t.find(meta_title) != std::string::npos)) ||
+                                                     t.find(meta_title) != std::string::npos)) ||
                             (meta_title.empty() && page_title.find(t) != std::string::npos)))
         return c;
       if (!first_h1 && is_named(c, "h1") && t.size() >= 4) first_h1 = c;
@@ -167,7 +169,8 @@ const xmlNode* next_after(const xmlNode* n) {  // preorder successor outside n's
 }
 
 const xmlNode* next_preorder(const xmlNode* n) {
-  if (n->children && n->type == XML_ELEMENT_NODE && !is_hidden_element(n) && !is_chrome(n)) return n->children;
+  if (n->children && n->type == XML_ELEMENT_NODE && !is_hidden_element(n) && !is_chrome(n))
+    return n->children;
   return next_after(n);
 }
 
@@ -237,15 +240,17 @@ std::optional<int64_t> first_time_element(const xmlNode* n, const DateOptions& d
 
 // Summary boxes are labelled: 核心提示：..., 【摘要】..., Summary: ...
 void find_summary_box(const xmlNode* n, PageMeta& meta, int depth) {
-  static const char* const kLabels[] = {"核心提示", "内容提要", "内容摘要", "摘要", "导读", "编者按", "【核心提示】",
-                                        "【摘要】", "【导读】", "Summary:", "Abstract:"};
+  static const char* const kLabels[] = {"核心提示", "内容提要", "内容摘要",     "摘要",
+                                        "导读",     "编者按",   "【核心提示】", "【摘要】",
+                                        "【导读】", "Summary:", "Abstract:"};
   for (const xmlNode* c = n->children; c && meta.summary_box_text.empty(); c = c->next) {
     if (c->type == XML_TEXT_NODE) {
       const std::string t = normalize_space(reinterpret_cast<const char*>(c->content), 64);
       for (const char* label : kLabels) {
         if (t.rfind(label, 0) != 0) continue;
         const xmlNode* block = n;
-        while (block->parent && block->parent->type == XML_ELEMENT_NODE && !is_block_element(block)) block = block->parent;
+        while (block->parent && block->parent->type == XML_ELEMENT_NODE && !is_block_element(block))
+          block = block->parent;
         ParagraphBuilder b(TextLimits{});
         node_paragraphs(block, b, {});
         std::string box;
@@ -273,7 +278,8 @@ std::string clean_page_title(const std::string& t) {
       const size_t at = t.find(sep, start);
       if (at < cut) cut = at, len = std::strlen(sep);
     }
-    const std::string part = normalize_space(t.substr(start, cut == std::string::npos ? cut : cut - start), kMetaBytes);
+    const std::string part =
+        normalize_space(t.substr(start, cut == std::string::npos ? cut : cut - start), kMetaBytes);
     if (part.size() > best.size()) best = part;
     if (cut == std::string::npos) break;
     start = cut + len;
@@ -289,12 +295,14 @@ const char* non_html_reason(std::string_view s) {
   if (s.front() == '{' || s.front() == '[') return "the document is JSON";
   if (s.front() != '<') return "the document is not HTML";
   size_t at = 0;
-  while ((at = s.find('<', at)) != std::string_view::npos && at + 1 < s.size() && (s[at + 1] == '?' || s[at + 1] == '!'))
+  while ((at = s.find('<', at)) != std::string_view::npos && at + 1 < s.size() &&
+         (s[at + 1] == '?' || s[at + 1] == '!'))
     ++at;
   if (at == std::string_view::npos) return "the document is not HTML";
   const std::string_view tag = s.substr(at + 1, 8);
   for (const char* feed : {"rss", "feed", "rdf:RDF", "RDF"})
-    if (tag.rfind(feed, 0) == 0 && tag.size() > std::strlen(feed) && std::strchr(" >\t\r\n", tag[std::strlen(feed)]))
+    if (tag.rfind(feed, 0) == 0 && tag.size() > std::strlen(feed) &&
+        std::strchr(" >\t\r\n", tag[std::strlen(feed)]))
       return "the document is a feed (use paizi feed)";
   return nullptr;
 }
@@ -315,7 +323,8 @@ bool is_chrome(const xmlNode* n) {
 
 bool style_says(const xmlNode* n, std::string_view declaration) {
   std::string style = lower(attr(n, "style"));
-  style.erase(std::remove_if(style.begin(), style.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
+  style.erase(std::remove_if(style.begin(), style.end(),
+                             [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
               style.end());
   for (size_t at = style.find(declaration); at != std::string::npos; at = style.find(declaration, at + 1)) {
     const size_t end = at + declaration.size();
@@ -344,7 +353,8 @@ PageMeta read_page_meta(const xmlNode* root, const ArticleOptions& o) {
   const bool has_ld = ld_article.is_object();
   std::string page_title;
   for (const xmlNode* c = root->children; c && page_title.empty(); c = c->next)
-    if (const xmlNode* t = is_named(c, "head") ? first_child_named(c, "title") : nullptr) page_title = text_of(t);
+    if (const xmlNode* t = is_named(c, "head") ? first_child_named(c, "title") : nullptr)
+      page_title = text_of(t);
 
   meta.title = has_ld ? ld_string(ld_article, "headline") : std::string{};
   if (meta.title.empty()) meta.title = first_meta(m, {"og:title", "articletitle", "twitter:title"});
@@ -359,19 +369,21 @@ PageMeta read_page_meta(const xmlNode* root, const ArticleOptions& o) {
   const std::optional<int64_t> byline_date = date_in(meta.byline, o.dates, &date_match);
   if (has_ld) meta.published = parse_date(ld_string(ld_article, "datePublished"), o.dates);
   if (!meta.published)
-    meta.published = parse_date(first_meta(m, {"article:published_time", "og:article:published_time", "pubdate",
-                                               "publishdate", "publish_date", "datepublished", "dc.date.issued",
-                                               "dc.date", "dcterms.created", "firstpublishedtime", "date"}),
-                                o.dates);
+    meta.published =
+        parse_date(first_meta(m, {"article:published_time", "og:article:published_time", "pubdate",
+                                  "publishdate", "publish_date", "datepublished", "dc.date.issued", "dc.date",
+                                  "dcterms.created", "firstpublishedtime", "date"}),
+                   o.dates);
   if (!meta.published) meta.published = first_time_element(root, o.dates, 0);
   if (!meta.published) meta.published = byline_date;
 
   const std::string ld_publisher = has_ld ? ld_string(ld_article, "publisher") : std::string{};
   const std::string ld_author = has_ld ? ld_string(ld_article, "author") : std::string{};
   for (const std::string& s :
-       {labelled_source(meta.byline), first_meta(m, {"contentsource", "source", "og:article:source"}), ld_publisher,
-        byline_date ? name_after_date(date_match) : std::string{}, first_meta(m, {"og:site_name", "sitename"}),
-        first_meta(m, {"author", "article:author"}), ld_author}) {
+       {labelled_source(meta.byline), first_meta(m, {"contentsource", "source", "og:article:source"}),
+        ld_publisher, byline_date ? name_after_date(date_match) : std::string{},
+        first_meta(m, {"og:site_name", "sitename"}), first_meta(m, {"author", "article:author"}),
+        ld_author}) {
     if (!s.empty()) {
       meta.source = s;
       break;
@@ -398,8 +410,9 @@ bool is_byline(const std::string& p, const PageMeta& meta) {
   if (labelled && (meta.byline.find(p) != std::string::npos || p.size() < 120)) return true;
   std::smatch m;
   if (!std::regex_search(p, m, date_re())) return false;
-  static const char* const kWords[] = {"来源", "來源", "作者", "发布", "發布", "时间", "日期", "浏览", "点击", "阅读",
-                                       "字号", "编辑", "Source", "By ", "Posted", "Updated", "Published"};
+  static const char* const kWords[] = {"来源",   "來源", "作者",   "发布",    "發布",     "时间",
+                                       "日期",   "浏览", "点击",   "阅读",    "字号",     "编辑",
+                                       "Source", "By ",  "Posted", "Updated", "Published"};
   for (const char* w : kWords)
     if (p.find(w) != std::string::npos) return true;
   return p.size() < 80;  // a date and little else

@@ -17,12 +17,12 @@ struct PageMeta {
   std::string title;
   std::optional<int64_t> published;  // Unix seconds UTC
   std::string source;
-  std::string link;                  // canonical / og:url / options.url
-  std::string image;                 // og:image / JSON-LD image, absolute
-  std::string summary;               // the summary box without its label
-  std::string summary_box_text;      // the summary box as it appears (label included)
-  std::string byline;                // text right under the headline (date, 来源 ...)
-  std::string ld_body;               // JSON-LD articleBody as given (text or HTML), cut to the body limit
+  std::string link;              // canonical / og:url / options.url
+  std::string image;             // og:image / JSON-LD image, absolute
+  std::string summary;           // the summary box without its label
+  std::string summary_box_text;  // the summary box as it appears (label included)
+  std::string byline;            // text right under the headline (date, 来源 ...)
+  std::string ld_body;           // JSON-LD articleBody as given (text or HTML), cut to the body limit
 };
 
 // Why `utf8` is not an HTML page (a feed, JSON, ...), or nullptr.

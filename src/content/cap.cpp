@@ -17,16 +17,19 @@ namespace paizi::content {
 
 namespace {
 
-constexpr size_t kMaxShortBytes = 512;  // identifiers, names, codes, event, headline
-constexpr int kMaxFeedDepth = 8;        // feed -> entry -> content -> alert is 3
+constexpr size_t kMaxShortBytes = 512;         // identifiers, names, codes, event, headline
+constexpr int kMaxFeedDepth = 8;               // feed -> entry -> content -> alert is 3
 constexpr size_t kMaxShapeBytes = 128 * 1024;  // a polygon's text: more than cap_geo's 4096 points
 
 bool is_cap(const xmlNode* n) {
-  return n->type == XML_ELEMENT_NODE && std::strstr(ns_href(n), "urn:oasis:names:tc:emergency:cap:1.") != nullptr;
+  return n->type == XML_ELEMENT_NODE &&
+         std::strstr(ns_href(n), "urn:oasis:names:tc:emergency:cap:1.") != nullptr;
 }
 bool is_cap_named(const xmlNode* n, const char* name) { return is_cap(n) && is_named(n, name); }
 
-std::string short_text(const xmlNode* n) { return normalize_space(xml_text(n, kMaxShortBytes * 4), kMaxShortBytes); }
+std::string short_text(const xmlNode* n) {
+  return normalize_space(xml_text(n, kMaxShortBytes * 4), kMaxShortBytes);
+}
 
 // Paragraphs kept (one per line), spaces inside each normalised.
 std::string long_text(const xmlNode* n, size_t max_bytes) {
@@ -88,13 +91,17 @@ constexpr std::pair<const char*, CapMsgType> kMsgType[] = {{"Alert", CapMsgType:
 void read_geometry(CapArea& area) {
   for (const std::string& text : area.polygons) {
     std::string err;
-    if (auto ring = parse_cap_polygon(text, err)) area.rings.push_back(std::move(*ring));
-    else area.geometry_errors.push_back(std::move(err));
+    if (auto ring = parse_cap_polygon(text, err))
+      area.rings.push_back(std::move(*ring));
+    else
+      area.geometry_errors.push_back(std::move(err));
   }
   for (const std::string& text : area.circles) {
     std::string err;
-    if (auto disc = parse_cap_circle(text, err)) area.discs.push_back(*disc);
-    else area.geometry_errors.push_back(std::move(err));
+    if (auto disc = parse_cap_circle(text, err))
+      area.discs.push_back(*disc);
+    else
+      area.geometry_errors.push_back(std::move(err));
   }
 }
 
@@ -110,9 +117,12 @@ CapArea read_area(const xmlNode* a) {
   CapArea area;
   for (const xmlNode* c = a->children; c; c = c->next) {
     if (!is_cap(c)) continue;
-    if (is_named(c, "areaDesc")) area.desc = short_text(c);
-    else if (is_named(c, "polygon") && area.polygons.size() < 8) area.polygons.push_back(xml_text(c, kMaxShapeBytes));
-    else if (is_named(c, "circle") && area.circles.size() < 8) area.circles.push_back(short_text(c));
+    if (is_named(c, "areaDesc"))
+      area.desc = short_text(c);
+    else if (is_named(c, "polygon") && area.polygons.size() < 8)
+      area.polygons.push_back(xml_text(c, kMaxShapeBytes));
+    else if (is_named(c, "circle") && area.circles.size() < 8)
+      area.circles.push_back(short_text(c));
     else if (is_named(c, "geocode") && area.geocodes.size() < 64) {
       const xmlNode* name = nullptr;
       const xmlNode* value = nullptr;
@@ -172,11 +182,16 @@ std::optional<CapAlert> read_alert(const xmlNode* n, const CapOptions& o) {
   for (const xmlNode* c = n->children; c; c = c->next) {
     if (!is_cap(c)) continue;
     const std::string name = reinterpret_cast<const char*>(c->name);
-    if (name == "identifier") a.identifier = short_text(c);
-    else if (name == "sender") a.sender = short_text(c);
-    else if (name == "sent") a.sent = cap_time(c);
-    else if (name == "status") status = lookup(short_text(c), kStatus, a.status);
-    else if (name == "msgType") type = lookup(short_text(c), kMsgType, a.msg_type);
+    if (name == "identifier")
+      a.identifier = short_text(c);
+    else if (name == "sender")
+      a.sender = short_text(c);
+    else if (name == "sent")
+      a.sent = cap_time(c);
+    else if (name == "status")
+      status = lookup(short_text(c), kStatus, a.status);
+    else if (name == "msgType")
+      type = lookup(short_text(c), kMsgType, a.msg_type);
     else if (name == "references") {
       // "sender,identifier,sent" triples separated by whitespace.
       std::istringstream refs(xml_text(c, 16 * 1024));
@@ -237,8 +252,8 @@ void collect(const xmlNode* n, int depth, const CapOptions& o, CapResult& r) {
       if (auto a = read_alert(c, o)) {
         count_bad_shapes(*a, r);
         r.alerts.push_back(std::move(*a));
-      }
-      else ++r.rejected;
+      } else
+        ++r.rejected;
       continue;
     }
     const bool entry = is_named(c, "entry") || is_named(c, "item");
@@ -319,7 +334,8 @@ bool named(const CapArea& a, const CapFilter& f) {
 // shapes of its own (a translation that leaves them out).
 bool area_matches(const CapInfo& info, const CapFilter& f, std::optional<bool> in_alert) {
   const bool names = !f.areas.empty() || !f.geocodes.empty();
-  const bool shapes = std::any_of(info.areas.begin(), info.areas.end(), [](const CapArea& a) { return a.has_geometry(); });
+  const bool shapes =
+      std::any_of(info.areas.begin(), info.areas.end(), [](const CapArea& a) { return a.has_geometry(); });
   if (in_alert && !shapes) return *in_alert;
   if (info.areas.empty()) return !names;
   for (const CapArea& a : info.areas) {

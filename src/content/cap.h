@@ -39,7 +39,7 @@ enum class CapStatus { Actual, Exercise, System, Test, Draft };
 enum class CapMsgType { Alert, Update, Cancel, Ack, Error };
 
 struct CapArea {
-  std::string desc;                                          // areaDesc
+  std::string desc;                                           // areaDesc
   std::vector<std::pair<std::string, std::string>> geocodes;  // valueName, value
   std::vector<std::string> polygons, circles;                 // as written ("lat,lon lat,lon ...")
   // The same, read (content/cap_geo.h); a shape that is malformed is left
@@ -74,25 +74,25 @@ struct CapAlert {
 };
 
 struct CapOptions {
-  size_t max_bytes = 1u << 20;  // larger documents are refused whole
-  size_t max_alerts = 64;       // per document; more are dropped
-  size_t max_infos = 8;         // per alert
-  size_t max_areas = 32;        // per info
-  size_t max_text_bytes = 4096; // per text field (description, instruction)
-  size_t max_links = 64;        // linked documents listed per feed; more are counted in `linked` only
-  std::string url;              // the document's URL (after redirects): the base of relative links
-  bool alert_only = false;      // a feed is an error (a linked document must be one alert)
+  size_t max_bytes = 1u << 20;   // larger documents are refused whole
+  size_t max_alerts = 64;        // per document; more are dropped
+  size_t max_infos = 8;          // per alert
+  size_t max_areas = 32;         // per info
+  size_t max_text_bytes = 4096;  // per text field (description, instruction)
+  size_t max_links = 64;         // linked documents listed per feed; more are counted in `linked` only
+  std::string url;               // the document's URL (after redirects): the base of relative links
+  bool alert_only = false;       // a feed is an error (a linked document must be one alert)
 };
 
 struct CapResult {
   bool ok = false;
-  std::string error;            // one line when !ok
-  std::vector<CapAlert> alerts; // document order
-  size_t rejected = 0;          // alerts dropped as malformed
-  size_t linked = 0;            // feed entries linking a CAP document
+  std::string error;               // one line when !ok
+  std::vector<CapAlert> alerts;    // document order
+  size_t rejected = 0;             // alerts dropped as malformed
+  size_t linked = 0;               // feed entries linking a CAP document
   std::vector<std::string> links;  // their URLs (absolute), first max_links, no repeats
-  size_t bad_shapes = 0;        // polygons and circles left out as malformed
-  std::string shape_error;      // the first one's reason (identifier: reason)
+  size_t bad_shapes = 0;           // polygons and circles left out as malformed
+  std::string shape_error;         // the first one's reason (identifier: reason)
 };
 
 CapResult parse_cap(std::string_view bytes, const CapOptions& options = {});
@@ -104,9 +104,9 @@ struct CapFilter {
   CapSeverity min_severity = CapSeverity::Unknown;
   CapUrgency min_urgency = CapUrgency::Unknown;
   CapCertainty min_certainty = CapCertainty::Unknown;
-  bool test = false;                   // also Test and Exercise alerts (otherwise Actual only)
-  std::vector<std::string> areas;      // areaDesc substrings; empty = and geocodes empty: anywhere
-  std::vector<std::string> geocodes;   // "VALUE" or "NAME=VALUE"
+  bool test = false;                  // also Test and Exercise alerts (otherwise Actual only)
+  std::vector<std::string> areas;     // areaDesc substrings; empty = and geocodes empty: anywhere
+  std::vector<std::string> geocodes;  // "VALUE" or "NAME=VALUE"
   // The screen's location. When set, an area with (well-formed) geometry
   // matches only if the point lies in one of its polygons or circles,
   // whatever its areaDesc and geocodes; an area without geometry is judged
@@ -116,12 +116,12 @@ struct CapFilter {
   // An alert without any geometry falls back to `areas`/`geocodes`, and
   // matches when neither is given. Malformed shapes count as absent.
   std::optional<GeoPoint> point;
-  std::string language = "zh-Hans";    // the info in this language first (BCP 47 primary subtag match)
+  std::string language = "zh-Hans";  // the info in this language first (BCP 47 primary subtag match)
 };
 
 // What the takeover shows of one alert: one info block, chosen by language.
 struct AlertNotice {
-  std::string key;                  // CapAlert::key()
+  std::string key;  // CapAlert::key()
   CapMsgType msg_type = CapMsgType::Alert;
   CapSeverity severity = CapSeverity::Unknown;
   std::string language, event, headline, description, instruction, sender_name, area;

@@ -10,12 +10,13 @@ namespace {
 
 constexpr double kEarthRadiusKm = 6371.0088;  // IUGG mean radius
 constexpr double kPi = 3.14159265358979323846;
-constexpr size_t kMaxPolygonPoints = 4096;    // a county border at CAP's precision is a few hundred
+constexpr size_t kMaxPolygonPoints = 4096;  // a county border at CAP's precision is a few hundred
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -42,7 +43,8 @@ std::vector<std::string> pairs_of(std::string_view text) {
     if (!cur.empty() && cur.back() != ',') {
       // "lat, lon": the next token continues this pair.
       size_t j = i;
-      while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r')) ++j;
+      while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
+        ++j;
       if (j < text.size() && text[j] == ',') continue;
       out.push_back(std::move(cur));
       cur.clear();
@@ -126,8 +128,9 @@ bool polygon_contains(const std::vector<GeoPoint>& ring, GeoPoint p) {
 
 double great_circle_km(GeoPoint a, GeoPoint b) {
   const double dlat = radians(b.lat - a.lat), dlon = radians(b.lon - a.lon);
-  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(radians(a.lat)) * std::cos(radians(b.lat)) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  const double h = std::sin(dlat / 2) * std::sin(dlat / 2) + std::cos(radians(a.lat)) *
+                                                                 std::cos(radians(b.lat)) *
+                                                                 std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthRadiusKm * std::asin(std::sqrt(std::min(1.0, h)));
 }
 

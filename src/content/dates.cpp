@@ -1,9 +1,8 @@
 #include "content/dates.h"
 
-#include <cstdio>
-
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 
 namespace paizi::content {

@@ -10,7 +10,7 @@ namespace paizi::content {
 
 namespace {
 
-constexpr size_t kSniffBytes = 4096;  // how far into a document declarations are looked for
+constexpr size_t kSniffBytes = 4096;                  // how far into a document declarations are looked for
 constexpr const char* kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 constexpr size_t kUtf8Evidence = 4;  // non-ASCII sequences that make well-formed UTF-8 believable
 
@@ -121,9 +121,12 @@ size_t valid_sequence(const unsigned char* s, size_t i, size_t n) {
   if (c < 0x80) return (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') ? 1 : 0;
   size_t len = 0;
   uint32_t cp = 0, min = 0;
-  if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07, min = 0x10000;
+  if (c >= 0xC2 && c <= 0xDF)
+    len = 2, cp = c & 0x1F, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF)
+    len = 3, cp = c & 0x0F, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4)
+    len = 4, cp = c & 0x07, min = 0x10000;
   if (len == 0 || i + len > n) return 0;
   for (size_t k = 1; k < len; ++k) {
     if ((s[i + k] & 0xC0) != 0x80) return 0;
@@ -241,14 +244,16 @@ Decoded decode_to_utf8(std::string_view bytes, std::string_view content_type) {
   // under an old <meta charset="gb2312">, or a server's default
   // "charset=ISO-8859-1". Legacy text is practically never well-formed
   // UTF-8 over several non-ASCII sequences, so the bytes win.
-  if (charset != "UTF-8" && u.invalid == 0 && u.multibyte >= kUtf8Evidence) return convert_to_utf8(bytes, "UTF-8");
+  if (charset != "UTF-8" && u.invalid == 0 && u.multibyte >= kUtf8Evidence)
+    return convert_to_utf8(bytes, "UTF-8");
   // Read as UTF-8 (declared so, or declared nowhere) but mostly not UTF-8:
   // GBK from a spreadsheet or a template, which a Chinese browser would
   // read as such. Taken as GB18030 only if that decodes every byte, and only
   // when the bytes that are not UTF-8 are at least as many as the sequences
   // that are: UTF-8 with a few stray bytes stays UTF-8 (its Chinese could
   // otherwise pair up as GB18030 and turn into other characters).
-  if (charset == "UTF-8" && u.invalid > 0 && u.invalid >= u.multibyte && bytes.substr(0, 3) != "\xEF\xBB\xBF") {
+  if (charset == "UTF-8" && u.invalid > 0 && u.invalid >= u.multibyte &&
+      bytes.substr(0, 3) != "\xEF\xBB\xBF") {
     Decoded gb = convert_to_utf8(bytes, "GB18030");
     if (!gb.replaced) return gb;
   }

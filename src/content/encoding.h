@@ -24,8 +24,8 @@
 namespace paizi::content {
 
 struct Decoded {
-  std::string utf8;     // valid UTF-8, no BOM
-  std::string charset;  // canonical name actually used, e.g. "GB18030", "UTF-8"
+  std::string utf8;       // valid UTF-8, no BOM
+  std::string charset;    // canonical name actually used, e.g. "GB18030", "UTF-8"
   bool replaced = false;  // some bytes were undecodable
 };
 

@@ -17,7 +17,8 @@ namespace {
 
 // Fills summary, paragraphs and image of items[i] from text[2i] (description)
 // and text[2i+1] (content); see fill_items_text.
-void apply_item_text(std::vector<NewsItem>& items, const std::vector<HtmlText>& text, const FeedOptions& options);
+void apply_item_text(std::vector<NewsItem>& items, const std::vector<HtmlText>& text,
+                     const FeedOptions& options);
 
 constexpr const char* kAtomNs = "http://www.w3.org/2005/Atom";
 constexpr const char* kAtom03Ns = "http://purl.org/atom/ns#";
@@ -50,7 +51,8 @@ struct Ctx {
   HtmlBatchQueue& queue;  // description and content of item i at 2i, 2i+1
 };
 
-std::string plain_title(const std::string& raw, const FeedOptions& o, bool is_html, HtmlParser* html = nullptr) {
+std::string plain_title(const std::string& raw, const FeedOptions& o, bool is_html,
+                        HtmlParser* html = nullptr) {
   if (is_html || looks_like_markup(raw)) return html_to_line(raw, o.max_title_bytes, html);
   return normalize_space(raw, o.max_title_bytes);
 }
@@ -86,7 +88,7 @@ std::string media_image(const xmlNode* n) {
 
 // Atom text construct (title, summary, content): type text, html or xhtml.
 struct TextConstruct {
-  std::string raw;   // text or HTML
+  std::string raw;  // text or HTML
   bool html = false;
   const xmlNode* xhtml_div = nullptr;
 };
@@ -128,9 +130,10 @@ std::string join_summary(const std::vector<std::string>& paragraphs, size_t max_
 // the common ones is unescaped once.
 bool holds_escaped_markup(std::string_view s) {
   if (s.find('<') != std::string_view::npos) return false;
-  static const char* const kTags[] = {"p",  "br", "div", "span", "img",    "a",  "strong", "b",     "em",
-                                      "i",  "h1", "h2",  "h3",   "h4",     "ul", "ol",     "li",    "table",
-                                      "tr", "td", "font", "section", "blockquote", "figure", "center"};
+  static const char* const kTags[] = {"p",       "br",         "div",    "span",  "img", "a",  "strong",
+                                      "b",       "em",         "i",      "h1",    "h2",  "h3", "h4",
+                                      "ul",      "ol",         "li",     "table", "tr",  "td", "font",
+                                      "section", "blockquote", "figure", "center"};
   for (size_t at = s.find("&lt;"); at != std::string_view::npos; at = s.find("&lt;", at + 4)) {
     size_t name = at + 4;
     if (name < s.size() && s[name] == '/') ++name;
@@ -172,9 +175,12 @@ std::string as_html(const TextConstruct& t) {
   if (t.raw.find_first_of("<&") == std::string::npos) return t.raw;
   std::string esc;
   for (char ch : t.raw) {
-    if (ch == '<') esc += "&lt;";
-    else if (ch == '&') esc += "&amp;";
-    else esc.push_back(ch);
+    if (ch == '<')
+      esc += "&lt;";
+    else if (ch == '&')
+      esc += "&amp;";
+    else
+      esc.push_back(ch);
   }
   return esc;
 }
@@ -187,13 +193,18 @@ NewsItem rss_item(const xmlNode* item, const Ctx& ctx) {
     if (c->type != XML_ELEMENT_NODE) continue;
     const std::string name = local(c);
     if (is_rss_own(c)) {
-      if (name == "title") it.title = plain_title(xml_text(c, kMaxRawBytes), ctx.o, false, &ctx.html);
-      else if (name == "link" && link.empty()) link = resolve_at(c, xml_text(c, ctx.o.max_url_bytes));
+      if (name == "title")
+        it.title = plain_title(xml_text(c, kMaxRawBytes), ctx.o, false, &ctx.html);
+      else if (name == "link" && link.empty())
+        link = resolve_at(c, xml_text(c, ctx.o.max_url_bytes));
       else if (name == "guid" && attr(c, "isPermaLink") != "false")
         guid = resolve_at(c, xml_text(c, ctx.o.max_url_bytes));
-      else if (name == "description") desc = xml_text(c, kMaxRawBytes);
-      else if (name == "pubDate" && !published) published = parse_date(xml_text(c, 200), ctx.o.dates);
-      else if (name == "source") source = normalize_space(xml_text(c, 1024), ctx.o.max_title_bytes);
+      else if (name == "description")
+        desc = xml_text(c, kMaxRawBytes);
+      else if (name == "pubDate" && !published)
+        published = parse_date(xml_text(c, 200), ctx.o.dates);
+      else if (name == "source")
+        source = normalize_space(xml_text(c, 1024), ctx.o.max_title_bytes);
       else if (name == "enclosure" && enclosure.empty() && is_image_type(attr(c, "type"), attr(c, "url")))
         enclosure = resolve_at(c, attr(c, "url"));
     } else if (name == "encoded" && in_ns(c, kContentNs)) {
@@ -203,8 +214,10 @@ NewsItem rss_item(const xmlNode* item, const Ctx& ctx) {
     } else if (is_atom(c)) {
       if (name == "link" && link.empty() && (attr(c, "rel").empty() || attr(c, "rel") == "alternate"))
         link = resolve_at(c, attr(c, "href"));
-      else if ((name == "published") && !published) published = parse_date(xml_text(c, 200), ctx.o.dates);
-      else if (name == "updated") updated = parse_date(xml_text(c, 200), ctx.o.dates);
+      else if ((name == "published") && !published)
+        published = parse_date(xml_text(c, 200), ctx.o.dates);
+      else if (name == "updated")
+        updated = parse_date(xml_text(c, 200), ctx.o.dates);
     } else if (is_media(c) && media.empty()) {
       media = media_image(c);
     }
@@ -308,7 +321,8 @@ void use_channel_link_as_base(xmlDoc* doc, const xmlNode* channel, bool atom) {
   std::string link;
   if (atom) {
     for (const xmlNode* c = channel->children; c && link.empty(); c = c->next)
-      if (is_named(c, "link") && (attr(c, "rel").empty() || attr(c, "rel") == "alternate")) link = attr(c, "href");
+      if (is_named(c, "link") && (attr(c, "rel").empty() || attr(c, "rel") == "alternate"))
+        link = attr(c, "href");
   } else if (const xmlNode* l = first_child_named(channel, "link")) {
     link = xml_text(l, 4096);
   }
@@ -326,8 +340,8 @@ std::string describe_root(const xmlNode* root) {
 
 // Where a document keeps its items, from its root element.
 struct Shape {
-  std::string format;  // "" when the root is not a feed's
-  xmlNode* channel = nullptr;      // element holding feed title/link (may be missing)
+  std::string format;          // "" when the root is not a feed's
+  xmlNode* channel = nullptr;  // element holding feed title/link (may be missing)
   xmlNode* item_parent = nullptr;
   const char* item_name = "item";
 };
@@ -452,7 +466,8 @@ FeedResult parse_xml_feed(std::string_view text, const FeedOptions& o) {
     return r;
   }
   Feed feed;
-  if (!http_base(o.url) && !stream.base_done) use_channel_link_as_base(p.doc.get(), channel, r.format == "atom");
+  if (!http_base(o.url) && !stream.base_done)
+    use_channel_link_as_base(p.doc.get(), channel, r.format == "atom");
   const xmlNode* title = first_child_named(channel, "title");
   if (title) feed.title = plain_title(xml_text(title, kMaxRawBytes), o, attr(title, "type") == "html");
   if (r.format == "atom") {
@@ -473,7 +488,9 @@ FeedResult parse_xml_feed(std::string_view text, const FeedOptions& o) {
   size_t keep = std::min(total, o.max_items);
   if (!p.well_formed && !ends_with_close_tag(text, qname(root))) {
     feed.truncated = true;
-    const std::string item_qname = stream.streamed ? stream.first_qname : nodes.empty() ? "" : qname(nodes.front());
+    const std::string item_qname = stream.streamed ? stream.first_qname
+                                   : nodes.empty() ? ""
+                                                   : qname(nodes.front());
     keep = std::min(keep, total == 0 ? 0 : closed_items(text, item_qname));
   }
   feed.items = std::move(stream.items);
@@ -504,12 +521,14 @@ void fill_items_text(std::vector<NewsItem>& items, const std::vector<ItemMarkup>
 
 namespace {
 
-void apply_item_text(std::vector<NewsItem>& items, const std::vector<HtmlText>& text, const FeedOptions& options) {
+void apply_item_text(std::vector<NewsItem>& items, const std::vector<HtmlText>& text,
+                     const FeedOptions& options) {
   for (size_t i = 0; i < items.size() && 2 * i + 1 < text.size(); ++i) {
     NewsItem& item = items[i];
     const HtmlText& desc = text[2 * i];
     const HtmlText& content = text[2 * i + 1];
-    if (item.paragraphs.empty()) item.paragraphs = !content.paragraphs.empty() ? content.paragraphs : desc.paragraphs;
+    if (item.paragraphs.empty())
+      item.paragraphs = !content.paragraphs.empty() ? content.paragraphs : desc.paragraphs;
     if (item.summary.empty())
       item.summary = join_summary(!desc.paragraphs.empty() ? desc.paragraphs : item.paragraphs,
                                   options.max_summary_bytes);

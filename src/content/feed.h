@@ -34,7 +34,7 @@ struct FeedOptions {
   size_t max_title_bytes = 1024;    // UTF-8 bytes
   size_t max_summary_bytes = 4096;  // UTF-8 bytes
   size_t max_url_bytes = 4096;
-  TextLimits body;                  // item paragraphs
+  TextLimits body;  // item paragraphs
   // XML is parsed this many bytes at a time; complete items are converted
   // (and freed) between chunks while the rest is parsed. The result does not
   // depend on it (tests vary it).

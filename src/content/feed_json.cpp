@@ -26,8 +26,8 @@ std::string url_field(const json& o, const char* key, const std::string& base, c
   return u.size() > opt.max_url_bytes ? std::string{} : u;
 }
 
-NewsItem json_item(const json& j, const std::string& feed_title, const std::string& base, const FeedOptions& o,
-                   std::vector<ItemMarkup>& markup) {
+NewsItem json_item(const json& j, const std::string& feed_title, const std::string& base,
+                   const FeedOptions& o, std::vector<ItemMarkup>& markup) {
   NewsItem it;
   it.title = normalize_space(str(j, "title"), o.max_title_bytes);
   it.link = url_field(j, "url", base, o);
@@ -46,9 +46,12 @@ NewsItem json_item(const json& j, const std::string& feed_title, const std::stri
   std::string content = str(j, "content_html");
   if (content.empty()) {  // content_text is plain: escape the two characters HTML would eat
     for (char ch : str(j, "content_text")) {
-      if (ch == '<') content += "&lt;";
-      else if (ch == '&') content += "&amp;";
-      else content.push_back(ch);
+      if (ch == '<')
+        content += "&lt;";
+      else if (ch == '&')
+        content += "&amp;";
+      else
+        content.push_back(ch);
     }
   }
   markup.push_back({str(j, "summary"), std::move(content), base});

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <cctype>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <mutex>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
@@ -55,14 +55,14 @@ bool is_cjk(uint32_t cp) {
 }
 
 constexpr std::array<const char*, 38> kBlocks = {
-    "p",      "div",     "br",     "li",      "ul",     "ol",       "dl",      "dt",     "dd",    "h1",
-    "h2",     "h3",      "h4",     "h5",      "h6",     "blockquote", "pre",   "table",  "tr",    "td",
-    "th",     "section", "article", "header", "footer", "aside",    "nav",     "figure", "figcaption",
-    "hr",     "main",    "address", "center", "caption", "details", "summary", "tbody",  "form"};
+    "p",    "div",     "br",      "li",      "ul",      "ol",         "dl",    "dt",     "dd",         "h1",
+    "h2",   "h3",      "h4",      "h5",      "h6",      "blockquote", "pre",   "table",  "tr",         "td",
+    "th",   "section", "article", "header",  "footer",  "aside",      "nav",   "figure", "figcaption", "hr",
+    "main", "address", "center",  "caption", "details", "summary",    "tbody", "form"};
 
 constexpr std::array<const char*, 19> kHidden = {
-    "script", "style",  "template", "noscript", "iframe", "svg",   "object",   "embed",   "head",    "select",
-    "button", "input",  "textarea", "canvas",   "title",  "xmp",   "plaintext", "noembed", "noframes"};
+    "script", "style", "template", "noscript", "iframe", "svg", "object",    "embed",   "head",    "select",
+    "button", "input", "textarea", "canvas",   "title",  "xmp", "plaintext", "noembed", "noframes"};
 
 enum class Kind : uint8_t { Inline, Block, Hidden };
 
@@ -235,7 +235,8 @@ HtmlText element_to_text(const xmlNode* root, const std::string& base_url, const
 bool has_marker_below(const xmlNode* n, int depth) {
   for (const xmlNode* c = n->children; c; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
-    if (xmlHasProp(c, reinterpret_cast<const xmlChar*>(kMarker)) || depth > 200 || has_marker_below(c, depth + 1))
+    if (xmlHasProp(c, reinterpret_cast<const xmlChar*>(kMarker)) || depth > 200 ||
+        has_marker_below(c, depth + 1))
       return true;
   }
   return false;
@@ -309,7 +310,8 @@ std::vector<HtmlText> batch_chunk(const std::vector<HtmlFragment>& fragments, co
       bad[i] = std::any_of(out[i].paragraphs.begin(), out[i].paragraphs.end(),
                            [](const std::string& p) { return p.find(kMarker) != std::string::npos; });
     }
-    if (!wrapper[i] || bad[i]) out[i] = html_to_text(fragments[i].html, fragments[i].base_url, limits, &parser);
+    if (!wrapper[i] || bad[i])
+      out[i] = html_to_text(fragments[i].html, fragments[i].base_url, limits, &parser);
   }
   return out;
 }

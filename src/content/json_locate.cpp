@@ -110,9 +110,12 @@ class Scanner {
   static std::string escape(const std::string& k) {
     std::string r;
     for (char c : k) {
-      if (c == '~') r += "~0";
-      else if (c == '/') r += "~1";
-      else r += c;
+      if (c == '~')
+        r += "~0";
+      else if (c == '/')
+        r += "~1";
+      else
+        r += c;
     }
     return r;
   }

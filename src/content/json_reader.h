@@ -13,8 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "content/number_text.h"
 #include "content/json_locate.h"
+#include "content/number_text.h"
 #include "content/playlist.h"
 
 namespace paizi::content {
@@ -45,7 +45,8 @@ class Reader {
     for (const auto& kv : obj.items()) {
       // Not a structured binding: clang 14 (the fuzz build) cannot capture one.
       const std::string& k = kv.key();
-      if (std::find_if(keys.begin(), keys.end(), [&](const char* x) { return k == x; }) != keys.end()) continue;
+      if (std::find_if(keys.begin(), keys.end(), [&](const char* x) { return k == x; }) != keys.end())
+        continue;
       // A typo's value would be ignored without a word: name the key meant.
       std::string msg = "unknown key \"" + k + "\"";
       if (const char* near = nearest_key(k, keys)) msg += std::string(" (did you mean \"") + near + "\"?)";

@@ -22,18 +22,20 @@ constexpr double kMaxFigure = 1e18;  // as the playlist's own tile values
 // Column names and JSON keys, compared after lowercasing ASCII.
 // A record's name to show (label) and, where the data has one, a code to
 // match by (id); either one names the record.
-const std::vector<std::string_view> kLabelNames = {"label", "name", "title", "指标", "名称", "项目", "指标名称", "名字"};
+const std::vector<std::string_view> kLabelNames = {"label", "name", "title",    "指标",
+                                                   "名称",  "项目", "指标名称", "名字"};
 const std::vector<std::string_view> kIdNames = {"key", "id", "code", "metric", "编码", "代码"};
-const std::vector<std::string_view> kValueNames = {"value", "current", "val", "amount", "数值", "值", "本期",
-                                                   "当前值", "完成值", "实际", "数据"};
-const std::vector<std::string_view> kPreviousNames = {"previous", "prev", "last", "previous_value", "上期", "同期",
-                                                      "上期值", "去年同期"};
+const std::vector<std::string_view> kValueNames = {"value", "current", "val",    "amount", "数值", "值",
+                                                   "本期",  "当前值",  "完成值", "实际",   "数据"};
+const std::vector<std::string_view> kPreviousNames = {"previous", "prev", "last",   "previous_value",
+                                                      "上期",     "同期", "上期值", "去年同期"};
 const std::vector<std::string_view> kTargetNames = {"target", "goal", "plan", "目标", "计划", "目标值"};
 const std::vector<std::string_view> kUnitNames = {"unit", "units", "单位"};
-const std::vector<std::string_view> kListNames = {"items", "data", "tiles", "kpis", "kpi", "records", "figures",
-                                                  "rows", "metrics", "数据", "指标"};
-const std::vector<std::string_view> kUpdatedNames = {"updated", "updated_at", "update_time", "last_updated",
-                                                     "timestamp", "time", "date", "更新时间", "统计时间"};
+const std::vector<std::string_view> kListNames = {"items",   "data", "tiles",   "kpis", "kpi", "records",
+                                                  "figures", "rows", "metrics", "数据", "指标"};
+const std::vector<std::string_view> kUpdatedNames = {"updated",      "updated_at", "update_time",
+                                                     "last_updated", "timestamp",  "time",
+                                                     "date",         "更新时间",   "统计时间"};
 
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
@@ -92,7 +94,8 @@ std::optional<double> parse_figure(std::string_view text, bool* percent) {
       i += 3;
       continue;
     }
-    if (text.compare(i, 3, "\xE2\x80\x89") == 0 || text.compare(i, 3, "\xE3\x80\x80") == 0) {  // thin, ideographic space
+    if (text.compare(i, 3, "\xE2\x80\x89") == 0 ||
+        text.compare(i, 3, "\xE3\x80\x80") == 0) {  // thin, ideographic space
       i += 3;
       continue;
     }
@@ -124,17 +127,22 @@ std::optional<double> parse_figure(std::string_view text, bool* percent) {
   trim();
   bool pct = false;
   double scale = 1;
-  if (eat_back(s, "%")) pct = true;
-  else if (eat_back(s, "\xE4\xB8\x87\xE4\xBA\xBF")) scale = 1e12;  // 万亿
-  else if (eat_back(s, "\xE4\xBA\xBF")) scale = 1e8;                // 亿
-  else if (eat_back(s, "\xE4\xB8\x87")) scale = 1e4;                // 万
+  if (eat_back(s, "%"))
+    pct = true;
+  else if (eat_back(s, "\xE4\xB8\x87\xE4\xBA\xBF"))
+    scale = 1e12;  // 万亿
+  else if (eat_back(s, "\xE4\xBA\xBF"))
+    scale = 1e8;  // 亿
+  else if (eat_back(s, "\xE4\xB8\x87"))
+    scale = 1e4;  // 万
   trim();
   std::string digits;
   for (char c : s) {
     if (c == ',' || c == '_' || c == ' ' || c == '\'') continue;
     digits.push_back(c);
   }
-  if (digits.empty() || !(std::isdigit(static_cast<unsigned char>(digits[0])) || digits[0] == '.')) return std::nullopt;
+  if (digits.empty() || !(std::isdigit(static_cast<unsigned char>(digits[0])) || digits[0] == '.'))
+    return std::nullopt;
   double v = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
   if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
@@ -175,13 +183,18 @@ std::optional<KpiRecord> json_record(const json& obj, std::string key, const Kpi
   std::string label, id;
   for (const auto& [key_name, v] : obj.items()) {
     const std::string name = name_of(key_name);
-    if (label.empty() && v.is_string() && is_one_of(name, kLabelNames)) label = v.get<std::string>();
+    if (label.empty() && v.is_string() && is_one_of(name, kLabelNames))
+      label = v.get<std::string>();
     else if (id.empty() && (v.is_string() || v.is_number_integer()) && is_one_of(name, kIdNames))
       id = v.is_string() ? v.get<std::string>() : v.dump();
-    else if (!r.value && is_one_of(name, kValueNames)) r.value = json_figure(v, &r.percent);
-    else if (!r.previous && is_one_of(name, kPreviousNames)) r.previous = json_figure(v);
-    else if (!r.target && is_one_of(name, kTargetNames)) r.target = json_figure(v);
-    else if (r.unit.empty() && v.is_string() && is_one_of(name, kUnitNames)) r.unit = clean_text(v.get<std::string>(), o);
+    else if (!r.value && is_one_of(name, kValueNames))
+      r.value = json_figure(v, &r.percent);
+    else if (!r.previous && is_one_of(name, kPreviousNames))
+      r.previous = json_figure(v);
+    else if (!r.target && is_one_of(name, kTargetNames))
+      r.target = json_figure(v);
+    else if (r.unit.empty() && v.is_string() && is_one_of(name, kUnitNames))
+      r.unit = clean_text(v.get<std::string>(), o);
   }
   r.label = clean_text(!label.empty() ? label : !key.empty() ? key : id, o);
   r.key = clean_text(!key.empty() ? key : !id.empty() ? id : label, o);
@@ -208,8 +221,10 @@ KpiResult parse_json(std::string_view text, const KpiOptions& o) {
   if (doc.is_object()) {
     for (const auto& [name, v] : doc.items()) {
       const std::string n = name_of(name);
-      if (!list && v.is_array() && is_one_of(n, kListNames)) list = &v;
-      else if (!d.updated && is_one_of(n, kUpdatedNames)) d.updated = json_time(v, o);
+      if (!list && v.is_array() && is_one_of(n, kListNames))
+        list = &v;
+      else if (!d.updated && is_one_of(n, kUpdatedNames))
+        d.updated = json_time(v, o);
     }
     if (!list) {  // a map from names to figures or to records
       for (const auto& [name, v] : doc.items()) {
@@ -248,9 +263,12 @@ std::vector<std::vector<std::string>> csv_rows(std::string_view s, char sep, siz
   for (size_t i = 0; i < s.size() && rows.size() < max_rows; ++i) {
     const char c = s[i];
     if (quoted) {
-      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') cell.push_back('"'), ++i;
-      else if (c == '"') quoted = false;
-      else if (cell.size() < 4096) cell.push_back(c);
+      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"')
+        cell.push_back('"'), ++i;
+      else if (c == '"')
+        quoted = false;
+      else if (cell.size() < 4096)
+        cell.push_back(c);
       continue;
     }
     if (c == '"' && cell.find_first_not_of(" \t") == std::string::npos) {
@@ -289,8 +307,10 @@ char csv_separator(std::string_view s) {
     size_t n = 0;
     bool quoted = false;
     for (char ch : first) {
-      if (ch == '"') quoted = !quoted;
-      else if (ch == c && !quoted) ++n;
+      if (ch == '"')
+        quoted = !quoted;
+      else if (ch == c && !quoted)
+        ++n;
     }
     if (n > best) best = n, sep = c;
   }
@@ -313,12 +333,18 @@ KpiResult parse_csv(std::string_view text, const KpiOptions& o) {
   for (size_t c = 0; c < head.size() && c < 64; ++c) {
     const int ci = static_cast<int>(c);
     const std::string n = name_of(head[c]);
-    if (named_key < 0 && is_one_of(n, kLabelNames)) named_key = ci;
-    else if (named_id < 0 && is_one_of(n, kIdNames)) named_id = ci;
-    else if (named_value < 0 && is_one_of(n, kValueNames)) named_value = ci;
-    else if (named_prev < 0 && is_one_of(n, kPreviousNames)) named_prev = ci;
-    else if (named_target < 0 && is_one_of(n, kTargetNames)) named_target = ci;
-    else if (named_unit < 0 && is_one_of(n, kUnitNames)) named_unit = ci;
+    if (named_key < 0 && is_one_of(n, kLabelNames))
+      named_key = ci;
+    else if (named_id < 0 && is_one_of(n, kIdNames))
+      named_id = ci;
+    else if (named_value < 0 && is_one_of(n, kValueNames))
+      named_value = ci;
+    else if (named_prev < 0 && is_one_of(n, kPreviousNames))
+      named_prev = ci;
+    else if (named_target < 0 && is_one_of(n, kTargetNames))
+      named_target = ci;
+    else if (named_unit < 0 && is_one_of(n, kUnitNames))
+      named_unit = ci;
   }
   if (named_value >= 0) {
     key = named_key >= 0 ? named_key : named_id >= 0 ? named_id : (named_value == 0 ? 1 : 0);
@@ -332,7 +358,8 @@ KpiResult parse_csv(std::string_view text, const KpiOptions& o) {
     first = 1;  // a header in words we do not know: keep the column order
   }
   auto cell = [](const std::vector<std::string>& r, int c) -> std::string_view {
-    return c >= 0 && static_cast<size_t>(c) < r.size() ? std::string_view(r[static_cast<size_t>(c)]) : std::string_view();
+    return c >= 0 && static_cast<size_t>(c) < r.size() ? std::string_view(r[static_cast<size_t>(c)])
+                                                       : std::string_view();
   };
   KpiData d;
   std::unordered_set<std::string> seen;
@@ -399,9 +426,11 @@ std::vector<KpiTile> apply_kpi_data(const std::vector<KpiTile>& tiles, const Kpi
   out = tiles;
   for (KpiTile& t : out) {
     const std::string& key = t.key.empty() ? t.label : t.key;
-    auto it = std::find_if(data.records.begin(), data.records.end(), [&](const KpiRecord& r) { return r.key == key; });
+    auto it = std::find_if(data.records.begin(), data.records.end(),
+                           [&](const KpiRecord& r) { return r.key == key; });
     if (it == data.records.end())
-      it = std::find_if(data.records.begin(), data.records.end(), [&](const KpiRecord& r) { return r.label == key; });
+      it = std::find_if(data.records.begin(), data.records.end(),
+                        [&](const KpiRecord& r) { return r.label == key; });
     if (it == data.records.end()) continue;
     if (it->value) t.value = *it->value;
     if (it->previous) t.previous = it->previous;

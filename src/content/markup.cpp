@@ -63,7 +63,8 @@ void collect_text(const xmlNode* n, std::string& out, size_t max_bytes, int dept
             append_capped(out, std::string_view(buf, static_cast<size_t>(len > 0 ? len : 0)), max_bytes);
           }
         } else if (ent->etype == XML_INTERNAL_GENERAL_ENTITY) {
-          append_capped(out, ent->content ? cstr(ent->content) : "", max_bytes);  // literal, never re-expanded
+          append_capped(out, ent->content ? cstr(ent->content) : "",
+                        max_bytes);  // literal, never re-expanded
         }
         break;
       }
@@ -99,9 +100,10 @@ std::string trimmed(const std::string& s) {
 }
 
 bool unwanted_scheme(const std::string& href) {
-  auto starts = [&](const char* p) { return xmlStrncasecmp(reinterpret_cast<const xmlChar*>(href.c_str()),
-                                                           reinterpret_cast<const xmlChar*>(p),
-                                                           static_cast<int>(std::strlen(p))) == 0; };
+  auto starts = [&](const char* p) {
+    return xmlStrncasecmp(reinterpret_cast<const xmlChar*>(href.c_str()), reinterpret_cast<const xmlChar*>(p),
+                          static_cast<int>(std::strlen(p))) == 0;
+  };
   return starts("javascript:") || starts("data:") || starts("vbscript:");
 }
 
@@ -187,14 +189,15 @@ HtmlParser::~HtmlParser() {
 
 XmlDocPtr HtmlParser::parse(std::string_view utf8, const std::string& base_url) {
   if (!ctxt_) return nullptr;
-  const int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER |
-                      HTML_PARSE_COMPACT;
+  const int options =
+      HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_COMPACT;
   return XmlDocPtr(htmlCtxtReadMemory(ctxt_, utf8.data(), static_cast<int>(utf8.size()),
                                       base_url.empty() ? nullptr : base_url.c_str(), "UTF-8", options));
 }
 
 bool is_named(const xmlNode* n, const char* local_name) {
-  return n && n->type == XML_ELEMENT_NODE && xmlStrcasecmp(n->name, reinterpret_cast<const xmlChar*>(local_name)) == 0;
+  return n && n->type == XML_ELEMENT_NODE &&
+         xmlStrcasecmp(n->name, reinterpret_cast<const xmlChar*>(local_name)) == 0;
 }
 
 std::string attr(const xmlNode* n, const char* name) {

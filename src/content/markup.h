@@ -29,7 +29,7 @@ struct XmlParse {
   bool entity_loop = false;  // libxml2 refused an exponential entity expansion
   bool halted = false;       // libxml2 gave up before the end (nesting deeper than 256,
                              // entity loop, huge text node): the tree is cut short
-  std::string error;  // first line of libxml2's error message, if any
+  std::string error;         // first line of libxml2's error message, if any
 };
 
 // `utf8` must be valid UTF-8 (any declared encoding is overridden);

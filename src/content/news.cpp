@@ -11,7 +11,8 @@ std::string headline_of(const NewsItem& item) {
   const std::u32string cps = text::decode_utf8(text).cps;
   size_t end = 0;
   for (size_t i = 0; i < cps.size() && i < 60 && end == 0; ++i)
-    if (cps[i] == U'。' || cps[i] == U'！' || cps[i] == U'？' || cps[i] == U'!' || cps[i] == U'?') end = i + 1;
+    if (cps[i] == U'。' || cps[i] == U'！' || cps[i] == U'？' || cps[i] == U'!' || cps[i] == U'?')
+      end = i + 1;
   const bool cut = end == 0 && cps.size() > 60;
   if (end == 0) end = cut ? 40 : cps.size();
   std::string out;

@@ -20,7 +20,7 @@ struct NewsItem {
   // playlist's inline article ("image_sha256"); empty: not pinned (feeds
   // and article pages never pin).
   std::string image_sha256;
-  std::optional<int64_t> published;  // Unix seconds, UTC
+  std::optional<int64_t> published;     // Unix seconds, UTC
   std::vector<std::string> paragraphs;  // body, plain text, one entry per paragraph
 };
 

@@ -1,13 +1,13 @@
 #include "content/playlist.h"
 
 #include <algorithm>
-#include <limits>
-#include <optional>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -39,9 +39,12 @@ std::optional<Color> parse_color(std::string_view s) {
     unsigned x = 0;
     for (size_t j = 1 + k * 2; j < 3 + k * 2; ++j) {
       const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(s[j])));
-      if (c >= '0' && c <= '9') x = x * 16 + static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') x = x * 16 + static_cast<unsigned>(c - 'a' + 10);
-      else return std::nullopt;
+      if (c >= '0' && c <= '9')
+        x = x * 16 + static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        x = x * 16 + static_cast<unsigned>(c - 'a' + 10);
+      else
+        return std::nullopt;
     }
     v[k] = x;
   }
@@ -65,12 +68,18 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
     size_t k = j;
     while (k < s.size() && std::isalpha(static_cast<unsigned char>(s[k]))) ++k;
     const std::string_view unit = s.substr(j, k - j);
-    if (unit == "ms") total += v;
-    else if (unit == "s") total += v * 1e3;
-    else if (unit == "m" || unit == "min") total += v * 60e3;
-    else if (unit == "h") total += v * 3600e3;
-    else if (unit == "d") total += v * 86400e3;
-    else return std::nullopt;
+    if (unit == "ms")
+      total += v;
+    else if (unit == "s")
+      total += v * 1e3;
+    else if (unit == "m" || unit == "min")
+      total += v * 60e3;
+    else if (unit == "h")
+      total += v * 3600e3;
+    else if (unit == "d")
+      total += v * 86400e3;
+    else
+      return std::nullopt;
     i = k;
   }
   if (total <= 0 || total > 366.0 * 86400e3) return std::nullopt;
@@ -135,7 +144,8 @@ const std::string& source_of(const Slide& s) {
         if constexpr (std::is_same_v<B, NewsSlide> || std::is_same_v<B, KpiSlide>) {
           return b.source;
         } else {
-          static_assert(std::is_same_v<B, SloganSlide> || std::is_same_v<B, ImageSlide> || std::is_same_v<B, AlertSlide>,
+          static_assert(std::is_same_v<B, SloganSlide> || std::is_same_v<B, ImageSlide> ||
+                            std::is_same_v<B, AlertSlide>,
                         "a new slide type: say here which source it reads");
           return kNone;
         }
@@ -152,8 +162,9 @@ const Source* Playlist::find_source(std::string_view id) const {
 std::string ParseResult::first_error(const std::string& file) const {
   for (const auto& p : problems) {
     if (p.warning) continue;
-    std::string s = p.line > 0 ? file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + p.message
-                               : file + ": " + p.message;
+    std::string s =
+        p.line > 0 ? file + ":" + std::to_string(p.line) + ":" + std::to_string(p.column) + ": " + p.message
+                   : file + ": " + p.message;
     if (!p.pointer.empty()) s += " (at " + p.pointer + ")";
     return s;
   }
@@ -172,14 +183,16 @@ std::optional<Theme> read_theme(Reader& r, const json& v, const std::string& ptr
     r.problem(ptr, "theme must be a name or an object");
     return std::nullopt;
   }
-  r.known_keys(v, ptr, {"base", "background", "background2", "foreground", "accent", "muted", "up", "down",
-                        "font", "display_font", "lang", "margin", "body_size", "line_height", "min_text",
-                        "qr_module"});
+  r.known_keys(v, ptr,
+               {"base", "background", "background2", "foreground", "accent", "muted", "up", "down", "font",
+                "display_font", "lang", "margin", "body_size", "line_height", "min_text", "qr_module"});
   Theme t = base;
   std::string b;
   if (r.string(v, ptr, "base", b)) {
-    if (auto bt = builtin_theme(b)) t = *bt;
-    else r.problem(ptr + "/base", "unknown theme \"" + b + "\"");
+    if (auto bt = builtin_theme(b))
+      t = *bt;
+    else
+      r.problem(ptr + "/base", "unknown theme \"" + b + "\"");
   }
   r.color(v, ptr, "background", t.background);
   r.color(v, ptr, "background2", t.background2);
@@ -217,9 +230,10 @@ std::optional<int64_t> read_published(Reader& r, const json& v, const std::strin
   // The zone's offset at that local time: read it as UTC first, then shift.
   std::optional<int64_t> t = parse_date(text, DateOptions{0});
   if (t) t = parse_date(text, DateOptions{zone.offset_at(*t - zone.offset_at(*t)) / 60});
-  if (!t) r.problem(ptr + "/published", "invalid date \"" + text +
-                                            "\" for \"published\" (use \"2022-04-21\", "
-                                            "\"2022-04-21T09:30:00+08:00\" or Unix seconds)");
+  if (!t)
+    r.problem(ptr + "/published", "invalid date \"" + text +
+                                      "\" for \"published\" (use \"2022-04-21\", "
+                                      "\"2022-04-21T09:30:00+08:00\" or Unix seconds)");
   return t;
 }
 
@@ -231,7 +245,8 @@ void read_pin(Reader& r, const json& v, const std::string& ptr, const std::strin
                      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                    });
   if (!hex)
-    r.problem(ptr + "/image_sha256", "\"image_sha256\" must be 64 lower-case hex digits (the SHA-256 of the image)");
+    r.problem(ptr + "/image_sha256",
+              "\"image_sha256\" must be 64 lower-case hex digits (the SHA-256 of the image)");
   else if (image.empty())
     r.problem(ptr + "/image_sha256", "\"image_sha256\" pins an image, but there is no \"image\"");
   if (!hex || image.empty()) out.clear();
@@ -242,7 +257,8 @@ void read_news(Reader& r, const json& v, const std::string& ptr, NewsItem& n, co
     r.problem(ptr, "\"article\" must be an object");
     return;
   }
-  r.known_keys(v, ptr, {"title", "source", "link", "summary", "image", "image_sha256", "published", "paragraphs"});
+  r.known_keys(v, ptr,
+               {"title", "source", "link", "summary", "image", "image_sha256", "published", "paragraphs"});
   r.string(v, ptr, "title", n.title, true);
   r.string(v, ptr, "source", n.source);
   r.string(v, ptr, "link", n.link);
@@ -257,8 +273,9 @@ void read_news(Reader& r, const json& v, const std::string& ptr, NewsItem& n, co
 // Absent: `out` is left alone (false). Anything else: a problem listing
 // the names ("unknown <what> "x" (a, b, c)") unless `message` says it.
 template <typename E, size_t N>
-bool read_choice(Reader& r, const json& v, const std::string& ptr, const char* key, const char* const (&names)[N],
-                 E& out, const char* what, bool required = false, const char* message = nullptr) {
+bool read_choice(Reader& r, const json& v, const std::string& ptr, const char* key,
+                 const char* const (&names)[N], E& out, const char* what, bool required = false,
+                 const char* message = nullptr) {
   std::string s;
   if (!r.string(v, ptr, key, s, required)) return false;
   for (size_t i = 0; i < N; ++i)
@@ -268,10 +285,10 @@ bool read_choice(Reader& r, const json& v, const std::string& ptr, const char* k
     }
   std::string list;
   for (size_t i = 0; i < N; ++i) list += std::string(i ? ", " : "") + names[i];
-  r.problem(ptr + "/" + key, message ? std::string(message) : "unknown " + std::string(what) + " \"" + s + "\" (" + list + ")");
+  r.problem(ptr + "/" + key, message ? std::string(message)
+                                     : "unknown " + std::string(what) + " \"" + s + "\" (" + list + ")");
   return false;
 }
-
 
 // `from_source`: the slide has a KPI source, so a tile may leave its value
 // to the data (shown as a dash until the data arrives).
@@ -299,7 +316,8 @@ void read_tile(Reader& r, const json& v, const std::string& ptr, KpiTile& k, boo
 
 void read_slogan(Reader& r, const json& v, const std::string& ptr, SloganSlide& b) {
   r.strings(v, ptr, "lines", b.lines);
-  if (b.lines.empty()) r.problem(ptr + (v.contains("lines") ? "/lines" : ""), "a slogan needs at least one line in \"lines\"");
+  if (b.lines.empty())
+    r.problem(ptr + (v.contains("lines") ? "/lines" : ""), "a slogan needs at least one line in \"lines\"");
   r.boolean(v, ptr, "vertical", b.vertical);
   r.string(v, ptr, "banner", b.banner);
   r.string(v, ptr, "subtitle", b.subtitle);
@@ -348,14 +366,16 @@ bool source_fits(const SlideBody& body, SourceKind k) {
   return true;
 }
 
-void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist& pl, Slide& s, size_t index) {
+void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist& pl, Slide& s,
+                size_t index) {
   if (!v.is_object()) {
     r.problem(ptr, "a slide must be an object");
     return;
   }
-  r.known_keys(v, ptr, {"id", "type", "duration", "theme", "lines", "vertical", "banner", "subtitle", "article",
-                        "source", "item", "page_duration", "qr", "title", "tiles", "image", "image_sha256", "fit", "when", "priority",
-                        "fallback", "urgent"});
+  r.known_keys(v, ptr, {"id",     "type",     "duration", "theme",  "lines",        "vertical",
+                        "banner", "subtitle", "article",  "source", "item",         "page_duration",
+                        "qr",     "title",    "tiles",    "image",  "image_sha256", "fit",
+                        "when",   "priority", "fallback", "urgent"});
   if (!r.string(v, ptr, "id", s.id)) s.id = "slide-" + std::to_string(index);
   size_t type = 0;
   if (!read_choice(r, v, ptr, "type", kSlideTypes, type, "slide type", true)) return;
@@ -363,10 +383,18 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
   read_slide_schedule(r, v, ptr, s.schedule);
   if (v.contains("theme")) s.theme = read_theme(r, v["theme"], ptr + "/theme", pl.theme);
   switch (type) {
-    case 0: read_slogan(r, v, ptr, s.body.emplace<SloganSlide>()); break;
-    case 1: read_news_slide(r, v, ptr, pl, s.body.emplace<NewsSlide>()); break;
-    case 2: read_kpi_slide(r, v, ptr, s.body.emplace<KpiSlide>()); break;
-    default: read_image_slide(r, v, ptr, s.body.emplace<ImageSlide>()); break;
+    case 0:
+      read_slogan(r, v, ptr, s.body.emplace<SloganSlide>());
+      break;
+    case 1:
+      read_news_slide(r, v, ptr, pl, s.body.emplace<NewsSlide>());
+      break;
+    case 2:
+      read_kpi_slide(r, v, ptr, s.body.emplace<KpiSlide>());
+      break;
+    default:
+      read_image_slide(r, v, ptr, s.body.emplace<ImageSlide>());
+      break;
   }
   const std::string& id = source_of(s);
   if (const Source* src = id.empty() ? nullptr : pl.find_source(id); !id.empty() && !src) {
@@ -381,8 +409,8 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
 
 // A cap source's filters (content/cap.h CapFilter); other sources may not have them.
 template <typename E, size_t N>
-void read_level(Reader& r, const json& v, const std::string& ptr, const char* key, const char* const (&names)[N],
-                E& out) {
+void read_level(Reader& r, const json& v, const std::string& ptr, const char* key,
+                const char* const (&names)[N], E& out) {
   std::string s;
   if (!r.string(v, ptr, key, s)) return;
   for (size_t i = 0; i < N; ++i)
@@ -408,7 +436,8 @@ void read_cap_filter(Reader& r, const json& v, const std::string& ptr, CapFilter
   r.strings(v, ptr, "geocodes", f.geocodes);
   if (std::string point; r.string(v, ptr, "point", point)) {
     f.point = parse_geo_point(point);
-    if (!f.point) r.problem(ptr + "/point", "point \"" + point + "\" is not \"lat,lon\" in degrees (as CAP writes it)");
+    if (!f.point)
+      r.problem(ptr + "/point", "point \"" + point + "\" is not \"lat,lon\" in degrees (as CAP writes it)");
   }
   std::string type;
   if (v.contains("type") && v["type"].is_string()) type = v["type"].get<std::string>();
@@ -436,8 +465,9 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
       }
       off = k;
     } else {
-      while (off > 0 && (std::isalnum(static_cast<unsigned char>(text[off - 1])) || text[off - 1] == '.' ||
-                         text[off - 1] == '-' || text[off - 1] == '+') &&
+      while (off > 0 &&
+             (std::isalnum(static_cast<unsigned char>(text[off - 1])) || text[off - 1] == '.' ||
+              text[off - 1] == '-' || text[off - 1] == '+') &&
              std::isalnum(static_cast<unsigned char>(text[off])))
         --off;
     }
@@ -466,11 +496,14 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
     r.problem("", "a playlist must be a JSON object");
     return res;
   }
-  r.known_keys(doc, "", {"$schema", "version", "name", "theme", "header", "ticker", "sources", "slides", "transition",
-                         "schedule"});
-  if (!doc.contains("version")) r.problem("", "missing required key \"version\"");
+  r.known_keys(doc, "",
+               {"$schema", "version", "name", "theme", "header", "ticker", "sources", "slides", "transition",
+                "schedule"});
+  if (!doc.contains("version"))
+    r.problem("", "missing required key \"version\"");
   else if (r.number(doc, "", "version", pl.version, 1, 1000) && pl.version != 1)
-    r.problem("/version", "unsupported playlist version " + std::to_string(pl.version) + " (this paizi reads version 1)");
+    r.problem("/version",
+              "unsupported playlist version " + std::to_string(pl.version) + " (this paizi reads version 1)");
   r.string(doc, "", "name", pl.name);
   if (doc.contains("theme")) {
     if (auto t = read_theme(r, doc["theme"], "/theme", pl.theme)) pl.theme = *t;
@@ -511,8 +544,9 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
           r.problem(ptr, "a source must be an object");
           continue;
         }
-        r.known_keys(v, ptr, {"type", "url", "refresh", "max_age", "severity", "urgency", "certainty", "test",
-                              "areas", "geocodes", "point", "tone"});
+        r.known_keys(v, ptr,
+                     {"type", "url", "refresh", "max_age", "severity", "urgency", "certainty", "test",
+                      "areas", "geocodes", "point", "tone"});
         read_choice(r, v, ptr, "type", kSourceKinds, s.kind, "source type", true);
         r.string(v, ptr, "url", s.url, true);
         r.duration(v, ptr, "refresh", s.refresh);
@@ -564,7 +598,8 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
       pl.slides.push_back(std::move(s));
     }
   }
-  const bool ok = std::none_of(res.problems.begin(), res.problems.end(), [](const Problem& p) { return !p.warning; });
+  const bool ok =
+      std::none_of(res.problems.begin(), res.problems.end(), [](const Problem& p) { return !p.warning; });
   if (ok) res.playlist = std::move(pl);
   return res;
 }
@@ -575,7 +610,8 @@ ParseResult load_playlist(const std::string& path) {
     ParseResult r;
     Problem p;
     p.line = p.column = 0;
-    p.message = std::string("cannot read playlist: ") + (std::filesystem::exists(path) ? "permission denied or not a file" : "no such file");
+    p.message = std::string("cannot read playlist: ") +
+                (std::filesystem::exists(path) ? "permission denied or not a file" : "no such file");
     r.problems.push_back(p);
     return r;
   }

@@ -34,14 +34,14 @@ struct Theme {
   Color foreground{0xF2, 0xF4, 0xF8};
   Color accent{0xF5, 0xB7, 0x31};
   Color muted{0x9A, 0xA4, 0xB5};
-  Color up{0xE5, 0x39, 0x35};    // rising figures (red in Chinese convention)
-  Color down{0x43, 0xA0, 0x47};  // falling figures
-  std::string font = "paizi-sans";         // body text family (fonts/paizi-fonts.conf)
-  std::string display_font = "paizi-sans"; // headlines, slogans, figures
+  Color up{0xE5, 0x39, 0x35};               // rising figures (red in Chinese convention)
+  Color down{0x43, 0xA0, 0x47};             // falling figures
+  std::string font = "paizi-sans";          // body text family (fonts/paizi-fonts.conf)
+  std::string display_font = "paizi-sans";  // headlines, slogans, figures
   std::string lang = "zh-Hans";
-  float margin = 0.06f;        // fraction of the shorter screen side
-  float body_size = 0.036f;    // body text size as a fraction of the screen height
-  float line_height = 1.6f;    // body line pitch, multiple of the size
+  float margin = 0.06f;      // fraction of the shorter screen side
+  float body_size = 0.036f;  // body text size as a fraction of the screen height
+  float line_height = 1.6f;  // body line pitch, multiple of the size
   // Text set smaller than this is reported (paizi check, render, the log):
   // a fraction of the screen height (of 1.2 x its width in portrait, as
   // body_size); 0.022 is 24 px at 1080p, readable from about 5 m.
@@ -66,9 +66,8 @@ struct KpiTile {
   std::optional<double> target;    // for the progress bar
   std::string unit;
   KpiFormat format = KpiFormat::Auto;
-  int decimals = -1;               // -1 = automatic
+  int decimals = -1;  // -1 = automatic
 };
-
 
 // A recurring window in the playlist's time zone (local wall-clock time).
 // `from` < `to`: [from, to) on each listed day. `from` > `to`: across
@@ -76,11 +75,11 @@ struct KpiTile {
 // the day the window opens is the one matched against `days` and the dates.
 // `from` == `to`: the whole day.
 struct TimeWindow {
-  uint8_t days = 0x7f;          // bit 0 = Monday ... bit 6 = Sunday
-  int from_min = 0;             // minutes after local midnight, 0..1439
-  int to_min = 0;               // minutes after local midnight, 0..1440
-  int32_t start_date = 0;       // first day, YYYYMMDD local; 0 = open
-  int32_t end_date = 0;         // last day (inclusive), YYYYMMDD local; 0 = open
+  uint8_t days = 0x7f;     // bit 0 = Monday ... bit 6 = Sunday
+  int from_min = 0;        // minutes after local midnight, 0..1439
+  int to_min = 0;          // minutes after local midnight, 0..1440
+  int32_t start_date = 0;  // first day, YYYYMMDD local; 0 = open
+  int32_t end_date = 0;    // last day (inclusive), YYYYMMDD local; 0 = open
 };
 
 // An urgent notice: preempts the loop from `from` until `until` (Unix s, UTC).
@@ -99,11 +98,11 @@ struct SlideSchedule {
 
 // Playlist-wide schedule.
 struct PlaylistSchedule {
-  std::string timezone;                   // IANA name; empty = the system's
-  std::vector<TimeWindow> active;         // empty = always; outside: fallback slides
-  std::vector<TimeWindow> display_off;    // the screen is switched off inside these
-  std::vector<std::string> off_command;   // argv run when a display-off window begins
-  std::vector<std::string> on_command;    // argv run when it ends
+  std::string timezone;                  // IANA name; empty = the system's
+  std::vector<TimeWindow> active;        // empty = always; outside: fallback slides
+  std::vector<TimeWindow> display_off;   // the screen is switched off inside these
+  std::vector<std::string> off_command;  // argv run when a display-off window begins
+  std::vector<std::string> on_command;   // argv run when it ends
 };
 
 // The body of each slide type. A Slide holds exactly one (Slide::body); the
@@ -111,15 +110,15 @@ struct PlaylistSchedule {
 // type does not compile until each of them handles it.
 struct SloganSlide {
   std::vector<std::string> lines;
-  bool vertical = false;            // couplet / vertical slogan
-  std::string banner;               // couplet cross-banner (横批)
+  bool vertical = false;  // couplet / vertical slogan
+  std::string banner;     // couplet cross-banner (横批)
   std::string subtitle;
 };
 
 struct NewsSlide {
-  std::optional<NewsItem> news;     // inline article
-  std::string source;               // or: a feed/article source id
-  int item = 0;                     // item index in a feed source
+  std::optional<NewsItem> news;  // inline article
+  std::string source;            // or: a feed/article source id
+  int item = 0;                  // item index in a feed source
   std::chrono::milliseconds page_duration{12000};
   bool qr = false;
 };
@@ -127,7 +126,7 @@ struct NewsSlide {
 struct KpiSlide {
   std::string title;
   std::vector<KpiTile> tiles;
-  std::string source;               // a kpi source id: its figures fill the tiles
+  std::string source;  // a kpi source id: its figures fill the tiles
 };
 
 enum class ImageFit { Fit, Fill };
@@ -152,13 +151,19 @@ using SlideBody = std::variant<SloganSlide, NewsSlide, KpiSlide, ImageSlide, Ale
 struct Slide {
   std::string id;
   std::chrono::milliseconds duration{10000};
-  std::optional<Theme> theme;       // overrides the playlist theme
+  std::optional<Theme> theme;  // overrides the playlist theme
   SlideSchedule schedule;
   SlideBody body;
 
   // The body if it is a T, else nullptr.
-  template <typename T> T* as() { return std::get_if<T>(&body); }
-  template <typename T> const T* as() const { return std::get_if<T>(&body); }
+  template <typename T>
+  T* as() {
+    return std::get_if<T>(&body);
+  }
+  template <typename T>
+  const T* as() const {
+    return std::get_if<T>(&body);
+  }
 };
 
 // The JSON name of a slide's type ("slogan", "news", "kpi", "image",
@@ -181,8 +186,9 @@ void for_each_image(S& s, F&& f) {
         } else if constexpr (std::is_same_v<B, NewsSlide>) {
           if (b.news && !b.news->image.empty()) f(b.news->image, b.news->image_sha256, false);
         } else {
-          static_assert(std::is_same_v<B, SloganSlide> || std::is_same_v<B, KpiSlide> || std::is_same_v<B, AlertSlide>,
-                        "a new slide type: say here which images it shows");
+          static_assert(
+              std::is_same_v<B, SloganSlide> || std::is_same_v<B, KpiSlide> || std::is_same_v<B, AlertSlide>,
+              "a new slide type: say here which images it shows");
         }
       },
       s.body);
@@ -195,24 +201,24 @@ const char* kind_name(SourceKind k);
 struct Source {
   std::string id;
   SourceKind kind = SourceKind::Feed;
-  std::string url;   // http(s) URL or path (relative to the playlist)
-  CapFilter cap;     // cap: which alerts take over the screen (language: the theme's)
-  bool tone = false; // cap: an attention tone when a new alert takes over (platform/tone.h)
+  std::string url;    // http(s) URL or path (relative to the playlist)
+  CapFilter cap;      // cap: which alerts take over the screen (language: the theme's)
+  bool tone = false;  // cap: an attention tone when a new alert takes over (platform/tone.h)
   std::chrono::milliseconds refresh{600000};
   std::chrono::milliseconds max_age{0};  // older data is marked stale (0 = never)
 };
 
 struct Ticker {
   bool enabled = false;
-  std::string source;          // feed source id; or fixed items below
+  std::string source;  // feed source id; or fixed items below
   std::vector<std::string> items;
-  float speed = 120;           // px/s at 1080p, scaled with the screen height
+  float speed = 120;  // px/s at 1080p, scaled with the screen height
   std::string separator = "◆";
 };
 
 struct Header {
   bool enabled = false;
-  std::string logo;            // logo text
+  std::string logo;  // logo text
   bool clock = true;
 };
 
@@ -230,7 +236,7 @@ struct Playlist {
   int version = 1;
   Transition transition;
   std::string name;
-  std::string base_dir;        // directory for relative paths
+  std::string base_dir;  // directory for relative paths
   Theme theme;
   Header header;
   Ticker ticker;
@@ -248,8 +254,8 @@ struct Problem {
 };
 
 struct ParseResult {
-  std::optional<Playlist> playlist;     // set when there are no errors
-  std::vector<Problem> problems;        // errors and warnings, in document order
+  std::optional<Playlist> playlist;  // set when there are no errors
+  std::vector<Problem> problems;     // errors and warnings, in document order
   // First error as one line: "FILE:LINE:COL: MESSAGE (at POINTER)".
   std::string first_error(const std::string& file) const;
 };

@@ -1,9 +1,9 @@
 #include "content/time.h"
 
-#include "content/dates.h"
-
 #include <cctype>
 #include <string>
+
+#include "content/dates.h"
 
 namespace paizi::content {
 namespace {
@@ -45,8 +45,8 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + se -
-         offset;
+  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+         mi * 60 + se - offset;
 }
 
 }  // namespace paizi::content

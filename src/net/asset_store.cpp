@@ -43,8 +43,7 @@ std::optional<std::string> AssetStore::put(const std::string& bytes, std::string
 
 bool AssetStore::verify(const std::string& sha) const {
   std::string bytes;
-  return is_sha_name(sha) && platform::read_whole_file(path_of(sha), bytes) &&
-         net::sha256_hex(bytes) == sha;
+  return is_sha_name(sha) && platform::read_whole_file(path_of(sha), bytes) && net::sha256_hex(bytes) == sha;
 }
 
 void AssetStore::collect(const std::set<std::string>& referenced) {

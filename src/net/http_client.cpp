@@ -261,10 +261,10 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
   if (usable_validator(request.etag, kMaxEtagBytes))
     curl_->headers = c.slist_append(curl_->headers, ("If-None-Match: " + request.etag).c_str());
   if (usable_validator(request.last_modified, kMaxLastModifiedBytes))
-    curl_->headers =
-        c.slist_append(curl_->headers, ("If-Modified-Since: " + request.last_modified).c_str());
+    curl_->headers = c.slist_append(curl_->headers, ("If-Modified-Since: " + request.last_modified).c_str());
   if (!request.bearer_token.empty())
-    curl_->headers = c.slist_append(curl_->headers, ("Authorization: Bearer " + request.bearer_token).c_str());
+    curl_->headers =
+        c.slist_append(curl_->headers, ("Authorization: Bearer " + request.bearer_token).c_str());
   if (!request.post_type.empty()) {
     curl_->headers = c.slist_append(curl_->headers, ("Content-Type: " + request.post_type).c_str());
     c.easy_setopt(h, CURLOPT_POST, 1L);

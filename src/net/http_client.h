@@ -14,11 +14,11 @@
 namespace paizi::net {
 
 struct HttpLimits {
-  long connect_timeout_ms = 10000;   // TCP + TLS handshake
-  long total_timeout_ms = 30000;     // whole transfer, redirects included
-  long low_speed_bytes_per_s = 64;   // abort when slower than this ...
-  long low_speed_time_s = 15;        // ... for this many seconds
-  size_t max_body_bytes = 16u << 20; // decoded body (after gzip), bytes
+  long connect_timeout_ms = 10000;    // TCP + TLS handshake
+  long total_timeout_ms = 30000;      // whole transfer, redirects included
+  long low_speed_bytes_per_s = 64;    // abort when slower than this ...
+  long low_speed_time_s = 15;         // ... for this many seconds
+  size_t max_body_bytes = 16u << 20;  // decoded body (after gzip), bytes
   long max_redirects = 5;
   // Only https://, for the first URL and every redirect (config
   // require_https): a server's redirect to http:// is refused, not followed.
@@ -32,7 +32,7 @@ struct HttpRequest {
   std::string bearer_token;   // sent as "Authorization: Bearer ..." (http(s) only); never logged
   std::string post_type;      // set: POST `post_body` with this Content-Type instead of GET
   std::string post_body;
-  bool https_only = false;    // this request only, as HttpLimits::https_only
+  bool https_only = false;  // this request only, as HttpLimits::https_only
 };
 
 struct HttpResult {
@@ -40,9 +40,9 @@ struct HttpResult {
   // as received with `error` set; 0 when no HTTP answer (DNS, connect,
   // timeout, redirect loop, body over the cap, unreadable file).
   long status = 0;
-  std::string body;           // decoded (gzip/deflate undone), at most max_body_bytes
-  std::string content_type;   // Content-Type header, verbatim; empty for files
-  std::string etag;           // validators of the final response
+  std::string body;          // decoded (gzip/deflate undone), at most max_body_bytes
+  std::string content_type;  // Content-Type header, verbatim; empty for files
+  std::string etag;          // validators of the final response
   std::string last_modified;
   std::string effective_url;  // after redirects
   std::string error;          // empty on success (2xx or 304)

@@ -12,7 +12,9 @@ std::string_view field_value(std::string_view s) {
   return s;
 }
 
-std::string kept(std::string_view v, size_t max) { return usable_validator(v, max) ? std::string(v) : std::string(); }
+std::string kept(std::string_view v, size_t max) {
+  return usable_validator(v, max) ? std::string(v) : std::string();
+}
 
 }  // namespace
 

@@ -13,8 +13,8 @@
 
 namespace paizi::net {
 
-constexpr size_t kMaxEtagBytes = 512;          // real ETags are a few dozen bytes
-constexpr size_t kMaxLastModifiedBytes = 64;   // an HTTP-date is 29
+constexpr size_t kMaxEtagBytes = 512;         // real ETags are a few dozen bytes
+constexpr size_t kMaxLastModifiedBytes = 64;  // an HTTP-date is 29
 
 // ASCII case-insensitive prefix test; `prefix` in lower case (header names,
 // URL schemes).

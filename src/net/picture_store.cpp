@@ -7,7 +7,8 @@ namespace paizi::net {
 
 namespace fs = std::filesystem;
 
-PictureStore::PictureStore(std::string dir, PictureLimits limits, std::function<std::string(std::string_view)> check)
+PictureStore::PictureStore(std::string dir, PictureLimits limits,
+                           std::function<std::string(std::string_view)> check)
     : dir_(std::move(dir)),
       limits_(limits),
       check_(std::move(check)),

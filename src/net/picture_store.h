@@ -10,11 +10,10 @@
 // (net/url_index.h), so a restart without the network still has its pictures.
 //
 // get(url): a picture confirmed less than `recheck` ago is used without a
-// request (local files are always read again); an older one is confirmed with a conditional GET (304: the same
-// file); a failed fetch falls back to the stored copy (the last good one).
-// A fetched body is kept only when `check` accepts it (an HTML error page
-// served with 200, a cut or oversized file are not pictures): otherwise, or
-// without a stored copy, "" and a one-line reason.
+// request (local files are always read again); an older one is confirmed with a conditional GET (304: the
+// same file); a failed fetch falls back to the stored copy (the last good one). A fetched body is kept only
+// when `check` accepts it (an HTML error page served with 200, a cut or oversized file are not pictures):
+// otherwise, or without a stored copy, "" and a one-line reason.
 //
 // Budget: after each new picture the store is collected down to
 // `max_total_bytes`, least recently confirmed first, never the picture just

@@ -65,7 +65,10 @@ void UrlIndex::save() {
   }
   json doc = json::object();
   for (const auto& [url, e] : entries_)
-    doc[url] = {{"sha256", e.sha256}, {"etag", e.etag}, {"last_modified", e.last_modified}, {"confirmed", e.confirmed}};
+    doc[url] = {{"sha256", e.sha256},
+                {"etag", e.etag},
+                {"last_modified", e.last_modified},
+                {"confirmed", e.confirmed}};
   std::error_code ec;
   fs::create_directories(fs::path(path_).parent_path(), ec);
   platform::write_file_atomic(path_, doc.dump(), nullptr);

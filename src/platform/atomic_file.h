@@ -21,7 +21,8 @@ enum class Durability {
 // unless `exact_mode` (a file another user must read, such as node_exporter
 // reading the metrics of a service that runs with UMask=0077).
 bool write_file_atomic(const std::string& path, const std::string& data, std::string* error,
-                       unsigned mode = 0644, Durability durability = Durability::synced, bool exact_mode = false);
+                       unsigned mode = 0644, Durability durability = Durability::synced,
+                       bool exact_mode = false);
 
 // Reads a whole file; false when it cannot be opened or read.
 bool read_whole_file(const std::string& path, std::string& out);

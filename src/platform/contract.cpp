@@ -1,7 +1,5 @@
 #include "platform/contract.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +8,8 @@
 #include <set>
 #include <string>
 #include <utility>
+
+#include <unistd.h>
 
 namespace paizi::platform {
 
@@ -38,8 +38,8 @@ void contract_failed(const char* cond, const char* what, const char* file, int l
   // priority prefix unless stderr is a terminal.
   const char* prefix = ::isatty(2) ? "" : "<3>";
   char text[512];
-  std::snprintf(text, sizeof text, "%spaizi: internal error at %s:%d: %s (%s)%s\n", prefix, file, line, what, cond,
-                g_mode == ContractMode::Abort ? "" : "; continuing");
+  std::snprintf(text, sizeof text, "%spaizi: internal error at %s:%d: %s (%s)%s\n", prefix, file, line, what,
+                cond, g_mode == ContractMode::Abort ? "" : "; continuing");
   if (g_mode == ContractMode::Abort) {
     (void)!::write(2, text, std::strlen(text));
     std::abort();

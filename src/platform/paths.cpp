@@ -12,7 +12,8 @@ std::string resolve_ref(const std::string& base_dir, const std::string& ref) {
 }
 
 bool is_within(const std::string& path, const std::string& root) {
-  const fs::path rel = fs::path(path).lexically_normal().lexically_relative(fs::path(root).lexically_normal());
+  const fs::path rel =
+      fs::path(path).lexically_normal().lexically_relative(fs::path(root).lexically_normal());
   return !rel.empty() && rel.is_relative() && *rel.begin() != "..";
 }
 

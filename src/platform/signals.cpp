@@ -1,7 +1,5 @@
 #include "platform/signals.h"
 
-#include "platform/contract.h"
-
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -9,6 +7,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
+
+#include "platform/contract.h"
 
 namespace paizi::platform {
 namespace {

@@ -10,7 +10,7 @@ namespace paizi::platform {
 
 namespace {
 
-constexpr int kRate = 48000;        // Hz
+constexpr int kRate = 48000;  // Hz
 constexpr int kNoteMs = 250;
 constexpr int kRampMs = 10;
 constexpr double kAmplitude = 0.25;  // of full scale
@@ -23,7 +23,8 @@ std::vector<int16_t> tone_samples() {
   out.reserve(static_cast<size_t>(per_note) * std::size(kNotesHz));
   for (const double hz : kNotesHz)
     for (int i = 0; i < per_note; ++i) {
-      const double envelope = std::min({1.0, static_cast<double>(i) / ramp, static_cast<double>(per_note - 1 - i) / ramp});
+      const double envelope =
+          std::min({1.0, static_cast<double>(i) / ramp, static_cast<double>(per_note - 1 - i) / ramp});
       const double v = kAmplitude * envelope * std::sin(2 * kPi * hz * i / kRate);
       out.push_back(static_cast<int16_t>(std::lround(v * 32767)));
     }
@@ -51,7 +52,8 @@ bool AttentionTone::open() {
   device_ = SDL_OpenAudioDevice(nullptr, 0, &want, nullptr, 0);  // SDL converts to what the device takes
   if (!device_) {
     failed_ = true;
-    log_.warning(std::string("alert tone: no audio device (") + SDL_GetError() + "); alerts are shown without it");
+    log_.warning(std::string("alert tone: no audio device (") + SDL_GetError() +
+                 "); alerts are shown without it");
     return false;
   }
   SDL_PauseAudioDevice(device_, 0);
@@ -72,7 +74,8 @@ bool AttentionTone::play() {
 AttentionTone::~AttentionTone() {
   if (device_) {
     // A tone still queued plays to its end (at most one tone's length per tone).
-    for (int waited = 0; SDL_GetQueuedAudioSize(device_) > 0 && waited < kNoteMs * 2 * 4; waited += 10) SDL_Delay(10);
+    for (int waited = 0; SDL_GetQueuedAudioSize(device_) > 0 && waited < kNoteMs * 2 * 4; waited += 10)
+      SDL_Delay(10);
     SDL_CloseAudioDevice(device_);
   }
   if (audio_init_) SDL_QuitSubSystem(SDL_INIT_AUDIO);

@@ -32,7 +32,7 @@ class AttentionTone {
  private:
   bool open();
   Logger& log_;
-  uint32_t device_ = 0;  // SDL_AudioDeviceID; 0 = not open
+  uint32_t device_ = 0;      // SDL_AudioDeviceID; 0 = not open
   bool audio_init_ = false;  // SDL_INIT_AUDIO is ours to quit
   bool failed_ = false;
   uint64_t played_ = 0;

@@ -113,7 +113,8 @@ std::unique_ptr<Display> open_headless(const DisplayOptions& opt, std::string& e
     err = "cannot allocate a " + std::to_string(w) + "x" + std::to_string(h) + " canvas: out of memory";
     return nullptr;
   }
-  render::SurfacePtr s(SDL_CreateRGBSurfaceWithFormatFrom(px.data(), w, h, 32, w * 4, SDL_PIXELFORMAT_ARGB8888));
+  render::SurfacePtr s(
+      SDL_CreateRGBSurfaceWithFormatFrom(px.data(), w, h, 32, w * 4, SDL_PIXELFORMAT_ARGB8888));
   if (!s) {
     err = std::string("cannot allocate a ") + std::to_string(w) + "x" + std::to_string(h) +
           " canvas: " + SDL_GetError();
@@ -171,8 +172,8 @@ std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err
   }
   Uint32 flags = SDL_WINDOW_SHOWN;
   if (opt.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-  SDL_Window* win = SDL_CreateWindow("paizi", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                     opt.width, opt.height, flags);
+  SDL_Window* win =
+      SDL_CreateWindow("paizi", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, opt.width, opt.height, flags);
   if (!win) {
     err = std::string("cannot open a window: ") + SDL_GetError();
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
@@ -180,8 +181,9 @@ std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err
   }
   SDL_Renderer* r = nullptr;
   if (!software) {
-    r = SDL_CreateRenderer(win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE |
-                                        (opt.vsync ? static_cast<Uint32>(SDL_RENDERER_PRESENTVSYNC) : 0u));
+    r = SDL_CreateRenderer(win, -1,
+                           SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE |
+                               (opt.vsync ? static_cast<Uint32>(SDL_RENDERER_PRESENTVSYNC) : 0u));
   }
   if (!r && kms) {
     err = std::string("no OpenGL ES renderer on KMSDRM: ") + SDL_GetError();

@@ -64,9 +64,9 @@ class Display {
 struct DisplayOptions {
   int width = 1920, height = 1080;  // window size or headless canvas, px
   bool fullscreen = false;
-  int rotate = 0;                   // degrees clockwise: 0, 90, 180, 270
+  int rotate = 0;  // degrees clockwise: 0, 90, 180, 270
   bool vsync = true;
-  bool software = false;            // force the software renderer
+  bool software = false;  // force the software renderer
 };
 
 std::unique_ptr<Display> open_headless(const DisplayOptions& opt, std::string& err);

@@ -1,19 +1,19 @@
 // paizi's own presenter for boards whose GPU stack cannot present: the
 // software canvas copied into a DRM dumb buffer and flipped onto the CRTC with
 // libdrm (display.h, open_drm). No EGL, GBM or Mesa; only the kernel's KMS.
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/mman.h>
-#include <unistd.h>
-#include <xf86drm.h>
-#include <xf86drmMode.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <new>
 #include <string>
 #include <utility>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
 
 #include "present/display.h"
 #include "render/pixels.h"
@@ -159,7 +159,8 @@ class DrmDisplay final : public Display {
       err = "cannot allocate the canvas: out of memory";
       return false;
     }
-    canvas_.reset(SDL_CreateRGBSurfaceWithFormatFrom(px_.data(), lw_, lh_, 32, lw_ * 4, SDL_PIXELFORMAT_ARGB8888));
+    canvas_.reset(
+        SDL_CreateRGBSurfaceWithFormatFrom(px_.data(), lw_, lh_, 32, lw_ * 4, SDL_PIXELFORMAT_ARGB8888));
     if (!canvas_) {
       err = std::string("cannot create the canvas: ") + SDL_GetError();
       return false;
@@ -215,8 +216,10 @@ class DrmDisplay final : public Display {
     if (!SDL_RectEmpty(&stale_[back])) SDL_UnionRect(&changed, &stale_[back], &copy);
     copy_to(buf_[back], copy);
     stale_[back] = SDL_Rect{};
-    if (SDL_RectEmpty(&stale_[front_])) stale_[front_] = changed;
-    else SDL_UnionRect(&stale_[front_], &changed, &stale_[front_]);
+    if (SDL_RectEmpty(&stale_[front_]))
+      stale_[front_] = changed;
+    else
+      SDL_UnionRect(&stale_[front_], &changed, &stale_[front_]);
     if (!flip_failed_ &&
         drmModePageFlip(fd_.fd, out_.crtc, buf_[back].fb, DRM_MODE_PAGE_FLIP_EVENT, this) == 0) {
       flip_pending_ = true;

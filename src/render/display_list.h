@@ -14,7 +14,6 @@
 
 namespace paizi::render {
 
-
 struct RectOp {
   float x = 0, y = 0, w = 0, h = 0;
   Color color;
@@ -26,9 +25,9 @@ struct GradientOp {
 };
 struct TextOp {
   std::shared_ptr<const text::TextLayout> layout;
-  float x = 0, y = 0;        // layout origin (box top-left), px
+  float x = 0, y = 0;  // layout origin (box top-left), px
   Color color;
-  Color background;          // what the text sits on (selects the gamma curve)
+  Color background;                              // what the text sits on (selects the gamma curve)
   size_t glyph_begin = 0, glyph_end = SIZE_MAX;  // subset of the layout (count-ups)
 };
 struct ImageOp {

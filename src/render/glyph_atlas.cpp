@@ -107,7 +107,8 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
                        ? page_size_
                        : std::min(page_size_, kSmallPage);
   if (stats_.bytes + page_bytes(side) <= budget_) {
-    SDL_Texture* tex = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side);
+    SDL_Texture* tex =
+        SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side);
     if (tex) {
       SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
       pages_.push_back(Page{tex, side, 0, 0, 0, frame_, {}});
@@ -129,7 +130,8 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
   page = static_cast<int>(lru);
   Page& p = pages_[lru];
   if (p.side < side) {  // a small page cleared for a big glyph: it becomes a full-size page
-    SDL_Texture* tex = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side);
+    SDL_Texture* tex =
+        SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side);
     if (!tex) return false;
     SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
     SDL_DestroyTexture(p.tex);
@@ -150,8 +152,12 @@ bool GlyphAtlas::store(const Key& key, const uint32_t* argb, int w, int h, Entry
 }
 
 const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int subpixel, bool light) {
-  const Key key{g.face->id(), g.gid, static_cast<uint32_t>(std::lround(g.size * 64.f)),
-                static_cast<uint8_t>(subpixel), static_cast<uint8_t>(g.rotated), static_cast<uint8_t>(light)};
+  const Key key{g.face->id(),
+                g.gid,
+                static_cast<uint32_t>(std::lround(g.size * 64.f)),
+                static_cast<uint8_t>(subpixel),
+                static_cast<uint8_t>(g.rotated),
+                static_cast<uint8_t>(light)};
   if (auto it = entries_.find(key); it != entries_.end()) {
     ++stats_.hits;
     if (it->second.page >= 0) pages_[static_cast<size_t>(it->second.page)].last_used = frame_;
@@ -165,8 +171,10 @@ const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int 
     e.left = cg.left;
     e.top = cg.top;
     e.color = true;
-    if (cg.w == 0 || cg.h == 0) e.empty = true;
-    else if (!store(key, cg.argb.data(), cg.w, cg.h, e)) return nullptr;
+    if (cg.w == 0 || cg.h == 0)
+      e.empty = true;
+    else if (!store(key, cg.argb.data(), cg.w, cg.h, e))
+      return nullptr;
   } else {
     FT_Face ft = g.face->ft();
     if (FT_Set_Char_Size(ft, 0, key.size64, 72, 72) != 0 ||
@@ -239,8 +247,10 @@ void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, 
     }
     if (e->empty) continue;
     SDL_Texture* tex = pages_[static_cast<size_t>(e->page)].tex;
-    if (e->color) SDL_SetTextureColorMod(tex, 255, 255, 255);
-    else SDL_SetTextureColorMod(tex, color.r, color.g, color.b);
+    if (e->color)
+      SDL_SetTextureColorMod(tex, 255, 255, 255);
+    else
+      SDL_SetTextureColorMod(tex, color.r, color.g, color.b);
     SDL_SetTextureAlphaMod(tex, color.a);
     SDL_Rect dst{ix + e->left, iy - e->top, e->rect.w, e->rect.h};
     SDL_RenderCopy(renderer_, tex, &e->rect, &dst);

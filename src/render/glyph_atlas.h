@@ -44,9 +44,9 @@ struct AtlasStats {
   uint64_t hits = 0, misses = 0, evictions = 0;
   uint64_t overflow_frames = 0;  // frames that evicted a page they had used
   uint64_t failed = 0;           // glyph draws skipped: not rasterised or not storable
-  size_t bytes = 0;   // texture memory held, bytes
-  size_t budget = 0;  // configured limit, bytes
-  size_t glyphs = 0;  // glyphs resident
+  size_t bytes = 0;              // texture memory held, bytes
+  size_t budget = 0;             // configured limit, bytes
+  size_t glyphs = 0;             // glyphs resident
 };
 
 class GlyphAtlas {
@@ -80,10 +80,10 @@ class GlyphAtlas {
   };
   struct Entry {
     int page = -1;
-    SDL_Rect rect{};          // in the page texture
-    int left = 0, top = 0;    // bitmap offset from the pen position, px
-    bool empty = false;       // no ink (space)
-    bool color = false;       // its own colours: drawn without the text colour (alpha still applies)
+    SDL_Rect rect{};        // in the page texture
+    int left = 0, top = 0;  // bitmap offset from the pen position, px
+    bool empty = false;     // no ink (space)
+    bool color = false;     // its own colours: drawn without the text colour (alpha still applies)
   };
   struct Page {
     SDL_Texture* tex = nullptr;

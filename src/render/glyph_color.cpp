@@ -59,7 +59,8 @@ std::vector<uint32_t> scale_bgra(const uint8_t* src, int sw, int sh, int pitch, 
     for (int x = 0; x < dw; ++x) {
       float px[4] = {0, 0, 0, 0};
       for (const Tap& t : yt[static_cast<size_t>(y)]) {
-        const float* r = &row[(static_cast<size_t>(t.i) * static_cast<size_t>(dw) + static_cast<size_t>(x)) * 4];
+        const float* r =
+            &row[(static_cast<size_t>(t.i) * static_cast<size_t>(dw) + static_cast<size_t>(x)) * 4];
         for (int c = 0; c < 4; ++c) px[c] += t.w * r[c];
       }
       // Premultiplied B, G, R, A -> straight ARGB.
@@ -75,7 +76,8 @@ std::vector<uint32_t> scale_bgra(const uint8_t* src, int sw, int sh, int pitch, 
 
 bool render_color_glyph(const text::Face& face, uint32_t gid, float size_px, ColorGlyph& out) {
   FT_Face ft = face.ft();
-  if (!ft || face.strike() < 0 || FT_Select_Size(ft, face.strike()) != 0 || FT_Load_Glyph(ft, gid, FT_LOAD_COLOR) != 0)
+  if (!ft || face.strike() < 0 || FT_Select_Size(ft, face.strike()) != 0 ||
+      FT_Load_Glyph(ft, gid, FT_LOAD_COLOR) != 0)
     return false;
   const FT_Bitmap& bm = ft->glyph->bitmap;
   const int sw = static_cast<int>(bm.width), sh = static_cast<int>(bm.rows);
@@ -85,7 +87,8 @@ bool render_color_glyph(const text::Face& face, uint32_t gid, float size_px, Col
   if (sw == 0 || sh == 0) return true;  // no ink
   // The box is scaled from its top-left corner, so that neighbouring emoji
   // keep their spacing: edges land on whole pixels, which the atlas draws at.
-  const float l = static_cast<float>(ft->glyph->bitmap_left) * s, t = static_cast<float>(ft->glyph->bitmap_top) * s;
+  const float l = static_cast<float>(ft->glyph->bitmap_left) * s,
+              t = static_cast<float>(ft->glyph->bitmap_top) * s;
   out.left = static_cast<int>(std::lround(l));
   out.top = static_cast<int>(std::lround(t));
   out.w = std::max(1, static_cast<int>(std::lround(static_cast<float>(sw) * s)));

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <cmath>
 #include <functional>
 #include <string>
 #include <system_error>
@@ -18,14 +18,16 @@
 namespace paizi::render {
 
 std::string image_problem(std::string_view bytes) {
-  if (bytes.size() > kMaxImageFileBytes) return "is larger than " + std::to_string(kMaxImageFileBytes >> 20) + " MiB";
+  if (bytes.size() > kMaxImageFileBytes)
+    return "is larger than " + std::to_string(kMaxImageFileBytes >> 20) + " MiB";
   const ImageHeader declared = read_image_header(bytes);
   // Only formats whose size can be checked before decoding are decoded:
   // SDL2_image would also take TGA, TIFF, SVG, XCF and more, sized by
   // whatever their headers say.
   if (declared.w == 0 && declared.h == 0)
     return "is not a PNG, JPEG, GIF, BMP or WebP file, or its header is cut short";
-  if (declared.w > kMaxImagePixels || declared.h > kMaxImagePixels || declared.w * declared.h > kMaxImagePixels)
+  if (declared.w > kMaxImagePixels || declared.h > kMaxImagePixels ||
+      declared.w * declared.h > kMaxImagePixels)
     return "is too large: " + std::to_string(declared.w) + "x" + std::to_string(declared.h) + " px (limit " +
            std::to_string(kMaxImagePixels / 1'000'000) + " MP)";
   return {};
@@ -51,7 +53,8 @@ bool is_opaque(const SDL_Surface* surface) {
   const int shift = surface->format->Ashift;
   const int index = SDL_BYTEORDER == SDL_LIL_ENDIAN ? shift / 8 : 3 - shift / 8;
   for (int y = 0; y < surface->h; ++y) {
-    const Uint8* row = static_cast<const Uint8*>(surface->pixels) + static_cast<ptrdiff_t>(y) * surface->pitch;
+    const Uint8* row =
+        static_cast<const Uint8*>(surface->pixels) + static_cast<ptrdiff_t>(y) * surface->pitch;
     Uint8 all = 0xFF;
     for (int x = 0; x < surface->w; ++x) all &= row[4 * x + index];
     if (all != 0xFF) return false;
@@ -176,7 +179,8 @@ bool write_png_or_throw(SDL_Surface* surface, const std::string& path, std::stri
   }
   const bool opaque = is_opaque(surface);
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  const int bands_n = static_cast<int>(std::min<unsigned>({cores, 4u, static_cast<unsigned>(surface->h + 63) / 64}));
+  const int bands_n =
+      static_cast<int>(std::min<unsigned>({cores, 4u, static_cast<unsigned>(surface->h + 63) / 64}));
   std::vector<Band> bands(static_cast<size_t>(bands_n));
   for (int i = 0; i < bands_n; ++i) {
     bands[static_cast<size_t>(i)].y0 = surface->h * i / bands_n;
@@ -206,7 +210,8 @@ bool write_png_or_throw(SDL_Surface* surface, const std::string& path, std::stri
   std::string ihdr;
   put32(ihdr, static_cast<uint32_t>(surface->w));
   put32(ihdr, static_cast<uint32_t>(surface->h));
-  ihdr += {8, static_cast<char>(opaque ? 2 : 6), 0, 0, 0};  // 8 bits, RGB or RGBA, deflate, no filter set, no interlace
+  ihdr += {8, static_cast<char>(opaque ? 2 : 6), 0, 0,
+           0};  // 8 bits, RGB or RGBA, deflate, no filter set, no interlace
   chunk(png, "IHDR", ihdr.data(), ihdr.size());
   std::string idat("\x78\x01", 2);  // zlib header: deflate, 32 KiB window, fastest
   for (const Band& b : bands) idat += b.out;
@@ -243,13 +248,17 @@ bool write_png(SDL_Surface* surface, const std::string& path, std::string& err) 
 namespace {
 
 uint32_t be16(std::string_view b, size_t at) {
-  return static_cast<uint32_t>(static_cast<unsigned char>(b[at])) << 8 | static_cast<unsigned char>(b[at + 1]);
+  return static_cast<uint32_t>(static_cast<unsigned char>(b[at])) << 8 |
+         static_cast<unsigned char>(b[at + 1]);
 }
 uint32_t be32(std::string_view b, size_t at) { return be16(b, at) << 16 | be16(b, at + 2); }
 uint32_t le16(std::string_view b, size_t at) {
-  return static_cast<uint32_t>(static_cast<unsigned char>(b[at + 1])) << 8 | static_cast<unsigned char>(b[at]);
+  return static_cast<uint32_t>(static_cast<unsigned char>(b[at + 1])) << 8 |
+         static_cast<unsigned char>(b[at]);
 }
-uint32_t le24(std::string_view b, size_t at) { return le16(b, at) | static_cast<uint32_t>(static_cast<unsigned char>(b[at + 2])) << 16; }
+uint32_t le24(std::string_view b, size_t at) {
+  return le16(b, at) | static_cast<uint32_t>(static_cast<unsigned char>(b[at + 2])) << 16;
+}
 uint32_t le32(std::string_view b, size_t at) { return le16(b, at) | le16(b, at + 2) << 16; }
 
 // EXIF in a JPEG APP1 segment ("Exif\0\0", then a TIFF header): the
@@ -359,8 +368,10 @@ SurfacePtr halve(const SDL_Surface* s) {
   SurfacePtr d(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, s->format->format));
   if (!d) return nullptr;
   for (int y = 0; y < h; ++y) {
-    const auto* r0 = static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(std::min(2 * y, s->h - 1)) * s->pitch;
-    const auto* r1 = static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(std::min(2 * y + 1, s->h - 1)) * s->pitch;
+    const auto* r0 =
+        static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(std::min(2 * y, s->h - 1)) * s->pitch;
+    const auto* r1 = static_cast<const Uint8*>(s->pixels) +
+                     static_cast<ptrdiff_t>(std::min(2 * y + 1, s->h - 1)) * s->pitch;
     auto* out = static_cast<Uint8*>(d->pixels) + static_cast<ptrdiff_t>(y) * d->pitch;
     for (int x = 0; x < w; ++x) {
       const int x0 = 4 * std::min(2 * x, s->w - 1), x1 = 4 * std::min(2 * x + 1, s->w - 1);
@@ -403,16 +414,37 @@ SurfacePtr orient(const SDL_Surface* s, int o) {
     for (int x = 0; x < d->w; ++x) {
       int sx = x, sy = y;
       switch (o) {
-        case 2: sx = W - 1 - x; break;
-        case 3: sx = W - 1 - x; sy = H - 1 - y; break;
-        case 4: sy = H - 1 - y; break;
-        case 5: sx = y; sy = x; break;
-        case 6: sx = y; sy = H - 1 - x; break;
-        case 7: sx = W - 1 - y; sy = H - 1 - x; break;
-        case 8: sx = W - 1 - y; sy = x; break;
-        default: break;
+        case 2:
+          sx = W - 1 - x;
+          break;
+        case 3:
+          sx = W - 1 - x;
+          sy = H - 1 - y;
+          break;
+        case 4:
+          sy = H - 1 - y;
+          break;
+        case 5:
+          sx = y;
+          sy = x;
+          break;
+        case 6:
+          sx = y;
+          sy = H - 1 - x;
+          break;
+        case 7:
+          sx = W - 1 - y;
+          sy = H - 1 - x;
+          break;
+        case 8:
+          sx = W - 1 - y;
+          sy = x;
+          break;
+        default:
+          break;
       }
-      std::memcpy(out + 4 * x, static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(sy) * s->pitch + 4 * sx, 4);
+      std::memcpy(out + 4 * x,
+                  static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(sy) * s->pitch + 4 * sx, 4);
     }
   }
   return d;
@@ -456,7 +488,8 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     }
     char buf[1 << 16];
     size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && bytes.size() <= kMaxImageFileBytes) bytes.append(buf, n);
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && bytes.size() <= kMaxImageFileBytes)
+      bytes.append(buf, n);
     std::fclose(f);
   }
   if (std::string why = image_problem(bytes); !why.empty()) {
@@ -479,7 +512,8 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
                                    static_cast<double>(swap ? max_w : max_h) / s->h));
   SDL_RendererInfo info{};
   int max_tex_w = INT32_MAX, max_tex_h = INT32_MAX;
-  if (SDL_GetRendererInfo(renderer, &info) == 0 && info.max_texture_width > 0 && info.max_texture_height > 0) {
+  if (SDL_GetRendererInfo(renderer, &info) == 0 && info.max_texture_width > 0 &&
+      info.max_texture_height > 0) {
     max_tex_w = swap ? info.max_texture_height : info.max_texture_width;
     max_tex_h = swap ? info.max_texture_width : info.max_texture_height;
     scale = std::min({scale, static_cast<double>(max_tex_w) / s->w, static_cast<double>(max_tex_h) / s->h});

@@ -47,10 +47,12 @@ const Painter::Img& Painter::cached_image(const std::string& path, int canvas_w,
       last_error_ = err;
       image_errors_.push_back(err);  // names the path
       ++image_failures_;
-    } else img.bytes = static_cast<size_t>(img.w) * static_cast<size_t>(img.h) * 4;
+    } else
+      img.bytes = static_cast<size_t>(img.w) * static_cast<size_t>(img.h) * 4;
     while (!images_.empty() && image_bytes_ + img.bytes > image_budget_) {
-      const auto lru = std::min_element(images_.begin(), images_.end(),
-                                        [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+      const auto lru = std::min_element(images_.begin(), images_.end(), [](const auto& a, const auto& b) {
+        return a.second.used < b.second.used;
+      });
       image_bytes_ -= lru->second.bytes;
       images_.erase(lru);
       ++image_evictions_;
@@ -95,7 +97,8 @@ bool Painter::image_failed(const std::string& path) const {
 }
 
 void Painter::forget_failed_images() {
-  for (auto it = images_.begin(); it != images_.end();) it = it->second.tex ? std::next(it) : images_.erase(it);
+  for (auto it = images_.begin(); it != images_.end();)
+    it = it->second.tex ? std::next(it) : images_.erase(it);
 }
 
 void Painter::paint_rect(float x, float y, float w, float h, Color c) {
@@ -104,15 +107,18 @@ void Painter::paint_rect(float x, float y, float w, float h, Color c) {
   SDL_RenderFillRectF(r_, &f);
 }
 
-void Painter::paint_text(const text::TextLayout& l, float x, float y, Color c, Color bg, size_t begin, size_t end) {
+void Painter::paint_text(const text::TextLayout& l, float x, float y, Color c, Color bg, size_t begin,
+                         size_t end) {
   atlas_.draw(l, begin, end, x, y, rgba(c), rgba(bg));
 }
 
 void Painter::paint(const DisplayList& list) {
   atlas_.begin_frame();
   int w = 0, h = 0;
-  if (SDL_Texture* t = SDL_GetRenderTarget(r_)) SDL_QueryTexture(t, nullptr, nullptr, &w, &h);
-  else SDL_GetRendererOutputSize(r_, &w, &h);
+  if (SDL_Texture* t = SDL_GetRenderTarget(r_))
+    SDL_QueryTexture(t, nullptr, nullptr, &w, &h);
+  else
+    SDL_GetRendererOutputSize(r_, &w, &h);
   if (list.ops.empty() || w <= 0 || !covers(list.ops.front(), w, h)) {
     SDL_SetRenderDrawColor(r_, list.clear.r, list.clear.g, list.clear.b, 255);
     SDL_RenderClear(r_);
@@ -127,14 +133,18 @@ void Painter::paint(const DisplayList& list) {
       for (int y = 0; y < rows; ++y) {
         const float t = rows > 1 ? static_cast<float>(y) / static_cast<float>(rows - 1) : 0.f;
         auto mix = [t](uint8_t a, uint8_t b) {
-          return static_cast<uint8_t>(std::lround(static_cast<float>(a) + (static_cast<float>(b) - static_cast<float>(a)) * t));
+          return static_cast<uint8_t>(
+              std::lround(static_cast<float>(a) + (static_cast<float>(b) - static_cast<float>(a)) * t));
         };
         set_draw_color(r_, mix(g->top.r, g->bottom.r), mix(g->top.g, g->bottom.g), mix(g->top.b, g->bottom.b),
                        mix(g->top.a, g->bottom.a));
-        SDL_RenderDrawLineF(r_, g->x, g->y + static_cast<float>(y), g->x + g->w - 1, g->y + static_cast<float>(y));
+        SDL_RenderDrawLineF(r_, g->x, g->y + static_cast<float>(y), g->x + g->w - 1,
+                            g->y + static_cast<float>(y));
       }
     } else if (const auto* t = std::get_if<TextOp>(&op)) {
-      if (t->layout) atlas_.draw(*t->layout, t->glyph_begin, t->glyph_end, t->x, t->y, rgba(t->color), rgba(t->background));
+      if (t->layout)
+        atlas_.draw(*t->layout, t->glyph_begin, t->glyph_end, t->x, t->y, rgba(t->color),
+                    rgba(t->background));
     } else if (const auto* im = std::get_if<ImageOp>(&op)) {
       paint_image(*im, list.clear, list.width, list.height);
     } else if (const auto* q = std::get_if<QrOp>(&op)) {
@@ -147,7 +157,8 @@ void Painter::paint(const DisplayList& list) {
       for (int y = 0; y < q->size; ++y)
         for (int x = 0; x < q->size; ++x)
           if (q->modules[static_cast<size_t>(y * q->size + x)]) {
-            SDL_FRect m{q->x + static_cast<float>(x) * q->module, q->y + static_cast<float>(y) * q->module, q->module, q->module};
+            SDL_FRect m{q->x + static_cast<float>(x) * q->module, q->y + static_cast<float>(y) * q->module,
+                        q->module, q->module};
             SDL_RenderFillRectF(r_, &m);
           }
     }

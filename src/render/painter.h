@@ -18,7 +18,8 @@ namespace paizi::render {
 
 class Painter {
  public:
-  explicit Painter(SDL_Renderer* r, size_t atlas_budget_bytes = 32u << 20, size_t image_budget_bytes = 64u << 20);
+  explicit Painter(SDL_Renderer* r, size_t atlas_budget_bytes = 32u << 20,
+                   size_t image_budget_bytes = 64u << 20);
   // Paints `list` onto the current render target. Images that fail to load
   // are drawn as a muted placeholder and reported once via last_error().
   void paint(const DisplayList& list);
@@ -51,7 +52,9 @@ class Painter {
     size_t entries = 0, bytes = 0, budget = 0;
     uint64_t evictions = 0;
   };
-  ImageCacheStats image_cache_stats() const { return {images_.size(), image_bytes_, image_budget_, image_evictions_}; }
+  ImageCacheStats image_cache_stats() const {
+    return {images_.size(), image_bytes_, image_budget_, image_evictions_};
+  }
 
  private:
   // `canvas_w` x `canvas_h`: the slide's size (the renderer's output size

@@ -52,14 +52,17 @@ std::string short_time(int64_t t, const content::TimeZone& zone, bool zh) {
   const content::LocalTime l = zone.local(t);
   char buf[64];
   const int hh = l.minute_of_day / 60, mm = l.minute_of_day % 60;
-  if (zh) std::snprintf(buf, sizeof buf, "%d月%d日 %02d:%02d", l.month, l.day, hh, mm);
-  else std::snprintf(buf, sizeof buf, "%d %s %02d:%02d", l.day, kMonths[(l.month + 11) % 12], hh, mm);
+  if (zh)
+    std::snprintf(buf, sizeof buf, "%d月%d日 %02d:%02d", l.month, l.day, hh, mm);
+  else
+    std::snprintf(buf, sizeof buf, "%d %s %02d:%02d", l.day, kMonths[(l.month + 11) % 12], hh, mm);
   return buf;
 }
 
 std::string footer_line(const content::AlertNotice& a, const content::TimeZone& zone) {
   const bool zh = chinese(a);
-  std::string s = (zh ? "发布：" : "Issued by ") + a.sender_name + (zh ? "　" : ", ") + short_time(a.sent, zone, zh);
+  std::string s =
+      (zh ? "发布：" : "Issued by ") + a.sender_name + (zh ? "　" : ", ") + short_time(a.sent, zone, zh);
   if (a.until != std::numeric_limits<int64_t>::max())
     s += (zh ? "　有效至 " : " · until ") + short_time(a.until, zone, zh);
   return s;
@@ -68,8 +71,9 @@ std::string footer_line(const content::AlertNotice& a, const content::TimeZone& 
 // `text` (paragraphs split at newlines) fitted into a box w x h px at the
 // largest size in [lo, hi] px that fits; empty when there is no text.
 // `bold`: the theme's display face. Headlines are balanced, other text justified.
-text::TextLayout fit_block(ComposeContext& ctx, const content::Theme& t, const char* what, const std::string& text,
-                           bool bold, bool headline, float w, float h, float lo, float hi, float line_height) {
+text::TextLayout fit_block(ComposeContext& ctx, const content::Theme& t, const char* what,
+                           const std::string& text, bool bold, bool headline, float w, float h, float lo,
+                           float hi, float line_height) {
   if (text.empty() || h <= 0) return {};
   std::vector<std::string> paragraphs;
   for (size_t at = 0; at <= text.size();) {
@@ -94,7 +98,9 @@ TickerColours alert_ticker_colours(content::CapSeverity on_screen) {
   return {{0xFF, 0xFF, 0xFF}, {0x1A, 0x1A, 0x1A}, severity_colour(on_screen)};
 }
 
-float ticker_strip_px(int width, int height) { return std::round(static_cast<float>(std::min(width, height)) * grid::kTickerHeight); }
+float ticker_strip_px(int width, int height) {
+  return std::round(static_cast<float>(std::min(width, height)) * grid::kTickerHeight);
+}
 
 std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, const content::Theme& theme,
                                                ComposeContext& ctx) {
@@ -122,8 +128,9 @@ std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, con
   {
     text::LayoutOptions o = text_options(theme, true, 0);
     o.line_height = 1.2f;
-    text::TextLayout l = fit_checked(ctx, theme, "alert event", {label}, o,
-                                     text::FitBox{inner, band_h * 0.7f, min_px, std::round(band_h * 0.55f), 1});
+    text::TextLayout l =
+        fit_checked(ctx, theme, "alert event", {label}, o,
+                    text::FitBox{inner, band_h * 0.7f, min_px, std::round(band_h * 0.55f), 1});
     const float y = std::round((band_h - l.height) / 2);
     dl.ops.push_back(text_op(std::move(l), m, y, p.text, p.band));
   }
@@ -134,7 +141,8 @@ std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, con
   const float foot_y = bottom - m * 0.6f - foot_h;
   std::string footer = footer_line(a, zone);
   if (!a.area.empty()) footer += (chinese(a) ? "\n影响区域：" : "\nArea: ") + a.area;
-  text::TextLayout foot = fit_block(ctx, theme, "alert footer", footer, false, false, inner, foot_h, min_px, foot_size, 1.4f);
+  text::TextLayout foot =
+      fit_block(ctx, theme, "alert footer", footer, false, false, inner, foot_h, min_px, foot_size, 1.4f);
   dl.ops.push_back(text_op(std::move(foot), m, foot_y, p.muted, p.background));
 
   // Headline, description and instruction share the room between band and
@@ -144,14 +152,17 @@ std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, con
   const float room = foot_y - m * 0.5f - top;
   const float gap = std::round(m * 0.4f), pad = std::round(m * 0.35f);
   const bool has_instr = !a.instruction.empty();
-  text::TextLayout head = fit_block(ctx, theme, "alert headline", a.headline, true, true, inner, room * 0.3f, min_px,
-                                    std::round(std::min(H * 0.08f, W * 0.065f)), 1.3f);
-  text::TextLayout desc = fit_block(ctx, theme, "alert description", a.description, false, false, inner,
-                                    room * (has_instr ? 0.36f : 0.62f), min_px, std::round(body * 1.4f), 1.5f);
-  text::TextLayout instr = fit_block(ctx, theme, "alert instruction", a.instruction, true, false, inner - 2 * pad,
-                                     room * 0.3f - 2 * pad, min_px, std::round(body * 1.3f), 1.5f);
+  text::TextLayout head = fit_block(ctx, theme, "alert headline", a.headline, true, true, inner, room * 0.3f,
+                                    min_px, std::round(std::min(H * 0.08f, W * 0.065f)), 1.3f);
+  text::TextLayout desc =
+      fit_block(ctx, theme, "alert description", a.description, false, false, inner,
+                room * (has_instr ? 0.36f : 0.62f), min_px, std::round(body * 1.4f), 1.5f);
+  text::TextLayout instr =
+      fit_block(ctx, theme, "alert instruction", a.instruction, true, false, inner - 2 * pad,
+                room * 0.3f - 2 * pad, min_px, std::round(body * 1.3f), 1.5f);
   const float instr_h = has_instr ? instr.height + 2 * pad : 0;
-  const float block = head.height + (desc.height > 0 ? gap + desc.height : 0) + (has_instr ? gap + instr_h : 0);
+  const float block =
+      head.height + (desc.height > 0 ? gap + desc.height : 0) + (has_instr ? gap + instr_h : 0);
   float y = std::round(top + std::max(0.f, room - block) / 2);
   const float head_h = head.height;
   dl.ops.push_back(text_op(std::move(head), m, y, p.text, p.background));

@@ -1,5 +1,4 @@
 #include "show/compose.h"
-#include "show/grid.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,6 +6,7 @@
 #include <memory>
 
 #include "platform/paths.h"
+#include "show/grid.h"
 #include "text/unicode.h"
 
 namespace paizi::show {
@@ -41,11 +41,21 @@ std::vector<render::DisplayList> compose_slide(const content::Slide& slide, cons
   struct Compose {
     const content::Theme& theme;
     ComposeContext& ctx;
-    std::vector<render::DisplayList> operator()(const content::SloganSlide& b) const { return compose_slogan(b, theme, ctx); }
-    std::vector<render::DisplayList> operator()(const content::NewsSlide& b) const { return compose_news(b, theme, ctx); }
-    std::vector<render::DisplayList> operator()(const content::KpiSlide& b) const { return compose_kpi(b, theme, ctx); }
-    std::vector<render::DisplayList> operator()(const content::ImageSlide& b) const { return compose_image(b, theme, ctx); }
-    std::vector<render::DisplayList> operator()(const content::AlertSlide& b) const { return compose_alert(b, theme, ctx); }
+    std::vector<render::DisplayList> operator()(const content::SloganSlide& b) const {
+      return compose_slogan(b, theme, ctx);
+    }
+    std::vector<render::DisplayList> operator()(const content::NewsSlide& b) const {
+      return compose_news(b, theme, ctx);
+    }
+    std::vector<render::DisplayList> operator()(const content::KpiSlide& b) const {
+      return compose_kpi(b, theme, ctx);
+    }
+    std::vector<render::DisplayList> operator()(const content::ImageSlide& b) const {
+      return compose_image(b, theme, ctx);
+    }
+    std::vector<render::DisplayList> operator()(const content::AlertSlide& b) const {
+      return compose_alert(b, theme, ctx);
+    }
   };
   return std::visit(Compose{theme, ctx}, slide.body);
 }
@@ -66,15 +76,17 @@ text::TextLayout fit_checked(ComposeContext& ctx, const content::Theme& t, const
   for (const auto& p : paragraphs) text += (text.empty() ? "" : " ") + p;
   if (const text::CodePoints cp = text::decode_utf8(text); cp.cps.size() > 16)
     text = cp.utf8.substr(0, cp.offset[16]) + "…";
-  const bool cut = std::any_of(l.lines.begin(), l.lines.end(), [](const text::LayoutLine& ln) { return ln.ellipsis; });
+  const bool cut =
+      std::any_of(l.lines.begin(), l.lines.end(), [](const text::LayoutLine& ln) { return ln.ellipsis; });
   const float min_px = min_text_px(t, ctx);
   char line[200];
   if (cut)
     std::snprintf(line, sizeof line, "%s cut to %zu line%s at %.0f px (does not fit): ", what, l.lines.size(),
                   l.lines.size() == 1 ? "" : "s", l.size_px);
   else if (l.size_px < min_px)
-    std::snprintf(line, sizeof line, "%s set at %.0f px, below the theme's readable minimum of %.0f px: ", what,
-                  l.size_px, min_px);
+    std::snprintf(line, sizeof line,
+                  "%s set at %.0f px, below the theme's readable minimum of %.0f px: ", what, l.size_px,
+                  min_px);
   else
     return l;
   ctx.warnings.push_back(line + text);
@@ -91,13 +103,16 @@ std::vector<render::DisplayList> compose_notice(const std::string& title, const 
   return compose_slogan(s, t, ctx);
 }
 
-std::vector<render::DisplayList> compose_image(const content::ImageSlide& s, const content::Theme& t, ComposeContext& ctx) {
+std::vector<render::DisplayList> compose_image(const content::ImageSlide& s, const content::Theme& t,
+                                               ComposeContext& ctx) {
   render::DisplayList dl;
   dl.width = ctx.width;
   dl.height = ctx.height;
   dl.clear = t.background;
-  dl.ops.push_back(render::RectOp{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height), t.background});
-  dl.ops.push_back(render::ImageOp{resolve_path(ctx, s.image), ctx.area.x, ctx.area.y, ctx.area.w, ctx.area.h, s.fit == content::ImageFit::Fill});
+  dl.ops.push_back(
+      render::RectOp{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height), t.background});
+  dl.ops.push_back(render::ImageOp{resolve_path(ctx, s.image), ctx.area.x, ctx.area.y, ctx.area.w, ctx.area.h,
+                                   s.fit == content::ImageFit::Fill});
   return {dl};
 }
 

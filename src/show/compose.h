@@ -24,24 +24,24 @@ struct Rect {
 struct ComposeContext {
   explicit ComposeContext(text::Shaper& s) : shaper(s) {}
   text::Shaper& shaper;
-  int width = 1920, height = 1080;     // logical canvas, px
-  Rect area{0, 0, 1920, 1080};          // main zone (screen minus header/ticker)
-  int64_t now = 0;                      // Unix seconds, UTC (clock, "updated N min ago")
+  int width = 1920, height = 1080;  // logical canvas, px
+  Rect area{0, 0, 1920, 1080};      // main zone (screen minus header/ticker)
+  int64_t now = 0;                  // Unix seconds, UTC (clock, "updated N min ago")
   // The zone every date and time on the slide is shown in: the playlist's,
   // as the schedule uses it (Schedule::zone()). Null = UTC. Not owned.
   const content::TimeZone* zone = nullptr;
-  int64_t data_time = 0;                // when the slide's data was fetched (0 = live/inline)
-  int64_t max_age = 0;                  // data older than this (s) is marked stale (0 = never)
+  int64_t data_time = 0;                    // when the slide's data was fetched (0 = live/inline)
+  int64_t max_age = 0;                      // data older than this (s) is marked stale (0 = never)
   const content::NewsItem* news = nullptr;  // resolved news for a "source" news slide
   const content::KpiData* kpi = nullptr;    // figures for a "source" KPI slide
-  std::string base_dir;                 // playlist directory: relative image paths resolve here
+  std::string base_dir;                     // playlist directory: relative image paths resolve here
   // Whether the picture at a resolved path can be drawn (the player asks its
   // painter, which decodes it now and reports a failure once). A slide that
   // only shows a picture beside its text (news) is laid out without one it
   // cannot draw, as if it had none, never around an empty box. Null: every
   // named picture is assumed drawable (a preview without a painter).
   std::function<bool(const std::string& path)> can_draw;
-  double anim_t = 1e9;                  // seconds since the slide entered (count-up animations)
+  double anim_t = 1e9;  // seconds since the slide entered (count-up animations)
   // Filled by composition: text cut or set below the theme's min_text, a
   // QR code left out ("headline cut to 2 lines: 园区…"); one line each.
   std::vector<std::string> warnings;
@@ -68,9 +68,12 @@ void add_background(render::DisplayList& dl, const content::Theme& theme, const 
 std::string resolve_path(const ComposeContext& ctx, const std::string& path);
 render::TextOp text_op(text::TextLayout&& layout, float x, float y, content::Color color, content::Color bg);
 
-std::vector<render::DisplayList> compose_slogan(const content::SloganSlide& s, const content::Theme& t, ComposeContext& ctx);
-std::vector<render::DisplayList> compose_news(const content::NewsSlide& s, const content::Theme& t, ComposeContext& ctx);
-std::vector<render::DisplayList> compose_kpi(const content::KpiSlide& s, const content::Theme& t, ComposeContext& ctx);
+std::vector<render::DisplayList> compose_slogan(const content::SloganSlide& s, const content::Theme& t,
+                                                ComposeContext& ctx);
+std::vector<render::DisplayList> compose_news(const content::NewsSlide& s, const content::Theme& t,
+                                              ComposeContext& ctx);
+std::vector<render::DisplayList> compose_kpi(const content::KpiSlide& s, const content::Theme& t,
+                                             ComposeContext& ctx);
 // The height of the strip along the bottom of a w x h screen that the
 // ticker zone takes, and the alert ticker of a takeover, px.
 float ticker_strip_px(int width, int height);
@@ -85,8 +88,10 @@ TickerColours alert_ticker_colours(content::CapSeverity on_screen);
 
 // A CAP alert's full-screen takeover (slide.alert; show/alert.cpp): the
 // whole canvas, not ctx.area; colours by severity, not the theme's.
-std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, const content::Theme& t, ComposeContext& ctx);
-std::vector<render::DisplayList> compose_image(const content::ImageSlide& s, const content::Theme& t, ComposeContext& ctx);
+std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, const content::Theme& t,
+                                               ComposeContext& ctx);
+std::vector<render::DisplayList> compose_image(const content::ImageSlide& s, const content::Theme& t,
+                                               ComposeContext& ctx);
 // A visible notice instead of a blank slide ("news source unavailable").
 std::vector<render::DisplayList> compose_notice(const std::string& title, const std::string& detail,
                                                 const content::Theme& t, ComposeContext& ctx);

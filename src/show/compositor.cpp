@@ -20,7 +20,8 @@ render::TexturePtr make_target(SDL_Renderer* r, int w, int h) {
 // Rows of a 32-bit surface. SDL rows are 4-byte aligned (pitch of a 32-bit
 // surface); through void* so that armhf's -Wcast-align accepts it.
 uint32_t* surface_row(SDL_Surface* c, int y) {
-  return static_cast<uint32_t*>(static_cast<void*>(static_cast<uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch));
+  return static_cast<uint32_t*>(
+      static_cast<void*>(static_cast<uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch));
 }
 
 // Pictures as pixels, the frame in the canvas's memory.
@@ -128,7 +129,8 @@ void Compositor::paint_page(Picture& pic, const render::DisplayList& dl) {
       const size_t w = static_cast<size_t>(c->w);
       const size_t n = w * static_cast<size_t>(c->h);
       if (pic.px.size() != n) pic.px = render::PixelBuffer(n);  // allocated once, then reused
-      for (int y = 0; y < c->h; ++y) std::memcpy(pic.px.data() + w * static_cast<size_t>(y), surface_row(c, y), w * 4);
+      for (int y = 0; y < c->h; ++y)
+        std::memcpy(pic.px.data() + w * static_cast<size_t>(y), surface_row(c, y), w * 4);
       return;
     }
     leave_direct();

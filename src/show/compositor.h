@@ -80,7 +80,7 @@ class Compositor {
  private:
   Picture& pic(Slot slot) { return slot == Slot::current ? cur_ : next_; }
   void paint_page(Picture& pic, const render::DisplayList& dl);
-  void repaint(Slot slot);  // from page_of, when it holds a page
+  void repaint(Slot slot);                         // from page_of, when it holds a page
   bool draw_direct(TransitionKind kind, float p);  // false: no canvas this frame
   void leave_direct();
 

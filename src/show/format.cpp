@@ -73,7 +73,8 @@ std::string chinese_date(int64_t t, const content::TimeZone& zone) {
 }
 
 std::string chinese_datetime(int64_t t, const content::TimeZone& zone, bool with_time) {
-  static const char* const kWeek[] = {"一", "二", "三", "四", "五", "六", "日"};  // LocalTime::weekday: 0 = Monday
+  static const char* const kWeek[] = {"一", "二", "三", "四",
+                                      "五", "六", "日"};  // LocalTime::weekday: 0 = Monday
   const content::LocalTime lt = zone.local(t);
   std::string s = chinese_date(t, zone) + " 星期" + kWeek[lt.weekday % 7];
   if (with_time) {

@@ -66,8 +66,8 @@ constexpr float kBannerMaxWidth = 0.9f;
 constexpr float kBannerHeight = 0.15f;
 
 // Pacing.
-constexpr int64_t kFrameMs = 16;     // a frame of continuous motion on a simulated clock
-constexpr int64_t kMinHoldMs = 100;  // the shortest a slide page stays
+constexpr int64_t kFrameMs = 16;                 // a frame of continuous motion on a simulated clock
+constexpr int64_t kMinHoldMs = 100;              // the shortest a slide page stays
 constexpr std::chrono::seconds kAlertSlide{20};  // an alert slide's turn when several take turns
 constexpr size_t kAlertIdChars = 64;             // of an alert's identifier in its slide id
 

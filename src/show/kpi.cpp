@@ -8,12 +8,11 @@
 #include <tuple>
 
 #include "show/compose.h"
-#include "show/grid.h"
 #include "show/format.h"
+#include "show/grid.h"
 
 namespace paizi::show {
 namespace {
-
 
 // "▲ 12.5%" against the previous value; "" without one. A percentage
 // changes by percentage points, as people read it: 18.5% against 15.2% is
@@ -27,7 +26,8 @@ std::string change_text(const content::KpiTile& k) {
     return b;
   }
   if (*k.previous == 0) return {};
-  std::snprintf(b, sizeof b, "%s %.1f%%", delta >= 0 ? "▲" : "▼", std::fabs(delta / std::fabs(*k.previous) * 100.0));
+  std::snprintf(b, sizeof b, "%s %.1f%%", delta >= 0 ? "▲" : "▼",
+                std::fabs(delta / std::fabs(*k.previous) * 100.0));
   return b;
 }
 
@@ -37,11 +37,13 @@ std::string target_text(const content::KpiTile& k) {
   const Figure tf = format_figure(*k.target, k.format, -1);
   char b[96];
   if (std::isnan(k.value)) {
-    std::snprintf(b, sizeof b, "目标 %s%s", tf.digits.c_str(), ((k.format == content::KpiFormat::Percent ? "" : tf.magnitude) + k.unit).c_str());
+    std::snprintf(b, sizeof b, "目标 %s%s", tf.digits.c_str(),
+                  ((k.format == content::KpiFormat::Percent ? "" : tf.magnitude) + k.unit).c_str());
     return b;
   }
   std::snprintf(b, sizeof b, "目标 %s%s · 完成 %.0f%%", tf.digits.c_str(),
-                ((k.format == content::KpiFormat::Percent ? "" : tf.magnitude) + k.unit).c_str(), k.value / *k.target * 100.0);
+                ((k.format == content::KpiFormat::Percent ? "" : tf.magnitude) + k.unit).c_str(),
+                k.value / *k.target * 100.0);
   return b;
 }
 
@@ -76,7 +78,7 @@ struct KpiGrid {
   bool stale = false;
   double ease = 1;  // count-up: the share of each figure shown
   float pad = 0, inner = 0, label_px = 0, fig_px = 0, fig_drop = 0;
-  std::vector<float> digits_w100;  // per tile: width of the final figure's digits at 100 px
+  std::vector<float> digits_w100;         // per tile: width of the final figure's digits at 100 px
   static constexpr float kRatio = 0.42f;  // unit size / figure size
   void add_text(render::DisplayList& dl, text::TextLayout&& l, float x, float y, content::Color c,
                 content::Color bg) const {
@@ -104,7 +106,8 @@ void add_title(render::DisplayList& dl, KpiGrid& g, const content::KpiSlide& s) 
   const float h = l.height;
   g.add_text(dl, std::move(l), a.x + g.m, g.top, t.foreground, t.background);
   g.top += h + g.body_px * 0.3f;
-  dl.ops.push_back(render::RectOp{a.x + g.m, g.top, std::min(a.w * grid::kTitleRuleWidth, g.body_px * grid::kTitleRuleEm),
+  dl.ops.push_back(render::RectOp{a.x + g.m, g.top,
+                                  std::min(a.w * grid::kTitleRuleWidth, g.body_px * grid::kTitleRuleEm),
                                   std::max(grid::kRulePx, g.body_px * grid::kTitleRuleThick), t.accent});
   g.top += g.body_px * 1.0f;
 }
@@ -121,8 +124,10 @@ void size_tiles(KpiGrid& g) {
   float label_em = 0;
   for (const content::KpiTile& k : g.tiles) {
     const std::string change = change_text(k);
-    label_em = std::max({label_em, (g.measure(k.label, false) + g.measure(change, true)) / 100.f + (change.empty() ? 0 : 0.6f),
-                         g.measure(target_text(k), false) * 0.85f / 100.f});
+    label_em =
+        std::max({label_em,
+                  (g.measure(k.label, false) + g.measure(change, true)) / 100.f + (change.empty() ? 0 : 0.6f),
+                  g.measure(target_text(k), false) * 0.85f / 100.f});
   }
   if (label_em > 0) g.label_px = std::max(std::min(g.label_px, g.inner / label_em), g.body_px * 0.6f);
   g.label_px = std::round(g.label_px);
@@ -134,8 +139,9 @@ void size_tiles(KpiGrid& g) {
     const std::string unit_text = (k.format == content::KpiFormat::Percent ? "" : f.magnitude) + k.unit;
     const float extras = k.target && *k.target > 0 ? label_px * 2.4f : label_px * 0.4f;
     g.digits_w100.push_back(g.measure(f.digits, true));
-    fig_px = std::min({fig_px, (th - 2 * g.pad - label_px * 1.5f - extras) / 1.35f,
-                       g.inner / ((g.digits_w100.back() + g.measure(unit_text, false) * KpiGrid::kRatio) / 100.f + 0.15f)});
+    fig_px = std::min(
+        {fig_px, (th - 2 * g.pad - label_px * 1.5f - extras) / 1.35f,
+         g.inner / ((g.digits_w100.back() + g.measure(unit_text, false) * KpiGrid::kRatio) / 100.f + 0.15f)});
   }
   g.fig_px = std::floor(fig_px);
   // The figures sit at one height in every tile: centred in the space
@@ -160,7 +166,8 @@ float add_label(render::DisplayList& dl, const KpiGrid& g, const content::KpiTil
     co.max_lines = 1;
     text::TextLayout cl = text::layout_text(g.ctx.shaper, {change}, co);
     change_w = cl.lines.empty() ? 0.f : cl.lines[0].length;
-    g.add_text(dl, std::move(cl), x + g.pad, y + g.pad, k.value >= *k.previous ? t.up : t.down, t.background2);
+    g.add_text(dl, std::move(cl), x + g.pad, y + g.pad, k.value >= *k.previous ? t.up : t.down,
+               t.background2);
   }
   text::LayoutOptions lo = text_options(t, false, g.label_px);
   lo.width_px = change.empty() ? g.inner : std::max(g.label_px, g.inner - change_w - g.label_px * 0.6f);
@@ -205,7 +212,8 @@ void add_target(render::DisplayList& dl, const KpiGrid& g, const content::KpiTil
   const float bar_h = std::max(6.f, g.label_px * 0.35f);
   const float by = y + g.th - g.pad - bar_h;
   dl.ops.push_back(render::RectOp{x + g.pad, by, g.inner, bar_h, t.background});
-  dl.ops.push_back(render::RectOp{x + g.pad, by, g.inner * static_cast<float>(frac * g.ease), bar_h, t.accent});
+  dl.ops.push_back(
+      render::RectOp{x + g.pad, by, g.inner * static_cast<float>(frac * g.ease), bar_h, t.accent});
   text::LayoutOptions po = text_options(t, false, std::round(g.label_px * 0.85f));
   po.width_px = g.inner;
   po.max_lines = 1;
@@ -226,7 +234,8 @@ void add_tile(render::DisplayList& dl, const KpiGrid& g, size_t i) {
 
 }  // namespace
 
-std::vector<render::DisplayList> compose_kpi(const content::KpiSlide& s, const content::Theme& t, ComposeContext& ctx) {
+std::vector<render::DisplayList> compose_kpi(const content::KpiSlide& s, const content::Theme& t,
+                                             ComposeContext& ctx) {
   // Figures from the slide's source, where it has one and data came in.
   const std::vector<content::KpiTile> tiles = ctx.kpi ? content::apply_kpi_data(s.tiles, *ctx.kpi) : s.tiles;
   if (tiles.empty()) return compose_notice("指标数据暂不可用", "正在获取最新数据，请稍候", t, ctx);

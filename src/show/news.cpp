@@ -1,14 +1,14 @@
 // News slides: headline fitted to at most two lines, a meta line (source ·
 // date · staleness), the summary, the body paginated with a page indicator,
 // and optionally a picture and a QR code of the article link.
-#include <qrencode.h>
-
 #include <algorithm>
 #include <cmath>
 
+#include <qrencode.h>
+
 #include "show/compose.h"
-#include "show/grid.h"
 #include "show/format.h"
+#include "show/grid.h"
 #include "text/unicode.h"
 
 namespace paizi::show {
@@ -102,12 +102,12 @@ struct NewsLayout {
   float qr_min_mod = 0, qr_span = 0, qr_mod = 0;
   float sum_h = 0, pic_h = 0;
   text::TextLayout body;
-  std::vector<char> heading;  // per body paragraph: a sub-heading
+  std::vector<char> heading;                      // per body paragraph: a sub-heading
   std::vector<std::pair<size_t, size_t>> ranges;  // body lines per page
 };
 
-void text_at(render::DisplayList& dl, const content::Theme& t, std::shared_ptr<const text::TextLayout> l, float x,
-             float y, content::Color c) {
+void text_at(render::DisplayList& dl, const content::Theme& t, std::shared_ptr<const text::TextLayout> l,
+             float x, float y, content::Color c) {
   render::TextOp op;
   op.layout = std::move(l);
   op.x = x;
@@ -130,7 +130,8 @@ void layout_zones(NewsLayout& L, const content::NewsSlide& s) {
   L.qr = s.qr && !L.item.link.empty();
   // A picture it names but cannot draw (gone, unreadable, not an image):
   // the layout of an item without one.
-  L.pic = landscape && !L.item.image.empty() && (!ctx.can_draw || ctx.can_draw(resolve_path(ctx, L.item.image)));
+  L.pic =
+      landscape && !L.item.image.empty() && (!ctx.can_draw || ctx.can_draw(resolve_path(ctx, L.item.image)));
   L.side = landscape && (L.qr || L.pic);
   L.side_w = L.side ? L.W * 0.26f : 0.f;
   L.gap = L.m * 0.6f;
@@ -151,7 +152,8 @@ void layout_head(NewsLayout& L) {
   const std::string headline = content::headline_of(item);
   L.head = std::make_shared<const text::TextLayout>(fit_checked(ctx, t, "headline", {headline}, ho, hb));
   // A headline made of the whole first paragraph is not said again below it.
-  const bool skip_first = item.title.empty() && item.paragraphs.size() > 1 && headline == item.paragraphs.front();
+  const bool skip_first =
+      item.title.empty() && item.paragraphs.size() > 1 && headline == item.paragraphs.front();
   L.paragraphs.assign(item.paragraphs.begin() + (skip_first ? 1 : 0), item.paragraphs.end());
   L.y = L.a.y + L.m;
   std::string meta = item.source;
@@ -179,8 +181,9 @@ void place_qr(NewsLayout& L) {
   L.qr_min_mod = std::max(2.f, std::round(L.unit * L.t.qr_module));
   L.qr_span = static_cast<float>(L.qrm.size + 4);  // modules, quiet zone included
   if (L.qrm.size > 0 && L.qr_min_mod * L.qr_span > (L.side ? L.side_w : L.W - 2 * L.m)) {
-    L.ctx.warnings.push_back("QR code left out: its " + std::to_string(L.qrm.size) +
-                             " modules do not fit at the smallest readable module size (a shorter link fits)");
+    L.ctx.warnings.push_back(
+        "QR code left out: its " + std::to_string(L.qrm.size) +
+        " modules do not fit at the smallest readable module size (a shorter link fits)");
     L.qrm = {};
   }
   const float footer_h =
@@ -227,7 +230,8 @@ void layout_body(NewsLayout& L) {
   bo.shape.normalize_commas = t.lang.rfind("zh", 0) == 0;
   // Sub-headings: flush left, in the accent colour (news_page).
   L.heading.assign(L.paragraphs.size(), 0);
-  for (size_t i = 0; i < L.heading.size(); ++i) L.heading[i] = is_heading(L.paragraphs[i]) && L.heading.size() > 1;
+  for (size_t i = 0; i < L.heading.size(); ++i)
+    L.heading[i] = is_heading(L.paragraphs[i]) && L.heading.size() > 1;
   bo.unindented = L.heading;
   // At most kMaxPages pages: an article of a hundred pages would hold the
   // screen for twenty minutes (and its layout the frame thread for a second
@@ -261,7 +265,8 @@ void layout_side(NewsLayout& L) {
   if (L.pic_h > 0) L.pic_h = std::max(L.side_w * 0.4f, std::min(L.pic_h, room - L.qr_min_mod * L.qr_span));
   L.qr_mod = std::floor(std::min(L.side_w * 0.62f, room - L.pic_h) / L.qr_span);
   if (L.qr_mod < L.qr_min_mod) {
-    L.ctx.warnings.push_back("QR code left out: no room for it beside the picture at the smallest readable module size");
+    L.ctx.warnings.push_back(
+        "QR code left out: no room for it beside the picture at the smallest readable module size");
     L.qrm = {};
   }
 }
@@ -270,7 +275,8 @@ void layout_side(NewsLayout& L) {
 // colour (body text, sub-headings).
 void add_body(render::DisplayList& dl, const NewsLayout& L, size_t p, float cy) {
   const content::Theme& t = L.t;
-  auto page = std::make_shared<const text::TextLayout>(text::page_of(L.body, L.ranges[p].first, L.ranges[p].second));
+  auto page =
+      std::make_shared<const text::TextLayout>(text::page_of(L.body, L.ranges[p].first, L.ranges[p].second));
   const auto is_head = [&](size_t line) {
     const auto para = static_cast<size_t>(page->lines[line].paragraph);
     return para < L.heading.size() && L.heading[para] != 0;
@@ -300,18 +306,25 @@ void add_side(render::DisplayList& dl, const NewsLayout& L) {
     if (qrm.size > 0) {
       const float mod = L.qr_mod;
       const float qx = sx + (L.side_w - mod * static_cast<float>(qrm.size)) / 2;
-      dl.ops.push_back(render::QrOp{qx, sy + 2 * mod, mod, qrm.size, qrm.modules, {0x11, 0x11, 0x11}, {0xFF, 0xFF, 0xFF}});
+      dl.ops.push_back(
+          render::QrOp{qx, sy + 2 * mod, mod, qrm.size, qrm.modules, {0x11, 0x11, 0x11}, {0xFF, 0xFF, 0xFF}});
       text::LayoutOptions co = text_options(t, false, std::round(L.body_px * 0.7f));
       co.width_px = L.side_w;
       co.align = text::Align::Center;
-      text_at(dl, t, std::make_shared<const text::TextLayout>(text::layout_text(L.ctx.shaper, {"扫码阅读全文"}, co)),
+      text_at(dl, t,
+              std::make_shared<const text::TextLayout>(text::layout_text(L.ctx.shaper, {"扫码阅读全文"}, co)),
               sx, sy + mod * static_cast<float>(qrm.size + 4) + L.body_px * 0.4f, t.muted);
     }
   } else if (qrm.size > 0) {
     const float mod = L.qr_min_mod;
     const float qs = mod * static_cast<float>(qrm.size);
-    dl.ops.push_back(render::QrOp{L.a.x + L.m + 2 * mod, L.a.y + L.H - L.m - qs - 2 * mod, mod, qrm.size, qrm.modules,
-                                  {0x11, 0x11, 0x11}, {0xFF, 0xFF, 0xFF}});
+    dl.ops.push_back(render::QrOp{L.a.x + L.m + 2 * mod,
+                                  L.a.y + L.H - L.m - qs - 2 * mod,
+                                  mod,
+                                  qrm.size,
+                                  qrm.modules,
+                                  {0x11, 0x11, 0x11},
+                                  {0xFF, 0xFF, 0xFF}});
   }
 }
 
@@ -325,7 +338,8 @@ void add_indicator(render::DisplayList& dl, const NewsLayout& L, size_t p) {
   text::TextLayout ind =
       text::layout_text(L.ctx.shaper, {std::to_string(p + 1) + " / " + std::to_string(L.ranges.size())}, io);
   const float iy = L.a.y + L.H - m - ind.height;
-  text_at(dl, t, std::make_shared<const text::TextLayout>(std::move(ind)), L.a.x + W - m - W * 0.2f, iy, t.muted);
+  text_at(dl, t, std::make_shared<const text::TextLayout>(std::move(ind)), L.a.x + W - m - W * 0.2f, iy,
+          t.muted);
   const float dot = std::max(6.f, L.body_px * 0.22f);
   float dx = L.a.x + W - m - W * 0.2f - dot * 2;
   for (size_t k = L.ranges.size(); k-- > 0; dx -= dot * 2)
@@ -342,9 +356,9 @@ render::DisplayList news_page(const NewsLayout& L, size_t p) {
   add_background(dl, t, Rect{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height)});
   text_at(dl, t, L.head, x, L.y, t.foreground);
   text_at(dl, t, L.meta, x, L.meta_y, L.stale ? t.accent : t.muted);
-  dl.ops.push_back(
-      render::RectOp{x, L.rule_y, std::min(L.W * grid::kTitleRuleWidth, body_px * grid::kTitleRuleEm),
-                     std::max(grid::kRulePx, body_px * grid::kTitleRuleThick), t.accent});
+  dl.ops.push_back(render::RectOp{x, L.rule_y,
+                                  std::min(L.W * grid::kTitleRuleWidth, body_px * grid::kTitleRuleEm),
+                                  std::max(grid::kRulePx, body_px * grid::kTitleRuleThick), t.accent});
   float cy = L.content_top;
   if (p == 0 && L.sum_h > 0) {
     dl.ops.push_back(render::RectOp{x, cy, L.body_w, L.sum_h, t.background2});
@@ -360,7 +374,8 @@ render::DisplayList news_page(const NewsLayout& L, size_t p) {
 
 }  // namespace
 
-std::vector<render::DisplayList> compose_news(const content::NewsSlide& s, const content::Theme& t, ComposeContext& ctx) {
+std::vector<render::DisplayList> compose_news(const content::NewsSlide& s, const content::Theme& t,
+                                              ComposeContext& ctx) {
   const content::NewsItem* item = s.news ? &*s.news : ctx.news;
   if (!item) return compose_notice("新闻暂不可用", "正在获取最新内容，请稍候", t, ctx);
   NewsLayout L(t, ctx, *item);

@@ -15,6 +15,7 @@ namespace paizi::show {
 
 // Paints ops [begin, end) of `dl` (rectangles and text; other kinds are not
 // used by overlays and are skipped) onto the current render target.
-void paint_overlay(render::Painter& painter, const render::DisplayList& dl, size_t begin = 0, size_t end = SIZE_MAX);
+void paint_overlay(render::Painter& painter, const render::DisplayList& dl, size_t begin = 0,
+                   size_t end = SIZE_MAX);
 
 }  // namespace paizi::show

@@ -10,8 +10,8 @@
 
 namespace paizi::show {
 
-Player::Player(present::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
-               DataProvider* data, content::TimeZone zone)
+Player::Player(present::Display& display, text::Shaper& shaper, render::Painter& painter,
+               content::Playlist playlist, DataProvider* data, content::TimeZone zone)
     : display_(display),
       shaper_(shaper),
       painter_(painter),
@@ -60,8 +60,10 @@ Composition Player::compose(const content::Playlist& pl, size_t slide, int64_t u
   const std::string& source = content::source_of(sl);
   if (!source.empty() && data_) {
     int64_t fetched = 0;
-    if (const auto* news = sl.as<content::NewsSlide>()) ctx.news = data_->news(*news, fetched);
-    else ctx.kpi = data_->kpi(source, fetched);
+    if (const auto* news = sl.as<content::NewsSlide>())
+      ctx.news = data_->news(*news, fetched);
+    else
+      ctx.kpi = data_->kpi(source, fetched);
     ctx.data_time = fetched;
     if (const content::Source* src = pl.find_source(source))
       ctx.max_age = std::chrono::duration_cast<std::chrono::seconds>(src->max_age).count();
@@ -93,7 +95,8 @@ const render::DisplayList* Player::page_of(Slot slot) const {
 bool Player::unpaintable(const Showing& s) const {
   if (!s.pl || !s.pl->slides[s.slide].as<content::ImageSlide>() || s.page >= s.pages.size()) return false;
   for (const auto& op : s.pages[s.page].ops)
-    if (const auto* im = std::get_if<render::ImageOp>(&op); im && painter_.image_failed(im->path)) return true;
+    if (const auto* im = std::get_if<render::ImageOp>(&op); im && painter_.image_failed(im->path))
+      return true;
   return false;
 }
 
@@ -142,7 +145,8 @@ void Player::present_frame(int64_t t_ms, int64_t unix_s, bool need) {
     // is drawn again (it paints its own background) and only it is sent.
     const Rect strip = draw_tickers();
     display_.present_area(SDL_Rect{static_cast<int>(strip.x), static_cast<int>(strip.y),
-                                   static_cast<int>(std::ceil(strip.w)), static_cast<int>(std::ceil(strip.h))});
+                                   static_cast<int>(std::ceil(strip.w)),
+                                   static_cast<int>(std::ceil(strip.h))});
     ++stats_.partial_frames;
   } else {
     draw_frame(t_ms, unix_s);
@@ -229,11 +233,14 @@ render::DisplayList Player::header_list(int64_t unix_s) {
   dl.height = static_cast<int>(header_.h);
   dl.clear = t.background2;
   dl.ops.push_back(render::RectOp{header_.x, header_.y, header_.w, header_.h, t.background2});
-  dl.ops.push_back(render::RectOp{header_.x, header_.y + header_.h - grid::kRulePx, header_.w, grid::kRulePx, t.accent});
-  dl.ops.push_back(render::TextOp{header_logo_, header_.x + m, header_.y + (header_.h - header_logo_->height) / 2,
-                                  t.accent, t.background2});
+  dl.ops.push_back(
+      render::RectOp{header_.x, header_.y + header_.h - grid::kRulePx, header_.w, grid::kRulePx, t.accent});
+  dl.ops.push_back(render::TextOp{header_logo_, header_.x + m,
+                                  header_.y + (header_.h - header_logo_->height) / 2, t.accent,
+                                  t.background2});
   dl.ops.push_back(render::TextOp{header_clock_, header_.x + header_.w - m - header_.w * grid::kClockWidth,
-                                  header_.y + (header_.h - header_clock_->height) / 2, t.foreground, t.background2});
+                                  header_.y + (header_.h - header_clock_->height) / 2, t.foreground,
+                                  t.background2});
   return dl;
 }
 
@@ -267,7 +274,8 @@ void Player::rebuild_alert_ticker() {
   std::vector<TickerItem> items;
   for (const content::AlertNotice& a : seq_.alerts())
     if (a.key != on->alert.key) items.push_back({a.headline, severity_colour(a.severity)});
-  const float H = static_cast<float>(display_.height()), th = ticker_strip_px(display_.width(), display_.height());
+  const float H = static_cast<float>(display_.height()),
+              th = ticker_strip_px(display_.width(), display_.height());
   alert_strip_ = Rect{0, H - th, static_cast<float>(display_.width()), th};
   const content::Theme& theme = s.theme ? *s.theme : seq_.playlist().theme;
   alert_line_ = layout_ticker(shaper_, theme, items, "", alert_strip_.h);
@@ -362,7 +370,8 @@ int64_t Player::next_event_ms() const {
   if (animating()) return seq_.now_ms() + grid::kFrameMs;
   int64_t next = seq_.next_change_ms();
   const content::Playlist& pl = seq_.playlist();
-  if (pl.header.enabled && pl.header.clock) next = std::min(next, seq_.now_ms() + (60 - seq_.last_unix() % 60) * 1000);
+  if (pl.header.enabled && pl.header.clock)
+    next = std::min(next, seq_.now_ms() + (60 - seq_.last_unix() % 60) * 1000);
   return std::min(next, seq_.schedule_change_ms());
 }
 

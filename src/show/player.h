@@ -13,18 +13,18 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "content/data_provider.h"
 #include "content/playlist.h"
 #include "present/display.h"
 #include "render/painter.h"
 #include "render/pixels.h"
-#include "content/data_provider.h"
 #include "show/compose.h"
 #include "show/compositor.h"
 #include "show/schedule.h"
@@ -36,9 +36,10 @@ namespace paizi::show {
 using content::DataProvider;
 
 struct PlayerStats {
-  uint64_t frames = 0;        // frames presented
+  uint64_t frames = 0;          // frames presented
   uint64_t partial_frames = 0;  // of which only the ticker strip was drawn and sent
-  uint64_t ticker_tiles = 0;  // screen-wide tiles of the ticker painted on the software canvas (draw_ticker_strip)
+  uint64_t ticker_tiles =
+      0;  // screen-wide tiles of the ticker painted on the software canvas (draw_ticker_strip)
   uint64_t compositions = 0;  // slide pages composed and painted into a texture
   int last_missing = 0;       // code points without a glyph in the last composed slide
   // Frames of continuous motion (ticker, transition, count-up) that were due
@@ -57,7 +58,7 @@ struct PlayerStats {
   // Slides that came on screen (their first page), by slide type
   // (content::Slide::type: slogan, news, kpi, image).
   std::map<std::string, uint64_t> shown_by_type;
-  uint64_t unpaintable = 0;   // image slides skipped: the painter could not draw their image
+  uint64_t unpaintable = 0;  // image slides skipped: the painter could not draw their image
 };
 
 class Player : private SequencerHost {
@@ -66,8 +67,9 @@ class Player : private SequencerHost {
   // system's); a playlist's schedule.timezone overrides it for that
   // playlist. The schedule and every time a slide shows (header clock,
   // dates) use the same zone.
-  Player(present::Display& display, text::Shaper& shaper, render::Painter& painter, content::Playlist playlist,
-         DataProvider* data = nullptr, content::TimeZone zone = content::TimeZone::system());
+  Player(present::Display& display, text::Shaper& shaper, render::Painter& painter,
+         content::Playlist playlist, DataProvider* data = nullptr,
+         content::TimeZone zone = content::TimeZone::system());
   ~Player() override;
   Player(const Player&) = delete;
   Player& operator=(const Player&) = delete;
@@ -180,7 +182,9 @@ class Player : private SequencerHost {
   bool page_ready(Slot slot, const Showing& s) override;
   void swapped() override { compositor_.swap(); }
   void playlist_changed() override;
-  void came_on(const content::Slide& slide) override { ++stats_.shown_by_type[content::type_name(slide.body)]; }
+  void came_on(const content::Slide& slide) override {
+    ++stats_.shown_by_type[content::type_name(slide.body)];
+  }
   void skipped_unpaintable() override { ++stats_.unpaintable; }
 
   // The page `slot` holds now (null: none; the compositor repaints from it).

@@ -33,7 +33,8 @@ void Sequencer::compose(Showing& s, std::shared_ptr<const content::Playlist> pl,
 }
 
 int64_t Sequencer::trans_ms() const {
-  return playlist_->transition.kind == content::TransitionKind::Cut ? 0 : playlist_->transition.duration.count();
+  return playlist_->transition.kind == content::TransitionKind::Cut ? 0
+                                                                    : playlist_->transition.duration.count();
 }
 
 float Sequencer::transition_progress(int64_t t_ms) const {
@@ -45,7 +46,8 @@ float Sequencer::transition_progress(int64_t t_ms) const {
 int64_t Sequencer::hold_ms(const Showing& s) const {
   const content::Slide& sl = s.pl->slides[s.slide];
   const auto* news = sl.as<content::NewsSlide>();  // only articles have pages
-  return std::max<int64_t>(grid::kMinHoldMs, (s.pages.size() > 1 && news ? news->page_duration : sl.duration).count());
+  return std::max<int64_t>(grid::kMinHoldMs,
+                           (s.pages.size() > 1 && news ? news->page_duration : sl.duration).count());
 }
 
 void Sequencer::next_of(const Showing& s, size_t& slide, size_t& page) const {
@@ -99,7 +101,8 @@ void Sequencer::prepare_next(int64_t unix_s) {
   next_ready_ = true;
 }
 
-void Sequencer::skip_unpaintable(Showing& s, Slot slot, bool drawable, const ScheduleState& st, int64_t unix_s) {
+void Sequencer::skip_unpaintable(Showing& s, Slot slot, bool drawable, const ScheduleState& st,
+                                 int64_t unix_s) {
   // At most once round the playlist: when no slide can be drawn, the last
   // one tried stays (its background), never a busy loop.
   for (size_t tries = 0; !drawable && tries < s.pl->slides.size(); ++tries) {
@@ -297,7 +300,8 @@ int64_t Sequencer::next_change_ms() const {
 std::shared_ptr<const content::Playlist> Sequencer::with_alerts(const content::Playlist& p) const {
   auto out = std::make_shared<content::Playlist>(p);
   auto& slides = out->slides;
-  slides.erase(std::remove_if(slides.begin(), slides.end(), [](const content::Slide& s) { return s.as<content::AlertSlide>() != nullptr; }),
+  slides.erase(std::remove_if(slides.begin(), slides.end(),
+                              [](const content::Slide& s) { return s.as<content::AlertSlide>() != nullptr; }),
                slides.end());
   for (const content::AlertNotice& a : alerts_) {
     content::Slide s;

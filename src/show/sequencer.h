@@ -28,11 +28,11 @@ struct Showing {
   std::shared_ptr<const content::Playlist> pl;
   size_t slide = 0, page = 0;
   std::vector<render::DisplayList> pages;
-  int64_t start = 0;  // ms when its transition began
-  double anim = 0;    // animation length, s
-  bool sourced = false;   // its content comes from the data provider
-  bool had_data = false;  // composed with the provider's data (not the placeholder)
-  bool stale = false;     // the data changed since it was composed
+  int64_t start = 0;                  // ms when its transition began
+  double anim = 0;                    // animation length, s
+  bool sourced = false;               // its content comes from the data provider
+  bool had_data = false;              // composed with the provider's data (not the placeholder)
+  bool stale = false;                 // the data changed since it was composed
   std::vector<std::string> warnings;  // from composition (ComposeContext::warnings)
 };
 
@@ -129,7 +129,8 @@ class Sequencer {
   int64_t last_unix() const { return last_unix_; }
 
  private:
-  void compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s, double anim_t);
+  void compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s,
+               double anim_t);
   void start(int64_t t_ms, int64_t unix_s);
   // Crosses the boundaries and transition ends due by `t_ms`; true if any.
   bool cross(int64_t t_ms, int64_t unix_s);

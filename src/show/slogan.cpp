@@ -22,7 +22,8 @@ void rule(render::DisplayList& dl, const content::Theme& t, float cx, float y, f
   dl.ops.push_back(render::RectOp{cx - w / 2, y - thick / 2, w, thick, t.accent});
 }
 
-void horizontal(render::DisplayList& dl, const content::SloganSlide& s, const content::Theme& t, ComposeContext& ctx) {
+void horizontal(render::DisplayList& dl, const content::SloganSlide& s, const content::Theme& t,
+                ComposeContext& ctx) {
   const Rect a = ctx.area;
   const float m = t.margin * std::min(a.w, a.h);
   const float box_w = a.w - 2 * m;
@@ -35,8 +36,8 @@ void horizontal(render::DisplayList& dl, const content::SloganSlide& s, const co
   o.balance = true;
   o.line_height = 1.35f;
   o.shape.line_break = text::BreakLevel::Strict;
-  text::FitBox box{box_w, box_h, std::round(a.h * grid::kSloganMinText), std::round(a.h * grid::kSloganMaxText),
-                   static_cast<int>(s.lines.size()) * 2};
+  text::FitBox box{box_w, box_h, std::round(a.h * grid::kSloganMinText),
+                   std::round(a.h * grid::kSloganMaxText), static_cast<int>(s.lines.size()) * 2};
   text::TextLayout main = fit_checked(ctx, t, "slogan", s.lines, o, box);
 
   text::TextLayout sub;
@@ -93,14 +94,16 @@ void column(render::DisplayList& dl, const std::string& line, const content::The
   dl.ops.push_back(text_op(std::move(l), x, r.y + pad, t.accent, t.background2));
 }
 
-void vertical(render::DisplayList& dl, const content::SloganSlide& s, const content::Theme& t, ComposeContext& ctx) {
+void vertical(render::DisplayList& dl, const content::SloganSlide& s, const content::Theme& t,
+              ComposeContext& ctx) {
   const Rect a = ctx.area;
   const float m = t.margin * std::min(a.w, a.h);
   const bool couplet = s.lines.size() == 2;
   float top = a.y + m;
   if (!s.banner.empty()) {
     // Cross-banner (横批), read left to right, above the couplet.
-    const float bw = std::min(a.w * grid::kBannerWidth, a.h * grid::kBannerMaxWidth), bh = a.h * grid::kBannerHeight;
+    const float bw = std::min(a.w * grid::kBannerWidth, a.h * grid::kBannerMaxWidth),
+                bh = a.h * grid::kBannerHeight;
     const Rect br{a.x + (a.w - bw) / 2, top, bw, bh};
     dl.ops.push_back(render::RectOp{br.x, br.y, br.w, br.h, t.background2});
     text::LayoutOptions o = text_options(t, true, 0);
@@ -139,15 +142,19 @@ void vertical(render::DisplayList& dl, const content::SloganSlide& s, const cont
   const float gap = col_w * 0.3f;
   const float total = static_cast<float>(n) * col_w + static_cast<float>(n - 1) * gap;
   float x = a.x + (a.w + total) / 2 - col_w;
-  for (size_t i = 0; i < n; ++i, x -= col_w + gap) column(dl, s.lines[i], t, ctx, Rect{x, top, col_w, h}, false);
+  for (size_t i = 0; i < n; ++i, x -= col_w + gap)
+    column(dl, s.lines[i], t, ctx, Rect{x, top, col_w, h}, false);
 }
 
 }  // namespace
 
-std::vector<render::DisplayList> compose_slogan(const content::SloganSlide& s, const content::Theme& t, ComposeContext& ctx) {
+std::vector<render::DisplayList> compose_slogan(const content::SloganSlide& s, const content::Theme& t,
+                                                ComposeContext& ctx) {
   render::DisplayList dl = base(t, ctx);
-  if (s.vertical) vertical(dl, s, t, ctx);
-  else horizontal(dl, s, t, ctx);
+  if (s.vertical)
+    vertical(dl, s, t, ctx);
+  else
+    horizontal(dl, s, t, ctx);
   return {std::move(dl)};
 }
 

@@ -22,11 +22,12 @@ std::shared_ptr<const text::TextLayout> one_line(text::Shaper& shaper, const con
 
 }  // namespace
 
-TickerLine layout_ticker(text::Shaper& shaper, const content::Theme& theme, const std::vector<TickerItem>& items,
-                         const std::string& separator, float strip_h) {
+TickerLine layout_ticker(text::Shaper& shaper, const content::Theme& theme,
+                         const std::vector<TickerItem>& items, const std::string& separator, float strip_h) {
   TickerLine line;
   if (items.empty()) return line;
-  const bool chips = std::any_of(items.begin(), items.end(), [](const TickerItem& i) { return i.chip.has_value(); });
+  const bool chips =
+      std::any_of(items.begin(), items.end(), [](const TickerItem& i) { return i.chip.has_value(); });
   if (!chips) {
     const std::string sep = "　" + separator + "　";
     std::string s;
@@ -62,7 +63,8 @@ void draw_ticker(render::Painter& painter, SDL_Renderer* renderer, const TickerL
   paint_ticker_at(painter, renderer, line, strip, ticker_position(line, offset), c);
 }
 
-render::DisplayList ticker_list(const TickerLine& line, const Rect& strip, float pos, const TickerColours& c) {
+render::DisplayList ticker_list(const TickerLine& line, const Rect& strip, float pos,
+                                const TickerColours& c) {
   render::DisplayList dl;
   dl.width = static_cast<int>(strip.w);
   dl.height = static_cast<int>(strip.h);
@@ -77,8 +79,8 @@ render::DisplayList ticker_list(const TickerLine& line, const Rect& strip, float
       if (x - line.chip_px - l.size_px > strip.x + strip.w || x + l.width + l.size_px < strip.x) continue;
       if (seg.chip) {
         const float cy = strip.y + std::round((strip.h - line.chip_px) / 2);
-        dl.ops.push_back(render::RectOp{x - line.chip_px - std::round(l.size_px * grid::kChipGapEm), cy, line.chip_px,
-                                        line.chip_px, *seg.chip});
+        dl.ops.push_back(render::RectOp{x - line.chip_px - std::round(l.size_px * grid::kChipGapEm), cy,
+                                        line.chip_px, line.chip_px, *seg.chip});
       }
       // Only the glyphs inside the strip (glyph x grows along the line).
       const float y = strip.y + (strip.h - l.height) / 2;
@@ -95,8 +97,8 @@ render::DisplayList ticker_list(const TickerLine& line, const Rect& strip, float
   return dl;
 }
 
-void paint_ticker_at(render::Painter& painter, SDL_Renderer* renderer, const TickerLine& line, const Rect& strip,
-                     float pos, const TickerColours& c) {
+void paint_ticker_at(render::Painter& painter, SDL_Renderer* renderer, const TickerLine& line,
+                     const Rect& strip, float pos, const TickerColours& c) {
   const render::DisplayList dl = ticker_list(line, strip, pos, c);
   paint_overlay(painter, dl, 0, kStripOps);  // background and rule
   const SDL_Rect clip{static_cast<int>(strip.x), static_cast<int>(strip.y), static_cast<int>(strip.w),

@@ -35,17 +35,17 @@ struct TickerLine {
     std::optional<content::Color> chip;
   };
   std::vector<Segment> segments;
-  float cycle = 0;   // px per cycle: the line and its trailing separator
-  float chip_px = 0; // side of a chip, px
-  float lead = 0;    // px from the strip's left edge to the line's start at offset 0
+  float cycle = 0;    // px per cycle: the line and its trailing separator
+  float chip_px = 0;  // side of a chip, px
+  float lead = 0;     // px from the strip's left edge to the line's start at offset 0
   bool empty() const { return segments.empty() || cycle <= 0; }
 };
 
 // Items without chips are joined into one text, each followed by
 // "　SEPARATOR　"; items with a chip are set one by one, separated by the
 // chip's own gap. Text size: 0.46 of the strip height.
-TickerLine layout_ticker(text::Shaper& shaper, const content::Theme& theme, const std::vector<TickerItem>& items,
-                         const std::string& separator, float strip_h);
+TickerLine layout_ticker(text::Shaper& shaper, const content::Theme& theme,
+                         const std::vector<TickerItem>& items, const std::string& separator, float strip_h);
 
 // Where `line` stands at scroll `offset`: px into its cycle, a whole number
 // (frames shift by whole pixels, so a strip painted once and copied at that
@@ -61,10 +61,11 @@ void draw_ticker(render::Painter& painter, SDL_Renderer* renderer, const TickerL
 // rule along its top (the first kStripOps ops), then the chips and the
 // glyph runs inside the strip, to be painted clipped to it.
 constexpr size_t kStripOps = 2;
-render::DisplayList ticker_list(const TickerLine& line, const Rect& strip, float pos, const TickerColours& colours);
+render::DisplayList ticker_list(const TickerLine& line, const Rect& strip, float pos,
+                                const TickerColours& colours);
 // Paints ticker_list at position `pos` px (any value, not wrapped: `pos` and `pos` +
 // one cycle show the same).
-void paint_ticker_at(render::Painter& painter, SDL_Renderer* renderer, const TickerLine& line, const Rect& strip,
-                     float pos, const TickerColours& colours);
+void paint_ticker_at(render::Painter& painter, SDL_Renderer* renderer, const TickerLine& line,
+                     const Rect& strip, float pos, const TickerColours& colours);
 
 }  // namespace paizi::show

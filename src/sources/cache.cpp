@@ -10,9 +10,8 @@
 #include <vector>
 
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "platform/atomic_file.h"
 
@@ -49,8 +48,7 @@ bool valid_meta(const nlohmann::json& m) {
 }  // namespace
 
 int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -62,7 +60,8 @@ std::string SourceCache::path_for(const std::string& url, const char* ext) const
 
 std::optional<CacheEntry> SourceCache::load(const std::string& url) const {
   std::string meta_text, body;
-  if (!platform::read_whole_file(path_for(url, ".meta"), meta_text) || !platform::read_whole_file(path_for(url, ".body"), body))
+  if (!platform::read_whole_file(path_for(url, ".meta"), meta_text) ||
+      !platform::read_whole_file(path_for(url, ".body"), body))
     return std::nullopt;
   const auto meta = nlohmann::json::parse(meta_text, nullptr, false);
   if (!valid_meta(meta)) return std::nullopt;
@@ -87,8 +86,8 @@ bool SourceCache::write_meta(const CacheEntry& e, std::string* error) const {
                                {"last_modified", e.last_modified},
                                {"effective_url", e.effective_url},
                                {"fetched_at", e.fetched_at}};
-  return platform::write_file_atomic(path_for(e.url, ".meta"),
-                      meta.dump(1, ' ', false, nlohmann::json::error_handler_t::replace), error);
+  return platform::write_file_atomic(
+      path_for(e.url, ".meta"), meta.dump(1, ' ', false, nlohmann::json::error_handler_t::replace), error);
 }
 
 bool SourceCache::store(const CacheEntry& e, std::string* error) {

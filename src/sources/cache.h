@@ -19,7 +19,7 @@
 namespace paizi::sources {
 
 struct CacheEntry {
-  std::string url;            // the source URL as configured (the key)
+  std::string url;  // the source URL as configured (the key)
   std::string body;
   std::string content_type;
   std::string etag;

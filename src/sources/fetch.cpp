@@ -66,10 +66,10 @@ Fetched fetch_source(net::HttpClient& client, SourceCache* cache, const std::str
   Verdict verdict;
   if (accept) verdict = accept(f);
   if (!verdict.error.empty()) return fall_back(cached, r.status, std::move(verdict.error));
-  const bool same_as_cached = cached && cached->body == f.body && cached->etag == r.etag &&
-                              cached->last_modified == r.last_modified &&
-                              cached->content_type == f.content_type && cached->effective_url == f.effective_url &&
-                              now - cached->fetched_at < kConfirmWriteEveryS;
+  const bool same_as_cached =
+      cached && cached->body == f.body && cached->etag == r.etag &&
+      cached->last_modified == r.last_modified && cached->content_type == f.content_type &&
+      cached->effective_url == f.effective_url && now - cached->fetched_at < kConfirmWriteEveryS;
   if (cacheable && verdict.store && !same_as_cached) {
     CacheEntry e{url, f.body, f.content_type, r.etag, r.last_modified, f.effective_url, now};
     cache->store(e);  // a full disk costs the fallback copy, not this fetch

@@ -20,13 +20,13 @@
 #include <functional>
 #include <string>
 
-#include "sources/cache.h"
 #include "net/http_client.h"
+#include "sources/cache.h"
 
 namespace paizi::sources {
 
 struct Fetched {
-  bool has_body = false;      // body/content_type/effective_url are usable
+  bool has_body = false;  // body/content_type/effective_url are usable
   std::string body;
   std::string content_type;
   std::string effective_url;  // base URL for relative links

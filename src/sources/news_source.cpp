@@ -17,17 +17,19 @@ void copy_freshness(const sources::Fetched& f, Freshness& out) {
 // copy when that is what the fetch returned. `Result` has `error` and an
 // optional member selected by `content`.
 template <typename Result, typename Parse, typename Content>
-std::optional<Result> fetch_and_parse(net::HttpClient& client, sources::SourceCache* cache, const std::string& url,
-                                      int64_t now, Freshness& out, Parse parse, Content content,
-                                      bool (*storable)(const Result&)) {
+std::optional<Result> fetch_and_parse(net::HttpClient& client, sources::SourceCache* cache,
+                                      const std::string& url, int64_t now, Freshness& out, Parse parse,
+                                      Content content, bool (*storable)(const Result&)) {
   std::optional<Result> fresh;
   const sources::Fetched f = sources::fetch_source(
       client, cache, url,
       [&](const sources::Fetched& got) {
         fresh = parse(got);
         sources::Verdict v;
-        if (!content(*fresh)) v.error = fresh->error;
-        else v.store = storable(*fresh);
+        if (!content(*fresh))
+          v.error = fresh->error;
+        else
+          v.store = storable(*fresh);
         return v;
       },
       now);
@@ -67,8 +69,8 @@ LoadedFeed load_feed(net::HttpClient& client, sources::SourceCache* cache, const
   };
   auto content = [](const content::FeedResult& r) { return r.feed.has_value(); };
   auto storable = [](const content::FeedResult& r) { return !r.feed->truncated; };
-  std::optional<content::FeedResult> r = fetch_and_parse<content::FeedResult>(client, cache, url, now, out, parse, content,
-                                                            +storable);
+  std::optional<content::FeedResult> r =
+      fetch_and_parse<content::FeedResult>(client, cache, url, now, out, parse, content, +storable);
   if (!r) return out;
   if (r->feed->truncated)
     out.warning = "feed truncated: showing the " + std::to_string(r->feed->items.size()) + " complete items";
@@ -79,17 +81,19 @@ LoadedFeed load_feed(net::HttpClient& client, sources::SourceCache* cache, const
 LoadedArticle load_article(net::HttpClient& client, sources::SourceCache* cache, const std::string& url,
                            content::ArticleOptions options, int64_t now) {
   LoadedArticle out;
-  auto parse = [&](const sources::Fetched& f) { return content::extract_article(f.body, with_origin(options, f, url)); };
+  auto parse = [&](const sources::Fetched& f) {
+    return content::extract_article(f.body, with_origin(options, f, url));
+  };
   auto content = [](const content::ArticleResult& r) { return r.article.has_value(); };
   auto storable = [](const content::ArticleResult&) { return true; };
-  std::optional<content::ArticleResult> r = fetch_and_parse<content::ArticleResult>(client, cache, url, now, out, parse, content,
-                                                                  +storable);
+  std::optional<content::ArticleResult> r =
+      fetch_and_parse<content::ArticleResult>(client, cache, url, now, out, parse, content, +storable);
   if (r) out.article = std::move(r->article);
   return out;
 }
 
-LoadedKpi load_kpi(net::HttpClient& client, sources::SourceCache* cache, const std::string& url, content::KpiOptions options,
-                   int64_t now) {
+LoadedKpi load_kpi(net::HttpClient& client, sources::SourceCache* cache, const std::string& url,
+                   content::KpiOptions options, int64_t now) {
   LoadedKpi out;
   auto parse = [&](const sources::Fetched& f) {
     options.content_type = f.content_type;
@@ -97,7 +101,8 @@ LoadedKpi load_kpi(net::HttpClient& client, sources::SourceCache* cache, const s
   };
   auto content = [](const content::KpiResult& r) { return r.data.has_value(); };
   auto storable = [](const content::KpiResult&) { return true; };
-  std::optional<content::KpiResult> r = fetch_and_parse<content::KpiResult>(client, cache, url, now, out, parse, content, +storable);
+  std::optional<content::KpiResult> r =
+      fetch_and_parse<content::KpiResult>(client, cache, url, now, out, parse, content, +storable);
   if (r) out.data = std::move(r->data);
   return out;
 }
@@ -105,8 +110,9 @@ LoadedKpi load_kpi(net::HttpClient& client, sources::SourceCache* cache, const s
 namespace {
 
 // One linked CAP document into `into` (see load_cap).
-void follow_cap_link(net::HttpClient& client, sources::SourceCache* cache, const std::string& link, int64_t now,
-                     const CapLinkOptions& o, content::CapResult& into, std::vector<std::string>& errors) {
+void follow_cap_link(net::HttpClient& client, sources::SourceCache* cache, const std::string& link,
+                     int64_t now, const CapLinkOptions& o, content::CapResult& into,
+                     std::vector<std::string>& errors) {
   if (!net::is_http_url(link)) {
     errors.push_back(link + ": not an http(s) link: refused");
     return;
@@ -124,7 +130,8 @@ void follow_cap_link(net::HttpClient& client, sources::SourceCache* cache, const
   };
   auto content = [](const content::CapResult& r) { return r.ok; };
   auto storable = [](const content::CapResult&) { return true; };
-  std::optional<content::CapResult> doc = fetch_and_parse<content::CapResult>(client, cache, link, now, got, parse, content, +storable);
+  std::optional<content::CapResult> doc =
+      fetch_and_parse<content::CapResult>(client, cache, link, now, got, parse, content, +storable);
   if (!got.error.empty()) errors.push_back(link + ": " + got.error);
   if (!doc) return;
   const content::CapOptions limits;
@@ -152,7 +159,8 @@ LoadedCap load_cap(net::HttpClient& client, sources::SourceCache* cache, const s
   const std::vector<std::string> linked = out.cap->links;
   for (size_t i = 0; i < linked.size(); ++i) {
     if (i == links.max_documents) {
-      out.link_errors.push_back(std::to_string(linked.size() - i) + " more linked document(s) not fetched: at most " +
+      out.link_errors.push_back(std::to_string(linked.size() - i) +
+                                " more linked document(s) not fetched: at most " +
                                 std::to_string(links.max_documents) + " per poll");
       break;
     }

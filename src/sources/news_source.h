@@ -17,8 +17,8 @@
 #include "content/feed.h"
 #include "content/kpi_data.h"
 #include "content/news.h"
-#include "sources/cache.h"
 #include "net/http_client.h"
+#include "sources/cache.h"
 
 namespace paizi::sources {
 
@@ -57,12 +57,12 @@ struct LoadedKpi : Freshness {
 
 // Same contract as load_feed, for KPI data (JSON or CSV): a document without
 // a usable figure never replaces the last good copy.
-LoadedKpi load_kpi(net::HttpClient& client, sources::SourceCache* cache, const std::string& url, content::KpiOptions options,
-                   int64_t now);
+LoadedKpi load_kpi(net::HttpClient& client, sources::SourceCache* cache, const std::string& url,
+                   content::KpiOptions options, int64_t now);
 
 struct LoadedCap : Freshness {
   std::optional<content::CapResult> cap;  // set when a CAP document (possibly with no alerts) was read
-  std::vector<std::string> link_errors;  // "URL: reason" for each linked document not read fresh
+  std::vector<std::string> link_errors;   // "URL: reason" for each linked document not read fresh
 };
 
 struct CapLinkOptions {

@@ -96,8 +96,10 @@ std::vector<std::string> drop_missing(content::Playlist& pl,
     bool drop = false;
     content::for_each_image(s, [&](std::string& image, std::string&, bool own) {
       if (!missing.count(image)) return;
-      if (own) drop = true;      // an image slide without its image is left out
-      else image.clear();        // the article without its picture
+      if (own)
+        drop = true;  // an image slide without its image is left out
+      else
+        image.clear();  // the article without its picture
     });
     if (drop)
       dropped.push_back(s.id.empty() ? "#" + std::to_string(i + 1) : s.id);
@@ -131,7 +133,8 @@ PlaylistUpdater::PlaylistUpdater(UpdaterOptions options)
     if (opt_.asset_roots.empty()) opt_.asset_roots.push_back(file.parent_path().string());
     inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     // The directory, so editors that write a new file and rename it are seen.
-    if (inotify_fd_ >= 0) playlist_wd_ = ::inotify_add_watch(inotify_fd_, file.parent_path().c_str(), kWatchMask);
+    if (inotify_fd_ >= 0)
+      playlist_wd_ = ::inotify_add_watch(inotify_fd_, file.parent_path().c_str(), kWatchMask);
   }
 }
 
@@ -290,12 +293,18 @@ void PlaylistUpdater::run() {
 
 const char* check_failure_name(CheckFailure f) {
   switch (f) {
-    case CheckFailure::network: return "network";
-    case CheckFailure::http: return "http";
-    case CheckFailure::signature: return "signature";
-    case CheckFailure::invalid: return "invalid";
-    case CheckFailure::assets: return "assets";
-    case CheckFailure::storage: return "storage";
+    case CheckFailure::network:
+      return "network";
+    case CheckFailure::http:
+      return "http";
+    case CheckFailure::signature:
+      return "signature";
+    case CheckFailure::invalid:
+      return "invalid";
+    case CheckFailure::assets:
+      return "assets";
+    case CheckFailure::storage:
+      return "storage";
   }
   return "network";  // not reached: every enumerator is listed
 }
@@ -322,7 +331,8 @@ void PlaylistUpdater::report(bool ok, const std::string& err, bool rejected, Che
   while (status_.errors.size() > kErrorsKept) status_.errors.pop_front();
 }
 
-bool PlaylistUpdater::fetch_playlist(std::string& body, bool& unchanged, std::string& err, CheckFailure& why) {
+bool PlaylistUpdater::fetch_playlist(std::string& body, bool& unchanged, std::string& err,
+                                     CheckFailure& why) {
   if (opt_.require_https && net::is_plain_http_url(opt_.source)) {
     err = "playlist " + opt_.source + ": plain http:// refused with require_https";
     why = CheckFailure::invalid;
@@ -548,7 +558,8 @@ void PlaylistUpdater::check_once() {
     return report(true, "", false);
   }
   if (sha == rejected_sha_) return report(false, rejected_error_, true, rejected_why_);
-  if (!verify_signature(body, err)) return report(false, err, true, CheckFailure::signature);  // the .sig may still be on its way
+  if (!verify_signature(body, err))
+    return report(false, err, true, CheckFailure::signature);  // the .sig may still be on its way
   const std::string base = net::is_http_url(opt_.source)
                                ? store_.path_of("")
                                : fs::absolute(net::local_path(opt_.source)).parent_path().string();
@@ -576,8 +587,10 @@ void PlaylistUpdater::adopt(const std::string& body, const std::string& sha, con
                   "not adopted: no slide can be shown without a missing " +
                       (missing.empty() ? std::string("asset") : missing.begin()->second),
                   true, CheckFailure::assets);
-  if (!resolve_sources(pl, base, err)) return report(false, "not adopted: " + err, true, CheckFailure::invalid);
-  if (!persist(body, sha, assets, err)) return report(false, "not adopted: " + err, false, CheckFailure::storage);
+  if (!resolve_sources(pl, base, err))
+    return report(false, "not adopted: " + err, true, CheckFailure::invalid);
+  if (!persist(body, sha, assets, err))
+    return report(false, "not adopted: " + err, false, CheckFailure::storage);
   current_sha_ = sha;
   validators_ = fetched_;
   rejected_sha_.clear();

@@ -67,10 +67,10 @@
 #include <vector>
 
 #include "content/playlist.h"
-#include "sources/asset_pins.h"
 #include "net/asset_store.h"
-#include "net/url_index.h"
 #include "net/http_client.h"
+#include "net/url_index.h"
+#include "sources/asset_pins.h"
 
 namespace paizi::sources {
 
@@ -83,7 +83,7 @@ struct UpdaterOptions {
   std::vector<std::string> asset_roots;    // local directories assets may be read from
   size_t max_playlist_bytes = 1u << 20;    // playlist body cap, bytes
   size_t cache_budget_bytes = 256u << 20;  // asset store budget, bytes
-  net::HttpLimits limits;                       // for the playlist and its assets
+  net::HttpLimits limits;                  // for the playlist and its assets
   // Judges a fetched asset (an image): "" to store it, else why it cannot be
   // shown (an HTML error page served with 200, a cut or oversized file); it
   // is then missing like one that could not be fetched. Unset: any bytes.
@@ -234,26 +234,26 @@ class PlaylistUpdater {
   net::HttpClient playlist_client_;  // capped at max_playlist_bytes
   net::HttpClient client_;           // assets and sources
   net::AssetStore store_;
-  net::UrlIndex asset_index_;      // STATE/assets/index.json: validators of fetched images
-  Validators validators_;     // of the playlist on screen
-  Validators fetched_;        // of the body just fetched
-  std::string signature_;     // of the body just fetched, when checked
-  std::string current_sha_;   // sha256 of the playlist on screen
-  std::string current_body_;  // its bytes, while it lacks assets (for retry_missing)
-  AssetMap current_assets_;   // its assets
-  Missing missing_;           // the assets it lacks
+  net::UrlIndex asset_index_;         // STATE/assets/index.json: validators of fetched images
+  Validators validators_;             // of the playlist on screen
+  Validators fetched_;                // of the body just fetched
+  std::string signature_;             // of the body just fetched, when checked
+  std::string current_sha_;           // sha256 of the playlist on screen
+  std::string current_body_;          // its bytes, while it lacks assets (for retry_missing)
+  AssetMap current_assets_;           // its assets
+  Missing missing_;                   // the assets it lacks
   std::vector<std::string> dropped_;  // the slides left out for them
-  std::string rejected_sha_;  // last rejected body, not re-validated
+  std::string rejected_sha_;          // last rejected body, not re-validated
   std::string rejected_error_;
   CheckFailure rejected_why_ = CheckFailure::invalid;
   int failures_ = 0;       // consecutive failed checks (no playlist received)
   int rejections_ = 0;     // consecutive checks that received a playlist and refused it
-  bool checked_ = false;  // check_once() ran (before start(): run() does not repeat it)
+  bool checked_ = false;   // check_once() ran (before start(): run() does not repeat it)
   mutable std::mutex mu_;  // guards status_ and ready_
   UpdaterStatus status_;
   std::optional<AdoptedPlaylist> ready_;
-  int wake_fd_ = -1;     // eventfd: force_check() and stop
-  int inotify_fd_ = -1;  // local playlist sources only
+  int wake_fd_ = -1;      // eventfd: force_check() and stop
+  int inotify_fd_ = -1;   // local playlist sources only
   int playlist_wd_ = -1;  // the watch on the playlist's directory
   // Local files the last check found missing (absolute paths), and the
   // directories watched for them: watch descriptor -> directory.

@@ -8,11 +8,11 @@
 
 #include <stdlib.h>
 
-#include "platform/paths.h"
-#include "sources/news_source.h"
-#include "sources/cache.h"
 #include "net/http_client.h"
+#include "platform/paths.h"
 #include "render/image.h"
+#include "sources/cache.h"
+#include "sources/news_source.h"
 
 namespace paizi::sources {
 
@@ -30,8 +30,8 @@ net::PictureStore* SourceData::pictures() {
     dir = temp_dir_ = tmpl;
   }
   // A picture the painter would refuse is no picture (no empty box).
-  pictures_ = std::make_unique<net::PictureStore>(dir, picture_limits_,
-                                                  [](std::string_view b) { return render::image_problem(b); });
+  pictures_ = std::make_unique<net::PictureStore>(
+      dir, picture_limits_, [](std::string_view b) { return render::image_problem(b); });
   return pictures_.get();
 }
 
@@ -61,7 +61,8 @@ void SourceData::update(const content::Playlist& playlist) {
     // (by id) keeps its last good copy until the next fetch replaces it.
     for (auto it = data_.begin(); it != data_.end();)
       it = listed(it->first) ? std::next(it) : data_.erase(it);
-    for (auto it = books_.begin(); it != books_.end();) it = listed(it->first) ? std::next(it) : books_.erase(it);
+    for (auto it = books_.begin(); it != books_.end();)
+      it = listed(it->first) ? std::next(it) : books_.erase(it);
     next_due_.clear();  // fetch the new set now
     kick_ = true;
   }
@@ -107,8 +108,8 @@ void SourceData::refresh(const content::Source& src, int64_t now) {
   }
 }
 
-void SourceData::refresh_from(const content::Source& src, net::HttpClient& client, sources::SourceCache* cache,
-                              int64_t now) {
+void SourceData::refresh_from(const content::Source& src, net::HttpClient& client,
+                              sources::SourceCache* cache, int64_t now) {
   auto snap = std::make_shared<Snapshot>();
   if (src.kind == content::SourceKind::Feed) {
     sources::LoadedFeed f = sources::load_feed(client, cache, resolve(src.url), {}, now);
@@ -143,7 +144,8 @@ void SourceData::refresh_from(const content::Source& src, net::HttpClient& clien
     slot = std::move(kept);
     return;
   }
-  const bool changed = !slot || slot->fetched_at != snap->fetched_at || slot->items.size() != snap->items.size() ||
+  const bool changed = !slot || slot->fetched_at != snap->fetched_at ||
+                       slot->items.size() != snap->items.size() ||
                        slot->kpi.has_value() != snap->kpi.has_value();
   slot = std::move(snap);
   if (changed) ++generation_;
@@ -165,8 +167,8 @@ void SourceData::refresh_cap(const content::Source& src, net::HttpClient& client
     std::vector<std::string> problems = std::move(c.link_errors);
     if (c.cap->rejected) problems.push_back(std::to_string(c.cap->rejected) + " malformed alert(s) left out");
     if (c.cap->bad_shapes)
-      problems.push_back(std::to_string(c.cap->bad_shapes) + " malformed area shape(s) ignored (first: " +
-                         c.cap->shape_error + ")");
+      problems.push_back(std::to_string(c.cap->bad_shapes) +
+                         " malformed area shape(s) ignored (first: " + c.cap->shape_error + ")");
     for (const std::string& p : problems) snap->error += (snap->error.empty() ? "" : "; ") + p;
     if (books_[src.id].take(c.cap->alerts)) ++generation_;
   }
@@ -193,7 +195,8 @@ void SourceData::fetch_item_pictures(const std::string& source_id, Snapshot& sna
   }
 }
 
-void SourceData::fetch_pictures(content::Playlist& playlist, int64_t now, std::vector<std::string>& problems) {
+void SourceData::fetch_pictures(content::Playlist& playlist, int64_t now,
+                                std::vector<std::string>& problems) {
   net::HttpClient client(limits_);
   auto local = [&](std::string& image, bool drop) {
     if (!net::is_http_url(image)) return;
@@ -223,7 +226,8 @@ void SourceData::refresh_now(int64_t now) {
 void SourceData::refresh_one(const content::Source& s, int64_t now) {
   refresh(s, now);
   // At most one fetch per source and second, whatever the playlist says.
-  const int64_t due = now + std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count());
+  const int64_t due =
+      now + std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(s.refresh).count());
   std::lock_guard<std::mutex> lock(mu_);
   next_due_[s.id] = due;
 }
@@ -243,7 +247,8 @@ void SourceData::run() {
       }
       wake = std::min(wake, next_due_[s.id]);
     }
-    cv_.wait_for(lock, std::chrono::seconds(std::max<int64_t>(1, wake - now)), [this] { return stopping_ || kick_; });
+    cv_.wait_for(lock, std::chrono::seconds(std::max<int64_t>(1, wake - now)),
+                 [this] { return stopping_ || kick_; });
     kick_ = false;
   }
 }
@@ -281,7 +286,8 @@ const content::KpiData* SourceData::kpi(const std::string& source_id, int64_t& f
   // The data is as old as the document says, when it says (a BI export
   // republished unchanged is not fresh); never newer than its fetch.
   fetched = held_kpi_->fetched_at;
-  if (const auto& updated = held_kpi_->kpi->updated; updated && (fetched == 0 || *updated < fetched)) fetched = *updated;
+  if (const auto& updated = held_kpi_->kpi->updated; updated && (fetched == 0 || *updated < fetched))
+    fetched = *updated;
   return &*held_kpi_->kpi;
 }
 
@@ -309,8 +315,9 @@ std::vector<content::AlertNotice> SourceData::alerts(int64_t now) {
         out.push_back(std::move(n));
     }
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const content::AlertNotice& x, const content::AlertNotice& y) { return x.severity > y.severity; });
+  std::stable_sort(out.begin(), out.end(), [](const content::AlertNotice& x, const content::AlertNotice& y) {
+    return x.severity > y.severity;
+  });
   return out;
 }
 

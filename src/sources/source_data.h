@@ -26,22 +26,22 @@
 #include <thread>
 #include <vector>
 
+#include "content/data_provider.h"
 #include "content/kpi_data.h"
 #include "content/news.h"
 #include "content/playlist.h"
-#include "sources/cache.h"
 #include "net/http_client.h"
 #include "net/picture_store.h"
-#include "content/data_provider.h"
+#include "sources/cache.h"
 
 namespace paizi::sources {
 
 // How the sources of the playlist on screen are doing (for metrics).
 struct SourceHealth {
-  size_t sources = 0;     // feed/article/kpi sources of the playlist on screen
-  size_t failing = 0;     // whose last fetch failed: their last good copy (if any) is shown
-  size_t stale = 0;       // with no data yet, or data older than their max_age
-  uint64_t failures = 0;  // fetches that failed, since start (a counter)
+  size_t sources = 0;            // feed/article/kpi sources of the playlist on screen
+  size_t failing = 0;            // whose last fetch failed: their last good copy (if any) is shown
+  size_t stale = 0;              // with no data yet, or data older than their max_age
+  uint64_t failures = 0;         // fetches that failed, since start (a counter)
   uint64_t cache_evictions = 0;  // last good copies the source cache evicted for its budget (a counter)
 };
 
@@ -115,12 +115,15 @@ class SourceData final : public content::DataProvider {
   };
   void refresh(const content::Source& src, int64_t now);
   void refresh_one(const content::Source& src, int64_t now);  // refresh(), then its next due time
-  void refresh_cap(const content::Source& src, net::HttpClient& client, sources::SourceCache* cache, int64_t now);
+  void refresh_cap(const content::Source& src, net::HttpClient& client, sources::SourceCache* cache,
+                   int64_t now);
   // A feed, article or KPI source through `client` and `cache` (may be null).
-  void refresh_from(const content::Source& src, net::HttpClient& client, sources::SourceCache* cache, int64_t now);
+  void refresh_from(const content::Source& src, net::HttpClient& client, sources::SourceCache* cache,
+                    int64_t now);
   net::PictureStore* pictures();  // created on first use; null without a directory
   // The pictures of the items news slides show, fetched; see the top.
-  void fetch_item_pictures(const std::string& source_id, Snapshot& snap, net::HttpClient& client, int64_t now);
+  void fetch_item_pictures(const std::string& source_id, Snapshot& snap, net::HttpClient& client,
+                           int64_t now);
   void follow(const content::Playlist& playlist);  // sources_ and wanted_; mu_ held
   std::string resolve(const std::string& url) const;
   bool listed(const std::string& id) const;  // in sources_; mu_ held
@@ -143,13 +146,14 @@ class SourceData final : public content::DataProvider {
   std::shared_ptr<const Snapshot> held_;      // keeps the item returned by news() alive
   std::shared_ptr<const Snapshot> held_kpi_;  // keeps the data returned by kpi() alive
   std::atomic<uint64_t> generation_{0};
-  uint64_t failures_ = 0;  // fetches that ended with an error; mu_ held
+  uint64_t failures_ = 0;         // fetches that ended with an error; mu_ held
   uint64_t cache_evictions_ = 0;  // summed over the per-refresh caches; mu_ held
   std::thread worker_;
   std::condition_variable cv_;
   bool stopping_ = false;
   bool kick_ = false;
-  bool started_ = false;  // start() was called: update() starts the worker when there is something to fetch  // update(): a new set of sources, fetch now
+  bool started_ = false;  // start() was called: update() starts the worker when there is something to fetch
+                          // // update(): a new set of sources, fetch now
 };
 
 }  // namespace paizi::sources

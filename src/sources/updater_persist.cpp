@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "net/signature.h"
+#include "platform/atomic_file.h"
 #include "sources/cache.h"
 #include "sources/playlist_updater.h"
-#include "platform/atomic_file.h"
 
 namespace paizi::sources {
 
@@ -74,8 +74,9 @@ std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err)
     }
   }
   const std::string source = m.value("source", std::string());
-  const std::string base =
-      net::is_http_url(source) ? store_.path_of("") : fs::path(net::local_path(source)).parent_path().string();
+  const std::string base = net::is_http_url(source)
+                               ? store_.path_of("")
+                               : fs::path(net::local_path(source)).parent_path().string();
   content::ParseResult pr = content::parse_playlist(body, base);
   if (!pr.playlist) {
     err = "last-known-good playlist: " + pr.first_error(file);

@@ -8,12 +8,11 @@
 #include <tuple>
 
 #include <fcntl.h>
+#include <hb-ft.h>
+#include <hb-ot.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <hb-ft.h>
-#include <hb-ot.h>
 #include FT_TRUETYPE_TABLES_H
 
 #include "build_config.h"
@@ -40,7 +39,7 @@ void Face::open() {
   // here rather than by hb_blob_create_from_file, so that it is known to be
   // a read-only file mapping, which release_pages() may drop.
   const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  struct stat st{};
+  struct stat st {};
   if (fd < 0 || ::fstat(fd, &st) != 0 || st.st_size <= 0 || static_cast<uint64_t>(st.st_size) > UINT32_MAX) {
     if (fd >= 0) ::close(fd);
     return;
@@ -51,9 +50,10 @@ void Face::open() {
   if (map == MAP_FAILED) return;
   map_ = map;
   map_len_ = len;
-  blob_ = hb_blob_create(static_cast<const char*>(map), static_cast<unsigned>(len), HB_MEMORY_MODE_READONLY, nullptr,
-                         nullptr);
-  if (FT_New_Memory_Face(lib_, static_cast<const FT_Byte*>(map), static_cast<FT_Long>(len), index_, &ft_) != 0) {
+  blob_ = hb_blob_create(static_cast<const char*>(map), static_cast<unsigned>(len), HB_MEMORY_MODE_READONLY,
+                         nullptr, nullptr);
+  if (FT_New_Memory_Face(lib_, static_cast<const FT_Byte*>(map), static_cast<FT_Long>(len), index_, &ft_) !=
+      0) {
     ft_ = nullptr;
     return;
   }
@@ -176,7 +176,8 @@ Face* FontLibrary::emoji() {
     FcPatternGetCharSet(font, FC_CHARSET, 0, &cs);
     // What fontconfig falls back to for a missing family is a text font:
     // only a colour font that has the emoji of U+1F600 counts.
-    if (color && cs && FcCharSetHasChar(cs, 0x1F600) && FcPatternGetString(font, FC_FILE, 0, &file) == FcResultMatch) {
+    if (color && cs && FcCharSetHasChar(cs, 0x1F600) &&
+        FcPatternGetString(font, FC_FILE, 0, &file) == FcResultMatch) {
       emoji_ = open(reinterpret_cast<const char*>(file), index, cs);  // opens when first drawn
     }
     FcPatternDestroy(font);

@@ -57,9 +57,9 @@ class Face {
   // px): the strike's em_units() tall box becomes size_px tall.
   float strike_scale(float size_px) const {
     ensure();
-    return strike_ppem_ > 0 ? size_px * static_cast<float>(upem_) /
-                                  (static_cast<float>(em_units()) * strike_ppem_)
-                            : 1.f;
+    return strike_ppem_ > 0
+               ? size_px * static_cast<float>(upem_) / (static_cast<float>(em_units()) * strike_ppem_)
+               : 1.f;
   }
   // Ideographic em-box top above the baseline, in font units (OS/2 typo ascender).
   int ascender() const { return ensure(), ascender_; }
@@ -79,9 +79,9 @@ class Face {
   }
   void open_once() const;
   void open();
-  const void* map_ = nullptr;   // the font file, mapped read-only
+  const void* map_ = nullptr;  // the font file, mapped read-only
   size_t map_len_ = 0;
-  hb_blob_t* blob_ = nullptr;   // HarfBuzz's view of map_ (FreeType reads map_ too)
+  hb_blob_t* blob_ = nullptr;  // HarfBuzz's view of map_ (FreeType reads map_ too)
   FT_Library lib_;
   mutable std::atomic<bool> opened_{false};
   mutable std::mutex open_mutex_;

@@ -14,8 +14,8 @@ namespace paizi::text {
 namespace {
 
 constexpr float kEps = 1e-4f;
-constexpr float kMinWordSpace = 0.25f;   // em (clreq: Latin word space shrinks to 1/4 em)
-constexpr float kMaxWordSpace = 0.5f;    // em
+constexpr float kMinWordSpace = 0.25f;  // em (clreq: Latin word space shrinks to 1/4 em)
+constexpr float kMaxWordSpace = 0.5f;   // em
 constexpr float kMinCjkLatinGap = 0.125f;
 constexpr float kMaxCjkLatinGap = 1.f / 3.f;
 
@@ -53,9 +53,7 @@ class Measure {
   }
   // Natural width of [b, e), em (gap after the last code point excluded).
   float width(size_t b, size_t e) const { return e > b ? w_[e] - w_[b] - p_.gap[e - 1] : 0.f; }
-  float shrink(size_t b, size_t e) const {
-    return e > b ? s_[e] - s_[b] - gap_shrink_cap(p_, e - 1) : 0.f;
-  }
+  float shrink(size_t b, size_t e) const { return e > b ? s_[e] - s_[b] - gap_shrink_cap(p_, e - 1) : 0.f; }
 
  private:
   const ShapedParagraph& p_;
@@ -76,7 +74,8 @@ std::vector<char> word_internal_breaks(const ShapedParagraph& p) {
   std::vector<char> avoid(n, 0);
   thread_local std::unique_ptr<icu::BreakIterator> words = [] {
     UErrorCode err = U_ZERO_ERROR;
-    std::unique_ptr<icu::BreakIterator> bi(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), err));
+    std::unique_ptr<icu::BreakIterator> bi(
+        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), err));
     return U_FAILURE(err) ? nullptr : std::move(bi);
   }();
   if (!words || n == 0) return avoid;
@@ -99,7 +98,8 @@ std::vector<char> word_internal_breaks(const ShapedParagraph& p) {
   // from the dictionary (莅|临, 入|驻, 中|试): not a place to prefer.
   for (size_t k = 1; k + 1 < starts.size(); ++k) {
     const size_t b = starts[k];
-    if (b - starts[k - 1] == 1 && starts[k + 1] - b == 1 && is_cjk_letter(p.cps[b - 1]) && is_cjk_letter(p.cps[b]))
+    if (b - starts[k - 1] == 1 && starts[k + 1] - b == 1 && is_cjk_letter(p.cps[b - 1]) &&
+        is_cjk_letter(p.cps[b]))
       boundary[b] = 0;
   }
   for (size_t i = 0; i + 1 < n; ++i)
@@ -280,8 +280,8 @@ size_t forced_break(const ShapedParagraph& p, const Measure& m, const RelaxedBre
 // Greedy line breaking, clreq order: a candidate line is taken if it fits
 // at natural width or after compressing its punctuation and spaces (先挤进);
 // only then is text pushed to the next line (后推出).
-std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, float first_avail,
-                                  float avail, bool compress_start, BreakLevel level,
+std::vector<Span> break_paragraph(const ShapedParagraph& p, const Measure& m, float first_avail, float avail,
+                                  bool compress_start, BreakLevel level,
                                   const std::vector<char>* avoid = nullptr, bool* forced = nullptr) {
   std::vector<Span> spans;
   const size_t n = p.cps.size();
@@ -383,16 +383,16 @@ void shrink_line(const ShapedParagraph& p, const Span& sp, float need, Adjust& a
     if (p.cps[i] == U' ' && p.adv[i] > kMinWordSpace) spaces.push_back({i, p.adv[i] - kMinWordSpace});
   need = distribute(spaces, need, [&](const Item& it, float f) { a.dadv[it.i - sp.begin] -= f * it.cap; });
   for (ShrinkClass cls : {ShrinkClass::Middle, ShrinkClass::Bracket, ShrinkClass::Comma}) {
-    need = distribute(punct_items([&](size_t i) { return char_class(p.cps[i]).shrink() == cls; }),
-                      need, apply_halt);
+    need = distribute(punct_items([&](size_t i) { return char_class(p.cps[i]).shrink() == cls; }), need,
+                      apply_halt);
   }
   std::vector<Item>& gaps = a.items2;
   gaps.clear();
   for (size_t i = sp.begin; i + 1 < sp.end; ++i)
     if (p.gap[i] > kMinCjkLatinGap) gaps.push_back({i, p.gap[i] - kMinCjkLatinGap});
   need = distribute(gaps, need, [&](const Item& it, float f) { a.dgap[it.i - sp.begin] -= f * it.cap; });
-  distribute(punct_items([&](size_t i) { return char_class(p.cps[i]).shrink() == ShrinkClass::Stop; }),
-             need, apply_halt);
+  distribute(punct_items([&](size_t i) { return char_class(p.cps[i]).shrink() == ShrinkClass::Stop; }), need,
+             apply_halt);
 }
 
 // Expands a justified line: word spaces to 1/2 em, the CJK-Latin gap to
@@ -479,7 +479,8 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
     const ShapedParagraph& p = shaped.paragraphs[pi];
     const Measure m(p);
     const float indent = pi < opt.unindented.size() && opt.unindented[pi] ? 0.f : para_indent;
-    std::vector<Span> spans = break_paragraph(p, m, avail - indent, avail, opt.compress_line_start, opt.shape.line_break);
+    std::vector<Span> spans =
+        break_paragraph(p, m, avail - indent, avail, opt.compress_line_start, opt.shape.line_break);
     if (opt.balance && spans.size() > 1) {
       // Narrowest measure that still needs no more lines: even lines
       // instead of a full first line and a short last one. Between words
@@ -487,19 +488,24 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
       const std::vector<char> inside_words = word_internal_breaks(p);
       auto lines_at = [&](float width, const std::vector<char>* avoid) {
         bool forced = false;
-        const size_t k = break_paragraph(p, m, width - indent, width, opt.compress_line_start, opt.shape.line_break,
-                                         avoid, &forced).size();
+        const size_t k = break_paragraph(p, m, width - indent, width, opt.compress_line_start,
+                                         opt.shape.line_break, avoid, &forced)
+                             .size();
         return forced ? SIZE_MAX : k;
       };
-      const std::vector<char>* avoid = lines_at(avail, &inside_words) <= spans.size() ? &inside_words : nullptr;
+      const std::vector<char>* avoid =
+          lines_at(avail, &inside_words) <= spans.size() ? &inside_words : nullptr;
       float lo = 0, hi = avail;
       for (int it = 0; it < 14; ++it) {
         const float mid = (lo + hi) / 2;
-        if (lines_at(mid, avoid) <= spans.size()) hi = mid;
-        else lo = mid;
+        if (lines_at(mid, avoid) <= spans.size())
+          hi = mid;
+        else
+          lo = mid;
       }
       spans = break_paragraph(p, m, hi - indent, hi, opt.compress_line_start, opt.shape.line_break, avoid);
-      std::vector<Span> even = even_lines(p, m, hi - indent, hi, opt.compress_line_start, spans.size(), avoid);
+      std::vector<Span> even =
+          even_lines(p, m, hi - indent, hi, opt.compress_line_start, spans.size(), avoid);
       if (!even.empty()) spans = std::move(even);
       for (size_t k = 0; k + 1 < spans.size(); ++k)
         out.broken_words += spans[k].end > spans[k].begin && inside_words[spans[k].end - 1];
@@ -519,9 +525,9 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
         const float room = w - shaped.ellipsis_adv;
         size_t e = sp.end;
         if (!last) e = spans[li + 1].begin;
-        while (e > sp.begin && (m.width(sp.begin, e) - m.shrink(sp.begin, e) > room + kEps ||
-                                (p.flags[e - 1] & kSpace) ||
-                                char_class(p.cps[e - 1]).no_break_after(opt.shape.line_break)))
+        while (e > sp.begin &&
+               (m.width(sp.begin, e) - m.shrink(sp.begin, e) > room + kEps || (p.flags[e - 1] & kSpace) ||
+                char_class(p.cps[e - 1]).no_break_after(opt.shape.line_break)))
           --e;
         sp.end = e;
         sp.natural = m.width(sp.begin, e) + (sp.start_compressed ? p.halt_adv[sp.begin] : 0.f);
@@ -550,14 +556,16 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
       }
       const float room = ellipsis ? w - shaped.ellipsis_adv : w;
       const float slack = room - sp.natural;
-      if (slack < -kEps) shrink_line(p, sp, -slack, a);
-      else if (slack > kEps && opt.justify && !last) expand_line(p, sp, slack, a);
+      if (slack < -kEps)
+        shrink_line(p, sp, -slack, a);
+      else if (slack > kEps && opt.justify && !last)
+        expand_line(p, sp, slack, a);
 
       LayoutLine line;
       line.paragraph = static_cast<int>(pi);
-      line.text = len ? p.text.utf8.substr(p.text.offset[sp.begin],
-                                           p.text.offset[sp.end] - p.text.offset[sp.begin])
-                      : std::string();
+      line.text =
+          len ? p.text.utf8.substr(p.text.offset[sp.begin], p.text.offset[sp.end] - p.text.offset[sp.begin])
+              : std::string();
       line.natural = sp.natural * size;
       line.ellipsis = ellipsis;
       line.paragraph_end = last;
@@ -580,8 +588,10 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
       const float used = end - start;
       const float box = w * size;
       if (!(opt.justify && !last)) {
-        if (opt.align == Align::Center) shift = (box - used) / 2;
-        else if (opt.align == Align::End) shift = box - used;
+        if (opt.align == Align::Center)
+          shift = (box - used) / 2;
+        else if (opt.align == Align::End)
+          shift = box - used;
       }
       if (shift != 0) {
         for (size_t g = line.glyph_begin; g < out.glyphs.size(); ++g)
@@ -615,8 +625,7 @@ TextLayout set_text(const ShapedText& shaped, const LayoutOptions& opt) {
   return out;
 }
 
-TextLayout layout_text(Shaper& shaper, const std::vector<std::string>& paragraphs,
-                       const LayoutOptions& opt) {
+TextLayout layout_text(Shaper& shaper, const std::vector<std::string>& paragraphs, const LayoutOptions& opt) {
   return set_text(shaper.shape(paragraphs, opt.shape), opt);
 }
 

@@ -14,7 +14,9 @@ icu::BreakIterator* line_breaker(BreakLevel level) {
   auto& it = its[static_cast<int>(level)];
   if (!it) {
     UErrorCode err = U_ZERO_ERROR;
-    const char* loc = level == BreakLevel::None ? "zh@lb=loose" : level == BreakLevel::Strict ? "zh@lb=strict" : "zh@lb=normal";
+    const char* loc = level == BreakLevel::None     ? "zh@lb=loose"
+                      : level == BreakLevel::Strict ? "zh@lb=strict"
+                                                    : "zh@lb=normal";
     it.reset(icu::BreakIterator::createLineInstance(icu::Locale(loc), err));
     if (U_FAILURE(err)) it.reset();
   }

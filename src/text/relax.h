@@ -15,12 +15,13 @@ namespace paizi::text {
 
 // Rank of the break after a code point, least bad first.
 enum BreakRank : uint8_t {
-  kRankAllowed = 0,    // an opportunity at the configured level (kBreakAfter)
-  kRankBasic = 1,      // allowed by ICU normal + clreq basic (configured: strict)
-  kRankLoose = 2,      // allowed by ICU loose, no clreq prohibition (configured: strict or basic)
-  kRankAnywhere = 3,   // a grapheme boundary that breaks no clreq basic prohibition (inside a word, a URL, a number)
-  kRankProhibited = 4, // a grapheme boundary before 、。」 small kana, after 「, inside —— ……: last resort
-  kRankNever = 5,      // inside a grapheme cluster (before a mark, inside an emoji sequence)
+  kRankAllowed = 0,  // an opportunity at the configured level (kBreakAfter)
+  kRankBasic = 1,    // allowed by ICU normal + clreq basic (configured: strict)
+  kRankLoose = 2,    // allowed by ICU loose, no clreq prohibition (configured: strict or basic)
+  kRankAnywhere =
+      3,  // a grapheme boundary that breaks no clreq basic prohibition (inside a word, a URL, a number)
+  kRankProhibited = 4,  // a grapheme boundary before 、。」 small kana, after 「, inside —— ……: last resort
+  kRankNever = 5,  // inside a grapheme cluster (before a mark, inside an emoji sequence)
 };
 
 // The ranks of every break of a shaped paragraph. Costs a line-break pass

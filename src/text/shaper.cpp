@@ -13,15 +13,12 @@ namespace paizi::text {
 namespace {
 
 bool is_ignorable(char32_t c) {
-  return (c >= 0x200B && c <= 0x200F) || (c >= 0xFE00 && c <= 0xFE0F) ||
-         (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF || (c >= 0xE0100 && c <= 0xE01EF) ||
-         c == 0x00AD;
+  return (c >= 0x200B && c <= 0x200F) || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x2060 && c <= 0x206F) ||
+         c == 0xFEFF || (c >= 0xE0100 && c <= 0xE01EF) || c == 0x00AD;
 }
 
 // A mark, ZWJ or variation selector: drawn with the code point before it.
-bool attaches_to_previous(char32_t c, CharClass cls) {
-  return cls.mark() || (c >= 0xE0100 && c <= 0xE01EF);
-}
+bool attaches_to_previous(char32_t c, CharClass cls) { return cls.mark() || (c >= 0xE0100 && c <= 0xE01EF); }
 
 // Emoji clusters (UTS #51): what starts one in emoji presentation, and what
 // continues one (ZWJ, VS16, skin tone modifiers, tags, the keycap mark, the
@@ -41,15 +38,15 @@ bool starts_emoji(const std::u32string& cps, size_t i) {
 // `ri_open`: i - 1 is a regional indicator that starts a flag.
 bool continues_emoji(const std::u32string& cps, size_t i, bool ri_open) {
   const char32_t c = cps[i];
-  if (c == 0x200D || c == 0xFE0F || c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF) || (c >= 0xE0020 && c <= 0xE007F))
+  if (c == 0x200D || c == 0xFE0F || c == 0x20E3 || (c >= 0x1F3FB && c <= 0x1F3FF) ||
+      (c >= 0xE0020 && c <= 0xE007F))
     return true;
   if (is_regional_indicator(c)) return ri_open;
   return cps[i - 1] == 0x200D && has_prop(c, UCHAR_EMOJI);
 }
 
 bool is_rotated_in_vertical(char32_t c) {
-  return u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_VERTICAL_ORIENTATION) ==
-         U_VO_ROTATED;
+  return u_getIntPropertyValue(static_cast<UChar32>(c), UCHAR_VERTICAL_ORIENTATION) == U_VO_ROTATED;
 }
 
 // Trims leading/trailing white space (incl. U+3000 used as a manual indent).
@@ -71,7 +68,7 @@ icu::BreakIterator* Shaper::breaker(BreakLevel level, bool root) {
   auto& slot = breakers_[key];
   if (!slot) {
     UErrorCode err = U_ZERO_ERROR;
-    const char* kw = level == BreakLevel::None ? "zh@lb=loose"
+    const char* kw = level == BreakLevel::None     ? "zh@lb=loose"
                      : level == BreakLevel::Strict ? "zh@lb=strict"
                                                    : "zh@lb=normal";
     icu::Locale loc = root ? icu::Locale::getRoot() : icu::Locale(kw);
@@ -97,8 +94,7 @@ std::vector<int32_t> Shaper::uax14_breaks(std::string_view utf8, BreakLevel leve
   return out;
 }
 
-Shaper::HaltDelta Shaper::halt_delta(const Face* face, char32_t c, bool vertical,
-                                     std::string_view lang) {
+Shaper::HaltDelta Shaper::halt_delta(const Face* face, char32_t c, bool vertical, std::string_view lang) {
   const uint64_t key = static_cast<uint64_t>(face->id()) << 33 | static_cast<uint64_t>(vertical) << 32 | c;
   if (auto it = halt_cache_.find(key); it != halt_cache_.end()) return it->second;
   auto shape_one = [&](bool with_halt, hb_glyph_position_t& pos) {
@@ -232,8 +228,8 @@ void Shaper::set_color_bitmap_run(ShapedParagraph& p, size_t b, size_t e, const 
     sg.gid = info[g].codepoint;
     const float adv = static_cast<float>(pos[g].x_advance) / em;
     if (vertical) {
-      sg.u = asc;        // the box's top at the pen
-      sg.v = -adv / 2;   // centred across the column
+      sg.u = asc;       // the box's top at the pen
+      sg.v = -adv / 2;  // centred across the column
       sg.adv = adv > 0 ? 1.f : 0.f;
     } else {
       sg.u = static_cast<float>(pos[g].x_offset) / em;
@@ -313,7 +309,8 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
       continue;
     }
     if (rot && !missing && (run == 0 || !is_rotated_in_vertical(p.cps[run - 1])) &&
-        (end == n || !is_rotated_in_vertical(p.cps[end])) && set_upright_digits(p, run, end, face, script[run], lang)) {
+        (end == n || !is_rotated_in_vertical(p.cps[end])) &&
+        set_upright_digits(p, run, end, face, script[run], lang)) {
       run = end;
       continue;
     }
@@ -426,8 +423,8 @@ void Shaper::mark_breaks(ShapedParagraph& p, const ShapeOptions& opt) {
     const PunctKind k = cc.punct();
     const bool same_run = (k == PunctKind::Dash || k == PunctKind::Ellipsis) && nc.punct() == k;
     if (same_run) p.flags[i] |= kNoJustifyAfter;
-    if (same_run || cc.no_break_after(opt.line_break) ||
-        nc.no_break_before(cc, opt.line_break) || (number && nc.number_unit()))
+    if (same_run || cc.no_break_after(opt.line_break) || nc.no_break_before(cc, opt.line_break) ||
+        (number && nc.number_unit()))
       p.flags[i] &= static_cast<uint8_t>(~kBreakAfter);
   }
 }
@@ -464,8 +461,7 @@ void Shaper::apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt) {
       if ((a.digit() && b.number_unit()) || (b.digit() && a.number_unit())) continue;
       // Upright digits in vertical text sit in the ideographic flow.
       if ((p.flags[i] | p.flags[i + 1]) & kUpright) continue;
-      if ((a.cjk_letter() && b.alnum_western()) || (a.alnum_western() && b.cjk_letter()))
-        p.gap[i] = 0.25f;
+      if ((a.cjk_letter() && b.alnum_western()) || (a.alnum_western() && b.cjk_letter())) p.gap[i] = 0.25f;
     }
   }
 }
@@ -481,8 +477,7 @@ ShapedParagraph Shaper::shape_paragraph(std::string_view utf8, const ShapeOption
   const size_t n = p.cps.size();
   if (opt.normalize_commas) {
     for (size_t i = 1; i + 1 < n; ++i)
-      if (p.cps[i] == U',' && char_class(p.cps[i - 1]).cjk_letter() &&
-          char_class(p.cps[i + 1]).cjk_letter())
+      if (p.cps[i] == U',' && char_class(p.cps[i - 1]).cjk_letter() && char_class(p.cps[i + 1]).cjk_letter())
         p.cps[i] = U'，';
   }
   // Classes of the code points as shaped, for the per-character loops below.

@@ -13,10 +13,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include <unicode/uversion.h>
+
 #include "text/fonts.h"
 #include "text/unicode.h"
-
-#include <unicode/uversion.h>
 
 U_NAMESPACE_BEGIN
 class BreakIterator;
@@ -30,20 +30,20 @@ namespace paizi::text {
 struct ShapedGlyph {
   const Face* face = nullptr;
   uint32_t gid = 0;
-  float u = 0, v = 0;   // offset of the glyph origin from the pen, em
-  float adv = 0;        // advance along the line, em
-  bool rotated = false; // vertical text: a sideways (UAX #50 R) glyph
-  bool missing = false; // no installed font covers this code point
+  float u = 0, v = 0;    // offset of the glyph origin from the pen, em
+  float adv = 0;         // advance along the line, em
+  bool rotated = false;  // vertical text: a sideways (UAX #50 R) glyph
+  bool missing = false;  // no installed font covers this code point
 };
 
 // Per-code-point flags.
 enum CpFlag : uint8_t {
-  kBreakAfter = 1,    // a line may end after this code point
-  kSpace = 2,         // break space (hangs at line end)
-  kCompressed = 4,    // halved by the adjacency rule (。」 「「 ...)
-  kForcedBreak = 8,   // hard line break after (U+2028)
+  kBreakAfter = 1,       // a line may end after this code point
+  kSpace = 2,            // break space (hangs at line end)
+  kCompressed = 4,       // halved by the adjacency rule (。」 「「 ...)
+  kForcedBreak = 8,      // hard line break after (U+2028)
   kNoJustifyAfter = 16,  // no inter-character expansion after (inside —— ……)
-  kUpright = 32,      // vertical text: digits set upright in one cell (縦中横)
+  kUpright = 32,         // vertical text: digits set upright in one cell (縦中横)
 };
 
 struct ShapeOptions {
@@ -55,22 +55,22 @@ struct ShapeOptions {
 };
 
 struct ShapedParagraph {
-  CodePoints text;             // cleaned source text, byte offsets
-  std::u32string cps;          // code points as shaped (after normalisation)
-  std::vector<float> adv;      // per code point: advance along the line, em
-  std::vector<float> gap;      // per code point: CJK-Latin gap after it, em
-  std::vector<float> halt_adv; // per code point: advance change under halt/vhal (<= 0), em
-  std::vector<float> halt_u;   // per code point: offset change under halt/vhal, em
-  std::vector<uint8_t> flags;  // CpFlag bits
+  CodePoints text;                    // cleaned source text, byte offsets
+  std::u32string cps;                 // code points as shaped (after normalisation)
+  std::vector<float> adv;             // per code point: advance along the line, em
+  std::vector<float> gap;             // per code point: CJK-Latin gap after it, em
+  std::vector<float> halt_adv;        // per code point: advance change under halt/vhal (<= 0), em
+  std::vector<float> halt_u;          // per code point: offset change under halt/vhal, em
+  std::vector<uint8_t> flags;         // CpFlag bits
   std::vector<uint32_t> first_glyph;  // per code point (+1 sentinel) into glyphs
   std::vector<ShapedGlyph> glyphs;    // in code point order
-  int missing = 0;             // code points no face covers
+  int missing = 0;                    // code points no face covers
 };
 
 struct ShapedText {
   std::vector<ShapedParagraph> paragraphs;
-  float ascender = 0.88f;   // em-box top above baseline, em (primary face)
-  float descender = -0.12f; // em
+  float ascender = 0.88f;             // em-box top above baseline, em (primary face)
+  float descender = -0.12f;           // em
   std::vector<ShapedGlyph> ellipsis;  // the truncation mark, shaped
   float ellipsis_adv = 0;             // em
   bool vertical = false;
@@ -97,14 +97,19 @@ class Shaper {
   FontLibrary& fonts() { return fonts_; }
 
  private:
-  struct HaltDelta { float adv = 0, u = 0; };
+  struct HaltDelta {
+    float adv = 0, u = 0;
+  };
   HaltDelta halt_delta(const Face* face, char32_t c, bool vertical, std::string_view lang);
   icu::BreakIterator* breaker(BreakLevel level, bool root);
   void mark_breaks(ShapedParagraph& p, const ShapeOptions& opt);
   void shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontChain& chain);
-  void fill_buffer(const ShapedParagraph& p, size_t b, size_t e, hb_direction_t dir, int script, hb_language_t lang);
-  void set_color_bitmap_run(ShapedParagraph& p, size_t b, size_t e, const Face* face, const Face& text, bool vertical);
-  bool set_upright_digits(ShapedParagraph& p, size_t b, size_t e, const Face* face, int script, hb_language_t lang);
+  void fill_buffer(const ShapedParagraph& p, size_t b, size_t e, hb_direction_t dir, int script,
+                   hb_language_t lang);
+  void set_color_bitmap_run(ShapedParagraph& p, size_t b, size_t e, const Face* face, const Face& text,
+                            bool vertical);
+  bool set_upright_digits(ShapedParagraph& p, size_t b, size_t e, const Face* face, int script,
+                          hb_language_t lang);
   void apply_adjacency(ShapedParagraph& p, const ShapeOptions& opt);
 
   FontLibrary& fonts_;

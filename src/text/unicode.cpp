@@ -15,22 +15,20 @@ constexpr char32_t kReplacement = 0xFFFD;
 // Unified ideographs and syllables: never punctuation, never prohibited.
 bool plain_letter(char32_t c) { return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF); }
 
-bool is_control(char32_t c) {
-  return c < 0x20 || (c >= 0x7F && c < 0xA0);
-}
+bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c < 0xA0); }
 
 template <size_t N>
 bool in_list(char32_t c, const std::array<char32_t, N>& list) {
   return std::find(list.begin(), list.end(), c) != list.end();
 }
 
-constexpr std::array<char32_t, 20> kOpening = {
-    U'（', U'［', U'｛', U'〔', U'〈', U'《', U'「', U'『', U'【', U'〘',
-    U'〖', U'“', U'‘', U'｟', U'〝', U'(', U'[', U'{', U'⦅', U'〚'};
-constexpr std::array<char32_t, 34> kClosing = {
-    U'）', U'］', U'｝', U'〕', U'〉', U'》', U'」', U'』', U'】', U'〙', U'〗', U'”',
-    U'’',  U'｠', U'〞', U'〟', U'、', U'，', U'。', U'．', U'：', U'；', U'！', U'？',
-    U'‼', U'⁇', U'⁈', U'⁉', U'〛', U'﹐', U'﹑', U'﹒', U'﹔', U'﹕'};
+constexpr std::array<char32_t, 20> kOpening = {U'（', U'［', U'｛', U'〔', U'〈', U'《', U'「',
+                                               U'『', U'【', U'〘', U'〖', U'“',  U'‘',  U'｟',
+                                               U'〝', U'(',  U'[',  U'{',  U'⦅',  U'〚'};
+constexpr std::array<char32_t, 34> kClosing = {U'）', U'］', U'｝', U'〕', U'〉', U'》', U'」', U'』', U'】',
+                                               U'〙', U'〗', U'”',  U'’',  U'｠', U'〞', U'〟', U'、', U'，',
+                                               U'。', U'．', U'：', U'；', U'！', U'？', U'‼',  U'⁇',  U'⁈',
+                                               U'⁉',  U'〛', U'﹐', U'﹑', U'﹒', U'﹔', U'﹕'};
 constexpr std::array<char32_t, 4> kMiddle = {U'·', U'・', U'･', U'‧'};
 constexpr std::array<char32_t, 26> kSmallKana = {
     U'ぁ', U'ぃ', U'ぅ', U'ぇ', U'ぉ', U'っ', U'ゃ', U'ゅ', U'ょ', U'ゎ', U'ゕ', U'ゖ', U'ァ',
@@ -154,17 +152,16 @@ PunctKind punct_kind(char32_t c) {
 }
 
 bool is_cjk_letter(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-         (c >= 0x20000 && c <= 0x3FFFF) || (c >= 0xF900 && c <= 0xFAFF) ||
-         (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) || (c >= 0x31F0 && c <= 0x31FF) ||
-         (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) ||
-         (c >= 0x3130 && c <= 0x318F) || (c >= 0x3100 && c <= 0x312F) || c == 0x3005 ||
-         c == 0x3007 || (c >= 0xFF66 && c <= 0xFF9F);
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x3FFFF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x3040 && c <= 0x30FF && c != 0x30FB) ||
+         (c >= 0x31F0 && c <= 0x31FF) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) ||
+         (c >= 0x3130 && c <= 0x318F) || (c >= 0x3100 && c <= 0x312F) || c == 0x3005 || c == 0x3007 ||
+         (c >= 0xFF66 && c <= 0xFF9F);
 }
 
 bool is_cjk(char32_t c) {
-  return is_cjk_letter(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) ||
-         c == U'“' || c == U'”' || c == U'‘' || c == U'’' || c == U'…' || c == U'—';
+  return is_cjk_letter(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF) || c == U'“' ||
+         c == U'”' || c == U'‘' || c == U'’' || c == U'…' || c == U'—';
 }
 
 bool is_digit(char32_t c) { return (c >= U'0' && c <= U'9') || (c >= U'０' && c <= U'９'); }
@@ -175,17 +172,15 @@ bool is_alnum_western(char32_t c) {
 }
 
 bool is_space(char32_t c) {
-  return c == U' ' || c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F ||
-         c == 0x205F;
+  return c == U' ' || c == 0xA0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F;
 }
 
 bool no_break_before(char32_t c, char32_t prev, BreakLevel level) {
   if (level == BreakLevel::None || plain_letter(c)) return false;
-  if (in_list(c, kClosing) || in_list(c, kMiddle) || in_list(c, kSmallKana) ||
-      in_list(c, kIteration) || in_list(c, kHyphens))
+  if (in_list(c, kClosing) || in_list(c, kMiddle) || in_list(c, kSmallKana) || in_list(c, kIteration) ||
+      in_list(c, kHyphens))
     return true;
-  if (level == BreakLevel::Strict && (c == U'ー' || c == U'ｰ' || (c >= 0x31F0 && c <= 0x31FF)))
-    return true;
+  if (level == BreakLevel::Strict && (c == U'ー' || c == U'ｰ' || (c >= 0x31F0 && c <= 0x31FF))) return true;
   if (in_list(c, kHalfClosing) && is_cjk(prev)) return true;
   return false;
 }
@@ -210,9 +205,19 @@ ShrinkClass shrink_class(char32_t c) {
   if (plain_letter(c)) return ShrinkClass::None;
   if (in_list(c, kMiddle)) return ShrinkClass::Middle;
   switch (c) {
-    case U'、': case U'，': case U'；': case U'：': case U'﹐': case U'﹑':
+    case U'、':
+    case U'，':
+    case U'；':
+    case U'：':
+    case U'﹐':
+    case U'﹑':
       return ShrinkClass::Comma;
-    case U'。': case U'？': case U'！': case U'．': case U'‼': case U'⁇':
+    case U'。':
+    case U'？':
+    case U'！':
+    case U'．':
+    case U'‼':
+    case U'⁇':
       return ShrinkClass::Stop;
     default:
       break;
@@ -235,8 +240,8 @@ CharClass CharClass::of(char32_t c) {
   set(is_space(c), kSpaceBit);
   set(is_number_unit(c), kNumberUnit);
   const auto gc = u_charType(static_cast<UChar32>(c));
-  set(gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK || gc == U_COMBINING_SPACING_MARK ||
-          c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F),
+  set(gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK || gc == U_COMBINING_SPACING_MARK || c == 0x200D ||
+          (c >= 0xFE00 && c <= 0xFE0F),
       kMark);
   set(text::no_break_after(c, BreakLevel::Basic), kNoBreakAfter);
   // prev = 0 is not CJK: these are the prev-independent parts.

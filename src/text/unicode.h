@@ -98,9 +98,17 @@ class CharClass {
  private:
   friend CharClass char_class(char32_t c);
   enum : uint32_t {
-    kCjkLetter = 1u << 6, kCjk = 1u << 7, kAlnumWestern = 1u << 8, kDigit = 1u << 9,
-    kSpaceBit = 1u << 10, kNumberUnit = 1u << 11, kMark = 1u << 12, kNoBreakAfter = 1u << 13,
-    kNoBreakBeforeBasic = 1u << 14, kNoBreakBeforeStrict = 1u << 15, kHalfClosingBit = 1u << 16,
+    kCjkLetter = 1u << 6,
+    kCjk = 1u << 7,
+    kAlnumWestern = 1u << 8,
+    kDigit = 1u << 9,
+    kSpaceBit = 1u << 10,
+    kNumberUnit = 1u << 11,
+    kMark = 1u << 12,
+    kNoBreakAfter = 1u << 13,
+    kNoBreakBeforeBasic = 1u << 14,
+    kNoBreakBeforeStrict = 1u << 15,
+    kHalfClosingBit = 1u << 16,
   };
   explicit CharClass(uint32_t bits) : bits_(bits) {}
   uint32_t bits_ = 0;

@@ -1,9 +1,4 @@
 // The paizi program as a user runs it: exit codes and one-line errors.
-#include <catch2/catch.hpp>
-
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +6,9 @@
 #include <sstream>
 
 #include <SDL_image.h>
+#include <catch2/catch.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -41,7 +39,8 @@ std::string slurp(const fs::path& p) {
 Run run_env(const std::string& env, const std::string& args, const std::string& stdin_text = "") {
   const fs::path o = scratch() / "out.txt", e = scratch() / "err.txt", i = scratch() / "in.txt";
   std::ofstream(i) << stdin_text;
-  const std::string cmd = env + " " + std::string(PAIZI_BINARY) + " " + args + " <" + i.string() + " >" + o.string() + " 2>" + e.string();
+  const std::string cmd = env + " " + std::string(PAIZI_BINARY) + " " + args + " <" + i.string() + " >" +
+                          o.string() + " 2>" + e.string();
   const int st = std::system(cmd.c_str());
   Run r;
   r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -88,10 +87,13 @@ TEST_CASE("--version, --help and usage errors") {
   CHECK(run("frobnicate --help").code == 2);
   // --at is RFC 3339: a time without its offset would be read in the
   // machine's zone, not the one the user meant.
-  const Run at = run("render " + demo() + " --slide 0 -o " + (scratch() / "at.png").string() + " --at 2026-04-21T14:05:00");
+  const Run at = run("render " + demo() + " --slide 0 -o " + (scratch() / "at.png").string() +
+                     " --at 2026-04-21T14:05:00");
   CHECK(at.code == 2);
   CHECK(at.err.find("RFC 3339") != std::string::npos);
-  CHECK(run("render " + demo() + " --slide 0 -o " + (scratch() / "at.png").string() + " --at 2026-04-21T14:05:00+08:00").code == 0);
+  CHECK(run("render " + demo() + " --slide 0 -o " + (scratch() / "at.png").string() +
+            " --at 2026-04-21T14:05:00+08:00")
+            .code == 0);
 }
 
 TEST_CASE("render writes a PNG of the requested size") {
@@ -116,7 +118,8 @@ TEST_CASE("render errors: one line naming the problem, exit 1") {
   }
   SECTION("invalid JSON names line:column") {
     const fs::path bad = scratch() / "bad.json";
-    std::ofstream(bad) << "{\n  \"version\": 1,\n  \"slides\": [\n    {\"type\": \"slogan\" \"lines\": []}\n  ]\n}\n";
+    std::ofstream(bad)
+        << "{\n  \"version\": 1,\n  \"slides\": [\n    {\"type\": \"slogan\" \"lines\": []}\n  ]\n}\n";
     const Run r = run("render " + bad.string() + " --slide 0 -o " + (scratch() / "x.png").string());
     CHECK(r.code == 1);
     CHECK(count_lines(r.err) == 1);
@@ -124,7 +127,8 @@ TEST_CASE("render errors: one line naming the problem, exit 1") {
   }
   SECTION("a playlist that is valid JSON but not a valid playlist") {
     const fs::path bad = scratch() / "schema.json";
-    std::ofstream(bad) << "{\"version\": 1, \"slides\": [{\"type\": \"slogan\", \"duration\": \"soon\", \"lines\": [\"x\"]}]}";
+    std::ofstream(bad) << "{\"version\": 1, \"slides\": [{\"type\": \"slogan\", \"duration\": \"soon\", "
+                          "\"lines\": [\"x\"]}]}";
     const Run r = run("render " + bad.string() + " --slide 0 -o " + (scratch() / "x.png").string());
     CHECK(r.code == 1);
     CHECK(r.err.find("invalid duration") != std::string::npos);
@@ -173,8 +177,8 @@ TEST_CASE("play on a machine without a display fails instead of playing to SDL's
   }
   const std::string env = "env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER ";
   const std::string state = (scratch() / "state").string();
-  const std::string cmd = env + PAIZI_BINARY + " play " + demo() + " --state-dir " + state +
-                          " --window 320x240 --duration 1s";
+  const std::string cmd =
+      env + PAIZI_BINARY + " play " + demo() + " --state-dir " + state + " --window 320x240 --duration 1s";
   const int st = std::system((cmd + " 2>" + (scratch() / "err.txt").string()).c_str());
   const std::string err = slurp(scratch() / "err.txt");
   INFO(err);
@@ -184,25 +188,28 @@ TEST_CASE("play on a machine without a display fails instead of playing to SDL's
   CHECK(err.find("no DRM display") != std::string::npos);
 
   // Asked for by name, the offscreen driver is what the user wants.
-  const int ok = std::system((env + "SDL_VIDEODRIVER=offscreen " + PAIZI_BINARY + " play " + demo() +
-                              " --state-dir " + state + " --driver offscreen --window 320x240 --duration 1s 2>/dev/null")
-                                 .c_str());
+  const int ok =
+      std::system((env + "SDL_VIDEODRIVER=offscreen " + PAIZI_BINARY + " play " + demo() + " --state-dir " +
+                   state + " --driver offscreen --window 320x240 --duration 1s 2>/dev/null")
+                      .c_str());
   CHECK(WIFEXITED(ok));
   CHECK(WEXITSTATUS(ok) == 0);
 }
 
-TEST_CASE("a fresh start without a good playlist shows the waiting screen, not the error, on the public screen") {
+TEST_CASE(
+    "a fresh start without a good playlist shows the waiting screen, not the error, on the public screen") {
   // Two different reasons (no file; a broken file): the same screen. The
   // reason is in the log.
   const fs::path dir = scratch() / "waiting";
   fs::remove_all(dir);
   fs::create_directories(dir);
-  std::ofstream(dir / "broken.json") << R"({"version": 1, "slides": [{"type": "slogan", "lines": ["未闭合"]})";
+  std::ofstream(dir / "broken.json")
+      << R"({"version": 1, "slides": [{"type": "slogan", "lines": ["未闭合"]})";
   std::vector<std::string> shots;
   for (const std::string& pl : {(dir / "missing.json").string(), (dir / "broken.json").string()}) {
     const fs::path out = dir / fs::path(pl).stem();
-    const Run r = run("play " + pl + " --headless --duration 1s --screenshots " + out.string() + " --state-dir " +
-                      (out.string() + "-state"));
+    const Run r = run("play " + pl + " --headless --duration 1s --screenshots " + out.string() +
+                      " --state-dir " + (out.string() + "-state"));
     INFO(r.err);
     CHECK(r.code == 0);
     CHECK(r.err.find(fs::path(pl).filename().string()) != std::string::npos);  // logged
@@ -220,8 +227,9 @@ TEST_CASE("a new playlist on screen is a change: screenshot, even when its slide
   fs::create_directories(dir / "shots");
   const fs::path file = dir / "pl.json";
   const auto write = [&](const std::string& id, const std::string& text) {
-    std::ofstream(dir / "tmp.json") << R"({"version": 1, "transition": {"type": "cut"}, "slides": [{"id": ")" << id
-                                    << R"(", "type": "slogan", "duration": "1s", "lines": [")" << text << R"("]}]})";
+    std::ofstream(dir / "tmp.json") << R"({"version": 1, "transition": {"type": "cut"}, "slides": [{"id": ")"
+                                    << id << R"(", "type": "slogan", "duration": "1s", "lines": [")" << text
+                                    << R"("]}]})";
     fs::rename(dir / "tmp.json", file);
   };
   write("only", "第一版");
@@ -249,7 +257,8 @@ TEST_CASE("a new playlist on screen is a change: screenshot, even when its slide
   CHECK(std::system(("kill " + pid + " 2>/dev/null").c_str()) == 0);
 }
 
-TEST_CASE("the synonym flags (--pubkey, --token-file, --heartbeat) reach the configuration like their long names") {
+TEST_CASE(
+    "the synonym flags (--pubkey, --token-file, --heartbeat) reach the configuration like their long names") {
   // Each pair was parsed by a different function: the debug dump printed
   // "public_key= token= heartbeat_url=" for flags that were given, and
   // --state-dir was read twice (the second reader never saw it).
@@ -262,8 +271,9 @@ TEST_CASE("the synonym flags (--pubkey, --token-file, --heartbeat) reach the con
   REQUIRE(run("keygen " + (dir / "k").string()).code == 0);
   REQUIRE(run("sign " + playlist.string() + " --key " + (dir / "k.key").string()).code == 0);
   const std::string common = " --headless --duration 2s --verbose --config " + (dir / "none.conf").string();
-  const Run r = run("play " + playlist.string() + common + " --state-dir " + (dir / "state").string() + " --pubkey " +
-                    key.string() + " --token-file " + token.string() + " --heartbeat http://127.0.0.1:9/hb");
+  const Run r =
+      run("play " + playlist.string() + common + " --state-dir " + (dir / "state").string() + " --pubkey " +
+          key.string() + " --token-file " + token.string() + " --heartbeat http://127.0.0.1:9/hb");
   INFO(r.err);
   CHECK(r.err.find("public_key=" + key.string()) != std::string::npos);
   CHECK(r.err.find("token=" + token.string()) != std::string::npos);
@@ -289,8 +299,10 @@ TEST_CASE("check and render say which slide's text will be cut or set too small"
   std::string long_line;
   for (int i = 0; i < 16; ++i) long_line += "园区坚持创新驱动发展战略，";
   const fs::path playlist = dir / "pl.json";
-  std::ofstream(playlist) << R"({"version":1,"slides":[{"id":"fits","type":"slogan","lines":["创新驱动 追求卓越"]},
-    {"id":"long","type":"slogan","lines":[")" + long_line + R"("]}]})";
+  std::ofstream(playlist)
+      << R"({"version":1,"slides":[{"id":"fits","type":"slogan","lines":["创新驱动 追求卓越"]},
+    {"id":"long","type":"slogan","lines":[")" +
+             long_line + R"("]}]})";
   const Run c = run("check " + playlist.string());
   INFO(c.out);
   CHECK(c.code == 0);  // a warning, not an error
@@ -311,14 +323,16 @@ TEST_CASE("times on slides follow the playlist's zone, not the board's TZ") {
   auto playlist = [](const char* zone) {
     const fs::path p = scratch() / (std::string("tz-") + (zone[0] ? "set" : "none") + ".json");
     std::ofstream(p) << R"({"version": 1, "header": {"enabled": true, "logo": "大堂", "clock": true},)"
-                     << (zone[0] ? std::string(R"("schedule": {"timezone": ")") + zone + "\"}," : std::string())
+                     << (zone[0] ? std::string(R"("schedule": {"timezone": ")") + zone + "\"},"
+                                 : std::string())
                      << R"("slides": [{"type": "news", "article": {"title": "园区新闻", "source": "园区",
                            "published": 1713630600, "paragraphs": ["今天园区举行开放日活动。"]}}]})";
     return p.string();
   };
   auto render = [&](const std::string& env, const std::string& pl, const std::string& name) {
     const fs::path png = scratch() / name;
-    const Run r = run_env(env, "render " + pl + " --slide 0 --size 640x360 --at 2024-04-20T16:05:00Z -o " + png.string());
+    const Run r = run_env(
+        env, "render " + pl + " --slide 0 --size 640x360 --at 2024-04-20T16:05:00Z -o " + png.string());
     INFO(r.err);
     REQUIRE(r.code == 0);
     return slurp_bytes(png);

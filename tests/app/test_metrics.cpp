@@ -7,9 +7,8 @@
 #include <sstream>
 #include <string>
 
-#include <sys/stat.h>
-
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
 
 #include "../feeds/feeds_test_support.h"
 #include "app/config.h"
@@ -49,8 +48,8 @@ StatusSnapshot known_snapshot() {
   s.player.dropped = 6;
   s.player.compositions = 77;
   s.player.shown_by_type = {{"news", 4}, {"kpi", 2}};
-  s.player.frame_time_counts[0] = 10;  // <= 1 ms
-  s.player.frame_time_counts[4] = 5;   // (8, 16] ms
+  s.player.frame_time_counts[0] = 10;     // <= 1 ms
+  s.player.frame_time_counts[4] = 5;      // (8, 16] ms
   s.player.frame_time_counts.back() = 1;  // > 266 ms
   s.player.frame_time_sum = 0.5;
   s.started_unix = 1776990000;
@@ -126,8 +125,8 @@ TEST_CASE("metrics text: the samples of a known snapshot", "[metrics]") {
 
 TEST_CASE("metrics text: naming rules, HELP and TYPE, no timestamps; promtool agrees", "[metrics]") {
   StatusSnapshot s = known_snapshot();
-  s.player.shown_by_type["video"] = 1;                 // a type the formatter does not list
-  s.sync.sha256 = "quote\" back\\slash\nnewline";      // escaped, never breaks the format
+  s.player.shown_by_type["video"] = 1;             // a type the formatter does not list
+  s.sync.sha256 = "quote\" back\\slash\nnewline";  // escaped, never breaks the format
   const std::string text = paizi::app::metrics_text(s);
   std::map<std::string, std::string> type;  // family -> TYPE
   std::set<std::string> help;
@@ -164,10 +163,12 @@ TEST_CASE("metrics text: naming rules, HELP and TYPE, no timestamps; promtool ag
         name.resize(name.size() - std::strlen(suffix));
     CHECK(type.count(name) == 1);  // TYPE came before its samples
     CHECK(help.count(name) == 1);
-    CHECK((line.find("http") == std::string::npos || line.find("reason=\"http\"") != std::string::npos));  // no URLs
+    CHECK((line.find("http") == std::string::npos ||
+           line.find("reason=\"http\"") != std::string::npos));  // no URLs
   }
   CHECK(type.at("paizi_frame_time_seconds") == "histogram");
-  CHECK(text.find("paizi_playlist_info{sha256=\"quote\\\" back\\\\slash\\nnewline\"} 1\n") != std::string::npos);
+  CHECK(text.find("paizi_playlist_info{sha256=\"quote\\\" back\\\\slash\\nnewline\"} 1\n") !=
+        std::string::npos);
   CHECK(text.find("paizi_slides_shown_total{type=\"video\"} 1\n") != std::string::npos);
 
   feeds_test::TempDir tmp;
@@ -182,7 +183,8 @@ TEST_CASE("metrics text: naming rules, HELP and TYPE, no timestamps; promtool ag
   CHECK(metrics_test::promtool("check metrics", out, file) != 0);
 }
 
-TEST_CASE("metrics file: atomic, in the given directory, temporaries of a killed writer removed", "[metrics]") {
+TEST_CASE("metrics file: atomic, in the given directory, temporaries of a killed writer removed",
+          "[metrics]") {
   feeds_test::TempDir tmp;
   std::ofstream(tmp.path() + "/paizi.prom.tmp.99999") << "# HELP paizi_";  // a writer killed mid-write
   std::ofstream(tmp.path() + "/other.prom") << "node_x 1\n";               // not ours: kept
@@ -207,7 +209,7 @@ TEST_CASE("metrics file: atomic, in the given directory, temporaries of a killed
   CHECK((std::filesystem::status(f.path()).permissions() & std::filesystem::perms::others_read) ==
         std::filesystem::perms::others_read);
   CHECK(!paizi::app::MetricsFile(tmp.path() + "/missing/dir", std::chrono::seconds(1))
-              .write("x 1\n", "a", t0, err));
+             .write("x 1\n", "a", t0, err));
   CHECK(!err.empty());
 }
 
@@ -241,8 +243,9 @@ TEST_CASE("metrics file: a link named paizi.prom is followed, the link stays", "
 TEST_CASE("metrics directory: configured, off, or Debian's when it exists", "[metrics]") {
   CHECK(paizi::app::metrics_dir("/srv/m") == "/srv/m");
   CHECK(paizi::app::metrics_dir("off").empty());
-  CHECK(paizi::app::metrics_dir("") ==
-        (std::filesystem::is_directory(paizi::app::kDefaultMetricsDir) ? paizi::app::kDefaultMetricsDir : ""));
+  CHECK(
+      paizi::app::metrics_dir("") ==
+      (std::filesystem::is_directory(paizi::app::kDefaultMetricsDir) ? paizi::app::kDefaultMetricsDir : ""));
   const auto r = paizi::app::parse_config("metrics_dir = /var/lib/node-exporter\n");
   CHECK(r.problems.empty());
   CHECK(r.config.metrics_dir == "/var/lib/node-exporter");
@@ -250,7 +253,7 @@ TEST_CASE("metrics directory: configured, off, or Debian's when it exists", "[me
 
 TEST_CASE("resident memory from /proc/self/statm", "[metrics]") {
   const uint64_t before = paizi::app::resident_bytes();
-  CHECK(before > 1u << 20);  // a C++ test binary holds more than 1 MiB
+  CHECK(before > 1u << 20);         // a C++ test binary holds more than 1 MiB
   std::string big(64u << 20, 'x');  // touched: resident
   CHECK(paizi::app::resident_bytes() >= before + (60u << 20));
   CHECK(big[12345] == 'x');

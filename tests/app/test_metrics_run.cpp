@@ -41,8 +41,8 @@ TEST_CASE("play --headless --realtime writes a metrics file promtool accepts", "
   const std::string dir = tmp.path() + "/metrics", file = dir + "/paizi.prom";
   fs::create_directories(dir);
   Proc p({"play", std::string(PAIZI_TEST_DATA) + "/../playlists/demo.json", "--headless", "--realtime",
-          "--window", "320x180", "--state-dir", tmp.path() + "/state", "--metrics-dir", dir, "--metrics-every",
-          "200ms"},
+          "--window", "320x180", "--state-dir", tmp.path() + "/state", "--metrics-dir", dir,
+          "--metrics-every", "200ms"},
          tmp.path() + "/p");
   // Two slides have come on (the first one and the next) and frames move.
   const std::string text = wait_file(file, [](const std::string& t) {
@@ -69,7 +69,7 @@ TEST_CASE("play --headless --realtime writes a metrics file promtool accepts", "
   CHECK(sample(text, "paizi_offline") == 0);  // a local file: never offline
   CHECK(sample(text, "paizi_playlist_adopted_timestamp_seconds") > 1.7e9);
   CHECK(sample(text, "paizi_frame_time_seconds_count") == sample(text, "paizi_frames_presented_total"));
-  CHECK(sample(text, "paizi_sources") >= 1);  // the demo's feed and KPI data
+  CHECK(sample(text, "paizi_sources") >= 1);                      // the demo's feed and KPI data
   CHECK(sample(text, "paizi_cache_bytes{cache=\"atlas\"}") > 0);  // glyphs were drawn
   CHECK(sample(text, "paizi_cache_entries{cache=\"atlas\"}") > 0);
   // No temporaries left beside it while it runs (only at a kill).
@@ -78,12 +78,12 @@ TEST_CASE("play --headless --realtime writes a metrics file promtool accepts", "
 
 TEST_CASE("play without a metrics directory writes none; off turns the default off", "[metrics]") {
   TempDir tmp;
-  Proc p({"play", std::string(PAIZI_TEST_DATA) + "/service/data/one-slide.json", "--headless", "--duration", "2s",
-          "--state-dir", tmp.path() + "/state", "--metrics-dir", "off", "--runtime-dir", tmp.path() + "/run"},
+  Proc p({"play", std::string(PAIZI_TEST_DATA) + "/service/data/one-slide.json", "--headless", "--duration",
+          "2s", "--state-dir", tmp.path() + "/state", "--metrics-dir", "off", "--runtime-dir",
+          tmp.path() + "/run"},
          tmp.path() + "/p");
   CHECK(p.wait() == 0);
-  for (const auto& e : fs::recursive_directory_iterator(tmp.path()))
-    CHECK(e.path().extension() != ".prom");
+  for (const auto& e : fs::recursive_directory_iterator(tmp.path())) CHECK(e.path().extension() != ".prom");
 }
 
 namespace {
@@ -94,7 +94,8 @@ namespace {
 paizi::app::StatusSnapshot big_snapshot(uint64_t n) {
   paizi::app::StatusSnapshot s;
   s.player.frames = n;
-  for (int i = 0; i < 20000; ++i) s.player.shown_by_type["type" + std::to_string(i)] = n + static_cast<uint64_t>(i);
+  for (int i = 0; i < 20000; ++i)
+    s.player.shown_by_type["type" + std::to_string(i)] = n + static_cast<uint64_t>(i);
   return s;
 }
 
@@ -220,9 +221,18 @@ TEST_CASE("a player SIGKILLed at random moments leaves a whole metrics file each
   const std::string dir = tmp.path() + "/metrics", file = dir + "/paizi.prom";
   fs::create_directories(dir);
   // --metrics-every 0: rewritten at every loop turn (about 60 a second with the ticker).
-  const std::vector<std::string> args{"play", std::string(PAIZI_TEST_DATA) + "/../playlists/demo.json",
-                                      "--headless", "--realtime", "--window", "320x180", "--state-dir",
-                                      tmp.path() + "/state", "--metrics-dir", dir, "--metrics-every", "0"};
+  const std::vector<std::string> args{"play",
+                                      std::string(PAIZI_TEST_DATA) + "/../playlists/demo.json",
+                                      "--headless",
+                                      "--realtime",
+                                      "--window",
+                                      "320x180",
+                                      "--state-dir",
+                                      tmp.path() + "/state",
+                                      "--metrics-dir",
+                                      dir,
+                                      "--metrics-every",
+                                      "0"};
   std::minstd_rand rng(7);
   int checked = 0;
   std::set<std::string> texts;

@@ -2,12 +2,11 @@
 // the ledger (update, cancel, replay, duplicates, expiry, filters).
 #include <catch2/catch.hpp>
 
-
 #include "content/cap.h"
-#include "sources/news_source.h"
-#include "net/http_client.h"
 #include "content/playlist.h"
 #include "feeds_test_support.h"
+#include "net/http_client.h"
+#include "sources/news_source.h"
 
 using namespace paizi::content;
 namespace sources = paizi::sources;
@@ -105,7 +104,8 @@ TEST_CASE("cap: an Atom feed embedding alerts; entries that only link one give i
     <item><title>c</title><link>https://alerts.example.cn/news/c.html</link></item>
     <item><title>d</title><link>javascript:alert(1).xml</link></item>
     <item><title>a again</title><enclosure url="https://alerts.example.cn/cap/A.xml" type="application/cap+xml"/></item>
-    </channel></rss>)", o);
+    </channel></rss>)",
+                                    o);
   REQUIRE(links.ok);
   CHECK(links.links == std::vector<std::string>{"https://alerts.example.cn/cap/A.xml",
                                                 "https://alerts.example.cn/cap/B.XML?v=2"});
@@ -114,22 +114,24 @@ TEST_CASE("cap: an Atom feed embedding alerts; entries that only link one give i
   CHECK_FALSE(parse_cap(fixture("heat_yellow_feed.xml"), o).ok);
   CHECK(parse_cap(fixture("typhoon_orange.xml"), o).ok);
   // An RSS item embedding one the same way.
-  const std::string rss = "<rss version=\"2.0\"><channel><title>t</title><item><title>演练</title><description/>" +
-                          minimal("RSS-1") + "</item></channel></rss>";
+  const std::string rss =
+      "<rss version=\"2.0\"><channel><title>t</title><item><title>演练</title><description/>" +
+      minimal("RSS-1") + "</item></channel></rss>";
   const CapResult rr = parse_cap(rss);
   REQUIRE(rr.ok);
   REQUIRE(rr.alerts.size() == 1);
   CHECK(rr.alerts[0].identifier == "RSS-1");
   // A feed with no alerts is an all-clear, not an error.
-  const CapResult empty = parse_cap("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>无预警</title></feed>");
+  const CapResult empty =
+      parse_cap("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>无预警</title></feed>");
   CHECK(empty.ok);
   CHECK(empty.alerts.empty());
 }
 
 TEST_CASE("cap: malformed and hostile documents are errors, never alerts") {
   SECTION("not XML, not CAP, cut off") {
-    for (const std::string& doc : {std::string("<html><body>502 Bad Gateway</body></html>"), std::string("{\"a\":1}"),
-                                  std::string(""), minimal("X").substr(0, 300)}) {
+    for (const std::string& doc : {std::string("<html><body>502 Bad Gateway</body></html>"),
+                                   std::string("{\"a\":1}"), std::string(""), minimal("X").substr(0, 300)}) {
       const CapResult r = parse_cap(doc);
       CHECK_FALSE(r.ok);
       CHECK(r.alerts.empty());
@@ -141,7 +143,8 @@ TEST_CASE("cap: malformed and hostile documents are errors, never alerts") {
     CHECK_FALSE(parse_cap(no_id).ok);
     CHECK_FALSE(parse_cap(minimal("Y", "Rumour")).ok);
     const std::string feed = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><content>" + minimal("") +
-                             "</content></entry><entry><content>" + minimal("OK-1") + "</content></entry></feed>";
+                             "</content></entry><entry><content>" + minimal("OK-1") +
+                             "</content></entry></feed>";
     const CapResult r = parse_cap(feed);
     REQUIRE(r.ok);
     CHECK(r.alerts.size() == 1);
@@ -152,8 +155,8 @@ TEST_CASE("cap: malformed and hostile documents are errors, never alerts") {
     std::string prev = "a";
     for (int i = 0; i < 12; ++i) {
       const std::string name = "e" + std::to_string(i);
-      bomb += "<!ENTITY " + name + " \"&" + prev + ";&" + prev + ";&" + prev + ";&" + prev + ";&" + prev + ";&" +
-              prev + ";&" + prev + ";&" + prev + ";&" + prev + ";&" + prev + ";\">";
+      bomb += "<!ENTITY " + name + " \"&" + prev + ";&" + prev + ";&" + prev + ";&" + prev + ";&" + prev +
+              ";&" + prev + ";&" + prev + ";&" + prev + ";&" + prev + ";&" + prev + ";\">";
       prev = name;
     }
     bomb += "]>";
@@ -176,12 +179,14 @@ TEST_CASE("cap: malformed and hostile documents are errors, never alerts") {
     big.insert(big.find("</alert>"), std::string(5000, ' '));
     CHECK_FALSE(parse_cap(big, o).ok);
     std::string longtext = minimal("LONG");
-    longtext.replace(longtext.find("A栋消防演练"), std::string("A栋消防演练").size(), std::string(100000, 'x'));
+    longtext.replace(longtext.find("A栋消防演练"), std::string("A栋消防演练").size(),
+                     std::string(100000, 'x'));
     const CapResult r = parse_cap(longtext);
     REQUIRE(r.ok);
     CHECK(r.alerts.at(0).infos.at(0).headline.size() <= 512);
     std::string many = "<feed xmlns=\"http://www.w3.org/2005/Atom\">";
-    for (int i = 0; i < 200; ++i) many += "<entry><content>" + minimal("N" + std::to_string(i)) + "</content></entry>";
+    for (int i = 0; i < 200; ++i)
+      many += "<entry><content>" + minimal("N" + std::to_string(i)) + "</content></entry>";
     many += "</feed>";
     CHECK(parse_cap(many).alerts.size() == CapOptions{}.max_alerts);
   }
@@ -309,8 +314,9 @@ TEST_CASE("cap tone ledger: a new alert from a source with the tone, once; never
 
 TEST_CASE("cap links: at most 8 linked documents a poll, only http(s), each failure with its URL") {
   feeds_test::TempDir tmp;
-  std::string feed = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
-                     "<entry><title>f</title><link type=\"application/cap+xml\" href=\"file:///etc/passwd\"/></entry>";
+  std::string feed =
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title>"
+      "<entry><title>f</title><link type=\"application/cap+xml\" href=\"file:///etc/passwd\"/></entry>";
   for (int i = 0; i < 10; ++i)  // nothing listens on port 1: refused at once
     feed += "<entry><title>x</title><link type=\"application/cap+xml\" href=\"http://127.0.0.1:1/" +
             std::to_string(i) + ".xml\"/></entry>";
@@ -321,7 +327,8 @@ TEST_CASE("cap links: at most 8 linked documents a poll, only http(s), each fail
   CHECK(c.cap->links.size() == 11);
   REQUIRE(c.link_errors.size() == 9);
   CHECK(c.link_errors[0] == "file:///etc/passwd: not an http(s) link: refused");
-  for (size_t i = 1; i < 8; ++i) CHECK(c.link_errors[i].rfind("http://127.0.0.1:1/" + std::to_string(i - 1) + ".xml: ", 0) == 0);
+  for (size_t i = 1; i < 8; ++i)
+    CHECK(c.link_errors[i].rfind("http://127.0.0.1:1/" + std::to_string(i - 1) + ".xml: ", 0) == 0);
   CHECK(c.link_errors[8] == "3 more linked document(s) not fetched: at most 8 per poll");
   sources::CapLinkOptions https;
   https.https_only = true;

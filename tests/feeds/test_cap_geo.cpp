@@ -16,7 +16,8 @@ namespace {
 // notch (Shenzhen Bay) whose innermost vertex is 22.54,113.94.
 constexpr const char* kNanshan =
     "22.620,113.870 22.620,114.000 22.500,114.000 22.540,113.940 22.500,113.880 22.620,113.870";
-constexpr const char* kNanshanOpen = "22.620,113.870 22.620,114.000 22.500,114.000 22.540,113.940 22.500,113.880";
+constexpr const char* kNanshanOpen =
+    "22.620,113.870 22.620,114.000 22.500,114.000 22.540,113.940 22.500,113.880";
 
 std::vector<GeoPoint> ring(const char* text) {
   std::string err;
@@ -46,9 +47,9 @@ TEST_CASE("cap geometry: a concave polygon, closed or not, points just inside an
   for (const char* text : {kNanshan, kNanshanOpen}) {
     const std::vector<GeoPoint> r = ring(text);
     CHECK(r.size() == 5);
-    CHECK(polygon_contains(r, {22.56, 113.94}));        // north of the notch's vertex
-    CHECK_FALSE(polygon_contains(r, {22.51, 113.94}));  // in the notch (inside the bounding box)
-    CHECK(polygon_contains(r, {22.56, 113.9995}));      // ~50 m inside the east edge
+    CHECK(polygon_contains(r, {22.56, 113.94}));          // north of the notch's vertex
+    CHECK_FALSE(polygon_contains(r, {22.51, 113.94}));    // in the notch (inside the bounding box)
+    CHECK(polygon_contains(r, {22.56, 113.9995}));        // ~50 m inside the east edge
     CHECK_FALSE(polygon_contains(r, {22.56, 114.0005}));  // ~50 m outside it
     // The notch's east edge runs through 22.52,113.97.
     CHECK(polygon_contains(r, {22.5205, 113.97}));
@@ -66,8 +67,10 @@ TEST_CASE("cap geometry: a concave polygon, closed or not, points just inside an
 
 TEST_CASE("cap geometry: malformed and degenerate polygons are refused with a reason") {
   CHECK(rejected_polygon("") == "polygon: 0 distinct point(s), a ring needs 3");
-  CHECK(rejected_polygon("22.5,113.9 22.6,113.9 22.5,113.9") == "polygon: 2 distinct point(s), a ring needs 3");
-  CHECK(rejected_polygon("22.5,113.9 22.6,113.9 22.7,113.9 22.5,113.9") == "polygon: its points are on one line (no area)");
+  CHECK(rejected_polygon("22.5,113.9 22.6,113.9 22.5,113.9") ==
+        "polygon: 2 distinct point(s), a ring needs 3");
+  CHECK(rejected_polygon("22.5,113.9 22.6,113.9 22.7,113.9 22.5,113.9") ==
+        "polygon: its points are on one line (no area)");
   CHECK(rejected_polygon("22.5,113.9 abc 22.6,114.0 22.5,114.0") ==
         "polygon: \"abc\" is not a \"lat,lon\" pair in range");
   CHECK(rejected_polygon("95,113.9 22.6,113.9 22.6,114.0") ==
@@ -81,15 +84,16 @@ TEST_CASE("cap geometry: malformed and degenerate polygons are refused with a re
 }
 
 TEST_CASE("cap geometry: circles by great-circle distance") {
-  CHECK(great_circle_km({39.9042, 116.4074}, {31.2304, 121.4737}) == Approx(1067.3).margin(0.1));  // Beijing–Shanghai
+  CHECK(great_circle_km({39.9042, 116.4074}, {31.2304, 121.4737}) ==
+        Approx(1067.3).margin(0.1));  // Beijing–Shanghai
   CHECK(great_circle_km({22.5, 113.9}, {22.5, 113.9}) == 0);
   std::string err;
   const std::optional<GeoCircle> airport = parse_cap_circle("22.639,113.811 10", err);
   REQUIRE(airport);
-  CHECK(circle_contains(*airport, {22.728, 113.811}));        // 9.90 km north
-  CHECK_FALSE(circle_contains(*airport, {22.729, 113.811}));  // 10.01 km
-  CHECK(circle_contains(*airport, {22.639, 113.9080}));       // 9.95 km east
-  CHECK_FALSE(circle_contains(*airport, {22.639, 113.9085})); // 10.01 km east
+  CHECK(circle_contains(*airport, {22.728, 113.811}));         // 9.90 km north
+  CHECK_FALSE(circle_contains(*airport, {22.729, 113.811}));   // 10.01 km
+  CHECK(circle_contains(*airport, {22.639, 113.9080}));        // 9.95 km east
+  CHECK_FALSE(circle_contains(*airport, {22.639, 113.9085}));  // 10.01 km east
   for (const char* bad : {"22.6,113.8", "22.6,113.8 -1", "22.6,113.8 ten", "22.6 113.8 1", "99,113.8 1"}) {
     err.clear();
     CHECK_FALSE(parse_cap_circle(bad, err));

@@ -1,13 +1,12 @@
 // `paizi play` with a cap source, end to end on the simulated clock: the
 // alert shown and cleared in the log, its screenshot, status.json.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "feeds_test_support.h"
@@ -37,8 +36,8 @@ std::string typhoon(std::time_t now, const std::string& id = "", const std::stri
   if (!id.empty()) {
     const std::string original = "44030041600000_20260820093000";
     replace_all("<identifier>" + original + "</identifier>",
-                "<identifier>" + id + "</identifier><references>szmb@weather.sz.example.cn," + original + "," +
-                    cap_time(now - 60) + "</references>");
+                "<identifier>" + id + "</identifier><references>szmb@weather.sz.example.cn," + original +
+                    "," + cap_time(now - 60) + "</references>");
     replace_all("<msgType>Alert</msgType>", "<msgType>" + type + "</msgType>");
   }
   return doc;
@@ -74,7 +73,8 @@ TEST_CASE("paizi play: the attention tone sounds once for a new alert, not for a
   const auto play = [&](const std::string& doc, const std::string& tone) {
     std::ofstream(tmp.path() + "/warn.xml") << doc;
     std::ofstream(tmp.path() + "/pl.json") << R"({"version":1,
-      "sources":{"warn":{"type":"cap","url":"warn.xml","refresh":"5s")" + tone + R"(}},
+      "sources":{"warn":{"type":"cap","url":"warn.xml","refresh":"5s")" +
+                                                  tone + R"(}},
       "slides":[{"id":"a","type":"slogan","duration":"5s","lines":["第一"]}]})";
     std::filesystem::remove(audio);
     return feeds_test::run_paizi({"play", tmp.path() + "/pl.json", "--headless", "--duration", "20s"});
@@ -84,7 +84,8 @@ TEST_CASE("paizi play: the attention tone sounds once for a new alert, not for a
     const auto r = play(typhoon(now), R"(,"tone":true)");
     INFO(r.err);
     REQUIRE(r.status == 0);
-    CHECK(r.err.find("alert tone: szmb@weather.sz.example.cn,44030041600000_20260820093000") != std::string::npos);
+    CHECK(r.err.find("alert tone: szmb@weather.sz.example.cn,44030041600000_20260820093000") !=
+          std::string::npos);
     const size_t n = sounding_samples(audio);
     // Zero crossings leave a few samples at 0; a second tone would double it.
     CHECK(n > tone_samples * 19 / 20);
@@ -93,12 +94,13 @@ TEST_CASE("paizi play: the attention tone sounds once for a new alert, not for a
   SECTION("on: an update (which ends its original) does not sound") {
     std::string feed = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>预警</title>";
     for (const std::string& d : {typhoon(now), typhoon(now, "44030041600000_20260820100000", "Update")})
-      feed += "<entry><title>预警</title><content type=\"application/cap+xml\">" + d.substr(d.find("<alert")) +
-              "</content></entry>";
+      feed += "<entry><title>预警</title><content type=\"application/cap+xml\">" +
+              d.substr(d.find("<alert")) + "</content></entry>";
     const auto r = play(feed + "</feed>", R"(,"tone":true)");
     INFO(r.err);
     REQUIRE(r.status == 0);
-    CHECK(r.err.find("alert shown: szmb@weather.sz.example.cn,44030041600000_20260820100000") != std::string::npos);
+    CHECK(r.err.find("alert shown: szmb@weather.sz.example.cn,44030041600000_20260820100000") !=
+          std::string::npos);
     CHECK(r.err.find("alert tone:") == std::string::npos);
     CHECK(sounding_samples(audio) == 0);
   }

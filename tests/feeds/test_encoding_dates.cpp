@@ -17,8 +17,9 @@ TEST_CASE("charset sniffing order", "[feeds][encoding]") {
   CHECK(sniff_charset("<?xml version=\"1.0\" encoding=\"gb2312\"?><rss/>", "text/xml; charset=Big5") ==
         "windows-950");
   CHECK(sniff_charset("<html><head><meta charset=\"GBK\"></head>", "text/html") == "GB18030");
-  CHECK(sniff_charset("<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=shift_jis\">",
-                      "") == "windows-31j");
+  CHECK(sniff_charset(
+            "<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=shift_jis\">", "") ==
+        "windows-31j");
   CHECK(sniff_charset("<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss/>", "") == "UTF-8");  // a lie
   CHECK(sniff_charset("<rss/>", "") == "UTF-8");
   CHECK(charset_from_content_type("application/rss+xml; Charset=\"EUC-KR\"") == "euc-kr");
@@ -26,50 +27,67 @@ TEST_CASE("charset sniffing order", "[feeds][encoding]") {
 }
 
 TEST_CASE("legacy encodings decode to UTF-8", "[feeds][encoding]") {
-  CHECK(decode_to_utf8(feeds_test::fixture("gbk.xml")).utf8.find("江城市科技局推动服务窗口") != std::string::npos);
+  CHECK(decode_to_utf8(feeds_test::fixture("gbk.xml")).utf8.find("江城市科技局推动服务窗口") !=
+        std::string::npos);
   CHECK(decode_to_utf8(feeds_test::fixture("gb18030.xml")).utf8.find("𠮷") != std::string::npos);
   CHECK(decode_to_utf8(feeds_test::fixture("big5.xml")).utf8.find("科學園區擴建計畫") != std::string::npos);
-  CHECK(decode_to_utf8(feeds_test::fixture("shift_jis.xml")).utf8.find("東京で新しい研究所") != std::string::npos);
+  CHECK(decode_to_utf8(feeds_test::fixture("shift_jis.xml")).utf8.find("東京で新しい研究所") !=
+        std::string::npos);
   CHECK(decode_to_utf8(feeds_test::fixture("euc-kr.xml")).utf8.find("서울에 새 연구소") != std::string::npos);
   const Decoded gbk_http = decode_to_utf8(feeds_test::fixture("gbk-nodecl.xml"), "text/xml; charset=gb2312");
   CHECK(gbk_http.charset == "GB18030");
   CHECK(gbk_http.utf8.find("只有HTTP头说明编码") != std::string::npos);
 }
 
-TEST_CASE("a declaration the bytes contradict: well-formed UTF-8 wins; bytes mostly not UTF-8 are read as GB18030, a stray byte is not", "[feeds][encoding]") {
+TEST_CASE(
+    "a declaration the bytes contradict: well-formed UTF-8 wins; bytes mostly not UTF-8 are read as GB18030, "
+    "a stray byte is not",
+    "[feeds][encoding]") {
   const std::string text = "市政府召开常务会议，研究部署冬季供暖工作。";
   // A page saved as UTF-8 under its old <meta charset="gb2312">.
-  const std::string page = "<html><head><meta charset=\"gb2312\"></head><body><p>" + text + "</p></body></html>";
+  const std::string page =
+      "<html><head><meta charset=\"gb2312\"></head><body><p>" + text + "</p></body></html>";
   const Decoded meta = decode_to_utf8(page);
   CHECK(meta.charset == "UTF-8");
   CHECK(meta.utf8 == page);
   CHECK_FALSE(meta.replaced);
   // A server's default charset=ISO-8859-1 on a UTF-8 feed.
-  const Decoded http = decode_to_utf8("<rss><title>" + text + "</title></rss>", "text/xml; charset=ISO-8859-1");
+  const Decoded http =
+      decode_to_utf8("<rss><title>" + text + "</title></rss>", "text/xml; charset=ISO-8859-1");
   CHECK(http.charset == "UTF-8");
   CHECK(http.utf8.find(text) != std::string::npos);
   // Real Latin-1 is not well-formed UTF-8: the declaration stands.
-  const Decoded latin = decode_to_utf8("<p>caf\xE9" " cr\xE8" "me br\xFB" "l\xE9" "e</p>", "text/html; charset=iso-8859-1");
+  const Decoded latin = decode_to_utf8(
+      "<p>caf\xE9"
+      " cr\xE8"
+      "me br\xFB"
+      "l\xE9"
+      "e</p>",
+      "text/html; charset=iso-8859-1");
   CHECK(latin.charset == "windows-1252");
   CHECK(latin.utf8 == "<p>café crème brûlée</p>");
   // Fewer than four non-ASCII sequences are no evidence: the declaration stands.
   CHECK(decode_to_utf8("<p>\xC3\xA9t\xC3\xA9</p>", "text/html; charset=iso-8859-1").utf8 == "<p>Ã©tÃ©</p>");
   // GBK declared nowhere.
-  const Decoded gbk = decode_to_utf8("<html><body><p>\xCA\xD0\xD5\xFE\xB8\xAE\xD5\xD9\xBF\xAA\xB3\xA3\xCE\xF1\xBB\xE1\xD2\xE9</p></body></html>");
+  const Decoded gbk = decode_to_utf8(
+      "<html><body><p>\xCA\xD0\xD5\xFE\xB8\xAE\xD5\xD9\xBF\xAA\xB3\xA3\xCE\xF1\xBB\xE1\xD2\xE9</p></body></"
+      "html>");
   CHECK(gbk.charset == "GB18030");
   CHECK(gbk.utf8 == "<html><body><p>市政府召开常务会议</p></body></html>");
   // GBK from a spreadsheet on a server that labels everything UTF-8.
-  const Decoded mislabelled = decode_to_utf8("\xd6\xb8\xb1\xea,\xb1\xbe\xc6\xda\n\xd4\xda\xb7\xf5\xc6\xf3\xd2\xb5,86\n",
-                                             "text/csv; charset=utf-8");
+  const Decoded mislabelled = decode_to_utf8(
+      "\xd6\xb8\xb1\xea,\xb1\xbe\xc6\xda\n\xd4\xda\xb7\xf5\xc6\xf3\xd2\xb5,86\n", "text/csv; charset=utf-8");
   CHECK(mislabelled.charset == "GB18030");
   CHECK(mislabelled.utf8 == "指标,本期\n在孵企业,86\n");
   // UTF-8 with one broken byte, declared nowhere: still UTF-8, the byte
   // replaced. \xA0 before 市 pairs up as GB18030 (A0 E5, B8 82), so a
   // document made of that alone decodes as GB18030 without a bad byte: the
   // one bad byte among many good sequences decides.
-  const std::string stray = "<p>\xA0" + std::string("市</p><p>园区企业</p><p>科技创新</p><p>冬季供暖保障</p>");
+  const std::string stray =
+      "<p>\xA0" + std::string("市</p><p>园区企业</p><p>科技创新</p><p>冬季供暖保障</p>");
   REQUIRE_FALSE(convert_to_utf8(stray, "GB18030").replaced);
-  CHECK(decode_to_utf8("<p>\xA0市</p>").charset == "GB18030");  // one bad byte, one good sequence: taken as GBK
+  CHECK(decode_to_utf8("<p>\xA0市</p>").charset ==
+        "GB18030");  // one bad byte, one good sequence: taken as GBK
   const Decoded broken = decode_to_utf8(stray);
   CHECK(broken.charset == "UTF-8");
   CHECK(broken.replaced);
@@ -83,8 +101,13 @@ TEST_CASE("undecodable bytes are replaced, never fatal", "[feeds][encoding]") {
   CHECK(d.utf8.find("前") != std::string::npos);
   CHECK(d.utf8.find("\xEF\xBF\xBD") != std::string::npos);
   std::string out;
-  CHECK(sanitize_utf8("ok\xC0\xAF\xED\xA0\x80\x01" "end", out));  // overlong, surrogate, C0 control
-  CHECK(out == "ok\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "end");
+  CHECK(
+      sanitize_utf8("ok\xC0\xAF\xED\xA0\x80\x01"
+                    "end",
+                    out));  // overlong, surrogate, C0 control
+  CHECK(out ==
+        "ok\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+        "end");
   CHECK(convert_to_utf8("abc", "no-such-charset").utf8 == "abc");
   std::string cut = "中文";
   truncate_utf8(cut, 4);
@@ -123,9 +146,10 @@ TEST_CASE("RFC 3339 and zone-less dates", "[feeds][dates]") {
 }
 
 TEST_CASE("garbage dates are no date", "[feeds][dates]") {
-  for (const char* s : {"", "garbage", "2022-13-01T00:00:00Z", "2022-02-30 10:00", "Tue, 32 Apr 2022 00:00:00 GMT",
-                        "Tue, 19 Foo 2022 00:30:00 GMT", "2022-04-19T25:00:00Z", "19 Apr 2022 00:30 XYZ",
-                        "2022-04-19T00:30:00Z trailing", "昨天", "1650328200"})
+  for (const char* s :
+       {"", "garbage", "2022-13-01T00:00:00Z", "2022-02-30 10:00", "Tue, 32 Apr 2022 00:00:00 GMT",
+        "Tue, 19 Foo 2022 00:30:00 GMT", "2022-04-19T25:00:00Z", "19 Apr 2022 00:30 XYZ",
+        "2022-04-19T00:30:00Z trailing", "昨天", "1650328200"})
     CHECK_FALSE(parse_date(s).has_value());
 }
 
@@ -163,10 +187,10 @@ TEST_CASE("batch HTML conversion equals one-by-one, even for leaking markup", "[
   const std::vector<std::string> html = {
       "<p>one</p><p>two <b>bold</b></p>",
       "plain & simple",
-      "</div></div>escaped <i>text</i>",             // stray end tags close the wrapper early
+      "</div></div>escaped <i>text</i>",              // stray end tags close the wrapper early
       "<div data-paizi-fragment=\"5\">forged</div>",  // a fake wrapper marker
       "<p>unclosed <b>bold",
-      "<script>never closed",                          // swallows what follows
+      "<script>never closed",  // swallows what follows
       "<p>after the script</p>",
       "<!-- unterminated comment <p>x</p>",
       "<title>raw text</title><p>kept</p>",

@@ -87,7 +87,8 @@ TEST_CASE("paizi article prints one JSON object", "[feeds][cli][article]") {
   CHECK(run_paizi({"article", fixture_path("rss2.xml")}).status == 1);
 }
 
-TEST_CASE("paizi kpi prints one JSON object per figure; data without figures fails with the reason", "[feeds][cli][kpi]") {
+TEST_CASE("paizi kpi prints one JSON object per figure; data without figures fails with the reason",
+          "[feeds][cli][kpi]") {
   const auto r = run_paizi({"kpi", std::string(PAIZI_TEST_DATA) + "/../playlists/demo-figures.csv"});
   REQUIRE(r.status == 0);
   CHECK(r.err.empty());

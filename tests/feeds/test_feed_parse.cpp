@@ -38,20 +38,21 @@ TEST_CASE("RSS 2.0", "[feeds][rss]") {
   CHECK(a.image == "https://news.example.cn/img/sanming.jpg");  // first <img> of the description
   CHECK(a.source == "高新 & 科技 News");
   REQUIRE(a.paragraphs.size() == 3);
-  CHECK(a.paragraphs[0] == "近日，江城市科技局以开展");  // indent and <b> gone, <br> breaks
-  CHECK(a.paragraphs[1] == "示范窗口 创建行动为主要内容。");   // &nbsp; is a space
+  CHECK(a.paragraphs[0] == "近日，江城市科技局以开展");       // indent and <b> gone, <br> breaks
+  CHECK(a.paragraphs[1] == "示范窗口 创建行动为主要内容。");  // &nbsp; is a space
   CHECK(a.paragraphs[2] == "第二段：服务引领 科技赋能 “无缝对接”");
   CHECK(a.summary.find("alert") == std::string::npos);
   const NewsItem& b = f.items[1];
   CHECK(b.title == "Fish & Chips bold 中文");  // escaped HTML in a title, double-escaped entity
   CHECK(b.link == "https://other.example.com/story?id=2&lang=en");
-  CHECK(b.published == kT);  // dc:date
+  CHECK(b.published == kT);                                     // dc:date
   CHECK(b.image == "https://news.example.cn/media/photo.png");  // enclosure
-  CHECK(b.paragraphs == std::vector<std::string>{"Plain text description with a line break.", "Second paragraph."});
+  CHECK(b.paragraphs ==
+        std::vector<std::string>{"Plain text description with a line break.", "Second paragraph."});
   const NewsItem& c = f.items[2];
   CHECK(c.link == "https://news.example.cn/tech/3.html");  // guid is the permalink
-  CHECK(c.image == "https://cdn.example.cn/3.jpg");      // media:content
-  CHECK_FALSE(c.published);                              // garbage date
+  CHECK(c.image == "https://cdn.example.cn/3.jpg");        // media:content
+  CHECK_FALSE(c.published);                                // garbage date
   CHECK(c.paragraphs == std::vector<std::string>{"小标题", "正文第一段。", "正文第二段。"});
   const NewsItem& d = f.items[3];
   CHECK(d.image == "https://news.example.cn/tech/thumbs/4.jpg");  // media:group/media:thumbnail
@@ -75,7 +76,7 @@ TEST_CASE("RSS 1.0 (RDF)", "[feeds][rdf]") {
   CHECK(r.feed->title == "RDF 频道");
   REQUIRE(r.feed->items.size() == 2);
   CHECK(r.feed->items[0].published == kT);
-  CHECK(r.feed->items[1].published == kT);  // zone-less, configured +08:00
+  CHECK(r.feed->items[1].published == kT);                     // zone-less, configured +08:00
   CHECK(r.feed->items[1].link == "http://rdf.example.org/2");  // relative to the channel link (file source)
 }
 
@@ -126,11 +127,16 @@ TEST_CASE("every encoding parses to the same UTF-8 text", "[feeds][encoding]") {
     const char* charset;
   };
   const Case cases[] = {
-      {"gbk.xml", "江城市科技局推动服务窗口", "GB18030"},   {"gb2312.xml", "服务引领科技赋能", "GB18030"},
-      {"gb18030.xml", "吉祥字𠮷与欧元€", "GB18030"},        {"big5.xml", "科學園區擴建計畫", "windows-950"},
-      {"shift_jis.xml", "東京で新しい研究所", "windows-31j"}, {"euc-kr.xml", "서울에 새 연구소", "windows-949"},
-      {"utf16le-bom.xml", "標題 ☃ 新闻", "UTF-16LE"},      {"utf16be-bom.xml", "標題 ☃ 新闻", "UTF-16BE"},
-      {"utf16le-nobom.xml", "標題 ☃ 新闻", "UTF-16LE"},    {"utf8-bom.xml", "标题", "UTF-8"},
+      {"gbk.xml", "江城市科技局推动服务窗口", "GB18030"},
+      {"gb2312.xml", "服务引领科技赋能", "GB18030"},
+      {"gb18030.xml", "吉祥字𠮷与欧元€", "GB18030"},
+      {"big5.xml", "科學園區擴建計畫", "windows-950"},
+      {"shift_jis.xml", "東京で新しい研究所", "windows-31j"},
+      {"euc-kr.xml", "서울에 새 연구소", "windows-949"},
+      {"utf16le-bom.xml", "標題 ☃ 新闻", "UTF-16LE"},
+      {"utf16be-bom.xml", "標題 ☃ 新闻", "UTF-16BE"},
+      {"utf16le-nobom.xml", "標題 ☃ 新闻", "UTF-16LE"},
+      {"utf8-bom.xml", "标题", "UTF-8"},
   };
   for (const Case& c : cases) {
     INFO(c.file);
@@ -211,14 +217,16 @@ TEST_CASE("billion laughs finishes fast and is refused", "[feeds][safety]") {
   CHECK(r.error.find("entity") != std::string::npos);
   // A small legitimate internal entity still works, read literally.
   const FeedResult ok = parse_feed(
-      "<!DOCTYPE rss [<!ENTITY co \"ACME\">]><rss><channel><title>&co; news</title></channel></rss>", FeedOptions{});
+      "<!DOCTYPE rss [<!ENTITY co \"ACME\">]><rss><channel><title>&co; news</title></channel></rss>",
+      FeedOptions{});
   REQUIRE(ok.feed);
   CHECK(ok.feed->title == "ACME news");
 }
 
 TEST_CASE("caps on items and text sizes", "[feeds][safety]") {
   std::string doc = "<rss><channel><title>" + std::string(5000, 'T') + "</title>";
-  for (int i = 0; i < 50; ++i) doc += "<item><title>t</title><description>" + std::string(10000, 'x') + "</description></item>";
+  for (int i = 0; i < 50; ++i)
+    doc += "<item><title>t</title><description>" + std::string(10000, 'x') + "</description></item>";
   doc += "</channel></rss>";
   FeedOptions o;
   o.max_items = 10;
@@ -232,7 +240,8 @@ TEST_CASE("caps on items and text sizes", "[feeds][safety]") {
 }
 
 TEST_CASE("descriptions escaped twice by their CMS show text, not tags", "[feeds][parse]") {
-  const std::string rss = R"(<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>
+  const std::string rss =
+      R"(<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>
 <item><title>一</title><link>http://a.test/1</link>
 <description>&amp;lt;p&amp;gt;第一段&amp;lt;/p&amp;gt;&amp;lt;p&amp;gt;第二段 &amp;amp; 结尾&amp;lt;br/&amp;gt;&amp;lt;img src=&amp;quot;/i.jpg&amp;quot;&amp;gt;&amp;lt;/p&amp;gt;</description></item>
 <item><title>二</title><link>http://a.test/2</link><description>当 a &amp;lt; b 且 b &amp;gt; c 时，写作 &amp;lt;5 度</description></item>
@@ -270,7 +279,8 @@ std::string dump(const FeedResult& r) {
   return s;
 }
 
-FeedResult parse_chunked(std::string_view doc, size_t chunk, const std::string& url = {}, size_t max_items = 10000) {
+FeedResult parse_chunked(std::string_view doc, size_t chunk, const std::string& url = {},
+                         size_t max_items = 10000) {
   FeedOptions o;
   o.url = url;
   o.max_items = max_items;
@@ -301,21 +311,23 @@ std::string many_items(int n, const std::string& head, const std::string& tail) 
   for (int i = 0; i < n; ++i)
     doc += "<item><title>t" + std::to_string(i) + "</title><link>/a/" + std::to_string(i) +
            "</link><description><![CDATA[<p>one " + std::to_string(i) + "</p><p>two</p><img src=\"i" +
-           std::to_string(i) + ".png\">]]></description><pubDate>Tue, 19 Apr 2022 08:30:00 +0800</pubDate></item>\n";
+           std::to_string(i) +
+           ".png\">]]></description><pubDate>Tue, 19 Apr 2022 08:30:00 +0800</pubDate></item>\n";
   return doc + tail + "</channel></rss>\n";
 }
 
 }  // namespace
 
 TEST_CASE("streamed XML parsing does not depend on the chunk size", "[feeds][stream]") {
-  for (const char* name : {"rss2.xml", "atom.xml", "rdf.xml", "rss091.xml", "truncated-rss.xml", "truncated-atom.xml",
-                           "xxe.xml", "utf8-bom.xml"})
+  for (const char* name : {"rss2.xml", "atom.xml", "rdf.xml", "rss091.xml", "truncated-rss.xml",
+                           "truncated-atom.xml", "xxe.xml", "utf8-bom.xml"})
     check_chunk_sizes(feeds_test::fixture(name), "https://news.example.cn/tech/rss.xml");
   check_chunk_sizes(feeds_test::fixture("atom.xml"));
   check_chunk_sizes(feeds_test::fixture("rss2.xml"));
 
   SECTION("channel title and link after the items, read from a file") {
-    const std::string doc = many_items(300, "", "<title>Late title</title><link>https://late.example/x/</link>");
+    const std::string doc =
+        many_items(300, "", "<title>Late title</title><link>https://late.example/x/</link>");
     const Feed f = streamed_feed(doc, 1000);
     REQUIRE(f.items.size() == 300);
     CHECK(f.items[299].source == "Late title");
@@ -334,7 +346,8 @@ TEST_CASE("streamed XML parsing does not depend on the chunk size", "[feeds][str
   SECTION("items in unexpected places") {
     std::string doc = many_items(150, "<title>T</title><link>https://e.example/</link>", "");
     // An item inside an item, one inside another element of the channel, one beside the channel.
-    doc.insert(doc.find("<item>", 5000), "<item><title>outer</title><item><title>inner</title></item></item>");
+    doc.insert(doc.find("<item>", 5000),
+               "<item><title>outer</title><item><title>inner</title></item></item>");
     doc.insert(doc.find("<item>", 9000), "<group><item><title>grouped</title></item></group>");
     doc.insert(doc.find("</channel>") + 10, "<item><title>beside</title></item>");
     check_chunk_sizes(doc);
@@ -351,9 +364,11 @@ TEST_CASE("streamed XML parsing does not depend on the chunk size", "[feeds][str
   SECTION("RDF with the channel before and after the items, xml:base on the root") {
     std::string items;
     for (int i = 0; i < 200; ++i)
-      items += "<item><title>r" + std::to_string(i) + "</title><link>p/" + std::to_string(i) + "</link></item>";
-    const std::string head = "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
-                             "xmlns=\"http://purl.org/rss/1.0/\" xml:base=\"https://base.example/d/\">";
+      items +=
+          "<item><title>r" + std::to_string(i) + "</title><link>p/" + std::to_string(i) + "</link></item>";
+    const std::string head =
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+        "xmlns=\"http://purl.org/rss/1.0/\" xml:base=\"https://base.example/d/\">";
     const std::string channel = "<channel><title>C</title><link>https://chan.example/</link></channel>";
     check_chunk_sizes(head + channel + items + "</rdf:RDF>");
     check_chunk_sizes(head + items + channel + "</rdf:RDF>");
@@ -362,12 +377,14 @@ TEST_CASE("streamed XML parsing does not depend on the chunk size", "[feeds][str
     CHECK(r.feed->items[150].link == "https://base.example/d/p/150");
   }
   SECTION("Atom with many entries") {
-    std::string doc = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><link rel=\"self\" href=\"https://s.example/f\"/>"
-                      "<link href=\"https://a.example/\"/><title>A</title>";
+    std::string doc =
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><link rel=\"self\" href=\"https://s.example/f\"/>"
+        "<link href=\"https://a.example/\"/><title>A</title>";
     for (int i = 0; i < 200; ++i)
       doc += "<entry><title>e" + std::to_string(i) + "</title><link href=\"e/" + std::to_string(i) +
              "\"/><summary type=\"html\">&lt;p&gt;s" + std::to_string(i) +
-             "&lt;/p&gt;</summary><content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>x</p></div>"
+             "&lt;/p&gt;</summary><content type=\"xhtml\"><div "
+             "xmlns=\"http://www.w3.org/1999/xhtml\"><p>x</p></div>"
              "</content></entry>";
     doc += "</feed>";
     const Feed f = streamed_feed(doc, 100);
@@ -385,7 +402,8 @@ TEST_CASE("streamed XML parsing does not depend on the chunk size", "[feeds][str
       CHECK(r.feed->truncated);
       const size_t closed = [&] {
         size_t n = 0;
-        for (size_t at = part.find("</item>"); at != std::string::npos; at = part.find("</item>", at + 1)) ++n;
+        for (size_t at = part.find("</item>"); at != std::string::npos; at = part.find("</item>", at + 1))
+          ++n;
         return n;
       }();
       CHECK(r.feed->items.size() == closed);

@@ -10,13 +10,13 @@
 #include <catch2/catch.hpp>
 
 #include "build_config.h"
-#include "sources/news_source.h"
 #include "feeds_test_support.h"
-#include "sources/cache.h"
-#include "sources/fetch.h"
 #include "net/http_client.h"
 #include "net/http_headers.h"
 #include "platform/atomic_file.h"
+#include "sources/cache.h"
+#include "sources/fetch.h"
+#include "sources/news_source.h"
 
 using namespace paizi;
 
@@ -158,7 +158,9 @@ TEST_CASE("the cache keeps the last good copy", "[feeds][http][cache]") {
   sources::SourceCache cache(state.path() + "/cache");
   net::HttpClient c(test_limits());
   const std::string url = server().url("/switch");
-  auto set_mode = [&](const std::string& q) { REQUIRE(c.fetch({server().url("/control?" + q), {}, {}, {}, {}, {}}).ok()); };
+  auto set_mode = [&](const std::string& q) {
+    REQUIRE(c.fetch({server().url("/control?" + q), {}, {}, {}, {}, {}}).ok());
+  };
 
   set_mode("mode=good&version=1");
   const sources::LoadedFeed fresh = sources::load_feed(c, &cache, url, {}, 1000);
@@ -329,7 +331,8 @@ TEST_CASE("what a crash leaves in the cache is removed; a damaged entry is no en
   for (const auto& de : fs::directory_iterator(state.path())) {
     std::string text;
     REQUIRE(paizi::platform::read_whole_file(de.path().string(), text));
-    if (de.path().extension() == ".meta" && text.find("http://x/bad") != std::string::npos) bad_meta = de.path();
+    if (de.path().extension() == ".meta" && text.find("http://x/bad") != std::string::npos)
+      bad_meta = de.path();
   }
   REQUIRE(!bad_meta.empty());
   std::ofstream(bad_meta) << R"({"url": "http://x/bad", "body_size": "8", "fetched_at": "yesterday"})";
@@ -337,8 +340,8 @@ TEST_CASE("what a crash leaves in the cache is removed; a damaged entry is no en
   // A power cut: a body whose .meta was never written, a half-written
   // temporary file; and a temporary file of a write still in progress.
   const auto hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
-  const fs::path orphan = state.path() + "/0123456789abcdef.body", torn = state.path() + "/00aa.meta.tmp.4242",
-                 writing = state.path() + "/00bb.body.tmp.4343";
+  const fs::path orphan = state.path() + "/0123456789abcdef.body",
+                 torn = state.path() + "/00aa.meta.tmp.4242", writing = state.path() + "/00bb.body.tmp.4343";
   std::ofstream(orphan) << std::string(5000, 'o');
   std::ofstream(torn) << "{\"url\": ";
   std::ofstream(writing) << "in progress";

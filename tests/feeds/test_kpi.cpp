@@ -1,14 +1,14 @@
 // KPI data sources: JSON and CSV as BI tools, spreadsheets and scripts write
 // them, figures as people type them, and a source on a real HTTP server on
 // 127.0.0.1 feeding a KPI slide, its last good copy kept through failures.
-#include <catch2/catch.hpp>
-
 #include <cmath>
 #include <ctime>
 
+#include <catch2/catch.hpp>
+
+#include "../playlists/pl_support.h"
 #include "content/kpi_data.h"
 #include "content/playlist.h"
-#include "../playlists/pl_support.h"
 #include "feeds_test_support.h"
 #include "net/http_client.h"
 #include "show/compose.h"
@@ -47,18 +47,20 @@ TEST_CASE("figures are read as people write them", "[feeds][kpi]") {
   CHECK(parse_figure(" 1 286.5 ") == 1286.5);
   CHECK(parse_figure("18.5%", &pct) == 18.5);
   CHECK(pct);
-  CHECK(parse_figure("１２３．５") == 123.5);      // full-width digits
+  CHECK(parse_figure("１２３．５") == 123.5);       // full-width digits
   CHECK(parse_figure("３８．５％", &pct) == 38.5);  // full-width percent
   CHECK(pct);
-  CHECK(parse_figure("\xE2\x88\x92" "3.2") == -3.2);  // U+2212 minus sign
-  CHECK(parse_figure("(1,200)") == -1200.0);        // accounting negative
+  CHECK(parse_figure("\xE2\x88\x92"
+                     "3.2") == -3.2);         // U+2212 minus sign
+  CHECK(parse_figure("(1,200)") == -1200.0);  // accounting negative
   CHECK(parse_figure("¥1,200") == 1200.0);
   CHECK(parse_figure("-$15") == -15.0);
   CHECK(parse_figure("1.2万") == 12000.0);
   CHECK(parse_figure("35亿") == 3.5e9);
   CHECK(parse_figure("2万亿") == 2e12);
   CHECK(parse_figure("1e3") == 1000.0);
-  for (const char* bad : {"", "-", "abc", "12abc", "1,2,3x", "nan", "inf", "1e400", "万", "%", "..", "1.2.3", "--5"})
+  for (const char* bad :
+       {"", "-", "abc", "12abc", "1,2,3x", "nan", "inf", "1e400", "万", "%", "..", "1.2.3", "--5"})
     CHECK_FALSE(parse_figure(bad));
 }
 
@@ -118,10 +120,12 @@ TEST_CASE("KPI JSON: a list of records, a wrapped list, or a map of names", "[fe
     CHECK(all[0].key == "gdp");
   }
   CHECK(parse_kpi_data("{\"a\": [1, 2").error == "not KPI data: invalid JSON");
-  CHECK(parse_kpi_data("{\"items\": [{\"label\": \"x\"}]}").error == "not KPI data: no named figures found in the JSON");
+  CHECK(parse_kpi_data("{\"items\": [{\"label\": \"x\"}]}").error ==
+        "not KPI data: no named figures found in the JSON");
   CHECK(parse_kpi_data("[[[[]]]]").error == "not KPI data: no named figures found in the JSON");
   CHECK(parse_kpi_data("").error == "not KPI data: empty document");
-  CHECK(parse_kpi_data("<html><body>502 Bad Gateway</body></html>").error == "not KPI data: the document is HTML or XML");
+  CHECK(parse_kpi_data("<html><body>502 Bad Gateway</body></html>").error ==
+        "not KPI data: the document is HTML or XML");
   // Deep nesting: an error, not a crash.
   CHECK_FALSE(parse_kpi_data(std::string(100000, '[') + std::string(100000, ']')).data);
 }
@@ -144,7 +148,8 @@ TEST_CASE("KPI CSV: headers in English or Chinese, or none; quotes, separators, 
     CHECK(rec(*r.data, "研发人员占比").percent);
   }
   SECTION("columns in another order, named in English; semicolons") {
-    const auto r = parse_kpi_data("Unit;Target;Value;Name\nkWh;5000;4200.5;Power\n;;\"7\";\"Say \"\"hi\"\"\"\n");
+    const auto r =
+        parse_kpi_data("Unit;Target;Value;Name\nkWh;5000;4200.5;Power\n;;\"7\";\"Say \"\"hi\"\"\"\n");
     REQUIRE(r.data);
     CHECK(rec(*r.data, "Power").value == 4200.5);
     CHECK(rec(*r.data, "Power").target == 5000.0);
@@ -182,8 +187,10 @@ TEST_CASE("KPI CSV: headers in English or Chinese, or none; quotes, separators, 
   CHECK_FALSE(parse_kpi_data("a,\"1\nb,2\n").data);
 }
 
-TEST_CASE("tiles take their figures from the data by key or label; a slide without tiles shows the data", "[feeds][kpi]") {
-  const auto d = parse_kpi_data("指标,本期,上期,目标,单位\n在孵企业,86,79,100,家\n研发占比,38.5%,36.2%,,\n访客,12480,,,人次\n");
+TEST_CASE("tiles take their figures from the data by key or label; a slide without tiles shows the data",
+          "[feeds][kpi]") {
+  const auto d = parse_kpi_data(
+      "指标,本期,上期,目标,单位\n在孵企业,86,79,100,家\n研发占比,38.5%,36.2%,,\n访客,12480,,,人次\n");
   REQUIRE(d.data);
   std::vector<content::KpiTile> tiles(3);
   tiles[0].label = "在孵企业";
@@ -210,10 +217,12 @@ TEST_CASE("tiles take their figures from the data by key or label; a slide witho
   CHECK(all[2].unit == "人次");
 }
 
-TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the last good figures", "[feeds][kpi][http]") {
+TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the last good figures",
+          "[feeds][kpi][http]") {
   feeds_test::FaultServer server;
   feeds_test::TempDir state;
-  pl_test::put(server, "figures.json", R"({"items": [{"label": "在孵企业", "value": 86, "target": 100, "unit": "家"},
+  pl_test::put(server, "figures.json",
+               R"({"items": [{"label": "在孵企业", "value": 86, "target": 100, "unit": "家"},
                                              {"label": "访客人次", "value": 12480}]})");
   const std::string doc = R"({"version": 1, "sources": {"figs": {"type": "kpi", "url": ")" +
                           server.url("/files/figures.json") + R"(", "refresh": "1m", "max_age": "1h"}},
@@ -265,8 +274,9 @@ TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the
 
   // A document that says when its figures were made is as old as it says:
   // republished a day later with the same timestamp, the slide says so.
-  pl_test::put(server, "figures.json", R"({"updated": )" + std::to_string(t0 - 3 * 86400) +
-                                   R"(, "items": [{"label": "在孵企业", "value": 88}]})");
+  pl_test::put(server, "figures.json",
+               R"({"updated": )" + std::to_string(t0 - 3 * 86400) +
+                   R"(, "items": [{"label": "在孵企业", "value": 88}]})");
   data.refresh_now(t0 + 150);
   int64_t data_time = 0;
   REQUIRE(data.kpi("figs", data_time));
@@ -286,16 +296,19 @@ TEST_CASE("a KPI source over HTTP feeds its slide; bad data and outages keep the
 TEST_CASE("playlist: a KPI slide with a kpi source may leave tiles and values to the data", "[feeds][kpi]") {
   auto problems = [](const std::string& slide) {
     const std::string doc = R"({"version": 1, "sources": {"figs": {"type": "kpi", "url": "figs.csv"},
-      "news": {"type": "feed", "url": "news.xml"}}, "slides": [)" + slide + "]}";
+      "news": {"type": "feed", "url": "news.xml"}}, "slides": [)" +
+                            slide + "]}";
     std::string out;
     for (const auto& p : content::parse_playlist(doc, ".").problems) out += p.message + "\n";
     return out;
   };
   CHECK(problems(R"({"id": "a", "type": "kpi", "source": "figs"})").empty());
-  CHECK(problems(R"({"id": "a", "type": "kpi", "source": "figs", "tiles": [{"label": "x", "key": "y"}]})").empty());
+  CHECK(problems(R"({"id": "a", "type": "kpi", "source": "figs", "tiles": [{"label": "x", "key": "y"}]})")
+            .empty());
   CHECK(problems(R"({"id": "a", "type": "kpi", "tiles": [{"label": "x"}]})") ==
         "missing required key \"value\" (or a \"source\" on the slide)\n");
-  CHECK(problems(R"({"id": "a", "type": "kpi"})") == "a KPI slide needs \"tiles\" (an array of 1 to 6) or a \"source\"\n");
+  CHECK(problems(R"({"id": "a", "type": "kpi"})") ==
+        "a KPI slide needs \"tiles\" (an array of 1 to 6) or a \"source\"\n");
   CHECK(problems(R"({"id": "a", "type": "kpi", "source": "news"})") ==
         "a KPI slide needs a source of type kpi; \"news\" is feed\n");
   CHECK(problems(R"({"id": "a", "type": "news", "source": "figs"})") ==

@@ -33,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (r.alerts.size() > o.max_alerts) __builtin_trap();
   for (const content::CapAlert& a : r.alerts) {
-    if (a.identifier.empty() || a.sender.empty() || a.sent == 0 || a.infos.size() > o.max_infos) __builtin_trap();
+    if (a.identifier.empty() || a.sender.empty() || a.sent == 0 || a.infos.size() > o.max_infos)
+      __builtin_trap();
     require_text(a.identifier, 512);
     require_text(a.sender, 512);
     for (const content::CapInfo& i : a.infos) {
@@ -63,12 +64,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   content::AlertBook book;
   book.take(r.alerts);
   if (book.take(r.alerts)) __builtin_trap();
-  for (const int64_t now : {int64_t{0}, r.alerts.empty() ? int64_t{1} : r.alerts.front().sent, int64_t{4102444800}}) {
+  for (const int64_t now :
+       {int64_t{0}, r.alerts.empty() ? int64_t{1} : r.alerts.front().sent, int64_t{4102444800}}) {
     content::CapFilter f;
     f.test = true;
     std::set<std::string> keys;
     for (const content::AlertNotice& n : book.active(now, f))
-      if (n.until <= now || !keys.insert(n.key).second || n.msg_type == content::CapMsgType::Cancel) __builtin_trap();
+      if (n.until <= now || !keys.insert(n.key).second || n.msg_type == content::CapMsgType::Cancel)
+        __builtin_trap();
   }
   return 0;
 }

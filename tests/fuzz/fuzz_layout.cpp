@@ -31,7 +31,8 @@ namespace {
 size_t graphemes(const std::string& s) {
   static std::unique_ptr<icu::BreakIterator> it = [] {
     UErrorCode st = U_ZERO_ERROR;
-    std::unique_ptr<icu::BreakIterator> b(icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), st));
+    std::unique_ptr<icu::BreakIterator> b(
+        icu::BreakIterator::createCharacterInstance(icu::Locale::getRoot(), st));
     if (U_FAILURE(st)) __builtin_trap();
     return b;
   }();
@@ -113,7 +114,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Every glyph lands somewhere real, and max_lines holds.
   for (const auto& g : l.glyphs)
     if (!std::isfinite(g.x) || !std::isfinite(g.y)) __builtin_trap();
-  if (!(flags & 32) && opt.max_lines > 0 && l.lines.size() > static_cast<size_t>(opt.max_lines)) __builtin_trap();
+  if (!(flags & 32) && opt.max_lines > 0 && l.lines.size() > static_cast<size_t>(opt.max_lines))
+    __builtin_trap();
   // Nothing is lost, repeated or reordered: the lines of each paragraph hold
   // its text less the spaces at breaks (all of it unless truncated).
   auto letters = [](std::string_view s) {

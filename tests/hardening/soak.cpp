@@ -10,13 +10,10 @@
 // Exit 0 = flat; 1 = a check failed (each failure printed on one line).
 // Under AddressSanitizer the RSS check is skipped (the allocator's
 // quarantine grows RSS by design); fds and threads are still checked.
-#include <sys/resource.h>
-
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -25,6 +22,8 @@
 #include <vector>
 
 #include <SDL.h>
+#include <dirent.h>
+#include <sys/resource.h>
 
 #include "content/playlist.h"
 #include "present/display.h"
@@ -55,11 +54,18 @@ Args parse_args(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string k = argv[i], v = argv[i + 1];
-    if (k == "--changes") a.changes = std::stol(v);
-    else if (k == "--warmup") a.warmup = std::stol(v);
-    else if (k == "--rss-margin-mb") a.rss_margin_mb = std::stod(v);
-    else if (k == "--size") std::sscanf(v.c_str(), "%dx%d", &a.width, &a.height);
-    else { std::fprintf(stderr, "soak: unknown option %s\n", k.c_str()); std::exit(2); }
+    if (k == "--changes")
+      a.changes = std::stol(v);
+    else if (k == "--warmup")
+      a.warmup = std::stol(v);
+    else if (k == "--rss-margin-mb")
+      a.rss_margin_mb = std::stod(v);
+    else if (k == "--size")
+      std::sscanf(v.c_str(), "%dx%d", &a.width, &a.height);
+    else {
+      std::fprintf(stderr, "soak: unknown option %s\n", k.c_str());
+      std::exit(2);
+    }
   }
   if (a.warmup <= 0) a.warmup = a.changes / 10;
   return a;
@@ -71,7 +77,8 @@ long proc_status(const char* key) {
   std::string line;
   const size_t n = std::strlen(key);
   while (std::getline(in, line))
-    if (line.compare(0, n, key) == 0 && line.size() > n && line[n] == ':') return std::atol(line.c_str() + n + 1);
+    if (line.compare(0, n, key) == 0 && line.size() > n && line[n] == ':')
+      return std::atol(line.c_str() + n + 1);
   return -1;
 }
 
@@ -146,7 +153,9 @@ content::Playlist make_playlist(TextGen& gen, int variant, const std::string& im
   pl.name = "soak " + std::to_string(variant);
   pl.base_dir = image_dir;
   using content::TransitionKind;
-  pl.transition.kind = variant % 3 == 0 ? TransitionKind::Fade : variant % 3 == 1 ? TransitionKind::Push : TransitionKind::Cut;
+  pl.transition.kind = variant % 3 == 0   ? TransitionKind::Fade
+                       : variant % 3 == 1 ? TransitionKind::Push
+                                          : TransitionKind::Cut;
   pl.transition.duration = std::chrono::milliseconds(300);
   pl.header.enabled = true;
   pl.header.logo = "牌子 · 浸泡测试";
@@ -259,7 +268,8 @@ int main(int argc, char** argv) {
         shown_page = player.page();
         ++changes;
         if (changes % 7 == 0) feed.refresh();
-        if (changes % 13 == 0) player.set_ticker_items({gen.sentence(10), gen.sentence(20), gen.sentence(15)});
+        if (changes % 13 == 0)
+          player.set_ticker_items({gen.sentence(10), gen.sentence(20), gen.sentence(15)});
         if (changes % 101 == 0) player.adopt(make_playlist(gen, ++variant, dir.string()));
         if (changes == args.warmup) {
           warm = sample();
@@ -274,14 +284,15 @@ int main(int argc, char** argv) {
     const Sample end = sample();
     const auto& atlas = painter.atlas().stats();
     const double secs = static_cast<double>(SDL_GetTicks64() - started) / 1000.0;
-    std::printf("soak: %ld slide changes, %d playlists adopted, %.1f h simulated, %.1f s wall; frames=%" PRIu64
-                " compositions=%" PRIu64 "\n",
-                changes, variant, static_cast<double>(t) / 3.6e6, secs, player.stats().frames,
-                player.stats().compositions);
+    std::printf(
+        "soak: %ld slide changes, %d playlists adopted, %.1f h simulated, %.1f s wall; frames=%" PRIu64
+        " compositions=%" PRIu64 "\n",
+        changes, variant, static_cast<double>(t) / 3.6e6, secs, player.stats().frames,
+        player.stats().compositions);
     std::printf("soak: after warm-up (%ld changes): rss=%ld kB peak=%ld kB fds=%d threads=%ld\n", args.warmup,
                 warm.rss_kb, warm.hwm_kb, warm.fds, warm.threads);
-    std::printf("soak: at the end: rss=%ld kB peak=%ld kB fds=%d threads=%ld\n", end.rss_kb, end.hwm_kb, end.fds,
-                end.threads);
+    std::printf("soak: at the end: rss=%ld kB peak=%ld kB fds=%d threads=%ld\n", end.rss_kb, end.hwm_kb,
+                end.fds, end.threads);
     std::printf("soak: glyph atlas: bytes=%zu budget=%zu glyphs=%zu evictions=%" PRIu64 " hits=%" PRIu64
                 " misses=%" PRIu64 "\n",
                 atlas.bytes, atlas.budget, atlas.glyphs, atlas.evictions, atlas.hits, atlas.misses);
@@ -297,10 +308,12 @@ int main(int argc, char** argv) {
 #else
     std::printf("soak: RSS check skipped under AddressSanitizer (LeakSanitizer checks leaks at exit)\n");
 #endif
-    if (end.fds != warm.fds) fail("open file descriptors changed: " + std::to_string(warm.fds) + " -> " + std::to_string(end.fds));
+    if (end.fds != warm.fds)
+      fail("open file descriptors changed: " + std::to_string(warm.fds) + " -> " + std::to_string(end.fds));
     if (end.threads != warm.threads) fail("thread count changed");
     if (atlas.bytes > atlas.budget) fail("glyph atlas above its budget");
-    if (args.changes >= 1000 && atlas.evictions == 0) fail("glyph atlas never evicted: the soak did not stress it");
+    if (args.changes >= 1000 && atlas.evictions == 0)
+      fail("glyph atlas never evicted: the soak did not stress it");
   }
   std::filesystem::remove_all(dir);
   return status;

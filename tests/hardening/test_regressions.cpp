@@ -1,10 +1,10 @@
 // Regression tests for what the hardening runs found (docs/hardening.md).
 // Each case names the run that found it.
-#include <catch2/catch.hpp>
-
 #include <map>
 #include <string>
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "app/play_updates.h"
 #include "content/article.h"
@@ -32,7 +32,8 @@ TEST_CASE("hostile server deep-xml: a feed nested past libxml2's depth limit is 
 
 TEST_CASE("a sloppy but complete feed (recoverable errors) still parses") {
   const std::string doc =
-      "<rss version=\"2.0\"><channel><title>A & B</title><item><title>one & two</title></item></channel></rss>";
+      "<rss version=\"2.0\"><channel><title>A & B</title><item><title>one & "
+      "two</title></item></channel></rss>";
   const auto r = content::parse_feed(doc, content::FeedOptions{});
   REQUIRE(r.feed);
   CHECK(r.feed->items.size() == 1);
@@ -45,7 +46,8 @@ TEST_CASE("fuzz_playlist: a duration made of dots is bad content, not an excepti
   CHECK_FALSE(content::parse_duration("..ms"));
   CHECK(content::parse_duration("1.5s") == std::chrono::milliseconds(1500));
   CHECK(content::parse_duration("1m30s") == std::chrono::milliseconds(90000));
-  const auto r = content::parse_playlist(R"({"version":1,"slides":[{"type":"slogan","lines":["x"],"duration":".s"}]})", ".");
+  const auto r = content::parse_playlist(
+      R"({"version":1,"slides":[{"type":"slogan","lines":["x"],"duration":".s"}]})", ".");
   CHECK_FALSE(r.playlist);
 }
 
@@ -93,7 +95,8 @@ TEST_CASE("fuzz_article: min_body_bytes 0 and a page without paragraphs is not a
 
 TEST_CASE("fuzz_playlist: a number beyond double is bad content, not an exception") {
   // Before: nlohmann-json threw out_of_range (not a parse_error) and nothing caught it.
-  const auto r = content::parse_playlist(R"({"version":1,"slides":[{"type":"kpi","tiles":[{"label":"x","value":4e4444}]}]})", ".");
+  const auto r = content::parse_playlist(
+      R"({"version":1,"slides":[{"type":"kpi","tiles":[{"label":"x","value":4e4444}]}]})", ".");
   CHECK_FALSE(r.playlist);
   REQUIRE_FALSE(r.problems.empty());
   CHECK(r.problems.front().message.rfind("invalid JSON", 0) == 0);
@@ -120,9 +123,10 @@ TEST_CASE("hostile player suite: a failure is logged once per change of error st
   step({});
   step({});
   step({{"source a", "timed out"}});
-  CHECK(lines == std::vector<std::string>{"playlist=HTTP status 500", "source a=transfer closed with 12 bytes remaining",
-                                          "source a~transfer closed with 3456 bytes remaining", "playlist=",
-                                          "source a=", "source a=timed out"});
+  CHECK(lines == std::vector<std::string>{"playlist=HTTP status 500",
+                                          "source a=transfer closed with 12 bytes remaining",
+                                          "source a~transfer closed with 3456 bytes remaining",
+                                          "playlist=", "source a=", "source a=timed out"});
 }
 
 TEST_CASE("paizi check, deep JSON: nesting past the locator's depth cap ends") {

@@ -11,8 +11,8 @@
 
 #include "../feeds/feeds_test_support.h"
 #include "net/http_client.h"
-#include "sources/playlist_updater.h"
 #include "platform/atomic_file.h"
+#include "sources/playlist_updater.h"
 
 namespace pl_test {
 
@@ -59,7 +59,8 @@ class Proc {
   pid_t pid_ = 0;
 };
 
-inline paizi::net::HttpResult http_result(const std::string& url, const std::string& post = "", bool is_post = false) {
+inline paizi::net::HttpResult http_result(const std::string& url, const std::string& post = "",
+                                          bool is_post = false) {
   paizi::net::HttpClient c;
   paizi::net::HttpRequest rq;
   rq.url = url;

@@ -80,9 +80,9 @@ TEST_CASE("check: a syntax error points at the offending token") {
 
 TEST_CASE("check: the bundled demo and every example are valid; a missing file fails") {
   // Every example is complete: what it names beside it (poster, KPI data) is there.
-  for (const std::string f : {"/../playlists/demo.json", "/../playlists/examples/lobby-scheduled.json",
-                              "/../playlists/examples/remote-with-assets.json",
-                              "/../playlists/examples/cap-alerts.json"}) {
+  for (const std::string f :
+       {"/../playlists/demo.json", "/../playlists/examples/lobby-scheduled.json",
+        "/../playlists/examples/remote-with-assets.json", "/../playlists/examples/cap-alerts.json"}) {
     const auto r = feeds_test::run_paizi({"check", std::string(PAIZI_TEST_DATA) + f});
     INFO(r.out);
     CHECK(r.status == 0);
@@ -113,12 +113,15 @@ TEST_CASE("check: local images that cannot be read are warnings naming the slide
   CHECK(l[0].find("the slide is left out until it exists (at /slides/1/image)") != std::string::npos);
   CHECK(l[1] == R"(warning: image "../outside.png": outside the playlist's directory; the article is shown )"
                 R"(without it unless paizi play --asset-root allows it (at /slides/2/article/image))");
-  CHECK(l[2] == R"(warning: image "img/page.png": is not a PNG, JPEG, GIF, BMP or WebP file, or its header is )"
-                R"(cut short; the slide is left out (at /slides/4/image))");
+  CHECK(l[2] ==
+        R"(warning: image "img/page.png": is not a PNG, JPEG, GIF, BMP or WebP file, or its header is )"
+        R"(cut short; the slide is left out (at /slides/4/image))");
   CHECK(l[3] == "ok (0 errors, 3 warnings)");
 }
 
-TEST_CASE("check: local feed, article and KPI files that do not exist are warnings naming who shows a placeholder") {
+TEST_CASE(
+    "check: local feed, article and KPI files that do not exist are warnings naming who shows a "
+    "placeholder") {
   feeds_test::TempDir tmp;
   const std::string dir = tmp.path() + "/site";
   std::filesystem::create_directories(dir + "/data");
@@ -138,18 +141,22 @@ TEST_CASE("check: local feed, article and KPI files that do not exist are warnin
   const auto l = lines_of(r.out, dir + "/pl.json: ");
   REQUIRE(l.size() == 3);
   CHECK(l[0] == "warning: feed source \"news\": no such file: " + dir +
-                    "/data/news.xml; until it exists, a placeholder is shown on: headline, the ticker (at /sources/news/url)");
-  CHECK(l[1] == "warning: article source \"page\": no such file: /nonexistent/page.html; until it exists, a "
-                "placeholder is shown on: story (at /sources/page/url)");
+                    "/data/news.xml; until it exists, a placeholder is shown on: headline, the ticker (at "
+                    "/sources/news/url)");
+  CHECK(l[1] ==
+        "warning: article source \"page\": no such file: /nonexistent/page.html; until it exists, a "
+        "placeholder is shown on: story (at /sources/page/url)");
   CHECK(l[2] == "ok (0 errors, 2 warnings)");
 }
 
-TEST_CASE("check: an inline article's published date is a date, RFC 3339 or Unix seconds; numbers read as written") {
+TEST_CASE(
+    "check: an inline article's published date is a date, RFC 3339 or Unix seconds; numbers read as "
+    "written") {
   auto with = [](const std::string& published, const std::string& extra = "") {
-    return paizi::content::parse_playlist(R"({"version": 1, )" + extra +
-                                              R"("slides": [{"type": "news", "article": {"title": "t", "published": )" +
-                                              published + "}}]}",
-                                          ".");
+    return paizi::content::parse_playlist(
+        R"({"version": 1, )" + extra +
+            R"("slides": [{"type": "news", "article": {"title": "t", "published": )" + published + "}}]}",
+        ".");
   };
   const std::string shanghai = R"("schedule": {"timezone": "Asia/Shanghai"}, )";
   auto published = [&](const std::string& p, const std::string& extra) -> std::optional<int64_t> {
@@ -164,14 +171,16 @@ TEST_CASE("check: an inline article's published date is a date, RFC 3339 or Unix
   CHECK(published("1650504600", "") == 1650504600);
   const auto bad = with(R"("April 21st")");
   REQUIRE(bad.problems.size() == 1);
-  CHECK(bad.problems[0].message ==
-        R"(invalid date "April 21st" for "published" (use "2022-04-21", "2022-04-21T09:30:00+08:00" or Unix seconds))");
+  CHECK(
+      bad.problems[0].message ==
+      R"(invalid date "April 21st" for "published" (use "2022-04-21", "2022-04-21T09:30:00+08:00" or Unix seconds))");
   // Numbers in messages are written as people write them: no 4.10244e+09, no 1.000000.
   const auto big = with("5000000000");
   REQUIRE(big.problems.size() == 1);
   CHECK(big.problems[0].message == R"("published" must be a number from 0 to 4102444800)");
   const auto margin = paizi::content::parse_playlist(R"({"version": 1, "theme": {"margin": 0.5},
-      "slides": [{"type": "slogan", "lines": ["x"]}]})", ".");
+      "slides": [{"type": "slogan", "lines": ["x"]}]})",
+                                                     ".");
   REQUIRE(margin.problems.size() == 1);
   CHECK(margin.problems[0].message == R"("margin" must be a number from 0 to 0.3)");
 }
@@ -186,10 +195,12 @@ TEST_CASE("check: a misspelt key is a warning that names the key meant; its valu
   CHECK(r.status == 0);
   const auto l = lines_of(r.out, file + ":");
   REQUIRE(l.size() == 5);
-  CHECK(l[0].find(R"(warning: unknown key "Theme" (did you mean "theme"?) (at /Theme))") != std::string::npos);
+  CHECK(l[0].find(R"(warning: unknown key "Theme" (did you mean "theme"?) (at /Theme))") !=
+        std::string::npos);
   CHECK(l[1].find(R"(warning: unknown key "duraton" (did you mean "duration"?) (at /slides/0/duraton))") !=
         std::string::npos);
   CHECK(l[2].find(R"(warning: unknown key "subtitel" (did you mean "subtitle"?))") != std::string::npos);
-  CHECK(l[3].find(R"(warning: unknown key "colour" (at /slides/1/colour))") != std::string::npos);  // nothing near
+  CHECK(l[3].find(R"(warning: unknown key "colour" (at /slides/1/colour))") !=
+        std::string::npos);  // nothing near
   CHECK(l[4].find("ok (0 errors, 4 warnings)") != std::string::npos);
 }

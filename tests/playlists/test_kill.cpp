@@ -5,9 +5,9 @@
 #include <random>
 
 #include "net/signature.h"
-#include "sources/playlist_updater.h"
 #include "pl_support.h"
 #include "platform/atomic_file.h"
+#include "sources/playlist_updater.h"
 
 using namespace pl_test;
 namespace fs = std::filesystem;

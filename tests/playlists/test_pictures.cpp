@@ -30,8 +30,8 @@ std::string rss(const std::string& items) {
 
 std::string item(const std::string& title, const std::string& picture_xml) {
   return "<item><title>" + title + "</title><link>http://127.0.0.1/a</link><description>" +
-         "园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。</description>" + picture_xml +
-         "</item>";
+         "园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。</description>" +
+         picture_xml + "</item>";
 }
 
 size_t image_ops(const render::DisplayList& dl) {
@@ -42,16 +42,20 @@ size_t image_ops(const render::DisplayList& dl) {
 
 }  // namespace
 
-TEST_CASE("a feed item's picture is fetched into the picture store; without one, no box; a failing server keeps it") {
+TEST_CASE(
+    "a feed item's picture is fetched into the picture store; without one, no box; a failing server keeps "
+    "it") {
   feeds_test::FaultServer server;
   TempDir tmp;
   const std::string red = png_bytes(tmp, 255, 0, 0);
   put(server, "pic.png", red);
   put(server, "error-page.png", "<html><body>502 Bad Gateway</body></html>");  // served with 200
   put(server, "feed.xml",
-      rss(item("有图的新闻", R"(<enclosure url=")" + server.url("/files/pic.png") + R"(" type="image/png" length="1"/>)") +
+      rss(item("有图的新闻",
+               R"(<enclosure url=")" + server.url("/files/pic.png") + R"(" type="image/png" length="1"/>)") +
           item("图片不存在", R"(<media:thumbnail url=")" + server.url("/files/missing.png") + R"("/>)") +
-          item("图片是错误页", R"(<media:content url=")" + server.url("/files/error-page.png") + R"(" medium="image"/>)")));
+          item("图片是错误页",
+               R"(<media:content url=")" + server.url("/files/error-page.png") + R"(" medium="image"/>)")));
   const auto pr = content::parse_playlist(R"({"version":1,"sources":{"f":{"type":"feed","url":")" +
                                               server.url("/files/feed.xml") + R"(","refresh":"60s"}},
     "slides":[{"type":"news","source":"f","item":0},{"type":"news","source":"f","item":1},
@@ -121,14 +125,17 @@ TEST_CASE("render draws an inline article's http picture; an unreachable one is 
   auto playlist = [&](const std::string& picture) {
     const std::string file = tmp.path() + "/pl.json";
     std::string err;
-    REQUIRE(platform::write_file_atomic(file, R"({"version":1,"slides":[{"type":"news","article":{
-      "title":"园区中试平台投入使用","source":"园区新闻","image":")" + server.url("/files/" + picture) + R"(",
+    REQUIRE(platform::write_file_atomic(file,
+                                        R"({"version":1,"slides":[{"type":"news","article":{
+      "title":"园区中试平台投入使用","source":"园区新闻","image":")" +
+                                            server.url("/files/" + picture) + R"(",
       "paragraphs":["园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。"]}}]})",
                                         &err));
     return file;
   };
   const std::string out = tmp.path() + "/out.png";
-  auto r = feeds_test::run_paizi({"render", playlist("pic.png"), "--slide", "0", "--size", "960x540", "-o", out});
+  auto r =
+      feeds_test::run_paizi({"render", playlist("pic.png"), "--slide", "0", "--size", "960x540", "-o", out});
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK(red_pixels(out) > 5000);  // the side picture: about 250 x 165 px of red
@@ -140,22 +147,28 @@ TEST_CASE("render draws an inline article's http picture; an unreachable one is 
   CHECK(red_pixels(out) == 0);
 }
 
-TEST_CASE("on the real clock a feed's news shows with its picture within a second, changes at a page turn, and stays") {
+TEST_CASE(
+    "on the real clock a feed's news shows with its picture within a second, changes at a page turn, and "
+    "stays") {
   feeds_test::FaultServer server;
   TempDir tmp;
   put(server, "red.png", png_bytes(tmp, 255, 0, 0));
   put(server, "blue.png", png_bytes(tmp, 0, 0, 255));
   std::string body;
-  for (int i = 0; i < 40; ++i) body += "园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。";
+  for (int i = 0; i < 40; ++i)
+    body += "园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。";
   auto feed = [&](const std::string& picture) {
     return rss("<item><title>中试平台投入使用</title><link>http://127.0.0.1/a</link><description>" + body +
-               "</description><enclosure url=\"" + server.url("/files/" + picture) + "\" type=\"image/png\"/></item>");
+               "</description><enclosure url=\"" + server.url("/files/" + picture) +
+               "\" type=\"image/png\"/></item>");
   };
   put(server, "feed.xml", feed("red.png"));
   const std::string file = tmp.path() + "/pl.json", shots = tmp.path() + "/shots";
   std::string err;
-  REQUIRE(platform::write_file_atomic(file, R"({"version":1,"transition":{"type":"cut"},
-    "sources":{"f":{"type":"feed","url":")" + server.url("/files/feed.xml") + R"(","refresh":"1s"}},
+  REQUIRE(platform::write_file_atomic(file,
+                                      R"({"version":1,"transition":{"type":"cut"},
+    "sources":{"f":{"type":"feed","url":")" +
+                                          server.url("/files/feed.xml") + R"(","refresh":"1s"}},
     "slides":[{"id":"n","type":"news","source":"f","duration":"30s","page_duration":"3s"}]})",
                                       &err));
   Proc player({"play", file, "--headless", "--realtime", "--duration", "7500ms", "--window", "640x360",
@@ -182,8 +195,8 @@ TEST_CASE("on the real clock a feed's news shows with its picture within a secon
   std::sort(pngs.begin(), pngs.end(), [](const Shot& a, const Shot& b) { return a.ms < b.ms; });
   std::string seen;
   for (const auto& s : pngs)
-    seen += std::to_string(s.ms) + " " + fs::path(s.path).filename().string() + " red=" + std::to_string(s.red) +
-            " blue=" + std::to_string(s.blue) + "\n";
+    seen += std::to_string(s.ms) + " " + fs::path(s.path).filename().string() +
+            " red=" + std::to_string(s.red) + " blue=" + std::to_string(s.blue) + "\n";
   INFO(seen);
   // The first frame may be the placeholder; the news with its picture
   // follows within a second.
@@ -204,21 +217,27 @@ TEST_CASE("on the real clock a feed's news shows with its picture within a secon
   for (size_t i = blue; i < pngs.size(); ++i) CHECK(pngs[i].blue > 1000);  // ... keeps the last good picture
 }
 
-TEST_CASE("on the simulated clock the first frame already has the news and its picture; sources follow their refresh") {
+TEST_CASE(
+    "on the simulated clock the first frame already has the news and its picture; sources follow their "
+    "refresh") {
   feeds_test::FaultServer server;
   TempDir tmp;
   put(server, "pic.png", png_bytes(tmp, 255, 0, 0));
-  put(server, "feed.xml", rss(item("有图的新闻", "<enclosure url=\"" + server.url("/files/pic.png") +
-                                                    "\" type=\"image/png\"/>")));
+  put(server, "feed.xml",
+      rss(item("有图的新闻",
+               "<enclosure url=\"" + server.url("/files/pic.png") + "\" type=\"image/png\"/>")));
   const std::string file = tmp.path() + "/pl.json", shots = tmp.path() + "/shots";
   std::string err;
-  REQUIRE(platform::write_file_atomic(file, R"({"version":1,"transition":{"type":"cut"},
-    "sources":{"f":{"type":"feed","url":")" + server.url("/files/feed.xml") + R"(","refresh":"60s"}},
+  REQUIRE(platform::write_file_atomic(file,
+                                      R"({"version":1,"transition":{"type":"cut"},
+    "sources":{"f":{"type":"feed","url":")" +
+                                          server.url("/files/feed.xml") + R"(","refresh":"60s"}},
     "slides":[{"id":"n","type":"news","source":"f","duration":"20s"},
               {"id":"s","type":"slogan","duration":"20s","lines":["标语"]}]})",
                                       &err));
-  Proc player({"play", file, "--headless", "--duration", "250s", "--window", "640x360", "--screenshots", shots},
-              tmp.path() + "/player");
+  Proc player(
+      {"play", file, "--headless", "--duration", "250s", "--window", "640x360", "--screenshots", shots},
+      tmp.path() + "/player");
   REQUIRE(player.wait() == 0);
   std::vector<std::string> pngs;
   for (const auto& e : fs::directory_iterator(shots)) pngs.push_back(e.path().string());
@@ -230,7 +249,9 @@ TEST_CASE("on the simulated clock the first frame already has the news and its p
   // (4 more times), not only at the start.
   const std::string log = http(server.url("/log"));
   size_t n = 0;
-  for (size_t at = log.find("/files/feed.xml "); at != std::string::npos; at = log.find("/files/feed.xml ", at + 1)) ++n;
+  for (size_t at = log.find("/files/feed.xml "); at != std::string::npos;
+       at = log.find("/files/feed.xml ", at + 1))
+    ++n;
   INFO(log);
   CHECK(n == 5);
 }

@@ -6,12 +6,12 @@
 #include <filesystem>
 #include <sstream>
 
-#include "net/signature.h"
 #include "net/picture_store.h"
-#include "sources/playlist_updater.h"
+#include "net/signature.h"
 #include "picture_support.h"
 #include "pl_support.h"
 #include "platform/atomic_file.h"
+#include "sources/playlist_updater.h"
 
 using namespace pl_test;
 namespace fs = std::filesystem;
@@ -425,7 +425,9 @@ std::vector<std::string> served(const feeds_test::FaultServer& server, const std
 }
 }  // namespace
 
-TEST_CASE("a republished playlist asks for its unchanged images conditionally: 304, no bytes; a changed one is adopted") {
+TEST_CASE(
+    "a republished playlist asks for its unchanged images conditionally: 304, no bytes; a changed one is "
+    "adopted") {
   feeds_test::FaultServer server;
   TempDir tmp;
   const std::string red = png_bytes(tmp, 255, 0, 0), blue = png_bytes(tmp, 0, 0, 255);

@@ -3,10 +3,10 @@
 #include <filesystem>
 
 #include "net/signature.h"
-#include "sources/playlist_updater.h"
 #include "pl_support.h"
 #include "platform/atomic_file.h"
 #include "render/image.h"
+#include "sources/playlist_updater.h"
 
 using namespace pl_test;
 namespace fs = std::filesystem;
@@ -190,7 +190,8 @@ TEST_CASE(
   CHECK(tight.verify(*c));
 }
 
-TEST_CASE("a missing asset leaves out the slides that need it, not the playlist; they return when it arrives") {
+TEST_CASE(
+    "a missing asset leaves out the slides that need it, not the playlist; they return when it arrives") {
   TempDir tmp;
   const std::string dir = tmp.path() + "/site", state = tmp.path() + "/state";
   fs::create_directories(dir + "/img");
@@ -210,7 +211,9 @@ TEST_CASE("a missing asset leaves out the slides that need it, not the playlist;
     auto adopted = u.take();
     REQUIRE(adopted);
     CHECK(slide_ids(adopted->playlist) == without);
-    CHECK(adopted->playlist.slides[2].as<paizi::content::NewsSlide>()->news->image.empty());  // the article stays, without its picture
+    CHECK(adopted->playlist.slides[2]
+              .as<paizi::content::NewsSlide>()
+              ->news->image.empty());  // the article stays, without its picture
     const auto st = u.status();
     CHECK(st.ok);
     CHECK(st.incomplete.find("none.png") != std::string::npos);
@@ -232,7 +235,8 @@ TEST_CASE("a missing asset leaves out the slides that need it, not the playlist;
   auto complete = v.take();
   REQUIRE(complete);
   CHECK(slide_ids(complete->playlist) == all);
-  CHECK(complete->playlist.slides[3].as<paizi::content::NewsSlide>()->news->image.rfind(state + "/assets/", 0) == 0);
+  CHECK(complete->playlist.slides[3].as<paizi::content::NewsSlide>()->news->image.rfind(state + "/assets/",
+                                                                                        0) == 0);
   CHECK(v.status().incomplete.empty());
   v.check_once();
   CHECK_FALSE(v.take());
@@ -261,7 +265,8 @@ TEST_CASE("a missing local image is watched for: copying it in restores its slid
   u.start();
   auto wait_adopted = [&](std::chrono::milliseconds limit) {
     std::optional<paizi::sources::AdoptedPlaylist> got;
-    for (auto until = std::chrono::steady_clock::now() + limit; !got && std::chrono::steady_clock::now() < until;) {
+    for (auto until = std::chrono::steady_clock::now() + limit;
+         !got && std::chrono::steady_clock::now() < until;) {
       std::this_thread::sleep_for(milliseconds(20));
       got = u.take();
     }
@@ -387,16 +392,19 @@ TEST_CASE("a playlist refused for its signature is asked for again once soon, th
   REQUIRE(feeds_test::run_paizi({"keygen", key}).status == 0);
   put(server, "pl.json", playlist_v(1));
   put(server, "pl.json.sig", "not a signature");
-  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "60s", "--poll", "16s",
-               "--state-dir", state, "--status-every", "0", "--pubkey", key + ".pub", "--window", "160x90"},
-              tmp.path() + "/player");
+  Proc player(
+      {"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "60s", "--poll", "16s",
+       "--state-dir", state, "--status-every", "0", "--pubkey", key + ".pub", "--window", "160x90"},
+      tmp.path() + "/player");
   REQUIRE(wait_status(state, [](const json& s) {
             return s["sync"]["error"].is_string() && !s["sync"]["error"].get<std::string>().empty();
           }).count() >= 0);
   std::this_thread::sleep_for(milliseconds(7000));
   const std::string log = http(server.url("/log"));
   size_t n = 0;
-  for (size_t at = log.find("/files/pl.json "); at != std::string::npos; at = log.find("/files/pl.json ", at + 1)) ++n;
+  for (size_t at = log.find("/files/pl.json "); at != std::string::npos;
+       at = log.find("/files/pl.json ", at + 1))
+    ++n;
   INFO(log);
   CHECK(n == 2);  // the first check, one retry after about a second; the next is due at 17 s
   CHECK(read_status(state)["counters"]["rejected"].get<int>() == 2);

@@ -2,11 +2,10 @@
 // fault server on 127.0.0.1. Whatever the server does, the screen keeps
 // the last good content (status.json and screenshots), the error is
 // reported, and the next good playlist is adopted within one poll interval.
-#include <unistd.h>
-
 #include <filesystem>
 
 #include <SDL_image.h>
+#include <unistd.h>
 
 #include "net/signature.h"
 #include "pl_support.h"
@@ -239,16 +238,16 @@ TEST_CASE("a playlist whose feed is down is still adopted; its sources resolve a
   TempDir tmp;
   const std::string state = tmp.path() + "/state";
   put(server, "pl.json", playlist_v(1));
-  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "30s", "--poll",
-               "200ms", "--state-dir", state, "--status-every", "0", "--fetch-timeout", "1s", "--window",
-               "320x180"},
-              tmp.path() + "/player");
+  Proc player(
+      {"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "30s", "--poll",
+       "200ms", "--state-dir", state, "--status-every", "0", "--fetch-timeout", "1s", "--window", "320x180"},
+      tmp.path() + "/player");
   REQUIRE(wait_status(state, [](const json& s) { return starts(slide_of(s), "v1-"); }).count() >= 0);
   // Port 1 on loopback refuses connections: the feed is down. The second
   // source is relative to the playlist's URL.
-  const std::string v2 = playlist_v(
-      2, R"("sources":{"down":{"type":"feed","url":"http://127.0.0.1:1/feed.xml"},)"
-         R"("near":{"type":"feed","url":"news.xml"}},)");
+  const std::string v2 =
+      playlist_v(2, R"("sources":{"down":{"type":"feed","url":"http://127.0.0.1:1/feed.xml"},)"
+                    R"("near":{"type":"feed","url":"news.xml"}},)");
   put(server, "pl.json", v2);
   const auto t = wait_status(state, [](const json& s) { return starts(slide_of(s), "v2-"); });
   INFO(read_status(state).dump());
@@ -261,15 +260,17 @@ TEST_CASE("at start the playlist is fetched once, then at the poll interval") {
   TempDir tmp;
   const std::string state = tmp.path() + "/state";
   put(server, "pl.json", playlist_v(1));
-  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "30s", "--poll",
-               "8s", "--state-dir", state, "--status-every", "0", "--window", "320x180"},
+  Proc player({"play", server.url("/files/pl.json"), "--headless", "--realtime", "--duration", "30s",
+               "--poll", "8s", "--state-dir", state, "--status-every", "0", "--window", "320x180"},
               tmp.path() + "/player");
   REQUIRE(wait_status(state, [](const json& s) { return starts(slide_of(s), "v1-"); }).count() >= 0);
   std::this_thread::sleep_for(milliseconds(1000));  // well inside the first interval
   const auto count = [&] {
     const std::string log = http(server.url("/log"));
     size_t n = 0;
-    for (size_t at = log.find("/files/pl.json"); at != std::string::npos; at = log.find("/files/pl.json", at + 1)) ++n;
+    for (size_t at = log.find("/files/pl.json"); at != std::string::npos;
+         at = log.find("/files/pl.json", at + 1))
+      ++n;
     return n;
   };
   INFO(http(server.url("/log")));
@@ -295,8 +296,9 @@ TEST_CASE("while the schedule has the screen off, nothing is drawn; it resumes w
         R"({"version":1,)" + off + R"("ticker":{"items":["园区新闻滚动播出"]},)" +
             R"("slides":[{"id":"a","type":"slogan","duration":"20s","lines":["甲"]}]})",
         &err));
-    const auto r = feeds_test::run_paizi({"play", file, "--headless", "--duration", "5m", "--window", "160x90",
-                                          "--state-dir", dir, "--runtime-dir", dir, "--status-every", "0"});
+    const auto r =
+        feeds_test::run_paizi({"play", file, "--headless", "--duration", "5m", "--window", "160x90",
+                               "--state-dir", dir, "--runtime-dir", dir, "--status-every", "0"});
     INFO(r.err);
     REQUIRE(r.status == 0);
     return read_status(dir)["counters"]["frames"].get<int64_t>();
@@ -319,8 +321,8 @@ TEST_CASE("the heartbeat after a slide change carries that slide, its thumbnail 
       &err));
   // The default status interval (60 s): only what is on screen makes the
   // status (and the heartbeat) go out at once.
-  Proc player({"play", file, "--headless", "--realtime", "--duration", "30s", "--state-dir", state, "--heartbeat",
-               server.url("/heartbeat"), "--window", "320x180"},
+  Proc player({"play", file, "--headless", "--realtime", "--duration", "30s", "--state-dir", state,
+               "--heartbeat", server.url("/heartbeat"), "--window", "320x180"},
               tmp.path() + "/player");
   const auto heartbeat_slide = [&] {
     const json hb = json::parse(http(server.url("/heartbeat/last")), nullptr, false);

@@ -2,12 +2,11 @@
 // in the frame are evicted only when nothing else is left, and what was
 // already drawn stays drawn (SDL flushes queued copies from a texture before
 // SDL_UpdateTexture changes it), on a batching renderer like the GPU ones.
-#include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
 #include <SDL.h>
+#include <catch2/catch.hpp>
 
 #include "render/glyph_atlas.h"
 #include "text/layout.h"
@@ -75,7 +74,7 @@ TEST_CASE("a frame with more glyphs than the atlas holds is drawn whole") {
   const auto want = draw_frame(layout, w, h, 64u << 20, 256, roomy);
   const auto got = draw_frame(layout, w, h, 256u * 256u * 4u, 256, tight);  // one page
   CHECK(roomy.evictions == 0);
-  CHECK(tight.evictions > 0);       // the page was cleared within the frame...
+  CHECK(tight.evictions > 0);         // the page was cleared within the frame...
   CHECK(tight.overflow_frames == 1);  // ...and the frame is reported as too big for the budget
   CHECK(roomy.overflow_frames == 0);
   CHECK(tight.failed == 0);

@@ -1,7 +1,7 @@
 // The crossfade loop used by the player on software canvases.
-#include <catch2/catch.hpp>
-
 #include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "render/blend.h"
 #include "render/glyph_color.h"
@@ -41,13 +41,14 @@ TEST_CASE("crossfade_weight maps progress to 0..256") {
   CHECK(render::crossfade_weight(2.f) == 256);
 }
 
-TEST_CASE("colour glyph scaling averages premultiplied colour: an emoji's edge stays its colour, not darker") {
+TEST_CASE(
+    "colour glyph scaling averages premultiplied colour: an emoji's edge stays its colour, not darker") {
   // FreeType BGRA, premultiplied: opaque red beside transparent, to one pixel.
   const uint8_t src[8] = {0, 0, 255, 255, 0, 0, 0, 0};
   const auto half = render::scale_bgra(src, 2, 1, 8, 1, 1);
   REQUIRE(half.size() == 1);
-  CHECK((half[0] >> 24) == 128);            // half covered
-  CHECK(((half[0] >> 16) & 0xFF) == 255);   // still full red (straight alpha)
+  CHECK((half[0] >> 24) == 128);           // half covered
+  CHECK(((half[0] >> 16) & 0xFF) == 255);  // still full red (straight alpha)
   CHECK((half[0] & 0xFFFF) == 0);
   // Enlarging keeps the colours too, and the size asked for.
   const auto big = render::scale_bgra(src, 2, 1, 8, 8, 4);

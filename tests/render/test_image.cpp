@@ -1,8 +1,6 @@
 // Images as lobbies get them: phone photos larger than the screen (scaled
 // down to cover it, averaged rather than sampled), files whose header
 // declares a size too large to decode, and a cache held to a byte budget.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -13,6 +11,7 @@
 #include <utility>
 
 #include <SDL_image.h>
+#include <catch2/catch.hpp>
 
 #include "present/display.h"
 #include "render/image.h"
@@ -28,7 +27,8 @@ render::SurfacePtr make(int w, int h, F f) {
   render::SurfacePtr s(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888));
   REQUIRE(s);
   for (int y = 0; y < h; ++y) {
-    auto* row = static_cast<Uint32*>(static_cast<void*>(static_cast<unsigned char*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch));
+    auto* row = static_cast<Uint32*>(
+        static_cast<void*>(static_cast<unsigned char*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch));
     for (int x = 0; x < w; ++x) row[x] = 0xFF000000u | f(x, y);
   }
   return s;
@@ -46,7 +46,9 @@ std::string save(const render::SurfacePtr& s, const std::string& name) {
 // The LZW stream holds 7-bit codes at a fixed 8-bit width: a clear code
 // before every 126 pixels keeps the code table from growing a bit.
 std::string gif_file(int screen_w, int screen_h, int frame_w, int frame_h, int rows = -1) {
-  auto le16 = [](int v) { return std::string{static_cast<char>(v & 0xFF), static_cast<char>(v >> 8 & 0xFF)}; };
+  auto le16 = [](int v) {
+    return std::string{static_cast<char>(v & 0xFF), static_cast<char>(v >> 8 & 0xFF)};
+  };
   std::string g = "GIF89a" + le16(screen_w) + le16(screen_h) + std::string("\xF6\0\0", 3);  // 128-entry table
   std::string table(3 * 128, '\0');
   table[0] = '\xFF';  // 0: red
@@ -100,7 +102,8 @@ Shot shoot(present::Display& d) {
 }  // namespace
 
 TEST_CASE("a photo larger than the screen becomes a texture that just covers it, colours kept") {
-  const auto path = save(make(4000, 3000, [](int x, int) { return x < 2000 ? 0xFF0000u : 0x0000FFu; }), "photo_4000x3000.png");
+  const auto path = save(make(4000, 3000, [](int x, int) { return x < 2000 ? 0xFF0000u : 0x0000FFu; }),
+                         "photo_4000x3000.png");
   auto d = screen(1920, 1080);
   std::string err;
   int w = 0, h = 0;
@@ -134,7 +137,8 @@ TEST_CASE("scaling down averages fine detail instead of sampling it") {
   // (almost never all alike); sampling one or two would leave black, white
   // or exactly mid-grey pixels everywhere.
   std::mt19937 rng(7);
-  const auto path = save(make(4000, 3000, [&](int, int) { return (rng() & 1) ? 0xFFFFFFu : 0u; }), "noise_4000x3000.png");
+  const auto path =
+      save(make(4000, 3000, [&](int, int) { return (rng() & 1) ? 0xFFFFFFu : 0u; }), "noise_4000x3000.png");
   auto d = screen(1000, 750);
   std::string err;
   int w = 0, h = 0;
@@ -281,8 +285,10 @@ TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
   const std::string plain = o.str();
   auto with_orientation = [&](int v, bool little_endian) {
     const std::string tiff = little_endian
-        ? std::string("II\x2a\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0", 18) + char(v) + std::string("\0\0\0\0\0\0\0", 7)
-        : std::string("MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0", 19) + char(v) + std::string("\0\0\0\0\0\0", 6);
+                                 ? std::string("II\x2a\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0", 18) +
+                                       char(v) + std::string("\0\0\0\0\0\0\0", 7)
+                                 : std::string("MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0", 19) +
+                                       char(v) + std::string("\0\0\0\0\0\0", 6);
     const std::string app1 = std::string("Exif\0\0", 6) + tiff;
     const size_t len = app1.size() + 2;
     return plain.substr(0, 2) + "\xff\xe1" + char(len >> 8) + char(len & 0xFF) + app1 + plain.substr(2);
@@ -306,7 +312,7 @@ TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
     CHECK(render::read_image_header(jpg).w == 60);  // as stored
     const Shot shot = upright(*d, jpg, 40, 60);
     const uint32_t top = shot.rgb(20, 10), bottom = shot.rgb(20, 50);
-    CHECK((top >> 16) > 0xC0);     // red
+    CHECK((top >> 16) > 0xC0);  // red
     CHECK((top & 0xFF) < 0x40);
     CHECK((bottom & 0xFF) > 0xC0);  // blue
     CHECK((bottom >> 16) < 0x40);
@@ -322,7 +328,8 @@ TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
   std::remove("turned.jpg");
 }
 
-TEST_CASE("an image is decoded for the slide's size, not the screen's (a portrait slide on a turned screen)") {
+TEST_CASE(
+    "an image is decoded for the slide's size, not the screen's (a portrait slide on a turned screen)") {
   auto d = screen(640, 480);
   const auto path = save(make(1200, 1600, [](int, int) { return 0x808080u; }), "portrait.png");
   render::Painter painter(d->renderer());
@@ -341,7 +348,8 @@ TEST_CASE("the image cache stays within its byte budget, least recently drawn ou
   render::Painter painter(d->renderer(), 1u << 20, 2u << 20);  // images: 2 MiB, two of these
   std::vector<std::string> paths;
   for (uint32_t i = 0; i < 3; ++i)  // 480 x 480 (smaller than the screen: kept as is), 921 600 bytes
-    paths.push_back(save(make(480, 480, [i](int, int) { return 0x3F0000u * (i + 1); }), "cache" + std::to_string(i) + ".png"));
+    paths.push_back(save(make(480, 480, [i](int, int) { return 0x3F0000u * (i + 1); }),
+                         "cache" + std::to_string(i) + ".png"));
   render::DisplayList list;
   list.clear = render::Color{0, 0, 0, 255};
   auto draw = [&](size_t i) {

@@ -1,13 +1,12 @@
 // write_png: paizi's own PNG writer (bands deflated in parallel, joined into
 // one zlib stream). Read back with SDL2_image (libpng), every pixel must be
 // the one written.
-#include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <random>
 #include <string>
 
 #include <SDL_image.h>
+#include <catch2/catch.hpp>
 
 #include "render/image.h"
 
@@ -21,7 +20,8 @@ render::SurfacePtr noise(int w, int h, Uint32 fmt, bool opaque, unsigned seed) {
   std::mt19937 rng(seed);
   for (int y = 0; y < h; ++y) {
     // Rows of a 32-bit surface are 4-byte aligned (through void*: -Wcast-align on armhf).
-    auto* row = static_cast<Uint32*>(static_cast<void*>(static_cast<unsigned char*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch));
+    auto* row = static_cast<Uint32*>(
+        static_cast<void*>(static_cast<unsigned char*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch));
     for (int x = 0; x < w; ++x) {
       // Runs of one colour (as on a slide) mixed with noise (as in text).
       const Uint32 v = (x / 7 + y / 5) % 3 == 0 ? 0x123456u * static_cast<Uint32>(y % 9) : rng();
@@ -65,8 +65,8 @@ TEST_CASE("write_png writes every pixel exactly, whatever the size and format") 
   for (Uint32 fmt : {SDL_PIXELFORMAT_ARGB8888, SDL_PIXELFORMAT_RGBA32})
     for (bool opaque : {true, false}) {
       round_trip(1, 1, fmt, opaque);
-      round_trip(3, 70, fmt, opaque);      // two bands of odd heights
-      round_trip(333, 517, fmt, opaque);   // several bands
+      round_trip(3, 70, fmt, opaque);     // two bands of odd heights
+      round_trip(333, 517, fmt, opaque);  // several bands
       round_trip(1920, 1080, fmt, opaque);
     }
 }

@@ -1,8 +1,8 @@
 // Real pixels: a slogan slide composed and painted headless with the SDL
 // software renderer, read back and inspected.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+
+#include <catch2/catch.hpp>
 
 #include "content/playlist.h"
 #include "present/display.h"
@@ -144,11 +144,12 @@ TEST_CASE("emoji in a slogan are drawn in colour, as tall as the ideographs besi
     }
   REQUIRE_FALSE(left.empty());
   REQUIRE_FALSE(right.empty());
-  CHECK(red > 200);   // 🎉 has red and blue streamers: colour, not a tinted mask
+  CHECK(red > 200);  // 🎉 has red and blue streamers: colour, not a tinted mask
   CHECK(blue > 200);
   for (const Box& e : {left, right}) {
     // Ink heights: 创新 fills ~0.9 em of its box, 🎉 ~0.95 of its em box.
-    INFO("emoji " << e.x0 << "," << e.y0 << " - " << e.x1 << "," << e.y1 << "; ideographs " << cjk.y0 << " - " << cjk.y1);
+    INFO("emoji " << e.x0 << "," << e.y0 << " - " << e.x1 << "," << e.y1 << "; ideographs " << cjk.y0 << " - "
+                  << cjk.y1);
     CHECK(std::abs((e.y1 - e.y0) - em) < em / 6);
     CHECK(std::abs(e.cy() - cjk.cy()) < em / 10);
     CHECK(e.x1 - e.x0 > em * 3 / 4);

@@ -109,8 +109,8 @@ TEST_CASE("STATUS names the playlist on screen after an update, not the first on
   std::filesystem::create_directories(dir);
   const std::string file = (dir / "lobby.json").string();
   const auto write = [&](const std::string& name, const std::string& slide) {
-    std::ofstream(file + ".tmp") << R"({"version": 1, "name": ")" << name << R"(", "slides": [{"id": ")" << slide
-                                 << R"(", "type": "slogan", "duration": "1s", "lines": ["牌子"]}]})";
+    std::ofstream(file + ".tmp") << R"({"version": 1, "name": ")" << name << R"(", "slides": [{"id": ")"
+                                 << slide << R"(", "type": "slogan", "duration": "1s", "lines": ["牌子"]}]})";
     std::filesystem::rename(file + ".tmp", file);
   };
   write("old-name", "first");

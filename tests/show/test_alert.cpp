@@ -1,10 +1,10 @@
 // CAP alerts taking over the screen, on a simulated clock with a loopback
 // server (tests/feeds/fault_server.py): the player and its SourceData as
 // `paizi play --headless --duration` drives them.
-#include <catch2/catch.hpp>
-
 #include <set>
 #include <sstream>
+
+#include <catch2/catch.hpp>
 
 #include "../playlists/pl_support.h"
 #include "content/playlist.h"
@@ -27,10 +27,13 @@ std::string fixture(const std::string& name) { return feeds_test::fixture("cap/"
 
 // An Atom feed embedding the given CAP documents (their XML declarations dropped).
 std::string feed_of(const std::vector<std::string>& docs) {
-  std::string f = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>预警</title>";
+  std::string f =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><feed "
+      "xmlns=\"http://www.w3.org/2005/Atom\"><title>预警</title>";
   for (const std::string& d : docs) {
     const size_t at = d.find("<alert");
-    f += "<entry><title>预警</title><content type=\"application/cap+xml\">" + d.substr(at) + "</content></entry>";
+    f += "<entry><title>预警</title><content type=\"application/cap+xml\">" + d.substr(at) +
+         "</content></entry>";
   }
   return f + "</feed>";
 }
@@ -45,7 +48,7 @@ struct Screen {
   int64_t t = 0, unix0;
   uint64_t generation = 0;
   std::set<std::string> shown;  // slide ids seen on screen since the last clear
-  std::string loop_slide;        // the last loop (not alert) slide on screen
+  std::string loop_slide;       // the last loop (not alert) slide on screen
 
   static text::Shaper& shaper() {
     static text::FontLibrary fonts;
@@ -53,12 +56,12 @@ struct Screen {
     return s;
   }
   // `state_dir`: the sources' last good copies and validators ("" = none).
-  Screen(feeds_test::FaultServer& s, const std::string& filters, int64_t start, const std::string& state_dir = "",
-         bool require_https = false)
+  Screen(feeds_test::FaultServer& s, const std::string& filters, int64_t start,
+         const std::string& state_dir = "", bool require_https = false)
       : server(s), unix0(start) {
     const std::string json = R"({"version":1,"transition":{"type":"fade","duration":"500ms"},
-      "sources":{"warn":{"type":"cap","url":")" + server.url("/files/warn.xml") + R"(","refresh":"30s")" +
-                             filters + R"(}},
+      "sources":{"warn":{"type":"cap","url":")" +
+                             server.url("/files/warn.xml") + R"(","refresh":"30s")" + filters + R"(}},
       "slides":[{"id":"a","type":"slogan","duration":"5s","lines":["第一"]},
                 {"id":"b","type":"slogan","duration":"5s","lines":["第二"]},
                 {"id":"c","type":"slogan","duration":"5s","lines":["第三"]}]})";
@@ -113,7 +116,9 @@ struct Screen {
 
 }  // namespace
 
-TEST_CASE("cap takeover: arrives within one poll, is replaced by its update, cleared by a cancel; the loop resumes") {
+TEST_CASE(
+    "cap takeover: arrives within one poll, is replaced by its update, cleared by a cancel; the loop "
+    "resumes") {
   feeds_test::FaultServer server;
   pl_test::put(server, "warn.xml", feed_of({}));
   Screen s(server, "", kMorning);
@@ -129,14 +134,16 @@ TEST_CASE("cap takeover: arrives within one poll, is replaced by its update, cle
   CHECK(took <= kPollS + 1);  // within one poll (and the fade)
   const std::string interrupted = s.loop_slide;
   CHECK(s.alert_key() == kOrangeKey);
-  CHECK(s.player->slide().as<content::AlertSlide>()->alert.headline == "深圳市气象台发布台风橙色预警信号");  // zh first
+  CHECK(s.player->slide().as<content::AlertSlide>()->alert.headline ==
+        "深圳市气象台发布台风橙色预警信号");  // zh first
   REQUIRE(s.player->active_alerts(s.unix_now()).size() == 1);
   s.run(45);  // it holds the screen: nothing else is shown meanwhile
   CHECK(s.alert_on());
   CHECK(s.alert_key() == kOrangeKey);
 
   // The feed lists the alert and its update: the update replaces it.
-  pl_test::put(server, "warn.xml", feed_of({fixture("typhoon_orange.xml"), fixture("typhoon_red_update.xml")}));
+  pl_test::put(server, "warn.xml",
+               feed_of({fixture("typhoon_orange.xml"), fixture("typhoon_red_update.xml")}));
   const int64_t from = s.t;
   while (s.t - from < (kPollS + 2) * 1000 && s.alert_key() != kRedKey) s.run(0.1);
   CHECK(s.alert_key() == kRedKey);
@@ -152,7 +159,8 @@ TEST_CASE("cap takeover: arrives within one poll, is replaced by its update, cle
   CHECK(s.player->active_alerts(s.unix_now()).empty());
 
   // Replayed: the old documents come back; they stay ended.
-  pl_test::put(server, "warn.xml", feed_of({fixture("typhoon_orange.xml"), fixture("typhoon_red_update.xml")}));
+  pl_test::put(server, "warn.xml",
+               feed_of({fixture("typhoon_orange.xml"), fixture("typhoon_red_update.xml")}));
   s.shown.clear();
   s.run(2 * kPollS);
   CHECK(s.until_alert(true, 0.5) < 0);
@@ -212,7 +220,9 @@ TEST_CASE("cap takeover: area and severity filters") {
   }
 }
 
-TEST_CASE("cap takeover: a feed linking its CAP documents; a 404 and a malformed one are reported, the good one shows") {
+TEST_CASE(
+    "cap takeover: a feed linking its CAP documents; a 404 and a malformed one are reported, the good one "
+    "shows") {
   feeds_test::FaultServer server;
   feeds_test::TempDir state;
   const std::string feed = R"(<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">
@@ -231,7 +241,8 @@ TEST_CASE("cap takeover: a feed linking its CAP documents; a 404 and a malformed
     const std::string err = s.data->errors()["warn"];
     INFO(err);
     CHECK(err.find(server.url("/files/missing.xml") + ": HTTP status 404") != std::string::npos);
-    CHECK(err.find(server.url("/files/broken.xml") + ": not a CAP document: unreadable XML") != std::string::npos);
+    CHECK(err.find(server.url("/files/broken.xml") + ": not a CAP document: unreadable XML") !=
+          std::string::npos);
     s.run(3 * kPollS);
     CHECK(s.alert_on());  // nothing blanked, the loop never came back
     CHECK(s.loop_slide.empty());
@@ -247,8 +258,8 @@ TEST_CASE("cap takeover: a feed linking its CAP documents; a 404 and a malformed
   SECTION("plain http:// links are refused with require_https") {
     Screen s(server, "", kMorning, state.path(), true);
     CHECK(s.until_alert(true, kPollS + 1) < 0);
-    CHECK(s.data->errors()["warn"].find(server.url("/files/orange.xml") + ": plain http:// refused with require_https") !=
-          std::string::npos);
+    CHECK(s.data->errors()["warn"].find(server.url("/files/orange.xml") +
+                                        ": plain http:// refused with require_https") != std::string::npos);
   }
 }
 
@@ -272,7 +283,8 @@ TEST_CASE("cap takeover: two alerts at once take turns, most severe first") {
   CHECK(keys.size() == 2);
 }
 
-TEST_CASE("cap takeover: malformed, hostile, expired and test alerts never raise a notice nor stop the loop") {
+TEST_CASE(
+    "cap takeover: malformed, hostile, expired and test alerts never raise a notice nor stop the loop") {
   feeds_test::FaultServer server;
   const std::string orange = fixture("typhoon_orange.xml");
   std::string no_identity = orange;
@@ -280,10 +292,11 @@ TEST_CASE("cap takeover: malformed, hostile, expired and test alerts never raise
   no_identity.replace(no_identity.find("</identifier>"), 13, "</ident>");
   std::string drill = orange;
   drill.replace(drill.find("<status>Actual"), 14, "<status>Exercise");
-  std::string bomb = "<?xml version=\"1.0\"?><!DOCTYPE alert [<!ENTITY a \"台风台风台风台风台风台风台风台风\">"
-                     "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
-                     "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">]>" +
-                     orange.substr(orange.find("<alert"));
+  std::string bomb =
+      "<?xml version=\"1.0\"?><!DOCTYPE alert [<!ENTITY a \"台风台风台风台风台风台风台风台风\">"
+      "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+      "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\"><!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">]>" +
+      orange.substr(orange.find("<alert"));
   bomb.replace(bomb.find("<headline>") + 10, 0, "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;");
   const std::vector<std::pair<std::string, std::string>> docs = {
       {"garbage", "\x89PNG\r\n\x1a\n not a CAP document"},
@@ -302,7 +315,7 @@ TEST_CASE("cap takeover: malformed, hostile, expired and test alerts never raise
     s.run(kPollS + 2);
     CHECK_FALSE(s.alert_on());
     CHECK(s.player->active_alerts(s.unix_now()).empty());
-    CHECK(s.shown.size() >= 3);                     // the loop turns
+    CHECK(s.shown.size() >= 3);                    // the loop turns
     CHECK(s.player->stats().frames > frames + 5);  // and is drawn
   }
   // Entity expansion while an alert is on: the alert stays (last good copy), nothing new appears.

@@ -1,14 +1,13 @@
 // Slide composition checks on display lists: KPI tiles read as one set
 // (one figure size, whole labels clear of their change badge, landscape and
 // narrow portrait tiles); news sub-headings flush left in the accent colour.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <chrono>
-#include <map>
-
 #include <filesystem>
 #include <fstream>
+#include <map>
+
+#include <catch2/catch.hpp>
 
 #include "content/playlist.h"
 #include "show/compose.h"
@@ -53,8 +52,9 @@ std::vector<Placed> kpi_texts(float w, float h, const content::Slide** slide_out
   REQUIRE(pr.playlist);
   static content::Playlist keep;
   keep = *pr.playlist;
-  const auto it = std::find_if(keep.slides.begin(), keep.slides.end(),
-                               [](const content::Slide& s) { return s.as<content::KpiSlide>() && s.as<content::KpiSlide>()->tiles.size() >= 4; });
+  const auto it = std::find_if(keep.slides.begin(), keep.slides.end(), [](const content::Slide& s) {
+    return s.as<content::KpiSlide>() && s.as<content::KpiSlide>()->tiles.size() >= 4;
+  });
   REQUIRE(it != keep.slides.end());
   *slide_out = &*it;
   show::ComposeContext ctx(shaper);
@@ -85,16 +85,18 @@ TEST_CASE("kpi: one figure size, whole labels clear of their change", "[kpi]") {
       // The figure: the largest text below the label within the tile's column.
       const Placed* fig = nullptr;
       for (const Placed& p : texts)
-        if (p.top > label->second->top && p.left >= label->second->left - 1 && p.left < label->second->left + 5 &&
-            p.size > label->second->size * 1.5f && (!fig || p.top < fig->top))
+        if (p.top > label->second->top && p.left >= label->second->left - 1 &&
+            p.left < label->second->left + 5 && p.size > label->second->size * 1.5f &&
+            (!fig || p.top < fig->top))
           fig = &p;
       REQUIRE(fig);
       if (figure_size == 0) figure_size = fig->size;
       CHECK(fig->size == Approx(figure_size));
       // The change badge on the label's line ends right of the label, no overlap.
       for (const Placed& p : texts)
-        if ((p.text.rfind("▲", 0) == 0 || p.text.rfind("▼", 0) == 0) && std::abs(p.top - label->second->top) < 1 &&
-            p.left > label->second->left && p.left < label->second->left + w / 2)
+        if ((p.text.rfind("▲", 0) == 0 || p.text.rfind("▼", 0) == 0) &&
+            std::abs(p.top - label->second->top) < 1 && p.left > label->second->left &&
+            p.left < label->second->left + w / 2)
           CHECK(p.left >= label->second->right + label->second->size * 0.5f);
     }
   }
@@ -119,8 +121,10 @@ TEST_CASE("news: a sub-heading is flush left, in the accent colour, and the body
     const auto* t = std::get_if<render::TextOp>(&op);
     if (!t) continue;
     for (const auto& l : t->layout->lines) {
-      if (l.glyph_begin < t->glyph_begin || l.glyph_end > t->glyph_end || l.glyph_begin == l.glyph_end) continue;
-      const bool accent = t->color.r == theme.accent.r && t->color.g == theme.accent.g && t->color.b == theme.accent.b;
+      if (l.glyph_begin < t->glyph_begin || l.glyph_end > t->glyph_end || l.glyph_begin == l.glyph_end)
+        continue;
+      const bool accent =
+          t->color.r == theme.accent.r && t->color.g == theme.accent.g && t->color.b == theme.accent.b;
       if (!first_line.count(l.text)) first_line[l.text] = {l.x, accent};
     }
   }
@@ -167,24 +171,28 @@ TEST_CASE("news: an item without a title is headed by its first sentence", "[new
   post.paragraphs = {"园区食堂今起延长供应时间！晚餐供应至晚上八点，欢迎加班的同事前往就餐。"};
   CHECK(headline(post) == "园区食堂今起延长供应时间！");
   content::NewsItem run_on;
-  run_on.summary = std::string("一段没有句号的很长的文字") + "一段没有句号的很长的文字" + "一段没有句号的很长的文字" +
+  run_on.summary = std::string("一段没有句号的很长的文字") + "一段没有句号的很长的文字" +
                    "一段没有句号的很长的文字" + "一段没有句号的很长的文字" + "一段没有句号的很长的文字" +
-                   "\n第二段";  // 72 characters, no sentence end
-  CHECK(headline(run_on) == "一段没有句号的很长的文字一段没有句号的很长的文字一段没有句号的很长的文字一段没有…");
+                   "一段没有句号的很长的文字" + "\n第二段";  // 72 characters, no sentence end
+  CHECK(headline(run_on) ==
+        "一段没有句号的很长的文字一段没有句号的很长的文字一段没有句号的很长的文字一段没有…");
   content::NewsItem titled;
   titled.title = "有标题";
   titled.paragraphs = {"正文。"};
   CHECK(headline(titled) == "有标题");
 }
 
-TEST_CASE("news: nothing is said twice: a summary that repeats the body, a headline made of the first paragraph", "[news]") {
+TEST_CASE(
+    "news: nothing is said twice: a summary that repeats the body, a headline made of the first paragraph",
+    "[news]") {
   auto texts = news_texts;
   content::NewsItem item;
   item.title = "标题";
   item.paragraphs = {"第一段正文。", "第二段正文。", "第三段正文。"};
   item.summary = "第一段正文。\n第二段正文。";  // what a JSON Feed item without "summary" gets
   auto shown = texts(item);
-  CHECK(std::count_if(shown.begin(), shown.end(), [](const std::string& t) { return t.find("第一段正文") != std::string::npos; }) == 1);
+  CHECK(std::count_if(shown.begin(), shown.end(),
+                      [](const std::string& t) { return t.find("第一段正文") != std::string::npos; }) == 1);
   item.summary = "本文介绍三段正文的内容。";  // a real summary keeps its box
   shown = texts(item);
   CHECK(std::find(shown.begin(), shown.end(), "本文介绍三段正文的内容。") != shown.end());
@@ -193,18 +201,23 @@ TEST_CASE("news: nothing is said twice: a summary that repeats the body, a headl
   item.title.clear();
   item.summary.clear();
   shown = texts(item);
-  CHECK(std::count_if(shown.begin(), shown.end(), [](const std::string& t) { return t.find("第一段正文") != std::string::npos; }) == 1);
-  CHECK(std::count_if(shown.begin(), shown.end(), [](const std::string& t) { return t.find("第二段正文") != std::string::npos; }) == 1);
+  CHECK(std::count_if(shown.begin(), shown.end(),
+                      [](const std::string& t) { return t.find("第一段正文") != std::string::npos; }) == 1);
+  CHECK(std::count_if(shown.begin(), shown.end(),
+                      [](const std::string& t) { return t.find("第二段正文") != std::string::npos; }) == 1);
 }
 
 TEST_CASE("ticker: untitled feed items are listed by their first sentence", "[news][ticker]") {
   const auto dir = std::filesystem::temp_directory_path() / "paizi-test-ticker";
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "posts.json") << R"({"version": "https://jsonfeed.org/version/1.1", "title": "园区", "items": [
+  std::ofstream(dir / "posts.json")
+      << R"({"version": "https://jsonfeed.org/version/1.1", "title": "园区", "items": [
     {"id": "1", "content_text": "三号楼电梯今日检修！请走楼梯。"}, {"id": "2", "title": "有标题的条目", "content_text": "正文"},
     {"id": "3", "content_text": ""}]})";
-  const auto pr = content::parse_playlist(R"({"version": 1, "sources": {"p": {"type": "feed", "url": "posts.json"}},
-    "slides": [{"type": "news", "source": "p"}]})", dir.string());
+  const auto pr =
+      content::parse_playlist(R"({"version": 1, "sources": {"p": {"type": "feed", "url": "posts.json"}},
+    "slides": [{"type": "news", "source": "p"}]})",
+                              dir.string());
   REQUIRE(pr.playlist);
   sources::SourceData data(*pr.playlist, "");
   data.refresh_now(1700000000);
@@ -215,11 +228,13 @@ TEST_CASE("ticker: untitled feed items are listed by their first sentence", "[ne
 TEST_CASE("sources: a playlist update forgets the sources it drops, keeps the ones it keeps", "[sources]") {
   const auto dir = std::filesystem::temp_directory_path() / "paizi-test-sources-update";
   std::filesystem::create_directories(dir);
-  std::ofstream(dir / "posts.json") << R"({"version": "https://jsonfeed.org/version/1.1", "title": "园区", "items": [
+  std::ofstream(dir / "posts.json")
+      << R"({"version": "https://jsonfeed.org/version/1.1", "title": "园区", "items": [
     {"id": "1", "title": "园区新闻", "content_text": "正文"}]})";
   const auto before = content::parse_playlist(R"({"version": 1, "sources": {
       "p": {"type": "feed", "url": "posts.json"}, "gone": {"type": "feed", "url": "missing.json"}},
-    "slides": [{"type": "news", "source": "p"}, {"type": "news", "source": "gone"}]})", dir.string());
+    "slides": [{"type": "news", "source": "p"}, {"type": "news", "source": "gone"}]})",
+                                              dir.string());
   REQUIRE(before.playlist);
   sources::SourceData data(*before.playlist, "");
   data.refresh_now(1700000000);
@@ -227,8 +242,10 @@ TEST_CASE("sources: a playlist update forgets the sources it drops, keeps the on
   CHECK(data.headlines("p") == std::vector<std::string>{"园区新闻"});
   // The new playlist has only "p": "gone" and its error are forgotten at
   // once; "p" keeps its items until they are fetched again.
-  const auto after = content::parse_playlist(R"({"version": 1, "sources": {"p": {"type": "feed", "url": "posts.json"}},
-    "slides": [{"type": "news", "source": "p"}]})", dir.string());
+  const auto after =
+      content::parse_playlist(R"({"version": 1, "sources": {"p": {"type": "feed", "url": "posts.json"}},
+    "slides": [{"type": "news", "source": "p"}]})",
+                              dir.string());
   REQUIRE(after.playlist);
   data.update(*after.playlist);
   CHECK(data.errors().count("gone") == 0);
@@ -248,7 +265,8 @@ TEST_CASE("news: a long article shows its first 8 pages, the last ending in an e
     s.news.emplace();
     s.news->title = "长文";
     for (size_t i = 0; i < paragraphs; ++i)
-      s.news->paragraphs.push_back("第" + std::to_string(i + 1) + "段。园区管委会今天召开会议，研究部署下一阶段的重点工作，"
+      s.news->paragraphs.push_back("第" + std::to_string(i + 1) +
+                                   "段。园区管委会今天召开会议，研究部署下一阶段的重点工作，"
                                    "要求持续优化营商环境，提升服务效率，推动产业集聚发展。");
     show::ComposeContext ctx(shaper);
     const auto t0 = std::chrono::steady_clock::now();
@@ -286,7 +304,6 @@ TEST_CASE("news: a long article shows its first 8 pages, the last ending in an e
   CHECK(ellipses(over.back()) == 1);
 }
 
-
 TEST_CASE("kpi: a percentage changes by percentage points; the unit follows the count-up", "[kpi]") {
   static text::FontLibrary fonts;
   static text::Shaper shaper(fonts);
@@ -316,8 +333,8 @@ TEST_CASE("kpi: a percentage changes by percentage points; the unit follows the 
     REQUIRE(unit != by_text.end());
     const Placed* digits = nullptr;
     for (const Placed& p : texts)
-      if (std::abs(p.left - texts.front().left) < 2000 && p.size > unit->second.size * 1.5f && p.right <= unit->second.left &&
-          (!digits || p.right > digits->right))
+      if (std::abs(p.left - texts.front().left) < 2000 && p.size > unit->second.size * 1.5f &&
+          p.right <= unit->second.left && (!digits || p.right > digits->right))
         digits = &p;
     REQUIRE(digits);
     const float gap = unit->second.left - digits->right;
@@ -363,7 +380,8 @@ std::string repeat(const std::string& unit, size_t n) {
 
 }  // namespace
 
-TEST_CASE("text that will be cut or set below the theme's readable size is reported, naming it", "[compose]") {
+TEST_CASE("text that will be cut or set below the theme's readable size is reported, naming it",
+          "[compose]") {
   // A 213-character slogan line was cut to "……" without a word.
   const std::string line213 = repeat("园区坚持创新驱动发展战略，", 16) + "加快建设世界一流科技园区";
   const Composed cut = compose_at(slogan({line213}), 1920, 1080);
@@ -388,7 +406,8 @@ TEST_CASE("a news slide's QR code keeps a readable module size, or is left out a
   s.news.emplace();
   s.news->title = "园区中试平台投入使用";
   s.news->link = "https://news.example.com/2026/12/04/zhongshi-pingtai-touru-shiyong.html";
-  s.news->paragraphs = {repeat("园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。", 6)};
+  s.news->paragraphs = {
+      repeat("园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。", 6)};
   auto qr_module = [](const Composed& c) {
     float mod = 0;
     for (const auto& op : c.pages.at(0).ops)

@@ -1,12 +1,11 @@
 // Golden PNGs of every slide type, landscape 1920x1080 and portrait
 // 1080x1920, compared with a tolerance. PAIZI_UPDATE_GOLDEN=1 rewrites them
 // (then look at them before committing).
-#include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 
 #include <SDL_image.h>
+#include <catch2/catch.hpp>
 
 #include "../feeds/feeds_test_support.h"
 #include "content/cap.h"

@@ -71,9 +71,8 @@ TEST_CASE("slides follow the playlist order and durations; transitions take thei
     }
   }
   // Transitions start at the boundaries 5 s, 12 s, 15 s, 20 s, 27 s, 30 s and take 500 ms.
-  const std::vector<std::pair<int64_t, std::string>> want{{0, "a"},     {5500, "b"},  {12500, "c"},
-                                                          {15500, "a"}, {20500, "b"}, {27500, "c"},
-                                                          {30500, "a"}};
+  const std::vector<std::pair<int64_t, std::string>> want{
+      {0, "a"}, {5500, "b"}, {12500, "c"}, {15500, "a"}, {20500, "b"}, {27500, "c"}, {30500, "a"}};
   CHECK(starts == want);
   for (int64_t len : trans_lengths) CHECK(len == 500);
 }
@@ -103,7 +102,8 @@ TEST_CASE("the next slide is composed before its turn") {
 }
 
 TEST_CASE("the ticker advances at its speed, wraps seamlessly and keeps its place on updates") {
-  const std::string json = R"({"version":1,"ticker":{"speed":120,"items":["园区新闻一","园区新闻二","通知三"]},
+  const std::string json =
+      R"({"version":1,"ticker":{"speed":120,"items":["园区新闻一","园区新闻二","通知三"]},
     "slides":[{"id":"a","type":"slogan","duration":"60s","lines":["口号"]}]})";
   Rig rig(json, 640, 360);
   auto& p = *rig.player;
@@ -179,8 +179,11 @@ std::vector<uint32_t> pixels_of(present::Display& d) {
 
 }  // namespace
 
-TEST_CASE("over a still slide only the ticker strip is drawn and sent, and the screen is the same as a whole frame") {
-  const std::string json = R"({"version":1,"ticker":{"speed":120,"items":["园区新闻一","园区新闻二","通知三"]},
+TEST_CASE(
+    "over a still slide only the ticker strip is drawn and sent, and the screen is the same as a whole "
+    "frame") {
+  const std::string json =
+      R"({"version":1,"ticker":{"speed":120,"items":["园区新闻一","园区新闻二","通知三"]},
     "header":{"logo":"牌子科技园","clock":true},
     "slides":[{"id":"a","type":"slogan","duration":"60s","lines":["创新驱动发展"]}]})";
   auto pr = content::parse_playlist(json, ".");
@@ -290,7 +293,8 @@ std::vector<uint32_t> frame_pixels(present::Display& d) {
   std::vector<uint32_t> px;
   px.reserve(static_cast<size_t>(s->w * s->h));
   for (int y = 0; y < s->h; ++y)
-    for (int x = 0; x < s->w; ++x) px.push_back(static_cast<const uint32_t*>(s->pixels)[y * s->pitch / 4 + x]);
+    for (int x = 0; x < s->w; ++x)
+      px.push_back(static_cast<const uint32_t*>(s->pixels)[y * s->pitch / 4 + x]);
   return px;
 }
 
@@ -410,8 +414,9 @@ content::NewsItem article(const std::string& title, int paragraphs) {
   it.source = "园区新闻";
   it.published = kUnix - 3600;
   for (int i = 0; i < paragraphs; ++i)
-    it.paragraphs.push_back("园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。"
-                            "孵化器将继续扩大共享空间，面向大学生创业团队免费开放工位。");
+    it.paragraphs.push_back(
+        "园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。"
+        "孵化器将继续扩大共享空间，面向大学生创业团队免费开放工位。");
   return it;
 }
 

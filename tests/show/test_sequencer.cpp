@@ -65,7 +65,8 @@ content::Playlist playlist(std::vector<content::Slide> slides,
 // What is on screen: "id#page", or "id#page>id#page" during a transition.
 std::string screen(const show::Sequencer& s) {
   std::string out = s.slide().id + "#" + std::to_string(s.current().page);
-  if (s.in_transition()) out += ">" + s.next().pl->slides[s.next().slide].id + "#" + std::to_string(s.next().page);
+  if (s.in_transition())
+    out += ">" + s.next().pl->slides[s.next().slide].id + "#" + std::to_string(s.next().page);
   return out;
 }
 
@@ -85,10 +86,11 @@ std::vector<std::string> run(show::Sequencer& s, int64_t from, int64_t to, int64
 
 TEST_CASE("sequencer: slides in playlist order, each for its duration, then a transition of its length") {
   FakeHost host;
-  show::Sequencer s(host, playlist({slide("a", 5s), slide("b", 7s), slide("c", 3s)}), content::TimeZone::utc());
+  show::Sequencer s(host, playlist({slide("a", 5s), slide("b", 7s), slide("c", 3s)}),
+                    content::TimeZone::utc());
   const auto changes = run(s, 0, 16000);
-  const std::vector<std::string> want = {"0:a#0",          "5000:a#0>b#0",  "5500:b#0",  "12000:b#0>c#0",
-                                         "12500:c#0",      "15000:c#0>a#0", "15500:a#0"};
+  const std::vector<std::string> want = {"0:a#0",     "5000:a#0>b#0",  "5500:b#0", "12000:b#0>c#0",
+                                         "12500:c#0", "15000:c#0>a#0", "15500:a#0"};
   CHECK(changes == want);
   CHECK(host.swaps == 3);
   CHECK(host.came == std::vector<std::string>{"a", "b", "c", "a"});
@@ -96,7 +98,8 @@ TEST_CASE("sequencer: slides in playlist order, each for its duration, then a tr
 
 TEST_CASE("sequencer: transition progress runs from its start to its end") {
   FakeHost host;
-  show::Sequencer s(host, playlist({slide("a", 2s), slide("b", 2s)}, content::TransitionKind::Push, 400ms), content::TimeZone::utc());
+  show::Sequencer s(host, playlist({slide("a", 2s), slide("b", 2s)}, content::TransitionKind::Push, 400ms),
+                    content::TimeZone::utc());
   s.advance(0, kUnix, true);
   CHECK_FALSE(s.in_transition());
   CHECK(s.next_change_ms() == 2000);  // the boundary
@@ -115,7 +118,8 @@ TEST_CASE("sequencer: transition progress runs from its start to its end") {
 
 TEST_CASE("sequencer: a cut changes slides at the boundary, with no transition") {
   FakeHost host;
-  show::Sequencer s(host, playlist({slide("a", 3s), slide("b", 4s)}, content::TransitionKind::Cut), content::TimeZone::utc());
+  show::Sequencer s(host, playlist({slide("a", 3s), slide("b", 4s)}, content::TransitionKind::Cut),
+                    content::TimeZone::utc());
   const auto changes = run(s, 0, 7100);
   CHECK(changes == std::vector<std::string>{"0:a#0", "3000:b#0", "7000:a#0"});
   CHECK(s.trans_ms() == 0);
@@ -127,7 +131,8 @@ TEST_CASE("sequencer: a slide of several pages holds each for page_duration, the
   content::Slide n = slide("n", 20s);
   n.body = content::NewsSlide{};
   std::get<content::NewsSlide>(n.body).page_duration = 2s;
-  show::Sequencer s(host, playlist({n, slide("z", 1s)}, content::TransitionKind::Cut), content::TimeZone::utc());
+  show::Sequencer s(host, playlist({n, slide("z", 1s)}, content::TransitionKind::Cut),
+                    content::TimeZone::utc());
   const auto changes = run(s, 0, 7000);
   CHECK(changes == std::vector<std::string>{"0:n#0", "2000:n#1", "4000:n#2", "6000:z#0", "7000:n#0"});
   // Pages of the slide on screen are not composed again: painted as they come.
@@ -150,7 +155,8 @@ TEST_CASE("sequencer: an urgent notice pre-empts the loop for its interval, then
   FakeHost host;
   content::Slide u = slide("u", 4s);
   u.schedule.urgent = content::Urgent{kUnix + 13, kUnix + 19};
-  show::Sequencer s(host, playlist({slide("a", 10s), slide("b", 10s), u}, content::TransitionKind::Cut), content::TimeZone::utc());
+  show::Sequencer s(host, playlist({slide("a", 10s), slide("b", 10s), u}, content::TransitionKind::Cut),
+                    content::TimeZone::utc());
   const auto changes = run(s, 0, 30000, 100);
   // u does not play before its interval; b is cut short at 13 s; u plays
   // (twice: alone in its interval) until 19 s; then the loop resumes with b,
@@ -198,7 +204,8 @@ TEST_CASE("sequencer: with the clock untrusted only fallback slides play") {
   FakeHost host;
   content::Slide f = slide("f", 2s);
   f.schedule.fallback = true;
-  show::Sequencer s(host, playlist({slide("a", 2s), f, slide("b", 2s)}, content::TransitionKind::Cut), content::TimeZone::utc());
+  show::Sequencer s(host, playlist({slide("a", 2s), f, slide("b", 2s)}, content::TransitionKind::Cut),
+                    content::TimeZone::utc());
   s.set_clock_trusted(false);
   const auto changes = run(s, 0, 5000);
   CHECK(changes == std::vector<std::string>{"0:f#0"});
@@ -213,7 +220,8 @@ TEST_CASE("sequencer: with the clock untrusted only fallback slides play") {
 TEST_CASE("sequencer: a slide that cannot be drawn is skipped for the one after it") {
   FakeHost host;
   host.broken = {"b"};
-  show::Sequencer s(host, playlist({slide("a", 2s), slide("b", 2s), slide("c", 2s)}, content::TransitionKind::Cut),
+  show::Sequencer s(host,
+                    playlist({slide("a", 2s), slide("b", 2s), slide("c", 2s)}, content::TransitionKind::Cut),
                     content::TimeZone::utc());
   const auto changes = run(s, 0, 6000);
   CHECK(changes == std::vector<std::string>{"0:a#0", "2000:c#0", "4000:a#0", "6000:c#0"});
@@ -235,7 +243,8 @@ TEST_CASE("sequencer: an adopted playlist comes on at the next slide boundary, f
 
 TEST_CASE("sequencer: the screen switched off stops the clock; waking resumes the slide where it was") {
   FakeHost host;
-  show::Sequencer s(host, playlist({slide("a", 5s), slide("b", 5s)}, content::TransitionKind::Cut), content::TimeZone::utc());
+  show::Sequencer s(host, playlist({slide("a", 5s), slide("b", 5s)}, content::TransitionKind::Cut),
+                    content::TimeZone::utc());
   run(s, 0, 3000);
   CHECK(s.slide_age_ms() == 3000);
   s.rest(kUnix + 60);

@@ -1,12 +1,12 @@
 // Colour emoji in the text engine: the emoji face is chosen for emoji
 // clusters, a cluster is one glyph, emoji are one em tall and advance like
 // an ideograph, and a missing emoji font degrades to one box per cluster.
-#include <catch2/catch.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+
+#include <catch2/catch.hpp>
 
 #include "text_fixture.h"
 
@@ -25,7 +25,8 @@ text::ShapedParagraph shape(const std::string& s, text::Shaper& shaper = test::s
 
 }  // namespace
 
-TEST_CASE("emoji: the colour emoji face draws 🎉, and a ZWJ sequence, a flag, a skin tone are one glyph each") {
+TEST_CASE(
+    "emoji: the colour emoji face draws 🎉, and a ZWJ sequence, a flag, a skin tone are one glyph each") {
   text::Face* emoji = test::shaper().fonts().emoji();
   REQUIRE(emoji);  // fonts-noto-color-emoji (deps.txt)
   CHECK(emoji->color_bitmap());
@@ -64,12 +65,14 @@ TEST_CASE("emoji: one em tall, advancing like an ideograph, centred on the text'
   const auto p = shape("热🎉");
   // Noto Color Emoji: 136 x 128 px bitmaps; 128 px make one em.
   CHECK(p.adv[1] == Approx(136.f / 128.f).epsilon(0.02));
-  CHECK(static_cast<float>(emoji->ascender() - emoji->descender()) / static_cast<float>(emoji->em_units()) == 1.f);
+  CHECK(static_cast<float>(emoji->ascender() - emoji->descender()) / static_cast<float>(emoji->em_units()) ==
+        1.f);
   CHECK(emoji->strike_ppem() == Approx(109));
   CHECK(emoji->strike_scale(128.f * 109.f / 109.f) == Approx(1.f).epsilon(0.01));
   // The emoji box [top, bottom] around the baseline (em, up positive) and the
   // CJK em box (0.88 / -0.12) share their centre.
-  const float top = static_cast<float>(emoji->ascender()) / static_cast<float>(emoji->em_units()) - p.glyphs[1].v;
+  const float top =
+      static_cast<float>(emoji->ascender()) / static_cast<float>(emoji->em_units()) - p.glyphs[1].v;
   CHECK(top - 0.5f == Approx(0.38f).margin(0.02));
   // Laid out at 100 px: the emoji takes ~106 px of the line, the ideograph 100.
   const auto l = test::Lay().run("热🎉热");
@@ -94,15 +97,18 @@ TEST_CASE("emoji: without a colour emoji font each emoji cluster is one missing 
   const auto dir = std::filesystem::temp_directory_path() / "paizi-test-noemoji";
   std::filesystem::create_directories(dir);
   const auto conf = dir / "fonts.conf";
-  std::ofstream(conf) << "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
-                         "<fontconfig><include>/etc/fonts/fonts.conf</include><selectfont><rejectfont>"
-                         "<glob>*/NotoColorEmoji*</glob></rejectfont></selectfont></fontconfig>\n";
+  std::ofstream(conf)
+      << "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n"
+         "<fontconfig><include>/etc/fonts/fonts.conf</include><selectfont><rejectfont>"
+         "<glob>*/NotoColorEmoji*</glob></rejectfont></selectfont></fontconfig>\n";
   const char* old = std::getenv("FONTCONFIG_FILE");
   const std::string saved = old ? old : "";
   setenv("FONTCONFIG_FILE", conf.c_str(), 1);
   text::FontLibrary fonts;
-  if (old) setenv("FONTCONFIG_FILE", saved.c_str(), 1);
-  else unsetenv("FONTCONFIG_FILE");
+  if (old)
+    setenv("FONTCONFIG_FILE", saved.c_str(), 1);
+  else
+    unsetenv("FONTCONFIG_FILE");
   text::Shaper shaper(fonts);
   CHECK(fonts.emoji() == nullptr);
   const auto p = shape("家👨‍👩‍👧🧧👍🏽", shaper);

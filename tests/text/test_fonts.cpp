@@ -1,13 +1,12 @@
 // Font loading: faces open lazily, on first use, and the pages of their
 // mapped files can be released from the resident set after a slide.
-#include <catch2/catch.hpp>
-
 #include <cctype>
 #include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <hb.h>
 
 #include "text/fonts.h"
@@ -21,9 +20,11 @@ std::vector<unsigned char> bitmap(FT_Face f, unsigned gid, int px) {
   REQUIRE(FT_Load_Glyph(f, gid, FT_LOAD_NO_BITMAP | FT_LOAD_TARGET_LIGHT) == 0);
   REQUIRE(FT_Render_Glyph(f->glyph, FT_RENDER_MODE_NORMAL) == 0);
   const FT_Bitmap& b = f->glyph->bitmap;
-  std::vector<unsigned char> out{static_cast<unsigned char>(b.width & 0xFF), static_cast<unsigned char>(b.rows & 0xFF)};
+  std::vector<unsigned char> out{static_cast<unsigned char>(b.width & 0xFF),
+                                 static_cast<unsigned char>(b.rows & 0xFF)};
   for (unsigned y = 0; y < b.rows; ++y)
-    out.insert(out.end(), b.buffer + static_cast<ptrdiff_t>(y) * b.pitch, b.buffer + static_cast<ptrdiff_t>(y) * b.pitch + b.width);
+    out.insert(out.end(), b.buffer + static_cast<ptrdiff_t>(y) * b.pitch,
+               b.buffer + static_cast<ptrdiff_t>(y) * b.pitch + b.width);
   return out;
 }
 
@@ -59,7 +60,8 @@ TEST_CASE("released font pages leave the resident set and come back intact") {
   REQUIRE(face->ok());
   const long n = face->ft()->num_glyphs;
   std::vector<std::vector<unsigned char>> before;
-  for (long g = 1; g < n; g += std::max(1L, n / 200)) before.push_back(bitmap(face->ft(), static_cast<unsigned>(g), 40));
+  for (long g = 1; g < n; g += std::max(1L, n / 200))
+    before.push_back(bitmap(face->ft(), static_cast<unsigned>(g), 40));
   const void* base = face->ft()->stream->base;  // a memory face: the mapping itself
   const long touched = resident_kb(base);
   lib.release_file_pages();
@@ -73,7 +75,8 @@ TEST_CASE("released font pages leave the resident set and come back intact") {
   }
   // The same glyphs, read again from the page cache, are the same bitmaps.
   size_t i = 0;
-  for (long g = 1; g < n; g += std::max(1L, n / 200)) CHECK(bitmap(face->ft(), static_cast<unsigned>(g), 40) == before[i++]);
+  for (long g = 1; g < n; g += std::max(1L, n / 200))
+    CHECK(bitmap(face->ft(), static_cast<unsigned>(g), 40) == before[i++]);
   // And shaping still works (HarfBuzz reads the same mapping).
   hb_buffer_t* buf = hb_buffer_create();
   hb_buffer_add_utf8(buf, "永和九年", -1, 0, -1);

@@ -40,7 +40,8 @@ void check_lines(const text::TextLayout& l, const std::string& whole, float widt
 }  // namespace
 
 TEST_CASE("forced: a long URL in a news body breaks after / and before . ? #") {
-  const std::string url = "https://news.example.org/2026/04/21/yuanqu-keji-chuangxin-dahui.html?from=wechat#section-2";
+  const std::string url =
+      "https://news.example.org/2026/04/21/yuanqu-keji-chuangxin-dahui.html?from=wechat#section-2";
   const std::string text = "详见" + url + "。";
   for (float w : {6.f, 8.f, 11.f}) {
     INFO("width " << w << " em");
@@ -53,9 +54,11 @@ TEST_CASE("forced: a long URL in a news body breaks after / and before . ? #") {
       const std::string& t = l.lines[i].text;
       const char32_t last = test::last_cp(t), next = test::first_cp(l.lines[i + 1].text);
       // After '/' and '-' and '?' (UAX #14 offers the last two), before . ? # &.
-      if (last == U'/' || last == U'-' || last == U'?' || next == U'.' || next == U'?' || next == U'#' || next == U'&')
+      if (last == U'/' || last == U'-' || last == U'?' || next == U'.' || next == U'?' || next == U'#' ||
+          next == U'&')
         ++url_style;
-      else ++other;
+      else
+        ++other;
     }
     CHECK(url_style >= 2);
     CHECK(other <= 1);  // the line with 详见 may end before the URL
@@ -110,7 +113,8 @@ TEST_CASE("forced: Chinese with no allowed break under strict rules") {
   for (const auto& line : l.lines) CHECK(cp_count(line.text) >= 2);
   // With a URL in it: the line before the URL keeps two characters.
   const std::string url = "请访问官网了解详情（www.example.gov.cn/2026）。";
-  for (float w : {3.f, 4.f, 5.f}) check_lines(Lay().width_em(w).level(text::BreakLevel::Strict).run(url), url, w * 100);
+  for (float w : {3.f, 4.f, 5.f})
+    check_lines(Lay().width_em(w).level(text::BreakLevel::Strict).run(url), url, w * 100);
 }
 
 TEST_CASE("forced: a run of closing marks longer than the line still breaks without overflow") {

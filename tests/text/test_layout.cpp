@@ -1,11 +1,11 @@
 // Spacing, compression, justification, fitting, ellipsis, pagination,
 // vertical writing, fonts, goldens.
-#include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <sstream>
+
+#include <catch2/catch.hpp>
 
 #include "text/unicode.h"
 #include "text_fixture.h"
@@ -92,8 +92,10 @@ TEST_CASE("justified lines fill the measure, the last line is start-aligned") {
 
 TEST_CASE("a paragraph does not end on a line of one character") {
   const std::vector<std::string> paras = {
-      "园区管委会昨日发布消息：今年一季度，全区规模以上工业企业实现产值86.4亿元，同比增长12.5%；其中新一代信息技术、生物医药两大产业贡献率超过六成。",
-      "运营中心负责人介绍，今年2月投入使用的中试平台配备了小批量贴片、3D打印和环境测试等设备，平均周期缩短到两周以内。",
+      "园区管委会昨日发布消息：今年一季度，全区规模以上工业企业实现产值86.4亿元，同比增长12.5%"
+      "；其中新一代信息技术、生物医药两大产业贡献率超过六成。",
+      "运营中心负责人介绍，今年2月投入使用的中试平台配备了小批量贴片、3D打印和环境测试等设备，平均周期缩短到"
+      "两周以内。",
       "「ちょっと待って」と言われても、ディスプレイは止まりません。"};
   size_t moved = 0;
   for (const std::string& para : paras) {
@@ -132,10 +134,12 @@ TEST_CASE("balanced lines break between words when that costs no extra line") {
   };
   // Character-level balance would give 热烈欢迎各位来 / 宾莅临参观指导.
   CHECK(test::joined(balanced("热烈欢迎各位来宾莅临参观指导", 10)) == "热烈欢迎各位来宾|莅临参观指导");
-  CHECK(test::joined(balanced("园区孵化器一季度新增入驻企业36家", 12)) == "园区孵化器一季度|新增入驻企业36家");
+  CHECK(test::joined(balanced("园区孵化器一季度新增入驻企业36家", 12)) ==
+        "园区孵化器一季度|新增入驻企业36家");
   // Never more lines than greedy breaking, never wider than the measure,
   // nothing lost; a word wider than the line still breaks inside.
-  for (const std::string text : {"热烈欢迎各位来宾莅临参观指导", "中华人民共和国", "创新驱动发展，科技赢得未来"}) {
+  for (const std::string text :
+       {"热烈欢迎各位来宾莅临参观指导", "中华人民共和国", "创新驱动发展，科技赢得未来"}) {
     for (float w = 2; w <= 16; w += 0.5f) {
       INFO(text << " at " << w << " em");
       const auto b = balanced(text, w);
@@ -169,8 +173,9 @@ TEST_CASE("fit chooses the largest size that fits the box") {
 }
 
 TEST_CASE("balanced fit takes the largest size whose balanced lines fit") {
-  for (const std::string t : {"热烈欢迎各位来宾莅临参观指导", "科技创新引领园区高质量发展，携手共建智慧园区新未来",
-                              "Innovation drives growth: 36 new companies in 2026"}) {
+  for (const std::string t :
+       {"热烈欢迎各位来宾莅临参观指导", "科技创新引领园区高质量发展，携手共建智慧园区新未来",
+        "Innovation drives growth: 36 new companies in 2026"}) {
     text::LayoutOptions o;
     o.align = text::Align::Center;
     o.balance = true;
@@ -188,7 +193,8 @@ TEST_CASE("balanced fit takes the largest size whose balanced lines fit") {
     for (size_t i = 0; i < l.lines.size(); ++i) CHECK(same.lines[i].text == l.lines[i].text);
     o.size_px = l.size_px + 1;
     const auto bigger = text::layout_text(test::shaper(), {t}, o);
-    CHECK((bigger.lines.size() > 3 || bigger.height > 400.5f || bigger.width > 900.5f || bigger.broken_words > 0));
+    CHECK((bigger.lines.size() > 3 || bigger.height > 400.5f || bigger.width > 900.5f ||
+           bigger.broken_words > 0));
   }
 }
 
@@ -208,7 +214,8 @@ TEST_CASE("ellipsis after N lines") {
 TEST_CASE("pagination never splits a line and keeps two lines of a paragraph together") {
   std::vector<std::string> paras;
   for (int i = 0; i < 12; ++i)
-    paras.push_back(std::string(static_cast<size_t>(1 + i % 4) * 3, 'x') + "段落文字排版测试，用于检查分页时孤行与寡行的处理是否符合要求。");
+    paras.push_back(std::string(static_cast<size_t>(1 + i % 4) * 3, 'x') +
+                    "段落文字排版测试，用于检查分页时孤行与寡行的处理是否符合要求。");
   Lay lay;
   lay.width_em(8);
   lay.opt.line_height = 1.5f;
@@ -226,7 +233,8 @@ TEST_CASE("pagination never splits a line and keeps two lines of a paragraph tog
       if (p + 1 < pages.size() && l.lines[last - 1].paragraph == l.lines[last].paragraph) {
         int before = 0, after = 0;
         for (size_t k = first; k < last; ++k) before += l.lines[k].paragraph == l.lines[last].paragraph;
-        for (size_t k = last; k < l.lines.size(); ++k) after += l.lines[k].paragraph == l.lines[last].paragraph;
+        for (size_t k = last; k < l.lines.size(); ++k)
+          after += l.lines[k].paragraph == l.lines[last].paragraph;
         CHECK(before >= 2);
         CHECK(after >= 2);
       }
@@ -253,7 +261,9 @@ TEST_CASE("vertical: columns right to left, vertical forms, Latin rotated") {
   CHECK(h.glyphs[0].gid != v.glyphs[0].gid);
 }
 
-TEST_CASE("vertical: one or two digits stand upright in one cell (tate-chu-yoko), longer numbers lie on their side") {
+TEST_CASE(
+    "vertical: one or two digits stand upright in one cell (tate-chu-yoko), longer numbers lie on their "
+    "side") {
   text::ShapeOptions vo;
   vo.vertical = true;
   // 第3季: the 3 is upright, centred on the column axis, one em tall, no
@@ -313,9 +323,11 @@ TEST_CASE("vertical: one or two digits stand upright in one cell (tate-chu-yoko)
 
 TEST_CASE("fonts: per-language faces, real bold, fallback and missing glyphs") {
   auto& fonts = test::shaper().fonts();
-  CHECK(fonts.chain({"paizi-sans", "zh-Hans", text::Weight::Regular}).primary()->family() == "Noto Sans CJK SC");
+  CHECK(fonts.chain({"paizi-sans", "zh-Hans", text::Weight::Regular}).primary()->family() ==
+        "Noto Sans CJK SC");
   CHECK(fonts.chain({"paizi-sans", "ja", text::Weight::Regular}).primary()->family() == "Noto Sans CJK JP");
-  CHECK(fonts.chain({"paizi-sans", "zh-Hant", text::Weight::Regular}).primary()->family() == "Noto Sans CJK TC");
+  CHECK(fonts.chain({"paizi-sans", "zh-Hant", text::Weight::Regular}).primary()->family() ==
+        "Noto Sans CJK TC");
   CHECK(fonts.chain({"paizi-sans", "ko", text::Weight::Regular}).primary()->family() == "Noto Sans CJK KR");
   const auto* bold = fonts.chain({"paizi-sans", "zh-Hans", text::Weight::Bold}).primary();
   CHECK(bold->path().find("Bold") != std::string::npos);
@@ -361,7 +373,8 @@ TEST_CASE("golden line breaks") {
 }
 
 TEST_CASE("layout time is linear in the text length") {
-  const std::string chunk = "科技园区今年新增企业220家，研发投入增长18%，5G与AI项目占三成。“一站式”服务——让创新更容易……\n";
+  const std::string chunk =
+      "科技园区今年新增企业220家，研发投入增长18%，5G与AI项目占三成。“一站式”服务——让创新更容易……\n";
   auto time_for = [&](size_t copies) {
     std::vector<std::string> paras(copies, chunk.substr(0, chunk.size() - 1));
     const auto t0 = std::chrono::steady_clock::now();
@@ -371,7 +384,7 @@ TEST_CASE("layout time is linear in the text length") {
     return std::chrono::duration<double>(t1 - t0).count();
   };
   const size_t big = (1u << 20) / chunk.size();  // ~1 MB
-  time_for(big / 8);                              // warm caches
+  time_for(big / 8);                             // warm caches
   const double small_t = time_for(big / 8);
   const double big_t = time_for(big);
   INFO("1/8 MB: " << small_t << " s, 1 MB: " << big_t << " s");

@@ -68,10 +68,16 @@ TEST_CASE("half-width closing punctuation after CJK never starts a line") {
 }
 
 TEST_CASE("levels: none allows small kana at line start, strict forbids the prolonged sound mark") {
-  CHECK(test::line_texts(Lay().width_em(3).level(text::BreakLevel::None).lang("ja").run("文文文っ文文"))[1] == "っ文文");
-  CHECK(test::first_cp(Lay().width_em(3).level(text::BreakLevel::Basic).lang("ja").run("文文文っ文文").lines[1].text) != U'っ');
-  CHECK(test::line_texts(Lay().width_em(3).level(text::BreakLevel::Basic).lang("ja").run("文文文ー文文"))[1] == "ー文文");
-  CHECK(test::first_cp(Lay().width_em(3).level(text::BreakLevel::Strict).lang("ja").run("文文文ー文文").lines[1].text) != U'ー');
+  CHECK(test::line_texts(Lay().width_em(3).level(text::BreakLevel::None).lang("ja").run("文文文っ文文"))[1] ==
+        "っ文文");
+  CHECK(test::first_cp(
+            Lay().width_em(3).level(text::BreakLevel::Basic).lang("ja").run("文文文っ文文").lines[1].text) !=
+        U'っ');
+  CHECK(test::line_texts(
+            Lay().width_em(3).level(text::BreakLevel::Basic).lang("ja").run("文文文ー文文"))[1] == "ー文文");
+  CHECK(test::first_cp(
+            Lay().width_em(3).level(text::BreakLevel::Strict).lang("ja").run("文文文ー文文").lines[1].text) !=
+        U'ー');
 }
 
 TEST_CASE("—— and …… are never split") {
@@ -90,7 +96,10 @@ TEST_CASE("—— and …… are never split") {
 }
 
 TEST_CASE("numbers stay with their units and signs") {
-  struct Case { const char* text; const char* unit; };
+  struct Case {
+    const char* text;
+    const char* unit;
+  };
   for (const Case& c : {Case{"今年投入40万元经费", "40万元"}, Case{"增长了18%以上", "18%"},
                         Case{"截至2022年底完成", "2022年"}, Case{"每人服务2-3个项目", "2-3个"}}) {
     const float unit_w = Lay().width_em(100).run(c.unit).lines[0].natural / 100;

@@ -1,5 +1,4 @@
 #include <catch2/catch.hpp>
-
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
@@ -9,10 +8,14 @@
 using namespace paizi;
 
 TEST_CASE("invalid UTF-8 becomes U+FFFD, controls are dropped") {
-  const std::string bad = std::string("A\xC3") + "B" + "\xE4\xB8" + "\xFF" + "\xF0\x9F\x98\x80" + "\x01\x7F" + "\xC2\x85" + "C";
+  const std::string bad =
+      std::string("A\xC3") + "B" + "\xE4\xB8" + "\xFF" + "\xF0\x9F\x98\x80" + "\x01\x7F" + "\xC2\x85" + "C";
   const auto cp = text::decode_utf8(bad);
   CHECK(cp.cps == std::u32string{U'A', 0xFFFD, U'B', 0xFFFD, 0xFFFD, 0x1F600, U'C'});
-  CHECK(cp.utf8 == "A\xEF\xBF\xBD" "B\xEF\xBF\xBD\xEF\xBF\xBD\xF0\x9F\x98\x80" "C");
+  CHECK(cp.utf8 ==
+        "A\xEF\xBF\xBD"
+        "B\xEF\xBF\xBD\xEF\xBF\xBD\xF0\x9F\x98\x80"
+        "C");
   CHECK(cp.offset.size() == cp.cps.size() + 1);
   CHECK(cp.offset.back() == cp.utf8.size());
 }

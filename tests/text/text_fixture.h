@@ -19,12 +19,29 @@ struct Lay {
     opt.size_px = em;
     opt.width_px = 10 * em;
   }
-  Lay& width_em(float w) { opt.width_px = w * em; return *this; }
-  Lay& level(text::BreakLevel l) { opt.shape.line_break = l; return *this; }
-  Lay& lang(const std::string& l) { opt.shape.font.lang = l; return *this; }
-  Lay& justify(bool j = true) { opt.justify = j; return *this; }
-  Lay& vertical() { opt.shape.vertical = true; return *this; }
-  text::TextLayout run(const std::vector<std::string>& paras) const { return text::layout_text(shaper(), paras, opt); }
+  Lay& width_em(float w) {
+    opt.width_px = w * em;
+    return *this;
+  }
+  Lay& level(text::BreakLevel l) {
+    opt.shape.line_break = l;
+    return *this;
+  }
+  Lay& lang(const std::string& l) {
+    opt.shape.font.lang = l;
+    return *this;
+  }
+  Lay& justify(bool j = true) {
+    opt.justify = j;
+    return *this;
+  }
+  Lay& vertical() {
+    opt.shape.vertical = true;
+    return *this;
+  }
+  text::TextLayout run(const std::vector<std::string>& paras) const {
+    return text::layout_text(shaper(), paras, opt);
+  }
   text::TextLayout run(const std::string& para) const { return run(std::vector<std::string>{para}); }
 };
 
