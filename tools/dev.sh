@@ -36,9 +36,10 @@ case "${1:-}" in
     cmake --build --preset ci
     ctest --preset ci -j2
     step() { echo "== $1"; local t=$SECONDS; shift; "$@"; echo "== done in $((SECONDS - t)) s"; }
-    # Lint (issue 20): off until the whole tree is formatted once; the lead
-    # turns it on by dropping the PAIZI_LINT test from this line.
-    [ -z "${PAIZI_LINT:-}" ] || step "lint: clang-format + clang-tidy on changes" tools/lint.sh
+    # Formatting (issue 20): the whole tree, with the repo's .clang-format.
+    # clang-tidy runs on a change before it is committed (tools/lint.sh);
+    # the tree as a whole does not pass it yet (docs/architecture.md).
+    step "clang-format over src/ tests/ bench/" tools/lint.sh --format
     step "systemd unit checks" tools/check-unit.sh build/paizi
     # Hardening (issue 8): fuzz targets briefly, the suite under ASan+UBSan.
     step "fuzz targets + ASan/UBSan suite" tools/hardening.sh ci

@@ -5,6 +5,9 @@
 #   tools/lint.sh [BASE]     BASE defaults to origin/main, else main
 #   tools/lint.sh --all      every file of src/ tests/ bench/ (format check
 #                            only for the whole tree; tidy stays on changes)
+#   tools/lint.sh --format   the format check of the whole tree alone (what
+#                            tools/dev.sh test runs: a clean clone has no
+#                            changes for clang-tidy to look at)
 #
 # Needs build/compile_commands.json (cmake --preset ci). Exits 1 when a file
 # is not formatted or clang-tidy reports a finding.
@@ -17,8 +20,10 @@ CLANG_TIDY=${CLANG_TIDY:-clang-tidy}
 BUILD=${BUILD:-build}
 
 all=no
+tidy=yes
 base=${1:-}
 if [ "$base" = "--all" ]; then all=yes; base=; fi
+if [ "$base" = "--format" ]; then all=yes; tidy=no; base=; fi
 if [ -z "$base" ]; then
   if git rev-parse -q --verify origin/main >/dev/null; then base=origin/main; else base=main; fi
 fi
@@ -39,6 +44,7 @@ if [ -n "$fmt_files" ]; then
 fi
 
 tidy_files=$(echo "$changed" | grep -E '\.cpp$' || true)
+[ "$tidy" = yes ] || tidy_files=
 echo "== clang-tidy: $(echo "$tidy_files" | grep -c . || true) files"
 if [ -n "$tidy_files" ]; then
   [ -f "$BUILD/compile_commands.json" ] || { echo "lint: no $BUILD/compile_commands.json (cmake --preset ci)" >&2; exit 2; }
