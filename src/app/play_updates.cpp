@@ -107,6 +107,14 @@ PlayUpdateOptions read_play_update_options(Args& args) {
   return po;
 }
 
+// A warning through the player's logger (stderr without one: tests).
+void PlayUpdates::warn(const std::string& text) const {
+  if (log_)
+    log_->warning(text);
+  else
+    std::fprintf(stderr, "paizi play: %s\n", text.c_str());
+}
+
 PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
     : source_(std::move(source)),
       started_(po.started),
@@ -126,8 +134,7 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
     std::string tmpl = (fs::temp_directory_path() / "paizi-state-XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) throw UsageError{"no writable state directory (use --state-dir)"};
     if (!state_dir_.empty())
-      std::fprintf(stderr, "paizi play: %s is not writable; no durable last-known-good (use --state-dir)\n",
-                   state_dir_.c_str());
+      warn(state_dir_ + " is not writable; no durable last-known-good (use --state-dir)");
     state_dir_ = temp_dir_ = tmpl;
   }
   state_dir_ = platform::absolute_path(state_dir_);
@@ -148,8 +155,7 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
                : writable_dir(file_dir))
       metrics_ = std::make_unique<MetricsFile>(po.metrics_dir, po.metrics_every);
     else
-      std::fprintf(stderr, "paizi play: metrics directory %s is not writable; no metrics\n",
-                   file_dir.c_str());
+      warn("metrics directory " + file_dir + " is not writable; no metrics");
   }
   if (!heartbeat_url_.empty()) {
     net::HttpLimits hl;
@@ -186,10 +192,10 @@ content::Playlist PlayUpdates::initial() {
   if (auto fresh = updater_->take()) return std::move(fresh->playlist);
   const std::string fetch_err = updater_->status().error;
   if (auto lkg = updater_->load_last_good(err)) {
-    std::fprintf(stderr, "paizi play: %s; playing the last good playlist\n", fetch_err.c_str());
+    warn(fetch_err + "; playing the last good playlist");
     return std::move(lkg->playlist);
   }
-  std::fprintf(stderr, "paizi play: %s\n", fetch_err.c_str());
+  warn(fetch_err);
   return waiting_playlist();
 }
 
@@ -269,7 +275,7 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, present::
   const std::string before = status_->last();
   std::string err;
   if (!status_->update(s, err) && err != warned_) {
-    std::fprintf(stderr, "paizi play: status: %s\n", err.c_str());
+    warn("status: " + err);
     warned_ = err;
   }
   if (heartbeat_client_ && status_->last() != before) heartbeat(status_->last(), display);
@@ -291,7 +297,7 @@ void PlayUpdates::write_metrics(StatusSnapshot& s, const show::Player& player, i
   s.resident_bytes = resident_bytes();
   std::string err;
   if (!metrics_->write(metrics_text(s), important, now, err)) {
-    if (err != metrics_warned_) std::fprintf(stderr, "paizi play: metrics: %s\n", err.c_str());
+    if (err != metrics_warned_) warn("metrics: " + err);
     metrics_warned_ = err;
   }
 }
@@ -328,6 +334,8 @@ void PlayUpdates::heartbeat(const std::string& status, present::Display& display
   heartbeat_thread_ = std::thread([this, rq = std::move(rq)] {
     const net::HttpResult r = heartbeat_client_->fetch(rq);
     if (!r.ok() && r.error != heartbeat_sent_) {
+      // This thread may not use the main thread's logger: one write(2) to
+      // stderr, a whole line, as the logger would (journald reads both).
       std::fprintf(stderr, "paizi play: heartbeat: %s\n", r.error.c_str());
       heartbeat_sent_ = r.error;
     }

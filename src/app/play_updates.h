@@ -140,6 +140,7 @@ class PlayUpdates {
   void reap_commands();
   bool display_off_ = false;
   platform::Logger* log_ = nullptr;
+  void warn(const std::string& text) const;
   std::vector<std::pair<pid_t, std::string>> commands_;  // display commands still running: pid, what
 
   bool ntp_unsynced_ = false;
