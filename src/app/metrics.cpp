@@ -33,8 +33,9 @@ constexpr const char* kArch =
     "unknown";
 #endif
 
-// Every slide type the playlist format has (content/playlist.h Slide::type):
-// their counters are written from the start, so rate() sees them begin at 0.
+// Every slide type a playlist names (content::type_name; "alert" slides,
+// made by the player, appear when one is shown): their counters are written
+// from the start, so rate() sees them begin at 0.
 constexpr const char* kSlideTypes[] = {"slogan", "news", "kpi", "image"};
 
 using Labels = std::initializer_list<std::pair<const char*, std::string>>;

@@ -38,8 +38,8 @@ using content::DataProvider;
 struct PlayerStats {
   uint64_t frames = 0;          // frames presented
   uint64_t partial_frames = 0;  // of which only the ticker strip was drawn and sent
-  uint64_t ticker_tiles =
-      0;  // screen-wide tiles of the ticker painted on the software canvas (draw_ticker_strip)
+  // Screen-wide tiles of the ticker painted on the software canvas (draw_ticker_strip).
+  uint64_t ticker_tiles = 0;
   uint64_t compositions = 0;  // slide pages composed and painted into a texture
   int last_missing = 0;       // code points without a glyph in the last composed slide
   // Frames of continuous motion (ticker, transition, count-up) that were due
@@ -56,7 +56,7 @@ struct PlayerStats {
   std::array<uint64_t, kFrameTimeBounds.size() + 1> frame_time_counts{};
   double frame_time_sum = 0;  // s, over every frame in frame_time_counts
   // Slides that came on screen (their first page), by slide type
-  // (content::Slide::type: slogan, news, kpi, image).
+  // (content::type_name: slogan, news, kpi, image, alert).
   std::map<std::string, uint64_t> shown_by_type;
   uint64_t unpaintable = 0;  // image slides skipped: the painter could not draw their image
 };
