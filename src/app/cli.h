@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,36 @@ class Args {
  private:
   std::vector<std::string> a_;
 };
+
+// One value flag of a command, in a table of them: the configuration keys
+// have theirs (app/config.h ConfigOption, with the file's key), `play`'s own
+// flags and the updater's theirs (cmd_play.cpp, play_updates.cpp).
+template <typename T>
+struct FlagOption {
+  const char* flag;
+  const char* synonym;  // an older name, "" = none
+  // Checks `value` and stores it in `out`; throws UsageError naming `flag`.
+  void (*set)(T& out, const std::string& flag, const std::string& value);
+};
+
+// Takes every flag of `table` (and its synonyms) out of `args` in one pass,
+// in command-line order, and applies each to `out`: the order of different
+// flags does not matter; of a repeated one the last counts, unless its
+// setter collects the values.
+template <typename T>
+void apply_flag_table(Args& args, std::span<const FlagOption<T>> table, T& out) {
+  std::vector<std::string_view> names;
+  for (const FlagOption<T>& o : table) {
+    names.push_back(o.flag);
+    if (*o.synonym) names.push_back(o.synonym);
+  }
+  for (const auto& [flag, value] : args.take_values(names))
+    for (const FlagOption<T>& o : table)
+      if (flag == o.flag || flag == o.synonym) {
+        o.set(out, flag, value);
+        break;
+      }
+}
 
 // "1920x1080" -> {1920, 1080}; throws UsageError.
 std::pair<int, int> parse_size(const std::string& s, std::string_view what);

@@ -1,4 +1,8 @@
 // `paizi play`: show a playlist on a display (or headless).
+//
+// In three parts: setup (read_setup, fill_update_options, the objects made
+// in cmd_play), the loop (PlayLoop: one iteration per frame or wait) and
+// reporting (app/play_report.h: everything said while it plays).
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -7,8 +11,6 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <limits>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -18,14 +20,14 @@
 #include "app/cli.h"
 #include "app/config.h"
 #include "app/metrics.h"
+#include "app/play_report.h"
 #include "app/play_updates.h"
 #include "app/service_link.h"
-#include "app/status_file.h"
 #include "content/playlist.h"
 #include "content/timezone.h"
 #include "net/http_client.h"
 #include "platform/atomic_file.h"
-#include "platform/tone.h"
+#include "platform/paths.h"
 #include "present/display.h"
 #include "render/painter.h"
 #include "show/player.h"
@@ -34,189 +36,347 @@
 namespace paizi::app {
 
 namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
 // The headless real-clock loop's pace while something moves, ms (about
 // 60 frames a second; a screen is paced by its vsync'd present).
 constexpr int64_t kHeadlessFrameMs = 16;
-}  // namespace
 
-int cmd_play(Args& args) {
-  using namespace std::chrono;
-  const auto begun = steady_clock::now();
-  const bool headless = args.flag("--headless");
-  const bool realtime = args.flag("--realtime");  // headless on the real clock (service tests)
-  const bool verbose = args.flag("--verbose");
-  const auto window = args.value("--window");
-  // [service] configuration: defaults < /etc/paizi/paizi.conf (or --config) < flags.
-  PlayUpdateOptions update_options = read_play_update_options(args);  // [updates] --poll, --pubkey, ...
+// `play`'s own flags, which are not configuration keys.
+struct PlayFlags {
+  bool headless = false;
+  bool realtime = false;  // headless on the real clock (service tests)
+  bool verbose = false;
+  std::optional<std::string> window;  // WIDTHxHEIGHT
+  std::optional<std::string> shots;   // --screenshots DIR
+  int64_t total_ms = 0;               // --duration; 0 = until stopped
+  int atlas_mb = 32;
+  // The simulated clock: headless runs jump from one change to the next.
+  bool simulated() const { return headless && !realtime; }
+};
+
+constexpr FlagOption<PlayFlags> kPlayFlags[] = {
+    {"--window", "", [](PlayFlags& f, const std::string&, const std::string& v) { f.window = v; }},
+    {"--screenshots", "", [](PlayFlags& f, const std::string&, const std::string& v) { f.shots = v; }},
+    {"--duration", "",
+     [](PlayFlags& f, const std::string&, const std::string& v) {
+       const auto d = content::parse_duration(v);
+       if (!d) throw UsageError{"--duration must look like 60s, 5m or 1h"};
+       f.total_ms = d->count();
+     }},
+    {"--atlas-mb", "",
+     [](PlayFlags& f, const std::string& flag, const std::string& v) {
+       f.atlas_mb = parse_int(v, flag, 4, 1024);
+     }},
+};
+
+// Everything `play` was told: defaults < the config file < the flags.
+struct PlaySetup {
+  PlayFlags flags;
+  PlayUpdateOptions updates;  // [updates] --poll, --asset-root, ...
+  std::string config_path;
+  ConfigResult conf;
+  std::set<std::string> given;  // configuration keys set by a flag
+  std::string file;             // the playlist: path or URL
+};
+
+PlaySetup read_setup(Args& args) {
+  PlaySetup s;
+  s.flags.headless = args.flag("--headless");
+  s.flags.realtime = args.flag("--realtime");
+  s.flags.verbose = args.flag("--verbose");
+  apply_flag_table<PlayFlags>(args, kPlayFlags, s.flags);
+  s.updates = read_play_update_options(args);
   const auto config_flag = args.value("--config");
-  const std::string config_path = config_flag.value_or(kDefaultConfigPath);
-  ConfigResult conf = load_config(config_path, config_flag.has_value());
-  Config& cfg = conf.config;
-  const std::set<std::string> given = apply_flags(args, cfg);  // flags, and their synonyms
+  s.config_path = config_flag.value_or(kDefaultConfigPath);
+  s.conf = load_config(s.config_path, config_flag.has_value());
+  Config& cfg = s.conf.config;
+  s.given = apply_flags(args, cfg);  // flags, and their synonyms
   if (cfg.token.empty()) cfg.token = default_token_path();
   // Absolute once, here: every path into the state directory (assets,
   // pictures) is then absolute and never joined to a playlist's directory.
-  if (std::error_code ec; !cfg.state_dir.empty())
-    if (const auto abs = std::filesystem::absolute(cfg.state_dir, ec); !ec)
-      cfg.state_dir = abs.lexically_normal().string();
-  platform::Logger::Options lopt;
-  lopt.level = verbose ? platform::Level::debug : cfg.log_level;
-  platform::Logger log(lopt);
-  for (const auto& pb : conf.problems) {
-    std::string where = config_path;
-    if (pb.line) where += ':' + std::to_string(pb.line);
-    log.warning(where + ": " + pb.message);
-  }
-  const int rotate = cfg.rotation;
-  const auto dur_arg = args.value("--duration");
-  const auto shots = args.value("--screenshots");
-  const auto atlas_arg = args.value("--atlas-mb");
+  if (!cfg.state_dir.empty()) cfg.state_dir = platform::absolute_path(cfg.state_dir);
   const auto pos = args.positionals();
   if (pos.size() > 1) throw UsageError{"play takes at most one PLAYLIST"};
-  milliseconds total{0};
-  if (dur_arg) {
-    auto d = content::parse_duration(*dur_arg);
-    if (!d) throw UsageError{"--duration must look like 60s, 5m or 1h"};
-    total = *d;
-  }
-  if (headless && !realtime && total.count() == 0)
+  if (s.flags.simulated() && s.flags.total_ms == 0)
     throw UsageError{"--headless needs --duration (e.g. --duration 60s) or --realtime"};
-  const std::string file = !pos.empty()            ? pos[0]
-                           : !cfg.playlist.empty() ? cfg.playlist
-                                                   : data_dir() + "/playlists/demo.json";
+  s.file = !pos.empty() ? pos[0] : !cfg.playlist.empty() ? cfg.playlist : data_dir() + "/playlists/demo.json";
+  return s;
+}
 
-  // [updates] Remote URLs and watched files, the durable last-known-good,
-  // status.json, heartbeat, display-off commands. Settings from the config
-  // file fill in what the flags did not say.
-  if (given.count("state_dir") || std::filesystem::exists(config_path))
-    update_options.state_dir = cfg.state_dir;
-  if (!cfg.public_key.empty() &&
-      !platform::read_whole_file(cfg.public_key, update_options.updater.public_key))
+// [updates] Remote URLs and watched files, the durable last-known-good,
+// status.json, heartbeat, display-off commands: the settings of the config
+// file fill in what the flags did not say.
+void fill_update_options(PlaySetup& s) {
+  const Config& cfg = s.conf.config;
+  PlayUpdateOptions& u = s.updates;
+  if (s.given.count("state_dir") || std::filesystem::exists(s.config_path)) u.state_dir = cfg.state_dir;
+  if (!cfg.public_key.empty() && !platform::read_whole_file(cfg.public_key, u.updater.public_key))
     throw UsageError{"cannot read the public key " + cfg.public_key};
   // A token named by a flag must be readable; the configured or default one
   // (systemd's credential) only when it is there.
-  if (!cfg.token.empty() && (given.count("token") || ::access(cfg.token.c_str(), R_OK) == 0)) {
+  if (!cfg.token.empty() && (s.given.count("token") || ::access(cfg.token.c_str(), R_OK) == 0)) {
     std::string tok;
     if (!platform::read_whole_file(cfg.token, tok))
       throw UsageError{"cannot read the token file " + cfg.token};
     while (!tok.empty() && std::isspace(static_cast<unsigned char>(tok.back()))) tok.pop_back();
-    update_options.updater.token = tok;
+    u.updater.token = tok;
   }
-  update_options.heartbeat_url = cfg.heartbeat_url;
-  update_options.updater.allow_unpinned = cfg.allow_unpinned_assets;
-  update_options.updater.require_https = cfg.require_https;
+  u.heartbeat_url = cfg.heartbeat_url;
+  u.updater.allow_unpinned = cfg.allow_unpinned_assets;
+  u.updater.require_https = cfg.require_https;
   // The disk budget of downloaded content: 3/4 the playlist's assets, 1/8
   // copies of its sources, 1/8 the pictures they name.
   const size_t budget = static_cast<size_t>(cfg.cache_mib) << 20;
-  update_options.updater.cache_budget_bytes = budget - budget / 4;
-  net::HttpLimits source_limits;  // --fetch-timeout applies to feeds and articles too
-  source_limits.total_timeout_ms = update_options.updater.limits.total_timeout_ms;
-  source_limits.connect_timeout_ms = update_options.updater.limits.connect_timeout_ms;
-  source_limits.https_only = cfg.require_https;  // feeds, articles, CAP: also after redirects
-  update_options.log = &log;
-  update_options.metrics_dir = metrics_dir(cfg.metrics_dir);
-  update_options.started = begun;
-  update_options.started_unix = static_cast<int64_t>(std::time(nullptr));
-  PlayUpdates updates(std::move(update_options), file);
+  u.updater.cache_budget_bytes = budget - budget / 4;
+  u.metrics_dir = metrics_dir(cfg.metrics_dir);
+  u.started_unix = static_cast<int64_t>(std::time(nullptr));
+}
+
+// Feeds, articles and CAP refresh on a worker thread (frames never wait for
+// them), within 1/8 of the disk budget each for their copies and pictures,
+// with --fetch-timeout and require_https. Last good copies go to the state
+// directory when it is usable.
+void configure_sources(sources::SourceData& data, const Config& cfg, const net::HttpLimits& updater_limits) {
+  const size_t budget = static_cast<size_t>(cfg.cache_mib) << 20;
+  net::HttpLimits limits;
+  limits.total_timeout_ms = updater_limits.total_timeout_ms;
+  limits.connect_timeout_ms = updater_limits.connect_timeout_ms;
+  limits.https_only = cfg.require_https;  // feeds, articles, CAP: also after redirects
+  net::PictureLimits picture_limits;
+  picture_limits.max_total_bytes = budget / 8;
+  picture_limits.https_only = cfg.require_https;
+  data.set_limits(limits, sources::CacheLimits{budget / 8}, picture_limits);
+  data.set_require_https(cfg.require_https);
+  data.set_location(content::parse_geo_point(cfg.location));
+}
+
+std::unique_ptr<present::Display> open_display(const PlaySetup& s, platform::Logger& log) {
+  present::DisplayOptions dopt;
+  dopt.rotate = s.conf.config.rotation;
+  if (s.flags.window)
+    std::tie(dopt.width, dopt.height) = parse_size(*s.flags.window, "--window");
+  else if (!s.flags.headless)
+    dopt.fullscreen = true;
+  std::string err, note;
+  auto display = s.flags.headless ? present::open_headless(dopt, err)
+                                  : present::open_screen(dopt, s.conf.config.display_driver, err, note);
+  if (!display) log.error(err);
+  if (!note.empty()) log.warning(note);
+  return display;
+}
+
+// The loop of `paizi play`: on the simulated clock it jumps from one change
+// to the next; on the real clock it sleeps until the next change, paced by
+// the present while something moves.
+class PlayLoop {
+ public:
+  struct Parts {
+    const PlayFlags& flags;
+    const std::string& file;
+    steady_clock::time_point begun;
+    present::Display& display;
+    render::Painter& painter;
+    show::Player& player;
+    sources::SourceData& data;
+    PlayUpdates& updates;
+    ServiceLink& link;
+    PlayReport& report;
+  };
+  explicit PlayLoop(Parts p);
+  void run();
+
+ private:
+  // One iteration at `t` ms of the show; false when the show is to stop.
+  bool step(int64_t t);
+  void follow_data(int64_t unix_s);
+  // After a frame: READY=1 and STATUS= once it is the first, the slide's report.
+  void frame_done(bool drew, int64_t t);
+  // SIGTERM/SIGINT: false (stop); SIGHUP: the playlist checked now.
+  bool follow_signals();
+  // Real clock: waits for the next change or frame; false when the window
+  // was closed (or Esc or q).
+  bool wait(bool dark);
+
+  Parts p_;
+  steady_clock::time_point start_;
+  int64_t unix0_ = 0;
+  int64_t frame_ms_ = kHeadlessFrameMs;
+  int64_t last_drawn_ = -1;  // real-clock ms of the last frame presented
+  bool dark_ = false;        // the schedule has the screen off
+  uint64_t data_generation_ = 0;
+  uint64_t playing_ = 0;  // adoptions of the playlist whose sources are fetched
+};
+
+PlayLoop::PlayLoop(Parts p) : p_(p) {
+  // Dropped frames are counted on the real clock only: against the
+  // headless loop's pace, or the screen's refresh period.
+  if (!p_.flags.simulated()) {
+    SDL_DisplayMode mode{};
+    const bool known =
+        !p_.flags.headless && SDL_GetCurrentDisplayMode(0, &mode) == 0 && mode.refresh_rate > 0;
+    if (known) frame_ms_ = std::max(1, 1000 / mode.refresh_rate);
+    p_.player.set_frame_interval(frame_ms_);
+  }
+  data_generation_ = p_.data.generation();
+  p_.updates.start();
+  playing_ = p_.player.adoptions();
+}
+
+void PlayLoop::run() {
+  start_ = steady_clock::now();
+  unix0_ = static_cast<int64_t>(std::time(nullptr));
+  int64_t t = 0;
+  for (;;) {
+    if (!p_.flags.simulated()) t = duration_cast<milliseconds>(steady_clock::now() - start_).count();
+    if (p_.flags.total_ms && t >= p_.flags.total_ms) break;
+    if (!step(t) || !follow_signals()) break;
+    if (p_.flags.simulated()) {
+      // Simulated clock: jump to the next discrete change (the screen off:
+      // a second, the schedule's resolution).
+      p_.link.tick();
+      t = dark_ ? t + 1000 : std::max(t + 1, p_.player.next_change_ms());
+    } else if (!wait(dark_)) {
+      break;
+    }
+  }
+}
+
+bool PlayLoop::step(int64_t t) {
+  const int64_t unix_s = p_.flags.simulated() ? unix0_ + t / 1000 : static_cast<int64_t>(std::time(nullptr));
+  follow_data(unix_s);
+  // Screen switched off by the schedule: nothing is drawn (the first frame
+  // always is: READY=1 waits for it); the schedule still follows the clock
+  // and switches it on again.
+  dark_ = p_.updates.display_off() && p_.player.stats().frames > 0;
+  const bool drew = dark_ ? (p_.player.rest(unix_s), false) : p_.player.tick(t, unix_s);
+  if (drew) last_drawn_ = t;
+  p_.report.image_errors(p_.painter);
+  p_.updates.step(p_.player, p_.painter, p_.display, unix_s,
+                  p_.data.health(unix_s));  // [updates] adoption, status, display power
+  if (dark_ && !p_.updates.display_off()) p_.player.wake(t);
+  p_.report.errors(p_.updates, p_.data);
+  p_.report.alerts(p_.player.active_alerts(unix_s), unix_s);
+  if (p_.player.adoptions() != playing_) {  // a new playlist is on screen: its sources
+    playing_ = p_.player.adoptions();
+    p_.data.update(p_.player.playlist());
+  }
+  frame_done(drew, t);
+  return true;
+}
+
+void PlayLoop::follow_data(int64_t unix_s) {
+  // The simulated clock does the worker's job itself, on its own time: each
+  // source is fetched again when its refresh interval has passed.
+  if (p_.flags.simulated()) p_.data.refresh_due(unix_s);
+  if (p_.data.generation() == data_generation_) return;
+  data_generation_ = p_.data.generation();
+  if (!p_.player.playlist().ticker.source.empty())
+    p_.player.set_ticker_items(p_.data.headlines(p_.player.playlist().ticker.source));
+  p_.player.data_changed(unix_s);  // a placeholder on screen is replaced at once
+}
+
+void PlayLoop::frame_done(bool drew, int64_t t) {
+  show::Player& player = p_.player;
+  if (drew && (p_.flags.verbose || !p_.flags.headless) && player.stats().frames == 1)
+    p_.report.first_frame(p_.display, player, p_.begun);
+  if (player.stats().frames > 0)  // [service] READY=1 after the first frame, STATUS=, watchdog
+    // The playlist on screen, which an update replaces (not the first one's name).
+    p_.link.frame_presented(player.playlist().name.empty() ? p_.file : player.playlist().name,
+                            player.slide().id, player.slide_index(), player.playlist().slides.size());
+  p_.report.frame(t, player, p_.painter, p_.display);
+}
+
+bool PlayLoop::follow_signals() {
+  // [service] SIGTERM/SIGINT stop cleanly; SIGHUP re-reads the playlist: a
+  // good one is adopted at the next slide boundary, a broken one is
+  // reported and the current one keeps playing.
+  const platform::SignalRequests req = p_.link.take_requests();
+  if (req.stop) {
+    p_.report.stopping(req.stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    p_.link.stopping();
+    return false;
+  }
+  if (req.reload) {
+    p_.link.reloading();
+    p_.updates.force_check();
+    p_.player.request_redraw();
+  }
+  return true;
+}
+
+bool PlayLoop::wait(bool dark) {
+  // Sleep until the next change (in watchdog-sized slices); while something
+  // moves, a present that waits for the panel's refresh (vsync, a page
+  // flip) paces the loop by itself; any other (SDL's software renderer in a
+  // window, headless) is paced here, at the refresh rate: without it the
+  // software window drew a ticker at 500 frames a second.
+  const int64_t now = duration_cast<milliseconds>(steady_clock::now() - start_).count();
+  const int64_t next_frame = p_.display.paced() || last_drawn_ < 0 ? now + 1 : last_drawn_ + frame_ms_;
+  int64_t wait = dark                    ? 1000
+                 : p_.player.animating() ? std::max<int64_t>(1, next_frame - now)
+                                         : std::max<int64_t>(1, p_.player.next_event_ms() - now);
+  wait = std::min<int64_t>(wait, p_.link.max_slice().count());
+  if (p_.flags.headless) {
+    p_.link.sleep(milliseconds(wait));
+    return true;
+  }
+  bool quit = false;
+  SDL_Event ev;
+  if (SDL_WaitEventTimeout(&ev, static_cast<int>(wait))) {
+    if (ev.type == SDL_QUIT ||
+        (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q)))
+      quit = true;
+    // The window system lost what was shown (uncovered on X11, surfaces made
+    // again by KMSDRM): draw the frame again, even a still one.
+    if (ev.type == SDL_WINDOWEVENT &&
+        (ev.window.event == SDL_WINDOWEVENT_EXPOSED || ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED))
+      p_.player.request_redraw();
+  }
+  p_.link.tick();
+  return !quit;
+}
+
+}  // namespace
+
+int cmd_play(Args& args) {
+  const auto begun = steady_clock::now();
+  PlaySetup setup = read_setup(args);
+  const Config& cfg = setup.conf.config;
+  platform::Logger::Options lopt;
+  lopt.level = setup.flags.verbose ? platform::Level::debug : cfg.log_level;
+  platform::Logger log(lopt);
+  for (const auto& pb : setup.conf.problems)
+    log.warning(setup.config_path + (pb.line ? ':' + std::to_string(pb.line) : "") + ": " + pb.message);
+  fill_update_options(setup);
+  const net::HttpLimits updater_limits = setup.updates.updater.limits;
+  setup.updates.log = &log;
+  setup.updates.started = begun;
+  PlayUpdates updates(std::move(setup.updates), setup.file);
   content::Playlist pl = updates.initial();
   log.debug("config: state_dir=" + cfg.state_dir + " cache_dir=" + cfg.cache_dir +
             " driver=" + cfg.display_driver + " token=" + cfg.token + " public_key=" + cfg.public_key +
             " heartbeat_url=" + cfg.heartbeat_url);
 
-  present::DisplayOptions dopt;
-  dopt.rotate = rotate;
-  if (window) {
-    std::tie(dopt.width, dopt.height) = parse_size(*window, "--window");
-  } else if (!headless) {
-    dopt.fullscreen = true;
-  }
-  std::string err, note;
-  auto display = headless ? present::open_headless(dopt, err)
-                          : present::open_screen(dopt, cfg.display_driver, err, note);
-  if (!display) {
-    log.error(err);
-    return kExitFailure;
-  }
-  if (!note.empty()) log.warning(note);
-  log.info("playing " + file + " on " + display->name());
+  auto display = open_display(setup, log);
+  if (!display) return kExitFailure;
+  log.info("playing " + setup.file + " on " + display->name());
   ServiceLink link(log);  // [service] READY/STATUS/WATCHDOG, SIGHUP/SIGTERM
-  if (shots) std::filesystem::create_directories(*shots);
+  PlayReport report(log, setup.flags.verbose, setup.flags.shots);
   text::FontLibrary fonts;
   if (!fonts.emoji())
     log.warning(
         "no colour emoji font (install fonts-noto-color-emoji): emoji are drawn by the text fonts that "
         "have them, else as one box each");
   text::Shaper shaper(fonts);
-  const int atlas_mb = parse_int(atlas_arg.value_or("32"), "--atlas-mb", 4, 1024);
-  render::Painter painter(display->renderer(), static_cast<size_t>(atlas_mb) << 20);
-  // Feeds/articles refresh on a worker thread; frames never wait for them.
-  // Last good copies go to the state directory when it is usable.
+  render::Painter painter(display->renderer(), static_cast<size_t>(setup.flags.atlas_mb) << 20);
   const bool state_ok = ::access(cfg.state_dir.c_str(), W_OK) == 0;
   sources::SourceData data(pl, state_ok ? cfg.state_dir : "");
-  net::PictureLimits picture_limits;
-  picture_limits.max_total_bytes = budget / 8;
-  picture_limits.https_only = cfg.require_https;
-  data.set_limits(source_limits, sources::CacheLimits{budget / 8}, picture_limits);
-  data.set_require_https(cfg.require_https);
-  data.set_location(content::parse_geo_point(cfg.location));
-  // Failures are logged once per change of error state (not per retry);
-  // the logger's rate limit still bounds a server that flaps every poll.
-  ErrorStates error_states;
-  auto log_errors = [&] {
-    std::map<std::string, std::string> failing;
-    if (std::string e = updates.sync_error(); !e.empty()) failing["playlist"] = e;
-    if (std::string e = updates.incomplete(); !e.empty()) failing["playlist assets"] = e;
-    for (auto& [id, e] : data.errors()) failing["source " + id] = e;
-    for (auto& [url, e] : updates.integrity_incidents()) failing["integrity " + url] = e;
-    error_states.update(failing, [&](const std::string& key, const std::string& e, bool changed_reason) {
-      if (key.rfind("integrity ", 0) == 0) {  // one warning per incident: other bad bytes are a new one
-        if (e.empty())
-          log.info(key.substr(10) +
-                   ": integrity failure over (its pinned bytes came back, or it is no longer named)");
-        else
-          log.warning(e + " (not kept; counted once until the pinned bytes come back)");
-        return;
-      }
-      if (e.empty())
-        log.info(key + ": fetched again");
-      else if (changed_reason)
-        log.debug(key + ": still failing: " + e);
-      else if (key == "playlist")
-        log.warning(e + " (the playlist on screen stays)");
-      else if (key == "playlist assets")
-        log.warning("playlist adopted without an asset: " + e);
-      else if (key.size() > 8 && key.compare(key.size() - 8, 8, " picture") == 0)
-        log.warning(key + ": " + e + " (its slide is shown without it)");
-      else
-        log.warning(key + ": " + e + " (showing its last good copy)");
-    });
-  };
-  // Every CAP alert shown and cleared is logged once (journald under systemd).
-  std::map<std::string, content::AlertNotice> alerts_on;
-  platform::AttentionTone tone(log);
-  content::ToneLedger toned;
-  auto log_alerts = [&](const std::vector<content::AlertNotice>& now_on, int64_t unix_s) {
-    for (auto it = alerts_on.begin(); it != alerts_on.end();) {
-      const bool still =
-          std::any_of(now_on.begin(), now_on.end(), [&](const auto& a) { return a.key == it->first; });
-      if (still) {
-        ++it;
-        continue;
-      }
-      log.info("alert cleared: " + it->first + " (" +
-               (it->second.until <= unix_s ? "expired" : "cancelled, updated or withdrawn") + ")");
-      it = alerts_on.erase(it);
-    }
-    for (const content::AlertNotice& a : now_on) {
-      if (!alerts_on.emplace(a.key, a).second) continue;
-      log.warning("alert shown: " + a.key + ": " + content::to_string(a.severity) + " " + a.event + ": " +
-                  a.headline +
-                  (a.until == std::numeric_limits<int64_t>::max() ? "" : " until " + rfc3339_utc(a.until)));
-      if (toned.wants(a) && tone.play()) log.info("alert tone: " + a.key);
-    }
-  };
-  const bool simulated = headless && !realtime;
-  if (simulated)
+  configure_sources(data, cfg, updater_limits);
+  if (setup.flags.simulated())
     data.refresh_now(static_cast<int64_t>(std::time(nullptr)));  // deterministic runs
   else
     data.start();
@@ -226,176 +386,7 @@ int cmd_play(Args& args) {
       cfg.timezone.empty() ? std::nullopt : content::TimeZone::load(cfg.timezone, zone_err);
   show::Player player(*display, shaper, painter, pl, &data,
                       configured ? *configured : content::TimeZone::system());
-  // Dropped frames are counted on the real clock only: against the
-  // headless loop's pace, or the screen's refresh period.
-  int64_t frame_ms = kHeadlessFrameMs;
-  if (!simulated) {
-    SDL_DisplayMode mode{};
-    const bool known = !headless && SDL_GetCurrentDisplayMode(0, &mode) == 0 && mode.refresh_rate > 0;
-    if (known) frame_ms = std::max(1, 1000 / mode.refresh_rate);
-    player.set_frame_interval(frame_ms);
-  }
-  // A present that waits for the panel's refresh (vsync, a page flip) paces
-  // moving frames by itself; any other (SDL's software renderer in a window,
-  // headless) is paced here, at the refresh rate: without it the software
-  // window drew a ticker at 500 frames a second.
-  int64_t last_drawn = -1;  // real-clock ms of the last frame presented
-  uint64_t data_generation = data.generation();
-  updates.start();
-  uint64_t playing = player.adoptions();
-
-  const auto start = steady_clock::now();
-  const int64_t unix0 = static_cast<int64_t>(std::time(nullptr));
-  const int64_t total_ms = total.count();
-  int64_t t = 0;
-  size_t shown_slide = SIZE_MAX, shown_page = SIZE_MAX;
-  uint64_t shown_replaced = 0;
-  std::set<std::string> warned;  // composition warnings already logged (slide id + message)
-  const content::Playlist* shown_playlist = nullptr;
-  bool quit = false;
-  while (!quit) {
-    if (!simulated) t = duration_cast<milliseconds>(steady_clock::now() - start).count();
-    if (total_ms && t >= total_ms) break;
-    const int64_t unix_s = simulated ? unix0 + t / 1000 : static_cast<int64_t>(std::time(nullptr));
-    // The simulated clock does the worker's job itself, on its own time:
-    // each source is fetched again when its refresh interval has passed.
-    if (simulated) data.refresh_due(unix_s);
-    if (data.generation() != data_generation) {
-      data_generation = data.generation();
-      if (!player.playlist().ticker.source.empty())
-        player.set_ticker_items(data.headlines(player.playlist().ticker.source));
-      player.data_changed(unix_s);  // a placeholder on screen is replaced at once
-    }
-    // Screen switched off by the schedule: nothing is drawn (the first
-    // frame always is: READY=1 waits for it); the schedule still follows
-    // the clock and switches it on again.
-    const bool dark = updates.display_off() && player.stats().frames > 0;
-    const bool drew = dark ? (player.rest(unix_s), false) : player.tick(t, unix_s);
-    if (drew) last_drawn = t;
-    // An image the painter cannot open (gone from the store, unreadable):
-    // said once per failed load; its image slide is skipped (show/player.h),
-    // a news slide is laid out without it (show::ComposeContext::can_draw).
-    for (const std::string& e : painter.take_image_errors())
-      log.warning(e + " (left out: an image slide is skipped, a news slide shown without its picture)");
-    updates.step(player, painter, *display, unix_s,
-                 data.health(unix_s));  // [updates] adoption, status, display power
-    if (dark && !updates.display_off()) player.wake(t);
-    log_errors();
-    log_alerts(player.active_alerts(unix_s), unix_s);
-    if (player.adoptions() != playing) {  // a new playlist is on screen: its sources
-      playing = player.adoptions();
-      data.update(player.playlist());
-    }
-    if (drew && (verbose || !headless) && player.stats().frames == 1) {
-      // On a screen always (which presenter and renderer a board ended up
-      // with is the first thing to know about it). steady_clock is
-      // CLOCK_MONOTONIC, the clock of systemd's *TimestampMonotonic: a
-      // harness can measure from exec, and check that READY=1 came after.
-      const auto now = steady_clock::now();
-      SDL_RendererInfo ri{};
-      SDL_GetRendererInfo(display->renderer(), &ri);
-      char line[256];
-      std::snprintf(line, sizeof line, "first frame after %.1f ms on %s/%s (monotonic %.3f ms)",
-                    duration<double, std::milli>(now - begun).count(), display->name().c_str(),
-                    ri.name ? ri.name : "?", duration<double, std::milli>(now.time_since_epoch()).count());
-      log.info(line);
-      if (verbose)
-        log.debug(std::string("frames assembled ") + (player.direct_pixels()
-                                                          ? "in the software canvas's memory"
-                                                          : "with render-target textures"));
-    }
-    if (player.stats().frames > 0)  // [service] READY=1 after the first frame, STATUS=, watchdog
-      // The playlist on screen, which an update replaces (not the first one's name).
-      link.frame_presented(player.playlist().name.empty() ? file : player.playlist().name, player.slide().id,
-                           player.slide_index(), player.playlist().slides.size());
-    // A new slide or page, the same one with new data, or a new playlist
-    // (whose first slide may have the index of the one it replaced).
-    const bool changed = !player.in_transition() &&
-                         (player.slide_index() != shown_slide || player.page() != shown_page ||
-                          player.replaced() != shown_replaced || &player.playlist() != shown_playlist);
-    if (changed) {
-      shown_playlist = &player.playlist();
-      shown_slide = player.slide_index();
-      shown_page = player.page();
-      shown_replaced = player.replaced();
-      const std::string& id = player.slide().id;
-      if (verbose) {
-        const auto& st = painter.atlas().stats();
-        char line[256];
-        std::snprintf(line, sizeof line,
-                      "%lld ms: slide %s page %zu/%zu; atlas hits=%llu misses=%llu evictions=%llu bytes=%zu; "
-                      "frames=%llu",
-                      static_cast<long long>(t), id.c_str(), shown_page + 1, player.page_count(),
-                      static_cast<unsigned long long>(st.hits), static_cast<unsigned long long>(st.misses),
-                      static_cast<unsigned long long>(st.evictions), st.bytes,
-                      static_cast<unsigned long long>(player.stats().frames));
-        log.debug(line);
-      }
-      for (const auto& w : player.warnings())  // once per slide and message, not at every turn
-        if (warned.insert(id + "\n" + w).second) log.warning("slide " + id + ": " + w);
-      if (player.stats().last_missing > 0)
-        log.warning("slide " + id + ": " + std::to_string(player.stats().last_missing) +
-                    " code points have no glyph in any installed font (drawn as boxes)");
-      if (shots) {
-        char name[160];
-        std::snprintf(name, sizeof name, "%08lld-%s-p%zu.png", static_cast<long long>(t), id.c_str(),
-                      shown_page);
-        auto img = display->snapshot(err);
-        const std::string path = (std::filesystem::path(*shots) / name).string();
-        if (img && render::write_png(img.get(), path, err))
-          std::printf("%s\n", path.c_str());
-        else
-          log.error(err);
-      }
-    }
-    // [service] SIGTERM/SIGINT stop cleanly; SIGHUP re-reads the playlist: a
-    // good one is adopted at the next slide boundary, a broken one is
-    // reported and the current one keeps playing.
-    const platform::SignalRequests req = link.take_requests();
-    if (req.stop) {
-      log.info(std::string("stopping on ") + (req.stop_signal == SIGINT ? "SIGINT" : "SIGTERM"));
-      link.stopping();
-      break;
-    }
-    if (req.reload) {
-      // Check the playlist now; a good new one is adopted at the next slide
-      // boundary, a broken one is reported and the current one keeps playing.
-      link.reloading();
-      updates.force_check();
-      player.request_redraw();
-    }
-    if (simulated) {
-      // Simulated clock: jump to the next discrete change (the screen off:
-      // a second, the schedule's resolution).
-      link.tick();
-      t = dark ? t + 1000 : std::max(t + 1, player.next_change_ms());
-      continue;
-    }
-    // Real clock: sleep until the next change (in watchdog-sized slices);
-    // while something moves, the vsync'd present paces the loop.
-    const int64_t now = duration_cast<milliseconds>(steady_clock::now() - start).count();
-    const int64_t next_frame = display->paced() || last_drawn < 0 ? now + 1 : last_drawn + frame_ms;
-    int64_t wait = dark                 ? 1000
-                   : player.animating() ? std::max<int64_t>(1, next_frame - now)
-                                        : std::max<int64_t>(1, player.next_event_ms() - now);
-    wait = std::min<int64_t>(wait, link.max_slice().count());
-    if (headless) {
-      link.sleep(milliseconds(wait));
-    } else {
-      SDL_Event ev;
-      if (SDL_WaitEventTimeout(&ev, static_cast<int>(wait))) {
-        if (ev.type == SDL_QUIT ||
-            (ev.type == SDL_KEYDOWN && (ev.key.keysym.sym == SDLK_ESCAPE || ev.key.keysym.sym == SDLK_q)))
-          quit = true;
-        // The window system lost what was shown (uncovered on X11, surfaces
-        // made again by KMSDRM): draw the frame again, even a still one.
-        if (ev.type == SDL_WINDOWEVENT &&
-            (ev.window.event == SDL_WINDOWEVENT_EXPOSED || ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED))
-          player.request_redraw();
-      }
-      link.tick();
-    }
-  }
+  PlayLoop({setup.flags, setup.file, begun, *display, painter, player, data, updates, link, report}).run();
   return kExitOk;
 }
 

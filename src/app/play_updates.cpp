@@ -29,14 +29,42 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::chrono::milliseconds duration_arg(Args& args, const char* name, std::chrono::milliseconds dflt) {
-  const auto v = args.value(name);
-  if (!v) return dflt;
-  if (*v == "0") return std::chrono::milliseconds(0);
-  const auto d = content::parse_duration(*v);
-  if (!d) throw UsageError{std::string(name) + " must look like 200ms, 60s or 5m"};
+std::chrono::milliseconds parse_interval(const std::string& flag, const std::string& v) {
+  if (v == "0") return std::chrono::milliseconds(0);
+  const auto d = content::parse_duration(v);
+  if (!d) throw UsageError{flag + " must look like 200ms, 60s or 5m"};
   return *d;
 }
+
+// The updater's flags (play_updates.h), applied in one pass.
+constexpr FlagOption<PlayUpdateOptions> kUpdateFlags[] = {
+    {"--poll", "",
+     [](PlayUpdateOptions& o, const std::string& f, const std::string& v) {
+       o.updater.poll = parse_interval(f, v);
+     }},
+    {"--fetch-timeout", "",
+     [](PlayUpdateOptions& o, const std::string& f, const std::string& v) {
+       o.updater.limits.total_timeout_ms = parse_interval(f, v).count();
+     }},
+    {"--max-playlist-bytes", "",
+     [](PlayUpdateOptions& o, const std::string& f, const std::string& v) {
+       o.updater.max_playlist_bytes = static_cast<size_t>(parse_int(v, f, 1024, 64 << 20));
+     }},
+    {"--asset-root", "",  // repeatable: each one is a root
+     [](PlayUpdateOptions& o, const std::string&, const std::string& v) {
+       o.updater.asset_roots.push_back(v);
+     }},
+    {"--status-every", "",
+     [](PlayUpdateOptions& o, const std::string& f, const std::string& v) {
+       o.status_every = parse_interval(f, v);
+     }},
+    {"--metrics-every", "",
+     [](PlayUpdateOptions& o, const std::string& f, const std::string& v) {
+       o.metrics_every = parse_interval(f, v);
+     }},
+    {"--runtime-dir", "",
+     [](PlayUpdateOptions& o, const std::string&, const std::string& v) { o.runtime_dir = v; }},
+};
 
 bool writable_dir(const std::string& d) {
   std::error_code ec;
@@ -90,16 +118,11 @@ void ErrorStates::update(const std::map<std::string, std::string>& failing, cons
 
 PlayUpdateOptions read_play_update_options(Args& args) {
   PlayUpdateOptions po;
-  sources::UpdaterOptions& o = po.updater;
-  o.poll = duration_arg(args, "--poll", std::chrono::seconds(60));
-  o.limits.total_timeout_ms = duration_arg(args, "--fetch-timeout", std::chrono::seconds(30)).count();
-  o.limits.connect_timeout_ms = std::min<long>(o.limits.connect_timeout_ms, o.limits.total_timeout_ms);
-  if (const auto v = args.value("--max-playlist-bytes"))
-    o.max_playlist_bytes = static_cast<size_t>(parse_int(*v, "--max-playlist-bytes", 1024, 64 << 20));
-  while (const auto r = args.value("--asset-root")) o.asset_roots.push_back(*r);
-  po.status_every = duration_arg(args, "--status-every", std::chrono::seconds(60));
-  po.metrics_every = duration_arg(args, "--metrics-every", std::chrono::seconds(5));
-  po.runtime_dir = args.value("--runtime-dir");
+  po.updater.poll = std::chrono::seconds(60);
+  po.updater.limits.total_timeout_ms = 30000;
+  apply_flag_table<PlayUpdateOptions>(args, kUpdateFlags, po);
+  auto& limits = po.updater.limits;
+  limits.connect_timeout_ms = std::min<long>(limits.connect_timeout_ms, limits.total_timeout_ms);
   if (!po.runtime_dir) {
     if (const char* r = std::getenv("RUNTIME_DIRECTORY"); r && *r)
       po.runtime_dir = r;  // systemd RuntimeDirectory=
@@ -215,6 +238,7 @@ void PlayUpdates::display_power(const show::ScheduleState& st, const content::Pl
   for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
   if (log_) log_->notice(what + " (schedule): running " + line);
   std::vector<char*> a;
+  a.reserve(argv.size() + 1);
   for (const auto& arg : argv) a.push_back(const_cast<char*>(arg.c_str()));
   a.push_back(nullptr);
   pid_t pid = 0;

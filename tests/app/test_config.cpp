@@ -10,6 +10,7 @@
 
 #include "app/cli.h"
 #include "app/config.h"
+#include "app/play_updates.h"
 #include "platform/contract.h"
 
 using namespace paizi;
@@ -71,6 +72,55 @@ TEST_CASE("config flags: synonyms set the same key; the last one given counts") 
   CHECK(from_flags({"--pubkey", "/b", "--public-key", "/a"}).public_key == "/a");
   CHECK(from_flags({"--token", "/1", "--token-file=/2"}).token == "/2");
   CHECK(from_flags({"--token-file=/2", "--token", "/1"}).token == "/1");
+}
+
+TEST_CASE(
+    "play's other flags: one pass, any order; repeated --asset-root collects; bad values name the flag") {
+  const std::vector<std::string> a = {"--poll",
+                                      "5s",
+                                      "--asset-root",
+                                      "/r1",
+                                      "PLAYLIST",
+                                      "--status-every",
+                                      "2s",
+                                      "--asset-root=/r2",
+                                      "--fetch-timeout",
+                                      "3s",
+                                      "--runtime-dir",
+                                      "/run/x"};
+  const std::vector<std::string> b = {"--runtime-dir=/run/x",
+                                      "--fetch-timeout",
+                                      "3s",
+                                      "--asset-root",
+                                      "/r2",
+                                      "--status-every",
+                                      "2s",
+                                      "PLAYLIST",
+                                      "--asset-root=/r1",
+                                      "--poll",
+                                      "5s"};
+  for (const auto& argv : {a, b}) {
+    Args args(argv);
+    const PlayUpdateOptions o = read_play_update_options(args);
+    CHECK(o.updater.poll == std::chrono::seconds(5));
+    CHECK(o.status_every == std::chrono::seconds(2));
+    CHECK(o.updater.limits.total_timeout_ms == 3000);
+    CHECK(o.updater.limits.connect_timeout_ms <= 3000);
+    CHECK(o.runtime_dir == std::optional<std::string>("/run/x"));
+    CHECK(o.updater.asset_roots.size() == 2);
+    CHECK(args.positionals() == std::vector<std::string>{"PLAYLIST"});
+  }
+  Args defaults(std::vector<std::string>{});
+  const PlayUpdateOptions d = read_play_update_options(defaults);
+  CHECK(d.updater.poll == std::chrono::seconds(60));
+  CHECK(d.updater.limits.total_timeout_ms == 30000);
+  Args bad(std::vector<std::string>{"--poll", "soon"});
+  try {
+    read_play_update_options(bad);
+    FAIL("no error for --poll soon");
+  } catch (const UsageError& e) {
+    CHECK(e.message.find("--poll") != std::string::npos);
+  }
 }
 
 TEST_CASE("config: defaults < file < flags") {
