@@ -198,6 +198,7 @@ PlayUpdates::~PlayUpdates() {
     if (!commands_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
+  reap_heartbeat();
   updater_.reset();
   if (!temp_dir_.empty()) {
     std::error_code ec;
@@ -272,6 +273,7 @@ void PlayUpdates::reap_commands() {
 void PlayUpdates::step(show::Player& player, render::Painter& painter, present::Display& display,
                        int64_t unix_s, const sources::SourceHealth& sources) {
   const auto now = std::chrono::steady_clock::now();
+  reap_heartbeat();
   if (first_frame_s_ < 0 && player.stats().frames > 0)  // step() follows the tick that presented it
     first_frame_s_ = std::chrono::duration<double>(now - started_).count();
   if (now - ntp_checked_ > std::chrono::seconds(10)) {
@@ -330,7 +332,7 @@ void PlayUpdates::write_metrics(StatusSnapshot& s, const show::Player& player, i
 // in "thumbnail_png") from a helper thread; skipped while one is in flight.
 void PlayUpdates::heartbeat(const std::string& status, present::Display& display) {
   if (heartbeat_busy_) return;
-  if (heartbeat_thread_.joinable()) heartbeat_thread_.join();
+  reap_heartbeat();
   std::string err, png;
   if (auto img = display.snapshot(err)) {
     const int w = 160, h = std::max(1, img->h * 160 / std::max(1, img->w));
@@ -357,14 +359,20 @@ void PlayUpdates::heartbeat(const std::string& status, present::Display& display
   heartbeat_busy_ = true;
   heartbeat_thread_ = std::thread([this, rq = std::move(rq)] {
     const net::HttpResult r = heartbeat_client_->fetch(rq);
-    if (!r.ok() && r.error != heartbeat_sent_) {
-      // This thread may not use the main thread's logger: one write(2) to
-      // stderr, a whole line, as the logger would (journald reads both).
-      std::fprintf(stderr, "paizi play: heartbeat: %s\n", r.error.c_str());
-      heartbeat_sent_ = r.error;
-    }
+    // Read by the main thread only once heartbeat_busy_ is false (reap_heartbeat).
+    heartbeat_error_ = r.ok() ? "" : r.error;
     heartbeat_busy_ = false;
   });
+}
+
+// The main thread takes the finished POST's outcome: this thread may not use
+// the logger, so a failure is said here, once per change of its reason.
+void PlayUpdates::reap_heartbeat() {
+  if (heartbeat_busy_ || !heartbeat_thread_.joinable()) return;
+  heartbeat_thread_.join();
+  if (heartbeat_error_ == heartbeat_sent_) return;
+  if (!heartbeat_error_.empty()) warn("heartbeat: " + heartbeat_error_);
+  heartbeat_sent_ = heartbeat_error_;
 }
 
 }  // namespace paizi::app

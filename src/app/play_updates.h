@@ -135,9 +135,11 @@ class PlayUpdates {
   std::string heartbeat_url_;
   std::unique_ptr<net::HttpClient> heartbeat_client_;
   std::string heartbeat_sent_;    // last heartbeat error reported
+  std::string heartbeat_error_;   // the last POST's error ("" = sent); written by its thread
   std::thread heartbeat_thread_;  // one POST at a time, off the main thread
   std::atomic<bool> heartbeat_busy_{false};
   void reap_commands();
+  void reap_heartbeat();
   bool display_off_ = false;
   platform::Logger* log_ = nullptr;
   void warn(const std::string& text) const;

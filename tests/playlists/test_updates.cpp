@@ -5,6 +5,9 @@
 #include <filesystem>
 
 #include <SDL_image.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "net/signature.h"
@@ -347,4 +350,34 @@ TEST_CASE("the heartbeat after a slide change carries that slide, its thumbnail 
   const std::string version = feeds_test::run_paizi({"--version"}).out;  // "paizi 0.1.0 (mimalloc ...)"
   CHECK(version.rfind("paizi " + hb["screen"]["version"].get<std::string>(), 0) == 0);
   CHECK(hb["screen"].contains("machine_id"));
+}
+
+TEST_CASE("a heartbeat that cannot be sent is said through the logger, once while it keeps failing") {
+  // A port on 127.0.0.1 with nobody listening: bound, then closed.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0);
+  const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(a.sin_port)) + "/heartbeat";
+  ::close(fd);
+  TempDir tmp;
+  const std::string file = tmp.path() + "/pl.json";
+  std::string err;
+  REQUIRE(paizi::platform::write_file_atomic(
+      file, R"({"version":1,"slides":[{"id":"s","type":"slogan","duration":"1s","lines":["甲"]}]})", &err));
+  // Status (and a heartbeat) every 300 ms for 3 s: about ten failed POSTs.
+  const auto r = feeds_test::run_paizi({"play", file, "--headless", "--realtime", "--duration", "3s",
+                                        "--state-dir", tmp.path() + "/state", "--status-every", "300ms",
+                                        "--heartbeat", url, "--window", "160x90"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  size_t said = 0;
+  for (size_t at = r.err.find("heartbeat: "); at != std::string::npos; at = r.err.find("heartbeat: ", at + 1))
+    ++said;
+  CHECK(said == 1);
+  CHECK(r.err.find("paizi play: heartbeat") == std::string::npos);  // the logger's line, not a bare write
 }
