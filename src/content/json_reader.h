@@ -53,6 +53,20 @@ class Reader {
       problem(ptr + "/" + k, msg, true);
     }
   }
+  // The object under `key` of `parent` (at pointer `ptr`), its keys checked
+  // against `keys`; null when it is absent, or not an object (said).
+  const json* object(const json& parent, const std::string& ptr, const char* key,
+                     std::initializer_list<const char*> keys) {
+    if (!parent.contains(key)) return nullptr;
+    const json& o = parent[key];
+    const std::string at = ptr + "/" + key;
+    if (!o.is_object()) {
+      problem(at, std::string("\"") + key + "\" must be an object");
+      return nullptr;
+    }
+    known_keys(o, at, keys);
+    return &o;
+  }
   // The known key `k` is most likely a misspelling of: differing only in
   // case, or within 2 edits (1 for keys of up to 4 letters); null if none.
   static const char* nearest_key(const std::string& k, std::initializer_list<const char*> keys) {

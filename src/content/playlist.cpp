@@ -509,27 +509,15 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
     if (auto t = read_theme(r, doc["theme"], "/theme", pl.theme)) pl.theme = *t;
   }
   if (doc.contains("schedule")) read_playlist_schedule(r, doc["schedule"], "/schedule", pl.schedule);
-  if (doc.contains("header")) {
-    const json& h = doc["header"];
-    if (!h.is_object()) {
-      r.problem("/header", "\"header\" must be an object");
-    } else {
-      r.known_keys(h, "/header", {"logo", "clock"});
-      pl.header.enabled = true;
-      r.string(h, "/header", "logo", pl.header.logo);
-      r.boolean(h, "/header", "clock", pl.header.clock);
-    }
+  if (const json* h = r.object(doc, "", "header", {"logo", "clock"})) {
+    pl.header.enabled = true;
+    r.string(*h, "/header", "logo", pl.header.logo);
+    r.boolean(*h, "/header", "clock", pl.header.clock);
   }
-  if (doc.contains("transition")) {
-    const json& t = doc["transition"];
-    if (!t.is_object()) {
-      r.problem("/transition", "\"transition\" must be an object");
-    } else {
-      r.known_keys(t, "/transition", {"type", "duration"});
-      read_choice(r, t, "/transition", "type", kTransitions, pl.transition.kind, "transition", false,
-                  "transition type must be cut, fade or push");
-      r.duration(t, "/transition", "duration", pl.transition.duration);
-    }
+  if (const json* t = r.object(doc, "", "transition", {"type", "duration"})) {
+    read_choice(r, *t, "/transition", "type", kTransitions, pl.transition.kind, "transition", false,
+                "transition type must be cut, fade or push");
+    r.duration(*t, "/transition", "duration", pl.transition.duration);
   }
   if (doc.contains("sources")) {
     const json& ss = doc["sources"];
@@ -558,20 +546,14 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
       }
     }
   }
-  if (doc.contains("ticker")) {
-    const json& t = doc["ticker"];
-    if (!t.is_object()) {
-      r.problem("/ticker", "\"ticker\" must be an object");
-    } else {
-      r.known_keys(t, "/ticker", {"source", "items", "speed", "separator"});
-      pl.ticker.enabled = true;
-      r.string(t, "/ticker", "source", pl.ticker.source);
-      r.strings(t, "/ticker", "items", pl.ticker.items);
-      r.number(t, "/ticker", "speed", pl.ticker.speed, 10, 2000);
-      r.string(t, "/ticker", "separator", pl.ticker.separator);
-      if (!pl.ticker.source.empty() && !pl.find_source(pl.ticker.source))
-        r.problem("/ticker/source", "unknown source \"" + pl.ticker.source + "\"");
-    }
+  if (const json* t = r.object(doc, "", "ticker", {"source", "items", "speed", "separator"})) {
+    pl.ticker.enabled = true;
+    r.string(*t, "/ticker", "source", pl.ticker.source);
+    r.strings(*t, "/ticker", "items", pl.ticker.items);
+    r.number(*t, "/ticker", "speed", pl.ticker.speed, 10, 2000);
+    r.string(*t, "/ticker", "separator", pl.ticker.separator);
+    if (!pl.ticker.source.empty() && !pl.find_source(pl.ticker.source))
+      r.problem("/ticker/source", "unknown source \"" + pl.ticker.source + "\"");
   }
   if (!doc.contains("slides") || !doc["slides"].is_array() || doc["slides"].empty()) {
     r.problem(doc.contains("slides") ? "/slides" : "", "\"slides\" must be a non-empty array");
