@@ -302,6 +302,8 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, present::
   s.images = painter.image_cache_stats();
   s.contract_violations = platform::contract_violations();
   s.image_error = painter.last_error();
+  s.video_decoder = player.video_decoder();
+  s.video_fallback = player.video_fallback();
   const std::string before = status_->last();
   std::string err;
   if (!status_->update(s, err) && err != warned_) {

@@ -154,12 +154,30 @@ void check_in_order(const std::vector<int>& frames, int n) {
 }  // namespace
 
 TEST_CASE("FFmpeg is loaded only when a video is opened") {
-  // The playlist parser and a player without video never load it (the
-  // start-up cost test for whole processes is in tests/media/CMakeLists.txt).
+  // A player without video never loads it.
   Rig rig(R"({"version":1,"slides":[{"type":"slogan","lines":["没有视频"]}]})", 320, 180);
   rig.player->tick(0, kUnix);
   rig.player->tick(20000, kUnix + 20);
   CHECK_FALSE(media::loaded());
+  // Whole processes, as the dynamic loader reports what it opens: `paizi
+  // render` of a playlist without video opens no libav* library (its
+  // start-up cost is what it was), one with a video opens them.
+  feeds_test::TempDir dir;
+  const std::string clip = make_clip(dir.path(), "c.mp4", 320, 180, 0.2, "libx264");
+  const std::string plain = dir.path() + "/plain.json", video = dir.path() + "/video.json";
+  std::ofstream(plain) << R"({"version":1,"slides":[{"type":"slogan","lines":["没有视频"]}]})";
+  std::ofstream(video) << playlist_json(clip);
+  setenv("LD_DEBUG", "files", 1);
+  const auto without = feeds_test::run_paizi(
+      {"render", plain, "--slide", "0", "--size", "320x180", "-o", dir.path() + "/a.png"});
+  const auto with = feeds_test::run_paizi(
+      {"render", video, "--slide", "0", "--size", "320x180", "-o", dir.path() + "/b.png"});
+  unsetenv("LD_DEBUG");
+  CHECK(without.status == 0);
+  CHECK(with.status == 0);
+  CHECK(without.err.find("libavcodec.so") == std::string::npos);
+  CHECK(without.err.find("libavformat.so") == std::string::npos);
+  CHECK(with.err.find("libavcodec.so.59") != std::string::npos);
 }
 
 TEST_CASE("an H.264 720p clip plays every frame in order by its timestamps, then the next slide") {
