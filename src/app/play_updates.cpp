@@ -281,7 +281,7 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, present::
     ntp_checked_ = now;
   }
   player.set_clock_trusted(show::clock_trusted(unix_s, PAIZI_BUILD_UNIX, ntp_unsynced_));
-  if (auto a = updater_->take()) player.adopt(std::move(a->playlist));
+  if (auto a = updater_->take()) player.adopt(a->playlist);
   const show::ScheduleState st = player.schedule_state();
   display_power(st, player.playlist());
   StatusSnapshot s;

@@ -24,7 +24,7 @@ QrMatrix encode_qr(const std::string& text) {
   QRcode* q = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
   if (!q) return m;
   m.size = q->width;
-  m.modules.resize(static_cast<size_t>(q->width * q->width));
+  m.modules.resize(static_cast<size_t>(q->width) * static_cast<size_t>(q->width));
   for (int i = 0; i < q->width * q->width; ++i) m.modules[static_cast<size_t>(i)] = q->data[i] & 1;
   QRcode_free(q);
   return m;
