@@ -9,22 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "platform/handle.h"
+
 namespace paizi::platform {
-
-namespace {
-
-// Unique fd owner so every early return closes.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
-
-}  // namespace
 
 bool read_whole_file(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
@@ -49,24 +36,25 @@ bool write_file_atomic(const std::string& path, const std::string& data, std::st
     return false;
   };
   {
-    Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-    if (f.fd < 0) return fail("cannot create");
-    if (exact_mode && ::fchmod(f.fd, static_cast<mode_t>(mode)) != 0) return fail("cannot chmod");
+    const UniqueFd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+    if (!f.valid()) return fail("cannot create");
+    if (exact_mode && ::fchmod(f.get(), static_cast<mode_t>(mode)) != 0) return fail("cannot chmod");
     size_t done = 0;
     while (done < data.size()) {
-      const ssize_t n = ::write(f.fd, data.data() + done, data.size() - done);
+      const ssize_t n = ::write(f.get(), data.data() + done, data.size() - done);
       if (n < 0) {
         if (errno == EINTR) continue;
         return fail("cannot write");
       }
       done += static_cast<size_t>(n);
     }
-    if (sync && ::fsync(f.fd) != 0) return fail("cannot fsync");
+    if (sync && ::fsync(f.get()) != 0) return fail("cannot fsync");
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename");
   if (!sync) return true;
-  Fd d(::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.fd >= 0) ::fsync(d.fd);
+  const UniqueFd d(
+      ::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (d.valid()) ::fsync(d.get());
   return true;
 }
 
