@@ -13,6 +13,10 @@
 
 namespace paizi::platform {
 
+namespace {
+constexpr const char* kTemporary = ".tmp.";  // PATH.tmp.PID
+}  // namespace
+
 bool read_whole_file(const std::string& path, std::string& out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -25,11 +29,27 @@ bool read_whole_file(const std::string& path, std::string& out) {
   return static_cast<bool>(in);
 }
 
+size_t remove_leftover_temporaries(const std::string& dir) {
+  const std::string mine = kTemporary + std::to_string(::getpid());
+  size_t removed = 0;
+  std::error_code ec;
+  std::error_code walk;  // a failing increment ends the walk instead of throwing
+  for (std::filesystem::directory_iterator it(dir, walk), end; !walk && it != end; it.increment(walk)) {
+    const std::string name = it->path().filename().string();
+    const size_t at = name.rfind(kTemporary);
+    if (at == std::string::npos || at == 0 || name.compare(at, std::string::npos, mine) == 0) continue;
+    const std::string pid = name.substr(at + std::strlen(kTemporary));
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    removed += std::filesystem::remove(it->path(), ec) ? 1 : 0;
+  }
+  return removed;
+}
+
 // temp file in the same directory, fsync, rename over `path`, fsync the dir.
 bool write_file_atomic(const std::string& path, const std::string& data, std::string* error, unsigned mode,
                        Durability durability, bool exact_mode) {
   const bool sync = durability == Durability::synced;
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const std::string tmp = path + kTemporary + std::to_string(::getpid());
   auto fail = [&](const char* what) {
     if (error) *error = std::string(what) + " " + tmp + ": " + std::strerror(errno);
     ::unlink(tmp.c_str());
