@@ -37,9 +37,14 @@ case "${1:-}" in
     ctest --preset ci -j2
     step() { echo "== $1"; local t=$SECONDS; shift; "$@"; echo "== done in $((SECONDS - t)) s"; }
     # Formatting (issue 20): the whole tree, with the repo's .clang-format.
-    # clang-tidy runs on a change before it is committed (tools/lint.sh);
-    # the tree as a whole does not pass it yet (docs/architecture.md).
     step "clang-format over src/ tests/ bench/" tools/lint.sh --format
+    # clang-tidy over src/ with the repo's .clang-tidy, findings are errors
+    # (tools/lint.sh --tidy: ~3.5 min on 2 idle cores from cold; files
+    # unchanged since a clean pass are skipped, stamps in build/tidy-cache).
+    # PAIZI_TIDY=0 skips it for a quick local run; CI runs it.
+    if [ "${PAIZI_TIDY:-1}" = 1 ]; then
+      step "clang-tidy over src/" tools/lint.sh --tidy src
+    fi
     step "systemd unit checks" tools/check-unit.sh build/paizi
     # Hardening (issue 8): fuzz targets briefly, the suite under ASan+UBSan.
     step "fuzz targets + ASan/UBSan suite" tools/hardening.sh ci

@@ -285,7 +285,7 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, present::
     ntp_checked_ = now;
   }
   player.set_clock_trusted(show::clock_trusted(unix_s, PAIZI_BUILD_UNIX, ntp_unsynced_));
-  if (auto a = updater_->take()) player.adopt(std::move(a->playlist));
+  if (auto a = updater_->take()) player.adopt(a->playlist);
   const show::ScheduleState st = player.schedule_state();
   display_power(st, player.playlist());
   StatusSnapshot s;
@@ -367,18 +367,20 @@ void PlayUpdates::heartbeat(const std::string& status, present::Display& display
     const net::HttpResult r = heartbeat_client_->fetch(rq);
     // Read by the main thread only once heartbeat_busy_ is false (reap_heartbeat).
     heartbeat_error_ = r.ok() ? "" : r.error;
+    heartbeat_kind_ = r.ok() ? "" : std::to_string(r.status) + "/" + std::to_string(r.transport_code);
     heartbeat_busy_ = false;
   });
 }
 
 // The main thread takes the finished POST's outcome: this thread may not use
-// the logger, so a failure is said here, once per change of its reason.
+// the logger, so a failure is said here, once per change of its kind (HTTP
+// status and libcurl code: the message itself varies between tries).
 void PlayUpdates::reap_heartbeat() {
   if (heartbeat_busy_ || !heartbeat_thread_.joinable()) return;
   heartbeat_thread_.join();
-  if (heartbeat_error_ == heartbeat_sent_) return;
+  if (heartbeat_kind_ == heartbeat_said_) return;
   if (!heartbeat_error_.empty()) warn("heartbeat: " + heartbeat_error_);
-  heartbeat_sent_ = heartbeat_error_;
+  heartbeat_said_ = heartbeat_kind_;
 }
 
 }  // namespace paizi::app

@@ -134,8 +134,9 @@ class PlayUpdates {
   std::string metrics_warned_;  // last metrics write error reported
   std::string heartbeat_url_;
   std::unique_ptr<net::HttpClient> heartbeat_client_;
-  std::string heartbeat_sent_;    // last heartbeat error reported
+  std::string heartbeat_said_;    // the kind of the last failure said ("" = none)
   std::string heartbeat_error_;   // the last POST's error ("" = sent); written by its thread
+  std::string heartbeat_kind_;    // its kind: "status/libcurl code" ("" = sent); ditto
   std::thread heartbeat_thread_;  // one POST at a time, off the main thread
   std::atomic<bool> heartbeat_busy_{false};
   void reap_commands();

@@ -78,8 +78,8 @@ bool is_credit_line(const std::string& line) {
                             "审校", "审核", "初审", "复审", "终审", "监制", "排版"}) {
     if (t.rfind(label, 0) != 0) continue;
     const std::string rest = t.substr(std::strlen(label));
-    return rest.rfind("：", 0) == 0 || rest.rfind(":", 0) == 0 ||
-           rest.rfind(" ", 0) == 0;  // NBSP and U+3000 are spaces by now
+    return rest.rfind("：", 0) == 0 || rest.rfind(':', 0) == 0 ||
+           rest.rfind(' ', 0) == 0;  // NBSP and U+3000 are spaces by now
   }
   return false;
 }

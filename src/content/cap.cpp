@@ -17,9 +17,9 @@ namespace paizi::content {
 
 namespace {
 
-constexpr size_t kMaxShortBytes = 512;         // identifiers, names, codes, event, headline
-constexpr int kMaxFeedDepth = 8;               // feed -> entry -> content -> alert is 3
-constexpr size_t kMaxShapeBytes = 128 * 1024;  // a polygon's text: more than cap_geo's 4096 points
+constexpr size_t kMaxShortBytes = 512;                 // identifiers, names, codes, event, headline
+constexpr int kMaxFeedDepth = 8;                       // feed -> entry -> content -> alert is 3
+constexpr size_t kMaxShapeBytes = size_t{128} * 1024;  // a polygon's text: more than cap_geo's 4096 points
 
 bool is_cap(const xmlNode* n) {
   return n->type == XML_ELEMENT_NODE &&
@@ -194,7 +194,7 @@ std::optional<CapAlert> read_alert(const xmlNode* n, const CapOptions& o) {
       type = lookup(short_text(c), kMsgType, a.msg_type);
     else if (name == "references") {
       // "sender,identifier,sent" triples separated by whitespace.
-      std::istringstream refs(xml_text(c, 16 * 1024));
+      std::istringstream refs(xml_text(c, size_t{16} * 1024));
       for (std::string r; refs >> r && a.references.size() < 64;) {
         const size_t c1 = r.find(','), c2 = c1 == std::string::npos ? c1 : r.find(',', c1 + 1);
         if (c2 != std::string::npos) a.references.push_back(r.substr(0, c2));

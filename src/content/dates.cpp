@@ -66,7 +66,7 @@ bool valid(const Civil& c) {
 int64_t to_unix(const Civil& c, int offset_min) {
   const int sec = c.second == 60 ? 59 : c.second;  // leap second: clamp
   return days_from_civil(c.year, static_cast<unsigned>(c.month), static_cast<unsigned>(c.day)) * 86400 +
-         c.hour * 3600 + c.minute * 60 + sec - int64_t{offset_min} * 60;
+         int64_t{c.hour} * 3600 + int64_t{c.minute} * 60 + sec - int64_t{offset_min} * 60;
 }
 
 int64_t local_to_unix(const Civil& c, const DateOptions& o) {

@@ -100,7 +100,7 @@ std::string sniff_charset(std::string_view bytes, std::string_view content_type)
   if (bytes.size() >= 4 && bytes[1] == '\0' && bytes[0] != '\0' && bytes[3] == '\0') return "UTF-16LE";
   if (bytes.size() >= 4 && bytes[0] == '\0' && bytes[1] != '\0' && bytes[2] == '\0') return "UTF-16BE";
   // Past this point the document is ASCII-compatible, so a declared UTF-16 is wrong.
-  auto usable = [](std::string canon) { return is_utf16_name(canon) ? std::string("UTF-8") : canon; };
+  auto usable = [](const std::string& canon) { return is_utf16_name(canon) ? std::string("UTF-8") : canon; };
   if (std::string http = charset_from_content_type(content_type); !http.empty())
     return usable(canonical_charset(http));
   const std::string head = lowered(bytes.substr(0, kSniffBytes));

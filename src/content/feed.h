@@ -38,7 +38,7 @@ struct FeedOptions {
   // XML is parsed this many bytes at a time; complete items are converted
   // (and freed) between chunks while the rest is parsed. The result does not
   // depend on it (tests vary it).
-  size_t xml_chunk_bytes = 64 * 1024;
+  size_t xml_chunk_bytes = size_t{64} * 1024;
 };
 
 struct FeedResult {

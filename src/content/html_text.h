@@ -20,8 +20,8 @@
 namespace paizi::content {
 
 struct TextLimits {
-  size_t max_paragraph_bytes = 16 * 1024;  // longer paragraphs are cut (UTF-8 bytes)
-  size_t max_total_bytes = 256 * 1024;     // all paragraphs together
+  size_t max_paragraph_bytes = size_t{16} * 1024;  // longer paragraphs are cut (UTF-8 bytes)
+  size_t max_total_bytes = size_t{256} * 1024;     // all paragraphs together
   size_t max_paragraphs = 400;
 };
 

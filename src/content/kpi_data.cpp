@@ -178,7 +178,7 @@ std::optional<int64_t> json_time(const json& v, const KpiOptions& o) {
 
 // One record from an object; `key` given when the object is a value in a
 // name -> object map.
-std::optional<KpiRecord> json_record(const json& obj, std::string key, const KpiOptions& o) {
+std::optional<KpiRecord> json_record(const json& obj, const std::string& key, const KpiOptions& o) {
   KpiRecord r;
   std::string label, id;
   for (const auto& [key_name, v] : obj.items()) {

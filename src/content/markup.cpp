@@ -180,18 +180,14 @@ XmlDocPtr parse_html(std::string_view utf8, const std::string& base_url) {
 
 HtmlParser::HtmlParser() {
   init_libxml();
-  ctxt_ = htmlNewParserCtxt();
-}
-
-HtmlParser::~HtmlParser() {
-  if (ctxt_) htmlFreeParserCtxt(ctxt_);
+  ctxt_.reset(htmlNewParserCtxt());
 }
 
 XmlDocPtr HtmlParser::parse(std::string_view utf8, const std::string& base_url) {
   if (!ctxt_) return nullptr;
   const int options =
       HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_RECOVER | HTML_PARSE_COMPACT;
-  return XmlDocPtr(htmlCtxtReadMemory(ctxt_, utf8.data(), static_cast<int>(utf8.size()),
+  return XmlDocPtr(htmlCtxtReadMemory(ctxt_.get(), utf8.data(), static_cast<int>(utf8.size()),
                                       base_url.empty() ? nullptr : base_url.c_str(), "UTF-8", options));
 }
 
@@ -227,7 +223,7 @@ std::string xml_text(const xmlNode* n, size_t max_bytes) {
 }
 
 std::string resolve_url(const std::string& href_in, const std::string& base) {
-  const std::string href = trimmed(href_in);
+  std::string href = trimmed(href_in);  // not const: returned by move
   if (href.empty() || unwanted_scheme(href)) return {};
   if (base.empty()) return href;
   auto build = [&](const std::string& h) {

@@ -14,7 +14,10 @@
 #include <string>
 #include <string_view>
 
+#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+
+#include "platform/handle.h"
 
 namespace paizi::content {
 
@@ -52,13 +55,12 @@ XmlDocPtr parse_html(std::string_view utf8, const std::string& base_url);
 class HtmlParser {
  public:
   HtmlParser();
-  ~HtmlParser();
   HtmlParser(const HtmlParser&) = delete;
   HtmlParser& operator=(const HtmlParser&) = delete;
   XmlDocPtr parse(std::string_view utf8, const std::string& base_url);
 
  private:
-  xmlParserCtxt* ctxt_ = nullptr;
+  platform::CPtr<xmlParserCtxt, htmlFreeParserCtxt> ctxt_;
 };
 
 // Local name and attribute helpers (namespace prefixes ignored).

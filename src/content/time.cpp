@@ -39,14 +39,14 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
     int oh, om;
     if (!digits(s, i + 1, 2, oh) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(s, i + 4, 2, om))
       return std::nullopt;
-    offset = (s[i] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+    offset = (s[i] == '-' ? -1 : 1) * (int64_t{oh} * 3600 + int64_t{om} * 60);
     i += 6;
   } else {
     return std::nullopt;
   }
   if (i != s.size()) return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
-         mi * 60 + se - offset;
+  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + int64_t{h} * 3600 +
+         int64_t{mi} * 60 + se - offset;
 }
 
 }  // namespace paizi::content

@@ -53,6 +53,7 @@ void AssetStore::collect(const std::set<std::string>& referenced) {
     fs::file_time_type used;
     bool keep;
   };
+  platform::remove_leftover_temporaries(dir_);
   std::vector<Entry> entries;
   size_t total = 0;
   std::error_code ec;
@@ -60,10 +61,7 @@ void AssetStore::collect(const std::set<std::string>& referenced) {
   for (fs::directory_iterator it(dir_, walk), end; !walk && it != end; it.increment(walk)) {
     const fs::directory_entry& de = *it;
     const std::string name = de.path().filename().string();
-    if (!is_sha_name(name)) {  // temporary files left by a crash
-      if (name.find(".tmp.") != std::string::npos) fs::remove(de.path(), ec);
-      continue;
-    }
+    if (!is_sha_name(name)) continue;  // a crash's temporaries: remove_leftover_temporaries
     const size_t size = static_cast<size_t>(de.file_size(ec));
     entries.push_back({de.path(), size, de.last_write_time(ec), referenced.count(name) > 0});
     total += size;

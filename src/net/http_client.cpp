@@ -277,6 +277,7 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
   char* eff = nullptr;
   if (c.easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff) r.effective_url = eff;
   if (rc != CURLE_OK) {
+    r.transport_code = static_cast<int>(rc);
     if (t.over_cap || rc == CURLE_FILESIZE_EXCEEDED)
       r.error = "body larger than the cap of " + std::to_string(limits_.max_body_bytes) + " bytes";
     else

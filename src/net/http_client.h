@@ -46,6 +46,10 @@ struct HttpResult {
   std::string last_modified;
   std::string effective_url;  // after redirects
   std::string error;          // empty on success (2xx or 304)
+  // The libcurl code when the transfer itself failed (0 otherwise): with
+  // `status`, the kind of a failure; `error` also carries details that vary
+  // from one try to the next (elapsed milliseconds, ports).
+  int transport_code = 0;
 
   bool ok() const { return error.empty() && status >= 200 && status < 300; }
   bool not_modified() const { return error.empty() && status == 304; }

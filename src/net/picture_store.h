@@ -35,9 +35,9 @@
 namespace paizi::net {
 
 struct PictureLimits {
-  size_t max_total_bytes = 32u << 20;  // stored pictures, bytes
-  int64_t recheck_s = 6 * 3600;        // a stored picture is confirmed at most this often, s
-  bool https_only = false;             // plain http:// pictures are refused (config require_https)
+  size_t max_total_bytes = 32u << 20;     // stored pictures, bytes
+  int64_t recheck_s = int64_t{6} * 3600;  // a stored picture is confirmed at most this often, s
+  bool https_only = false;                // plain http:// pictures are refused (config require_https)
 };
 
 class PictureStore {

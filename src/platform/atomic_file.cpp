@@ -9,21 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "platform/handle.h"
+
 namespace paizi::platform {
 
 namespace {
-
-// Unique fd owner so every early return closes.
-struct Fd {
-  int fd = -1;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
-
+constexpr const char* kTemporary = ".tmp.";  // PATH.tmp.PID
 }  // namespace
 
 bool read_whole_file(const std::string& path, std::string& out) {
@@ -38,35 +29,52 @@ bool read_whole_file(const std::string& path, std::string& out) {
   return static_cast<bool>(in);
 }
 
+size_t remove_leftover_temporaries(const std::string& dir) {
+  const std::string mine = kTemporary + std::to_string(::getpid());
+  size_t removed = 0;
+  std::error_code ec;
+  std::error_code walk;  // a failing increment ends the walk instead of throwing
+  for (std::filesystem::directory_iterator it(dir, walk), end; !walk && it != end; it.increment(walk)) {
+    const std::string name = it->path().filename().string();
+    const size_t at = name.rfind(kTemporary);
+    if (at == std::string::npos || at == 0 || name.compare(at, std::string::npos, mine) == 0) continue;
+    const std::string pid = name.substr(at + std::strlen(kTemporary));
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    removed += std::filesystem::remove(it->path(), ec) ? 1 : 0;
+  }
+  return removed;
+}
+
 // temp file in the same directory, fsync, rename over `path`, fsync the dir.
 bool write_file_atomic(const std::string& path, const std::string& data, std::string* error, unsigned mode,
                        Durability durability, bool exact_mode) {
   const bool sync = durability == Durability::synced;
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const std::string tmp = path + kTemporary + std::to_string(::getpid());
   auto fail = [&](const char* what) {
     if (error) *error = std::string(what) + " " + tmp + ": " + std::strerror(errno);
     ::unlink(tmp.c_str());
     return false;
   };
   {
-    Fd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-    if (f.fd < 0) return fail("cannot create");
-    if (exact_mode && ::fchmod(f.fd, static_cast<mode_t>(mode)) != 0) return fail("cannot chmod");
+    const UniqueFd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+    if (!f.valid()) return fail("cannot create");
+    if (exact_mode && ::fchmod(f.get(), static_cast<mode_t>(mode)) != 0) return fail("cannot chmod");
     size_t done = 0;
     while (done < data.size()) {
-      const ssize_t n = ::write(f.fd, data.data() + done, data.size() - done);
+      const ssize_t n = ::write(f.get(), data.data() + done, data.size() - done);
       if (n < 0) {
         if (errno == EINTR) continue;
         return fail("cannot write");
       }
       done += static_cast<size_t>(n);
     }
-    if (sync && ::fsync(f.fd) != 0) return fail("cannot fsync");
+    if (sync && ::fsync(f.get()) != 0) return fail("cannot fsync");
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename");
   if (!sync) return true;
-  Fd d(::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.fd >= 0) ::fsync(d.fd);
+  const UniqueFd d(
+      ::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (d.valid()) ::fsync(d.get());
   return true;
 }
 

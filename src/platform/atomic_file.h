@@ -2,6 +2,7 @@
 // sees either the old or the new contents, never a mix or a torn file.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace paizi::platform {
@@ -23,6 +24,10 @@ enum class Durability {
 bool write_file_atomic(const std::string& path, const std::string& data, std::string* error,
                        unsigned mode = 0644, Durability durability = Durability::synced,
                        bool exact_mode = false);
+
+// Removes what a killed writer left in `dir`: write_file_atomic's temporary
+// files (NAME.tmp.PID) of any process but this one. Returns how many.
+size_t remove_leftover_temporaries(const std::string& dir);
 
 // Reads a whole file; false when it cannot be opened or read.
 bool read_whole_file(const std::string& path, std::string& out);

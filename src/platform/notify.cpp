@@ -47,8 +47,8 @@ Notifier Notifier::from_environment() {
   }
   n.address_.assign(path, len);
   if (path[0] == '@') n.address_[0] = '\0';  // abstract namespace
-  n.fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (n.fd_ < 0) {
+  n.fd_.reset(socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!n.fd_.valid()) {
     n.error_ = std::string("NOTIFY_SOCKET: socket: ") + std::strerror(errno);
     return n;
   }
@@ -56,36 +56,14 @@ Notifier Notifier::from_environment() {
   return n;
 }
 
-Notifier::Notifier(Notifier&& o) noexcept { *this = std::move(o); }
-
-Notifier& Notifier::operator=(Notifier&& o) noexcept {
-  if (this != &o) {
-    close_fd();
-    fd_ = std::exchange(o.fd_, -1);
-    address_ = std::move(o.address_);
-    error_ = std::move(o.error_);
-    interval_ = o.interval_;
-    last_ping_ = o.last_ping_;
-    pinged_ = o.pinged_;
-  }
-  return *this;
-}
-
-Notifier::~Notifier() { close_fd(); }
-
-void Notifier::close_fd() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
 bool Notifier::send(std::string_view state) {
-  if (fd_ < 0) return true;
+  if (!fd_.valid()) return true;
   sockaddr_un sa{};
   sa.sun_family = AF_UNIX;
   std::memcpy(sa.sun_path, address_.data(), address_.size());
   const auto salen = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + address_.size() +
                                             (address_[0] == '\0' ? 0 : 1));
-  const ssize_t n = ::sendto(fd_, state.data(), state.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
+  const ssize_t n = ::sendto(fd_.get(), state.data(), state.size(), MSG_NOSIGNAL | MSG_DONTWAIT,
                              reinterpret_cast<const sockaddr*>(&sa), salen);
   return n == static_cast<ssize_t>(state.size());
 }
@@ -104,7 +82,7 @@ bool Notifier::status(std::string_view text) {
 }
 
 bool Notifier::watchdog(Clock::time_point now) {
-  if (fd_ < 0 || interval_.count() == 0) return true;
+  if (!fd_.valid() || interval_.count() == 0) return true;
   if (pinged_ && now - last_ping_ < ping_period()) return true;
   pinged_ = true;
   last_ping_ = now;

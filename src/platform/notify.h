@@ -19,6 +19,8 @@
 #include <string>
 #include <string_view>
 
+#include "platform/handle.h"
+
 namespace paizi::platform {
 
 class Notifier {
@@ -29,13 +31,13 @@ class Notifier {
   // NOTIFY_SOCKET leaves the notifier disabled and error() says why.
   static Notifier from_environment();
   Notifier() = default;
-  Notifier(Notifier&& o) noexcept;
-  Notifier& operator=(Notifier&& o) noexcept;
+  Notifier(Notifier&& o) noexcept = default;
+  Notifier& operator=(Notifier&& o) noexcept = default;
   Notifier(const Notifier&) = delete;
   Notifier& operator=(const Notifier&) = delete;
-  ~Notifier();
+  ~Notifier() = default;
 
-  bool enabled() const { return fd_ >= 0; }
+  bool enabled() const { return fd_.valid(); }
   // Why the notifier is disabled despite NOTIFY_SOCKET being set ("" if not).
   const std::string& error() const { return error_; }
 
@@ -62,9 +64,7 @@ class Notifier {
   std::chrono::microseconds ping_period() const { return interval_ / 4; }
 
  private:
-  void close_fd();
-
-  int fd_ = -1;
+  UniqueFd fd_;          // the datagram socket to NOTIFY_SOCKET
   std::string address_;  // sockaddr_un sun_path bytes (leading NUL if abstract)
   std::string error_;
   std::chrono::microseconds interval_{0};

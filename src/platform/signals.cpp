@@ -48,6 +48,8 @@ SignalWatcher::SignalWatcher() {
   PAIZI_ASSERT(!g_installed, "one SignalWatcher at a time");
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) == 0) {
+    pipe_read_.reset(fds[0]);
+    pipe_write_.reset(fds[1]);
     g_pipe_read = fds[0];
     g_pipe_write.store(fds[1]);
   }
@@ -67,9 +69,8 @@ SignalWatcher::~SignalWatcher() {
   sigaction(SIGHUP, &g_old_hup, nullptr);
   sigaction(SIGTERM, &g_old_term, nullptr);
   sigaction(SIGINT, &g_old_int, nullptr);
-  const int w = g_pipe_write.exchange(-1);
-  if (w >= 0) ::close(w);
-  if (g_pipe_read >= 0) ::close(g_pipe_read);
+  // The handlers are gone and no longer see the pipe; the members close it.
+  g_pipe_write.store(-1);
   g_pipe_read = -1;
   g_installed = false;
 }

@@ -16,6 +16,8 @@
 
 #include <chrono>
 
+#include "platform/handle.h"
+
 namespace paizi::platform {
 
 struct SignalRequests {
@@ -37,6 +39,10 @@ class SignalWatcher {
   // Sleeps until a signal arrives or `timeout` passes; true if one arrived
   // (it stays pending until take()). Returns at once if one is pending.
   bool wait_for(std::chrono::milliseconds timeout);
+
+ private:
+  // The self-pipe; the handler state in signals.cpp holds their numbers.
+  UniqueFd pipe_read_, pipe_write_;
 };
 
 }  // namespace paizi::platform

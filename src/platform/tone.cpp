@@ -37,12 +37,12 @@ bool AttentionTone::open() {
   if (device_) return true;
   if (failed_) return false;
   if (!SDL_WasInit(SDL_INIT_AUDIO)) {
-    if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+    audio_ = SdlSubsystem(SDL_INIT_AUDIO);
+    if (!audio_.ok()) {
       failed_ = true;
       log_.warning(std::string("alert tone: no audio (") + SDL_GetError() + "); alerts are shown without it");
       return false;
     }
-    audio_init_ = true;
   }
   SDL_AudioSpec want{};
   want.freq = kRate;
@@ -78,7 +78,6 @@ AttentionTone::~AttentionTone() {
       SDL_Delay(10);
     SDL_CloseAudioDevice(device_);
   }
-  if (audio_init_) SDL_QuitSubSystem(SDL_INIT_AUDIO);
 }
 
 }  // namespace paizi::platform

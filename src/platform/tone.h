@@ -16,6 +16,7 @@
 #include <cstdint>
 
 #include "platform/log.h"
+#include "platform/sdl_subsystem.h"
 
 namespace paizi::platform {
 
@@ -32,8 +33,8 @@ class AttentionTone {
  private:
   bool open();
   Logger& log_;
-  uint32_t device_ = 0;      // SDL_AudioDeviceID; 0 = not open
-  bool audio_init_ = false;  // SDL_INIT_AUDIO is ours to quit
+  SdlSubsystem audio_;   // SDL_INIT_AUDIO when this initialised it (destroyed after device_ closes)
+  uint32_t device_ = 0;  // SDL_AudioDeviceID; 0 = not open; closed by the destructor
   bool failed_ = false;
   uint64_t played_ = 0;
 };

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "platform/sdl_subsystem.h"
 #include "render/pixels.h"
 
 namespace paizi::present {
@@ -13,15 +14,14 @@ namespace {
 
 class HeadlessDisplay final : public Display {
  public:
-  HeadlessDisplay(render::PixelBuffer px, render::SurfacePtr surface, SDL_Renderer* r)
-      : px_(std::move(px)), surface_(std::move(surface)), r_(r) {}
-  ~HeadlessDisplay() override { SDL_DestroyRenderer(r_); }
-  SDL_Renderer* renderer() override { return r_; }
+  HeadlessDisplay(render::PixelBuffer px, render::SurfacePtr surface, render::RendererPtr r)
+      : px_(std::move(px)), surface_(std::move(surface)), r_(std::move(r)) {}
+  SDL_Renderer* renderer() override { return r_.get(); }
   int width() const override { return surface_->w; }
   int height() const override { return surface_->h; }
-  void present() override { SDL_RenderFlush(r_); }
+  void present() override { SDL_RenderFlush(r_.get()); }
   render::SurfacePtr snapshot(std::string& err) override {
-    SDL_RenderFlush(r_);
+    SDL_RenderFlush(r_.get());
     // A view of the canvas itself, no copy: valid until the next drawing.
     render::SurfacePtr view(SDL_CreateRGBSurfaceWithFormatFrom(surface_->pixels, surface_->w, surface_->h, 32,
                                                                surface_->pitch, surface_->format->format));
@@ -32,42 +32,45 @@ class HeadlessDisplay final : public Display {
   SDL_Surface* canvas() override { return surface_.get(); }
 
  private:
+  // Destroyed in reverse: the renderer, the surface it draws on, the memory.
   render::PixelBuffer px_;  // the canvas memory (surface_ is a view of it)
   render::SurfacePtr surface_;
-  SDL_Renderer* r_;
+  render::RendererPtr r_;
 };
 
 class WindowDisplay final : public Display {
  public:
-  WindowDisplay(SDL_Window* w, SDL_Renderer* r, SDL_Texture* target, int lw, int lh, int rotate)
-      : win_(w), r_(r), target_(target), w_(lw), h_(lh), rotate_(rotate) {
-    if (target_) SDL_SetRenderTarget(r_, target_);
+  WindowDisplay(platform::SdlSubsystem video, render::WindowPtr w, render::RendererPtr r,
+                render::TexturePtr target, int lw, int lh, int rotate)
+      : video_(std::move(video)),
+        win_(std::move(w)),
+        r_(std::move(r)),
+        target_(std::move(target)),
+        w_(lw),
+        h_(lh),
+        rotate_(rotate) {
+    if (target_) SDL_SetRenderTarget(r_.get(), target_.get());
     SDL_RendererInfo info{};
-    const bool known = SDL_GetRendererInfo(r_, &info) == 0;
+    const bool known = SDL_GetRendererInfo(r_.get(), &info) == 0;
     software_ = known && (info.flags & SDL_RENDERER_SOFTWARE) != 0;
     vsync_ = known && !software_ && (info.flags & SDL_RENDERER_PRESENTVSYNC) != 0;
   }
-  ~WindowDisplay() override {
-    if (target_) SDL_DestroyTexture(target_);
-    SDL_DestroyRenderer(r_);
-    SDL_DestroyWindow(win_);
-    SDL_QuitSubSystem(SDL_INIT_VIDEO);
-  }
-  SDL_Renderer* renderer() override { return r_; }
+  SDL_Renderer* renderer() override { return r_.get(); }
   int width() const override { return w_; }
   int height() const override { return h_; }
   void present() override {
+    SDL_Renderer* r = r_.get();
     if (target_) {
-      SDL_SetRenderTarget(r_, nullptr);
+      SDL_SetRenderTarget(r, nullptr);
       int ow = 0, oh = 0;
-      SDL_GetRendererOutputSize(r_, &ow, &oh);
+      SDL_GetRendererOutputSize(r, &ow, &oh);
       // The logical canvas, turned and centred on the panel.
       const SDL_Rect dst{(ow - w_) / 2, (oh - h_) / 2, w_, h_};
-      SDL_RenderCopyEx(r_, target_, nullptr, &dst, rotate_, nullptr, SDL_FLIP_NONE);
-      SDL_RenderPresent(r_);
-      SDL_SetRenderTarget(r_, target_);
+      SDL_RenderCopyEx(r, target_.get(), nullptr, &dst, rotate_, nullptr, SDL_FLIP_NONE);
+      SDL_RenderPresent(r);
+      SDL_SetRenderTarget(r, target_.get());
     } else {
-      SDL_RenderPresent(r_);
+      SDL_RenderPresent(r);
     }
   }
   void present_area(const SDL_Rect& area) override {
@@ -75,15 +78,17 @@ class WindowDisplay final : public Display {
     // the window system (SDL_UpdateWindowSurface): 8 MB a frame at 1080p for
     // a ticker strip of a few hundred kB.
     if (target_ || !software_) return present();
-    SDL_RenderFlush(r_);
-    if (SDL_UpdateWindowSurfaceRects(win_, &area, 1) != 0) SDL_RenderPresent(r_);
+    SDL_RenderFlush(r_.get());
+    if (SDL_UpdateWindowSurfaceRects(win_.get(), &area, 1) != 0) SDL_RenderPresent(r_.get());
   }
-  render::SurfacePtr snapshot(std::string& err) override { return render::read_pixels(r_, w_, h_, err); }
+  render::SurfacePtr snapshot(std::string& err) override {
+    return render::read_pixels(r_.get(), w_, h_, err);
+  }
   bool paced() const override { return vsync_; }
   SDL_Surface* canvas() override {
     if (target_ || !software_) return nullptr;
     // What SDL's software renderer draws into (it asks for the same surface).
-    SDL_Surface* s = SDL_GetWindowSurface(win_);
+    SDL_Surface* s = SDL_GetWindowSurface(win_.get());
     if (!s || s->format->BytesPerPixel != 4 || s->w != w_ || s->h != h_ || SDL_MUSTLOCK(s)) return nullptr;
     return s;
   }
@@ -93,9 +98,12 @@ class WindowDisplay final : public Display {
   }
 
  private:
-  SDL_Window* win_;
-  SDL_Renderer* r_;
-  SDL_Texture* target_;
+  // Destroyed in reverse: the rotation target, the renderer, the window,
+  // then SDL's video subsystem is given back.
+  platform::SdlSubsystem video_;
+  render::WindowPtr win_;
+  render::RendererPtr r_;
+  render::TexturePtr target_;  // the logical canvas when rotated, else empty
   int w_, h_, rotate_;
   bool software_ = false;
   bool vsync_ = false;
@@ -120,12 +128,12 @@ std::unique_ptr<Display> open_headless(const DisplayOptions& opt, std::string& e
           " canvas: " + SDL_GetError();
     return nullptr;
   }
-  SDL_Renderer* r = SDL_CreateSoftwareRenderer(s.get());
+  render::RendererPtr r(SDL_CreateSoftwareRenderer(s.get()));
   if (!r) {
     err = std::string("cannot create the software renderer: ") + SDL_GetError();
     return nullptr;
   }
-  return std::make_unique<HeadlessDisplay>(std::move(px), std::move(s), r);
+  return std::make_unique<HeadlessDisplay>(std::move(px), std::move(s), std::move(r));
 }
 
 static bool gpu_device_present() {
@@ -148,7 +156,8 @@ std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err
   // SDL_FRAMEBUFFER_ACCELERATION in the environment still decide.
   const bool software = opt.software || (!SDL_getenv("SDL_RENDER_DRIVER") && !gpu_device_present());
   if (software) SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-  if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+  platform::SdlSubsystem video(SDL_INIT_VIDEO);
+  if (!video.ok()) {
     err = std::string("no display: ") + SDL_GetError();
     return nullptr;
   }
@@ -164,7 +173,6 @@ std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err
   if (kms) {
     if (opt.software) {
       err = "the software renderer cannot present on KMSDRM (use --driver drm)";
-      SDL_QuitSubSystem(SDL_INIT_VIDEO);
       return nullptr;
     }
     if (!SDL_getenv("SDL_RENDER_DRIVER")) SDL_SetHint(SDL_HINT_RENDER_DRIVER, "opengles2");
@@ -172,44 +180,38 @@ std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err
   }
   Uint32 flags = SDL_WINDOW_SHOWN;
   if (opt.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-  SDL_Window* win =
-      SDL_CreateWindow("paizi", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, opt.width, opt.height, flags);
+  // Declared in the order they are made: an early return frees them in
+  // reverse (rotation target, renderer, window, video subsystem).
+  render::WindowPtr win(SDL_CreateWindow("paizi", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, opt.width,
+                                         opt.height, flags));
   if (!win) {
     err = std::string("cannot open a window: ") + SDL_GetError();
-    SDL_QuitSubSystem(SDL_INIT_VIDEO);
     return nullptr;
   }
-  SDL_Renderer* r = nullptr;
+  render::RendererPtr r;
   if (!software) {
-    r = SDL_CreateRenderer(win, -1,
-                           SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE |
-                               (opt.vsync ? static_cast<Uint32>(SDL_RENDERER_PRESENTVSYNC) : 0u));
+    r.reset(SDL_CreateRenderer(win.get(), -1,
+                               SDL_RENDERER_ACCELERATED | SDL_RENDERER_TARGETTEXTURE |
+                                   (opt.vsync ? static_cast<Uint32>(SDL_RENDERER_PRESENTVSYNC) : 0u)));
   }
   if (!r && kms) {
     err = std::string("no OpenGL ES renderer on KMSDRM: ") + SDL_GetError();
-    SDL_DestroyWindow(win);
-    SDL_QuitSubSystem(SDL_INIT_VIDEO);
     return nullptr;
   }
-  if (!r) r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE);
+  if (!r) r.reset(SDL_CreateRenderer(win.get(), -1, SDL_RENDERER_SOFTWARE | SDL_RENDERER_TARGETTEXTURE));
   if (!r) {
     err = std::string("cannot create a renderer: ") + SDL_GetError();
-    SDL_DestroyWindow(win);
-    SDL_QuitSubSystem(SDL_INIT_VIDEO);
     return nullptr;
   }
   int pw = 0, ph = 0;
-  SDL_GetRendererOutputSize(r, &pw, &ph);
+  SDL_GetRendererOutputSize(r.get(), &pw, &ph);
   const bool turned = opt.rotate == 90 || opt.rotate == 270;
   const int lw = turned ? ph : pw, lh = turned ? pw : ph;
-  SDL_Texture* target = nullptr;
+  render::TexturePtr target;
   if (opt.rotate != 0) {
-    target = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, lw, lh);
+    target.reset(SDL_CreateTexture(r.get(), SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET, lw, lh));
     if (!target) {
       err = std::string("cannot create the rotation target: ") + SDL_GetError();
-      SDL_DestroyRenderer(r);
-      SDL_DestroyWindow(win);
-      SDL_QuitSubSystem(SDL_INIT_VIDEO);
       return nullptr;
     }
   }
@@ -221,10 +223,11 @@ std::unique_ptr<Display> open_window(const DisplayOptions& opt, std::string& err
   // showed black for good. One blank present here takes that swap, so the
   // first frame the player draws is the one shown (seen on the emulated
   // board: tests/board/board_test.py; harmless on X11 and Wayland).
-  SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
-  SDL_RenderClear(r);
-  SDL_RenderPresent(r);
-  return std::make_unique<WindowDisplay>(win, r, target, lw, lh, opt.rotate);
+  SDL_SetRenderDrawColor(r.get(), 0, 0, 0, 255);
+  SDL_RenderClear(r.get());
+  SDL_RenderPresent(r.get());
+  return std::make_unique<WindowDisplay>(std::move(video), std::move(win), std::move(r), std::move(target),
+                                         lw, lh, opt.rotate);
 }
 
 std::unique_ptr<Display> open_screen(const DisplayOptions& opt, const std::string& driver, std::string& err,

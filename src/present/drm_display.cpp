@@ -15,41 +15,33 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "platform/handle.h"
 #include "present/display.h"
 #include "render/pixels.h"
 
 namespace paizi::present {
 namespace {
 
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int f) : fd(f) {}
-  Fd(Fd&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      if (fd >= 0) ::close(fd);
-      fd = std::exchange(o.fd, -1);
-    }
-    return *this;
-  }
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
+using platform::UniqueFd;
+using ResourcesPtr = platform::CPtr<drmModeRes, drmModeFreeResources>;
+using ConnectorPtr = platform::CPtr<drmModeConnector, drmModeFreeConnector>;
+using EncoderPtr = platform::CPtr<drmModeEncoder, drmModeFreeEncoder>;
+using CrtcPtr = platform::CPtr<drmModeCrtc, drmModeFreeCrtc>;
 
 // One scanout buffer: a dumb buffer, its framebuffer object and its mapping.
+// The buffer and the framebuffer are ids on the device `fd` (which outlives
+// the buffer), freed by the destructor; the mapping is a platform::Mapping.
 struct ScanoutBuffer {
   int fd = -1;
   uint32_t handle = 0, fb = 0, pitch = 0;
   uint64_t size = 0;
-  uint8_t* map = nullptr;
+  uint8_t* map = nullptr;  // the start of `mapping`
 
   ScanoutBuffer() = default;
   ScanoutBuffer(const ScanoutBuffer&) = delete;
   ScanoutBuffer& operator=(const ScanoutBuffer&) = delete;
   ~ScanoutBuffer() {
-    if (map) ::munmap(map, size);
+    mapping.reset();
     if (fb) drmModeRmFB(fd, fb);
     if (handle) drmModeDestroyDumbBuffer(fd, handle);
   }
@@ -75,10 +67,14 @@ struct ScanoutBuffer {
       err = std::string("cannot map the dumb buffer: ") + std::strerror(errno);
       return false;
     }
+    mapping = platform::Mapping(p, static_cast<size_t>(size));
     map = static_cast<uint8_t*>(p);
     std::memset(map, 0, size);
     return true;
   }
+
+ private:
+  platform::Mapping mapping;
 };
 
 // What the panel is driven by: a connected connector, its mode and a CRTC.
@@ -88,14 +84,14 @@ struct Output {
 };
 
 bool find_output(int fd, Output& out, std::string& err) {
-  drmModeRes* res = drmModeGetResources(fd);
+  const ResourcesPtr res(drmModeGetResources(fd));
   if (!res) {
     err = std::string("not a KMS device: ") + std::strerror(errno);
     return false;
   }
   bool found = false;
   for (int i = 0; i < res->count_connectors && !found; ++i) {
-    drmModeConnector* c = drmModeGetConnector(fd, res->connectors[i]);
+    const ConnectorPtr c(drmModeGetConnector(fd, res->connectors[i]));
     if (!c) continue;
     if (c->connection == DRM_MODE_CONNECTED && c->count_modes > 0) {
       int pick = 0;  // the preferred mode, else the first (the largest)
@@ -108,48 +104,40 @@ bool find_output(int fd, Output& out, std::string& err) {
       out.connector = c->connector_id;
       // The CRTC that drives it now, else the first one an encoder allows.
       if (c->encoder_id) {
-        if (drmModeEncoder* e = drmModeGetEncoder(fd, c->encoder_id)) {
-          out.crtc = e->crtc_id;
-          drmModeFreeEncoder(e);
-        }
+        if (const EncoderPtr e(drmModeGetEncoder(fd, c->encoder_id)); e) out.crtc = e->crtc_id;
       }
       for (int k = 0; k < c->count_encoders && !out.crtc; ++k) {
-        drmModeEncoder* e = drmModeGetEncoder(fd, c->encoders[k]);
+        const EncoderPtr e(drmModeGetEncoder(fd, c->encoders[k]));
         if (!e) continue;
         for (int j = 0; j < res->count_crtcs; ++j)
           if (e->possible_crtcs & (1u << j)) {
             out.crtc = res->crtcs[j];
             break;
           }
-        drmModeFreeEncoder(e);
       }
       found = out.crtc != 0;
     }
-    drmModeFreeConnector(c);
   }
-  drmModeFreeResources(res);
   if (!found) err = "no connected display with a mode and a free CRTC";
   return found;
 }
 
 class DrmDisplay final : public Display {
  public:
-  DrmDisplay(Fd fd, std::string device, const Output& out, int rotate)
+  DrmDisplay(UniqueFd fd, std::string device, const Output& out, int rotate)
       : fd_(std::move(fd)), device_(std::move(device)), out_(out), rotate_(rotate) {}
 
   ~DrmDisplay() override {
-    if (renderer_) SDL_DestroyRenderer(renderer_);
-    if (saved_) {  // give the panel back (the console's framebuffer)
-      drmModeSetCrtc(fd_.fd, saved_->crtc_id, saved_->buffer_id, saved_->x, saved_->y, &out_.connector, 1,
+    renderer_.reset();
+    if (saved_)  // give the panel back (the console's framebuffer)
+      drmModeSetCrtc(fd_.get(), saved_->crtc_id, saved_->buffer_id, saved_->x, saved_->y, &out_.connector, 1,
                      &saved_->mode);
-      drmModeFreeCrtc(saved_);
-    }
   }
 
   bool open(std::string& err) {
     const uint32_t w = out_.mode.hdisplay, h = out_.mode.vdisplay;
     for (auto& b : buf_)
-      if (!b.create(fd_.fd, w, h, err)) return false;
+      if (!b.create(fd_.get(), w, h, err)) return false;
     const bool turned = rotate_ == 90 || rotate_ == 270;
     lw_ = turned ? static_cast<int>(h) : static_cast<int>(w);
     lh_ = turned ? static_cast<int>(w) : static_cast<int>(h);
@@ -165,15 +153,15 @@ class DrmDisplay final : public Display {
       err = std::string("cannot create the canvas: ") + SDL_GetError();
       return false;
     }
-    renderer_ = SDL_CreateSoftwareRenderer(canvas_.get());
+    renderer_.reset(SDL_CreateSoftwareRenderer(canvas_.get()));
     if (!renderer_) {
       err = std::string("cannot create the software renderer: ") + SDL_GetError();
       return false;
     }
-    saved_ = drmModeGetCrtc(fd_.fd, out_.crtc);
+    saved_.reset(drmModeGetCrtc(fd_.get(), out_.crtc));
     // Black on the panel until the first frame; also proves we may set modes
     // (DRM master: no X server, Wayland compositor or other player holds it).
-    if (drmModeSetCrtc(fd_.fd, out_.crtc, buf_[0].fb, 0, 0, &out_.connector, 1, &out_.mode) != 0) {
+    if (drmModeSetCrtc(fd_.get(), out_.crtc, buf_[0].fb, 0, 0, &out_.connector, 1, &out_.mode) != 0) {
       err = std::string("cannot set the display mode on ") + device_ + ": " + std::strerror(errno) +
             (errno == EACCES || errno == EPERM ? " (another program holds the display)" : "");
       return false;
@@ -182,7 +170,7 @@ class DrmDisplay final : public Display {
     return true;
   }
 
-  SDL_Renderer* renderer() override { return renderer_; }
+  SDL_Renderer* renderer() override { return renderer_.get(); }
   int width() const override { return lw_; }
   int height() const override { return lh_; }
   SDL_Surface* canvas() override { return canvas_.get(); }
@@ -192,7 +180,7 @@ class DrmDisplay final : public Display {
   bool paced() const override { return !flip_failed_; }
 
   render::SurfacePtr snapshot(std::string& err) override {
-    SDL_RenderFlush(renderer_);
+    SDL_RenderFlush(renderer_.get());
     render::SurfacePtr view(
         SDL_CreateRGBSurfaceWithFormatFrom(px_.data(), lw_, lh_, 32, lw_ * 4, SDL_PIXELFORMAT_ARGB8888));
     if (!view) err = std::string("cannot read frame: ") + SDL_GetError();
@@ -206,7 +194,7 @@ class DrmDisplay final : public Display {
   // buffers are uncached memory on most boards: a ticker strip costs a
   // twelfth of a 1080p frame to write.
   void present_area(const SDL_Rect& area) override {
-    SDL_RenderFlush(renderer_);
+    SDL_RenderFlush(renderer_.get());
     wait_flip(1000);  // the back buffer may still be on screen until then
     const int back = 1 - front_;
     const SDL_Rect whole{0, 0, lw_, lh_};
@@ -221,12 +209,12 @@ class DrmDisplay final : public Display {
     else
       SDL_UnionRect(&stale_[front_], &changed, &stale_[front_]);
     if (!flip_failed_ &&
-        drmModePageFlip(fd_.fd, out_.crtc, buf_[back].fb, DRM_MODE_PAGE_FLIP_EVENT, this) == 0) {
+        drmModePageFlip(fd_.get(), out_.crtc, buf_[back].fb, DRM_MODE_PAGE_FLIP_EVENT, this) == 0) {
       flip_pending_ = true;
     } else {
       // Drivers without page flips (or a flip refused once): set the CRTC.
       flip_failed_ = true;
-      drmModeSetCrtc(fd_.fd, out_.crtc, buf_[back].fb, 0, 0, &out_.connector, 1, &out_.mode);
+      drmModeSetCrtc(fd_.get(), out_.crtc, buf_[back].fb, 0, 0, &out_.connector, 1, &out_.mode);
     }
     front_ = back;
   }
@@ -234,7 +222,7 @@ class DrmDisplay final : public Display {
  private:
   void wait_flip(int timeout_ms) {
     while (flip_pending_) {
-      pollfd p{fd_.fd, POLLIN, 0};
+      pollfd p{fd_.get(), POLLIN, 0};
       const int r = ::poll(&p, 1, timeout_ms);
       if (r <= 0) {  // no event in time: do not wait for ever on a broken driver
         flip_pending_ = false;
@@ -245,7 +233,7 @@ class DrmDisplay final : public Display {
       ev.page_flip_handler = [](int, unsigned, unsigned, unsigned, void* data) {
         static_cast<DrmDisplay*>(data)->flip_pending_ = false;
       };
-      if (drmHandleEvent(fd_.fd, &ev) != 0) flip_pending_ = false;
+      if (drmHandleEvent(fd_.get(), &ev) != 0) flip_pending_ = false;
     }
   }
 
@@ -283,7 +271,10 @@ class DrmDisplay final : public Display {
     }
   }
 
-  Fd fd_;
+  // Destroyed in reverse after the destructor's body (which frees the
+  // renderer first and gives the CRTC back): the canvas, the scanout
+  // buffers, then the device.
+  UniqueFd fd_;
   std::string device_;
   Output out_;
   int rotate_;
@@ -294,8 +285,8 @@ class DrmDisplay final : public Display {
   bool flip_pending_ = false, flip_failed_ = false;
   render::PixelBuffer px_;
   render::SurfacePtr canvas_;
-  SDL_Renderer* renderer_ = nullptr;
-  drmModeCrtc* saved_ = nullptr;
+  render::RendererPtr renderer_;
+  CrtcPtr saved_;  // the CRTC as it was before open()
 };
 
 }  // namespace
@@ -304,19 +295,19 @@ std::unique_ptr<Display> open_drm(const DisplayOptions& opt, std::string& err) {
   std::string reasons;
   for (int i = 0; i < 16; ++i) {
     const std::string dev = "/dev/dri/card" + std::to_string(i);
-    Fd fd(::open(dev.c_str(), O_RDWR | O_CLOEXEC));
-    if (fd.fd < 0) {
+    UniqueFd fd(::open(dev.c_str(), O_RDWR | O_CLOEXEC));
+    if (!fd.valid()) {
       if (errno != ENOENT) reasons += (reasons.empty() ? "" : "; ") + dev + ": " + std::strerror(errno);
       continue;
     }
     uint64_t dumb = 0;
-    if (drmGetCap(fd.fd, DRM_CAP_DUMB_BUFFER, &dumb) != 0 || !dumb) {
+    if (drmGetCap(fd.get(), DRM_CAP_DUMB_BUFFER, &dumb) != 0 || !dumb) {
       reasons += (reasons.empty() ? "" : "; ") + dev + ": no dumb buffers";
       continue;
     }
     Output out;
     std::string e;
-    if (!find_output(fd.fd, out, e)) {
+    if (!find_output(fd.get(), out, e)) {
       reasons += (reasons.empty() ? "" : "; ") + dev + ": " + e;
       continue;
     }

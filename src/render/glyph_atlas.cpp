@@ -61,9 +61,7 @@ GlyphAtlas::GlyphAtlas(SDL_Renderer* renderer, size_t budget_bytes, int page_siz
 GlyphAtlas::~GlyphAtlas() { clear(); }
 
 void GlyphAtlas::clear() {
-  for (auto& p : pages_)
-    if (p.tex) SDL_DestroyTexture(p.tex);
-  pages_.clear();
+  pages_.clear();  // their textures with them
   entries_.clear();
   stats_.bytes = 0;
   stats_.glyphs = 0;
@@ -107,11 +105,11 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
                        ? page_size_
                        : std::min(page_size_, kSmallPage);
   if (stats_.bytes + page_bytes(side) <= budget_) {
-    SDL_Texture* tex =
-        SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side);
+    TexturePtr tex(
+        SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side));
     if (tex) {
-      SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
-      pages_.push_back(Page{tex, side, 0, 0, 0, frame_, {}});
+      SDL_SetTextureBlendMode(tex.get(), SDL_BLENDMODE_BLEND);
+      pages_.push_back(Page{std::move(tex), side, 0, 0, 0, frame_, {}});
       stats_.bytes += page_bytes(side);
       page = static_cast<int>(pages_.size() - 1);
       return place_in(pages_.back(), w, h, rect);
@@ -130,13 +128,12 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
   page = static_cast<int>(lru);
   Page& p = pages_[lru];
   if (p.side < side) {  // a small page cleared for a big glyph: it becomes a full-size page
-    SDL_Texture* tex =
-        SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side);
+    TexturePtr tex(
+        SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side));
     if (!tex) return false;
-    SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
-    SDL_DestroyTexture(p.tex);
+    SDL_SetTextureBlendMode(tex.get(), SDL_BLENDMODE_BLEND);
     stats_.bytes += page_bytes(side) - page_bytes(p.side);
-    p.tex = tex;
+    p.tex = std::move(tex);  // the small page's texture is destroyed
     p.side = side;
   }
   return place_in(p, w, h, rect);
@@ -145,7 +142,7 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
 bool GlyphAtlas::store(const Key& key, const uint32_t* argb, int w, int h, Entry& e) {
   if (!allocate(w, h, e.page, e.rect)) return false;
   Page& p = pages_[static_cast<size_t>(e.page)];
-  SDL_UpdateTexture(p.tex, &e.rect, argb, w * 4);
+  SDL_UpdateTexture(p.tex.get(), &e.rect, argb, w * 4);
   p.keys.push_back(key);
   p.last_used = frame_;
   return true;
@@ -187,7 +184,7 @@ const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int 
       FT_Matrix m{0, 0x10000, -0x10000, 0};
       FT_Outline_Transform(outline, &m);
     }
-    FT_Outline_Translate(outline, subpixel * (64 / kSubpixels), 0);
+    FT_Outline_Translate(outline, FT_Pos{subpixel} * (64 / kSubpixels), 0);
     if (FT_Render_Glyph(ft->glyph, FT_RENDER_MODE_NORMAL) != 0) return nullptr;
     const FT_Bitmap& bm = ft->glyph->bitmap;
     e.left = ft->glyph->bitmap_left;
@@ -201,7 +198,8 @@ const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int 
       for (int y = 0; y < h; ++y) {
         const uint8_t* row = bm.buffer + static_cast<ptrdiff_t>(y) * bm.pitch;
         for (int x = 0; x < w; ++x)
-          scratch_[static_cast<size_t>(y * w + x)] = (static_cast<uint32_t>(lut[row[x]]) << 24) | 0xFFFFFFu;
+          scratch_[static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)] =
+              (static_cast<uint32_t>(lut[row[x]]) << 24) | 0xFFFFFFu;
       }
       if (!store(key, scratch_.data(), w, h, e)) return nullptr;
     }
@@ -246,7 +244,7 @@ void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, 
       continue;
     }
     if (e->empty) continue;
-    SDL_Texture* tex = pages_[static_cast<size_t>(e->page)].tex;
+    SDL_Texture* tex = pages_[static_cast<size_t>(e->page)].tex.get();
     if (e->color)
       SDL_SetTextureColorMod(tex, 255, 255, 255);
     else

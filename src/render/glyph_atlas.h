@@ -31,6 +31,7 @@
 
 #include <SDL.h>
 
+#include "render/image.h"
 #include "text/layout.h"
 
 namespace paizi::render {
@@ -86,7 +87,7 @@ class GlyphAtlas {
     bool color = false;     // its own colours: drawn without the text colour (alpha still applies)
   };
   struct Page {
-    SDL_Texture* tex = nullptr;
+    TexturePtr tex;
     int side = 0;  // px, square
     int shelf_y = 0, shelf_h = 0, cursor_x = 0;
     uint64_t last_used = 0;

@@ -220,13 +220,13 @@ bool write_png_or_throw(SDL_Surface* surface, const std::string& path, std::stri
     chunk(png, "IDAT", idat.data() + at, std::min(idat.size() - at, size_t{1} << 20));
   chunk(png, "IEND", "", 0);
 
-  FILE* f = std::fopen(path.c_str(), "wb");
+  platform::FilePtr f(std::fopen(path.c_str(), "wb"));
   if (!f) {
     err = "cannot write " + path + ": " + std::strerror(errno);
     return false;
   }
-  const bool written = std::fwrite(png.data(), 1, png.size(), f) == png.size();
-  if (std::fclose(f) != 0 || !written) {
+  const bool written = std::fwrite(png.data(), 1, png.size(), f.get()) == png.size();
+  if (std::fclose(f.release()) != 0 || !written) {  // a write error may show only when closing
     err = "cannot write " + path + ": " + std::strerror(errno);
     std::remove(path.c_str());
     return false;
@@ -443,8 +443,10 @@ SurfacePtr orient(const SDL_Surface* s, int o) {
         default:
           break;
       }
-      std::memcpy(out + 4 * x,
-                  static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(sy) * s->pitch + 4 * sx, 4);
+      std::memcpy(
+          out + ptrdiff_t{4} * x,
+          static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(sy) * s->pitch + ptrdiff_t{4} * sx,
+          4);
     }
   }
   return d;
@@ -481,16 +483,15 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
   // Read once; the header's size is checked before anything is decoded.
   std::string bytes;
   {
-    FILE* f = std::fopen(path.c_str(), "rb");
+    const platform::FilePtr f(std::fopen(path.c_str(), "rb"));
     if (!f) {
       err = "cannot load image " + path + ": " + std::strerror(errno);
       return nullptr;
     }
     char buf[1 << 16];
     size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && bytes.size() <= kMaxImageFileBytes)
+    while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0 && bytes.size() <= kMaxImageFileBytes)
       bytes.append(buf, n);
-    std::fclose(f);
   }
   if (std::string why = image_problem(bytes); !why.empty()) {
     err = "image " + path + " " + why;

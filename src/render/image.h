@@ -8,17 +8,15 @@
 
 #include <SDL.h>
 
+#include "platform/handle.h"
+
 namespace paizi::render {
 
-struct SurfaceDeleter {
-  void operator()(SDL_Surface* s) const { SDL_FreeSurface(s); }
-};
-using SurfacePtr = std::unique_ptr<SDL_Surface, SurfaceDeleter>;
-
-struct TextureDeleter {
-  void operator()(SDL_Texture* t) const { SDL_DestroyTexture(t); }
-};
-using TexturePtr = std::unique_ptr<SDL_Texture, TextureDeleter>;
+// Owners of SDL objects (a renderer outlives its textures; a window its renderer).
+using SurfacePtr = platform::CPtr<SDL_Surface, SDL_FreeSurface>;
+using TexturePtr = platform::CPtr<SDL_Texture, SDL_DestroyTexture>;
+using RendererPtr = platform::CPtr<SDL_Renderer, SDL_DestroyRenderer>;
+using WindowPtr = platform::CPtr<SDL_Window, SDL_DestroyWindow>;
 
 // Reads the renderer's current target (w x h px) into an RGBA32 surface.
 SurfacePtr read_pixels(SDL_Renderer* renderer, int w, int h, std::string& err);

@@ -156,7 +156,7 @@ void Painter::paint(const DisplayList& list) {
       SDL_SetRenderDrawColor(r_, q->dark.r, q->dark.g, q->dark.b, 255);
       for (int y = 0; y < q->size; ++y)
         for (int x = 0; x < q->size; ++x)
-          if (q->modules[static_cast<size_t>(y * q->size + x)]) {
+          if (q->modules[static_cast<size_t>(y) * static_cast<size_t>(q->size) + static_cast<size_t>(x)]) {
             SDL_FRect m{q->x + static_cast<float>(x) * q->module, q->y + static_cast<float>(y) * q->module,
                         q->module, q->module};
             SDL_RenderFillRectF(r_, &m);

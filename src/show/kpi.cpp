@@ -224,8 +224,9 @@ void add_target(render::DisplayList& dl, const KpiGrid& g, const content::KpiTil
 
 void add_tile(render::DisplayList& dl, const KpiGrid& g, size_t i) {
   const content::KpiTile& k = g.tiles[i];
-  const float x = g.a.x + g.m + static_cast<float>(i % static_cast<size_t>(g.cols)) * (g.tw + g.gap);
-  const float y = g.top + static_cast<float>(i / static_cast<size_t>(g.cols)) * (g.th + g.gap);
+  const size_t col = i % static_cast<size_t>(g.cols), row = i / static_cast<size_t>(g.cols);
+  const float x = g.a.x + g.m + static_cast<float>(col) * (g.tw + g.gap);
+  const float y = g.top + static_cast<float>(row) * (g.th + g.gap);
   dl.ops.push_back(render::RectOp{x, y, g.tw, g.th, g.t.background2});
   const float label_h = add_label(dl, g, k, x, y);
   add_figure(dl, g, i, x, y + g.pad + label_h + g.fig_drop);

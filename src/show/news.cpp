@@ -6,6 +6,7 @@
 
 #include <qrencode.h>
 
+#include "platform/handle.h"
 #include "show/compose.h"
 #include "show/format.h"
 #include "show/grid.h"
@@ -21,12 +22,12 @@ struct QrMatrix {
 
 QrMatrix encode_qr(const std::string& text) {
   QrMatrix m;
-  QRcode* q = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  const platform::CPtr<QRcode, QRcode_free> q(
+      QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1));
   if (!q) return m;
   m.size = q->width;
-  m.modules.resize(static_cast<size_t>(q->width * q->width));
+  m.modules.resize(static_cast<size_t>(q->width) * static_cast<size_t>(q->width));
   for (int i = 0; i < q->width * q->width; ++i) m.modules[static_cast<size_t>(i)] = q->data[i] & 1;
-  QRcode_free(q);
   return m;
 }
 

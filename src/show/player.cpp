@@ -208,8 +208,8 @@ void Player::data_changed(int64_t unix_s) {
   seq_.data_changed(unix_s);
 }
 
-void Player::adopt(content::Playlist playlist) {
-  seq_.adopt(std::move(playlist));
+void Player::adopt(const content::Playlist& playlist) {
+  seq_.adopt(playlist);
   // Its images get another chance (the updater has just fetched them).
   painter_.forget_failed_images();
 }
@@ -359,6 +359,7 @@ void Player::rebuild_ticker() {
   // playlist's own items are all shown.
   if (items != tk.items && items.size() > grid::kTickerHeadlines) items.resize(grid::kTickerHeadlines);
   std::vector<TickerItem> line;
+  line.reserve(items.size());
   for (std::string& it : items) line.push_back({std::move(it), std::nullopt});
   ticker_line_ = layout_ticker(shaper_, pl.theme, line, tk.separator, ticker_.h);
 }

@@ -135,7 +135,7 @@ class Player : private SequencerHost {
   // Replaces the ticker's items in place: the scroll position continues.
   void set_ticker_items(std::vector<std::string> items);
   // Adopts a new playlist at the next slide boundary (never mid-transition).
-  void adopt(content::Playlist playlist);
+  void adopt(const content::Playlist& playlist);
   // Whether wall-clock time may be used for scheduling (show/schedule.h);
   // while false only fallback slides play. Default true.
   void set_clock_trusted(bool trusted) { seq_.set_clock_trusted(trusted); }

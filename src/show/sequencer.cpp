@@ -278,7 +278,7 @@ void Sequencer::preempt_if_urgent(int64_t t_ms, int64_t unix_s) {
   next_ready_ = false;
 }
 
-void Sequencer::adopt(content::Playlist playlist) {
+void Sequencer::adopt(const content::Playlist& playlist) {
   pending_ = with_alerts(playlist);
   resume_.reset();  // slide indices of the new playlist
   pending_sched_ = std::make_shared<const Schedule>(*pending_, zone_);

@@ -97,7 +97,7 @@ class Sequencer {
   void data_changed(int64_t unix_s);
   void set_alerts(std::vector<content::AlertNotice> alerts);
   std::vector<content::AlertNotice> active_alerts(int64_t unix_s) const;
-  void adopt(content::Playlist playlist);
+  void adopt(const content::Playlist& playlist);
   void set_clock_trusted(bool trusted) { clock_trusted_ = trusted; }
   ScheduleState schedule_state() const { return sched_->at(last_unix_, clock_trusted_); }
   // Composes slide `slide` as the current showing at page `page`, settled,

@@ -131,14 +131,14 @@ PlaylistUpdater::PlaylistUpdater(UpdaterOptions options)
       store_((fs::path(opt_.state_dir) / "assets").string(), opt_.cache_budget_bytes),
       asset_index_((fs::path(opt_.state_dir) / "assets" / "index.json").string()) {
   status_.source = opt_.source;
-  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  wake_fd_.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
   if (!net::is_http_url(opt_.source)) {
     const fs::path file = fs::absolute(net::local_path(opt_.source));
     if (opt_.asset_roots.empty()) opt_.asset_roots.push_back(file.parent_path().string());
-    inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    inotify_fd_.reset(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     // The directory, so editors that write a new file and rename it are seen.
-    if (inotify_fd_ >= 0)
-      playlist_wd_ = ::inotify_add_watch(inotify_fd_, file.parent_path().c_str(), kWatchMask);
+    if (inotify_fd_.valid())
+      playlist_wd_ = ::inotify_add_watch(inotify_fd_.get(), file.parent_path().c_str(), kWatchMask);
   }
 }
 
@@ -146,9 +146,7 @@ PlaylistUpdater::~PlaylistUpdater() {
   stop_ = true;
   force_check();
   if (thread_.joinable()) thread_.join();
-  if (wake_fd_ >= 0) ::close(wake_fd_);
-  if (inotify_fd_ >= 0) ::close(inotify_fd_);
-}
+}  // the eventfd and the inotify descriptor close after the thread has stopped
 
 void PlaylistUpdater::start() {
   if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
@@ -156,8 +154,8 @@ void PlaylistUpdater::start() {
 
 void PlaylistUpdater::force_check() {
   const uint64_t one = 1;
-  if (wake_fd_ >= 0) [[maybe_unused]]
-    auto n = ::write(wake_fd_, &one, sizeof one);
+  if (wake_fd_.valid()) [[maybe_unused]]
+    auto n = ::write(wake_fd_.get(), &one, sizeof one);
 }
 
 std::optional<AdoptedPlaylist> PlaylistUpdater::take() {
@@ -201,7 +199,7 @@ milliseconds PlaylistUpdater::next_delay() {
 }
 
 bool PlaylistUpdater::watch_awaited() {
-  if (inotify_fd_ < 0) return false;
+  if (!inotify_fd_.valid()) return false;
   // The nearest directory of each awaited file that exists: making the
   // ones below it is an event there.
   auto nearest = [this] {
@@ -221,12 +219,12 @@ bool PlaylistUpdater::watch_awaited() {
       ++it;
       continue;
     }
-    if (it->first != playlist_wd_) ::inotify_rm_watch(inotify_fd_, it->first);
+    if (it->first != playlist_wd_) ::inotify_rm_watch(inotify_fd_.get(), it->first);
     it = asset_watches_.erase(it);
   }
   for (const std::string& d : fresh) {
     // The playlist's directory returns its own descriptor (same mask).
-    const int wd = ::inotify_add_watch(inotify_fd_, d.c_str(), kWatchMask);
+    const int wd = ::inotify_add_watch(inotify_fd_.get(), d.c_str(), kWatchMask);
     if (wd >= 0) asset_watches_[wd] = d;
   }
   // What happened before a new watch was in place is not an event: a
@@ -268,18 +266,18 @@ void PlaylistUpdater::run() {
     while (!stop_ && !again) {
       const auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
       if (left <= 0) break;
-      pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {inotify_fd_, POLLIN, 0}};
-      if (::poll(fds, inotify_fd_ >= 0 ? 2 : 1, static_cast<int>(std::min<int64_t>(left, 1000))) <= 0)
+      pollfd fds[2] = {{wake_fd_.get(), POLLIN, 0}, {inotify_fd_.get(), POLLIN, 0}};
+      if (::poll(fds, inotify_fd_.valid() ? 2 : 1, static_cast<int>(std::min<int64_t>(left, 1000))) <= 0)
         continue;
       if (fds[0].revents & POLLIN) {
         uint64_t v = 0;
-        [[maybe_unused]] auto n = ::read(wake_fd_, &v, sizeof v);
+        [[maybe_unused]] auto n = ::read(wake_fd_.get(), &v, sizeof v);
         again = true;
       }
-      if (inotify_fd_ >= 0 && (fds[1].revents & POLLIN)) {
+      if (inotify_fd_.valid() && (fds[1].revents & POLLIN)) {
         alignas(inotify_event) char buf[4096];
         ssize_t n = 0;
-        while ((n = ::read(inotify_fd_, buf, sizeof buf)) > 0) {
+        while ((n = ::read(inotify_fd_.get(), buf, sizeof buf)) > 0) {
           for (const char* p = buf; p + sizeof(inotify_event) <= buf + n;) {
             // Copied out rather than cast: no alignment assumption (armhf -Wcast-align).
             inotify_event ev;

@@ -70,6 +70,7 @@
 #include "net/asset_store.h"
 #include "net/http_client.h"
 #include "net/url_index.h"
+#include "platform/handle.h"
 #include "sources/asset_pins.h"
 
 namespace paizi::sources {
@@ -258,9 +259,9 @@ class PlaylistUpdater {
   mutable std::mutex mu_;  // guards status_ and ready_
   UpdaterStatus status_;
   std::optional<AdoptedPlaylist> ready_;
-  int wake_fd_ = -1;      // eventfd: force_check() and stop
-  int inotify_fd_ = -1;   // local playlist sources only
-  int playlist_wd_ = -1;  // the watch on the playlist's directory
+  platform::UniqueFd wake_fd_;     // eventfd: force_check() and stop
+  platform::UniqueFd inotify_fd_;  // local playlist sources only
+  int playlist_wd_ = -1;           // the watch on the playlist's directory
   // Local files the last check found missing (absolute paths), and the
   // directories watched for them: watch descriptor -> directory.
   std::set<std::string> awaited_;

@@ -45,10 +45,9 @@ bool PlaylistUpdater::persist(const std::string& body, const std::string& sha, c
 
 std::optional<AdoptedPlaylist> PlaylistUpdater::load_last_good(std::string& err) {
   const fs::path state(opt_.state_dir);
-  std::error_code ec;
-  std::error_code walk;  // temporary files of a killed writer
-  for (fs::directory_iterator it(state, walk), end; !walk && it != end; it.increment(walk))
-    if (it->path().filename().string().find(".tmp.") != std::string::npos) fs::remove(it->path(), ec);
+  // What a killed writer left: current.json's and the playlists' temporaries.
+  platform::remove_leftover_temporaries(state.string());
+  platform::remove_leftover_temporaries((state / "playlists").string());
   std::string text, body;
   if (!platform::read_whole_file((state / "current.json").string(), text)) {
     err = "no last-known-good playlist in " + opt_.state_dir;

@@ -19,15 +19,28 @@
 #include FT_FREETYPE_H
 #include <hb.h>
 
+#include "platform/handle.h"
+
 namespace paizi::text {
 
 enum class Weight { Regular, Bold };
+
+// Owners of the FreeType, HarfBuzz and fontconfig objects (platform/handle.h).
+using FtLibraryPtr = platform::CPtr<FT_LibraryRec_, FT_Done_FreeType>;
+using FtFacePtr = platform::CPtr<FT_FaceRec_, FT_Done_Face>;
+using HbBlobPtr = platform::CPtr<hb_blob_t, hb_blob_destroy>;
+using HbFacePtr = platform::CPtr<hb_face_t, hb_face_destroy>;
+using HbFontPtr = platform::CPtr<hb_font_t, hb_font_destroy>;
+using HbBufferPtr = platform::CPtr<hb_buffer_t, hb_buffer_destroy>;
+using FcConfigPtr = platform::CPtr<FcConfig, FcConfigDestroy>;
+using FcPatternPtr = platform::CPtr<FcPattern, FcPatternDestroy>;
+using FcFontSetPtr = platform::CPtr<FcFontSet, FcFontSetDestroy>;
+using FcCharSetPtr = platform::CPtr<FcCharSet, FcCharSetDestroy>;
 
 // One font face. Valid as long as its FontLibrary lives. Not thread-safe.
 class Face {
  public:
   Face(FT_Library lib, const std::string& path, int index, const FcCharSet* charset);
-  ~Face();
   Face(const Face&) = delete;
   Face& operator=(const Face&) = delete;
 
@@ -36,11 +49,11 @@ class Face {
   // Thread-safe. ok() is false when the file cannot be opened or parsed.
   bool ok() const { return ensure(), ft_ != nullptr; }
   // From fontconfig's charset: needs no opening.
-  bool covers(char32_t c) const { return charset_ && FcCharSetHasChar(charset_, c); }
-  FT_Face ft() const { return ensure(), ft_; }
+  bool covers(char32_t c) const { return charset_ && FcCharSetHasChar(charset_.get(), c); }
+  FT_Face ft() const { return ensure(), ft_.get(); }
   // HarfBuzz font scaled to font units (scale == upem): positions are linear
   // in size, so one shaping serves every pixel size.
-  hb_font_t* hb() const { return ensure(), hb_font_; }
+  hb_font_t* hb() const { return ensure(), hb_font_.get(); }
   int upem() const { return ensure(), upem_; }
   // Font units that make one em of the text this face is set in: upem for
   // outline faces; for a colour bitmap face (CBDT emoji) the height of its
@@ -79,15 +92,16 @@ class Face {
   }
   void open_once() const;
   void open();
-  const void* map_ = nullptr;  // the font file, mapped read-only
-  size_t map_len_ = 0;
-  hb_blob_t* blob_ = nullptr;  // HarfBuzz's view of map_ (FreeType reads map_ too)
+  // Destroyed in reverse: the HarfBuzz font and the FreeType face before the
+  // blob, and all of them before the mapping they read.
+  platform::Mapping map_;  // the font file, mapped read-only
+  HbBlobPtr blob_;         // HarfBuzz's view of map_ (FreeType reads map_ too)
   FT_Library lib_;
   mutable std::atomic<bool> opened_{false};
   mutable std::mutex open_mutex_;
-  FT_Face ft_ = nullptr;
-  hb_font_t* hb_font_ = nullptr;
-  FcCharSet* charset_ = nullptr;
+  FtFacePtr ft_;
+  HbFontPtr hb_font_;
+  FcCharSetPtr charset_;
   std::string path_, family_;
   int index_ = 0, upem_ = 1000, ascender_ = 880, descender_ = -120;
   bool color_bitmap_ = false;
@@ -124,7 +138,6 @@ class FontLibrary {
   // `config_file`: fontconfig XML with paizi's per-language fallback chains;
   // empty = system configuration only.
   explicit FontLibrary(const std::string& config_file = default_config_file());
-  ~FontLibrary();
   FontLibrary(const FontLibrary&) = delete;
   FontLibrary& operator=(const FontLibrary&) = delete;
 
@@ -137,7 +150,7 @@ class FontLibrary {
   // emoji come from the text fonts where they have them and are otherwise one
   // missing-glyph box per emoji cluster.
   Face* emoji();
-  FT_Library ft() const { return ft_; }
+  FT_Library ft() const { return ft_.get(); }
   // A font file is mapped, and every glyph outline read faults in its page
   // and, with fault-around, up to 15 cached neighbours: over the demo's
   // slides the CJK fonts came to ~17 MB of the player's resident set. The
@@ -153,8 +166,9 @@ class FontLibrary {
 
  private:
   Face* open(const std::string& path, int index, const FcCharSet* cs);
-  FT_Library ft_ = nullptr;
-  FcConfig* fc_ = nullptr;
+  // Destroyed in reverse: the chains, the faces, then fontconfig and FreeType.
+  FtLibraryPtr ft_;
+  FcConfigPtr fc_;
   std::map<std::pair<std::string, int>, std::unique_ptr<Face>> faces_;
   std::map<FontRequest, FontChain> chains_;
   Face* emoji_ = nullptr;

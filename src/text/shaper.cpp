@@ -12,6 +12,8 @@
 namespace paizi::text {
 namespace {
 
+using UTextPtr = platform::CPtr<UText, utext_close>;
+
 bool is_ignorable(char32_t c) {
   return (c >= 0x200B && c <= 0x200F) || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0x2060 && c <= 0x206F) ||
          c == 0xFEFF || (c >= 0xE0100 && c <= 0xE01EF) || c == 0x00AD;
@@ -61,7 +63,7 @@ std::string_view trim(std::string_view s, const CodePoints& cp) {
 
 Shaper::Shaper(FontLibrary& fonts) : fonts_(fonts), buf_(hb_buffer_create()) {}
 
-Shaper::~Shaper() { hb_buffer_destroy(buf_); }
+Shaper::~Shaper() = default;
 
 icu::BreakIterator* Shaper::breaker(BreakLevel level, bool root) {
   const auto key = std::make_pair(static_cast<int>(level), root);
@@ -83,13 +85,12 @@ std::vector<int32_t> Shaper::uax14_breaks(std::string_view utf8, BreakLevel leve
   icu::BreakIterator* bi = breaker(level, root);
   if (!bi) return out;
   UErrorCode err = U_ZERO_ERROR;
-  UText* ut = utext_openUTF8(nullptr, utf8.data(), static_cast<int64_t>(utf8.size()), &err);
+  const UTextPtr ut(utext_openUTF8(nullptr, utf8.data(), static_cast<int64_t>(utf8.size()), &err));
   if (U_FAILURE(err)) return out;
-  bi->setText(ut, err);
+  bi->setText(ut.get(), err);
   for (int32_t b = bi->next(); b != icu::BreakIterator::DONE; b = bi->next())
     if (b < static_cast<int32_t>(utf8.size())) out.push_back(b);
-  // Detach the iterator from the UText before closing it.
-  utext_close(ut);
+  // Detach the iterator from the UText before it is closed (ut's destructor).
   bi->setText(icu::UnicodeString());
   return out;
 }
@@ -98,20 +99,20 @@ Shaper::HaltDelta Shaper::halt_delta(const Face* face, char32_t c, bool vertical
   const uint64_t key = static_cast<uint64_t>(face->id()) << 33 | static_cast<uint64_t>(vertical) << 32 | c;
   if (auto it = halt_cache_.find(key); it != halt_cache_.end()) return it->second;
   auto shape_one = [&](bool with_halt, hb_glyph_position_t& pos) {
-    hb_buffer_clear_contents(buf_);
+    hb_buffer_clear_contents(buf_.get());
     const uint32_t cp = c;
-    hb_buffer_add_utf32(buf_, &cp, 1, 0, 1);
-    hb_buffer_set_direction(buf_, vertical ? HB_DIRECTION_TTB : HB_DIRECTION_LTR);
-    hb_buffer_set_script(buf_, HB_SCRIPT_HAN);
-    hb_buffer_set_language(buf_, hb_language_from_string(lang.data(), static_cast<int>(lang.size())));
+    hb_buffer_add_utf32(buf_.get(), &cp, 1, 0, 1);
+    hb_buffer_set_direction(buf_.get(), vertical ? HB_DIRECTION_TTB : HB_DIRECTION_LTR);
+    hb_buffer_set_script(buf_.get(), HB_SCRIPT_HAN);
+    hb_buffer_set_language(buf_.get(), hb_language_from_string(lang.data(), static_cast<int>(lang.size())));
     hb_feature_t feat{};
     feat.tag = vertical ? HB_TAG('v', 'h', 'a', 'l') : HB_TAG('h', 'a', 'l', 't');
     feat.value = 1;
     feat.start = HB_FEATURE_GLOBAL_START;
     feat.end = HB_FEATURE_GLOBAL_END;
-    hb_shape(face->hb(), buf_, with_halt ? &feat : nullptr, with_halt ? 1 : 0);
+    hb_shape(face->hb(), buf_.get(), with_halt ? &feat : nullptr, with_halt ? 1 : 0);
     unsigned n = 0;
-    const hb_glyph_position_t* p = hb_buffer_get_glyph_positions(buf_, &n);
+    const hb_glyph_position_t* p = hb_buffer_get_glyph_positions(buf_.get(), &n);
     pos = n ? p[0] : hb_glyph_position_t{};
   };
   hb_glyph_position_t a{}, b{};
@@ -144,14 +145,14 @@ int Shaper::pick(const FontChain& chain, char32_t c) {
 // The buffer for code points [b, e) of the paragraph, the rest as context.
 void Shaper::fill_buffer(const ShapedParagraph& p, size_t b, size_t e, hb_direction_t dir, int script,
                          hb_language_t lang) {
-  hb_buffer_clear_contents(buf_);
-  hb_buffer_set_cluster_level(buf_, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
-  hb_buffer_add_utf32(buf_, reinterpret_cast<const uint32_t*>(p.cps.data()), static_cast<int>(p.cps.size()),
-                      static_cast<unsigned>(b), static_cast<int>(e - b));
-  hb_buffer_set_direction(buf_, dir);
+  hb_buffer_clear_contents(buf_.get());
+  hb_buffer_set_cluster_level(buf_.get(), HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+  hb_buffer_add_utf32(buf_.get(), reinterpret_cast<const uint32_t*>(p.cps.data()),
+                      static_cast<int>(p.cps.size()), static_cast<unsigned>(b), static_cast<int>(e - b));
+  hb_buffer_set_direction(buf_.get(), dir);
   const char* sn = uscript_getShortName(static_cast<UScriptCode>(script));
-  hb_buffer_set_script(buf_, hb_script_from_string(sn ? sn : "Zyyy", -1));
-  hb_buffer_set_language(buf_, lang);
+  hb_buffer_set_script(buf_.get(), hb_script_from_string(sn ? sn : "Zyyy", -1));
+  hb_buffer_set_language(buf_.get(), lang);
 }
 
 // Tate-chu-yoko (縦中横, CSS text-combine-upright: digits 2): in vertical
@@ -169,10 +170,10 @@ bool Shaper::set_upright_digits(ShapedParagraph& p, size_t b, size_t e, const Fa
   fill_buffer(p, b, e, HB_DIRECTION_LTR, script, lang);
   static const hb_feature_t kHalfWidth = {HB_TAG('h', 'w', 'i', 'd'), 1, HB_FEATURE_GLOBAL_START,
                                           HB_FEATURE_GLOBAL_END};
-  hb_shape(face->hb(), buf_, &kHalfWidth, e - b == 2 ? 1u : 0u);
+  hb_shape(face->hb(), buf_.get(), &kHalfWidth, e - b == 2 ? 1u : 0u);
   unsigned count = 0;
-  const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf_, &count);
-  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf_, &count);
+  const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf_.get(), &count);
+  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf_.get(), &count);
   if (count == 0) return false;
   const float em = static_cast<float>(face->upem());
   float width = 0;
@@ -212,10 +213,10 @@ bool Shaper::set_upright_digits(ShapedParagraph& p, size_t b, size_t e, const Fa
 void Shaper::set_color_bitmap_run(ShapedParagraph& p, size_t b, size_t e, const Face* face, const Face& text,
                                   bool vertical) {
   fill_buffer(p, b, e, HB_DIRECTION_LTR, USCRIPT_COMMON, hb_language_get_default());
-  hb_shape(face->hb(), buf_, nullptr, 0);
+  hb_shape(face->hb(), buf_.get(), nullptr, 0);
   unsigned count = 0;
-  const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf_, &count);
-  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf_, &count);
+  const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf_.get(), &count);
+  const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf_.get(), &count);
   const float em = static_cast<float>(face->em_units());
   const float asc = static_cast<float>(face->ascender()) / em;  // emoji box top above its baseline, em
   const float text_asc = static_cast<float>(text.ascender()) / static_cast<float>(text.upem());
@@ -320,11 +321,11 @@ void Shaper::shape_runs(ShapedParagraph& p, const ShapeOptions& opt, const FontC
     static const hb_feature_t kFeats[2] = {
         {HB_TAG('k', 'e', 'r', 'n'), 1, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END},
         {HB_TAG('v', 'e', 'r', 't'), 1, HB_FEATURE_GLOBAL_START, HB_FEATURE_GLOBAL_END}};
-    hb_shape(face->hb(), buf_, kFeats, ttb ? 2u : 1u);
+    hb_shape(face->hb(), buf_.get(), kFeats, ttb ? 2u : 1u);
 
     unsigned count = 0;
-    const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf_, &count);
-    const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf_, &count);
+    const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buf_.get(), &count);
+    const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buf_.get(), &count);
     // Rotated glyphs sit with their em box centred on the column axis.
     const float rot_shift = -(static_cast<float>(face->ascender() + face->descender()) / 2.f) / em;
     for (unsigned g = 0; g < count; ++g) {
@@ -398,9 +399,9 @@ void Shaper::mark_breaks(ShapedParagraph& p, const ShapeOptions& opt) {
       cp_at[k] = static_cast<uint32_t>(p.text.cps.size());
     }
     UErrorCode err = U_ZERO_ERROR;
-    UText ut = UTEXT_INITIALIZER;
-    utext_openUChars(&ut, u16.data(), static_cast<int64_t>(u16.size()), &err);
-    if (U_SUCCESS(err)) bi->setText(&ut, err);
+    UText ut_storage = UTEXT_INITIALIZER;
+    const UTextPtr ut(utext_openUChars(&ut_storage, u16.data(), static_cast<int64_t>(u16.size()), &err));
+    if (U_SUCCESS(err)) bi->setText(ut.get(), err);
     if (U_SUCCESS(err)) {
       const auto len = static_cast<int32_t>(u16.size());
       for (int32_t b = bi->next(); b != icu::BreakIterator::DONE && b < len; b = bi->next()) {
@@ -408,8 +409,7 @@ void Shaper::mark_breaks(ShapedParagraph& p, const ShapeOptions& opt) {
         if (idx > 0 && idx < n) p.flags[idx - 1] |= kBreakAfter;
       }
     }
-    utext_close(&ut);
-    bi->setText(icu::UnicodeString());
+    bi->setText(icu::UnicodeString());  // detached before ut closes
   }
   const std::vector<CharClass>& cls = cls_;
   bool number = false;

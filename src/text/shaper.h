@@ -117,7 +117,7 @@ class Shaper {
   // Per glyph (face, code point, direction), not per text.
   std::unordered_map<uint64_t, HaltDelta> halt_cache_;
   std::map<std::pair<FontRequest, bool>, ShapedParagraph> ellipsis_cache_;
-  hb_buffer_t* buf_ = nullptr;
+  HbBufferPtr buf_;
   // Scratch space reused by every paragraph (no allocation once grown).
   std::vector<CharClass> cls_;
   std::vector<int> font_;
