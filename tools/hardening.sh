@@ -28,7 +28,7 @@ asan() {
   cmake --preset asan >/dev/null
   cmake --build --preset asan -j2
   # fleet_small is a load test (nginx, ten players, Prometheus): its players
-  # are the same code as test_metrics_run's, which runs here; ten sanitized
+  # are the same code as test_metrics_run's player cases, which run here; ten sanitized
   # players at once only measure the sanitizer.
   ctest --preset asan -j2 -E '^fleet_small$'
 }

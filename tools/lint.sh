@@ -144,8 +144,8 @@ if [ -n "$fmt_files" ]; then
   $CLANG_FORMAT --dry-run --Werror $fmt_files || status=1
 fi
 
+[ "$tidy" = yes ] || exit $status  # --format: nothing else
 tidy_files=$(echo "$changed" | grep -E '\.cpp$' || true)
-[ "$tidy" = yes ] || tidy_files=
 echo "== clang-tidy: $(echo "$tidy_files" | grep -c . || true) files"
 if [ -n "$tidy_files" ]; then
   [ -f "$BUILD/compile_commands.json" ] || { echo "lint: no $BUILD/compile_commands.json (cmake --preset ci)" >&2; exit 2; }

@@ -88,29 +88,27 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view s) {
 }
 
 std::optional<Theme> builtin_theme(std::string_view name) {
-  Theme t;
-  if (name == "dark") return t;
-  if (name == "red-gold") {
-    t.name = "red-gold";
-    t.background = {0xA3, 0x10, 0x17};
-    t.background2 = {0x7A, 0x0B, 0x10};
-    t.foreground = {0xFF, 0xF3, 0xD6};
-    t.accent = {0xF7, 0xC9, 0x48};
-    t.muted = {0xF0, 0xC8, 0xA8};
-    t.up = {0xFF, 0xE0, 0x82};
-    t.down = {0xB9, 0xF6, 0xCA};
-    t.display_font = "paizi-serif";
-    return t;
-  }
-  if (name == "light") {
-    t.name = "light";
-    t.background = {0xF7, 0xF5, 0xF0};
-    t.background2 = {0xFF, 0xFF, 0xFF};
-    t.foreground = {0x1A, 0x1C, 0x20};
-    t.accent = {0xC6, 0x28, 0x28};
-    t.muted = {0x5F, 0x66, 0x70};
-    return t;
-  }
+  // Theme's defaults are "dark"; the others change its colours (and face).
+  static const Theme kThemes[] = {
+      Theme{},
+      Theme{.name = "red-gold",
+            .background = {0xA3, 0x10, 0x17},
+            .background2 = {0x7A, 0x0B, 0x10},
+            .foreground = {0xFF, 0xF3, 0xD6},
+            .accent = {0xF7, 0xC9, 0x48},
+            .muted = {0xF0, 0xC8, 0xA8},
+            .up = {0xFF, 0xE0, 0x82},
+            .down = {0xB9, 0xF6, 0xCA},
+            .display_font = "paizi-serif"},
+      Theme{.name = "light",
+            .background = {0xF7, 0xF5, 0xF0},
+            .background2 = {0xFF, 0xFF, 0xFF},
+            .foreground = {0x1A, 0x1C, 0x20},
+            .accent = {0xC6, 0x28, 0x28},
+            .muted = {0x5F, 0x66, 0x70}},
+  };
+  for (const Theme& t : kThemes)
+    if (t.name == name) return t;
   return std::nullopt;
 }
 

@@ -402,47 +402,33 @@ SurfacePtr shrink(SurfacePtr s, int w, int h, std::string& err) {
   return d;
 }
 
-// Turns a 32-bit surface as EXIF orientation `o` (2..8) asks; 5..8 swap
-// width and height.
+// Turns a 32-bit surface as EXIF orientation `o` (2..8) asks. Each is a
+// transpose (5..8, which swap width and height) followed by mirroring
+// across either axis: destination (x, y) reads source (u, v) = (y, x) when
+// transposed, else (x, y), mirrored as W-1-u and H-1-v where flagged.
 SurfacePtr orient(const SDL_Surface* s, int o) {
+  struct Turn {
+    bool transpose, mirror_x, mirror_y;
+  };
+  static constexpr Turn kTurns[9] = {{},
+                                     {},                    // 1: as stored
+                                     {false, true, false},  // 2: mirrored horizontally
+                                     {false, true, true},   // 3: rotated 180
+                                     {false, false, true},  // 4: mirrored vertically
+                                     {true, false, false},  // 5: transposed
+                                     {true, false, true},   // 6: rotated 90 clockwise
+                                     {true, true, true},    // 7: transversed
+                                     {true, true, false}};  // 8: rotated 90 counter-clockwise
+  const Turn t = o >= 2 && o <= 8 ? kTurns[o] : Turn{};     // another value: as stored
   const int W = s->w, H = s->h;
-  const bool swap = o >= 5;
-  SurfacePtr d(SDL_CreateRGBSurfaceWithFormat(0, swap ? H : W, swap ? W : H, 32, s->format->format));
+  SurfacePtr d(
+      SDL_CreateRGBSurfaceWithFormat(0, t.transpose ? H : W, t.transpose ? W : H, 32, s->format->format));
   if (!d) return nullptr;
   for (int y = 0; y < d->h; ++y) {
     auto* out = static_cast<Uint8*>(d->pixels) + static_cast<ptrdiff_t>(y) * d->pitch;
     for (int x = 0; x < d->w; ++x) {
-      int sx = x, sy = y;
-      switch (o) {
-        case 2:
-          sx = W - 1 - x;
-          break;
-        case 3:
-          sx = W - 1 - x;
-          sy = H - 1 - y;
-          break;
-        case 4:
-          sy = H - 1 - y;
-          break;
-        case 5:
-          sx = y;
-          sy = x;
-          break;
-        case 6:
-          sx = y;
-          sy = H - 1 - x;
-          break;
-        case 7:
-          sx = W - 1 - y;
-          sy = H - 1 - x;
-          break;
-        case 8:
-          sx = W - 1 - y;
-          sy = x;
-          break;
-        default:
-          break;
-      }
+      const int u = t.transpose ? y : x, v = t.transpose ? x : y;
+      const int sx = t.mirror_x ? W - 1 - u : u, sy = t.mirror_y ? H - 1 - v : v;
       std::memcpy(
           out + ptrdiff_t{4} * x,
           static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(sy) * s->pitch + ptrdiff_t{4} * sx,

@@ -201,7 +201,7 @@ KillRun kill_writers(const std::string& dir, int rounds, bool naive) {
 
 }  // namespace
 
-TEST_CASE("writers SIGKILLed mid-write never leave or show a torn metrics file", "[metrics]") {
+TEST_CASE("writers SIGKILLed mid-write never leave or show a torn metrics file", "[metrics][writers]") {
   TempDir tmp;
   const KillRun r = kill_writers(tmp.path(), 150, false);
   INFO("reads " << r.reads << ", versions " << r.versions << ", killed mid-write " << r.killed_mid_write);

@@ -283,7 +283,8 @@ TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
   std::ostringstream o;
   o << in.rdbuf();
   const std::string plain = o.str();
-  auto with_orientation = [&](int v, bool little_endian) {
+  // `base` with an APP1 segment saying orientation `v`.
+  auto exif = [](const std::string& base, int v, bool little_endian) {
     const std::string tiff = little_endian
                                  ? std::string("II\x2a\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0", 18) +
                                        char(v) + std::string("\0\0\0\0\0\0\0", 7)
@@ -291,8 +292,9 @@ TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
                                        char(v) + std::string("\0\0\0\0\0\0", 6);
     const std::string app1 = std::string("Exif\0\0", 6) + tiff;
     const size_t len = app1.size() + 2;
-    return plain.substr(0, 2) + "\xff\xe1" + char(len >> 8) + char(len & 0xFF) + app1 + plain.substr(2);
+    return base.substr(0, 2) + "\xff\xe1" + char(len >> 8) + char(len & 0xFF) + app1 + base.substr(2);
   };
+  auto with_orientation = [&](int v, bool little_endian) { return exif(plain, v, little_endian); };
   // Loads `jpg` through a file, checks the texture's size and draws it.
   auto upright = [](present::Display& dsp, const std::string& jpg, int want_w, int want_h) {
     std::ofstream("turned.jpg", std::ios::binary | std::ios::trunc) << jpg;
@@ -321,6 +323,33 @@ TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
   CHECK((upright(*d, with_orientation(8, true), 40, 60).rgb(20, 10) & 0xFF) > 0xC0);
   auto d3 = screen(60, 40);
   CHECK((upright(*d3, with_orientation(3, true), 60, 40).rgb(10, 20) & 0xFF) > 0xC0);
+  // All eight, on quadrants (stored: red, green / blue, white), as the EXIF
+  // specification draws them: the colour at each displayed quadrant.
+  const auto q = make(60, 40, [](int x, int y) {
+    return y < 20 ? (x < 30 ? 0xFF0000u : 0x00FF00u) : (x < 30 ? 0x0000FFu : 0xFFFFFFu);
+  });
+  REQUIRE(IMG_SaveJPG(q.get(), "turned.jpg", 95) == 0);
+  std::ifstream qin("turned.jpg", std::ios::binary);
+  std::ostringstream qo;
+  qo << qin.rdbuf();
+  const std::string quadrants = qo.str();
+  const auto name = [](uint32_t c) {
+    const int r = (c >> 16) & 0xFF, g = (c >> 8) & 0xFF, b = c & 0xFF;
+    return r > 0xC0 && g > 0xC0 && b > 0xC0 ? 'W' : r > 0xC0 ? 'R' : g > 0xC0 ? 'G' : b > 0xC0 ? 'B' : '?';
+  };
+  // Top left, top right, bottom left, bottom right.
+  const char* const want[9] = {"", "RGBW", "GRWB", "WBGR", "BWRG", "RBGW", "BRWG", "WGBR", "GWRB"};
+  auto d60x40 = screen(60, 40), d40x60 = screen(40, 60);
+  for (int v = 1; v <= 8; ++v) {
+    INFO("orientation " << v);
+    const bool turned = v >= 5;
+    const int w = turned ? 40 : 60, h = turned ? 60 : 40;
+    const std::string jpg = v == 1 ? quadrants : exif(quadrants, v, true);
+    const Shot shot = upright(turned ? *d40x60 : *d60x40, jpg, w, h);
+    const std::string seen = {name(shot.rgb(w / 4, h / 4)), name(shot.rgb(3 * w / 4, h / 4)),
+                              name(shot.rgb(w / 4, 3 * h / 4)), name(shot.rgb(3 * w / 4, 3 * h / 4))};
+    CHECK(seen == want[v]);
+  }
   // Malformed EXIF (IFD offset past the end) is ignored: as stored.
   std::string bad = with_orientation(6, true);
   bad[2 + 2 + 2 + 6 + 4] = '\x7f';
