@@ -168,7 +168,7 @@ class Player : private SequencerHost {
   const std::vector<std::string>& warnings() const { return seq_.current().warnings; }
   // How video slides are decoded (media/video.h: the board, the choice of
   // decoder, the limits); before the first tick().
-  void set_video_options(media::DecoderOptions o) { video_options_ = std::move(o); }
+  void set_video_options(const media::DecoderOptions& o) { video_options_ = o; }
   // The decoder of the last clip opened ("h264 (software)"; "" before any)
   // and why it is not the hardware one ("" when it is, or none was wanted).
   const std::string& video_decoder() const { return video_decoder_; }
