@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 shift || true
-all=(playlist layout feed json_feed article html_text encoding dates http_headers image_header kpi cap)
+all=(playlist layout feed json_feed article html_text encoding dates http_headers image_header kpi cap video_probe)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 jobs=${FUZZ_JOBS:-2}
@@ -32,12 +32,17 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 run_one() {
   local t=$1 secs=$2
-  local work=build-fuzz/corpus/$t log=build-fuzz/logs/$t.log
+  local work=build-fuzz/corpus/$t log=build-fuzz/logs/$t.log seeds=tests/fuzz/corpus/$t
   mkdir -p "$work"
+  # video_probe's seeds are clips made with ffmpeg, never committed.
+  if [ "$t" = video_probe ]; then
+    seeds=build-fuzz/seeds/$t
+    tests/fuzz/make_video_corpus.sh "$seeds" >/dev/null
+  fi
   local rc=0 t0 runs=()
   [ -z "${FUZZ_RUNS:-}" ] || runs=(-runs="$FUZZ_RUNS")
   t0=$(date +%s)
-  build-fuzz/fuzz/fuzz_"$t" "$work" "tests/fuzz/corpus/$t" "${runs[@]}" \
+  build-fuzz/fuzz/fuzz_"$t" "$work" "$seeds" "${runs[@]}" \
     -max_total_time="$secs" -timeout=25 -rss_limit_mb="${FUZZ_RSS_MB:-2048}" -print_final_stats=1 \
     -artifact_prefix="tests/fuzz/findings/$t-" >"$log" 2>&1 || rc=$?
   local execs rate files

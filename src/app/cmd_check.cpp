@@ -7,6 +7,7 @@
 
 #include "app/cli.h"
 #include "app/pins.h"
+#include "app/video.h"
 #include "content/playlist.h"
 #include "net/http_client.h"
 #include "net/signature.h"
@@ -112,6 +113,7 @@ size_t check_composition(const std::string& file, const content::Playlist& pl, i
   for (size_t i = 0; i < pl.slides.size(); ++i) {
     if (!content::source_of(pl.slides[i]).empty()) continue;
     player.show_still(i, 0, static_cast<int64_t>(std::time(nullptr)));
+    player.take_video_problems();  // said by check_videos
     for (const auto& wn : player.warnings()) {
       std::printf("%s: warning: slide %s at %dx%d: %s (at /slides/%zu)\n", file.c_str(),
                   pl.slides[i].id.empty() ? ("#" + std::to_string(i + 1)).c_str() : pl.slides[i].id.c_str(),
@@ -176,6 +178,12 @@ size_t check_pins(const std::string& file, const content::Playlist& pl, size_t& 
 int cmd_check(Args& args) {
   const auto size = parse_size(args.value("--size").value_or("1920x1080"), "--size");
   const auto pubkey = args.value("--pubkey");
+  // The board whose hardware decoders the clips are checked against: the
+  // flag, else the configuration's.
+  const std::string board_name =
+      args.value("--board").value_or(load_config(kDefaultConfigPath, false).config.board);
+  const auto board = media::board_from_name(board_name);
+  if (!board) throw UsageError{"--board must be generic, pi4 or pi5"};
   const auto pos = args.positionals();
   if (pos.size() != 1) throw UsageError{"check takes one PLAYLIST file"};
   const std::string& file = pos[0];
@@ -194,6 +202,7 @@ int cmd_check(Args& args) {
   }
   if (pr.playlist)
     warnings += check_local_images(file, *pr.playlist) + check_local_sources(file, *pr.playlist) +
+                check_videos(file, *pr.playlist, *board) +
                 check_composition(file, *pr.playlist, size.first, size.second);
   if (pubkey && pr.playlist) {
     std::string sig, body, err;

@@ -23,6 +23,7 @@
 #include "app/play_report.h"
 #include "app/play_updates.h"
 #include "app/service_link.h"
+#include "app/video.h"
 #include "content/playlist.h"
 #include "content/timezone.h"
 #include "net/http_client.h"
@@ -255,6 +256,7 @@ bool PlayLoop::step(int64_t t) {
   const bool drew = dark_ ? (p_.player.rest(unix_s), false) : p_.player.tick(t, unix_s);
   if (drew) last_drawn_ = t;
   p_.report.image_errors(p_.painter);
+  p_.report.videos(p_.player);
   p_.updates.step(p_.player, p_.painter, p_.display, unix_s,
                   p_.data.health(unix_s));  // [updates] adoption, status, display power
   if (dark_ && !p_.updates.display_off()) p_.player.wake(t);
@@ -386,6 +388,7 @@ int cmd_play(Args& args) {
       cfg.timezone.empty() ? std::nullopt : content::TimeZone::load(cfg.timezone, zone_err);
   show::Player player(*display, shaper, painter, pl, &data,
                       configured ? *configured : content::TimeZone::system());
+  player.set_video_options(video_options(cfg));
   PlayLoop({setup.flags, setup.file, begun, *display, painter, player, data, updates, link, report}).run();
   return kExitOk;
 }

@@ -10,6 +10,7 @@
 #include "app/cli.h"
 #include "content/cap_geo.h"
 #include "content/timezone.h"
+#include "media/video.h"
 #include "platform/contract.h"
 
 namespace paizi::app {
@@ -59,6 +60,18 @@ std::string set_timezone(Config& c, std::string_view v) {
   std::string err;
   if (!content::TimeZone::load(std::string(v), err)) return err;
   c.timezone = std::string(v);
+  return {};
+}
+
+std::string set_board(Config& c, std::string_view v) {
+  if (!media::board_from_name(v)) return "must be generic, pi4 or pi5";
+  c.board = std::string(v);
+  return {};
+}
+
+std::string set_video_decoder(Config& c, std::string_view v) {
+  if (!media::decoder_choice_from_name(v)) return "must be auto, software or hardware";
+  c.video_decoder = std::string(v);
   return {};
 }
 
@@ -139,6 +152,10 @@ constexpr ConfigOption kOptions[] = {
      &reset_member<&Config::allow_unpinned_assets>, "BOOL: accept images without image_sha256 when signed"},
     {"require_https", "--require-https", "", &set_bool<&Config::require_https>,
      &reset_member<&Config::require_https>, "BOOL: only https:// for playlist, sources, images"},
+    {"board", "--board", "", &set_board, &reset_member<&Config::board>,
+     "NAME: generic, pi4 or pi5 (its hardware video decoders)"},
+    {"video_decoder", "--video-decoder", "", &set_video_decoder, &reset_member<&Config::video_decoder>,
+     "auto, software or hardware (video slides)"},
 };
 
 const ConfigOption* find_key(std::string_view key) {

@@ -49,6 +49,10 @@ struct Config {
   std::string timezone;  // IANA zone of the screen's clock and schedule when the playlist names none; "" =
                          // the system's
   platform::Level log_level = platform::Level::info;
+  // The board, for its hardware video decoders (media/video.h): generic |
+  // pi4 (H.264 up to 1080p) | pi5 (HEVC only).
+  std::string board = "generic";
+  std::string video_decoder = "auto";  // auto | software | hardware
 };
 
 struct ConfigProblem {

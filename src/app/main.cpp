@@ -43,6 +43,7 @@ commands:
       --allow-unpinned-assets true|false  with a key, accept images without "image_sha256" (default false)
       --require-https true|false          only https:// for the playlist, sources, unpinned images
       --location LAT,LON  where the screen stands: CAP alerts with a polygon or circle show only around it
+      --board NAME        generic, pi4 or pi5 (its hardware video decoders); --video-decoder auto|software|hardware
     signals: SIGHUP checks the playlist now, SIGTERM/SIGINT stop; sd_notify under systemd
   render PLAYLIST         render one slide to a PNG file
       --slide N           slide index (0-based)      --page K   page of a news slide
@@ -65,6 +66,8 @@ commands:
                           composed to report text cut or set too small, QR codes left out
       --pubkey KEY.pub    also verify PLAYLIST.sig and the images' pins it can reach; warn about http://
       --size WxH          the screen the slides are composed for (default 1920x1080)
+      --board NAME        generic, pi4 or pi5: warn about clips it cannot decode in hardware
+                          (default: the configuration's board)
   keygen PREFIX           write an Ed25519 key pair PREFIX.key (secret) and PREFIX.pub
   sign FILE --key K.key   pin the images it can reach ("image_sha256", FILE rewritten), then write
                           the detached signature FILE.sig

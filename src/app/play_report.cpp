@@ -96,6 +96,19 @@ void PlayReport::first_frame(present::Display& display, const show::Player& play
                (player.direct_pixels() ? "in the software canvas's memory" : "with render-target textures"));
 }
 
+void PlayReport::videos(show::Player& player) {
+  for (const std::string& m : player.take_video_problems())
+    if (warned_.insert("video\n" + m).second) log_.warning(m);
+  const std::string said = player.video_decoder() + "\n" + player.video_fallback();
+  if (player.video_decoder().empty() || said == video_decoder_) return;
+  video_decoder_ = said;
+  if (player.video_fallback().empty())
+    log_.info("video: decoding with " + player.video_decoder());
+  else
+    log_.warning("video: decoding with " + player.video_decoder() +
+                 ", not in hardware: " + player.video_fallback());
+}
+
 void PlayReport::frame(int64_t t, const show::Player& player, render::Painter& painter,
                        present::Display& display) {
   // A new slide or page, the same one with new data, or a new playlist

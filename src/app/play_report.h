@@ -38,6 +38,10 @@ class PlayReport {
   void alerts(const std::vector<content::AlertNotice>& now_on, int64_t unix_s);
   // Images the painter could not open since the last call.
   void image_errors(render::Painter& painter);
+  // Video slides: the decoder of each clip when it changes (info; the
+  // fallback from hardware a warning), and clips left out or cut short,
+  // each reason once.
+  void videos(show::Player& player);
   // The first frame: after how long, on which presenter and renderer.
   void first_frame(present::Display& display, const show::Player& player,
                    std::chrono::steady_clock::time_point begun);
@@ -63,6 +67,7 @@ class PlayReport {
   uint64_t shown_replaced_ = 0;
   const content::Playlist* shown_playlist_ = nullptr;
   std::set<std::string> warned_;  // composition warnings already logged (slide id + message)
+  std::string video_decoder_;     // the last said
 };
 
 }  // namespace paizi::app

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build_config.h"
+#include "media/video.h"
 #include "platform/atomic_file.h"
 #include "platform/clock.h"
 #include "platform/contract.h"
@@ -150,6 +151,9 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
   // An asset the painter would refuse is missing from the start: its slide is
   // left out (and the reason logged) rather than shown as an empty frame.
   o.check_asset = [](std::string_view bytes) { return render::image_problem(bytes); };
+  // A clip is adopted only when FFmpeg finds a playable video stream in it
+  // (loaded only now: a playlist without video never gets here).
+  o.check_video = [](std::string_view bytes) { return media::video_problem(bytes); };
   // A local file is its own durable copy: without --state-dir its state
   // lives in a temporary directory. A URL needs a real one.
   state_dir_ = po.state_dir.value_or(net::is_http_url(source_) ? default_state_dir() : "");
@@ -298,6 +302,8 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, present::
   s.images = painter.image_cache_stats();
   s.contract_violations = platform::contract_violations();
   s.image_error = painter.last_error();
+  s.video_decoder = player.video_decoder();
+  s.video_fallback = player.video_fallback();
   const std::string before = status_->last();
   std::string err;
   if (!status_->update(s, err) && err != warned_) {

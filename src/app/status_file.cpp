@@ -78,6 +78,10 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
          {"until",
           a.until == std::numeric_limits<int64_t>::max() ? json(nullptr) : json(rfc3339_utc(a.until))}});
   doc["alerts"] = std::move(alerts);  // important: an alert shown or cleared is written (and sent) at once
+  // How clips are decoded, never silent (docs/video.md); only once one was.
+  if (!s.video_decoder.empty())
+    doc["video"] = {{"decoder", s.video_decoder},
+                    {"fallback", s.video_fallback.empty() ? json(nullptr) : json(s.video_fallback)}};
   if (important) *important = doc.dump();
   doc["counters"] = {{"checks", y.checks},
                      {"not_modified", y.not_modified},
@@ -102,6 +106,11 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
                      {"asset_bytes", y.assets.bytes},
                      {"asset_stores", y.assets.stores},
                      {"asset_evictions", y.assets.evictions}};
+  if (!s.video_decoder.empty()) {
+    doc["counters"]["video_frames"] = s.player.video_frames;
+    doc["counters"]["video_dropped"] = s.player.video_dropped;
+    doc["counters"]["video_failed"] = s.player.video_failed;
+  }
   return doc.dump(1);
 }
 

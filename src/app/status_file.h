@@ -10,12 +10,16 @@
 //          "alerts":[{"id","severity","event","headline","from","until"}...],
 //                                                   CAP alerts on screen; times RFC 3339 UTC, until null =
 //                                                   none
+//          "video":{"decoder","fallback"},          the last clip's decoder and why it is not the
+//                                                   hardware one (null: it is, or none wanted);
+//                                                   only once a video slide played
 //          "errors":[{"time","message"}...],
 //          "counters":{"checks","not_modified","adopted","rejected","failed",
 //                      "frames","compositions","atlas_hits","atlas_misses",
 //                      "atlas_evictions","atlas_bytes","atlas_budget",
 //                      "asset_entries","asset_bytes","asset_stores",
-//                      "asset_evictions"}}
+//                      "asset_evictions", and with video "video_frames",
+//                      "video_dropped", "video_failed"}}
 #pragma once
 
 #include <chrono>
@@ -50,6 +54,8 @@ struct StatusSnapshot {
   render::Painter::ImageCacheStats images;  // the painter's decoded-image cache
   uint64_t contract_violations = 0;         // broken invariants logged and survived (platform/contract.h)
   std::string image_error;                  // the last of them, naming its path; empty: none
+  std::string video_decoder;                // show::Player::video_decoder(); empty: no clip opened yet
+  std::string video_fallback;               // show::Player::video_fallback()
 };
 
 // RFC 3339 UTC ("2026-04-24T10:00:00Z") of Unix seconds.

@@ -26,8 +26,9 @@ constexpr const char* kKpiFormats[] = {"auto", "wan", "group", "percent", "plain
 constexpr const char* kFits[] = {"fit", "fill"};
 constexpr const char* kTransitions[] = {"cut", "fade", "push"};
 constexpr const char* kSourceKinds[] = {"feed", "article", "kpi", "image", "cap"};
-// Slide types a playlist may name, in SlideBody order ("alert" is the player's).
-constexpr const char* kSlideTypes[] = {"slogan", "news", "kpi", "image"};
+// Slide types a playlist may name, each with its SlideBody alternative
+// (read_slide); "alert" is the player's.
+constexpr const char* kSlideTypes[] = {"slogan", "news", "kpi", "image", "video"};
 
 using nlohmann::json;
 
@@ -118,6 +119,7 @@ const char* type_name(const SlideBody& body) {
     const char* operator()(const KpiSlide&) const { return "kpi"; }
     const char* operator()(const ImageSlide&) const { return "image"; }
     const char* operator()(const AlertSlide&) const { return "alert"; }
+    const char* operator()(const VideoSlide&) const { return "video"; }
   };
   return std::visit(Name{}, body);
 }
@@ -143,7 +145,7 @@ const std::string& source_of(const Slide& s) {
           return b.source;
         } else {
           static_assert(std::is_same_v<B, SloganSlide> || std::is_same_v<B, ImageSlide> ||
-                            std::is_same_v<B, AlertSlide>,
+                            std::is_same_v<B, AlertSlide> || std::is_same_v<B, VideoSlide>,
                         "a new slide type: say here which source it reads");
           return kNone;
         }
@@ -237,16 +239,20 @@ std::optional<int64_t> read_published(Reader& r, const json& v, const std::strin
 
 // An image's pin, "image_sha256" beside "image": 64 lower-case hex digits
 // (what sha256sum prints). Without an "image" it pins nothing: an error.
-void read_pin(Reader& r, const json& v, const std::string& ptr, const std::string& image, std::string& out) {
-  if (!r.string(v, ptr, "image_sha256", out)) return;
+// A clip's is "src_sha256" beside "src" (`key`, `what`).
+void read_pin(Reader& r, const json& v, const std::string& ptr, const std::string& image, std::string& out,
+              const std::string& key = "image", const char* what = "image") {
+  const std::string pin_key = key + "_sha256";
+  if (!r.string(v, ptr, pin_key.c_str(), out)) return;
   const bool hex = out.size() == 64 && std::all_of(out.begin(), out.end(), [](char c) {
                      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
                    });
   if (!hex)
-    r.problem(ptr + "/image_sha256",
-              "\"image_sha256\" must be 64 lower-case hex digits (the SHA-256 of the image)");
+    r.problem(ptr + "/" + pin_key,
+              "\"" + pin_key + "\" must be 64 lower-case hex digits (the SHA-256 of the " + what + ")");
   else if (image.empty())
-    r.problem(ptr + "/image_sha256", "\"image_sha256\" pins an image, but there is no \"image\"");
+    r.problem(ptr + "/" + pin_key, "\"" + pin_key + "\" pins " + (key == "image" ? "an image" : "a clip") +
+                                       ", but there is no \"" + key + "\"");
   if (!hex || image.empty()) out.clear();
 }
 
@@ -357,6 +363,20 @@ void read_image_slide(Reader& r, const json& v, const std::string& ptr, ImageSli
   read_choice(r, v, ptr, "fit", kFits, b.fit, "fit", false, "fit must be \"fit\" or \"fill\"");
 }
 
+void read_video_slide(Reader& r, const json& v, const std::string& ptr, VideoSlide& b) {
+  r.string(v, ptr, "src", b.src, true);
+  read_pin(r, v, ptr, b.src, b.src_sha256, "src", "clip");
+  b.duration_set = v.contains("duration");
+  r.number(v, ptr, "loops", b.loops, 1, 10000);
+  r.boolean(v, ptr, "muted", b.muted);
+  r.number(v, ptr, "volume", b.volume, 0.0, 1.0);
+  r.number(v, ptr, "poster", b.poster, 0.0, 86400.0);
+  read_choice(r, v, ptr, "fit", kFits, b.fit, "fit", false, "fit must be \"fit\" or \"fill\"");
+  if (b.duration_set && v.contains("loops"))
+    r.problem(ptr + "/loops",
+              "\"loops\" is left alone: the slide's \"duration\" says how long the clip plays", true);
+}
+
 // The kinds of source a slide type may read.
 bool source_fits(const SlideBody& body, SourceKind k) {
   if (std::holds_alternative<KpiSlide>(body)) return k == SourceKind::Kpi;
@@ -370,10 +390,11 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
     r.problem(ptr, "a slide must be an object");
     return;
   }
-  r.known_keys(v, ptr, {"id",     "type",     "duration", "theme",  "lines",        "vertical",
-                        "banner", "subtitle", "article",  "source", "item",         "page_duration",
-                        "qr",     "title",    "tiles",    "image",  "image_sha256", "fit",
-                        "when",   "priority", "fallback", "urgent"});
+  r.known_keys(v, ptr,
+               {"id",       "type",    "duration",     "theme", "lines",         "vertical", "banner",
+                "subtitle", "article", "source",       "item",  "page_duration", "qr",       "title",
+                "tiles",    "image",   "image_sha256", "fit",   "when",          "priority", "fallback",
+                "urgent",   "src",     "src_sha256",   "loops", "muted",         "volume",   "poster"});
   if (!r.string(v, ptr, "id", s.id)) s.id = "slide-" + std::to_string(index);
   size_t type = 0;
   if (!read_choice(r, v, ptr, "type", kSlideTypes, type, "slide type", true)) return;
@@ -390,8 +411,11 @@ void read_slide(Reader& r, const json& v, const std::string& ptr, const Playlist
     case 2:
       read_kpi_slide(r, v, ptr, s.body.emplace<KpiSlide>());
       break;
-    default:
+    case 3:
       read_image_slide(r, v, ptr, s.body.emplace<ImageSlide>());
+      break;
+    default:
+      read_video_slide(r, v, ptr, s.body.emplace<VideoSlide>());
       break;
   }
   const std::string& id = source_of(s);
@@ -574,6 +598,9 @@ ParseResult parse_playlist(std::string_view text, const std::string& base_dir) {
       };
       for_each_image(s, [&](const std::string& image, const std::string& pin, bool own) {
         same_pin(image, pin, ptr + (own ? "/image_sha256" : "/article/image_sha256"));
+      });
+      for_each_video(s, [&](const std::string& src, const std::string& pin) {
+        same_pin(src, pin, ptr + "/src_sha256");
       });
       pl.slides.push_back(std::move(s));
     }

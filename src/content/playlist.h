@@ -139,6 +139,22 @@ struct ImageSlide {
   ImageFit fit = ImageFit::Fit;
 };
 
+// A video clip (media/video.h decodes it): a file or an http(s) URL,
+// fetched into the asset store like an image. The slide lasts the clip's
+// length, `loops` times over, unless the slide's `duration` says otherwise
+// (then the clip loops until it is over, or is cut off).
+struct VideoSlide {
+  std::string src;
+  // Its pin ("src_sha256"), as an image's "image_sha256"; empty: not pinned.
+  std::string src_sha256;
+  bool duration_set = false;  // the slide's own "duration" decides how long it plays
+  int loops = 1;              // times the clip plays (without "duration")
+  bool muted = true;
+  float volume = 1.0f;  // 0..1, when not muted
+  double poster = 0;    // s into the clip: the frame `paizi render` draws
+  ImageFit fit = ImageFit::Fit;
+};
+
 // A CAP alert's takeover: never read from JSON; the player makes it
 // (show/player.h, Player::set_alerts).
 struct AlertSlide {
@@ -146,7 +162,7 @@ struct AlertSlide {
   size_t alerts_beside = 0;  // the other alerts in force (the takeover leaves them the ticker strip)
 };
 
-using SlideBody = std::variant<SloganSlide, NewsSlide, KpiSlide, ImageSlide, AlertSlide>;
+using SlideBody = std::variant<SloganSlide, NewsSlide, KpiSlide, ImageSlide, AlertSlide, VideoSlide>;
 
 struct Slide {
   std::string id;
@@ -167,7 +183,7 @@ struct Slide {
 };
 
 // The JSON name of a slide's type ("slogan", "news", "kpi", "image",
-// "alert"), for messages and metrics.
+// "video", "alert"), for messages and metrics.
 const char* type_name(const SlideBody& body);
 // The id of the source a slide reads ("" for none).
 const std::string& source_of(const Slide& s);
@@ -186,9 +202,28 @@ void for_each_image(S& s, F&& f) {
         } else if constexpr (std::is_same_v<B, NewsSlide>) {
           if (b.news && !b.news->image.empty()) f(b.news->image, b.news->image_sha256, false);
         } else {
-          static_assert(
-              std::is_same_v<B, SloganSlide> || std::is_same_v<B, KpiSlide> || std::is_same_v<B, AlertSlide>,
-              "a new slide type: say here which images it shows");
+          static_assert(std::is_same_v<B, SloganSlide> || std::is_same_v<B, KpiSlide> ||
+                            std::is_same_v<B, AlertSlide> || std::is_same_v<B, VideoSlide>,
+                        "a new slide type: say here which images it shows");
+        }
+      },
+      s.body);
+}
+// The clips a slide plays, the one place that knows which slides have
+// them: f(src, pin) for a video slide's clip (references into the slide,
+// writable when `S` is a non-const Slide).
+template <typename S, typename F>
+void for_each_video(S& s, F&& f) {
+  std::visit(
+      [&f](auto& b) {
+        using B = std::remove_cv_t<std::remove_reference_t<decltype(b)>>;
+        if constexpr (std::is_same_v<B, VideoSlide>) {
+          f(b.src, b.src_sha256);
+        } else {
+          static_assert(std::is_same_v<B, SloganSlide> || std::is_same_v<B, NewsSlide> ||
+                            std::is_same_v<B, KpiSlide> || std::is_same_v<B, ImageSlide> ||
+                            std::is_same_v<B, AlertSlide>,
+                        "a new slide type: say here which clips it plays");
         }
       },
       s.body);

@@ -56,6 +56,9 @@ std::vector<render::DisplayList> compose_slide(const content::Slide& slide, cons
     std::vector<render::DisplayList> operator()(const content::AlertSlide& b) const {
       return compose_alert(b, theme, ctx);
     }
+    std::vector<render::DisplayList> operator()(const content::VideoSlide& b) const {
+      return compose_video(b, theme, ctx);
+    }
   };
   return std::visit(Compose{theme, ctx}, slide.body);
 }
@@ -113,6 +116,20 @@ std::vector<render::DisplayList> compose_image(const content::ImageSlide& s, con
       render::RectOp{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height), t.background});
   dl.ops.push_back(render::ImageOp{resolve_path(ctx, s.image), ctx.area.x, ctx.area.y, ctx.area.w, ctx.area.h,
                                    s.fit == content::ImageFit::Fill});
+  return {dl};
+}
+
+std::vector<render::DisplayList> compose_video(const content::VideoSlide&, const content::Theme& t,
+                                               ComposeContext& ctx) {
+  // Black: the clip's letterbox. The player draws its frames over it in
+  // ctx.area (show/video.h).
+  render::DisplayList dl;
+  dl.width = ctx.width;
+  dl.height = ctx.height;
+  dl.clear = content::Color{0, 0, 0};
+  (void)t;
+  dl.ops.push_back(
+      render::RectOp{0, 0, static_cast<float>(ctx.width), static_cast<float>(ctx.height), dl.clear});
   return {dl};
 }
 

@@ -92,6 +92,10 @@ std::vector<render::DisplayList> compose_alert(const content::AlertSlide& s, con
                                                ComposeContext& ctx);
 std::vector<render::DisplayList> compose_image(const content::ImageSlide& s, const content::Theme& t,
                                                ComposeContext& ctx);
+// A video slide's page: the letterbox the player draws the clip's frames
+// over, in ctx.area (show/video.h).
+std::vector<render::DisplayList> compose_video(const content::VideoSlide& s, const content::Theme& t,
+                                               ComposeContext& ctx);
 // A visible notice instead of a blank slide ("news source unavailable").
 std::vector<render::DisplayList> compose_notice(const std::string& title, const std::string& detail,
                                                 const content::Theme& t, ComposeContext& ctx);

@@ -74,6 +74,9 @@ class Compositor {
   bool paint_straight(const render::DisplayList& dl);
   // The canvas holds a picture being painted, not the frame on screen.
   bool canvas_clobbered() const { return canvas_clobbered_; }
+  // The picture of `slot`, for what is drawn into it after its page (a
+  // video's frames, show/video.h); the next draw() shows it.
+  Picture& picture(Slot slot) { return pic(slot); }
   // The canvas on the pixel path (null: textures).
   SDL_Surface* canvas() const { return direct_ ? display_.canvas() : nullptr; }
 

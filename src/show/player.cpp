@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "platform/paths.h"
 #include "show/format.h"
 #include "show/grid.h"
 #include "show/overlay.h"
@@ -73,6 +74,7 @@ Composition Player::compose(const content::Playlist& pl, size_t slide, int64_t u
   c.had_data = ctx.news != nullptr || ctx.kpi != nullptr;
   c.pages = compose_slide(sl, sl.theme ? *sl.theme : pl.theme, ctx);
   c.warnings = std::move(ctx.warnings);
+  if (open_video(pl, slide) && composed_video_.play) c.hold = composed_video_.play->hold_ms();
   ++stats_.compositions;
   stats_.last_missing = 0;
   for (const auto& page : c.pages)
@@ -83,7 +85,104 @@ Composition Player::compose(const content::Playlist& pl, size_t slide, int64_t u
 
 bool Player::page_ready(Slot slot, const Showing& s) {
   compositor_.paint(slot, s.pages[s.page]);
+  if (s.pl && s.pl->slides[s.slide].as<content::VideoSlide>()) {
+    VideoSlot& v = video_of(slot);
+    if (!composed_video_.play || composed_video_.pl != s.pl.get() || composed_video_.slide != s.slide) {
+      v = {};
+      // Left out, with the reason (the show goes on with the next slide).
+      ++stats_.video_failed;
+      video_problems_.push_back(composed_video_error_.empty()
+                                    ? "slide " + s.pl->slides[s.slide].id + ": video cannot be played"
+                                    : composed_video_error_);
+      return false;
+    }
+    v = std::move(composed_video_);
+    composed_video_ = {};
+    // Its first frame, decoded before the transition into it starts.
+    v.play->advance(0, [&](media::Decoder& d) { draw_video(*v.play, d, slot); });
+    return true;
+  }
   return !unpaintable(s);
+}
+
+void Player::swapped() {
+  compositor_.swap();
+  std::swap(video_[0], video_[1]);
+  video_[1] = {};  // the clip that went off screen
+}
+
+bool Player::open_video(const content::Playlist& pl, size_t slide) {
+  composed_video_ = {};
+  composed_video_error_.clear();
+  const content::Slide& sl = pl.slides[slide];
+  const auto* v = sl.as<content::VideoSlide>();
+  if (!v) return true;
+  const std::string what = "slide " + sl.id + ": video " + v->src + ": ";
+  std::string path = v->src;
+  if (path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0) {
+    composed_video_error_ = what + "not fetched (the asset store has no complete copy)";
+    return false;
+  }
+  if (path.rfind("file://", 0) == 0) path = path.substr(7);
+  path = platform::resolve_ref(pl.base_dir, path);
+  std::string err;
+  auto play = VideoPlayback::open(*v, path, sl.duration.count(), video_options_, err);
+  if (!play) {
+    composed_video_error_ = what + err;
+    return false;
+  }
+  if (play->decoder().decoder_name() != video_decoder_ ||
+      play->decoder().fallback_reason() != video_fallback_) {
+    video_decoder_ = play->decoder().decoder_name();
+    video_fallback_ = play->decoder().fallback_reason();
+  }
+  composed_video_ = VideoSlot{std::move(play), &pl, slide};
+  return true;
+}
+
+media::Box Player::video_box() const {
+  return media::Box{static_cast<int>(std::lround(main_.x)), static_cast<int>(std::lround(main_.y)),
+                    static_cast<int>(std::lround(main_.w)), static_cast<int>(std::lround(main_.h))};
+}
+
+void Player::draw_video(VideoPlayback& v, media::Decoder& d, Slot slot) {
+  SDL_Surface* c = compositor_.canvas();
+  const media::PixelOrder order = c ? pixel_order(c->format->format) : media::PixelOrder::bgra;
+  v.draw(d, compositor_.picture(slot), display_.renderer(), display_.width(), order, video_box());
+  ++stats_.video_frames;
+}
+
+bool Player::advance_videos(int64_t t_ms) {
+  bool changed = false;
+  for (const Slot slot : {Slot::current, Slot::next}) {
+    VideoSlot& v = video_of(slot);
+    if (!v.play) continue;
+    const Showing& s = slot == Slot::current ? seq_.current() : seq_.next();
+    if (s.pl.get() != v.pl || s.slide != v.slide) {
+      if (slot == Slot::current) v = {};  // (the next slot's is kept until its showing is made)
+      continue;
+    }
+    // The next slide's clip starts with the transition into it.
+    if (slot == Slot::next && !seq_.in_transition()) continue;
+    const int64_t clip = t_ms - s.start;
+    const uint64_t dropped = v.play->dropped();
+    if (v.play->advance(clip, [&](media::Decoder& d) { draw_video(*v.play, d, slot); })) changed = true;
+    stats_.video_dropped += v.play->dropped() - dropped;
+    // A clip that ended early (cut, or it failed or stalled) hands over to
+    // the next slide once its last frame has had its time.
+    if (slot == Slot::current && v.play->ended() && clip >= v.play->end_ms() && !seq_.in_transition()) {
+      if (!v.play->failure().empty()) {
+        const content::Slide& sl = s.pl->slides[s.slide];
+        const auto* body = sl.as<content::VideoSlide>();
+        video_problems_.push_back("slide " + sl.id + ": video " + (body ? body->src : "") + ": " +
+                                  v.play->failure() + " (cut short at " + std::to_string(clip) + " ms)");
+        ++stats_.video_failed;
+      }
+      seq_.cut_short(t_ms);
+      v = {};
+    }
+  }
+  return changed;
 }
 
 const render::DisplayList* Player::page_of(Slot slot) const {
@@ -120,6 +219,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   if (!seq_.started() && data_) seq_.set_alerts(data_->alerts(unix_s));
   bool need = seq_.advance(t_ms, unix_s, stats_.frames > 0);
   t_ms = seq_.now_ms();
+  need |= advance_videos(t_ms);
   bool ticker_moved = false;
   if (seq_.takeover() ? !alert_line_.empty() : !ticker_line_.empty()) {
     ticker_offset_ = static_cast<double>(ticker_speed_) * static_cast<double>(t_ms) / 1000.0;
@@ -289,13 +389,29 @@ size_t Player::show_still(size_t slide, size_t page, int64_t unix_s) {
   if (pages == 0) return 0;
   ticker_offset_ = 0;
   const render::DisplayList& dl = seq_.current().pages[page];
+  // A video's poster frame: `poster` s into its clip.
+  const auto* video = seq_.slide().as<content::VideoSlide>();
+  VideoPlayback* poster =
+      video && composed_video_.play && composed_video_.slide == slide ? composed_video_.play.get() : nullptr;
+  if (poster && !poster->seek_poster(video->poster)) poster = nullptr;
+  if (video && !poster)
+    video_problems_.push_back(composed_video_error_.empty()
+                                  ? "slide " + seq_.slide().id + ": video " + video->src + ": no poster frame"
+                                  : composed_video_error_);
   // A still on the pixel path is painted straight into the canvas: no slide buffer at all.
   if (compositor_.paint_straight(dl)) {
+    if (SDL_Surface* c = compositor_.canvas(); poster && c) {
+      SDL_RenderFlush(display_.renderer());
+      poster->decoder().convert(static_cast<uint8_t*>(c->pixels), c->pitch, video_box(), poster->fill(),
+                                pixel_order(c->format->format));
+    }
     draw_overlays(unix_s);
   } else {
     compositor_.paint(Slot::current, dl);
+    if (poster) draw_video(*poster, poster->decoder(), Slot::current);
     draw_frame(0, unix_s);
   }
+  composed_video_ = {};
   display_.present();
   ++stats_.frames;
   return pages;
@@ -362,10 +478,23 @@ bool Player::draw_ticker_strip() {
 
 bool Player::animating() const {
   if (seq_.in_transition() || !ticker_line_.empty() || (seq_.takeover() && !alert_line_.empty())) return true;
+  if (video_[0].play && !video_[0].play->ended()) return true;  // a clip plays
   return seq_.moving();
 }
 
-int64_t Player::next_change_ms() const { return seq_.next_change_ms(); }
+int64_t Player::next_change_ms() const {
+  int64_t next = seq_.next_change_ms();
+  // A clip's next frame, or its end (an early end hands over at once).
+  for (const Slot slot : {Slot::current, Slot::next}) {
+    const VideoSlot& v = video_[slot == Slot::current ? 0 : 1];
+    const Showing& s = slot == Slot::current ? seq_.current() : seq_.next();
+    if (!v.play || s.pl.get() != v.pl || s.slide != v.slide) continue;
+    if (slot == Slot::next && !seq_.in_transition()) continue;
+    const int64_t due = v.play->ended() ? v.play->end_ms() : v.play->next_due_ms();
+    if (due != INT64_MAX) next = std::min(next, std::max(seq_.now_ms() + 1, s.start + due));
+  }
+  return next;
+}
 
 int64_t Player::next_event_ms() const {
   if (animating()) return seq_.now_ms() + grid::kFrameMs;

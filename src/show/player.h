@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "content/data_provider.h"
@@ -30,6 +31,7 @@
 #include "show/schedule.h"
 #include "show/sequencer.h"
 #include "show/ticker.h"
+#include "show/video.h"
 
 namespace paizi::show {
 
@@ -58,7 +60,10 @@ struct PlayerStats {
   // Slides that came on screen (their first page), by slide type
   // (content::type_name: slogan, news, kpi, image, alert).
   std::map<std::string, uint64_t> shown_by_type;
-  uint64_t unpaintable = 0;  // image slides skipped: the painter could not draw their image
+  uint64_t unpaintable = 0;    // image slides skipped: the painter could not draw their image
+  uint64_t video_frames = 0;   // video frames drawn
+  uint64_t video_dropped = 0;  // video frames decoded too late to be drawn (the real clock fell behind)
+  uint64_t video_failed = 0;   // video slides left out or cut short: their clip could not be played
 };
 
 class Player : private SequencerHost {
@@ -161,6 +166,16 @@ class Player : private SequencerHost {
   // What composing the slide on screen reported: text cut or set below the
   // theme's readable minimum, a QR code left out (show/compose.h).
   const std::vector<std::string>& warnings() const { return seq_.current().warnings; }
+  // How video slides are decoded (media/video.h: the board, the choice of
+  // decoder, the limits); before the first tick().
+  void set_video_options(const media::DecoderOptions& o) { video_options_ = o; }
+  // The decoder of the last clip opened ("h264 (software)"; "" before any)
+  // and why it is not the hardware one ("" when it is, or none was wanted).
+  const std::string& video_decoder() const { return video_decoder_; }
+  const std::string& video_fallback() const { return video_fallback_; }
+  // What went wrong with clips since the last call ("slide ID: video SRC:
+  // reason"), for the log.
+  std::vector<std::string> take_video_problems() { return std::exchange(video_problems_, {}); }
   // Whether frames are assembled in the software canvas's memory (the
   // slides kept as pixel buffers, a crossfade blended by paizi's own loop)
   // rather than with render-target textures and SDL's blending.
@@ -180,13 +195,31 @@ class Player : private SequencerHost {
   Composition compose(const content::Playlist& pl, size_t slide, int64_t unix_s, double anim_t,
                       const content::TimeZone& zone) override;
   bool page_ready(Slot slot, const Showing& s) override;
-  void swapped() override { compositor_.swap(); }
+  void swapped() override;
   void playlist_changed() override;
   void came_on(const content::Slide& slide) override {
     ++stats_.shown_by_type[content::type_name(slide.body)];
   }
   void skipped_unpaintable() override { ++stats_.unpaintable; }
 
+  // A video slide's clip, opened when it is composed (compose) and moved to
+  // the slot its showing takes (page_ready).
+  struct VideoSlot {
+    std::unique_ptr<VideoPlayback> play;
+    const content::Playlist* pl = nullptr;
+    size_t slide = 0;
+  };
+  VideoSlot& video_of(Slot slot) { return video_[slot == Slot::current ? 0 : 1]; }
+  // Opens the clip of video slide `slide` of `pl` into composed_video_
+  // (nothing for another type); false with a problem noted when it cannot
+  // be played.
+  bool open_video(const content::Playlist& pl, size_t slide);
+  // Draws the frames of the clips on screen due at `t_ms`; true when any changed.
+  bool advance_videos(int64_t t_ms);
+  // The slide's area on this screen, for the clip.
+  media::Box video_box() const;
+  // Draws the decoder's frame into the picture of `slot`.
+  void draw_video(VideoPlayback& v, media::Decoder& d, Slot slot);
   // The page `slot` holds now (null: none; the compositor repaints from it).
   const render::DisplayList* page_of(Slot slot) const;
   // An image slide whose image the painter could not draw (after painting
@@ -243,6 +276,13 @@ class Player : private SequencerHost {
   int64_t frame_interval_ms_ = 0;  // see set_frame_interval()
   int64_t last_frame_t_ = -1;      // ms: the last presented frame
   bool motion_ = false;            // continuous motion was on screen at the last presented frame
+  // Video slides.
+  media::DecoderOptions video_options_;
+  VideoSlot composed_video_;          // opened by compose(), for page_ready()
+  std::string composed_video_error_;  // why composed_video_ has none
+  std::array<VideoSlot, 2> video_;    // current, next
+  std::string video_decoder_, video_fallback_;
+  std::vector<std::string> video_problems_;
 };
 
 }  // namespace paizi::show

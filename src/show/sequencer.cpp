@@ -28,6 +28,7 @@ void Sequencer::compose(Showing& s, std::shared_ptr<const content::Playlist> pl,
   s.stale = false;
   s.pages = std::move(c.pages);
   s.warnings = std::move(c.warnings);
+  s.hold = c.hold;
   s.anim = animation_length(pl->slides[slide]);
   s.pl = std::move(pl);
 }
@@ -45,6 +46,7 @@ float Sequencer::transition_progress(int64_t t_ms) const {
 
 int64_t Sequencer::hold_ms(const Showing& s) const {
   const content::Slide& sl = s.pl->slides[s.slide];
+  if (s.hold > 0) return std::max<int64_t>(grid::kMinHoldMs, s.hold);
   const auto* news = sl.as<content::NewsSlide>();  // only articles have pages
   return std::max<int64_t>(grid::kMinHoldMs,
                            (s.pages.size() > 1 && news ? news->page_duration : sl.duration).count());
@@ -80,6 +82,7 @@ void Sequencer::prepare_next(int64_t unix_s) {
     next_.pl = cur_.pl;
     next_.slide = cur_.slide;
     next_.pages = cur_.pages;  // layouts are shared, not copied
+    next_.hold = cur_.hold;
     next_.anim = 0;
     next_.sourced = cur_.sourced;
     next_.had_data = cur_.had_data;
@@ -127,6 +130,12 @@ bool Sequencer::wake(int64_t t_ms) {
   last_t_ = t_ms;
   redraw_ = true;
   return true;
+}
+
+void Sequencer::cut_short(int64_t t_ms) {
+  if (!started_ || trans_start_ >= 0 || cur_.start + hold_ms(cur_) <= t_ms) return;
+  cur_.hold = std::max<int64_t>(1, t_ms - cur_.start);
+  cur_.page = cur_.pages.size() - 1;  // leave the slide, not just the page
 }
 
 void Sequencer::data_changed(int64_t unix_s) {

@@ -34,6 +34,7 @@ struct Showing {
   bool had_data = false;              // composed with the provider's data (not the placeholder)
   bool stale = false;                 // the data changed since it was composed
   std::vector<std::string> warnings;  // from composition (ComposeContext::warnings)
+  int64_t hold = 0;                   // ms it holds (a video's clip); 0: the slide's duration
 };
 
 // What composing one slide gave (SequencerHost::compose).
@@ -42,6 +43,7 @@ struct Composition {
   std::vector<std::string> warnings;
   bool sourced = false;   // the slide's content comes from the data provider
   bool had_data = false;  // the provider had data for it
+  int64_t hold = 0;       // ms the slide holds when not its duration (a video: its clip); 0: the duration
 };
 
 // The two showings the sequencer holds: the one on screen and the next.
@@ -87,6 +89,9 @@ class Sequencer {
   void rest(int64_t unix_s) { last_unix_ = unix_s; }
   // Resumes at `t_ms` where it stopped (Player::wake); false: nothing to resume.
   bool wake(int64_t t_ms);
+  // The slide on screen ends at `t_ms` (a clip that ended early or stalled):
+  // the boundary is then, the next slide follows. Not during a transition.
+  void cut_short(int64_t t_ms);
   void request_redraw() { redraw_ = true; }
   // See Player::data_changed (the provider's alerts go to set_alerts first).
   void data_changed(int64_t unix_s);

@@ -13,7 +13,18 @@ std::map<std::string, std::string> asset_pins(const content::Playlist& pl) {
   };
   for (const auto& s : pl.slides)
     content::for_each_image(s, [&](const std::string& ref, const std::string& pin, bool) { add(ref, pin); });
+  for (const auto& s : pl.slides)
+    content::for_each_video(s, [&](const std::string& ref, const std::string& pin) { add(ref, pin); });
   return pins;
+}
+
+std::set<std::string> video_assets(const content::Playlist& pl) {
+  std::set<std::string> refs;
+  for (const auto& s : pl.slides)
+    content::for_each_video(s, [&](const std::string& ref, const std::string&) {
+      if (!ref.empty()) refs.insert(ref);
+    });
+  return refs;
 }
 
 std::string refusal(const std::string& url, const std::string& pin, const AssetPolicy& policy) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,8 @@ namespace paizi::sources {
 // 64 lower-case hex digits, "" when not pinned. The parser guarantees one
 // pin per reference (content/playlist.h).
 std::map<std::string, std::string> asset_pins(const content::Playlist& pl);
+// The references of those that are video clips (content::for_each_video).
+std::set<std::string> video_assets(const content::Playlist& pl);
 
 struct AssetPolicy {
   bool signed_playlists = false;  // a public key is configured

@@ -101,6 +101,9 @@ std::vector<std::string> drop_missing(content::Playlist& pl,
       else
         image.clear();  // the article without its picture
     });
+    content::for_each_video(s, [&](std::string& src, std::string&) {
+      if (missing.count(src)) drop = true;  // a video slide without its clip is left out
+    });
     if (drop)
       dropped.push_back(s.id.empty() ? "#" + std::to_string(i + 1) : s.id);
     else
@@ -116,6 +119,7 @@ void apply_assets(content::Playlist& pl, const AssetMap& assets, const net::Asse
   };
   for (auto& s : pl.slides)
     content::for_each_image(s, [&](std::string& image, std::string&, bool) { file_of(image); });
+  for (auto& s : pl.slides) content::for_each_video(s, [&](std::string& src, std::string&) { file_of(src); });
   for (auto& src : pl.sources)
     if (auto it = assets.find(src.url); it != assets.end()) src.url = it->second.url;  // older snapshots
 }
@@ -417,8 +421,10 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
   awaited_.clear();  // what this attempt still lacks, for watch_awaited
   const AssetPolicy policy = asset_policy(opt_);
   bool index_changed = false;
+  const std::set<std::string> videos = video_assets(pl);
   for (const auto& [ref, pin] : asset_pins(pl)) {
     if (assets.count(ref)) continue;
+    const bool video = videos.count(ref) > 0;
     AssetRef a;
     std::string err;
     if (!resolve(ref, base, a.url, err)) {
@@ -446,7 +452,11 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
     rq.bearer_token = token_for(a.url);
     rq.https_only = opt_.require_https && pin.empty();  // pinned bytes are checked: any transport
     net::UrlIndex::set_validators(rq, known);
-    const net::HttpResult r = client_.fetch(rq);
+    // A clip is larger and slower than an image: its own caps.
+    net::HttpLimits video_limits = opt_.limits;
+    video_limits.max_body_bytes = std::min(opt_.max_video_bytes, opt_.cache_budget_bytes / 2);
+    video_limits.total_timeout_ms = std::max(video_limits.total_timeout_ms, opt_.video_timeout_ms);
+    const net::HttpResult r = video ? net::HttpClient(video_limits).fetch(rq) : client_.fetch(rq);
     if (known && r.not_modified()) {
       a.sha256 = known->sha256;
       asset_index_.confirm(a.url, unix_now());
@@ -469,8 +479,8 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
       }
       integrity_incident(a.url, pin, "");
     }
-    if (opt_.check_asset) {
-      if (std::string why = opt_.check_asset(r.body); !why.empty()) {
+    if (const auto& check = video ? opt_.check_video : opt_.check_asset) {
+      if (std::string why = check(r.body); !why.empty()) {
         missing[ref] = "asset " + a.url + " " + why;
         if (local) awaited_.insert(net::local_path(a.url));  // half-copied, perhaps
         continue;

@@ -89,6 +89,12 @@ struct UpdaterOptions {
   // shown (an HTML error page served with 200, a cut or oversized file); it
   // is then missing like one that could not be fetched. Unset: any bytes.
   std::function<std::string(std::string_view bytes)> check_asset;
+  // The same for a video slide's clip (media/video.h video_problem); unset: any bytes.
+  std::function<std::string(std::string_view bytes)> check_video;
+  // A clip's caps: its size (at most half the asset budget as well) and the
+  // time its transfer may take.
+  size_t max_video_bytes = 256u << 20;
+  long video_timeout_ms = 600000;
   // With a public key, an image without a pin ("image_sha256") is refused
   // (missing, with the reason) unless this is set (config
   // allow_unpinned_assets). Without a key every image is accepted; a pin

@@ -73,6 +73,49 @@ PLAYLIST_V2 = {
     "slides": [{"id": "reloaded", "type": "slogan", "duration": "5s",
                 "lines": ["新节目单已生效 🎉"], "subtitle": "systemctl reload paizi"}],
 }
+# Issue 22: a promotional clip, fetched from the content server and played
+# by the service in software (the emulated board has no V4L2 decoder). The
+# clip fills the screen (no header, no ticker) and carries its frame index
+# as ten black/white squares, as in tests/media/test_video.cpp, and two
+# marks (counter_filter).
+CLIP_FPS = 10
+CLIP_SECONDS = 60  # 600 frames: the ten-bit index does not wrap
+PLAYLIST_VIDEO = {
+    "version": 1, "name": "仿真板卡", "theme": "dark", "transition": {"type": "cut"},
+    "slides": [{"id": "promo", "type": "video", "src": "http://10.0.2.100/clip.mp4", "fit": "fill"}],
+}
+
+
+def counter_filter(w):
+    """ffmpeg's drawbox chain: bit k of the frame index n white at (16 + 40k, 16)
+    (scaled by w / 1280), 32 px wide, black when the bit is clear; then two
+    marks, square 10 always white and square 11 always black, so that a
+    black or white screen does not read as an index."""
+    s = w / 1280.0
+    boxes = []
+    for k in range(12):
+        box = (f"drawbox=x={round((16 + 40 * k) * s)}:y={round(16 * s)}:w={round(32 * s)}:"
+               f"h={round(32 * s)}:t=fill:color=")
+        if k == 10:
+            boxes.append(f"{box}white")
+        elif k == 11:
+            boxes.append(f"{box}black")
+        else:
+            boxes.append(f"{box}black,{box}white:enable='mod(floor(n/{1 << k}),2)'")
+    return ",".join(boxes)
+
+
+def read_counter(path):
+    """The frame index a screendump shows, or None when the squares are not
+    black or white, or the marks are not there (not the clip)."""
+    img = Image.open(path).convert("L")
+    s = img.size[0] / 1280.0
+    lums = [img.getpixel((round((32 + 40 * k) * s), round(32 * s))) for k in range(12)]
+    if any(90 < v < 165 for v in lums) or lums[10] < 165 or lums[11] > 90:
+        return None
+    return sum(1 << k for k in range(10) if lums[k] >= 165)
+
+
 # The ticker strip: 7 % of the shorter side at the bottom (show/grid.h,
 # kTickerHeight). Slide comparisons leave it out (it moves); ticker_check
 # looks only at it.
@@ -224,6 +267,7 @@ class Run:
             self.security_check()
             self.no_gpu_check(ref2)
             self.negative_check(ref2)
+            self.video_check()
             self.board.close()
             self.board = None
             self.two_displays(PLAYLIST_V2)
@@ -391,6 +435,82 @@ class Run:
                        f"{os.path.basename(path)}")
         finally:
             self.board.out("rm -f /run/systemd/system/paizi.service.d/missing.conf && systemctl daemon-reload")
+
+    def video_check(self):
+        clip = os.path.join(self.site, "clip.mp4")
+        subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+                        "-i", f"testsrc2=size={W}x{H}:rate={CLIP_FPS}", "-t", str(CLIP_SECONDS),
+                        "-vf", counter_filter(W), "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30",
+                        "-pix_fmt", "yuv420p", clip], check=True)
+        self.publish(PLAYLIST_VIDEO, "video")
+        # The host's `paizi render` of the same slide with the clip beside it
+        # draws the poster (the first frame): the counter must read 0 there,
+        # or the reading below reads nothing.
+        local = os.path.join(self.site, "video-local.json")
+        with open(local, "w") as f:
+            json.dump(dict(PLAYLIST_VIDEO, slides=[dict(PLAYLIST_VIDEO["slides"][0], src="clip.mp4")]), f)
+        ref = os.path.join(self.work, "ref-video-local.png")
+        subprocess.run([self.paizi, "render", local, "--slide", "0", "--size", f"{W}x{H}", "-o", ref],
+                       check=True, stdout=subprocess.DEVNULL)
+        self.check("video: the host's poster frame reads index 0", read_counter(ref) == 0,
+                   f"{read_counter(ref)} in {os.path.basename(ref)}")
+        # Online again (offline_reboot took the link down and the server).
+        self.server.down = False
+        self.board.set_link(True)
+        self.board.out("systemctl restart paizi")
+        self.wait_active(120)
+        start, seen = time.monotonic(), None
+        while seen is None and time.monotonic() - start < 180:
+            path = self.shot("video-wait")
+            seen = read_counter(path)
+            if seen is None:
+                os.unlink(path)
+                self.shots -= 1
+                time.sleep(2)
+        self.check("video: the clip is on screen", seen is not None,
+                   f"after {time.monotonic() - start:.1f} s, index {seen}")
+        # Frames advance at the clip's rate: two screendumps DT s apart show
+        # indices about DT * fps apart (at least half of that: software
+        # decoding under TCG may drop some; at most the clock allows, with
+        # a second for the screendumps' own latency). A pair that straddles
+        # the clip's restart is taken again.
+        # The pairs start 3 s after the clip appeared: under TCG the first
+        # frame stays up for a second or two while decoding starts (the
+        # clip's clock runs from the cut, so the frames after it are late
+        # and dropped until decoding catches up), which a pair taken at once
+        # counts as frames faster than the clock.
+        time.sleep(3)
+        pairs = []
+        for _ in range(3):
+            ta = time.monotonic()
+            a = read_counter(self.shot("video-a"))
+            time.sleep(4)
+            tb = time.monotonic()
+            b = read_counter(self.shot("video-b"))
+            dt = tb - ta
+            pairs.append((a, b, round(dt, 2)))
+            if a is not None and b is not None and b >= a:
+                break
+        a, b, dt = pairs[-1]
+        ok = a is not None and b is not None and 0.5 * CLIP_FPS * dt <= b - a <= CLIP_FPS * (dt + 1.0)
+        self.check("video: frames advance by their timestamps on KMSDRM", ok,
+                   f"index {a} then {b} after {dt} s (expected {0.5 * CLIP_FPS * dt:.0f}.."
+                   f"{CLIP_FPS * (dt + 1.0):.0f} more); pairs {pairs}")
+        lines = self.player_lines(self.journal())
+        decoder = [m[1] for m in lines if "decoding with" in m[1]]
+        # status.json is rewritten when the slide changes and at least every
+        # 60 s (--status-every): wait for one written after frames were drawn.
+        counters, start = {}, time.monotonic()
+        while counters.get("video_frames", 0) < 20 and time.monotonic() - start < 90:
+            try:
+                counters = json.loads(self.board.out("cat /run/paizi/status.json")).get("counters", {})
+            except ValueError:
+                counters = {}
+            time.sleep(2)
+        self.check("video: software decoding, said in the journal and status.json",
+                   bool(decoder) and "software" in decoder[-1] and counters.get("video_frames", 0) >= 20,
+                   f"{decoder[-1] if decoder else 'no decoder line'}; video_frames "
+                   f"{counters.get('video_frames')}, video_dropped {counters.get('video_dropped')}")
 
     def two_displays(self, playlist):
         # QEMU's default VGA card as well as the virtio GPU: two DRM devices,
