@@ -18,6 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include "../feeds/feeds_test_support.h"
+#include "../show/player_rig.h"
 #include "content/playlist.h"
 #include "media/video.h"
 #include "present/display.h"
@@ -68,28 +69,9 @@ std::string make_clip(const std::string& dir, const std::string& name, int w, in
   return out;
 }
 
-struct Rig {
-  std::unique_ptr<present::Display> display;
-  std::unique_ptr<render::Painter> painter;
-  std::unique_ptr<show::Player> player;
-  static text::Shaper& shaper() {
-    static text::FontLibrary fonts;
-    static text::Shaper s(fonts);
-    return s;
-  }
-  Rig(const std::string& json, int w, int h) {
-    auto pr = content::parse_playlist(json, "/");
-    INFO(pr.first_error("test.json"));
-    REQUIRE(pr.playlist);
-    std::string err;
-    present::DisplayOptions o;
-    o.width = w;
-    o.height = h;
-    display = present::open_headless(o, err);
-    REQUIRE(display);
-    painter = std::make_unique<render::Painter>(display->renderer());
-    player = std::make_unique<show::Player>(*display, shaper(), *painter, *pr.playlist);
-  }
+// The clips are named by absolute paths.
+struct Rig : show_test::Rig {
+  Rig(const std::string& json, int w, int h) : show_test::Rig(json, w, h, "/") {}
 };
 
 // The frame index the canvas shows (-1: no counter there), for a clip

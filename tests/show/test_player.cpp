@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "content/playlist.h"
+#include "player_rig.h"
 #include "present/display.h"
 #include "render/image.h"
 #include "render/painter.h"
@@ -18,29 +19,7 @@ using namespace paizi;
 
 namespace {
 
-struct Rig {
-  std::unique_ptr<present::Display> display;
-  std::unique_ptr<render::Painter> painter;
-  std::unique_ptr<show::Player> player;
-  static text::Shaper& shaper() {
-    static text::FontLibrary fonts;
-    static text::Shaper s(fonts);
-    return s;
-  }
-  explicit Rig(const std::string& json, int w = 640, int h = 360) {
-    auto pr = content::parse_playlist(json, ".");
-    INFO(pr.first_error("test.json"));
-    REQUIRE(pr.playlist);
-    std::string err;
-    present::DisplayOptions o;
-    o.width = w;
-    o.height = h;
-    display = present::open_headless(o, err);
-    REQUIRE(display);
-    painter = std::make_unique<render::Painter>(display->renderer());
-    player = std::make_unique<show::Player>(*display, shaper(), *painter, *pr.playlist);
-  }
-};
+using show_test::Rig;
 
 const char* kThree = R"({"version":1,"transition":{"type":"fade","duration":"500ms"},
   "slides":[{"id":"a","type":"slogan","duration":"5s","lines":["第一"]},
