@@ -27,7 +27,7 @@ row() {  # NAME TIMEFILE
 }
 # paizi: the clip as its only slide, for the clip's length (a window on Xvfb).
 xvfb /usr/bin/time -v -o "$out/paizi.time" "$root/build/paizi" play "$out/pl.json" --window 1920x1080 \
-  --duration "${secs}s" --state-dir "$out/state" --runtime-dir "$out/run" --status-every 0 --config /dev/null \
+  --duration "${secs}s" --state-dir "$out/state" --runtime-dir "$out/run" --config /dev/null \
   >"$out/paizi.log" 2>&1 || true
 dropped=$(python3 -c "import json,sys; c=json.load(open('$out/run/status.json'))['counters']; print(c.get('video_dropped','?'), c.get('video_frames','?'))")
 echo "| program | CPU s | CPU % of one core | peak RSS MiB | dropped / drawn |"

@@ -206,8 +206,9 @@ class PlayLoop {
   steady_clock::time_point start_;
   int64_t unix0_ = 0;
   int64_t frame_ms_ = kHeadlessFrameMs;
-  int64_t last_drawn_ = -1;  // real-clock ms of the last frame presented
-  bool dark_ = false;        // the schedule has the screen off
+  int64_t last_drawn_ = -1;     // real-clock ms of the last frame presented
+  bool clock_started_ = false;  // the first frame is on screen (the real clock runs from then)
+  bool dark_ = false;           // the schedule has the screen off
   uint64_t data_generation_ = 0;
   uint64_t playing_ = 0;  // adoptions of the playlist whose sources are fetched
 };
@@ -235,6 +236,14 @@ void PlayLoop::run() {
     if (!p_.flags.simulated()) t = duration_cast<milliseconds>(steady_clock::now() - start_).count();
     if (p_.flags.total_ms && t >= p_.flags.total_ms) break;
     if (!step(t) || !follow_signals()) break;
+    // The real clock starts when the first frame is on screen: making it
+    // (fonts, the first slide, a clip's first frame) is not time the show
+    // has spent, and a clip counted from before would start with its first
+    // frames already overdue (dropped).
+    if (!p_.flags.simulated() && !clock_started_ && p_.player.stats().frames > 0) {
+      clock_started_ = true;
+      start_ = steady_clock::now() - milliseconds(t);
+    }
     if (p_.flags.simulated()) {
       // Simulated clock: jump to the next discrete change (the screen off:
       // a second, the schedule's resolution).
@@ -244,6 +253,8 @@ void PlayLoop::run() {
       break;
     }
   }
+  p_.updates.stop(p_.player, p_.painter,
+                  p_.flags.simulated() ? unix0_ + t / 1000 : static_cast<int64_t>(std::time(nullptr)));
 }
 
 bool PlayLoop::step(int64_t t) {

@@ -173,6 +173,20 @@ void player_metrics(Exposition& e, const StatusSnapshot& s) {
             "Frames of continuous motion (ticker, transition, count-up) that were due and not presented.",
             p.dropped);
   e.counter("paizi_compositions_total", "Slide pages composed.", p.compositions);
+  e.counter("paizi_video_frames_total", "Video frames drawn.", p.video_frames);
+  e.counter("paizi_video_frames_dropped_total",
+            "Video frames decoded and not drawn: a later one was due as well (the real clock fell behind).",
+            p.video_dropped);
+  e.counter("paizi_video_failures_total",
+            "Video slides left out or cut short because their clip could not be played.", p.video_failed);
+  if (!s.video_decoder.empty()) {
+    e.family(
+        "paizi_video_decoder_info", "gauge",
+        "The decoder of the last clip opened, and why not a hardware one (empty: none wanted, or it was); "
+        "always 1.");
+    e.sample("paizi_video_decoder_info", {{"decoder", s.video_decoder}, {"fallback", s.video_fallback}},
+             uint64_t{1});
+  }
   e.family("paizi_frame_time_seconds", "histogram", "Wall time to draw and present a frame.");
   uint64_t cumulative = 0;
   for (size_t i = 0; i < show::PlayerStats::kFrameTimeBounds.size(); ++i) {

@@ -274,20 +274,8 @@ void PlayUpdates::reap_commands() {
   }
 }
 
-void PlayUpdates::step(show::Player& player, render::Painter& painter, present::Display& display,
-                       int64_t unix_s, const sources::SourceHealth& sources) {
-  const auto now = std::chrono::steady_clock::now();
-  reap_heartbeat();
-  if (first_frame_s_ < 0 && player.stats().frames > 0)  // step() follows the tick that presented it
-    first_frame_s_ = std::chrono::duration<double>(now - started_).count();
-  if (now - ntp_checked_ > std::chrono::seconds(10)) {
-    ntp_unsynced_ = platform::ntp_unsynchronised();
-    ntp_checked_ = now;
-  }
-  player.set_clock_trusted(show::clock_trusted(unix_s, PAIZI_BUILD_UNIX, ntp_unsynced_));
-  if (auto a = updater_->take()) player.adopt(a->playlist);
-  const show::ScheduleState st = player.schedule_state();
-  display_power(st, player.playlist());
+StatusSnapshot PlayUpdates::snapshot(const show::Player& player, render::Painter& painter,
+                                     const show::ScheduleState& st, int64_t unix_s) const {
   StatusSnapshot s;
   s.sync = updater_->status();
   s.slide_id = player.slide().id;
@@ -304,6 +292,32 @@ void PlayUpdates::step(show::Player& player, render::Painter& painter, present::
   s.image_error = painter.last_error();
   s.video_decoder = player.video_decoder();
   s.video_fallback = player.video_fallback();
+  return s;
+}
+
+void PlayUpdates::stop(const show::Player& player, render::Painter& painter, int64_t unix_s) {
+  // The last status.json: the counters the show ended with, whenever they
+  // changed since the last write.
+  std::string err;
+  if (!status_->update(snapshot(player, painter, player.schedule_state(), unix_s), err, true))
+    warn("status: " + err);
+}
+
+void PlayUpdates::step(show::Player& player, render::Painter& painter, present::Display& display,
+                       int64_t unix_s, const sources::SourceHealth& sources) {
+  const auto now = std::chrono::steady_clock::now();
+  reap_heartbeat();
+  if (first_frame_s_ < 0 && player.stats().frames > 0)  // step() follows the tick that presented it
+    first_frame_s_ = std::chrono::duration<double>(now - started_).count();
+  if (now - ntp_checked_ > std::chrono::seconds(10)) {
+    ntp_unsynced_ = platform::ntp_unsynchronised();
+    ntp_checked_ = now;
+  }
+  player.set_clock_trusted(show::clock_trusted(unix_s, PAIZI_BUILD_UNIX, ntp_unsynced_));
+  if (auto a = updater_->take()) player.adopt(a->playlist);
+  const show::ScheduleState st = player.schedule_state();
+  display_power(st, player.playlist());
+  StatusSnapshot s = snapshot(player, painter, st, unix_s);
   const std::string before = status_->last();
   std::string err;
   if (!status_->update(s, err) && err != warned_) {

@@ -101,6 +101,8 @@ class PlayUpdates {
   // `sources`: how the playlist's sources are doing (for the metrics).
   void step(show::Player& player, render::Painter& painter, present::Display& display, int64_t unix_s,
             const sources::SourceHealth& sources);
+  // The player stops: status.json gets the show's last counters.
+  void stop(const show::Player& player, render::Painter& painter, int64_t unix_s);
   // Whether the schedule has the screen switched off now (display_power).
   bool display_off() const { return display_off_; }
   // Why the last check of the playlist failed; empty when it succeeded.
@@ -116,6 +118,8 @@ class PlayUpdates {
 
  private:
   void display_power(const show::ScheduleState& st, const content::Playlist& pl);
+  StatusSnapshot snapshot(const show::Player& player, render::Painter& painter, const show::ScheduleState& st,
+                          int64_t unix_s) const;
   void heartbeat(const std::string& status, present::Display& display);
   // Rewrites the metrics file when due, with the fields only it has.
   void write_metrics(StatusSnapshot& s, const show::Player& player, int64_t unix_s,

@@ -117,7 +117,7 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
 StatusFile::StatusFile(std::string path, std::chrono::milliseconds min_interval)
     : path_(std::move(path)), min_interval_(min_interval) {}
 
-bool StatusFile::update(const StatusSnapshot& s, std::string& err) {
+bool StatusFile::update(const StatusSnapshot& s, std::string& err, bool now_anyway) {
   // Time of the last check alone is not worth a write; the rest of the
   // important part is.
   StatusSnapshot q = s;
@@ -127,7 +127,7 @@ bool StatusFile::update(const StatusSnapshot& s, std::string& err) {
   status_json(q, &important);
   if (doc == last_) return true;
   const auto now = std::chrono::steady_clock::now();
-  if (important == last_important_ && now - last_write_ < min_interval_) return true;
+  if (!now_anyway && important == last_important_ && now - last_write_ < min_interval_) return true;
   if (!platform::write_file_atomic(path_, doc, &err)) return false;
   last_ = doc;
   last_important_ = important;

@@ -68,8 +68,10 @@ std::string status_json(const StatusSnapshot& s, std::string* important = nullpt
 class StatusFile {
  public:
   StatusFile(std::string path, std::chrono::milliseconds min_interval);
-  // Writes when due (see above). Returns false with `err` when a write failed.
-  bool update(const StatusSnapshot& s, std::string& err);
+  // Writes when due (see above), or whenever it changed when `now_anyway`
+  // (the last status, as the player stops). Returns false with `err` when a
+  // write failed.
+  bool update(const StatusSnapshot& s, std::string& err, bool now_anyway = false);
   const std::string& path() const { return path_; }
   const std::string& last() const { return last_; }  // last document written
 

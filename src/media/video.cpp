@@ -7,7 +7,9 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <dlfcn.h>
@@ -44,6 +46,7 @@ struct AvApi {
   decltype(&(av_frame_alloc)) frame_alloc;
   decltype(&(av_frame_free)) frame_free;
   decltype(&(av_frame_unref)) frame_unref;
+  decltype(&(av_frame_move_ref)) frame_move_ref;
   decltype(&(av_strerror)) strerror;
   decltype(&(av_log_set_level)) log_set_level;
   decltype(&(av_dict_set)) dict_set;
@@ -85,6 +88,8 @@ struct AvApi {
 };
 
 std::atomic<bool> g_loaded{false};
+// The table once loaded (Frame and Scaler exist only after a Decoder did).
+std::atomic<const AvApi*> g_api{nullptr};
 
 const AvApi* av_api(std::string& err) {
   static std::once_flag once;
@@ -117,6 +122,7 @@ const AvApi* av_api(std::string& err) {
     sym(util, api.frame_alloc, "av_frame_alloc");
     sym(util, api.frame_free, "av_frame_free");
     sym(util, api.frame_unref, "av_frame_unref");
+    sym(util, api.frame_move_ref, "av_frame_move_ref");
     sym(util, api.strerror, "av_strerror");
     sym(util, api.log_set_level, "av_log_set_level");
     sym(util, api.dict_set, "av_dict_set");
@@ -157,6 +163,7 @@ const AvApi* av_api(std::string& err) {
     // FFmpeg's own messages about a hostile file would flood the journal.
     api.log_set_level(AV_LOG_QUIET);
     ready = &api;
+    g_api = &api;
     g_loaded = true;
   });
   if (!ready) err = why;
@@ -229,9 +236,6 @@ struct Decoder::State {
   AVCodecContext* codec = nullptr;
   AVPacket* pkt = nullptr;
   AVFrame* frame = nullptr;
-  SwsContext* sws = nullptr;
-  SwsContext* sws_yuv = nullptr;
-  std::vector<uint8_t> yuv;  // a frame converted to I420 (Decoder::planes)
   int stream = -1;
   int64_t deadline_ms = 0;  // the watchdog: FFmpeg's blocking calls give up after it
   bool eof_sent = false;
@@ -239,8 +243,6 @@ struct Decoder::State {
 
   explicit State(const AvApi& a, const Limits& l) : av(a), limits(l) {}
   ~State() {
-    if (sws) av.sws_free_context(sws);
-    if (sws_yuv) av.sws_free_context(sws_yuv);
     if (frame) av.frame_free(&frame);
     if (pkt) av.packet_free(&pkt);
     if (codec) av.free_context(&codec);
@@ -532,7 +534,13 @@ std::unique_ptr<Decoder> Decoder::open(const std::string& path, const DecoderOpt
     if (r >= 0) {
       s.codec->pkt_timebase = s.fmt->streams[s.stream]->time_base;
       s.codec->max_pixels = static_cast<int64_t>(o.limits.max_width) * o.limits.max_height;
-      s.codec->thread_count = o.threads;
+      // FFmpeg's default (cores + 1 frame threads) keeps a decoder context
+      // and a frame in flight per thread: about 21 MiB more than one thread
+      // for a 1080p H.264 clip (docs/video.md). paizi decodes on a thread of
+      // its own beside the frame loop (show/video.h), so FFmpeg gets the
+      // cores but the one the frame loop needs.
+      const unsigned cores = std::thread::hardware_concurrency();
+      s.codec->thread_count = o.threads > 0 ? o.threads : static_cast<int>(cores > 2 ? cores - 1 : 1);
       s.codec->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
       r = av->open2(s.codec, codec, nullptr);
     }
@@ -693,36 +701,70 @@ void crop_planes(const AVFrame* f, const AVPixFmtDescriptor* desc, int sx, int s
 
 }  // namespace
 
-bool Decoder::convert(uint8_t* dst, int stride, Box box, bool fill, PixelOrder order) {
-  State& s = *s_;
-  const AVFrame* f = s.frame;
-  if (!f || f->width <= 0 || box.w <= 0 || box.h <= 0) return false;
-  const auto fmt = static_cast<AVPixelFormat>(f->format);
-  const AVPixFmtDescriptor* desc = s.av.pix_fmt_desc_get(fmt);
-  const Placement p = place(f->width, f->height, f->sample_aspect_ratio, box, fill, desc);
-  s.sws = s.av.sws_get_cached_context(s.sws, p.sw, p.sh, fmt, p.dst.w, p.dst.h,
-                                      order == PixelOrder::bgra ? AV_PIX_FMT_BGRA : AV_PIX_FMT_RGBA,
-                                      SWS_BILINEAR, nullptr, nullptr, nullptr);
-  if (!s.sws) {
-    error_ = "cannot convert its frames";
-    return false;
+Frame::~Frame() {
+  if (f_) g_api.load()->frame_free(&f_);
+}
+
+Frame::Frame(Frame&& o) noexcept
+    : pts_us(o.pts_us), duration_us(o.duration_us), f_(std::exchange(o.f_, nullptr)) {}
+
+Frame& Frame::operator=(Frame&& o) noexcept {
+  if (this != &o) {
+    if (f_) g_api.load()->frame_free(&f_);
+    f_ = std::exchange(o.f_, nullptr);
+    pts_us = o.pts_us;
+    duration_us = o.duration_us;
   }
+  return *this;
+}
+
+Frame Decoder::take() {
+  Frame out;
+  State& s = *s_;
+  out.f_ = s.av.frame_alloc();
+  if (!out.f_) return out;
+  s.av.frame_move_ref(out.f_, s.frame);
+  out.pts_us = pts_us_;
+  out.duration_us = frame_dur_us_;
+  return out;
+}
+
+Scaler::Scaler() = default;
+
+Scaler::~Scaler() {
+  if (const AvApi* av = g_api.load()) {
+    if (sws_) av->sws_free_context(sws_);
+    if (sws_yuv_) av->sws_free_context(sws_yuv_);
+  }
+}
+
+bool Scaler::convert(const Frame& frame, uint8_t* dst, int stride, Box box, bool fill, PixelOrder order) {
+  const AVFrame* f = frame.f_;
+  const AvApi* av = g_api.load();
+  if (!av || !f || f->width <= 0 || box.w <= 0 || box.h <= 0) return false;
+  const auto fmt = static_cast<AVPixelFormat>(f->format);
+  const AVPixFmtDescriptor* desc = av->pix_fmt_desc_get(fmt);
+  const Placement p = place(f->width, f->height, f->sample_aspect_ratio, box, fill, desc);
+  sws_ = av->sws_get_cached_context(sws_, p.sw, p.sh, fmt, p.dst.w, p.dst.h,
+                                    order == PixelOrder::bgra ? AV_PIX_FMT_BGRA : AV_PIX_FMT_RGBA,
+                                    SWS_BILINEAR, nullptr, nullptr, nullptr);
+  if (!sws_) return false;
   const uint8_t* src[4];
   crop_planes(f, desc, p.sx, p.sy, src);
   uint8_t* out[4] = {dst + static_cast<ptrdiff_t>(p.dst.y) * stride + static_cast<ptrdiff_t>(p.dst.x) * 4,
                      nullptr, nullptr, nullptr};
   const int out_stride[4] = {stride, 0, 0, 0};
-  s.av.scale(s.sws, src, f->linesize, 0, p.sh, out, out_stride);
+  av->scale(sws_, src, f->linesize, 0, p.sh, out, out_stride);
   return true;
 }
 
-Planes Decoder::planes(Box box, bool fill) {
-  State& s = *s_;
+Planes Scaler::planes(const Frame& frame, Box box, bool fill) {
   Planes out;
-  const AVFrame* f = s.frame;
-  if (!f || f->width <= 0 || box.w <= 0 || box.h <= 0) return out;
+  const AVFrame* f = frame.f_;
+  const AvApi* av = g_api.load();
+  if (!av || !f || f->width <= 0 || box.w <= 0 || box.h <= 0) return out;
   const auto fmt = static_cast<AVPixelFormat>(f->format);
-  const AVPixFmtDescriptor* desc = s.av.pix_fmt_desc_get(fmt);
+  const AVPixFmtDescriptor* desc = av->pix_fmt_desc_get(fmt);
   const Placement p = place(f->width, f->height, f->sample_aspect_ratio, box, fill, desc);
   const uint8_t* src[4];
   crop_planes(f, desc, p.sx, p.sy, src);
@@ -738,14 +780,14 @@ Planes Decoder::planes(Box box, bool fill) {
   }
   // Anything else (4:2:2, 10-bit, ...) to 8-bit I420 at the crop's size.
   const int w = (p.sw + 1) & ~1, h = (p.sh + 1) & ~1;
-  s.sws_yuv = s.av.sws_get_cached_context(s.sws_yuv, p.sw, p.sh, fmt, w, h, AV_PIX_FMT_YUV420P, SWS_BILINEAR,
-                                          nullptr, nullptr, nullptr);
-  if (!s.sws_yuv) return out;
+  sws_yuv_ = av->sws_get_cached_context(sws_yuv_, p.sw, p.sh, fmt, w, h, AV_PIX_FMT_YUV420P, SWS_BILINEAR,
+                                        nullptr, nullptr, nullptr);
+  if (!sws_yuv_) return out;
   const size_t y_size = static_cast<size_t>(w) * h, c_size = y_size / 4;
-  s.yuv.resize(y_size + 2 * c_size);
-  uint8_t* dst[4] = {s.yuv.data(), s.yuv.data() + y_size, s.yuv.data() + y_size + c_size, nullptr};
+  yuv_.resize(y_size + 2 * c_size);
+  uint8_t* dst[4] = {yuv_.data(), yuv_.data() + y_size, yuv_.data() + y_size + c_size, nullptr};
   const int dst_stride[4] = {w, w / 2, w / 2, 0};
-  s.av.scale(s.sws_yuv, src, f->linesize, 0, p.sh, dst, dst_stride);
+  av->scale(sws_yuv_, src, f->linesize, 0, p.sh, dst, dst_stride);
   for (int i = 0; i < 3; ++i) {
     out.data[i] = dst[i];
     out.linesize[i] = dst_stride[i];

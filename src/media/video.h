@@ -10,8 +10,9 @@
 // callback and a budget per frame). A refusal is a reason in `err`, never a
 // crash or an exception.
 //
-// Threading: a Decoder is used by one thread at a time; probes may run on
-// any thread.
+// Threading: a Decoder, and a Scaler, is used by one thread at a time (the
+// player decodes on a thread of its own and draws on the main thread: a
+// Frame moves between them); probes may run on any thread.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+struct AVFrame;
+struct SwsContext;
 
 namespace paizi::media {
 
@@ -96,7 +101,52 @@ struct DecoderOptions {
   Limits limits;
   DecoderChoice choice = DecoderChoice::automatic;
   Board board = Board::generic;
-  int threads = 0;  // software decoding threads (0: FFmpeg's choice)
+  int threads = 0;  // software decoding threads (0: every core but one, at least one)
+};
+
+// A decoded picture, owned: handed from the thread that decodes it to the
+// one that draws it. Empty when default-made (or moved from).
+class Frame {
+ public:
+  Frame() = default;
+  ~Frame();
+  Frame(Frame&& o) noexcept;
+  Frame& operator=(Frame&& o) noexcept;
+  Frame(const Frame&) = delete;
+  Frame& operator=(const Frame&) = delete;
+  explicit operator bool() const { return f_ != nullptr; }
+
+  int64_t pts_us = 0;       // its time from the start of the clip
+  int64_t duration_us = 0;  // its nominal length (0: unknown)
+
+ private:
+  friend class Decoder;
+  friend class Scaler;
+  AVFrame* f_ = nullptr;
+};
+
+// Frames into pixels: libswscale's contexts, kept between frames of the
+// same size. One per drawing thread.
+class Scaler {
+ public:
+  Scaler();
+  ~Scaler();
+  Scaler(const Scaler&) = delete;
+  Scaler& operator=(const Scaler&) = delete;
+
+  // `frame` scaled into `box` of a 32-bit `dst` (`stride` bytes a row),
+  // letterboxed (`fill` false: the box is left alone around it) or cropped
+  // to cover the box (`fill` true).
+  bool convert(const Frame& frame, uint8_t* dst, int stride, Box box, bool fill, PixelOrder order);
+  // Its planes for a YUV texture: I420 or NV12 as decoded, anything else
+  // converted to I420 first (`fill` crops as convert does; `box` gives the
+  // aspect it covers). Valid while `frame` and this scaler are.
+  Planes planes(const Frame& frame, Box box, bool fill);
+
+ private:
+  SwsContext* sws_ = nullptr;
+  SwsContext* sws_yuv_ = nullptr;
+  std::vector<uint8_t> yuv_;  // a frame converted to I420 (planes)
 };
 
 class Decoder {
@@ -118,6 +168,8 @@ class Decoder {
   // Decodes the next frame: true with frame_pts_us() set; false at the end
   // of the clip (error() empty) or on a failure (error() says which).
   bool next();
+  // The frame next() decoded, moved out (with its time and length).
+  Frame take();
   // The frame's time from the start of the clip, µs.
   int64_t frame_pts_us() const { return pts_us_; }
   // Its nominal length, µs (from the frame, else the frame rate; 0 unknown).
@@ -127,15 +179,6 @@ class Decoder {
   bool rewind();
   // Decodes up to the first frame at or after `us` (a poster frame).
   bool seek_to(int64_t us);
-
-  // The frame (after next()) scaled into `box` of a 32-bit `dst` (`stride`
-  // bytes a row), letterboxed (`fill` false: the box is left alone around
-  // it) or cropped to cover the box (`fill` true).
-  bool convert(uint8_t* dst, int stride, Box box, bool fill, PixelOrder order);
-  // The frame's planes for a YUV texture: I420 or NV12 as decoded, anything
-  // else converted to I420 first (`fill` crops as convert does; `box`
-  // gives the aspect it covers).
-  Planes planes(Box box, bool fill);
 
   struct State;  // FFmpeg's objects (media/video.cpp)
 

@@ -1,8 +1,13 @@
 #include "net/signature.h"
 
+#include <cerrno>
 #include <vector>
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <unistd.h>
+
+#include "platform/handle.h"
 
 namespace paizi::net {
 
@@ -86,6 +91,27 @@ std::string sha256_hex(const std::string& data) {
   unsigned char h[crypto_hash_sha256_BYTES];
   if (!init()) return {};
   crypto_hash_sha256(h, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+  return hex;
+}
+
+std::string sha256_file_hex(const std::string& path) {
+  if (!init()) return {};
+  platform::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return {};
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  std::vector<unsigned char> buf(1 << 20);
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return {};
+    if (n == 0) break;
+    crypto_hash_sha256_update(&st, buf.data(), static_cast<unsigned long long>(n));
+  }
+  unsigned char h[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, h);
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, h, sizeof h);
   return hex;

@@ -31,5 +31,8 @@ bool verify_detached(const std::string& data, const std::string& signature_text,
 
 // SHA-256 of `data`, lowercase hex (64 characters).
 std::string sha256_hex(const std::string& data);
+// The same of a file's contents, read a MiB at a time (a clip is never held
+// whole); "" when it cannot be read.
+std::string sha256_file_hex(const std::string& path);
 
 }  // namespace paizi::net

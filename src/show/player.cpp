@@ -74,7 +74,12 @@ Composition Player::compose(const content::Playlist& pl, size_t slide, int64_t u
   c.had_data = ctx.news != nullptr || ctx.kpi != nullptr;
   c.pages = compose_slide(sl, sl.theme ? *sl.theme : pl.theme, ctx);
   c.warnings = std::move(ctx.warnings);
-  if (open_video(pl, slide) && composed_video_.play) c.hold = composed_video_.play->hold_ms();
+  // A clip is opened on its own thread; the sequencer waits for it, or
+  // (the real clock, the next slide) goes on and asks again.
+  if (sl.as<content::VideoSlide>())
+    c.pending = want_video(pl, slide);
+  else if (!seq_.next_pending())  // (a count-up recomposed while the next slide's clip opens keeps it)
+    composed_video_ = {};
   ++stats_.compositions;
   stats_.last_missing = 0;
   for (const auto& page : c.pages)
@@ -99,7 +104,7 @@ bool Player::page_ready(Slot slot, const Showing& s) {
     v = std::move(composed_video_);
     composed_video_ = {};
     // Its first frame, decoded before the transition into it starts.
-    v.play->advance(0, [&](media::Decoder& d) { draw_video(*v.play, d, slot); });
+    v.play->advance(0, true, [&](const media::Frame& f) { draw_video(*v.play, f, slot); });
     return true;
   }
   return !unpaintable(s);
@@ -111,12 +116,12 @@ void Player::swapped() {
   video_[1] = {};  // the clip that went off screen
 }
 
-bool Player::open_video(const content::Playlist& pl, size_t slide) {
+bool Player::want_video(const content::Playlist& pl, size_t slide) {
   composed_video_ = {};
   composed_video_error_.clear();
+  wanted_.reset();
   const content::Slide& sl = pl.slides[slide];
   const auto* v = sl.as<content::VideoSlide>();
-  if (!v) return true;
   const std::string what = "slide " + sl.id + ": video " + v->src + ": ";
   std::string path = v->src;
   if (path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0) {
@@ -124,19 +129,44 @@ bool Player::open_video(const content::Playlist& pl, size_t slide) {
     return false;
   }
   if (path.rfind("file://", 0) == 0) path = path.substr(7);
-  path = platform::resolve_ref(pl.base_dir, path);
-  std::string err;
-  auto play = VideoPlayback::open(*v, path, sl.duration.count(), video_options_, err);
-  if (!play) {
-    composed_video_error_ = what + err;
-    return false;
+  wanted_ = WantedClip{*v, platform::resolve_ref(pl.base_dir, path), what, sl.duration.count()};
+  composed_video_ = VideoSlot{nullptr, &pl, slide};
+  return true;
+}
+
+size_t Player::clips_decoding() const {
+  size_t n = composed_video_.play && composed_video_.play->decoding() ? 1 : 0;
+  for (const VideoSlot& v : video_)
+    if (v.play && v.play->decoding()) ++n;
+  return n;
+}
+
+bool Player::composition_ready(bool wait, int64_t& hold, int64_t& waited_ms) {
+  waited_ms = 0;
+  if (!wanted_ && !composed_video_.play) return true;  // nothing pending (or it cannot be played)
+  const auto began = std::chrono::steady_clock::now();
+  if (wanted_) {
+    // One decoder at a time: a clip opens once the one on screen has
+    // decoded its last frame (its decoder, threads and frame pool are gone
+    // by then), unless the sequencer cannot wait.
+    if (!wait && clips_decoding() > 0) return false;
+    composed_video_.play =
+        VideoPlayback::start(wanted_->slide, std::move(wanted_->path), wanted_->slide_ms, video_options_);
+    composed_video_what_ = std::move(wanted_->what);
+    wanted_.reset();
   }
-  if (play->decoder().decoder_name() != video_decoder_ ||
-      play->decoder().fallback_reason() != video_fallback_) {
-    video_decoder_ = play->decoder().decoder_name();
-    video_fallback_ = play->decoder().fallback_reason();
+  const bool opened = composed_video_.play->opened(wait);
+  waited_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count();
+  if (!opened) return false;
+  if (const std::string err = composed_video_.play->open_error(); !err.empty()) {
+    composed_video_error_ = composed_video_what_ + err;
+    composed_video_.play.reset();
+    return true;  // (page_ready leaves the slide out)
   }
-  composed_video_ = VideoSlot{std::move(play), &pl, slide};
+  video_decoder_ = composed_video_.play->decoder_name();
+  video_fallback_ = composed_video_.play->fallback_reason();
+  hold = composed_video_.play->hold_ms();
   return true;
 }
 
@@ -145,10 +175,10 @@ media::Box Player::video_box() const {
                     static_cast<int>(std::lround(main_.w)), static_cast<int>(std::lround(main_.h))};
 }
 
-void Player::draw_video(VideoPlayback& v, media::Decoder& d, Slot slot) {
+void Player::draw_video(VideoPlayback& v, const media::Frame& f, Slot slot) {
   SDL_Surface* c = compositor_.canvas();
   const media::PixelOrder order = c ? pixel_order(c->format->format) : media::PixelOrder::bgra;
-  v.draw(d, compositor_.picture(slot), display_.renderer(), display_.width(), order, video_box());
+  v.draw(f, compositor_.picture(slot), display_.renderer(), display_.width(), order, video_box());
   ++stats_.video_frames;
 }
 
@@ -166,7 +196,10 @@ bool Player::advance_videos(int64_t t_ms) {
     if (slot == Slot::next && !seq_.in_transition()) continue;
     const int64_t clip = t_ms - s.start;
     const uint64_t dropped = v.play->dropped();
-    if (v.play->advance(clip, [&](media::Decoder& d) { draw_video(*v.play, d, slot); })) changed = true;
+    // The simulated clock waits for the frames due; the real one never does.
+    const bool wait = frame_interval_ms_ == 0;
+    if (v.play->advance(clip, wait, [&](const media::Frame& f) { draw_video(*v.play, f, slot); }))
+      changed = true;
     stats_.video_dropped += v.play->dropped() - dropped;
     // A clip that ended early (cut, or it failed or stalled) hands over to
     // the next slide once its last frame has had its time.
@@ -402,13 +435,13 @@ size_t Player::show_still(size_t slide, size_t page, int64_t unix_s) {
   if (compositor_.paint_straight(dl)) {
     if (SDL_Surface* c = compositor_.canvas(); poster && c) {
       SDL_RenderFlush(display_.renderer());
-      poster->decoder().convert(static_cast<uint8_t*>(c->pixels), c->pitch, video_box(), poster->fill(),
-                                pixel_order(c->format->format));
+      poster->convert(poster->current(), static_cast<uint8_t*>(c->pixels), c->pitch, video_box(),
+                      pixel_order(c->format->format));
     }
     draw_overlays(unix_s);
   } else {
     compositor_.paint(Slot::current, dl);
-    if (poster) draw_video(*poster, poster->decoder(), Slot::current);
+    if (poster) draw_video(*poster, poster->current(), Slot::current);
     draw_frame(0, unix_s);
   }
   composed_video_ = {};
@@ -490,7 +523,9 @@ int64_t Player::next_change_ms() const {
     const Showing& s = slot == Slot::current ? seq_.current() : seq_.next();
     if (!v.play || s.pl.get() != v.pl || s.slide != v.slide) continue;
     if (slot == Slot::next && !seq_.in_transition()) continue;
-    const int64_t due = v.play->ended() ? v.play->end_ms() : v.play->next_due_ms();
+    // (On the simulated clock this waits for the decoder to know.)
+    int64_t due = v.play->next_due_ms(frame_interval_ms_ == 0);
+    if (due == INT64_MAX && v.play->ended()) due = v.play->end_ms();
     if (due != INT64_MAX) next = std::min(next, std::max(seq_.now_ms() + 1, s.start + due));
   }
   return next;

@@ -152,7 +152,11 @@ class Player : private SequencerHost {
   // The interval at which frames of continuous motion are due, ms (the
   // display's refresh period; a headless real-clock loop's pace); 0 (the
   // default, a simulated clock) counts no dropped frames. See PlayerStats.
-  void set_frame_interval(int64_t ms) { frame_interval_ms_ = ms; }
+  void set_frame_interval(int64_t ms) {
+    frame_interval_ms_ = ms;
+    // The real clock: a next slide's clip opens off the frame loop.
+    seq_.set_prepare_async(ms > 0);
+  }
   // Counts the times the page on screen was replaced in place (new data for
   // a placeholder): with slide_index() and page(), what is on screen.
   uint64_t replaced() const { return seq_.replaced(); }
@@ -171,6 +175,8 @@ class Player : private SequencerHost {
   void set_video_options(const media::DecoderOptions& o) { video_options_ = o; }
   // The decoder of the last clip opened ("h264 (software)"; "" before any)
   // and why it is not the hardware one ("" when it is, or none was wanted).
+  // Clips whose decoder is open now (on screen, or the next slide's).
+  size_t clips_decoding() const;
   const std::string& video_decoder() const { return video_decoder_; }
   const std::string& video_fallback() const { return video_fallback_; }
   // What went wrong with clips since the last call ("slide ID: video SRC:
@@ -195,6 +201,7 @@ class Player : private SequencerHost {
   Composition compose(const content::Playlist& pl, size_t slide, int64_t unix_s, double anim_t,
                       const content::TimeZone& zone) override;
   bool page_ready(Slot slot, const Showing& s) override;
+  bool composition_ready(bool wait, int64_t& hold, int64_t& waited_ms) override;
   void swapped() override;
   void playlist_changed() override;
   void came_on(const content::Slide& slide) override {
@@ -202,24 +209,25 @@ class Player : private SequencerHost {
   }
   void skipped_unpaintable() override { ++stats_.unpaintable; }
 
-  // A video slide's clip, opened when it is composed (compose) and moved to
-  // the slot its showing takes (page_ready).
+  // A video slide's clip, asked for when it is composed (compose), started
+  // on its thread (composition_ready) and moved to the slot its showing
+  // takes (page_ready).
   struct VideoSlot {
     std::unique_ptr<VideoPlayback> play;
     const content::Playlist* pl = nullptr;
     size_t slide = 0;
   };
   VideoSlot& video_of(Slot slot) { return video_[slot == Slot::current ? 0 : 1]; }
-  // Opens the clip of video slide `slide` of `pl` into composed_video_
-  // (nothing for another type); false with a problem noted when it cannot
-  // be played.
-  bool open_video(const content::Playlist& pl, size_t slide);
+  // Asks for the clip of video slide `slide` of `pl` (composed_video_,
+  // started by composition_ready); false with the reason in
+  // composed_video_error_ when it cannot be played.
+  bool want_video(const content::Playlist& pl, size_t slide);
   // Draws the frames of the clips on screen due at `t_ms`; true when any changed.
   bool advance_videos(int64_t t_ms);
   // The slide's area on this screen, for the clip.
   media::Box video_box() const;
   // Draws the decoder's frame into the picture of `slot`.
-  void draw_video(VideoPlayback& v, media::Decoder& d, Slot slot);
+  void draw_video(VideoPlayback& v, const media::Frame& f, Slot slot);
   // The page `slot` holds now (null: none; the compositor repaints from it).
   const render::DisplayList* page_of(Slot slot) const;
   // An image slide whose image the painter could not draw (after painting
@@ -278,9 +286,17 @@ class Player : private SequencerHost {
   bool motion_ = false;            // continuous motion was on screen at the last presented frame
   // Video slides.
   media::DecoderOptions video_options_;
-  VideoSlot composed_video_;          // opened by compose(), for page_ready()
+  VideoSlot composed_video_;          // the clip of the slide composed last, for page_ready()
   std::string composed_video_error_;  // why composed_video_ has none
-  std::array<VideoSlot, 2> video_;    // current, next
+  // The clip composed_video_ wants, until it is started (composition_ready).
+  struct WantedClip {
+    content::VideoSlide slide;
+    std::string path, what;
+    int64_t slide_ms = 0;
+  };
+  std::optional<WantedClip> wanted_;
+  std::string composed_video_what_;  // "slide ID: video SRC: " of composed_video_
+  std::array<VideoSlot, 2> video_;   // current, next
   std::string video_decoder_, video_fallback_;
   std::vector<std::string> video_problems_;
 };

@@ -18,8 +18,8 @@ Sequencer::Sequencer(SequencerHost& host, content::Playlist playlist, content::T
   sched_ = std::make_shared<const Schedule>(*playlist_, zone_);
 }
 
-void Sequencer::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s,
-                        double anim_t) {
+bool Sequencer::compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s,
+                        double anim_t, bool wait) {
   const content::TimeZone& zone = pl == pending_ && pending_sched_ ? pending_sched_->zone() : sched_->zone();
   Composition c = host_.compose(*pl, slide, unix_s, anim_t, zone);
   s.slide = slide;
@@ -31,6 +31,12 @@ void Sequencer::compose(Showing& s, std::shared_ptr<const content::Playlist> pl,
   s.hold = c.hold;
   s.anim = animation_length(pl->slides[slide]);
   s.pl = std::move(pl);
+  if (!c.pending) return true;
+  if (!wait) return false;
+  int64_t waited = 0;
+  host_.composition_ready(true, s.hold, waited);
+  waited_ms_ += waited;
+  return true;
 }
 
 int64_t Sequencer::trans_ms() const {
@@ -66,39 +72,52 @@ void Sequencer::next_of(const Showing& s, size_t& slide, size_t& page) const {
   }
 }
 
-void Sequencer::prepare_next(int64_t unix_s) {
-  size_t slide = 0, page = 0;
-  next_of(cur_, slide, page);
-  // A new slide comes from the playlist on screen (cur_.pl may be the one
-  // before the alerts changed); a next page from the slide's own.
-  std::shared_ptr<const content::Playlist> pl = page == 0 ? playlist_ : cur_.pl;
-  if (page == 0 && pending_) {
-    // A new playlist takes over at a slide boundary; it shows from its
-    // first slide once the transition to it completes.
-    pl = pending_;
-    slide = Schedule::next_slide(pending_sched_->at(unix_s, clock_trusted_), 0, true);
-  }
-  if (page > 0 && !cur_.stale) {
-    next_.pl = cur_.pl;
-    next_.slide = cur_.slide;
-    next_.pages = cur_.pages;  // layouts are shared, not copied
-    next_.hold = cur_.hold;
-    next_.anim = 0;
-    next_.sourced = cur_.sourced;
-    next_.had_data = cur_.had_data;
-    next_.stale = false;
-  } else if (page > 0) {
-    // The data changed during this slide: its next page comes from the new
-    // data (the article may have fewer pages now).
-    compose(next_, pl, cur_.slide, unix_s, 0.0);
-    next_.anim = 0;
+void Sequencer::prepare_next(int64_t unix_s, bool wait) {
+  if (next_pending_) {
+    int64_t waited = 0;
+    if (!host_.composition_ready(wait, next_.hold, waited)) return;
+    waited_ms_ += waited;
+    next_pending_ = false;
   } else {
-    compose(next_, pl, slide, unix_s, 0.0);
+    size_t slide = 0, page = 0;
+    next_of(cur_, slide, page);
+    // A new slide comes from the playlist on screen (cur_.pl may be the one
+    // before the alerts changed); a next page from the slide's own.
+    std::shared_ptr<const content::Playlist> pl = page == 0 ? playlist_ : cur_.pl;
+    if (page == 0 && pending_) {
+      // A new playlist takes over at a slide boundary; it shows from its
+      // first slide once the transition to it completes.
+      pl = pending_;
+      slide = Schedule::next_slide(pending_sched_->at(unix_s, clock_trusted_), 0, true);
+    }
+    bool done = true;
+    if (page > 0 && !cur_.stale) {
+      next_.pl = cur_.pl;
+      next_.slide = cur_.slide;
+      next_.pages = cur_.pages;  // layouts are shared, not copied
+      next_.hold = cur_.hold;
+      next_.anim = 0;
+      next_.sourced = cur_.sourced;
+      next_.had_data = cur_.had_data;
+      next_.stale = false;
+    } else if (page > 0) {
+      // The data changed during this slide: its next page comes from the new
+      // data (the article may have fewer pages now).
+      done = compose(next_, pl, cur_.slide, unix_s, 0.0, wait);
+      next_.anim = 0;
+    } else {
+      done = compose(next_, pl, slide, unix_s, 0.0, wait);
+    }
+    next_.page = std::min(page, next_.pages.size() - 1);
+    next_new_slide_ = page == 0;
+    if (!done) {
+      next_pending_ = true;  // the next advance goes on with it
+      return;
+    }
   }
-  next_.page = std::min(page, next_.pages.size() - 1);
   const bool drawable = host_.page_ready(Slot::next, next_);
-  if (page == 0) {
-    const Schedule& sched = pl == pending_ && pending_sched_ ? *pending_sched_ : *sched_;
+  if (next_new_slide_) {
+    const Schedule& sched = next_.pl == pending_ && pending_sched_ ? *pending_sched_ : *sched_;
     skip_unpaintable(next_, Slot::next, drawable, sched.at(unix_s, clock_trusted_), unix_s);
   }
   next_ready_ = true;
@@ -157,7 +176,7 @@ void Sequencer::data_changed(int64_t unix_s) {
   // What comes next was prepared ahead from the old data: which page or
   // slide follows (the placeholder had one page, the article may have
   // several) and what it shows. It is prepared again.
-  if (next_ready_ && trans_start_ < 0) next_ready_ = false;
+  if (trans_start_ < 0) unprepare_next();
 }
 
 void Sequencer::start(int64_t t_ms, int64_t unix_s) {
@@ -186,7 +205,7 @@ void Sequencer::finish_transition() {
     host_.playlist_changed();
   }
   trans_start_ = -1;
-  next_ready_ = false;
+  unprepare_next();
   if (cur_.page == 0) slide_came_on(cur_.start);
   if (!slide().schedule.urgent) resume_.reset();  // back in the loop
   if (alerts_dirty_) apply_alerts();
@@ -198,9 +217,13 @@ bool Sequencer::cross(int64_t t_ms, int64_t unix_s) {
     if (trans_start_ < 0) {
       const int64_t boundary = cur_.start + hold_ms(cur_);
       if (t_ms < boundary) break;
-      if (!next_ready_) prepare_next(unix_s);
-      trans_start_ = boundary;
-      next_.start = boundary;
+      waited_ms_ = 0;
+      if (!next_ready_) prepare_next(unix_s, true);
+      // On the real clock a wait for the next slide (a clip still opening)
+      // delays the transition, so it starts with the slide ready.
+      const int64_t start = boundary + (async_ ? waited_ms_ : 0);
+      trans_start_ = start;
+      next_.start = start;
       changed = true;
     }
     if (t_ms < trans_start_ + trans_ms()) break;
@@ -237,7 +260,7 @@ bool Sequencer::advance(int64_t t_ms, int64_t unix_s, bool may_prepare) {
   need |= trans_start_ >= 0;
   need |= count_up(t_ms, unix_s);
   // The next slide is composed ahead of its turn, while this one holds.
-  if (!next_ready_ && trans_start_ < 0 && may_prepare) prepare_next(unix_s);
+  if (!next_ready_ && trans_start_ < 0 && may_prepare) prepare_next(unix_s, !async_);
   prev_t_ = last_t_;
   last_t_ = t_ms;
   return need;
@@ -275,7 +298,7 @@ void Sequencer::preempt_if_urgent(int64_t t_ms, int64_t unix_s) {
   if (cur_.start + hold_ms(cur_) <= t_ms) return;  // a boundary is due anyway
   cur_.start = t_ms - hold_ms(cur_);
   cur_.page = cur_.pages.size() - 1;  // leave the slide, not just the page
-  next_ready_ = false;
+  unprepare_next();
 }
 
 void Sequencer::adopt(const content::Playlist& playlist) {
@@ -283,7 +306,7 @@ void Sequencer::adopt(const content::Playlist& playlist) {
   resume_.reset();  // slide indices of the new playlist
   pending_sched_ = std::make_shared<const Schedule>(*pending_, zone_);
   // Re-prepare the next slide from the new playlist if it was made already.
-  if (trans_start_ < 0 && cur_.page + 1 >= cur_.pages.size()) next_ready_ = false;
+  if (trans_start_ < 0 && cur_.page + 1 >= cur_.pages.size()) unprepare_next();
 }
 
 bool Sequencer::moving() const {
@@ -348,7 +371,7 @@ void Sequencer::apply_alerts() {
     pending_sched_ = std::make_shared<const Schedule>(*pending_, zone_);
   }
   if (started_ && cur_.pl == old && !slide().as<content::AlertSlide>()) cur_.pl = playlist_;
-  if (trans_start_ < 0) next_ready_ = false;
+  if (trans_start_ < 0) unprepare_next();
   redraw_ = true;
 }
 

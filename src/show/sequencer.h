@@ -44,6 +44,10 @@ struct Composition {
   bool sourced = false;   // the slide's content comes from the data provider
   bool had_data = false;  // the provider had data for it
   int64_t hold = 0;       // ms the slide holds when not its duration (a video: its clip); 0: the duration
+  // Part of it is still being made off the frame loop (a video's clip is
+  // opened on its own thread): SequencerHost::composition_ready says when
+  // it is done, and gives `hold` then.
+  bool pending = false;
 };
 
 // The two showings the sequencer holds: the one on screen and the next.
@@ -57,6 +61,16 @@ class SequencerHost {
   // entry animation at `anim_t` s.
   virtual Composition compose(const content::Playlist& pl, size_t slide, int64_t unix_s, double anim_t,
                               const content::TimeZone& zone) = 0;
+  // The last composition was pending: whether it is done now (`wait`:
+  // blocks until it is), with the slide's `hold` then; `waited_ms`: the
+  // real time spent waiting (the real clock's transition starts that much
+  // later).
+  virtual bool composition_ready(bool wait, int64_t& hold, int64_t& waited_ms) {
+    (void)wait;
+    (void)hold;
+    waited_ms = 0;
+    return true;
+  }
   // The page of the showing in `slot` is new: paint it. Returns false when
   // it cannot be drawn (an image slide whose image failed): the sequencer
   // then skips to the slide after it.
@@ -93,6 +107,10 @@ class Sequencer {
   // the boundary is then, the next slide follows. Not during a transition.
   void cut_short(int64_t t_ms);
   void request_redraw() { redraw_ = true; }
+  // The next slide may be prepared over several advances, its pending part
+  // (Composition::pending) finishing off the frame loop (the real clock).
+  // Off (the default, the simulated clock): prepared in one go.
+  void set_prepare_async(bool async) { async_ = async; }
   // See Player::data_changed (the provider's alerts go to set_alerts first).
   void data_changed(int64_t unix_s);
   void set_alerts(std::vector<content::AlertNotice> alerts);
@@ -115,6 +133,7 @@ class Sequencer {
   const Showing& current() const { return cur_; }
   const Showing& next() const { return next_; }
   bool next_ready() const { return next_ready_; }
+  bool next_pending() const { return next_pending_; }
   const content::Slide& slide() const { return cur_.pl->slides[cur_.slide]; }
   const content::Playlist& playlist() const { return *playlist_; }
   const Schedule& schedule() const { return *sched_; }
@@ -134,8 +153,10 @@ class Sequencer {
   int64_t last_unix() const { return last_unix_; }
 
  private:
-  void compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s,
-               double anim_t);
+  // Composes slide `slide` of `pl` into `s`; false when its pending part is
+  // not done and `wait` is false.
+  bool compose(Showing& s, std::shared_ptr<const content::Playlist> pl, size_t slide, int64_t unix_s,
+               double anim_t, bool wait = true);
   void start(int64_t t_ms, int64_t unix_s);
   // Crosses the boundaries and transition ends due by `t_ms`; true if any.
   bool cross(int64_t t_ms, int64_t unix_s);
@@ -143,7 +164,11 @@ class Sequencer {
   bool count_up(int64_t t_ms, int64_t unix_s);
   int64_t hold_ms(const Showing& s) const;
   void next_of(const Showing& s, size_t& slide, size_t& page) const;
-  void prepare_next(int64_t unix_s);
+  // Prepares the next slide; its pending part is waited for when `wait`,
+  // else the next call goes on with it (next_pending_).
+  void prepare_next(int64_t unix_s, bool wait);
+  // Forgets the next slide prepared (or being prepared): it is made again.
+  void unprepare_next() { next_ready_ = next_pending_ = false; }
   // While `s` (page 0, in `slot`) cannot be drawn, composes and offers the
   // slide after it in `st` instead, at most once round the playlist.
   void skip_unpaintable(Showing& s, Slot slot, bool drawable, const ScheduleState& st, int64_t unix_s);
@@ -167,6 +192,10 @@ class Sequencer {
   std::optional<size_t> resume_;  // the loop slide an urgent notice interrupted
   Showing cur_, next_;
   bool next_ready_ = false;
+  bool next_pending_ = false;    // next_ is composed, its pending part not yet done
+  bool next_new_slide_ = false;  // next_ is another slide (not a page of this one)
+  bool async_ = false;           // see set_prepare_async()
+  int64_t waited_ms_ = 0;        // real time the last wait for a composition took
   int64_t trans_start_ = -1;
   int64_t last_t_ = -1, prev_t_ = -1;
   int64_t last_unix_ = 0;

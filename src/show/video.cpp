@@ -1,6 +1,6 @@
 #include "show/video.h"
 
-#include <chrono>
+#include <algorithm>
 #include <climits>
 
 #include "show/compositor.h"
@@ -16,107 +16,230 @@ media::PixelOrder pixel_order(Uint32 sdl_format) {
              : media::PixelOrder::bgra;
 }
 
-std::unique_ptr<VideoPlayback> VideoPlayback::open(const content::VideoSlide& v, const std::string& path,
-                                                   int64_t slide_ms, const media::DecoderOptions& options,
-                                                   std::string& err) {
+std::unique_ptr<VideoPlayback> VideoPlayback::start(const content::VideoSlide& v, std::string path,
+                                                    int64_t slide_ms, const media::DecoderOptions& options) {
   std::unique_ptr<VideoPlayback> p(new VideoPlayback());
-  p->dec_ = media::Decoder::open(path, options, err);
-  if (!p->dec_) return nullptr;
   p->fill_ = v.fit == content::ImageFit::Fill;
-  const int64_t clip_us = p->dec_->info().duration_us;
-  if (v.duration_set || clip_us <= 0) {
-    p->hold_ms_ = slide_ms;
-    p->loop_forever_ = true;
-  } else {
-    p->hold_ms_ = std::max<int64_t>(1, clip_us * v.loops / 1000);
-    p->loops_left_ = v.loops - 1;
-  }
-  if (!p->decode_next()) {
-    err = p->failure_.empty() ? "has no picture" : p->failure_;
-    return nullptr;
-  }
+  p->thread_ =
+      std::thread(&VideoPlayback::run, p.get(), std::move(path), options, v.loops, v.duration_set, slide_ms);
   return p;
 }
 
-VideoPlayback::~VideoPlayback() = default;
+std::unique_ptr<VideoPlayback> VideoPlayback::open(const content::VideoSlide& v, std::string path,
+                                                   int64_t slide_ms, const media::DecoderOptions& options,
+                                                   std::string& err) {
+  auto p = start(v, std::move(path), slide_ms, options);
+  p->opened(true);
+  err = p->open_error();
+  if (!err.empty()) return nullptr;
+  return p;
+}
 
-bool VideoPlayback::decode_next() {
+VideoPlayback::~VideoPlayback() {
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void VideoPlayback::run(const std::string& path, const media::DecoderOptions& options, int loops,
+                        bool duration_set, int64_t slide_ms) {
+  std::string err;
+  std::unique_ptr<media::Decoder> dec = media::Decoder::open(path, options, err);
+  if (!dec) {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      open_error_ = err;
+      opened_ = done_ = true;
+    }
+    cv_.notify_all();
+    return;
+  }
+  decoder_name_ = dec->decoder_name();
+  fallback_ = dec->fallback_reason();
+  const int64_t clip_us = dec->info().duration_us;
+  if (duration_set || clip_us <= 0) {
+    hold_ms_ = slide_ms;
+    loop_forever_ = true;
+  } else {
+    hold_ms_ = std::max<int64_t>(1, clip_us * loops / 1000);
+    loops_left_ = loops - 1;
+  }
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(m_);
+      cv_.wait(lock, [&] { return stop_ || ahead_.size() < kAhead; });
+      if (stop_) return;
+    }
+    media::Frame f;
+    std::string why;
+    const bool got = decode_next(*dec, f, why);
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      if (stop_) return;  // (given up by advance())
+      if (got) {
+        end_us_ = std::max(end_us_, f.pts_us + std::max<int64_t>(f.duration_us, 1));
+        ahead_.push_back(std::move(f));
+      } else {
+        failure_ = why;
+        done_ = true;
+        if (!opened_) open_error_ = why.empty() ? "has no picture" : why;
+      }
+      opened_ = true;
+    }
+    cv_.notify_all();
+    // At the end the decoder (and its threads and frame pool) goes at once,
+    // while its last frames are still shown.
+    if (!got) return;
+  }
+}
+
+bool VideoPlayback::decode_next(media::Decoder& d, media::Frame& out, std::string& why) {
   for (int pass = 0; pass < 2; ++pass) {
-    if (dec_->next()) {
-      pending_ = true;
-      pending_us_ = offset_us_ + dec_->frame_pts_us();
-      end_us_ = std::max(end_us_, pending_us_ + std::max<int64_t>(dec_->frame_duration_us(), 1));
+    if (d.next()) {
+      out = d.take();
+      if (!out) {
+        why = "out of memory";
+        return false;
+      }
+      out.pts_us += offset_us_;
+      // Nothing past the slide's end is shown: the clip ends there (and its
+      // decoder goes, for the next clip's).
+      if (out.pts_us >= hold_ms_ * 1000) {
+        out = media::Frame();
+        return false;
+      }
       return true;
     }
-    pending_ = false;
-    if (!dec_->error().empty()) {
-      failure_ = dec_->error();
+    if (!d.error().empty()) {
+      why = d.error();
       return false;
     }
     // The end of a pass: again from the start while the slide lasts.
-    const bool again = loop_forever_ ? end_us_ < hold_ms_ * 1000 : loops_left_ > 0;
-    if (!again || end_us_ <= offset_us_) return false;  // (a pass without a frame: no loop)
+    int64_t end_us = 0;
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      end_us = end_us_;
+    }
+    const bool again = loop_forever_ ? end_us < hold_ms_ * 1000 : loops_left_ > 0;
+    if (!again || end_us <= offset_us_) return false;  // (a pass without a frame: no loop)
     if (!loop_forever_) --loops_left_;
-    offset_us_ = end_us_;
-    if (!dec_->rewind()) {
-      failure_ = dec_->error();
+    offset_us_ = end_us;
+    if (!d.rewind()) {
+      why = d.error();
       return false;
     }
   }
   return false;
 }
 
-bool VideoPlayback::advance(int64_t clip_ms, const std::function<void(media::Decoder&)>& show) {
+bool VideoPlayback::opened(bool wait) const {
+  std::unique_lock<std::mutex> lock(m_);
+  if (wait) cv_.wait(lock, [&] { return opened_; });
+  return opened_;
+}
+
+std::string VideoPlayback::open_error() const {
+  std::lock_guard<std::mutex> lock(m_);
+  return open_error_;
+}
+
+media::Frame VideoPlayback::pop(bool wait) {
+  media::Frame f;
+  {
+    std::unique_lock<std::mutex> lock(m_);
+    if (wait) cv_.wait(lock, [&] { return !ahead_.empty() || done_; });
+    if (ahead_.empty()) return f;
+    f = std::move(ahead_.front());
+    ahead_.pop_front();
+  }
+  cv_.notify_all();  // room for the decoder
+  return f;
+}
+
+bool VideoPlayback::advance(int64_t clip_ms, bool wait,
+                            const std::function<void(const media::Frame&)>& show) {
   const int64_t clip_us = clip_ms * 1000;
   bool drew = false;
-  const auto began = std::chrono::steady_clock::now();
-  while (pending_ && pending_us_ <= clip_us) {
-    // A frame whose successor is due as well is overtaken: decoded, not
-    // drawn (the real clock fell behind; never on the simulated clock,
-    // which stops at every frame).
-    const int64_t dur = dec_->frame_duration_us();
-    if (dur > 0 && pending_us_ + dur <= clip_us && shown_ > 0) {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(m_);
+      if (wait) cv_.wait(lock, [&] { return !ahead_.empty() || done_; });
+      if (ahead_.empty() || ahead_.front().pts_us > clip_us) break;
+    }
+    media::Frame f = pop(false);
+    // A frame whose successor is due as well is overtaken: not drawn (the
+    // real clock fell behind; never on the simulated clock, which stops at
+    // every frame).
+    if (f.duration_us > 0 && f.pts_us + f.duration_us <= clip_us && shown_ > 0) {
       ++dropped_;
-    } else {
-      show(*dec_);
-      ++shown_;
-      drew = true;
+      // Decoding that cannot keep up with the clock gives the clip up
+      // rather than show a still picture with the clip's time running on.
+      if (clip_us - f.pts_us > 2'000'000) {
+        std::lock_guard<std::mutex> lock(m_);
+        failure_ = "cannot keep up: decoding fell more than 2 s behind";
+        end_us_ = std::min(end_us_, clip_us);
+        ahead_.clear();
+        stop_ = done_ = true;
+        break;
+      }
+      continue;
     }
-    decode_next();
-    // Catching up may not hold the frame loop for long: what is still late
-    // is shown late, or the clip is given up as stalled.
-    if (std::chrono::steady_clock::now() - began > std::chrono::seconds(2)) {
-      failure_ = "cannot keep up: decoding fell more than 2 s behind";
-      pending_ = false;
-    }
+    show(f);
+    ++shown_;
+    drew = true;
+    current_ = std::move(f);
   }
   return drew;
 }
 
 bool VideoPlayback::seek_poster(double poster_s) {
   const auto at = static_cast<int64_t>(poster_s * 1e6);
-  while (pending_) {
-    const int64_t dur = std::max<int64_t>(dec_->frame_duration_us(), 1);
-    if (pending_us_ + dur > at) return true;
-    if (!dec_->next()) return true;  // past the end: the last frame decoded stays
-    pending_us_ = offset_us_ + dec_->frame_pts_us();
+  for (;;) {
+    if (current_ && current_.pts_us + std::max<int64_t>(current_.duration_us, 1) > at) return true;
+    media::Frame f = pop(true);
+    if (!f) return static_cast<bool>(current_);  // past the end: the last frame stays
+    current_ = std::move(f);
   }
-  return false;
 }
 
-int64_t VideoPlayback::next_due_ms() const {
-  if (!pending_) return INT64_MAX;
-  return (pending_us_ + 999) / 1000;
+int64_t VideoPlayback::next_due_ms(bool wait) const {
+  std::unique_lock<std::mutex> lock(m_);
+  if (wait) cv_.wait(lock, [&] { return !ahead_.empty() || done_; });
+  if (ahead_.empty()) return INT64_MAX;
+  return (ahead_.front().pts_us + 999) / 1000;
 }
 
-void VideoPlayback::draw(media::Decoder& d, Picture& pic, SDL_Renderer* r, int canvas_w,
+bool VideoPlayback::ended() const {
+  std::lock_guard<std::mutex> lock(m_);
+  return done_ && ahead_.empty();
+}
+
+bool VideoPlayback::decoding() const {
+  std::lock_guard<std::mutex> lock(m_);
+  return !done_;
+}
+
+int64_t VideoPlayback::end_ms() const {
+  std::lock_guard<std::mutex> lock(m_);
+  return end_us_ / 1000;
+}
+
+std::string VideoPlayback::failure() const {
+  std::lock_guard<std::mutex> lock(m_);
+  return failure_;
+}
+
+void VideoPlayback::draw(const media::Frame& f, Picture& pic, SDL_Renderer* r, int canvas_w,
                          media::PixelOrder order, const media::Box& box) {
   if (pic.px.size() > 0 && canvas_w > 0) {
-    d.convert(reinterpret_cast<uint8_t*>(pic.px.data()), canvas_w * 4, box, fill_, order);
+    scaler_.convert(f, reinterpret_cast<uint8_t*>(pic.px.data()), canvas_w * 4, box, fill_, order);
     return;
   }
   if (!pic.tex || !r) return;
-  const media::Planes p = d.planes(box, fill_);
+  const media::Planes p = scaler_.planes(f, box, fill_);
   if (!p.data[0] || p.width <= 0 || p.height <= 0) return;
   const Uint32 format = p.layout == media::Planes::Layout::nv12 ? SDL_PIXELFORMAT_NV12 : SDL_PIXELFORMAT_IYUV;
   if (!tex_ || tex_format_ != format || tex_w_ != p.width || tex_h_ != p.height) {

@@ -47,6 +47,11 @@ StatusSnapshot known_snapshot() {
   s.player.frames = 1234;
   s.player.dropped = 6;
   s.player.compositions = 77;
+  s.player.video_frames = 1799;
+  s.player.video_dropped = 2;
+  s.player.video_failed = 1;
+  s.video_decoder = "h264 (software)";
+  s.video_fallback = "a Pi 5 has no hardware H.264 decoder";
   s.player.shown_by_type = {{"news", 4}, {"kpi", 2}};
   s.player.frame_time_counts[0] = 10;     // <= 1 ms
   s.player.frame_time_counts[4] = 5;      // (8, 16] ms
@@ -102,6 +107,11 @@ TEST_CASE("metrics text: the samples of a known snapshot", "[metrics]") {
   CHECK(m.at("paizi_slides_shown_total{type=\"slogan\"}") == "0");
   CHECK(m.at("paizi_frames_presented_total") == "1234");
   CHECK(m.at("paizi_frames_dropped_total") == "6");
+  CHECK(m.at("paizi_video_frames_total") == "1799");
+  CHECK(m.at("paizi_video_frames_dropped_total") == "2");
+  CHECK(m.at("paizi_video_failures_total") == "1");
+  CHECK(m.at("paizi_video_decoder_info{decoder=\"h264 (software)\",fallback=\"a Pi 5 has no hardware H.264 "
+             "decoder\"}") == "1");
   // Histogram buckets are cumulative; +Inf equals _count.
   CHECK(m.at("paizi_frame_time_seconds_bucket{le=\"0.001\"}") == "10");
   CHECK(m.at("paizi_frame_time_seconds_bucket{le=\"0.008\"}") == "10");

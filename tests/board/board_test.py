@@ -498,19 +498,22 @@ class Run:
                    f"{CLIP_FPS * (dt + 1.0):.0f} more); pairs {pairs}")
         lines = self.player_lines(self.journal())
         decoder = [m[1] for m in lines if "decoding with" in m[1]]
-        # status.json is rewritten when the slide changes and at least every
-        # 60 s (--status-every): wait for one written after frames were drawn.
-        counters, start = {}, time.monotonic()
-        while counters.get("video_frames", 0) < 20 and time.monotonic() - start < 90:
-            try:
-                counters = json.loads(self.board.out("cat /run/paizi/status.json")).get("counters", {})
-            except ValueError:
-                counters = {}
+        # The Prometheus text file (rewritten every few seconds) counts the
+        # clip's frames and names its decoder.
+        metrics, start = {}, time.monotonic()
+        while float(metrics.get("paizi_video_frames_total", 0)) < 20 and time.monotonic() - start < 60:
+            metrics = {}
+            for line in self.board.out("cat /run/paizi/paizi.prom 2>/dev/null || true").splitlines():
+                if line.startswith("paizi_video_"):
+                    name, _, value = line.rpartition(" ")
+                    metrics[name] = value
             time.sleep(2)
-        self.check("video: software decoding, said in the journal and status.json",
-                   bool(decoder) and "software" in decoder[-1] and counters.get("video_frames", 0) >= 20,
-                   f"{decoder[-1] if decoder else 'no decoder line'}; video_frames "
-                   f"{counters.get('video_frames')}, video_dropped {counters.get('video_dropped')}")
+        info = [k for k in metrics if k.startswith("paizi_video_decoder_info")]
+        self.check("video: software decoding, said in the journal and the metrics",
+                   bool(decoder) and "software" in decoder[-1] and float(metrics.get("paizi_video_frames_total", 0)) >= 20
+                   and any('decoder="h264 (software)"' in k for k in info),
+                   f"{decoder[-1] if decoder else 'no decoder line'}; {info}; video frames "
+                   f"{metrics.get('paizi_video_frames_total')}, dropped {metrics.get('paizi_video_frames_dropped_total')}")
 
     def two_displays(self, playlist):
         # QEMU's default VGA card as well as the virtio GPU: two DRM devices,
