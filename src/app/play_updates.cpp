@@ -153,7 +153,7 @@ PlayUpdates::PlayUpdates(PlayUpdateOptions po, std::string source)
   o.check_asset = [](std::string_view bytes) { return render::image_problem(bytes); };
   // A clip is adopted only when FFmpeg finds a playable video stream in it
   // (loaded only now: a playlist without video never gets here).
-  o.check_video = [](std::string_view bytes) { return media::video_problem(bytes); };
+  o.check_video = [](const std::string& path) { return media::video_file_problem(path); };
   // A local file is its own durable copy: without --state-dir its state
   // lives in a temporary directory. A URL needs a real one.
   state_dir_ = po.state_dir.value_or(net::is_http_url(source_) ? default_state_dir() : "");

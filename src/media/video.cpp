@@ -804,4 +804,10 @@ std::string video_problem(std::string_view bytes, const Limits& limits) {
   return {};
 }
 
+std::string video_file_problem(const std::string& path, const Limits& limits) {
+  std::string err;
+  if (!probe_file(path, limits, err)) return err.rfind("not a video", 0) == 0 ? "is " + err : err;
+  return {};
+}
+
 }  // namespace paizi::media

@@ -80,6 +80,8 @@ std::optional<StreamInfo> probe_bytes(std::string_view bytes, const Limits& limi
 // "" when `bytes` hold a clip paizi can play; the reason otherwise (for the
 // asset store: a clip is adopted only when it probes and its first frame decodes).
 std::string video_problem(std::string_view bytes, const Limits& limits = {});
+// The same for a file (a clip fetched to disk).
+std::string video_file_problem(const std::string& path, const Limits& limits = {});
 
 // Pixel layouts a frame is converted to (a 32-bit canvas in memory order).
 enum class PixelOrder { bgra, rgba };

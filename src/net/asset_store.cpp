@@ -41,6 +41,36 @@ std::optional<std::string> AssetStore::put(const std::string& bytes, std::string
   return sha;
 }
 
+std::string AssetStore::incoming_path() {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  // NAME.tmp.PID: remove_leftover_temporaries() knows it (collect() calls it).
+  return platform::temporary_name((fs::path(dir_) / ("incoming-" + std::to_string(++incoming_))).string());
+}
+
+std::optional<std::string> AssetStore::adopt(const std::string& incoming, const std::string& sha,
+                                             std::string& err) {
+  std::error_code ec;
+  const std::string path = path_of(sha);
+  if (!is_sha_name(sha)) {
+    err = "not a SHA-256: " + sha;
+    fs::remove(incoming, ec);
+    return std::nullopt;
+  }
+  if (verify(sha)) {  // stored and intact: no second copy
+    fs::remove(incoming, ec);
+    fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
+    ++reuses_;
+    return sha;
+  }
+  if (!platform::commit_file(incoming, path, &err)) {
+    fs::remove(incoming, ec);
+    return std::nullopt;
+  }
+  ++stores_;
+  return sha;
+}
+
 bool AssetStore::verify(const std::string& sha) const {
   // Streamed: a stored clip (up to hundreds of MB) is not read whole.
   return is_sha_name(sha) && net::sha256_file_hex(path_of(sha)) == sha;

@@ -32,6 +32,14 @@ class AssetStore {
 
   // Stores `bytes`; returns its sha256 hex, or nullopt with `err` set.
   std::optional<std::string> put(const std::string& bytes, std::string& err);
+  // A file in the store's directory for bytes on their way in (a clip
+  // streamed to disk): a temporary name that a later start removes if this
+  // process dies before adopt().
+  std::string incoming_path();
+  // Stores the file at `incoming` (from incoming_path()), whose SHA-256 is
+  // `sha` (net::sha256_file_hex): moved into place, or removed when the
+  // entry is already there and intact. Returns `sha`, or nullopt with `err`.
+  std::optional<std::string> adopt(const std::string& incoming, const std::string& sha, std::string& err);
   // Path of an entry (whether or not it exists).
   std::string path_of(const std::string& sha) const;
   // True when the entry exists and its bytes still hash to `sha`.
@@ -44,6 +52,7 @@ class AssetStore {
   std::string dir_;
   size_t max_total_bytes_;
   uint64_t stores_ = 0, reuses_ = 0, evictions_ = 0;
+  uint64_t incoming_ = 0;  // incoming_path() names given
 };
 
 }  // namespace paizi::net

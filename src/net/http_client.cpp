@@ -8,12 +8,16 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include <curl/curl.h>  // types and constants only: libcurl is opened at run time (below)
 #include <dlfcn.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "build_config.h"
 #include "net/http_headers.h"
+#include "platform/handle.h"
 
 namespace paizi::net {
 
@@ -42,19 +46,42 @@ std::string percent_decode(std::string_view s) {
 // State shared with the libcurl callbacks during one transfer.
 struct Transfer {
   std::string body;
+  size_t bytes = 0;
   size_t cap = 0;
   bool over_cap = false;
+  int fd = -1;  // HttpRequest::body_file, open
+  int write_errno = 0;
   ResponseValidators validators;
 };
+
+// Writes all of `data` to `fd`; false with errno set.
+bool write_all(int fd, const char* data, size_t len) {
+  while (len > 0) {
+    const ssize_t n = ::write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+  return true;
+}
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t len = size * n;
-  if (t->body.size() + len > t->cap) {
+  if (t->bytes + len > t->cap) {
     t->over_cap = true;
     return 0;  // makes libcurl abort with CURLE_WRITE_ERROR
   }
-  t->body.append(data, len);
+  if (t->fd >= 0) {
+    if (!write_all(t->fd, data, len)) {
+      t->write_errno = errno ? errno : EIO;
+      return 0;
+    }
+  } else {
+    t->body.append(data, len);
+  }
+  t->bytes += len;
   return len;
 }
 
@@ -177,10 +204,10 @@ HttpResult HttpClient::fetch(const HttpRequest& request) {
     r.error = "unsupported URL scheme in " + request.url;
     return r;
   }
-  return fetch_local(path);
+  return fetch_local(path, request.body_file);
 }
 
-HttpResult HttpClient::fetch_local(const std::string& path) const {
+HttpResult HttpClient::fetch_local(const std::string& path, const std::string& body_file) const {
   HttpResult r;
   r.effective_url = path;
   std::ifstream in(path, std::ios::binary);
@@ -199,6 +226,36 @@ HttpResult HttpClient::fetch_local(const std::string& path) const {
     return r;
   }
   in.seekg(0);
+  if (!body_file.empty()) {  // copied a block at a time
+    platform::UniqueFd out(::open(body_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!out.valid()) {
+      r.error = "cannot write " + body_file + ": " + std::strerror(errno);
+      return r;
+    }
+    std::vector<char> buf(1 << 20);
+    size_t copied = 0;
+    while (in) {
+      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      const auto got = static_cast<size_t>(in.gcount());
+      if (got == 0) break;
+      if (copied + got > limits_.max_body_bytes) {
+        r.error = path + " is larger than the cap of " + std::to_string(limits_.max_body_bytes) + " bytes";
+        return r;
+      }
+      if (!write_all(out.get(), buf.data(), got)) {
+        r.error = "cannot write " + body_file + ": " + std::strerror(errno);
+        return r;
+      }
+      copied += got;
+    }
+    if (in.bad()) {
+      r.error = "cannot read " + path;
+      return r;
+    }
+    r.body_bytes = copied;
+    r.status = 200;
+    return r;
+  }
   r.body.resize(static_cast<size_t>(size));
   in.read(r.body.data(), size);
   if (!in) {
@@ -206,6 +263,7 @@ HttpResult HttpClient::fetch_local(const std::string& path) const {
     r.error = "cannot read " + path;
     return r;
   }
+  r.body_bytes = r.body.size();
   r.status = 200;
   return r;
 }
@@ -231,6 +289,16 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
   }
   Transfer t;
   t.cap = limits_.max_body_bytes;
+  platform::UniqueFd body_fd;
+  if (!request.body_file.empty()) {
+    body_fd =
+        platform::UniqueFd(::open(request.body_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!body_fd.valid()) {
+      r.error = "cannot write " + request.body_file + ": " + std::strerror(errno);
+      return r;
+    }
+    t.fd = body_fd.get();
+  }
   char errbuf[CURL_ERROR_SIZE] = {0};
   const std::string agent = std::string("paizi/") + PAIZI_VERSION;
 
@@ -280,6 +348,8 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
     r.transport_code = static_cast<int>(rc);
     if (t.over_cap || rc == CURLE_FILESIZE_EXCEEDED)
       r.error = "body larger than the cap of " + std::to_string(limits_.max_body_bytes) + " bytes";
+    else if (t.write_errno)
+      r.error = "cannot write " + request.body_file + ": " + std::strerror(t.write_errno);
     else
       r.error = errbuf[0] ? errbuf : c.easy_strerror(rc);
     if (rc == CURLE_UNSUPPORTED_PROTOCOL && tls_only) {
@@ -303,6 +373,7 @@ HttpResult HttpClient::fetch_http(const HttpRequest& request) {
     return r;
   }
   r.body = std::move(t.body);
+  r.body_bytes = t.bytes;
   return r;
 }
 

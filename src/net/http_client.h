@@ -33,6 +33,10 @@ struct HttpRequest {
   std::string post_type;      // set: POST `post_body` with this Content-Type instead of GET
   std::string post_body;
   bool https_only = false;  // this request only, as HttpLimits::https_only
+  // Set: the body goes into this file (created or truncated), a block at a
+  // time, not into HttpResult::body (a clip of hundreds of MB is never held
+  // whole); the cap applies the same. The caller removes the file.
+  std::string body_file = {};
 };
 
 struct HttpResult {
@@ -41,6 +45,7 @@ struct HttpResult {
   // timeout, redirect loop, body over the cap, unreadable file).
   long status = 0;
   std::string body;          // decoded (gzip/deflate undone), at most max_body_bytes
+  size_t body_bytes = 0;     // the body's length (also when it went to HttpRequest::body_file)
   std::string content_type;  // Content-Type header, verbatim; empty for files
   std::string etag;          // validators of the final response
   std::string last_modified;
@@ -74,7 +79,7 @@ class HttpClient {
   const HttpLimits& limits() const { return limits_; }
 
  private:
-  HttpResult fetch_local(const std::string& path) const;
+  HttpResult fetch_local(const std::string& path, const std::string& body_file) const;
   HttpResult fetch_http(const HttpRequest& request);
 
   struct Curl;  // RAII over CURL*

@@ -45,6 +45,25 @@ size_t remove_leftover_temporaries(const std::string& dir) {
   return removed;
 }
 
+std::string temporary_name(const std::string& path) { return path + kTemporary + std::to_string(::getpid()); }
+
+bool commit_file(const std::string& tmp, const std::string& path, std::string* error) {
+  auto fail = [&](const char* what) {
+    if (error) *error = std::string(what) + " " + tmp + ": " + std::strerror(errno);
+    return false;
+  };
+  {
+    const UniqueFd f(::open(tmp.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!f.valid()) return fail("cannot open");
+    if (::fsync(f.get()) != 0) return fail("cannot fsync");
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename");
+  const UniqueFd d(
+      ::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (d.valid()) ::fsync(d.get());
+  return true;
+}
+
 // temp file in the same directory, fsync, rename over `path`, fsync the dir.
 bool write_file_atomic(const std::string& path, const std::string& data, std::string* error, unsigned mode,
                        Durability durability, bool exact_mode) {

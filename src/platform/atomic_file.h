@@ -25,6 +25,14 @@ bool write_file_atomic(const std::string& path, const std::string& data, std::st
                        unsigned mode = 0644, Durability durability = Durability::synced,
                        bool exact_mode = false);
 
+// The temporary name write_file_atomic uses for `path` (PATH.tmp.PID), for
+// a file written another way (streamed) and then committed.
+std::string temporary_name(const std::string& path);
+// Makes the file `tmp` (written and closed by the caller) `path`: fsync,
+// rename, fsync of the directory. False with a reason in `error`; `tmp` is
+// then left for the caller to remove.
+bool commit_file(const std::string& tmp, const std::string& path, std::string* error);
+
 // Removes what a killed writer left in `dir`: write_file_atomic's temporary
 // files (NAME.tmp.PID) of any process but this one. Returns how many.
 size_t remove_leftover_temporaries(const std::string& dir);

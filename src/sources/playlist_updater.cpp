@@ -452,10 +452,20 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
     rq.bearer_token = token_for(a.url);
     rq.https_only = opt_.require_https && pin.empty();  // pinned bytes are checked: any transport
     net::UrlIndex::set_validators(rq, known);
-    // A clip is larger and slower than an image: its own caps.
+    // A clip is larger and slower than an image: its own caps, and it goes
+    // straight to a file in the store (hashed and checked there, then moved
+    // into place), never held whole in memory.
     net::HttpLimits video_limits = opt_.limits;
     video_limits.max_body_bytes = std::min(opt_.max_video_bytes, opt_.cache_budget_bytes / 2);
     video_limits.total_timeout_ms = std::max(video_limits.total_timeout_ms, opt_.video_timeout_ms);
+    struct Incoming {  // removed unless adopted
+      std::string path;
+      ~Incoming() {
+        std::error_code ec;
+        if (!path.empty()) fs::remove(path, ec);
+      }
+    } incoming;
+    if (video) rq.body_file = incoming.path = store_.incoming_path();
     const net::HttpResult r = video ? net::HttpClient(video_limits).fetch(rq) : client_.fetch(rq);
     if (known && r.not_modified()) {
       a.sha256 = known->sha256;
@@ -470,8 +480,16 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
       if (local) awaited_.insert(net::local_path(a.url));
       continue;
     }
+    // (An image's hash is taken by the store; a clip's here, from its file.)
+    const std::string actual = video         ? net::sha256_file_hex(incoming.path)
+                               : pin.empty() ? std::string()
+                                             : net::sha256_hex(r.body);
+    if (video && actual.empty()) {
+      missing[ref] = "asset " + a.url + ": cannot read it back from " + incoming.path;
+      continue;
+    }
     if (!pin.empty()) {
-      if (const std::string actual = net::sha256_hex(r.body); actual != pin) {
+      if (actual != pin) {
         missing[ref] = integrity_failure(a.url, pin, actual);
         if (local) awaited_.insert(net::local_path(a.url));  // being replaced, perhaps
         integrity_incident(a.url, pin, actual);
@@ -479,14 +497,17 @@ void PlaylistUpdater::fetch_assets(const content::Playlist& pl, const std::strin
       }
       integrity_incident(a.url, pin, "");
     }
-    if (const auto& check = video ? opt_.check_video : opt_.check_asset) {
-      if (std::string why = check(r.body); !why.empty()) {
-        missing[ref] = "asset " + a.url + " " + why;
-        if (local) awaited_.insert(net::local_path(a.url));  // half-copied, perhaps
-        continue;
-      }
+    std::string why;
+    if (video && opt_.check_video)
+      why = opt_.check_video(incoming.path);
+    else if (!video && opt_.check_asset)
+      why = opt_.check_asset(r.body);
+    if (!why.empty()) {
+      missing[ref] = "asset " + a.url + " " + why;
+      if (local) awaited_.insert(net::local_path(a.url));  // half-copied, perhaps
+      continue;
     }
-    auto sha = store_.put(r.body, err);
+    auto sha = video ? store_.adopt(std::exchange(incoming.path, {}), actual, err) : store_.put(r.body, err);
     if (!sha) {
       missing[ref] = "asset " + a.url + ": " + err;
       continue;

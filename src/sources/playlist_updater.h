@@ -89,8 +89,9 @@ struct UpdaterOptions {
   // shown (an HTML error page served with 200, a cut or oversized file); it
   // is then missing like one that could not be fetched. Unset: any bytes.
   std::function<std::string(std::string_view bytes)> check_asset;
-  // The same for a video slide's clip (media/video.h video_problem); unset: any bytes.
-  std::function<std::string(std::string_view bytes)> check_video;
+  // The same for a video slide's clip, in the file it was fetched into
+  // (media/video.h video_file_problem); unset: any bytes.
+  std::function<std::string(const std::string& path)> check_video;
   // A clip's caps: its size (at most half the asset budget as well) and the
   // time its transfer may take.
   size_t max_video_bytes = 256u << 20;

@@ -121,6 +121,48 @@ TEST_CASE("HTTP errors and size cap are values", "[feeds][http]") {
   }
 }
 
+TEST_CASE("a body can go to a file, a block at a time, under the same cap", "[feeds][http]") {
+  feeds_test::TempDir dir;
+  net::HttpClient c(test_limits());
+  const std::string file = dir.path() + "/body";
+  net::HttpRequest rq;
+  rq.body_file = file;
+  SECTION("HTTP") {
+    rq.url = server().url("/etag.xml");
+    const net::HttpResult r = c.fetch(rq);
+    REQUIRE(r.ok());
+    CHECK(r.body.empty());  // not held in memory
+    const std::string written = feeds_test::read_file(file);
+    CHECK(written.find("ETag 频道") != std::string::npos);
+    CHECK(r.body_bytes == written.size());
+    CHECK(written == get("/etag.xml").body);
+  }
+  SECTION("a local file") {
+    rq.url = feeds_test::fixture_path("rss2.xml");
+    const net::HttpResult r = c.fetch(rq);
+    REQUIRE(r.ok());
+    CHECK(r.body.empty());
+    CHECK(feeds_test::read_file(file) == feeds_test::read_file(feeds_test::fixture_path("rss2.xml")));
+    CHECK(r.body_bytes == feeds_test::read_file(file).size());
+  }
+  SECTION("over the cap") {
+    for (const char* path : {"/big", "/big-chunked"}) {
+      rq.url = server().url(path);
+      const net::HttpResult r = c.fetch(rq);
+      CHECK_FALSE(r.ok());
+      CHECK(r.error.find("cap") != std::string::npos);
+      CHECK(feeds_test::read_file(file).size() <= test_limits().max_body_bytes);
+    }
+  }
+  SECTION("a file that cannot be written") {
+    rq.url = server().url("/etag.xml");
+    rq.body_file = dir.path() + "/no/such/dir/body";
+    const net::HttpResult r = c.fetch(rq);
+    CHECK_FALSE(r.ok());
+    CHECK(r.error.find("cannot write") == 0);
+  }
+}
+
 TEST_CASE("a stalled server times out quickly", "[feeds][http]") {
   const auto t0 = std::chrono::steady_clock::now();
   const net::HttpResult r = get("/stall");

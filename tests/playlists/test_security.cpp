@@ -1,7 +1,9 @@
 // Signatures, the bearer token, asset URL restrictions and watched local
 // files.
+#include <cstdlib>
 #include <filesystem>
 
+#include "media/video.h"
 #include "net/signature.h"
 #include "pl_support.h"
 #include "platform/atomic_file.h"
@@ -381,6 +383,59 @@ TEST_CASE("an image answered with an error page (status 200) is missing, not sto
   REQUIRE(complete);
   CHECK(slide_ids(complete->playlist) == std::vector<std::string>{"s", "i"});
   CHECK(u.status().incomplete.empty());
+}
+
+TEST_CASE(
+    "a clip goes to a file in the store, is checked there and adopted; a page served as a clip is not") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string clip = tmp.path() + "/promo.mp4";
+  REQUIRE(
+      std::system(("ffmpeg -nostdin -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=160x90:rate=10 "
+                   "-t 1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p '" +
+                   clip + "'")
+                      .c_str()) == 0);
+  std::string clip_bytes;
+  REQUIRE(paizi::platform::read_whole_file(clip, clip_bytes));
+  put(server, "pl.json", R"({"version":1,"slides":[{"id":"s","type":"slogan","lines":["欢迎"]},
+    {"id":"v","type":"video","src":"promo.mp4"}]})");
+  put(server, "promo.mp4", "<html><body>请先登录</body></html>");  // a CDN's login page
+  paizi::sources::UpdaterOptions o;
+  o.source = server.url("/files/pl.json");
+  o.state_dir = tmp.path() + "/state";
+  o.check_video = [](const std::string& path) { return paizi::media::video_file_problem(path); };
+  paizi::sources::PlaylistUpdater u(o);
+  // Nothing is left on its way in, whatever happened to it.
+  const auto incoming = [&] {
+    size_t n = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(o.state_dir + "/assets", ec))
+      n += e.path().filename().string().rfind("incoming-", 0) == 0 ? 1 : 0;
+    return n;
+  };
+  u.check_once();
+  auto adopted = u.take();
+  REQUIRE(adopted);
+  CHECK(slide_ids(adopted->playlist) == std::vector<std::string>{"s"});
+  CHECK(u.status().incomplete.find("is not a video paizi can read") != std::string::npos);
+  CHECK(u.status().assets.entries == 0);  // the page was not stored
+  CHECK(incoming() == 0);
+  put(server, "promo.mp4", clip_bytes);
+  u.check_once();
+  auto complete = u.take();
+  REQUIRE(complete);
+  CHECK(slide_ids(complete->playlist) == std::vector<std::string>{"s", "v"});
+  CHECK(u.status().incomplete.empty());
+  // Stored under its SHA-256, byte for byte, and played from there.
+  const std::string sha = paizi::net::sha256_hex(clip_bytes);
+  CHECK(paizi::net::sha256_file_hex(clip) == sha);
+  std::string stored;
+  REQUIRE(paizi::platform::read_whole_file(o.state_dir + "/assets/" + sha, stored));
+  CHECK(stored == clip_bytes);
+  const auto* v = complete->playlist.slides[1].as<paizi::content::VideoSlide>();
+  REQUIRE(v);
+  CHECK(v->src == o.state_dir + "/assets/" + sha);
+  CHECK(incoming() == 0);
 }
 
 TEST_CASE("a playlist refused for its signature is asked for again once soon, then at the poll interval") {
