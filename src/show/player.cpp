@@ -76,10 +76,13 @@ Composition Player::compose(const content::Playlist& pl, size_t slide, int64_t u
   c.warnings = std::move(ctx.warnings);
   // A clip is opened on its own thread; the sequencer waits for it, or
   // (the real clock, the next slide) goes on and asks again.
-  if (sl.as<content::VideoSlide>())
+  if (sl.as<content::VideoSlide>()) {
     c.pending = want_video(pl, slide);
-  else if (!seq_.next_pending())  // (a count-up recomposed while the next slide's clip opens keeps it)
+    start_wanted_clip(false);
+  } else if (!seq_.next_pending()) {  // (a count-up recomposed while the next slide's clip opens keeps it)
     composed_video_ = {};
+    wanted_.reset();
+  }
   ++stats_.compositions;
   stats_.last_missing = 0;
   for (const auto& page : c.pages)
@@ -141,20 +144,24 @@ size_t Player::clips_decoding() const {
   return n;
 }
 
+bool Player::start_wanted_clip(bool anyway) {
+  if (!wanted_) return true;
+  // One decoder at a time: a clip opens once the one on screen has decoded
+  // its last frame (its decoder, threads and frame pool are gone by then),
+  // unless the sequencer cannot wait.
+  if (!anyway && clips_decoding() > 0) return false;
+  composed_video_.play =
+      VideoPlayback::start(wanted_->slide, std::move(wanted_->path), wanted_->slide_ms, video_options_);
+  composed_video_what_ = std::move(wanted_->what);
+  wanted_.reset();
+  return true;
+}
+
 bool Player::composition_ready(bool wait, int64_t& hold, int64_t& waited_ms) {
   waited_ms = 0;
   if (!wanted_ && !composed_video_.play) return true;  // nothing pending (or it cannot be played)
   const auto began = std::chrono::steady_clock::now();
-  if (wanted_) {
-    // One decoder at a time: a clip opens once the one on screen has
-    // decoded its last frame (its decoder, threads and frame pool are gone
-    // by then), unless the sequencer cannot wait.
-    if (!wait && clips_decoding() > 0) return false;
-    composed_video_.play =
-        VideoPlayback::start(wanted_->slide, std::move(wanted_->path), wanted_->slide_ms, video_options_);
-    composed_video_what_ = std::move(wanted_->what);
-    wanted_.reset();
-  }
+  if (!start_wanted_clip(wait)) return false;
   const bool opened = composed_video_.play->opened(wait);
   waited_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began).count();
@@ -532,7 +539,9 @@ int64_t Player::next_change_ms() const {
 }
 
 int64_t Player::next_event_ms() const {
-  if (animating()) return seq_.now_ms() + grid::kFrameMs;
+  // (The next slide's clip is opening: it is finished on the next frames,
+  // not at the boundary.)
+  if (animating() || seq_.next_pending()) return seq_.now_ms() + grid::kFrameMs;
   int64_t next = seq_.next_change_ms();
   const content::Playlist& pl = seq_.playlist();
   if (pl.header.enabled && pl.header.clock)

@@ -222,6 +222,9 @@ class Player : private SequencerHost {
   // started by composition_ready); false with the reason in
   // composed_video_error_ when it cannot be played.
   bool want_video(const content::Playlist& pl, size_t slide);
+  // Starts the clip want_video() asked for on its thread, unless another
+  // clip still has a decoder (and not `anyway`); false when it waits.
+  bool start_wanted_clip(bool anyway);
   // Draws the frames of the clips on screen due at `t_ms`; true when any changed.
   bool advance_videos(int64_t t_ms);
   // The slide's area on this screen, for the clip.
