@@ -3,7 +3,8 @@
 # on the software path, paizi beside Debian's `mpv --hwdec=no`, both under a
 # private X server (Xvfb, no GPU: SDL's software renderer and mpv's x11
 # output each convert and scale every frame on the CPU). Measures CPU time
-# (user + sys), peak RSS and paizi's dropped frames (status.json counters);
+# (user + sys), peak RSS and paizi's dropped frames (status.json counters,
+# written as the player stops);
 # prints one table row per program. Method and results: docs/video.md.
 #
 # Usage: bench/video/run.sh        Env: SECONDS_ (default 60), KEEP (a directory to keep files in)
