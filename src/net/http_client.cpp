@@ -17,6 +17,7 @@
 
 #include "build_config.h"
 #include "net/http_headers.h"
+#include "platform/atomic_file.h"
 #include "platform/handle.h"
 
 namespace paizi::net {
@@ -54,18 +55,6 @@ struct Transfer {
   ResponseValidators validators;
 };
 
-// Writes all of `data` to `fd`; false with errno set.
-bool write_all(int fd, const char* data, size_t len) {
-  while (len > 0) {
-    const ssize_t n = ::write(fd, data, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    len -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 size_t on_body(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t len = size * n;
@@ -74,7 +63,7 @@ size_t on_body(char* data, size_t size, size_t n, void* user) {
     return 0;  // makes libcurl abort with CURLE_WRITE_ERROR
   }
   if (t->fd >= 0) {
-    if (!write_all(t->fd, data, len)) {
+    if (!platform::write_all(t->fd, data, len)) {
       t->write_errno = errno ? errno : EIO;
       return 0;
     }
@@ -242,7 +231,7 @@ HttpResult HttpClient::fetch_local(const std::string& path, const std::string& b
         r.error = path + " is larger than the cap of " + std::to_string(limits_.max_body_bytes) + " bytes";
         return r;
       }
-      if (!write_all(out.get(), buf.data(), got)) {
+      if (!platform::write_all(out.get(), buf.data(), got)) {
         r.error = "cannot write " + body_file + ": " + std::strerror(errno);
         return r;
       }

@@ -47,6 +47,33 @@ size_t remove_leftover_temporaries(const std::string& dir) {
 
 std::string temporary_name(const std::string& path) { return path + kTemporary + std::to_string(::getpid()); }
 
+bool write_all(int fd, const void* data, size_t len) {
+  const auto* p = static_cast<const char*>(data);
+  while (len > 0) {
+    const ssize_t n = ::write(fd, p, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    p += n;
+    len -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+namespace {
+
+// Renames `tmp` over `path`, then (`sync`) fsyncs the directory so the
+// rename survives power loss.
+bool replace_with(const std::string& tmp, const std::string& path, bool sync) {
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return false;
+  if (!sync) return true;
+  const UniqueFd d(
+      ::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (d.valid()) ::fsync(d.get());
+  return true;
+}
+
+}  // namespace
+
 bool commit_file(const std::string& tmp, const std::string& path, std::string* error) {
   auto fail = [&](const char* what) {
     if (error) *error = std::string(what) + " " + tmp + ": " + std::strerror(errno);
@@ -57,18 +84,14 @@ bool commit_file(const std::string& tmp, const std::string& path, std::string* e
     if (!f.valid()) return fail("cannot open");
     if (::fsync(f.get()) != 0) return fail("cannot fsync");
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename");
-  const UniqueFd d(
-      ::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.valid()) ::fsync(d.get());
-  return true;
+  return replace_with(tmp, path, true) || fail("cannot rename");
 }
 
 // temp file in the same directory, fsync, rename over `path`, fsync the dir.
 bool write_file_atomic(const std::string& path, const std::string& data, std::string* error, unsigned mode,
                        Durability durability, bool exact_mode) {
   const bool sync = durability == Durability::synced;
-  const std::string tmp = path + kTemporary + std::to_string(::getpid());
+  const std::string tmp = temporary_name(path);
   auto fail = [&](const char* what) {
     if (error) *error = std::string(what) + " " + tmp + ": " + std::strerror(errno);
     ::unlink(tmp.c_str());
@@ -78,23 +101,10 @@ bool write_file_atomic(const std::string& path, const std::string& data, std::st
     const UniqueFd f(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
     if (!f.valid()) return fail("cannot create");
     if (exact_mode && ::fchmod(f.get(), static_cast<mode_t>(mode)) != 0) return fail("cannot chmod");
-    size_t done = 0;
-    while (done < data.size()) {
-      const ssize_t n = ::write(f.get(), data.data() + done, data.size() - done);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return fail("cannot write");
-      }
-      done += static_cast<size_t>(n);
-    }
+    if (!write_all(f.get(), data.data(), data.size())) return fail("cannot write");
     if (sync && ::fsync(f.get()) != 0) return fail("cannot fsync");
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail("cannot rename");
-  if (!sync) return true;
-  const UniqueFd d(
-      ::open(std::filesystem::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (d.valid()) ::fsync(d.get());
-  return true;
+  return replace_with(tmp, path, sync) || fail("cannot rename");
 }
 
 }  // namespace paizi::platform

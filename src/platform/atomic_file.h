@@ -25,6 +25,10 @@ bool write_file_atomic(const std::string& path, const std::string& data, std::st
                        unsigned mode = 0644, Durability durability = Durability::synced,
                        bool exact_mode = false);
 
+// Writes all `len` bytes of `data` to `fd` (retrying short writes and
+// EINTR); false with errno set.
+bool write_all(int fd, const void* data, size_t len);
+
 // The temporary name write_file_atomic uses for `path` (PATH.tmp.PID), for
 // a file written another way (streamed) and then committed.
 std::string temporary_name(const std::string& path);
