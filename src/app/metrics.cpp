@@ -179,6 +179,16 @@ void player_metrics(Exposition& e, const StatusSnapshot& s) {
             p.video_dropped);
   e.counter("paizi_video_failures_total",
             "Video slides left out or cut short because their clip could not be played.", p.video_failed);
+  e.counter(
+      "paizi_audio_corrections_total",
+      "Skips and silences that kept a clip's sound in step with its frames (the sound device ran dry or "
+      "drifted).",
+      p.audio_corrections);
+  if (!s.audio_output.empty()) {
+    e.family("paizi_audio_output_info", "gauge",
+             "The sound output of unmuted clips (\"none: why\" without one); always 1.");
+    e.sample("paizi_audio_output_info", {{"output", s.audio_output}}, uint64_t{1});
+  }
   if (!s.video_decoder.empty()) {
     e.family(
         "paizi_video_decoder_info", "gauge",

@@ -99,6 +99,10 @@ void PlayReport::first_frame(present::Display& display, const show::Player& play
 void PlayReport::videos(show::Player& player) {
   for (const std::string& m : player.take_video_problems())
     if (warned_.insert("video\n" + m).second) log_.warning(m);
+  if (const std::string out = player.audio_output(); !out.empty() && out != audio_output_) {
+    audio_output_ = out;
+    if (out.rfind("none", 0) != 0) log_.info("video: sound through " + out);
+  }
   const std::string said = player.video_decoder() + "\n" + player.video_fallback();
   if (player.video_decoder().empty() || said == video_decoder_) return;
   video_decoder_ = said;

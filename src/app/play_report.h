@@ -68,6 +68,7 @@ class PlayReport {
   const content::Playlist* shown_playlist_ = nullptr;
   std::set<std::string> warned_;  // composition warnings already logged (slide id + message)
   std::string video_decoder_;     // the last said
+  std::string audio_output_;      // the sound output last said
 };
 
 }  // namespace paizi::app

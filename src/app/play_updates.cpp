@@ -292,6 +292,7 @@ StatusSnapshot PlayUpdates::snapshot(const show::Player& player, render::Painter
   s.image_error = painter.last_error();
   s.video_decoder = player.video_decoder();
   s.video_fallback = player.video_fallback();
+  s.audio_output = player.audio_output();
   return s;
 }
 

@@ -81,7 +81,8 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
   // How clips are decoded, never silent (docs/video.md); only once one was.
   if (!s.video_decoder.empty())
     doc["video"] = {{"decoder", s.video_decoder},
-                    {"fallback", s.video_fallback.empty() ? json(nullptr) : json(s.video_fallback)}};
+                    {"fallback", s.video_fallback.empty() ? json(nullptr) : json(s.video_fallback)},
+                    {"audio", s.audio_output.empty() ? json(nullptr) : json(s.audio_output)}};
   if (important) *important = doc.dump();
   doc["counters"] = {{"checks", y.checks},
                      {"not_modified", y.not_modified},
@@ -110,6 +111,7 @@ std::string status_json(const StatusSnapshot& s, std::string* important) {
     doc["counters"]["video_frames"] = s.player.video_frames;
     doc["counters"]["video_dropped"] = s.player.video_dropped;
     doc["counters"]["video_failed"] = s.player.video_failed;
+    doc["counters"]["audio_corrections"] = s.player.audio_corrections;
   }
   return doc.dump(1);
 }

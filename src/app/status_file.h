@@ -10,8 +10,10 @@
 //          "alerts":[{"id","severity","event","headline","from","until"}...],
 //                                                   CAP alerts on screen; times RFC 3339 UTC, until null =
 //                                                   none
-//          "video":{"decoder","fallback"},          the last clip's decoder and why it is not the
+//          "video":{"decoder","fallback","audio"},  the last clip's decoder and why it is not the
 //                                                   hardware one (null: it is, or none wanted);
+//                                                   the sound output of unmuted clips (null
+//                                                   until one played; "none: why" without one);
 //                                                   only once a video slide played
 //          "errors":[{"time","message"}...],
 //          "counters":{"checks","not_modified","adopted","rejected","failed",
@@ -19,7 +21,7 @@
 //                      "atlas_evictions","atlas_bytes","atlas_budget",
 //                      "asset_entries","asset_bytes","asset_stores",
 //                      "asset_evictions", and with video "video_frames",
-//                      "video_dropped", "video_failed"}}
+//                      "video_dropped", "video_failed", "audio_corrections"}}
 #pragma once
 
 #include <chrono>
@@ -56,6 +58,7 @@ struct StatusSnapshot {
   std::string image_error;                  // the last of them, naming its path; empty: none
   std::string video_decoder;                // show::Player::video_decoder(); empty: no clip opened yet
   std::string video_fallback;               // show::Player::video_fallback()
+  std::string audio_output;                 // show::Player::audio_output()
 };
 
 // RFC 3339 UTC ("2026-04-24T10:00:00Z") of Unix seconds.

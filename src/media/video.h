@@ -1,5 +1,6 @@
-// Video clips: probing a container and decoding its video stream with
-// FFmpeg (libavformat, libavcodec, libswscale from Debian), opened with
+// Video clips: probing a container and decoding its video stream (and, when
+// asked, its audio) with FFmpeg (libavformat, libavcodec, libswscale,
+// libswresample from Debian), opened with
 // dlopen on the first video (media/video.cpp): a playlist without video
 // never loads them (docs/video.md says why FFmpeg and not libmpv).
 //
@@ -69,7 +70,8 @@ enum class DecoderChoice { automatic, software, hardware };
 std::optional<DecoderChoice> decoder_choice_from_name(std::string_view name);
 
 // Loads the libraries (once per process); false with the reason when they
-// are missing (packages libavformat59, libavcodec59, libavutil57, libswscale6).
+// are missing (packages libavformat59, libavcodec59, libavutil57, libswscale6,
+// libswresample4).
 bool available(std::string& err);
 // Whether this process has loaded them (for the start-up cost test).
 bool loaded();
@@ -99,11 +101,26 @@ struct Planes {
   enum class Layout { i420, nv12, other } layout = Layout::other;
 };
 
+// The sound a clip's audio is decoded into: 32-bit float samples,
+// interleaved, `channels` per frame at `rate` Hz (an output device's).
+struct AudioFormat {
+  int rate = 0;  // 0: no audio is decoded
+  int channels = 2;
+};
+
+// Decoded sound: `frames` x channels samples, the first at `pts_us` (the
+// clip's time, on the video's clock: the video's first frame is 0).
+struct AudioChunk {
+  int64_t pts_us = 0;
+  std::vector<float> samples;
+};
+
 struct DecoderOptions {
   Limits limits;
   DecoderChoice choice = DecoderChoice::automatic;
   Board board = Board::generic;
-  int threads = 0;  // software decoding threads (0: every core but one, at least one)
+  int threads = 0;    // software decoding threads (0: every core but one, at least one)
+  AudioFormat audio;  // rate > 0: the clip's audio stream is decoded too, into this
 };
 
 // A decoded picture, owned: handed from the thread that decodes it to the
@@ -166,10 +183,30 @@ class Decoder {
   bool hardware() const { return hardware_; }
   // Why a hardware decoder was not used ("" when none was wanted or it was).
   const std::string& fallback_reason() const { return fallback_; }
+  // Audio (DecoderOptions::audio): whether the clip's audio is decoded, and
+  // why not when it was asked for ("has no audio stream", a codec missing,
+  // a stream that failed mid-way: the video goes on without it).
+  bool audio() const;
+  const std::string& audio_problem() const { return audio_problem_; }
+  // "aac 44100 Hz 2 ch" (the stream as decoded; "" without audio).
+  const std::string& audio_name() const { return audio_name_; }
 
   // Decodes the next frame: true with frame_pts_us() set; false at the end
-  // of the clip (error() empty) or on a failure (error() says which).
+  // of the clip (error() empty) or on a failure (error() says which). The
+  // audio packets read on the way are decoded into take_audio()'s chunks.
   bool next();
+  // Reads on until the audio decoded reaches `until_us` of clip time (or
+  // the end), keeping the video packets read on the way for next(): audio
+  // is muxed near its video but not with it, and a player decoding a few
+  // frames ahead would starve its sound. Stops early (false) once the
+  // packets kept reach Limits::max_packets_per_frame (a clip whose audio is
+  // far from its video: the audio then waits for the video). No-op without
+  // audio.
+  bool read_audio_ahead(int64_t until_us);
+  // The clip time up to which audio is decoded (-1: none yet).
+  int64_t audio_end_us() const;
+  // The audio decoded so far, moved out, in order.
+  std::vector<AudioChunk> take_audio();
   // The frame next() decoded, moved out (with its time and length).
   Frame take();
   // The frame's time from the start of the clip, µs.
@@ -188,7 +225,7 @@ class Decoder {
   Decoder();
   std::unique_ptr<State> s_;
   StreamInfo info_;
-  std::string decoder_name_, fallback_, error_;
+  std::string decoder_name_, fallback_, error_, audio_problem_, audio_name_;
   bool hardware_ = false;
   int64_t pts_us_ = 0, frame_dur_us_ = 0;
 };

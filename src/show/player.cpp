@@ -150,8 +150,12 @@ bool Player::start_wanted_clip(bool anyway) {
   // its last frame (its decoder, threads and frame pool are gone by then),
   // unless the sequencer cannot wait.
   if (!anyway && clips_decoding() > 0) return false;
-  composed_video_.play =
-      VideoPlayback::start(wanted_->slide, std::move(wanted_->path), wanted_->slide_ms, video_options_);
+  media::DecoderOptions o = video_options_;
+  o.audio = {};
+  if (!wanted_->slide.muted && wanted_->slide.volume > 0 && sound_ready())
+    o.audio = media::AudioFormat{audio_out_.rate(), audio_out_.channels()};
+  composed_video_.play = VideoPlayback::start(wanted_->slide, std::move(wanted_->path), wanted_->slide_ms, o);
+  composed_video_.serial = ++clip_serial_;
   composed_video_what_ = std::move(wanted_->what);
   wanted_.reset();
   return true;
@@ -173,6 +177,9 @@ bool Player::composition_ready(bool wait, int64_t& hold, int64_t& waited_ms) {
   }
   video_decoder_ = composed_video_.play->decoder_name();
   video_fallback_ = composed_video_.play->fallback_reason();
+  if (const std::string why = composed_video_.play->audio_problem();
+      !why.empty() && audio_reported_.insert(composed_video_what_ + why).second)
+    video_problems_.push_back(composed_video_what_ + "plays without sound: " + why);
   hold = composed_video_.play->hold_ms();
   return true;
 }
@@ -225,6 +232,44 @@ bool Player::advance_videos(int64_t t_ms) {
   return changed;
 }
 
+bool Player::sound_ready() {
+  // The simulated clock has no time to play sound in.
+  if (frame_interval_ms_ <= 0) return false;
+  if (audio_out_.open(audio_error_)) return true;
+  if (audio_reported_.insert(audio_error_).second)
+    video_problems_.push_back("clips play without sound: " + audio_error_);
+  return false;
+}
+
+std::string Player::audio_output() const {
+  if (audio_out_.is_open()) return audio_out_.name();
+  return audio_error_.empty() ? "" : "none: " + audio_error_;
+}
+
+void Player::feed_sound(int64_t t_ms) {
+  if (!audio_out_.is_open()) return;
+  VideoSlot* heard = nullptr;
+  int64_t start = 0;
+  for (const Slot slot : {Slot::next, Slot::current}) {
+    VideoSlot& v = video_of(slot);
+    const Showing& s = slot == Slot::current ? seq_.current() : seq_.next();
+    if (!v.play || s.pl.get() != v.pl || s.slide != v.slide || (slot == Slot::next && !seq_.in_transition()))
+      continue;
+    heard = &v;
+    start = s.start;
+    break;
+  }
+  const uint64_t serial = heard && heard->play->has_audio() ? heard->serial : 0;
+  if (serial != audio_owner_) {
+    audio_out_.clear();  // the sound of a clip that has gone (or gives way)
+    audio_owner_ = serial;
+  }
+  if (!serial) return;
+  const uint64_t before = heard->play->audio_corrections();
+  heard->play->feed_audio(audio_out_, t_ms - start);
+  stats_.audio_corrections += heard->play->audio_corrections() - before;
+}
+
 const render::DisplayList* Player::page_of(Slot slot) const {
   const Showing& s = slot == Slot::current ? seq_.current() : seq_.next();
   const bool held = slot == Slot::current ? seq_.started() : seq_.next_ready();
@@ -260,6 +305,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   bool need = seq_.advance(t_ms, unix_s, stats_.frames > 0);
   t_ms = seq_.now_ms();
   need |= advance_videos(t_ms);
+  feed_sound(t_ms);
   bool ticker_moved = false;
   if (seq_.takeover() ? !alert_line_.empty() : !ticker_line_.empty()) {
     ticker_offset_ = static_cast<double>(ticker_speed_) * static_cast<double>(t_ms) / 1000.0;

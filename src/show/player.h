@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +65,10 @@ struct PlayerStats {
   uint64_t video_frames = 0;   // video frames drawn
   uint64_t video_dropped = 0;  // video frames decoded too late to be drawn (the real clock fell behind)
   uint64_t video_failed = 0;   // video slides left out or cut short: their clip could not be played
+  // Skips and silences that kept a clip's sound in step with its frames
+  // (VideoPlayback::feed_audio): the output device ran dry or its clock
+  // drifted from the player's.
+  uint64_t audio_corrections = 0;
 };
 
 class Player : private SequencerHost {
@@ -179,6 +184,10 @@ class Player : private SequencerHost {
   size_t clips_decoding() const;
   const std::string& video_decoder() const { return video_decoder_; }
   const std::string& video_fallback() const { return video_fallback_; }
+  // The sound output of unmuted clips (real clock only; opened for the
+  // first one): "alsa, 48000 Hz, 2 ch", "none: no audio device (...)", or
+  // "" while no unmuted clip has played.
+  std::string audio_output() const;
   // What went wrong with clips since the last call ("slide ID: video SRC:
   // reason"), for the log.
   std::vector<std::string> take_video_problems() { return std::exchange(video_problems_, {}); }
@@ -216,6 +225,7 @@ class Player : private SequencerHost {
     std::unique_ptr<VideoPlayback> play;
     const content::Playlist* pl = nullptr;
     size_t slide = 0;
+    uint64_t serial = 0;  // which clip (a new one for every start)
   };
   VideoSlot& video_of(Slot slot) { return video_[slot == Slot::current ? 0 : 1]; }
   // Asks for the clip of video slide `slide` of `pl` (composed_video_,
@@ -227,6 +237,13 @@ class Player : private SequencerHost {
   bool start_wanted_clip(bool anyway);
   // Draws the frames of the clips on screen due at `t_ms`; true when any changed.
   bool advance_videos(int64_t t_ms);
+  // Queues the sound of the clip heard at `t_ms`: the one coming on in a
+  // transition, else the one on screen; the queue is dropped when that
+  // changes (one clip is heard at a time).
+  void feed_sound(int64_t t_ms);
+  // Whether unmuted clips get sound: the real clock and an output device
+  // (opened here the first time; a failure is reported once).
+  bool sound_ready();
   // The slide's area on this screen, for the clip.
   media::Box video_box() const;
   // Draws the decoder's frame into the picture of `slot`.
@@ -302,6 +319,11 @@ class Player : private SequencerHost {
   std::array<VideoSlot, 2> video_;   // current, next
   std::string video_decoder_, video_fallback_;
   std::vector<std::string> video_problems_;
+  uint64_t clip_serial_ = 0;              // VideoSlot::serial of the last clip started
+  platform::AudioOut audio_out_;          // opened for the first unmuted clip
+  std::string audio_error_;               // why audio_out_ did not open
+  uint64_t audio_owner_ = 0;              // serial of the clip whose sound is queued (0: none)
+  std::set<std::string> audio_reported_;  // clips whose missing sound was reported
 };
 
 }  // namespace paizi::show

@@ -20,6 +20,8 @@ std::unique_ptr<VideoPlayback> VideoPlayback::start(const content::VideoSlide& v
                                                     int64_t slide_ms, const media::DecoderOptions& options) {
   std::unique_ptr<VideoPlayback> p(new VideoPlayback());
   p->fill_ = v.fit == content::ImageFit::Fill;
+  p->volume_ = v.volume;
+  if (!v.muted) p->audio_ = options.audio;
   p->thread_ =
       std::thread(&VideoPlayback::run, p.get(), std::move(path), options, v.loops, v.duration_set, slide_ms);
   return p;
@@ -47,7 +49,9 @@ VideoPlayback::~VideoPlayback() {
 void VideoPlayback::run(const std::string& path, const media::DecoderOptions& options, int loops,
                         bool duration_set, int64_t slide_ms) {
   std::string err;
-  std::unique_ptr<media::Decoder> dec = media::Decoder::open(path, options, err);
+  media::DecoderOptions o = options;
+  o.audio = audio_;  // none for a muted slide
+  std::unique_ptr<media::Decoder> dec = media::Decoder::open(path, o, err);
   if (!dec) {
     {
       std::lock_guard<std::mutex> lock(m_);
@@ -59,6 +63,11 @@ void VideoPlayback::run(const std::string& path, const media::DecoderOptions& op
   }
   decoder_name_ = dec->decoder_name();
   fallback_ = dec->fallback_reason();
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    audio_on_ = dec->audio();
+    audio_problem_ = dec->audio_problem();
+  }
   const int64_t clip_us = dec->info().duration_us;
   if (duration_set || clip_us <= 0) {
     hold_ms_ = slide_ms;
@@ -68,14 +77,31 @@ void VideoPlayback::run(const std::string& path, const media::DecoderOptions& op
     loops_left_ = loops - 1;
   }
   for (;;) {
+    bool sound_only = false;
     {
       std::unique_lock<std::mutex> lock(m_);
-      cv_.wait(lock, [&] { return stop_ || ahead_.size() < kAhead; });
+      cv_.wait(lock, [&] { return stop_ || ahead_.size() < kAhead || audio_short(); });
       if (stop_) return;
+      sound_only = ahead_.size() >= kAhead;
+    }
+    if (sound_only) {
+      // The frames are ahead, the sound is not: read on for it (the video
+      // packets read on the way wait in the decoder).
+      const int64_t before = dec->audio_end_us();
+      dec->read_audio_ahead(std::max<int64_t>(before, 0) + kAudioAhead / 2);
+      move_audio(*dec, dec->audio_end_us() > before);
+      continue;
     }
     media::Frame f;
     std::string why;
     const bool got = decode_next(*dec, f, why);
+    // With the first frame, the sound that starts with it (its packets may
+    // come after a second of video's): the clip is heard from its start.
+    if (got && shown_first_ == false) {
+      shown_first_ = true;
+      dec->read_audio_ahead(kAudioAhead / 2);
+    }
+    move_audio(*dec, true);
     {
       std::lock_guard<std::mutex> lock(m_);
       if (stop_) return;  // (given up by advance())
@@ -126,6 +152,7 @@ bool VideoPlayback::decode_next(media::Decoder& d, media::Frame& out, std::strin
     const bool again = loop_forever_ ? end_us < hold_ms_ * 1000 : loops_left_ > 0;
     if (!again || end_us <= offset_us_) return false;  // (a pass without a frame: no loop)
     if (!loop_forever_) --loops_left_;
+    move_audio(d, true);  // the pass's last sound, in its time
     offset_us_ = end_us;
     if (!d.rewind()) {
       why = d.error();
@@ -133,6 +160,97 @@ bool VideoPlayback::decode_next(media::Decoder& d, media::Frame& out, std::strin
     }
   }
   return false;
+}
+
+void VideoPlayback::move_audio(media::Decoder& d, bool progressed) {
+  if (audio_.rate <= 0) return;
+  std::vector<media::AudioChunk> chunks = d.take_audio();
+  std::lock_guard<std::mutex> lock(m_);
+  if (audio_on_ && !d.audio()) {
+    audio_on_ = false;  // it failed mid-way
+    audio_problem_ = d.audio_problem();
+  }
+  for (media::AudioChunk& c : chunks) {
+    c.pts_us += offset_us_;
+    audio_buffered_us_ += frames_us(c.samples.size() / static_cast<size_t>(audio_.channels));
+    sound_.push_back(std::move(c));
+  }
+  audio_blocked_ = !progressed;
+}
+
+bool VideoPlayback::pop_audio(media::AudioChunk& out) {
+  {
+    std::lock_guard<std::mutex> lock(m_);
+    if (sound_.empty()) return false;
+    out = std::move(sound_.front());
+    sound_.pop_front();
+    audio_buffered_us_ -= frames_us(out.samples.size() / static_cast<size_t>(audio_.channels));
+  }
+  cv_.notify_all();  // the thread may read on
+  return true;
+}
+
+bool VideoPlayback::has_audio() const {
+  std::lock_guard<std::mutex> lock(m_);
+  return audio_on_;
+}
+
+std::string VideoPlayback::audio_problem() const {
+  std::lock_guard<std::mutex> lock(m_);
+  return audio_problem_;
+}
+
+void VideoPlayback::feed_audio(platform::AudioOut& out, int64_t clip_ms) {
+  if (audio_.rate <= 0 || !out.is_open() || out.rate() != audio_.rate || out.channels() != audio_.channels)
+    return;
+  const int64_t clip_us = clip_ms * 1000, hold_us = hold_ms_ * 1000;
+  if (!audio_started_) {
+    // What is queued now is heard after the device's latency.
+    written_end_us_ = clip_us + out.latency_us();
+    audio_started_ = true;
+  } else {
+    // Heard now: the end of the queue less what is still to play.
+    const int64_t off = written_end_us_ - out.latency_us() - clip_us;
+    if (off < -kAudioSlack) {
+      written_end_us_ = clip_us + out.latency_us();  // behind: skip ahead
+      ++audio_corrections_;
+    } else if (off > kAudioSlack) {
+      out.queue_silence(us_frames(off));  // ahead: wait
+      ++audio_corrections_;
+    }
+  }
+  const size_t ch = static_cast<size_t>(audio_.channels);
+  int64_t need_us = kAudioLead - out.latency_us();
+  while (need_us > 0 && written_end_us_ < hold_us) {
+    const size_t total = pending_.samples.size() / ch;
+    if (pending_at_ >= total) {
+      if (!pop_audio(pending_)) break;  // nothing decoded yet (or the end)
+      pending_at_ = 0;
+      continue;
+    }
+    const int64_t start = pending_.pts_us + frames_us(pending_at_), end = pending_.pts_us + frames_us(total);
+    if (end <= written_end_us_) {  // already past
+      pending_at_ = total;
+      continue;
+    }
+    if (start > written_end_us_ + frames_us(1)) {  // a gap in the sound: silence
+      const int64_t gap = std::min(start - written_end_us_, need_us);
+      const size_t n = std::max<size_t>(1, us_frames(gap));
+      out.queue_silence(n);
+      written_end_us_ += frames_us(n);
+      need_us -= frames_us(n);
+      continue;
+    }
+    if (start < written_end_us_)
+      pending_at_ = std::min(total, pending_at_ + us_frames(written_end_us_ - start));
+    const size_t n = std::min({total - pending_at_, std::max<size_t>(1, us_frames(need_us)),
+                               std::max<size_t>(1, us_frames(hold_us - written_end_us_))});
+    if (n == 0) continue;
+    out.queue(pending_.samples.data() + pending_at_ * ch, n, volume_);
+    pending_at_ += n;
+    written_end_us_ += frames_us(n);
+    need_us -= frames_us(n);
+  }
 }
 
 bool VideoPlayback::opened(bool wait) const {

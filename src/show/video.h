@@ -8,8 +8,13 @@
 // SDL_UpdateNVTexture) drawn into the slot's render target: the GPU does
 // the colour conversion and the scaling.
 //
+// Sound: an unmuted clip started with DecoderOptions::audio set has its
+// audio decoded on the same thread (a little ahead of its video) and
+// queued into the player's audio output by feed_audio(), in step with the
+// clock its frames are shown by.
+//
 // Threading: a VideoPlayback is used by the main thread (SDL textures);
-// its decoding thread hands frames over through a short queue.
+// its decoding thread hands frames and sound over through short queues.
 #pragma once
 
 #include <condition_variable>
@@ -25,6 +30,7 @@
 
 #include "content/playlist.h"
 #include "media/video.h"
+#include "platform/audio_out.h"
 #include "render/image.h"
 #include "render/pixels.h"
 
@@ -88,6 +94,23 @@ class VideoPlayback {
   uint64_t shown() const { return shown_; }
   uint64_t dropped() const { return dropped_; }
 
+  // Once opened: whether its sound is decoded (asked for, and the clip has
+  // a stream that decodes), and why not when it was asked for ("has no
+  // audio stream"; a stream that fails later says so here too).
+  bool has_audio() const;
+  std::string audio_problem() const;
+  // Queues the sound due from now to a short lead ahead into `out` (the
+  // real clock only), scaled by the slide's volume, so that what is heard
+  // is the clip's sound at `clip_ms`: the queue's end is kept where the
+  // device's latency says it must be. More than kAudioSlack behind (the
+  // device ran dry, or plays slower than the clock) skips ahead; more
+  // than kAudioSlack ahead (it plays faster) waits with silence. The first
+  // call starts the sound at `clip_ms` (a clip joined late starts mid-way).
+  void feed_audio(platform::AudioOut& out, int64_t clip_ms);
+  // Skips and silences feed_audio() made to stay in step.
+  uint64_t audio_corrections() const { return audio_corrections_; }
+  static constexpr int64_t kAudioSlack = 40'000;  // µs the sound may be off before it is corrected
+
   // Draws `f` into `pic` in `box`: its pixels (a software canvas `canvas_w`
   // wide, `order`) or its render target (`r`).
   void draw(const media::Frame& f, Picture& pic, SDL_Renderer* r, int canvas_w, media::PixelOrder order,
@@ -108,8 +131,22 @@ class VideoPlayback {
   bool decode_next(media::Decoder& d, media::Frame& out, std::string& why);
   // The next decoded frame, waiting for it when `wait`; empty when none.
   media::Frame pop(bool wait);
+  // Moves the decoder's sound into audio_ (in clip time); `progressed`:
+  // whether it reached further than before (else the thread stops asking
+  // until the next frame is decoded).
+  void move_audio(media::Decoder& d, bool progressed);
+  // Whether the thread should decode sound although the frames are ahead (under m_).
+  bool audio_short() const { return audio_on_ && !audio_blocked_ && audio_buffered_us_ < kAudioAhead; }
+  // The next chunk of sound for feed_audio(); false when none is decoded.
+  bool pop_audio(media::AudioChunk& out);
+  int64_t frames_us(size_t frames) const { return static_cast<int64_t>(frames) * 1'000'000 / audio_.rate; }
+  size_t us_frames(int64_t us) const {
+    return us > 0 ? static_cast<size_t>(us * audio_.rate / 1'000'000) : 0;
+  }
 
-  static constexpr size_t kAhead = 3;  // frames decoded ahead of the clock
+  static constexpr size_t kAhead = 3;              // frames decoded ahead of the clock
+  static constexpr int64_t kAudioAhead = 500'000;  // µs of sound decoded ahead of feed_audio()
+  static constexpr int64_t kAudioLead = 150'000;   // µs of sound queued in the device ahead of the clock
 
   // Shared with the decoding thread, under m_.
   mutable std::mutex m_;
@@ -119,22 +156,35 @@ class VideoPlayback {
   bool done_ = false;               // the thread decodes nothing more
   bool stop_ = false;
   std::string open_error_, failure_;
-  int64_t end_us_ = 0;  // clip time after the last frame decoded
+  int64_t end_us_ = 0;                   // clip time after the last frame decoded
+  std::deque<media::AudioChunk> sound_;  // decoded sound, not yet queued; times in clip time
+  int64_t audio_buffered_us_ = 0;        // the length of sound_
+  bool audio_on_ = false;                // its sound is decoded
+  bool audio_blocked_ = false;           // the decoder could not read more sound ahead
+  std::string audio_problem_;
 
   // Set by the thread before opened_ (read once opened).
   int64_t hold_ms_ = 0;
   std::string decoder_name_, fallback_;
   bool fill_ = false;
+  media::AudioFormat audio_;  // the sound's format (rate 0: none asked for)
+  float volume_ = 1.0f;
 
   // The decoding thread's own.
   int loops_left_ = 0;  // rewinds still allowed (loops - 1, or unbounded with a duration)
   bool loop_forever_ = false;
-  int64_t offset_us_ = 0;  // clip time at which the current pass began
+  int64_t offset_us_ = 0;     // clip time at which the current pass began
+  bool shown_first_ = false;  // the first frame is decoded
 
   // The main thread's own.
   media::Frame current_;
   media::Scaler scaler_;
   uint64_t shown_ = 0, dropped_ = 0;
+  bool audio_started_ = false;
+  int64_t written_end_us_ = 0;  // clip time of the end of the sound queued
+  media::AudioChunk pending_;   // the chunk being queued, from frame pending_at_
+  size_t pending_at_ = 0;
+  uint64_t audio_corrections_ = 0;
   render::TexturePtr tex_;  // the GPU path's YUV texture
   Uint32 tex_format_ = 0;
   int tex_w_ = 0, tex_h_ = 0;

@@ -21,6 +21,7 @@
 
 #include "../feeds/feeds_test_support.h"
 #include "../show/player_rig.h"
+#include "clip_support.h"
 #include "content/playlist.h"
 #include "media/video.h"
 #include "present/display.h"
@@ -29,6 +30,7 @@
 #include "show/player.h"
 
 using namespace paizi;
+using media_test::ffmpeg;
 
 namespace {
 
@@ -49,12 +51,6 @@ std::string counter_filter(int w) {
          std::to_string(1 << k) + "),2)'";
   }
   return f;
-}
-
-// Runs ffmpeg quietly; true when it made `out`.
-bool ffmpeg(const std::string& args, const std::string& out) {
-  const std::string cmd = "ffmpeg -nostdin -hide_banner -loglevel error -y " + args + " '" + out + "'";
-  return std::system(cmd.c_str()) == 0 && std::filesystem::exists(out);
 }
 
 // A testsrc2 clip with the counter: `codec` "libx264", "libx265" or "libvpx-vp9".
