@@ -29,9 +29,11 @@ mkdir -p "$out"
 out=$(realpath "$out")
 
 # The board's base system: what a Debian 12 Lite image has (kernel, systemd,
-# udev, a DHCP client) and qemu-guest-agent, the host's way in for the checks.
-# Nothing of paizi's: its dependencies come from the package's Depends:.
-base_pkgs=systemd-sysv,udev,kmod,linux-image-amd64,initramfs-tools,qemu-guest-agent,iproute2,procps,apt
+# udev, a DHCP client, alsa-utils, whose alsa-restore.service sets the sound
+# card's mixer at boot: ALSA drivers start with every control muted) and
+# qemu-guest-agent, the host's way in for the checks. Nothing of paizi's:
+# its dependencies come from the package's Depends:.
+base_pkgs=systemd-sysv,udev,kmod,linux-image-amd64,initramfs-tools,qemu-guest-agent,iproute2,procps,apt,alsa-utils
 
 mirror() {
   local m=${MIRROR:-}

@@ -37,7 +37,8 @@ size_t check_local_images(const std::string& file, const content::Playlist& pl) 
   size_t warnings = 0;
   std::error_code ec;
   const fs::path root = fs::weakly_canonical(fs::absolute(pl.base_dir.empty() ? "." : pl.base_dir), ec);
-  for (const ImageRef& img : image_refs(pl)) {
+  for (const AssetRef& img : asset_refs(pl)) {
+    if (img.clip) continue;  // (check_videos reads clips)
     const std::string& ref = img.ref;
     const std::string at = img.pointer + "/image";
     if (!is_local_ref(ref)) continue;  // remote (or refused by the format check)
@@ -124,41 +125,40 @@ size_t check_composition(const std::string& file, const content::Playlist& pl, i
   return warnings;
 }
 
-// With a public key: each image's pin verified where its bytes can be had
-// (a mismatch is an error: the player would refuse the image), an unpinned
-// image said (refused unless allow_unpinned_assets), and plain http://
-// sources and images said (a signed playlist does not cover what they
-// send). Returns the errors; adds to `warnings`.
+// With a public key: each image's and clip's pin verified where its bytes
+// can be had (a mismatch is an error: the player would refuse it), an
+// unpinned one said (refused unless allow_unpinned_assets), and plain
+// http:// sources, images and clips said (a signed playlist does not cover
+// what they send). Returns the errors; adds to `warnings`.
 size_t check_pins(const std::string& file, const content::Playlist& pl, size_t& warnings) {
   size_t errors = 0;
-  for (const ImageRef& img : image_refs(pl)) {
-    const char* ref = img.ref.c_str();
-    if (net::is_plain_http_url(img.ref)) {
+  for (const AssetRef& a : asset_refs(pl)) {
+    const char *ref = a.ref.c_str(), *kind = a.kind(), *key = a.key(), *pin_key = a.pin_key();
+    if (net::is_plain_http_url(a.ref)) {
       std::printf(
-          "%s: warning: image \"%s\" is served over plain http://%s (at %s/image)\n", file.c_str(), ref,
-          img.pin.empty() ? ": anyone on the way can replace it; pin it (paizi sign) or serve it over https"
-                          : "; its pin still decides which bytes are shown",
-          img.pointer.c_str());
+          "%s: warning: %s \"%s\" is served over plain http://%s (at %s/%s)\n", file.c_str(), kind, ref,
+          a.pin.empty() ? ": anyone on the way can replace it; pin it (paizi sign) or serve it over https"
+                        : "; its pin still decides which bytes are shown",
+          a.pointer.c_str(), key);
       ++warnings;
     }
-    if (img.pin.empty()) {
+    if (a.pin.empty()) {
       std::printf(
-          "%s: warning: image \"%s\" is not pinned: a player with this key refuses it unless "
-          "allow_unpinned_assets = true (paizi sign pins it) (at %s/image)\n",
-          file.c_str(), ref, img.pointer.c_str());
+          "%s: warning: %s \"%s\" is not pinned: a player with this key refuses it unless "
+          "allow_unpinned_assets = true (paizi sign pins it) (at %s/%s)\n",
+          file.c_str(), kind, ref, a.pointer.c_str(), key);
       ++warnings;
       continue;
     }
-    std::string bytes, err;
-    if (!image_bytes(img.ref, pl.base_dir, bytes, err)) {
-      std::printf("%s: warning: image \"%s\": pin not verified: %s (at %s/image_sha256)\n", file.c_str(), ref,
-                  err.c_str(), img.pointer.c_str());
+    std::string actual, err;
+    if (!asset_sha256(a, pl.base_dir, false, actual, err)) {
+      std::printf("%s: warning: %s \"%s\": pin not verified: %s (at %s/%s)\n", file.c_str(), kind, ref,
+                  err.c_str(), a.pointer.c_str(), pin_key);
       ++warnings;
-    } else if (const std::string actual = net::sha256_hex(bytes); actual != img.pin) {
+    } else if (actual != a.pin) {
       std::printf(
-          "%s: error: image \"%s\" has SHA-256 %s, the playlist pins %s: the player refuses it "
-          "(at %s/image_sha256)\n",
-          file.c_str(), ref, actual.c_str(), img.pin.c_str(), img.pointer.c_str());
+          "%s: error: %s \"%s\" has SHA-256 %s, the playlist pins %s: the player refuses it (at %s/%s)\n",
+          file.c_str(), kind, ref, actual.c_str(), a.pin.c_str(), a.pointer.c_str(), pin_key);
       ++errors;
     }
   }
@@ -242,32 +242,29 @@ int cmd_keygen(Args& args) {
   return kExitOk;
 }
 
-// Pins every image of the playlist `path` (text `body`) whose bytes can be
-// had and that the player would show; what cannot be pinned is said on
-// stderr. Returns the text with the pins.
-std::string pin_images(const std::string& path, const std::string& body) {
+// Pins every image and clip of the playlist `path` (text `body`) whose bytes
+// can be had and that the player would show; what cannot be pinned is said
+// on stderr. Returns the text with the pins.
+std::string pin_assets(const std::string& path, const std::string& body) {
   namespace fs = std::filesystem;
   const content::ParseResult pr = content::parse_playlist(body, fs::absolute(path).parent_path().string());
   if (!pr.playlist) {
-    std::fprintf(stderr, "paizi sign: %s: images not pinned: %s\n", path.c_str(),
+    std::fprintf(stderr, "paizi sign: %s: images and clips not pinned: %s\n", path.c_str(),
                  pr.first_error(path).c_str());
     return body;
   }
-  std::vector<std::pair<std::string, std::string>> pins;  // (JSON pointer of the object, sha256)
-  for (const ImageRef& img : image_refs(*pr.playlist)) {
-    std::string bytes, err;
-    if (!image_bytes(img.ref, pr.playlist->base_dir, bytes, err) ||
-        !(err = render::image_problem(bytes)).empty()) {
-      std::fprintf(stderr, "paizi sign: %s: image \"%s\" not pinned: %s (at %s/image)\n", path.c_str(),
-                   img.ref.c_str(), err.c_str(), img.pointer.c_str());
+  std::vector<std::pair<AssetRef, std::string>> pins;  // (the asset, its sha256)
+  for (const AssetRef& a : asset_refs(*pr.playlist)) {
+    std::string sha, err;
+    if (!asset_sha256(a, pr.playlist->base_dir, true, sha, err)) {
+      std::fprintf(stderr, "paizi sign: %s: %s \"%s\" not pinned: %s (at %s/%s)\n", path.c_str(), a.kind(),
+                   a.ref.c_str(), err.c_str(), a.pointer.c_str(), a.key());
       continue;
     }
-    const std::string sha = net::sha256_hex(bytes);
-    if (!img.pin.empty() && img.pin != sha)
-      std::fprintf(stderr,
-                   "paizi sign: %s: image \"%s\" pinned again: it has changed since (at %s/image_sha256)\n",
-                   path.c_str(), img.ref.c_str(), img.pointer.c_str());
-    if (img.pin != sha) pins.emplace_back(img.pointer, sha);
+    if (!a.pin.empty() && a.pin != sha)
+      std::fprintf(stderr, "paizi sign: %s: %s \"%s\" pinned again: it has changed since (at %s/%s)\n",
+                   path.c_str(), a.kind(), a.ref.c_str(), a.pointer.c_str(), a.pin_key());
+    if (a.pin != sha) pins.emplace_back(a, sha);
   }
   return pins.empty() ? body : with_pins(body, pins);
 }
@@ -283,7 +280,7 @@ int cmd_sign(Args& args) {
   }
   const std::string secret = read_or_fail(*key, "secret key");
   // The pins first, so that the signature covers every byte put on screen.
-  const std::string pinned = pin_images(pos[0], body);
+  const std::string pinned = pin_assets(pos[0], body);
   if (pinned != body && !platform::write_file_atomic(pos[0], pinned, &err)) {
     std::fprintf(stderr, "paizi sign: %s\n", err.c_str());
     return kExitFailure;

@@ -52,6 +52,12 @@ size_t check_videos(const std::string& file, const content::Playlist& pl, media:
       }
       std::printf("%s: video \"%s\": %s (at %s)\n", file.c_str(), src.c_str(), describe(*info).c_str(),
                   at.c_str());
+      const auto* slide = pl.slides[i].as<content::VideoSlide>();
+      if (slide && !slide->muted && !info->audio) {
+        std::printf("%s: warning: video \"%s\": \"muted\": false, but the clip has no sound (at %s)\n",
+                    file.c_str(), src.c_str(), at.c_str());
+        ++warnings;
+      }
       if (const std::string gap = media::hardware_gap(*info, board); !gap.empty()) {
         std::printf("%s: warning: video \"%s\": board %s: %s (at %s)\n", file.c_str(), src.c_str(),
                     media::board_name(board), gap.c_str(), at.c_str());

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "media/av.h"
 
@@ -67,8 +68,16 @@ bool Decoder::State::open_input(const std::string& path, std::string_view bytes,
           std::to_string(limits.max_streams) + ")";
     return false;
   }
+  // The decoders it opens to look at the first frames refuse a frame over
+  // the limits before allocating it (max_pixels): a 56-byte H.264 stream
+  // that said 1024x104064 had them allocate 317 MB and spend a second on it
+  // (the fuzz target found it; tests/fuzz/regressions/video_probe/).
+  std::vector<AVDictionary*> per_stream(fmt->nb_streams, nullptr);
+  const std::string pixels = std::to_string(static_cast<int64_t>(limits.max_width) * limits.max_height);
+  for (AVDictionary*& d : per_stream) av.dict_set(&d, "max_pixels", pixels.c_str(), 0);
   arm(limits.io_timeout_ms);
-  r = av.find_stream_info(fmt, nullptr);
+  r = av.find_stream_info(fmt, per_stream.empty() ? nullptr : per_stream.data());
+  for (AVDictionary*& d : per_stream) av.dict_free(&d);
   if (r < 0) {
     err = "cannot find its streams (" + av_error(av, r) + ")";
     return false;

@@ -8,9 +8,9 @@ namespace paizi::platform {
 
 namespace {
 
-constexpr int kRate = 48000;            // Hz, asked for; the device may prefer another
-constexpr int kChannels = 2;            // asked for; the device may prefer another
-constexpr Uint16 kBufferFrames = 1024;  // the device's buffer: ~21 ms at 48 kHz
+constexpr int kRate = 48000;           // Hz, asked for; the device may prefer another
+constexpr int kChannels = 2;           // asked for; the device may prefer another
+constexpr Uint16 kBufferFrames = 960;  // the device's buffer: 20 ms at 48 kHz
 
 }  // namespace
 
@@ -57,17 +57,16 @@ AudioOut::~AudioOut() {
 bool AudioOut::queue(const float* samples, size_t frames, float gain) {
   if (!device_ || frames == 0) return device_ != 0;
   const size_t n = frames * static_cast<size_t>(channels_);
-  scratch_.resize(n * sizeof(float));
-  auto* out = reinterpret_cast<float*>(scratch_.data());
+  scratch_.resize(n);
   const float g = std::clamp(gain, 0.0f, 1.0f);
-  for (size_t i = 0; i < n; ++i) out[i] = samples[i] * g;
-  return SDL_QueueAudio(device_, out, static_cast<Uint32>(n * sizeof(float))) == 0;
+  for (size_t i = 0; i < n; ++i) scratch_[i] = samples[i] * g;
+  return SDL_QueueAudio(device_, scratch_.data(), static_cast<Uint32>(n * sizeof(float))) == 0;
 }
 
 bool AudioOut::queue_silence(size_t frames) {
   if (!device_ || frames == 0) return device_ != 0;
-  scratch_.assign(frames * static_cast<size_t>(channels_) * sizeof(float), '\0');
-  return SDL_QueueAudio(device_, scratch_.data(), static_cast<Uint32>(scratch_.size())) == 0;
+  scratch_.assign(frames * static_cast<size_t>(channels_), 0.0f);
+  return SDL_QueueAudio(device_, scratch_.data(), static_cast<Uint32>(scratch_.size() * sizeof(float))) == 0;
 }
 
 int64_t AudioOut::latency_us() const {

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "platform/sdl_subsystem.h"
 
@@ -54,7 +55,7 @@ class AudioOut {
   bool tried_ = false;
   std::string error_, name_;
   int rate_ = 0, channels_ = 0, buffer_frames_ = 0;
-  std::string scratch_;  // a queue() call's scaled samples (bytes)
+  std::vector<float> scratch_;  // a queue() call's samples, scaled (or silence)
 };
 
 }  // namespace paizi::platform

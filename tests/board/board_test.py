@@ -34,7 +34,9 @@ directory (build-vm/run/). Requires /usr/bin/python3 with PIL (python3-pil),
 socat and qemu-system-x86.
 """
 import argparse
+import array
 import json
+import math
 import os
 import re
 import shutil
@@ -77,13 +79,16 @@ PLAYLIST_V2 = {
 # by the service in software (the emulated board has no V4L2 decoder). The
 # clip fills the screen (no header, no ticker) and carries its frame index
 # as ten black/white squares, as in tests/media/test_video.cpp, and two
-# marks (counter_filter).
+# marks (counter_filter). Its sound, a 1 kHz tone at 1/8 of full scale, is
+# played at half volume through the board's sound card.
 CLIP_FPS = 10
 CLIP_SECONDS = 60  # 600 frames: the ten-bit index does not wrap
 PLAYLIST_VIDEO = {
     "version": 1, "name": "仿真板卡", "theme": "dark", "transition": {"type": "cut"},
-    "slides": [{"id": "promo", "type": "video", "src": "http://10.0.2.100/clip.mp4", "fit": "fill"}],
+    "slides": [{"id": "promo", "type": "video", "src": "http://10.0.2.100/clip.mp4", "fit": "fill",
+                "muted": False, "volume": 0.5}],
 }
+TONE_HZ, TONE_LEVEL = 1000, 32768 / 8 * 0.5  # what the board should play
 
 
 def counter_filter(w):
@@ -120,6 +125,40 @@ def read_counter(path):
 # kTickerHeight). Slide comparisons leave it out (it moves); ticker_check
 # looks only at it.
 TICKER_PX = round(0.07 * min(W, H))
+
+
+def measure_tone(wav):
+    """The tone in QEMU's WAV file (16-bit stereo, left channel): the seconds
+    of it in stretches of at least 10 ms above 1 % of full scale, their pitch
+    from the rising zero crossings, and their level (amplitude from the RMS)."""
+    out = {"seconds": 0.0, "hz": 0.0, "level": 0.0}
+    if not os.path.exists(wav):
+        return out
+    with open(wav, "rb") as f:
+        raw = f.read()
+    raw = raw[44:]  # the header (its sizes are written when QEMU stops)
+    pcm = array.array("h")
+    pcm.frombytes(raw[: len(raw) // 4 * 4])
+    if sys.byteorder != "little":
+        pcm.byteswap()
+    left, rate, floor = pcm[0::2], 44100, 328
+    n = rising = 0
+    power = 0.0
+    start = last = None  # the open stretch: its first and last loud sample
+    for i, x in enumerate(list(left) + [0] * (rate // 1000 + 1)):  # (closes the last one)
+        if abs(x) > floor:
+            start = i if start is None else start
+            last = i
+        elif start is not None and i - last > rate // 1000:  # 1 ms of quiet ends it
+            body = left[start:last + 1]
+            if len(body) >= rate // 100:
+                n += len(body)
+                rising += sum(1 for a, b in zip(body, body[1:]) if a < 0 <= b)
+                power += sum(float(v) * v for v in body)
+            start = None
+    if n:
+        out = {"seconds": n / rate, "hz": rising / (n / rate), "level": math.sqrt(2 * power / n)}
+    return out
 
 
 class Failed(Exception):
@@ -439,9 +478,10 @@ class Run:
     def video_check(self):
         clip = os.path.join(self.site, "clip.mp4")
         subprocess.run(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-                        "-i", f"testsrc2=size={W}x{H}:rate={CLIP_FPS}", "-t", str(CLIP_SECONDS),
+                        "-i", f"testsrc2=size={W}x{H}:rate={CLIP_FPS}", "-f", "lavfi",
+                        "-i", f"sine=frequency={TONE_HZ}:sample_rate=44100", "-t", str(CLIP_SECONDS),
                         "-vf", counter_filter(W), "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30",
-                        "-pix_fmt", "yuv420p", clip], check=True)
+                        "-pix_fmt", "yuv420p", "-c:a", "aac", clip], check=True)
         self.publish(PLAYLIST_VIDEO, "video")
         # The host's `paizi render` of the same slide with the clip beside it
         # draws the poster (the first frame): the counter must read 0 there,
@@ -454,6 +494,10 @@ class Run:
                        check=True, stdout=subprocess.DEVNULL)
         self.check("video: the host's poster frame reads index 0", read_counter(ref) == 0,
                    f"{read_counter(ref)} in {os.path.basename(ref)}")
+        # The site's volume knob at full (alsa-restore left QEMU's Master at
+        # 54 of 74, a linear gain there), so the level measured is the
+        # slide's volume.
+        self.board.out("amixer -q -c 0 sset Master 100% unmute")
         # Online again (offline_reboot took the link down and the server).
         self.server.down = False
         self.board.set_link(True)
@@ -514,6 +558,28 @@ class Run:
                    and any('decoder="h264 (software)"' in k for k in info),
                    f"{decoder[-1] if decoder else 'no decoder line'}; {info}; video frames "
                    f"{metrics.get('paizi_video_frames_total')}, dropped {metrics.get('paizi_video_frames_dropped_total')}")
+        self.sound_check()
+
+    def sound_check(self):
+        """The clip's sound came out of the board's sound card as the service
+        played it (the shipped unit's sandbox allows ALSA): QEMU's WAV file
+        holds the tone at its pitch and at the slide's volume. Under TCG the
+        frame loop is slow and the device may run dry between frames, so the
+        tone comes in stretches; those are measured."""
+        sound = [m[1] for m in self.player_lines(self.journal()) if "sound through" in m[1]]
+        start, tone = time.monotonic(), None
+        while time.monotonic() - start < 60:
+            tone = measure_tone(self.board.sound_path)
+            if tone["seconds"] >= 3:
+                break
+            time.sleep(3)
+        self.report["sound"] = tone
+        self.check("sound: the clip's tone from the sound card, at its pitch and volume",
+                   bool(sound) and tone["seconds"] >= 3 and abs(tone["hz"] - TONE_HZ) <= 0.03 * TONE_HZ
+                   and abs(tone["level"] - TONE_LEVEL) <= 0.25 * TONE_LEVEL,
+                   f"{sound[-1] if sound else 'no sound line'}; {tone['seconds']:.1f} s of tone in stretches "
+                   f"of 10 ms or more, {tone['hz']:.0f} Hz, level {tone['level']:.0f} "
+                   f"(expected {TONE_HZ} Hz, {TONE_LEVEL:.0f})")
 
     def two_displays(self, playlist):
         # QEMU's default VGA card as well as the virtio GPU: two DRM devices,

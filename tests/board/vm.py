@@ -88,13 +88,16 @@ class JsonChannel:
 class Board:
     """One boot of the board image. `screen()` reads the guest's scanout with
     the monitor's screendump; `sh()` runs a command in the guest through
-    qemu-guest-agent (guest-exec) and returns (status, stdout, stderr)."""
+    qemu-guest-agent (guest-exec) and returns (status, stdout, stderr). The
+    board has a sound card (intel-hda) whose output QEMU writes to
+    `sound_path`, a WAV file (16-bit stereo, 44.1 kHz) growing as it plays."""
 
     def __init__(self, vm_dir, work, server_port, accel="tcg", extra_devices=()):
         self.vm_dir, self.work = vm_dir, work
         self.qmp_path = os.path.join(work, "qmp.sock")
         self.qga_path = os.path.join(work, "qga.sock")
         self.serial_path = os.path.join(work, "serial.log")
+        self.sound_path = os.path.join(work, "sound.wav")
         for p in (self.qmp_path, self.qga_path):
             if os.path.exists(p):
                 os.unlink(p)
@@ -110,6 +113,8 @@ class Board:
             *extra_devices,
             "-device", "virtio-gpu-pci,id=gpu0,xres=1280,yres=720",
             "-device", "virtio-rng-pci",
+            "-audiodev", f"wav,id=snd0,path={self.sound_path}",
+            "-device", "intel-hda", "-device", "hda-output,audiodev=snd0",
             "-netdev", f"user,id=n0,restrict=on,{fwd}",
             "-device", "virtio-net-pci,netdev=n0",
             "-chardev", f"file,id=ser0,path={self.serial_path}", "-serial", "chardev:ser0",

@@ -302,6 +302,25 @@ TEST_CASE("probe: container, codec, profile, size, frame rate, duration") {
   CHECK(media::hardware_gap(*info, media::Board::pi5).find("only HEVC") != std::string::npos);
 }
 
+TEST_CASE("paizi check reads every clip and warns of what the board or the slide will miss") {
+  feeds_test::TempDir dir;
+  const std::string clip = make_clip(dir.path(), "p.mp4", 640, 360, 1, "libx264", 25);
+  const std::string pl = dir.path() + "/pl.json";
+  std::ofstream(pl) << R"({"version":1,"slides":[{"id":"a","type":"video","src":"p.mp4"},
+      {"id":"b","type":"video","src":"p.mp4","muted":false}]})";
+  const auto r = feeds_test::run_paizi({"check", pl, "--board", "pi5"});
+  INFO(r.out << r.err);
+  // Both clips described; the Pi 5 has no H.264 decoder; the unmuted one has no sound.
+  CHECK(r.out.find("video \"p.mp4\": mov,mp4,m4a,3gp,3g2,mj2, h264 ") != std::string::npos);
+  CHECK(r.out.find(", 640x360, 25 fps, 1.0 s, no audio (at /slides/0/src)") != std::string::npos);
+  CHECK(r.out.find("board pi5: a Pi 5 decodes only HEVC in hardware; this clip is h264") !=
+        std::string::npos);
+  CHECK(r.out.find(
+            "warning: video \"p.mp4\": \"muted\": false, but the clip has no sound (at /slides/1/src)") !=
+        std::string::npos);
+  CHECK(r.out.find("no sound (at /slides/0/src)") == std::string::npos);
+}
+
 TEST_CASE("hostile clips are refused or cut short with a reason; the show goes on") {
   feeds_test::TempDir dir;
   const std::string good = make_clip(dir.path(), "good.mp4", 320, 180, 2, "libx264");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "../media/clip_support.h"
 #include "net/picture_store.h"
 #include "net/signature.h"
 #include "picture_support.h"
@@ -467,4 +468,62 @@ TEST_CASE(
   CHECK(adopted_slides(restarted) == std::vector<std::string>{"s", "i"});
   CHECK(served(server, pic).back() == "304 0");
   CHECK(served(server, pic).size() == 4);
+}
+
+TEST_CASE("paizi sign pins clips too (src_sha256), fetched to a file, and check verifies them") {
+  feeds_test::FaultServer server;
+  TempDir tmp;
+  const std::string site = tmp.path() + "/site", file = site + "/pl.json", key = tmp.path() + "/k";
+  fs::create_directories(site);
+  REQUIRE(feeds_test::run_paizi({"keygen", key}).status == 0);
+  const std::string clip = site + "/promo.mp4";
+  REQUIRE(
+      media_test::ffmpeg("-f lavfi -i testsrc2=size=160x90:rate=10 -t 1 -c:v libx264 -preset ultrafast "
+                         "-pix_fmt yuv420p",
+                         clip));
+  std::string clip_bytes;
+  REQUIRE(paizi::platform::read_whole_file(clip, clip_bytes));
+  put(server, "promo.mp4", clip_bytes);
+  put(server, "page.mp4", "<html><body>登录</body></html>");  // a login page where the clip should be
+  const std::string remote = server.url("/files/promo.mp4"), page = server.url("/files/page.mp4");
+  const std::string original = R"({"version": 1, "slides": [
+    {"id": "local", "type": "video", "src": "promo.mp4"},
+    {"id": "remote", "type": "video", "src": ")" +
+                               remote +
+                               R"(", "loops": 2},
+    {"id": "page", "type": "video", "src": ")" +
+                               page +
+                               R"("}
+  ]
+})";
+  write(file, original);
+  auto r = feeds_test::run_paizi({"sign", file, "--key", key + ".key"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  // Not a clip: not pinned, with the reason (the player would leave it out).
+  CHECK(r.err.find("video \"" + page + "\" not pinned: is not a video paizi can read") != std::string::npos);
+  std::string signed_text;
+  REQUIRE(paizi::platform::read_whole_file(file, signed_text));
+  const std::string pin = paizi::net::sha256_hex(clip_bytes);
+  std::string expected = original;
+  for (const std::string& src : {std::string("promo.mp4"), remote}) {
+    const std::string what = R"("src": ")" + src + "\"";
+    const size_t at = expected.find(what);
+    REQUIRE(at != std::string::npos);
+    expected.insert(at + what.size(), R"(, "src_sha256": ")" + pin + "\"");
+  }
+  CHECK(signed_text == expected);
+  // The remote clip went through a temporary file, removed after.
+  for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+    CHECK(e.path().filename().string().rfind("paizi-sign-clip", 0) != 0);
+  r = feeds_test::run_paizi({"check", file, "--pubkey", key + ".pub"});
+  INFO(r.out);
+  CHECK(r.status == 0);
+  CHECK(r.out.find("video \"" + page + "\" is not pinned") != std::string::npos);
+  // The clip is replaced on the server after signing: check says the player refuses it.
+  put(server, "promo.mp4", clip_bytes + "x");
+  r = feeds_test::run_paizi({"check", file, "--pubkey", key + ".pub"});
+  CHECK(r.status == 1);
+  CHECK(r.out.find("error: video \"" + remote + "\" has SHA-256 ") != std::string::npos);
+  CHECK(r.out.find("the playlist pins " + pin) != std::string::npos);
 }
