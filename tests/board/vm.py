@@ -79,7 +79,18 @@ class JsonChannel:
                 raise ConnectionError("channel closed")
             self.buf += chunk
         line, self.buf = self.buf.split(b"\n", 1)
-        return json.loads(line)
+        # (the 0xFF of a guest-sync-delimited reply to an earlier handshake)
+        return json.loads(line.lstrip(b"\xff"))
+
+    def skip_past(self, marker, timeout):
+        """Drops what arrives up to and including the byte `marker`."""
+        self.sock.settimeout(timeout)
+        while marker not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("channel closed")
+            self.buf += chunk
+        self.buf = self.buf.split(marker, 1)[1]
 
     def close(self):
         self.sock.close()
@@ -154,9 +165,15 @@ class Board:
     def _agent(self, timeout):
         if self.qga is None:
             self.qga = JsonChannel(self.qga_path, 10)
-        # guest-sync discards whatever an earlier, interrupted exchange left.
+        # The agent's documented handshake: a 0xFF byte resets its JSON
+        # parser (a request cut off by a reboot, or written while no agent
+        # read the port, would otherwise prefix the next one), and
+        # guest-sync-delimited answers 0xFF before its reply, so whatever an
+        # earlier, interrupted exchange left on the way back is dropped.
         token = int(time.monotonic() * 1000) % 2**31
-        self.qga.send({"execute": "guest-sync", "arguments": {"id": token}})
+        self.qga.sock.sendall(b"\xff")
+        self.qga.send({"execute": "guest-sync-delimited", "arguments": {"id": token}})
+        self.qga.skip_past(b"\xff", timeout)
         while True:
             r = self.qga.recv(timeout)
             if r.get("return") == token:
