@@ -220,7 +220,7 @@ TEST_CASE("sound that is not there, or not asked for, is said and the video play
   while (m->next()) CHECK(m->take_audio().empty());
 }
 
-TEST_CASE("on the real clock an unmuted clip is heard at its volume, whole, through its loops") {
+TEST_CASE("on the real clock an unmuted clip is heard at its volume, whole, through its loops", "[realtime]") {
   feeds_test::TempDir dir;
   const std::string clip = make_clip(dir.path(), "tone.mkv", 1.5, "pcm_s16le");
   DiskAudio audio(dir.path() + "/out.raw");
@@ -241,7 +241,7 @@ TEST_CASE("on the real clock an unmuted clip is heard at its volume, whole, thro
   CHECK(r.corrections <= 2);
 }
 
-TEST_CASE("on the real clock the sound is heard with the frames it belongs to") {
+TEST_CASE("on the real clock the sound is heard with the frames it belongs to", "[realtime]") {
   // Beeps at irregular clip times (so that a sound off by a whole gap
   // cannot pass for one in step). The disk driver writes what the device
   // plays as it plays it (a buffer at a time, at the device's pace): the
