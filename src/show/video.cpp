@@ -21,7 +21,7 @@ std::unique_ptr<VideoPlayback> VideoPlayback::start(const content::VideoSlide& v
   std::unique_ptr<VideoPlayback> p(new VideoPlayback());
   p->fill_ = v.fit == content::ImageFit::Fill;
   p->volume_ = v.volume;
-  if (!v.muted) p->audio_ = options.audio;
+  p->audio_ = options.audio;  // (the player asks for sound only for an unmuted slide)
   p->thread_ =
       std::thread(&VideoPlayback::run, p.get(), std::move(path), options, v.loops, v.duration_set, slide_ms);
   return p;
@@ -49,9 +49,7 @@ VideoPlayback::~VideoPlayback() {
 void VideoPlayback::run(const std::string& path, const media::DecoderOptions& options, int loops,
                         bool duration_set, int64_t slide_ms) {
   std::string err;
-  media::DecoderOptions o = options;
-  o.audio = audio_;  // none for a muted slide
-  std::unique_ptr<media::Decoder> dec = media::Decoder::open(path, o, err);
+  std::unique_ptr<media::Decoder> dec = media::Decoder::open(path, options, err);
   if (!dec) {
     {
       std::lock_guard<std::mutex> lock(m_);

@@ -42,7 +42,9 @@ class VideoPlayback {
  public:
   // Starts the clip of `v` at `path` on a decoding thread of its own, which
   // opens it and then decodes a few frames ahead of the clock (the frame
-  // loop never decodes). `slide_ms`: the slide's `duration`.
+  // loop never decodes). `slide_ms`: the slide's `duration`. Its sound is
+  // decoded when `options.audio` asks for it (the caller decides: the
+  // slide unmuted, an output open).
   static std::unique_ptr<VideoPlayback> start(const content::VideoSlide& v, std::string path,
                                               int64_t slide_ms, const media::DecoderOptions& options);
   // start() and opened(true): the clip with its first frame decoded (so
