@@ -220,7 +220,8 @@ TEST_CASE("sound that is not there, or not asked for, is said and the video play
   while (m->next()) CHECK(m->take_audio().empty());
 }
 
-TEST_CASE("on the real clock an unmuted clip is heard at its volume, whole, through its loops", "[realtime]") {
+TEST_CASE("on the real clock an unmuted clip is heard at its volume, whole, through its loops",
+          "[realtime]") {
   feeds_test::TempDir dir;
   const std::string clip = make_clip(dir.path(), "tone.mkv", 1.5, "pcm_s16le");
   DiskAudio audio(dir.path() + "/out.raw");
