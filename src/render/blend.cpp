@@ -20,6 +20,25 @@ void crossfade_row(const uint32_t* a, const uint32_t* b, uint32_t* out, size_t n
   }
 }
 
+void blend_coverage_row(uint32_t* dst, const uint8_t* cov, size_t n, uint8_t r, uint8_t g, uint8_t b,
+                        uint8_t a) {
+  const uint32_t cr = r, cg = g, cb = b, ca = a;
+  const uint32_t solid = 0xFF000000u | cr << 16 | cg << 8 | cb;
+  for (size_t i = 0; i < n; ++i) {
+    if (cov[i] == 0) continue;
+    const uint32_t sa = ca == 255 ? cov[i] : cov[i] * ca / 255;
+    if (sa == 255) {
+      dst[i] = solid;
+      continue;
+    }
+    if (sa == 0) continue;
+    const uint32_t d = dst[i], keep = 255 - sa;
+    const uint32_t dr = d >> 16 & 0xFF, dg = d >> 8 & 0xFF, db = d & 0xFF, da = d >> 24;
+    dst[i] = (sa + keep * da / 255) << 24 | (cr * sa / 255 + keep * dr / 255) << 16 |
+             (cg * sa / 255 + keep * dg / 255) << 8 | (cb * sa / 255 + keep * db / 255);
+  }
+}
+
 int crossfade_weight(float p) { return static_cast<int>(std::lround(std::clamp(p, 0.f, 1.f) * 256.f)); }
 
 }  // namespace paizi::render

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <new>
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_OUTLINE_H
 
+#include "render/blend.h"
 #include "render/glyph_color.h"
 
 namespace paizi::render {
@@ -21,7 +24,9 @@ constexpr int kPad = 1;        // px between glyphs in a page
 // gets a page of the configured side (docs/bench-corpus.md).
 constexpr int kSmallPage = 512;
 
-size_t page_bytes(int side) { return static_cast<size_t>(side) * static_cast<size_t>(side) * 4; }
+size_t page_bytes(int side, bool coverage = false) {
+  return static_cast<size_t>(side) * static_cast<size_t>(side) * (coverage ? 1 : 4);
+}
 
 float srgb_to_linear(uint8_t v) {
   const float c = static_cast<float>(v) / 255.f;
@@ -38,7 +43,7 @@ size_t GlyphAtlas::KeyHash::operator()(const Key& k) const {
   uint64_t h = (static_cast<uint64_t>(k.face) << 40) ^ (static_cast<uint64_t>(k.gid) << 16) ^
                (static_cast<uint64_t>(k.size64) * 0x9E3779B97F4A7C15ull) ^
                (static_cast<uint64_t>(k.subpixel) << 4) ^ (static_cast<uint64_t>(k.rotated) << 7) ^
-               (static_cast<uint64_t>(k.light) << 9);
+               (static_cast<uint64_t>(k.light) << 9) ^ (static_cast<uint64_t>(k.coverage) << 10);
   h ^= h >> 29;
   return static_cast<size_t>(h * 0xBF58476D1CE4E5B9ull);
 }
@@ -92,10 +97,33 @@ void GlyphAtlas::evict(int page) {
   p.shelf_y = p.shelf_h = p.cursor_x = 0;
 }
 
-bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
+bool GlyphAtlas::make_storage(Page& p, int side, bool coverage) {
+  if (coverage) {
+    // Not zeroed: only the rectangles written by store() are ever read, and
+    // the pages of the allocation nothing was written to stay untouched.
+    try {
+      p.cov = std::make_unique_for_overwrite<uint8_t[]>(page_bytes(side, true));
+    } catch (const std::bad_alloc&) {
+      return false;
+    }
+    p.tex.reset();
+  } else {
+    TexturePtr tex(
+        SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side));
+    if (!tex) return false;
+    SDL_SetTextureBlendMode(tex.get(), SDL_BLENDMODE_BLEND);
+    p.tex = std::move(tex);
+    p.cov.reset();
+  }
+  p.side = side;
+  p.coverage = coverage;
+  return true;
+}
+
+bool GlyphAtlas::allocate(int w, int h, bool coverage, int& page, SDL_Rect& rect) {
   if (w + kPad > page_size_ || h + kPad > page_size_) return false;
   for (size_t i = pages_.size(); i-- > 0;) {
-    if (place_in(pages_[i], w, h, rect)) {
+    if (pages_[i].coverage == coverage && place_in(pages_[i], w, h, rect)) {
       page = static_cast<int>(i);
       return true;
     }
@@ -104,13 +132,12 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
   const int side = w + kPad > std::min(page_size_, kSmallPage) || h + kPad > std::min(page_size_, kSmallPage)
                        ? page_size_
                        : std::min(page_size_, kSmallPage);
-  if (stats_.bytes + page_bytes(side) <= budget_) {
-    TexturePtr tex(
-        SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side));
-    if (tex) {
-      SDL_SetTextureBlendMode(tex.get(), SDL_BLENDMODE_BLEND);
-      pages_.push_back(Page{std::move(tex), side, 0, 0, 0, frame_, {}});
-      stats_.bytes += page_bytes(side);
+  if (stats_.bytes + page_bytes(side, coverage) <= budget_) {
+    Page p;
+    p.last_used = frame_;
+    if (make_storage(p, side, coverage)) {
+      pages_.push_back(std::move(p));
+      stats_.bytes += page_bytes(side, coverage);
       page = static_cast<int>(pages_.size() - 1);
       return place_in(pages_.back(), w, h, rect);
     }
@@ -127,20 +154,18 @@ bool GlyphAtlas::allocate(int w, int h, int& page, SDL_Rect& rect) {
   evict(static_cast<int>(lru));
   page = static_cast<int>(lru);
   Page& p = pages_[lru];
-  if (p.side < side) {  // a small page cleared for a big glyph: it becomes a full-size page
-    TexturePtr tex(
-        SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, side, side));
-    if (!tex) return false;
-    SDL_SetTextureBlendMode(tex.get(), SDL_BLENDMODE_BLEND);
-    stats_.bytes += page_bytes(side) - page_bytes(p.side);
-    p.tex = std::move(tex);  // the small page's texture is destroyed
-    p.side = side;
+  // A page of the other kind, or a small one cleared for a big glyph, is
+  // made again as what this glyph needs (the old storage is freed).
+  if (p.side < side || p.coverage != coverage) {
+    const size_t before = page_bytes(p.side, p.coverage);
+    if (!make_storage(p, side, coverage)) return false;
+    stats_.bytes = stats_.bytes - before + page_bytes(p.side, p.coverage);
   }
   return place_in(p, w, h, rect);
 }
 
 bool GlyphAtlas::store(const Key& key, const uint32_t* argb, int w, int h, Entry& e) {
-  if (!allocate(w, h, e.page, e.rect)) return false;
+  if (!allocate(w, h, false, e.page, e.rect)) return false;
   Page& p = pages_[static_cast<size_t>(e.page)];
   SDL_UpdateTexture(p.tex.get(), &e.rect, argb, w * 4);
   p.keys.push_back(key);
@@ -148,13 +173,27 @@ bool GlyphAtlas::store(const Key& key, const uint32_t* argb, int w, int h, Entry
   return true;
 }
 
-const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int subpixel, bool light) {
+bool GlyphAtlas::store(const Key& key, const uint8_t* cov, int w, int h, Entry& e) {
+  if (!allocate(w, h, true, e.page, e.rect)) return false;
+  Page& p = pages_[static_cast<size_t>(e.page)];
+  const size_t side = static_cast<size_t>(p.side);
+  for (int y = 0; y < h; ++y)
+    std::memcpy(p.cov.get() + static_cast<size_t>(e.rect.y + y) * side + static_cast<size_t>(e.rect.x),
+                cov + static_cast<size_t>(y) * static_cast<size_t>(w), static_cast<size_t>(w));
+  p.keys.push_back(key);
+  p.last_used = frame_;
+  return true;
+}
+
+const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int subpixel, bool light,
+                                            bool coverage) {
   const Key key{g.face->id(),
                 g.gid,
                 static_cast<uint32_t>(std::lround(g.size * 64.f)),
                 static_cast<uint8_t>(subpixel),
                 static_cast<uint8_t>(g.rotated),
-                static_cast<uint8_t>(light)};
+                static_cast<uint8_t>(light),
+                static_cast<uint8_t>(coverage)};
   if (auto it = entries_.find(key); it != entries_.end()) {
     ++stats_.hits;
     if (it->second.page >= 0) pages_[static_cast<size_t>(it->second.page)].last_used = frame_;
@@ -194,14 +233,26 @@ const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int 
       e.empty = true;
     } else {
       const uint8_t* lut = light ? lut_light_ : lut_dark_;
-      scratch_.resize(static_cast<size_t>(w) * static_cast<size_t>(h));
-      for (int y = 0; y < h; ++y) {
-        const uint8_t* row = bm.buffer + static_cast<ptrdiff_t>(y) * bm.pitch;
-        for (int x = 0; x < w; ++x)
-          scratch_[static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)] =
-              (static_cast<uint32_t>(lut[row[x]]) << 24) | 0xFFFFFFu;
+      const size_t n = static_cast<size_t>(w) * static_cast<size_t>(h);
+      if (coverage) {
+        scratch_cov_.resize(n);
+        for (int y = 0; y < h; ++y) {
+          const uint8_t* row = bm.buffer + static_cast<ptrdiff_t>(y) * bm.pitch;
+          for (int x = 0; x < w; ++x)
+            scratch_cov_[static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)] =
+                lut[row[x]];
+        }
+        if (!store(key, scratch_cov_.data(), w, h, e)) return nullptr;
+      } else {
+        scratch_.resize(n);
+        for (int y = 0; y < h; ++y) {
+          const uint8_t* row = bm.buffer + static_cast<ptrdiff_t>(y) * bm.pitch;
+          for (int x = 0; x < w; ++x)
+            scratch_[static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)] =
+                (static_cast<uint32_t>(lut[row[x]]) << 24) | 0xFFFFFFu;
+        }
+        if (!store(key, scratch_.data(), w, h, e)) return nullptr;
       }
-      if (!store(key, scratch_.data(), w, h, e)) return nullptr;
     }
   }
   const Entry* stored = &entries_.emplace(key, e).first->second;
@@ -209,10 +260,55 @@ const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int 
   return stored;
 }
 
+SDL_Surface* GlyphAtlas::direct_canvas() const {
+  if (!canvas_ || SDL_GetRenderTarget(renderer_) != nullptr) return nullptr;
+  SDL_Surface* c = canvas_();
+  if (!c || !c->pixels || SDL_MUSTLOCK(c) || c->pitch % 4 != 0) return nullptr;
+  // Pixels laid out as blend_coverage_row writes them (A or X, R, G, B).
+  if (c->format->format != SDL_PIXELFORMAT_ARGB8888 && c->format->format != SDL_PIXELFORMAT_RGB888)
+    return nullptr;
+  // The renderer draws one to one into the whole of it.
+  float sx = 0, sy = 0;
+  SDL_RenderGetScale(renderer_, &sx, &sy);
+  SDL_Rect vp{};
+  SDL_RenderGetViewport(renderer_, &vp);
+  if (sx != 1.f || sy != 1.f || vp.x != 0 || vp.y != 0 || vp.w != c->w || vp.h != c->h) return nullptr;
+  return c;
+}
+
+void GlyphAtlas::blend_into(SDL_Surface* c, const SDL_Rect& clip, const Entry& e, int x, int y,
+                            Rgba color) const {
+  const SDL_Rect at{x, y, e.rect.w, e.rect.h};
+  SDL_Rect r;
+  if (!SDL_IntersectRect(&at, &clip, &r)) return;
+  const Page& p = pages_[static_cast<size_t>(e.page)];
+  const size_t side = static_cast<size_t>(p.side);
+  for (int row = r.y; row < r.y + r.h; ++row) {
+    const uint8_t* cov = p.cov.get() + static_cast<size_t>(e.rect.y + row - y) * side +
+                         static_cast<size_t>(e.rect.x + r.x - x);
+    auto* dst = static_cast<uint32_t*>(static_cast<void*>(static_cast<uint8_t*>(c->pixels) +
+                                                          static_cast<ptrdiff_t>(row) * c->pitch)) +
+                r.x;
+    blend_coverage_row(dst, cov, static_cast<size_t>(r.w), color.r, color.g, color.b, color.a);
+  }
+}
+
 void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, float ox, float oy,
                       Rgba color, Rgba background) {
   const bool light = color.luminance() >= background.luminance();
   end = std::min(end, layout.glyphs.size());
+  // Into the canvas itself: what the renderer has queued lands first, and
+  // the renderer's clip rectangle holds for these glyphs too.
+  SDL_Surface* canvas = begin < end ? direct_canvas() : nullptr;
+  SDL_Rect clip{0, 0, canvas ? canvas->w : 0, canvas ? canvas->h : 0};
+  if (canvas) {
+    SDL_RenderFlush(renderer_);
+    if (SDL_RenderIsClipEnabled(renderer_)) {
+      SDL_Rect cr{};
+      SDL_RenderGetClipRect(renderer_, &cr);
+      if (!SDL_IntersectRect(&cr, &clip, &clip)) return;
+    }
+  }
   for (size_t i = begin; i < end; ++i) {
     const text::PositionedGlyph& g = layout.glyphs[i];
     if (!g.face) continue;
@@ -224,6 +320,7 @@ void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, 
       SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
       SDL_SetRenderDrawColor(renderer_, color.r, color.g, color.b, color.a);
       SDL_RenderDrawRectF(renderer_, &r);
+      if (canvas) SDL_RenderFlush(renderer_);  // before the next glyph is written over it
       continue;
     }
     // Baseline snapped to whole pixels; x kept at quarter-pixel precision.
@@ -238,12 +335,16 @@ void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, 
     if (g.rotated || own_colors) sub = 0;
     const int iy = static_cast<int>(std::lround(y));
     // One entry per colour glyph and size, whatever the text's contrast.
-    const Entry* e = lookup(g, sub, light && !own_colors);
+    const Entry* e = lookup(g, sub, light && !own_colors, canvas && !own_colors);
     if (!e) {
       ++stats_.failed;
       continue;
     }
     if (e->empty) continue;
+    if (pages_[static_cast<size_t>(e->page)].coverage) {
+      blend_into(canvas, clip, *e, ix + e->left, iy - e->top, color);
+      continue;
+    }
     SDL_Texture* tex = pages_[static_cast<size_t>(e->page)].tex.get();
     if (e->color)
       SDL_SetTextureColorMod(tex, 255, 255, 255);
@@ -252,6 +353,7 @@ void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, 
     SDL_SetTextureAlphaMod(tex, color.a);
     SDL_Rect dst{ix + e->left, iy - e->top, e->rect.w, e->rect.h};
     SDL_RenderCopy(renderer_, tex, &e->rect, &dst);
+    if (canvas) SDL_RenderFlush(renderer_);
   }
 }
 

@@ -1,16 +1,24 @@
-// Glyph atlas: rasterised glyphs packed into SDL textures (ARGB8888 pages),
-// keyed by (face, pixel size, glyph id, subpixel x, rotation, contrast
-// polarity). Outline glyphs (FreeType, greyscale AA) are white with their
-// coverage as alpha and take the text colour when drawn; colour glyphs
-// (emoji from a colour bitmap face, render/glyph_color.h) keep their own
-// colours (straight alpha), at whole-pixel positions, and share the pages
-// and the budget: 4 bytes per pixel either way. Pages are made 512 px square
-// (1 MiB) while glyphs fit, page_size square for a bigger glyph, so a slide
-// holds about the pixels its glyphs need. Memory is bounded by a byte
-// budget; when full, the least recently used page is cleared and its glyphs
-// are counted as evicted (a small page cleared for a glyph that needs a big
-// one is replaced by a big one: the budget may then be exceeded by at most
-// that growth, 3 MiB at the default page size).
+// Glyph atlas: rasterised glyphs packed into pages, keyed by (face, pixel
+// size, glyph id, subpixel x, rotation, contrast polarity, page kind).
+// Outline glyphs (FreeType, greyscale AA) are their coverage and take the
+// text colour when drawn; colour glyphs (emoji from a colour bitmap face,
+// render/glyph_color.h) keep their own colours (straight alpha), at
+// whole-pixel positions.
+//
+// Two kinds of page share one byte budget:
+// - texture pages: SDL textures (ARGB8888, outline glyphs white with their
+//   coverage as alpha), drawn with SDL_RenderCopy: every glyph on a GPU
+//   renderer or into a render-target texture, and colour glyphs everywhere;
+// - coverage pages (one byte a pixel, a quarter of the memory): outline
+//   glyphs drawn into the software canvas itself (set_canvas), blended by
+//   paizi's loop (render/blend.h) with SDL's arithmetic. On the software path
+//   this is where nearly all text goes; SDL's blitter is not involved.
+// Pages are made 512 px square while glyphs fit, page_size square for a
+// bigger glyph, so a slide holds about the pixels its glyphs need. When the
+// budget is full, the least recently used page is cleared and its glyphs
+// are counted as evicted (a cleared page of the wrong kind or too small is
+// made again: the budget may then be exceeded by at most that growth, 3 MiB
+// at the default page size).
 //
 // Eviction within a frame: a page used since begin_frame() is chosen only
 // when every page has been used in this frame (the frame needs more glyph
@@ -25,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -65,6 +74,13 @@ class GlyphAtlas {
   void draw(const text::TextLayout& layout, float ox, float oy, Rgba color, Rgba background) {
     draw(layout, 0, layout.glyphs.size(), ox, oy, color, background);
   }
+  // The surface the renderer draws into when its target is the default one
+  // (the software canvas; null: none, or not known). While set, outline
+  // glyphs drawn there go into coverage pages and are blended straight into
+  // it (after a flush of what the renderer has queued). The callback is
+  // asked at every draw (a window's surface may change); unset it before
+  // what it refers to goes away.
+  void set_canvas(std::function<SDL_Surface*()> canvas) { canvas_ = std::move(canvas); }
   // Marks the start of a frame (see "Eviction within a frame" above).
   void begin_frame() { ++frame_; }
   const AtlasStats& stats() const { return stats_; }
@@ -73,7 +89,7 @@ class GlyphAtlas {
  private:
   struct Key {
     uint32_t face, gid, size64;
-    uint8_t subpixel, rotated, light;
+    uint8_t subpixel, rotated, light, coverage;  // coverage: kept in a coverage page
     bool operator==(const Key&) const = default;
   };
   struct KeyHash {
@@ -87,18 +103,29 @@ class GlyphAtlas {
     bool color = false;     // its own colours: drawn without the text colour (alpha still applies)
   };
   struct Page {
-    TexturePtr tex;
-    int side = 0;  // px, square
+    TexturePtr tex;                  // a texture page
+    std::unique_ptr<uint8_t[]> cov;  // a coverage page: side * side bytes
+    bool coverage = false;           // which of the two it is
+    int side = 0;                    // px, square
     int shelf_y = 0, shelf_h = 0, cursor_x = 0;
     uint64_t last_used = 0;
     std::vector<Key> keys;
   };
 
-  const Entry* lookup(const text::PositionedGlyph& g, int subpixel, bool light);
-  bool allocate(int w, int h, int& page, SDL_Rect& rect);
+  const Entry* lookup(const text::PositionedGlyph& g, int subpixel, bool light, bool coverage);
+  // A place for a w x h glyph in a page of the kind asked for.
+  bool allocate(int w, int h, bool coverage, int& page, SDL_Rect& rect);
+  // Gives `p` fresh storage: `side` px square, of the kind asked for.
+  bool make_storage(Page& p, int side, bool coverage);
   bool place_in(Page& p, int w, int h, SDL_Rect& rect) const;
-  // Puts w x h ARGB8888 pixels into a page; false when the budget has no room.
+  // Puts w x h ARGB8888 pixels into a texture page, or w x h coverage bytes
+  // into a coverage page (key.coverage); false when the budget has no room.
   bool store(const Key& key, const uint32_t* argb, int w, int h, Entry& e);
+  bool store(const Key& key, const uint8_t* cov, int w, int h, Entry& e);
+  // The canvas when glyphs may be blended straight into it now (null: no).
+  SDL_Surface* direct_canvas() const;
+  // Blends the coverage of `e` at (x, y) into `c`, inside `clip`.
+  void blend_into(SDL_Surface* c, const SDL_Rect& clip, const Entry& e, int x, int y, Rgba color) const;
   void evict(int page);
 
   SDL_Renderer* renderer_;
@@ -109,6 +136,8 @@ class GlyphAtlas {
   std::vector<Page> pages_;
   std::unordered_map<Key, Entry, KeyHash> entries_;
   std::vector<uint32_t> scratch_;
+  std::vector<uint8_t> scratch_cov_;
+  std::function<SDL_Surface*()> canvas_;
   AtlasStats stats_;
   uint8_t lut_light_[256], lut_dark_[256];
 };

@@ -102,7 +102,12 @@ Compositor::Compositor(present::Display& display, render::Painter& painter, text
   // for an alpha-modulated copy of a 32-bit texture, which made a 1080p
   // crossfade cost ~24 ms of CPU per frame.
   direct_ = display_.canvas() != nullptr;
+  // Text painted into the canvas is blended there by the atlas from its
+  // coverage pages (a quarter of the memory of texture pages, no SDL blit).
+  painter_.atlas().set_canvas([&d = display_] { return d.canvas(); });
 }
+
+Compositor::~Compositor() { painter_.atlas().set_canvas(nullptr); }
 
 void Compositor::force_texture_path() {
   direct_ = false;

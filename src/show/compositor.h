@@ -57,6 +57,9 @@ class Compositor {
   // again when the pictures have to be made afresh.
   Compositor(present::Display& display, render::Painter& painter, text::Shaper& shaper,
              std::function<const render::DisplayList*(Slot)> page_of);
+  ~Compositor();
+  Compositor(const Compositor&) = delete;
+  Compositor& operator=(const Compositor&) = delete;
 
   // Whether frames are assembled in the software canvas's memory.
   bool direct() const { return direct_; }

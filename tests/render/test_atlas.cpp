@@ -99,3 +99,95 @@ TEST_CASE("a glyph larger than a page is counted as failed and not silently drop
   draw_frame(layout, 400, 300, 128u * 128u * 4u, 128, stats);
   CHECK(stats.failed == 1);
 }
+
+namespace {
+
+// SDL's software renderer in a window, drawing into the window's surface
+// (the player's software-window canvas), with its commands queued: what the
+// atlas writes into the surface must land in order with them.
+struct SurfaceCanvas {
+  SDL_Window* window = nullptr;
+  SDL_Renderer* renderer = nullptr;
+  SDL_Surface* surface = nullptr;
+  SurfaceCanvas(int w, int h) {
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    SDL_SetHint(SDL_HINT_RENDER_BATCHING, "1");
+    REQUIRE(SDL_InitSubSystem(SDL_INIT_VIDEO) == 0);
+    window = SDL_CreateWindow("atlas", 0, 0, w, h, SDL_WINDOW_HIDDEN);
+    REQUIRE(window);
+    renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
+    REQUIRE(renderer);
+    surface = SDL_GetWindowSurface(window);
+    REQUIRE(surface);
+    REQUIRE(surface->format->format == SDL_PIXELFORMAT_RGB888);
+  }
+  ~SurfaceCanvas() {
+    SDL_DestroyRenderer(renderer);
+    SDL_DestroyWindow(window);
+    SDL_QuitSubSystem(SDL_INIT_VIDEO);
+  }
+  std::vector<uint32_t> pixels() const {
+    SDL_RenderFlush(renderer);
+    std::vector<uint32_t> px;
+    for (int y = 0; y < surface->h; ++y)
+      for (int x = 0; x < surface->w; ++x)
+        px.push_back(static_cast<const uint32_t*>(surface->pixels)[y * surface->pitch / 4 + x] & 0xFFFFFFu);
+    return px;
+  }
+};
+
+// `layout` in red-gold on a dark red ground, a bar queued over its middle
+// after it, and a second copy clipped to the left half; with or without
+// the canvas given to the atlas.
+std::vector<uint32_t> draw_on_surface(const text::TextLayout& layout, bool canvas,
+                                      render::AtlasStats& stats) {
+  SurfaceCanvas c(640, 200);
+  render::GlyphAtlas atlas(c.renderer);
+  if (canvas) atlas.set_canvas([s = c.surface] { return s; });
+  const render::Rgba ink{245, 200, 110, 255}, ground{120, 16, 24, 255};
+  SDL_SetRenderDrawColor(c.renderer, ground.r, ground.g, ground.b, 255);
+  SDL_RenderClear(c.renderer);  // queued: it must land before the text
+  atlas.begin_frame();
+  atlas.draw(layout, 10, 20, ink, ground);
+  SDL_SetRenderDrawColor(c.renderer, 20, 90, 200, 255);
+  const SDL_Rect bar{0, 36, 640, 8};
+  SDL_RenderFillRect(c.renderer, &bar);  // queued after the text: it must land over it
+  const SDL_Rect half{0, 100, 320, 100};
+  SDL_RenderSetClipRect(c.renderer, &half);
+  atlas.draw(layout, 10, 120, ink, ground);
+  SDL_RenderSetClipRect(c.renderer, nullptr);
+  stats = atlas.stats();
+  return c.pixels();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "text drawn into the canvas from coverage pages is the renderer's text, in a quarter of the memory") {
+  text::FontLibrary fonts;
+  text::Shaper shaper(fonts);
+  text::LayoutOptions opt;
+  opt.size_px = 40;
+  opt.width_px = 620;
+  const text::TextLayout layout = text::layout_text(shaper, {"园区新闻：消防演练 Fire drill"}, opt);
+  REQUIRE(layout.missing_glyphs == 0);
+  REQUIRE(layout.height < 70);  // one line
+  render::AtlasStats via_sdl{}, direct{};
+  const auto want = draw_on_surface(layout, false, via_sdl);
+  const auto got = draw_on_surface(layout, true, direct);
+  REQUIRE(got.size() == want.size());
+  size_t ink = 0, differ = 0, right_half_ink = 0;
+  for (size_t i = 0; i < want.size(); ++i) {
+    const uint32_t p = want[i];
+    const bool text = (p >> 8 & 0xFF) > 100;  // the ground's green is 16, the bar's 90
+    ink += text;
+    const size_t x = i % 640, y = i / 640;
+    if (y >= 100 && x >= 330 && text) ++right_half_ink;
+    differ += got[i] != p;
+  }
+  CHECK(ink > 3000);           // there is text to compare
+  CHECK(right_half_ink == 0);  // the clip held on the renderer's path...
+  CHECK(differ == 0);          // ...and the canvas path drew the same pixels, clip, order and all
+  CHECK(direct.bytes * 4 == via_sdl.bytes);
+  CHECK(direct.glyphs == via_sdl.glyphs);
+}
