@@ -20,6 +20,17 @@ void crossfade_row(const uint32_t* a, const uint32_t* b, uint32_t* out, size_t n
   }
 }
 
+void crossfade_row_inplace(uint32_t* a, const uint32_t* b, size_t n, int t256) {
+  auto* __restrict pa = reinterpret_cast<uint8_t*>(a);
+  const auto* __restrict pb = reinterpret_cast<const uint8_t*>(b);
+  const int t = std::clamp(t256, 0, 256);
+  const size_t bytes = n * 4;
+  for (size_t i = 0; i < bytes; ++i) {
+    const int d = (static_cast<int>(pb[i]) - static_cast<int>(pa[i])) * t;
+    pa[i] = static_cast<uint8_t>(static_cast<int>(pa[i]) + (d >> 8));
+  }
+}
+
 void blend_coverage_row(uint32_t* dst, const uint8_t* cov, size_t n, uint8_t r, uint8_t g, uint8_t b,
                         uint8_t a) {
   const uint32_t cr = r, cg = g, cb = b, ca = a;

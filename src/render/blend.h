@@ -16,6 +16,9 @@ namespace paizi::render {
 // `out` may alias neither `a` nor `b`.
 void crossfade_row(const uint32_t* a, const uint32_t* b, uint32_t* out, size_t n, int t256);
 
+// a = a + ((b - a) * t256 >> 8) in place: crossfade_row with `out` = `a`.
+void crossfade_row_inplace(uint32_t* a, const uint32_t* b, size_t n, int t256);
+
 // The weight crossfade_row uses for progress `p` in 0..1.
 int crossfade_weight(float p);
 

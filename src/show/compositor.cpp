@@ -24,27 +24,10 @@ uint32_t* surface_row(SDL_Surface* c, int y) {
       static_cast<void*>(static_cast<uint8_t*>(c->pixels) + static_cast<ptrdiff_t>(y) * c->pitch));
 }
 
-// Pictures as pixels, the frame in the canvas's memory.
-class PixelFrame final : public FrameTarget {
- public:
-  explicit PixelFrame(SDL_Surface* c) : c_(c), w_(static_cast<size_t>(c->w)) {}
-  int width() const override { return c_->w; }
-  void place(const Picture& pic, int x) override {
-    const size_t skip = x < 0 ? static_cast<size_t>(-x) : 0, at = x > 0 ? static_cast<size_t>(x) : 0;
-    if (skip >= w_ || at >= w_) return;
-    const size_t n = w_ - skip - at;
-    for (int y = 0; y < c_->h; ++y) std::memcpy(surface_row(c_, y) + at, row(pic, y) + skip, n * 4);
-  }
-  void mix(const Picture& a, const Picture& b, float p) override {
-    const int t = render::crossfade_weight(p);
-    for (int y = 0; y < c_->h; ++y) render::crossfade_row(row(a, y), row(b, y), surface_row(c_, y), w_, t);
-  }
-
- private:
-  const uint32_t* row(const Picture& p, int y) const { return p.px.data() + w_ * static_cast<size_t>(y); }
-  SDL_Surface* c_;
-  size_t w_;
-};
+// The columns a push has moved at progress `p` on a `w` px wide frame (both paths).
+int push_columns(float p, int w) {
+  return std::min(w, static_cast<int>(std::lround(p * static_cast<float>(w))));
+}
 
 // Pictures as textures, the frame assembled by the renderer.
 class TextureFrame final : public FrameTarget {
@@ -86,7 +69,7 @@ void draw_transition(FrameTarget& f, TransitionKind kind, float p, const Picture
       return;
     case TransitionKind::Push: {
       const int w = f.width();
-      const int dx = std::min(w, static_cast<int>(std::lround(p * static_cast<float>(w))));
+      const int dx = push_columns(p, w);
       f.place(cur, -dx);
       f.place(next, w - dx);
       return;
@@ -97,10 +80,9 @@ void draw_transition(FrameTarget& f, TransitionKind kind, float p, const Picture
 Compositor::Compositor(present::Display& display, render::Painter& painter, text::Shaper& shaper,
                        std::function<const render::DisplayList*(Slot)> page_of)
     : display_(display), painter_(painter), shaper_(shaper), page_of_(std::move(page_of)) {
-  // On a software canvas the slides are kept as pixels and frames are
-  // assembled in the canvas memory: SDL's software blitter has no fast path
-  // for an alpha-modulated copy of a 32-bit texture, which made a 1080p
-  // crossfade cost ~24 ms of CPU per frame.
+  // On a software canvas frames are assembled in the canvas memory: SDL's
+  // software blitter has no fast path for an alpha-modulated copy of a
+  // 32-bit texture, which made a 1080p crossfade cost ~24 ms of CPU per frame.
   direct_ = display_.canvas() != nullptr;
   // Text painted into the canvas is blended there by the atlas from its
   // coverage pages (a quarter of the memory of texture pages, no SDL blit).
@@ -111,40 +93,89 @@ Compositor::~Compositor() { painter_.atlas().set_canvas(nullptr); }
 
 void Compositor::force_texture_path() {
   direct_ = false;
-  cur_.px.reset();
-  next_.px.reset();
+  spare_.reset();
+  spare_ready_ = false;
+  holds_current_ = false;
 }
 
 void Compositor::paint(Slot slot, const render::DisplayList& dl) {
+  if (direct_) {
+    if (SDL_Surface* c = display_.canvas()) {
+      if (slot == Slot::current) {
+        // The current page is the canvas: painted there, the frame's
+        // overlays are drawn over it next.
+        painter_.paint(dl);
+        SDL_RenderFlush(display_.renderer());
+        holds_current_ = true;
+        moved_ = 0;
+      } else if (!paint_spare(c, dl)) {
+        leave_direct();
+        paint_page(next_, dl);
+      }
+      shaper_.fonts().release_file_pages();
+      return;
+    }
+    leave_direct();
+  }
   paint_page(pic(slot), dl);
   // The page's glyphs are in the atlas now: the font files' pages may go
   // until the next slide needs some (text::FontLibrary::release_file_pages).
   shaper_.fonts().release_file_pages();
 }
 
+bool Compositor::paint_spare(SDL_Surface* c, const render::DisplayList& dl) {
+  const size_t w = static_cast<size_t>(c->w), h = static_cast<size_t>(c->h);
+  if (spare_.size() != w * h) {
+    spare_.reset();
+    try {
+      spare_ = render::PixelBuffer(w * h);  // allocated once, then reused
+    } catch (const std::bad_alloc&) {
+      return false;
+    }
+  }
+  SDL_Renderer* r = display_.renderer();
+  SDL_RenderFlush(r);
+  // The canvas is kept in the spare while the page is painted in the canvas;
+  // then the two are exchanged: the canvas shows what it showed, the spare
+  // holds the page.
+  for (size_t y = 0; y < h; ++y)
+    std::memcpy(spare_.data() + w * y, surface_row(c, static_cast<int>(y)), w * 4);
+  painter_.paint(dl);
+  SDL_RenderFlush(r);
+  for (size_t y = 0; y < h; ++y) {
+    uint32_t* row = surface_row(c, static_cast<int>(y));
+    std::swap_ranges(row, row + w, spare_.data() + w * y);
+  }
+  spare_ready_ = true;
+  return true;
+}
+
 void Compositor::paint_page(Picture& pic, const render::DisplayList& dl) {
   SDL_Renderer* r = display_.renderer();
-  if (direct_) {
-    // Painted in the canvas itself (every frame redraws the whole canvas
-    // before it is presented), then kept as pixels: one copy per slide page.
-    if (SDL_Surface* c = display_.canvas()) {
-      painter_.paint(dl);
-      SDL_RenderFlush(r);
-      canvas_clobbered_ = true;
-      const size_t w = static_cast<size_t>(c->w);
-      const size_t n = w * static_cast<size_t>(c->h);
-      if (pic.px.size() != n) pic.px = render::PixelBuffer(n);  // allocated once, then reused
-      for (int y = 0; y < c->h; ++y)
-        std::memcpy(pic.px.data() + w * static_cast<size_t>(y), surface_row(c, y), w * 4);
-      return;
-    }
-    leave_direct();
-  }
   if (!pic.tex) pic.tex = make_target(r, display_.width(), display_.height());
   SDL_Texture* prev = SDL_GetRenderTarget(r);
   SDL_SetRenderTarget(r, pic.tex.get());
   painter_.paint(dl);
   SDL_SetRenderTarget(r, prev);
+}
+
+void Compositor::swap() {
+  std::swap(cur_, next_);
+  if (!direct_) return;
+  // The next page comes on whole (a transition that ended short of its last
+  // frame, or a cut).
+  SDL_Surface* c = display_.canvas();
+  if (c && spare_ready_ && spare_.size() == static_cast<size_t>(c->w) * static_cast<size_t>(c->h)) {
+    SDL_RenderFlush(display_.renderer());
+    const size_t w = static_cast<size_t>(c->w);
+    for (int y = 0; y < c->h; ++y)
+      std::memcpy(surface_row(c, y), spare_.data() + w * static_cast<size_t>(y), w * 4);
+    holds_current_ = true;
+  } else {
+    holds_current_ = false;  // painted again at the next frame (page_of)
+  }
+  spare_ready_ = false;
+  moved_ = 0;
 }
 
 void Compositor::repaint(Slot slot) {
@@ -155,8 +186,10 @@ void Compositor::repaint(Slot slot) {
 // slides on hand are painted again as textures.
 void Compositor::leave_direct() {
   direct_ = false;
-  cur_.px.reset();
-  next_.px.reset();
+  spare_.reset();
+  spare_ready_ = false;
+  holds_current_ = false;
+  moved_ = 0;
   repaint(Slot::current);
   repaint(Slot::next);
 }
@@ -164,32 +197,68 @@ void Compositor::leave_direct() {
 bool Compositor::paint_straight(const render::DisplayList& dl) {
   if (direct_ && display_.canvas()) {
     painter_.paint(dl);
+    holds_current_ = true;
+    moved_ = 0;
     return true;
   }
   if (direct_) leave_direct();
   return false;
 }
 
+uint8_t* Compositor::pixels(Slot slot, int& pitch) {
+  SDL_Surface* c = direct_ ? display_.canvas() : nullptr;
+  if (!c) return nullptr;
+  SDL_RenderFlush(display_.renderer());
+  if (slot == Slot::current) {
+    if (!holds_current_ || moved_ != 0) return nullptr;
+    pitch = c->pitch;
+    return static_cast<uint8_t*>(c->pixels);
+  }
+  if (!spare_ready_) return nullptr;
+  pitch = c->w * 4;
+  return reinterpret_cast<uint8_t*>(spare_.data());
+}
+
 bool Compositor::draw_direct(TransitionKind kind, float p) {
   SDL_Surface* c = display_.canvas();
   if (!c) return false;
-  const size_t n = static_cast<size_t>(c->w) * static_cast<size_t>(c->h);
-  const bool two = kind != TransitionKind::Cut;
-  // Pictures are missing after a still (painted straight to the canvas).
-  if (cur_.px.size() != n) repaint(Slot::current);
-  if (two && next_.px.size() != n) repaint(Slot::next);
-  if (!direct_ || cur_.px.size() != n || (two && next_.px.size() != n)) return false;
+  const size_t w = static_cast<size_t>(c->w), n = w * static_cast<size_t>(c->h);
+  if (!holds_current_) repaint(Slot::current);
+  if (kind != TransitionKind::Cut && (!spare_ready_ || spare_.size() != n)) repaint(Slot::next);
+  if (!direct_ || !holds_current_) return false;
+  if (kind == TransitionKind::Cut) return true;  // the canvas is the current page
+  if (!spare_ready_ || spare_.size() != n) return false;
   SDL_RenderFlush(display_.renderer());  // nothing queued may land on top of what is written here
-  PixelFrame frame(c);
-  draw_transition(frame, kind, p, cur_, next_);
+  if (kind == TransitionKind::Fade) {
+    // The canvas holds the next page at weight moved_ / 256; it is moved the
+    // rest of the way to the weight for `p`: by (t - moved_) / (256 - moved_)
+    // of what is left. The last frame (t = 256) is the next page exactly.
+    const int t = render::crossfade_weight(p);
+    if (t <= moved_) return true;
+    const int step = static_cast<int>(std::lround(256.0 * (t - moved_) / (256 - moved_)));
+    for (int y = 0; y < c->h; ++y)
+      render::crossfade_row_inplace(surface_row(c, y), spare_.data() + w * static_cast<size_t>(y), w, step);
+    moved_ = t;
+    return true;
+  }
+  // A push: what is on the canvas moves left by the columns gained, and the
+  // next page's first `dx` columns fill the right edge.
+  const int dx = push_columns(p, c->w);
+  if (dx <= moved_) return true;
+  const size_t by = static_cast<size_t>(dx - moved_), keep = w - static_cast<size_t>(dx);
+  for (int y = 0; y < c->h; ++y) {
+    uint32_t* row = surface_row(c, y);
+    if (keep) std::memmove(row, row + by, keep * 4);
+    std::memcpy(row + keep, spare_.data() + w * static_cast<size_t>(y), static_cast<size_t>(dx) * 4);
+  }
+  moved_ = dx;
   return true;
 }
 
 void Compositor::draw(TransitionKind kind, float p) {
-  canvas_clobbered_ = false;
   if (direct_) {
     if (draw_direct(kind, p)) return;
-    leave_direct();
+    if (direct_) leave_direct();
   }
   TextureFrame frame(display_.renderer(), display_.width(), display_.height());
   draw_transition(frame, kind, p, cur_, next_);

@@ -1,11 +1,20 @@
 // The compositor: slide pages painted once into pictures, and each frame
 // assembled from them, a transition between two when one is running.
 //
-// A picture is either pixels (a software canvas: frames are assembled in
-// the canvas's memory by paizi's own loops) or a render-target texture
-// (frames are assembled by the SDL renderer). Each transition (cut, fade,
-// push) is written once, over a FrameTarget that places and mixes pictures
-// the one way or the other.
+// Two ways, chosen by the display:
+// - textures (GPU renderers, and when forced): each slot's page is a
+//   render-target texture and every frame is assembled by the renderer
+//   (draw_transition over a FrameTarget);
+// - pixels (a software canvas): the canvas itself holds the current page
+//   (the header and ticker zones are the overlays', which paint their own
+//   backgrounds), and one spare buffer holds the next page. The next page is
+//   painted in the canvas and exchanged with what the canvas held, so the
+//   canvas is never left showing it. A transition is advanced in place: a
+//   fade moves the canvas toward the next page by what the progress gained
+//   since the last frame, a push moves the canvas left and copies in the
+//   next page's new columns. Two full-screen buffers in all (the canvas and
+//   the spare), where a copy of the current page would make three: at
+//   3840x2160 each is 32 MiB.
 //
 // Threading: main thread only (it owns SDL textures through the Display).
 #pragma once
@@ -22,11 +31,9 @@
 
 namespace paizi::show {
 
-// A slide page painted once: a render-target texture, or (on a software
-// canvas) its pixels read back from the canvas.
+// A slide page painted once into a render-target texture (the texture path).
 struct Picture {
   render::TexturePtr tex;
-  render::PixelBuffer px;  // width * height, tightly packed
 };
 
 // How one slide gives way to the next (the playlist's transition): Cut (the
@@ -36,7 +43,7 @@ using content::TransitionKind;
 // The transition that runs for `duration_ms` ms: nothing runs for 0 ms (a cut).
 TransitionKind transition_kind(TransitionKind kind, int64_t duration_ms);
 
-// One frame being assembled from pictures.
+// One frame being assembled from pictures (the texture path).
 class FrameTarget {
  public:
   virtual ~FrameTarget() = default;
@@ -65,20 +72,26 @@ class Compositor {
   bool direct() const { return direct_; }
   // Uses textures even on a software canvas (before the first frame).
   void force_texture_path();
-  // Paints `dl` into the picture of `slot`, then lets the font files' pages go.
+  // Paints `dl` into the picture of `slot` (on the pixel path: the current
+  // page into the canvas, the next into the spare buffer), then lets the
+  // font files' pages go.
   void paint(Slot slot, const render::DisplayList& dl);
   // The next picture becomes the current one (the end of a transition).
-  void swap() { std::swap(cur_, next_); }
+  void swap();
   // Draws the slide area of a frame: the current picture, or transition
   // `kind` to the next at progress `p` (the overlays are drawn after it).
+  // On the pixel path `p` only grows during one transition.
   void draw(TransitionKind kind, float p);
   // Paints `dl` straight into the canvas when there is one on the pixel
-  // path (a still: no picture at all); false: not done.
+  // path (a still); false: not done.
   bool paint_straight(const render::DisplayList& dl);
-  // The canvas holds a picture being painted, not the frame on screen.
-  bool canvas_clobbered() const { return canvas_clobbered_; }
-  // The picture of `slot`, for what is drawn into it after its page (a
-  // video's frames, show/video.h); the next draw() shows it.
+  // Where a video frame of `slot` is written on the pixel path: the first
+  // pixel (and row pitch) of the slot's page, or null: the texture path
+  // (draw into picture(slot)), or the current page while a transition moves
+  // it (its clip holds its last frame until the next page has come on).
+  uint8_t* pixels(Slot slot, int& pitch);
+  // The picture of `slot` on the texture path, for what is drawn into it
+  // after its page (a video's frames, show/video.h); the next draw() shows it.
   Picture& picture(Slot slot) { return pic(slot); }
   // The canvas on the pixel path (null: textures).
   SDL_Surface* canvas() const { return direct_ ? display_.canvas() : nullptr; }
@@ -89,14 +102,24 @@ class Compositor {
   void repaint(Slot slot);                         // from page_of, when it holds a page
   bool draw_direct(TransitionKind kind, float p);  // false: no canvas this frame
   void leave_direct();
+  // The pixel path: `dl` painted into the spare buffer, the canvas left as it was.
+  bool paint_spare(SDL_Surface* c, const render::DisplayList& dl);
 
   present::Display& display_;
   render::Painter& painter_;
   text::Shaper& shaper_;
   std::function<const render::DisplayList*(Slot)> page_of_;
-  Picture cur_, next_;
+  Picture cur_, next_;  // the texture path
   bool direct_ = false;
-  bool canvas_clobbered_ = false;
+  // The pixel path: the next page (width * height, tightly packed), and how
+  // far the canvas has been moved toward it: the weight of the next page in
+  // it (0..256, a fade) or the columns pushed (a push); 0 while the canvas
+  // holds the current page as painted. `holds_current_`: the canvas has the
+  // current page (false before the first, and after leaving the texture path).
+  render::PixelBuffer spare_;
+  bool spare_ready_ = false;
+  int moved_ = 0;
+  bool holds_current_ = false;
 };
 
 }  // namespace paizi::show

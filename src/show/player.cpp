@@ -190,9 +190,17 @@ media::Box Player::video_box() const {
 }
 
 void Player::draw_video(VideoPlayback& v, const media::Frame& f, Slot slot) {
-  SDL_Surface* c = compositor_.canvas();
-  const media::PixelOrder order = c ? pixel_order(c->format->format) : media::PixelOrder::bgra;
-  v.draw(f, compositor_.picture(slot), display_.renderer(), display_.width(), order, video_box());
+  if (SDL_Surface* c = compositor_.canvas()) {
+    // The pixel path: converted into the slot's page (the canvas for the
+    // current one). The current page is not written while a transition
+    // moves it: the outgoing clip holds its frame.
+    int pitch = 0;
+    uint8_t* px = compositor_.pixels(slot, pitch);
+    if (!px) return;
+    v.convert(f, px, pitch, video_box(), pixel_order(c->format->format));
+  } else {
+    v.draw(f, compositor_.picture(slot), display_.renderer(), video_box());
+  }
   ++stats_.video_frames;
 }
 
@@ -313,12 +321,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
   }
   const content::Playlist& pl = seq_.playlist();
   if (pl.header.enabled && pl.header.clock && unix_s / 60 != shown_minute_) need = true;
-  if (!need && !ticker_moved) {
-    // The next slide was painted in the canvas: put back what is on screen
-    // (not presented: a window keeps showing its last frame anyway).
-    if (compositor_.canvas_clobbered()) draw_frame(t_ms, unix_s);
-    return false;
-  }
+  if (!need && !ticker_moved) return false;
   const auto work = std::chrono::steady_clock::now();
   present_frame(t_ms, unix_s, need);
   count_frame(t_ms, std::chrono::steady_clock::now() - work);
@@ -326,7 +329,7 @@ bool Player::tick(int64_t t_ms, int64_t unix_s) {
 }
 
 void Player::present_frame(int64_t t_ms, int64_t unix_s, bool need) {
-  if (!need && !compositor_.canvas_clobbered() && stats_.frames > 0 && compositor_.canvas()) {
+  if (!need && stats_.frames > 0 && compositor_.canvas()) {
     // Only the ticker moved, and the canvas holds the last frame: the strip
     // is drawn again (it paints its own background) and only it is sent.
     const Rect strip = draw_tickers();

@@ -348,12 +348,7 @@ std::string VideoPlayback::failure() const {
   return failure_;
 }
 
-void VideoPlayback::draw(const media::Frame& f, Picture& pic, SDL_Renderer* r, int canvas_w,
-                         media::PixelOrder order, const media::Box& box) {
-  if (pic.px.size() > 0 && canvas_w > 0) {
-    scaler_.convert(f, reinterpret_cast<uint8_t*>(pic.px.data()), canvas_w * 4, box, fill_, order);
-    return;
-  }
+void VideoPlayback::draw(const media::Frame& f, Picture& pic, SDL_Renderer* r, const media::Box& box) {
   if (!pic.tex || !r) return;
   const media::Planes p = scaler_.planes(f, box, fill_);
   if (!p.data[0] || p.width <= 0 || p.height <= 0) return;

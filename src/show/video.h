@@ -113,11 +113,11 @@ class VideoPlayback {
   uint64_t audio_corrections() const { return audio_corrections_; }
   static constexpr int64_t kAudioSlack = 40'000;  // µs the sound may be off before it is corrected
 
-  // Draws `f` into `pic` in `box`: its pixels (a software canvas `canvas_w`
-  // wide, `order`) or its render target (`r`).
-  void draw(const media::Frame& f, Picture& pic, SDL_Renderer* r, int canvas_w, media::PixelOrder order,
-            const media::Box& box);
-  // Converts `f` into 32-bit pixels (`stride` bytes a row) in `box`.
+  // Draws `f` into the render target of `pic` in `box`, as an I420/NV12
+  // texture of renderer `r` (the texture path).
+  void draw(const media::Frame& f, Picture& pic, SDL_Renderer* r, const media::Box& box);
+  // Converts `f` into 32-bit pixels (`stride` bytes a row) in `box` (the
+  // pixel path: the software canvas, or the compositor's spare page).
   bool convert(const media::Frame& f, uint8_t* dst, int stride, const media::Box& box,
                media::PixelOrder order) {
     return scaler_.convert(f, dst, stride, box, fill_, order);

@@ -246,9 +246,10 @@ int main(int argc, char** argv) {
     }
     text::FontLibrary fonts;
     text::Shaper shaper(fonts);
-    // A small atlas (two 1024 px pages) so that it fills during warm-up and
-    // the soak exercises eviction; production uses 32 MiB.
-    render::Painter painter(display->renderer(), 8u << 20);
+    // A small atlas (four 1024 px coverage pages: the text is blended into
+    // the software canvas from one byte a pixel) so that it fills during
+    // warm-up and the soak exercises eviction; production uses 32 MiB.
+    render::Painter painter(display->renderer(), 4u << 20);
     TextGen gen;
     Feed feed(gen);
     int variant = 0;

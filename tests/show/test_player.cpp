@@ -327,7 +327,7 @@ TEST_CASE("a mid-fade frame is the blend of the two slides, on both paths") {
   }
 }
 
-TEST_CASE("a push transition on the direct path shifts both slides") {
+TEST_CASE("a push transition on the direct path shifts both slides, frame after frame") {
   const std::string json = R"({"version":1,"transition":{"type":"push","duration":"400ms"},
     "slides":[{"id":"a","type":"slogan","duration":"5s","lines":["第一"]},
               {"id":"b","type":"slogan","duration":"5s","theme":"light","lines":["第二"]}]})";
@@ -338,17 +338,54 @@ TEST_CASE("a push transition on the direct path shifts both slides") {
   const auto a = frame_pixels(*rig.display);
   p.tick(16, kUnix);
   p.tick(5000, kUnix);
-  p.tick(5100, kUnix);  // a quarter: 80 px pushed
-  const auto mid = frame_pixels(*rig.display);
+  // Frames at uneven steps (the canvas is moved by what each step gained).
+  std::vector<std::pair<size_t, std::vector<uint32_t>>> mids;
+  for (const int64_t t : {5030, 5100, 5101, 5260, 5390}) {
+    p.tick(t, kUnix);
+    REQUIRE(p.in_transition());
+    mids.emplace_back(static_cast<size_t>(std::lround((t - 5000) / 400.0 * 320)), frame_pixels(*rig.display));
+  }
   p.tick(5400, kUnix);
   REQUIRE(p.slide().id == "b");
   const auto b = frame_pixels(*rig.display);
-  const size_t w = 320, dx = 80;
-  size_t wrong = 0;
-  for (size_t y = 0; y < 180; ++y)
-    for (size_t x = 0; x < w; ++x)
-      wrong += mid[y * w + x] != (x < w - dx ? a[y * w + x + dx] : b[y * w + x - (w - dx)]);
-  CHECK(wrong == 0);
+  const size_t w = 320;
+  for (const auto& [dx, mid] : mids) {
+    size_t wrong = 0;
+    for (size_t y = 0; y < 180; ++y)
+      for (size_t x = 0; x < w; ++x)
+        wrong += mid[y * w + x] != (x < w - dx ? a[y * w + x + dx] : b[y * w + x - (w - dx)]);
+    INFO(dx << " px pushed");
+    CHECK(wrong == 0);
+  }
+}
+
+TEST_CASE("a fade on the direct path is the blend at every frame, whatever the steps") {
+  Rig rig(kTwoThemes, 320, 180);
+  auto& p = *rig.player;
+  REQUIRE(p.direct_pixels());
+  p.tick(0, kUnix);
+  const auto a = frame_pixels(*rig.display);
+  p.tick(16, kUnix);
+  p.tick(5000, kUnix);
+  std::vector<std::pair<double, std::vector<uint32_t>>> mids;
+  for (const int64_t t : {5016, 5050, 5051, 5120, 5333, 5490}) {
+    p.tick(t, kUnix);
+    REQUIRE(p.in_transition());
+    mids.emplace_back((t - 5000) / 500.0, frame_pixels(*rig.display));
+  }
+  p.tick(5500, kUnix);
+  REQUIRE(p.slide().id == "b");
+  const auto b = frame_pixels(*rig.display);
+  for (const auto& [at, mid] : mids) {
+    int worst = 0;
+    for (size_t i = 0; i < mid.size(); ++i)
+      for (int s = 0; s < 24; s += 8) {
+        const double ca = a[i] >> s & 0xFF, cb = b[i] >> s & 0xFF, cm = mid[i] >> s & 0xFF;
+        worst = std::max(worst, static_cast<int>(std::lround(std::abs(cm - (ca + (cb - ca) * at)))));
+      }
+    INFO("at " << at << " of the fade the worst channel is " << worst << " off");
+    CHECK(worst <= 3);  // rounding at each step (the exact blend is within 1)
+  }
 }
 
 TEST_CASE("a feed ticker shows the first 30 headlines, however many the feed has") {
