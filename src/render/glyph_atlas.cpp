@@ -200,6 +200,8 @@ const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int 
     return &it->second;
   }
   ++stats_.misses;
+  if (std::find(rasterised_.begin(), rasterised_.end(), g.face) == rasterised_.end())
+    rasterised_.push_back(g.face);
   Entry e;
   if (g.face->color_bitmap()) {
     ColorGlyph cg;
@@ -355,6 +357,13 @@ void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, 
     SDL_RenderCopy(renderer_, tex, &e->rect, &dst);
     if (canvas) SDL_RenderFlush(renderer_);
   }
+  // The font files' pages this text's new glyphs were rasterised from go
+  // back to the page cache now, not at the end of the slide: a page of text
+  // touches a few megabytes of outlines (CFF charstrings and subroutines
+  // scattered through a 16-19 MB file, mapped in 64 KiB runs around each
+  // fault), which would otherwise all count at once.
+  for (const text::Face* f : rasterised_) f->release_pages();
+  rasterised_.clear();
 }
 
 }  // namespace paizi::render

@@ -138,6 +138,7 @@ class GlyphAtlas {
   std::vector<uint32_t> scratch_;
   std::vector<uint8_t> scratch_cov_;
   std::function<SDL_Surface*()> canvas_;
+  std::vector<const text::Face*> rasterised_;  // faces glyphs were rasterised from in this draw()
   AtlasStats stats_;
   uint8_t lut_light_[256], lut_dark_[256];
 };

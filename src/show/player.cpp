@@ -541,7 +541,7 @@ const render::PixelBuffer& Player::strip_tile(SDL_Surface* c, size_t k, size_t k
 // a time into tiles, and each frame copies the window on screen out of (at
 // most) two of them: no glyph is blended per frame (the glyph copies were
 // most of a software frame's CPU), a tile is painted once every screen width
-// the ticker moves, and three tiles (about 1.7 MB at 1080p) are all it holds,
+// the ticker moves, and two tiles (about 1.2 MB at 1080p) are all it holds,
 // however long the feed. Positions are whole pixels on every path
 // (show/ticker.h), so a tile holds exactly what draw_ticker paints there.
 bool Player::draw_ticker_strip() {

@@ -293,7 +293,9 @@ class Player : private SequencerHost {
     size_t k = 0;
     render::PixelBuffer px;
   };
-  std::array<StripTile, 3> tiles_;
+  // Two: the window on screen spans at most two tiles, and a tile is
+  // painted once per screen width the ticker moves either way.
+  std::array<StripTile, 2> tiles_;
   // The alert ticker (during a takeover while other alerts are in force),
   // for the alert and alert set it was built for (alert_line_for_).
   TickerLine alert_line_;
