@@ -30,6 +30,18 @@ using namespace paizi;
 namespace {
 
 constexpr int64_t kUnix = 1776585600;
+// The cases tagged [realtime] measure the sound against the wall clock: how
+// long it lasts, how many corrections kept it in step, when each beep was
+// heard. Those bounds hold for the optimised build (the native suite); an
+// AddressSanitizer build runs several times slower, two tests at a time on
+// CI's two cores, and falls behind. There the cases still play the sound
+// through the whole path (decoder, queue, device) for the sanitizers, and
+// check what does not depend on speed: the device, the pitch, the level.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kTimed = false;
+#else
+constexpr bool kTimed = true;
+#endif
 constexpr double kToneHz = 1000, kToneLevel = 0.125;  // lavfi sine: 1/8 of full scale
 
 // A 320x180 clip of `seconds` with a mono 44.1 kHz tone in `sound` ("aac";
@@ -233,9 +245,10 @@ TEST_CASE("on the real clock an unmuted clip is heard at its volume, whole, thro
   const Tone t = measure(audio.left(), 48000);
   INFO("tone " << t.seconds << " s, level " << t.level << ", " << t.hz << " Hz, " << t.gaps
                << " gaps (the first at " << t.first_gap << " s), " << r.corrections << " corrections");
-  CHECK(t.seconds == Approx(3.0).margin(0.15));
   CHECK(t.level == Approx(kToneLevel * 0.5).epsilon(0.05));
   CHECK(t.hz == Approx(kToneHz).epsilon(0.02));
+  if (!kTimed) return;
+  CHECK(t.seconds == Approx(3.0).margin(0.15));
   // A correction (a skip, or silence when the device runs fast) may leave
   // one gap; a queue that ran dry on its own would leave more.
   CHECK(t.gaps <= static_cast<int>(r.corrections));
@@ -280,7 +293,7 @@ TEST_CASE("on the real clock the sound is heard with the frames it belongs to", 
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   REQUIRE(on >= 0);
-  CHECK(p.stats().audio_corrections <= 1);
+  if (kTimed) CHECK(p.stats().audio_corrections <= 1);
   // The beeps' onsets in the file (after at least 100 ms of quiet).
   const std::vector<float> left = audio.left();
   std::vector<size_t> onsets;
@@ -289,6 +302,8 @@ TEST_CASE("on the real clock the sound is heard with the frames it belongs to", 
     if (std::fabs(left[i]) > 0.05f && quiet >= 4800) onsets.push_back(i);
     quiet = std::fabs(left[i]) > 0.05f ? 0 : quiet + 1;
   }
+  CHECK_FALSE(onsets.empty());  // the beeps were heard
+  if (!kTimed) return;
   REQUIRE(onsets.size() == beeps.size());
   for (size_t k = 0; k < beeps.size(); ++k) {
     // When the file first held the onset's frame (2 channels of float).
