@@ -14,8 +14,9 @@ PixelBuffer::PixelBuffer(size_t count) {
   if (count == 0) return;
   if (count > SIZE_MAX / 4) throw std::bad_alloc();
   const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  const size_t bytes = (count * 4 + page - 1) / page * page;
+  size_t bytes = (count * 4 + page - 1) / page * page;
   const bool huge = bytes >= kHuge;
+  if (huge) bytes = (bytes + kHuge - 1) / kHuge * kHuge;
   // Over-map by one huge page so that an aligned start can be chosen, then
   // give back the unaligned head and the tail.
   const size_t want = huge ? bytes + kHuge : bytes;
