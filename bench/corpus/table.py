@@ -10,10 +10,10 @@ import sys
 
 out, run_line = sys.argv[1], sys.argv[2]
 WHY = {  # why a slide misses a target, when it does (docs/bench-corpus.md, "Where time and memory go")
-    "time": "start-up (fontconfig, ICU, font files) and the full-frame PNG encode are fixed costs pango-view "
-            "pays for a smaller, text-sized PNG",
-    "rss": "a full-screen ARGB canvas (8 MiB at 1080p) and the glyph atlas pages, against pango-view's "
-           "text-sized surface",
+    "time": "start-up (dynamic linking, fontconfig, ICU, font files) and the full-frame PNG encode are fixed "
+            "costs pango-view pays for a smaller, text-sized PNG",
+    "rss": "a full-screen ARGB canvas (7.9 MiB at 1080p) against pango-view's text-sized surface (the picture "
+           "slide: the decoded picture, which pango-view does not draw)",
 }
 
 

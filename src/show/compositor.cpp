@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "render/blend.h"
 
@@ -142,9 +143,13 @@ bool Compositor::paint_spare(SDL_Surface* c, const render::DisplayList& dl) {
     std::memcpy(spare_.data() + w * y, surface_row(c, static_cast<int>(y)), w * 4);
   painter_.paint(dl);
   SDL_RenderFlush(r);
+  std::vector<uint32_t> tmp(w);  // a row at a time: three memcpy in cache
   for (size_t y = 0; y < h; ++y) {
     uint32_t* row = surface_row(c, static_cast<int>(y));
-    std::swap_ranges(row, row + w, spare_.data() + w * y);
+    uint32_t* keep = spare_.data() + w * y;
+    std::memcpy(tmp.data(), row, w * 4);
+    std::memcpy(row, keep, w * 4);
+    std::memcpy(keep, tmp.data(), w * 4);
   }
   spare_ready_ = true;
   return true;
@@ -214,7 +219,7 @@ uint8_t* Compositor::pixels(Slot slot, int& pitch) {
     pitch = c->pitch;
     return static_cast<uint8_t*>(c->pixels);
   }
-  if (!spare_ready_) return nullptr;
+  if (!spare_ready_ || spare_.size() != static_cast<size_t>(c->w) * static_cast<size_t>(c->h)) return nullptr;
   pitch = c->w * 4;
   return reinterpret_cast<uint8_t*>(spare_.data());
 }
