@@ -235,24 +235,21 @@ const GlyphAtlas::Entry* GlyphAtlas::lookup(const text::PositionedGlyph& g, int 
       e.empty = true;
     } else {
       const uint8_t* lut = light ? lut_light_ : lut_dark_;
-      const size_t n = static_cast<size_t>(w) * static_cast<size_t>(h);
+      // The coverage through the contrast curve, one byte a pixel; a texture
+      // page takes it as the alpha of white.
+      scratch_cov_.resize(static_cast<size_t>(w) * static_cast<size_t>(h));
+      for (int y = 0; y < h; ++y) {
+        const uint8_t* row = bm.buffer + static_cast<ptrdiff_t>(y) * bm.pitch;
+        for (int x = 0; x < w; ++x)
+          scratch_cov_[static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)] =
+              lut[row[x]];
+      }
       if (coverage) {
-        scratch_cov_.resize(n);
-        for (int y = 0; y < h; ++y) {
-          const uint8_t* row = bm.buffer + static_cast<ptrdiff_t>(y) * bm.pitch;
-          for (int x = 0; x < w; ++x)
-            scratch_cov_[static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)] =
-                lut[row[x]];
-        }
         if (!store(key, scratch_cov_.data(), w, h, e)) return nullptr;
       } else {
-        scratch_.resize(n);
-        for (int y = 0; y < h; ++y) {
-          const uint8_t* row = bm.buffer + static_cast<ptrdiff_t>(y) * bm.pitch;
-          for (int x = 0; x < w; ++x)
-            scratch_[static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)] =
-                (static_cast<uint32_t>(lut[row[x]]) << 24) | 0xFFFFFFu;
-        }
+        scratch_.resize(scratch_cov_.size());
+        for (size_t i = 0; i < scratch_cov_.size(); ++i)
+          scratch_[i] = (static_cast<uint32_t>(scratch_cov_[i]) << 24) | 0xFFFFFFu;
         if (!store(key, scratch_.data(), w, h, e)) return nullptr;
       }
     }

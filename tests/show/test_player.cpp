@@ -327,29 +327,48 @@ TEST_CASE("a mid-fade frame is the blend of the two slides, on both paths") {
   }
 }
 
+namespace {
+
+// The frames around the transition a 5 s first slide ends with, on the
+// direct path: before it, at each of `times` (ms, inside it) and after `end`.
+struct TransitionFrames {
+  std::vector<uint32_t> before, after;
+  std::vector<std::pair<int64_t, std::vector<uint32_t>>> at;
+};
+
+TransitionFrames transition_frames(const std::string& json, std::initializer_list<int64_t> times,
+                                   int64_t end) {
+  Rig rig(json, 320, 180);
+  auto& p = *rig.player;
+  REQUIRE(p.direct_pixels());
+  TransitionFrames f;
+  p.tick(0, kUnix);
+  f.before = frame_pixels(*rig.display);
+  p.tick(16, kUnix);    // the next slide is prepared
+  p.tick(5000, kUnix);  // the transition starts
+  for (const int64_t t : times) {
+    p.tick(t, kUnix);
+    REQUIRE(p.in_transition());
+    f.at.emplace_back(t, frame_pixels(*rig.display));
+  }
+  p.tick(end, kUnix);
+  REQUIRE(p.slide().id == "b");
+  f.after = frame_pixels(*rig.display);
+  return f;
+}
+
+}  // namespace
+
 TEST_CASE("a push transition on the direct path shifts both slides, frame after frame") {
   const std::string json = R"({"version":1,"transition":{"type":"push","duration":"400ms"},
     "slides":[{"id":"a","type":"slogan","duration":"5s","lines":["第一"]},
               {"id":"b","type":"slogan","duration":"5s","theme":"light","lines":["第二"]}]})";
-  Rig rig(json, 320, 180);
-  auto& p = *rig.player;
-  REQUIRE(p.direct_pixels());
-  p.tick(0, kUnix);
-  const auto a = frame_pixels(*rig.display);
-  p.tick(16, kUnix);
-  p.tick(5000, kUnix);
   // Frames at uneven steps (the canvas is moved by what each step gained).
-  std::vector<std::pair<size_t, std::vector<uint32_t>>> mids;
-  for (const int64_t t : {5030, 5100, 5101, 5260, 5390}) {
-    p.tick(t, kUnix);
-    REQUIRE(p.in_transition());
-    mids.emplace_back(static_cast<size_t>(std::lround((t - 5000) / 400.0 * 320)), frame_pixels(*rig.display));
-  }
-  p.tick(5400, kUnix);
-  REQUIRE(p.slide().id == "b");
-  const auto b = frame_pixels(*rig.display);
+  const TransitionFrames f = transition_frames(json, {5030, 5100, 5101, 5260, 5390}, 5400);
+  const auto &a = f.before, &b = f.after;
   const size_t w = 320;
-  for (const auto& [dx, mid] : mids) {
+  for (const auto& [t, mid] : f.at) {
+    const auto dx = static_cast<size_t>(std::lround((t - 5000) / 400.0 * 320));
     size_t wrong = 0;
     for (size_t y = 0; y < 180; ++y)
       for (size_t x = 0; x < w; ++x)
@@ -360,23 +379,10 @@ TEST_CASE("a push transition on the direct path shifts both slides, frame after 
 }
 
 TEST_CASE("a fade on the direct path is the blend at every frame, whatever the steps") {
-  Rig rig(kTwoThemes, 320, 180);
-  auto& p = *rig.player;
-  REQUIRE(p.direct_pixels());
-  p.tick(0, kUnix);
-  const auto a = frame_pixels(*rig.display);
-  p.tick(16, kUnix);
-  p.tick(5000, kUnix);
-  std::vector<std::pair<double, std::vector<uint32_t>>> mids;
-  for (const int64_t t : {5016, 5050, 5051, 5120, 5333, 5490}) {
-    p.tick(t, kUnix);
-    REQUIRE(p.in_transition());
-    mids.emplace_back((t - 5000) / 500.0, frame_pixels(*rig.display));
-  }
-  p.tick(5500, kUnix);
-  REQUIRE(p.slide().id == "b");
-  const auto b = frame_pixels(*rig.display);
-  for (const auto& [at, mid] : mids) {
+  const TransitionFrames f = transition_frames(kTwoThemes, {5016, 5050, 5051, 5120, 5333, 5490}, 5500);
+  const auto &a = f.before, &b = f.after;
+  for (const auto& [t, mid] : f.at) {
+    const double at = (t - 5000) / 500.0;
     int worst = 0;
     for (size_t i = 0; i < mid.size(); ++i)
       for (int s = 0; s < 24; s += 8) {
