@@ -11,6 +11,8 @@
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${SECONDS_:-60}
+# Xvfb, mpv and the ffmpeg CLI (deps.txt roles peer and test).
+"$root/tools/install-deps.sh" peer test
 out=${KEEP:-$(mktemp -d)}
 mkdir -p "$out"
 [ -n "${KEEP:-}" ] || trap 'rm -rf "$out"' EXIT
@@ -30,7 +32,7 @@ row() {  # NAME TIMEFILE
 xvfb /usr/bin/time -v -o "$out/paizi.time" "$root/build/paizi" play "$out/pl.json" --window 1920x1080 \
   --duration "${secs}s" --state-dir "$out/state" --runtime-dir "$out/run" --config /dev/null \
   >"$out/paizi.log" 2>&1 || true
-dropped=$(python3 -c "import json,sys; c=json.load(open('$out/run/status.json'))['counters']; print(c.get('video_dropped','?'), c.get('video_frames','?'))")
+dropped=$(python3 -c "import json,sys; c=json.load(open('$out/run/status.json'))['counters']; print(c.get('video_dropped','?'), '/', c.get('video_frames','?'))")
 echo "| program | CPU s | CPU % of one core | peak RSS MiB | dropped / drawn |"
 echo "|---|---|---|---|---|"
 echo "$(row paizi "$out/paizi.time") $dropped |"

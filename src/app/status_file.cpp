@@ -130,7 +130,7 @@ bool StatusFile::update(const StatusSnapshot& s, std::string& err, bool now_anyw
   if (doc == last_) return true;
   const auto now = std::chrono::steady_clock::now();
   if (!now_anyway && important == last_important_ && now - last_write_ < min_interval_) return true;
-  if (!platform::write_file_atomic(path_, doc, &err)) return false;
+  if (!platform::write_file_atomic(path_, doc, &err, 0644, platform::Durability::visible)) return false;
   last_ = doc;
   last_important_ = important;
   last_write_ = now;

@@ -1,5 +1,7 @@
 // STATE_DIR/status.json: what is on screen and how syncing goes, for
-// monitoring and proof of display. Rewritten atomically, and only on change:
+// monitoring and proof of display. Rewritten atomically (renamed into place,
+// not fsynced: it is the state of the moment, written again from the start,
+// and an fsync on the frame loop stalled frames), and only on change:
 // immediately when the playlist, the sync result or the errors change; at
 // most once per `min_interval` for changes of the slide or counters alone
 // (a slide changes every few seconds; SD cards wear out).

@@ -292,6 +292,42 @@ void GlyphAtlas::blend_into(SDL_Surface* c, const SDL_Rect& clip, const Entry& e
   }
 }
 
+GlyphAtlas::Pen GlyphAtlas::pen_of(const text::PositionedGlyph& g, float x, float y) {
+  // Baseline snapped to whole pixels; x kept at quarter-pixel precision
+  // (colour and rotated glyphs at whole pixels).
+  const float fx = std::floor(x);
+  Pen pen{static_cast<int>(fx), static_cast<int>(std::lround(y)),
+          static_cast<int>(std::lround((x - fx) * kSubpixels))};
+  if (pen.sub == kSubpixels) {
+    pen.sub = 0;
+    ++pen.x;
+  }
+  if (g.rotated || (g.face && g.face->color_bitmap())) pen.sub = 0;
+  return pen;
+}
+
+size_t GlyphAtlas::warm(const text::TextLayout& layout, size_t begin, size_t end, float ox, float oy,
+                        Rgba color, Rgba background, bool into_canvas,
+                        std::chrono::steady_clock::time_point deadline) {
+  const bool light = color.luminance() >= background.luminance();
+  // The same keys as draw() with the renderer on its default target.
+  const bool canvas = into_canvas && direct_canvas() != nullptr;
+  end = std::min(end, layout.glyphs.size());
+  size_t i = begin;
+  while (i < end) {
+    const text::PositionedGlyph& g = layout.glyphs[i++];
+    if (!g.face || g.missing) continue;
+    const bool own_colors = g.face->color_bitmap();
+    const uint64_t misses = stats_.misses;
+    // (A glyph that cannot be stored is counted when it is drawn.)
+    lookup(g, pen_of(g, ox + g.x, oy + g.y).sub, light && !own_colors, canvas && !own_colors);
+    if (stats_.misses != misses && std::chrono::steady_clock::now() >= deadline) break;
+  }
+  for (const text::Face* f : rasterised_) f->release_pages();
+  rasterised_.clear();
+  return i;
+}
+
 void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, float ox, float oy,
                       Rgba color, Rgba background) {
   const bool light = color.luminance() >= background.luminance();
@@ -322,19 +358,11 @@ void GlyphAtlas::draw(const text::TextLayout& layout, size_t begin, size_t end, 
       if (canvas) SDL_RenderFlush(renderer_);  // before the next glyph is written over it
       continue;
     }
-    // Baseline snapped to whole pixels; x kept at quarter-pixel precision.
-    const float fx = std::floor(x);
-    int sub = static_cast<int>(std::lround((x - fx) * kSubpixels));
-    int ix = static_cast<int>(fx);
-    if (sub == kSubpixels) {
-      sub = 0;
-      ++ix;
-    }
+    const Pen pen = pen_of(g, x, y);
     const bool own_colors = g.face->color_bitmap();
-    if (g.rotated || own_colors) sub = 0;
-    const int iy = static_cast<int>(std::lround(y));
+    const int ix = pen.x, iy = pen.y;
     // One entry per colour glyph and size, whatever the text's contrast.
-    const Entry* e = lookup(g, sub, light && !own_colors, canvas && !own_colors);
+    const Entry* e = lookup(g, pen.sub, light && !own_colors, canvas && !own_colors);
     if (!e) {
       ++stats_.failed;
       continue;

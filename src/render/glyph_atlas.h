@@ -32,6 +32,7 @@
 // Threading: main (render) thread only, like the SDL_Renderer it draws with.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -74,6 +75,16 @@ class GlyphAtlas {
   void draw(const text::TextLayout& layout, float ox, float oy, Rgba color, Rgba background) {
     draw(layout, 0, layout.glyphs.size(), ox, oy, color, background);
   }
+  // Rasterises what draw(layout, begin, end, ox, oy, color, background)
+  // would need and the atlas does not hold yet, until `deadline` passes
+  // (checked after each glyph rasterised); draws nothing. `into_canvas`:
+  // the keys of a draw on the renderer's default target (coverage pages
+  // when it is the canvas), else of a draw into a render-target texture.
+  // Returns the index of the first glyph not looked at (`end`: all are in).
+  // A slide's glyphs rasterised a slice at a time ahead of its paint keep
+  // the frame loop's frames short (show::Compositor::warm).
+  size_t warm(const text::TextLayout& layout, size_t begin, size_t end, float ox, float oy, Rgba color,
+              Rgba background, bool into_canvas, std::chrono::steady_clock::time_point deadline);
   // The surface the renderer draws into when its target is the default one
   // (the software canvas; null: none, or not known). While set, outline
   // glyphs drawn there go into coverage pages and are blended straight into
@@ -112,6 +123,12 @@ class GlyphAtlas {
     std::vector<Key> keys;
   };
 
+  // Where a glyph drawn with its origin at (x, y) px goes: whole pixels and
+  // the quarter-pixel position it is rasterised at.
+  struct Pen {
+    int x, y, sub;
+  };
+  static Pen pen_of(const text::PositionedGlyph& g, float x, float y);
   const Entry* lookup(const text::PositionedGlyph& g, int subpixel, bool light, bool coverage);
   // A place for a w x h glyph in a page of the kind asked for.
   bool allocate(int w, int h, bool coverage, int& page, SDL_Rect& rect);

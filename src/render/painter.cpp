@@ -112,6 +112,19 @@ void Painter::paint_text(const text::TextLayout& l, float x, float y, Color c, C
   atlas_.draw(l, begin, end, x, y, rgba(c), rgba(bg));
 }
 
+bool Painter::warm(const DisplayList& list, WarmCursor& cursor, bool into_canvas,
+                   std::chrono::steady_clock::time_point deadline) {
+  for (; cursor.op < list.ops.size(); ++cursor.op, cursor.glyph = 0) {
+    const auto* t = std::get_if<TextOp>(&list.ops[cursor.op]);
+    if (!t || !t->layout) continue;
+    const size_t end = std::min(t->glyph_end, t->layout->glyphs.size());
+    cursor.glyph = atlas_.warm(*t->layout, std::max(cursor.glyph, t->glyph_begin), end, t->x, t->y,
+                               rgba(t->color), rgba(t->background), into_canvas, deadline);
+    if (cursor.glyph < end) return false;  // (the deadline passed)
+  }
+  return true;
+}
+
 void Painter::paint(const DisplayList& list) {
   atlas_.begin_frame();
   int w = 0, h = 0;

@@ -2,6 +2,7 @@
 // image cache (both budgeted). Main thread only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -23,6 +24,16 @@ class Painter {
   // Paints `list` onto the current render target. Images that fail to load
   // are drawn as a muted placeholder and reported once via last_error().
   void paint(const DisplayList& list);
+  // How far warm() has got through a list: its text op and glyph.
+  struct WarmCursor {
+    size_t op = 0, glyph = 0;
+  };
+  // Rasterises the glyphs paint(list) will need into the atlas, from
+  // `cursor` on, until `deadline` (GlyphAtlas::warm); true when every one is
+  // in. `into_canvas`: the list will be painted on the renderer's default
+  // target (else into a render-target texture).
+  bool warm(const DisplayList& list, WarmCursor& cursor, bool into_canvas,
+            std::chrono::steady_clock::time_point deadline);
   // Single primitives on the current target (zones drawn over slides).
   void paint_rect(float x, float y, float w, float h, Color c);
   void paint_text(const text::TextLayout& l, float x, float y, Color c, Color bg, size_t begin = 0,

@@ -1,6 +1,7 @@
 #include "show/compositor.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -100,6 +101,7 @@ void Compositor::force_texture_path() {
 }
 
 void Compositor::paint(Slot slot, const render::DisplayList& dl) {
+  if (slot == Slot::next) warming_ = nullptr;  // (the next list to warm starts from its first glyph)
   if (direct_) {
     if (SDL_Surface* c = display_.canvas()) {
       if (slot == Slot::current) {
@@ -122,6 +124,20 @@ void Compositor::paint(Slot slot, const render::DisplayList& dl) {
   // The page's glyphs are in the atlas now: the font files' pages may go
   // until the next slide needs some (text::FontLibrary::release_file_pages).
   shaper_.fonts().release_file_pages();
+}
+
+bool Compositor::warm(const render::DisplayList& dl) {
+  if (warming_ != &dl) {
+    warming_ = &dl;
+    warm_cursor_ = {};
+    warmed_ = false;
+  }
+  if (warmed_) return true;
+  const bool into_canvas = direct_ && display_.canvas() != nullptr;
+  warmed_ = painter_.warm(dl, warm_cursor_, into_canvas,
+                          std::chrono::steady_clock::now() + std::chrono::milliseconds(kWarmSliceMs));
+  shaper_.fonts().release_file_pages();
+  return false;
 }
 
 bool Compositor::paint_spare(SDL_Surface* c, const render::DisplayList& dl) {

@@ -113,6 +113,10 @@ bool Player::page_ready(Slot slot, const Showing& s) {
   return !unpaintable(s);
 }
 
+bool Player::page_warm(const Showing& s) {
+  return s.page >= s.pages.size() || compositor_.warm(s.pages[s.page]);
+}
+
 void Player::swapped() {
   compositor_.swap();
   std::swap(video_[0], video_[1]);
@@ -590,7 +594,7 @@ int64_t Player::next_change_ms() const {
 int64_t Player::next_event_ms() const {
   // (The next slide's clip is opening: it is finished on the next frames,
   // not at the boundary.)
-  if (animating() || seq_.next_pending()) return seq_.now_ms() + grid::kFrameMs;
+  if (animating() || seq_.next_in_progress()) return seq_.now_ms() + grid::kFrameMs;
   int64_t next = seq_.next_change_ms();
   const content::Playlist& pl = seq_.playlist();
   if (pl.header.enabled && pl.header.clock)

@@ -73,7 +73,9 @@ void Sequencer::next_of(const Showing& s, size_t& slide, size_t& page) const {
 }
 
 void Sequencer::prepare_next(int64_t unix_s, bool wait) {
-  if (next_pending_) {
+  if (next_warming_) {
+    // Composed on an earlier advance: its glyphs go on.
+  } else if (next_pending_) {
     int64_t waited = 0;
     if (!host_.composition_ready(wait, next_.hold, waited)) return;
     waited_ms_ += waited;
@@ -115,6 +117,15 @@ void Sequencer::prepare_next(int64_t unix_s, bool wait) {
       return;
     }
   }
+  // On the real clock a slide is prepared over several frames, none of
+  // them long: composed on one, its glyphs rasterised a slice at a time on
+  // the next ones, painted on one of its own (a moving ticker keeps its pace).
+  if (!wait && !next_warming_) {
+    next_warming_ = true;
+    return;
+  }
+  if (!wait && !host_.page_warm(next_)) return;
+  next_warming_ = false;
   const bool drawable = host_.page_ready(Slot::next, next_);
   if (next_new_slide_) {
     const Schedule& sched = next_.pl == pending_ && pending_sched_ ? *pending_sched_ : *sched_;
@@ -256,11 +267,13 @@ bool Sequencer::advance(int64_t t_ms, int64_t unix_s, bool may_prepare) {
   t_ms = std::max(t_ms, last_t_);
   if (alerts_dirty_ && trans_start_ < 0) apply_alerts();
   preempt_if_urgent(t_ms, unix_s);
-  need |= cross(t_ms, unix_s);
+  const bool crossed = cross(t_ms, unix_s);
+  need |= crossed;
   need |= trans_start_ >= 0;
   need |= count_up(t_ms, unix_s);
-  // The next slide is composed ahead of its turn, while this one holds.
-  if (!next_ready_ && trans_start_ < 0 && may_prepare) prepare_next(unix_s, !async_);
+  // The next slide is composed ahead of its turn, while this one holds (on
+  // the real clock not on the frame that ended a transition, a full one).
+  if (!next_ready_ && trans_start_ < 0 && may_prepare && !(async_ && crossed)) prepare_next(unix_s, !async_);
   prev_t_ = last_t_;
   last_t_ = t_ms;
   return need;

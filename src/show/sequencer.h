@@ -75,6 +75,13 @@ class SequencerHost {
   // it cannot be drawn (an image slide whose image failed): the sequencer
   // then skips to the slide after it.
   virtual bool page_ready(Slot slot, const Showing& s) = 0;
+  // The page of the next showing is about to be painted: prepares what it
+  // needs a slice at a time (its glyphs). True: paint it now; false: ask
+  // again on the next advance (the real clock only).
+  virtual bool page_warm(const Showing& s) {
+    (void)s;
+    return true;
+  }
   // The next showing became the current one (the end of a transition).
   virtual void swapped() = 0;
   // The playlist on screen was replaced by another (adopted).
@@ -134,6 +141,12 @@ class Sequencer {
   const Showing& next() const { return next_; }
   bool next_ready() const { return next_ready_; }
   bool next_pending() const { return next_pending_; }
+  // The next slide is being prepared over several advances (its pending
+  // part, its page's glyphs, or not begun on the frame that ended a
+  // transition): the frame loop comes back on the next frame.
+  bool next_in_progress() const {
+    return next_pending_ || next_warming_ || (async_ && started_ && !next_ready_ && trans_start_ < 0);
+  }
   const content::Slide& slide() const { return cur_.pl->slides[cur_.slide]; }
   const content::Playlist& playlist() const { return *playlist_; }
   const Schedule& schedule() const { return *sched_; }
@@ -168,7 +181,7 @@ class Sequencer {
   // else the next call goes on with it (next_pending_).
   void prepare_next(int64_t unix_s, bool wait);
   // Forgets the next slide prepared (or being prepared): it is made again.
-  void unprepare_next() { next_ready_ = next_pending_ = false; }
+  void unprepare_next() { next_ready_ = next_pending_ = next_warming_ = false; }
   // While `s` (page 0, in `slot`) cannot be drawn, composes and offers the
   // slide after it in `st` instead, at most once round the playlist.
   void skip_unpaintable(Showing& s, Slot slot, bool drawable, const ScheduleState& st, int64_t unix_s);
@@ -193,6 +206,7 @@ class Sequencer {
   Showing cur_, next_;
   bool next_ready_ = false;
   bool next_pending_ = false;    // next_ is composed, its pending part not yet done
+  bool next_warming_ = false;    // next_ is composed, its page not yet painted (page_warm)
   bool next_new_slide_ = false;  // next_ is another slide (not a page of this one)
   bool async_ = false;           // see set_prepare_async()
   int64_t waited_ms_ = 0;        // real time the last wait for a composition took

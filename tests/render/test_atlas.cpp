@@ -160,17 +160,27 @@ std::vector<uint32_t> draw_on_surface(const text::TextLayout& layout, bool canva
   return c.pixels();
 }
 
+// A line of text laid out at `size` px in `width` px, with the fonts it
+// refers to.
+struct OneLine {
+  text::FontLibrary fonts;
+  text::Shaper shaper{fonts};
+  text::TextLayout layout;
+  OneLine(const std::string& text, float size, float width) {
+    text::LayoutOptions opt;
+    opt.size_px = size;
+    opt.width_px = width;
+    layout = text::layout_text(shaper, {text}, opt);
+    REQUIRE(layout.missing_glyphs == 0);
+  }
+};
+
 }  // namespace
 
 TEST_CASE(
     "text drawn into the canvas from coverage pages is the renderer's text, in a quarter of the memory") {
-  text::FontLibrary fonts;
-  text::Shaper shaper(fonts);
-  text::LayoutOptions opt;
-  opt.size_px = 40;
-  opt.width_px = 620;
-  const text::TextLayout layout = text::layout_text(shaper, {"园区新闻：消防演练 Fire drill"}, opt);
-  REQUIRE(layout.missing_glyphs == 0);
+  const OneLine line("园区新闻：消防演练 Fire drill", 40, 620);
+  const text::TextLayout& layout = line.layout;
   REQUIRE(layout.height < 70);  // one line
   render::AtlasStats via_sdl{}, direct{};
   const auto want = draw_on_surface(layout, false, via_sdl);
@@ -190,4 +200,46 @@ TEST_CASE(
   CHECK(differ == 0);          // ...and the canvas path drew the same pixels, clip, order and all
   CHECK(direct.bytes * 4 == via_sdl.bytes);
   CHECK(direct.glyphs == via_sdl.glyphs);
+}
+
+TEST_CASE("glyphs warmed a slice at a time are the ones a draw then uses: same keys, same pixels") {
+  const OneLine line("园区新闻：消防演练 Fire drill, 10:30", 37, 600);
+  const text::TextLayout& layout = line.layout;
+  const render::Rgba ink{245, 200, 110, 255}, ground{120, 16, 24, 255};
+  const float ox = 10.3f, oy = 60.6f;  // quarter-pixel positions, as a slide's text has
+  auto draw = [&](render::GlyphAtlas& atlas, SurfaceCanvas& c) {
+    SDL_SetRenderDrawColor(c.renderer, ground.r, ground.g, ground.b, 255);
+    SDL_RenderClear(c.renderer);
+    atlas.begin_frame();
+    atlas.draw(layout, ox, oy, ink, ground);
+    return c.pixels();
+  };
+  std::vector<uint32_t> want;
+  {
+    SurfaceCanvas c(640, 200);
+    render::GlyphAtlas atlas(c.renderer);
+    atlas.set_canvas([s = c.surface] { return s; });
+    want = draw(atlas, c);
+  }
+  SurfaceCanvas c(640, 200);
+  render::GlyphAtlas atlas(c.renderer);
+  atlas.set_canvas([s = c.surface] { return s; });
+  // A deadline already past: each call rasterises one glyph and stops.
+  size_t at = 0, calls = 0;
+  while (at < layout.glyphs.size()) {
+    const uint64_t misses = atlas.stats().misses;
+    const size_t next = atlas.warm(layout, at, layout.glyphs.size(), ox, oy, ink, ground, true,
+                                   std::chrono::steady_clock::now());
+    REQUIRE(next > at);
+    CHECK(atlas.stats().misses - misses <= 1);
+    at = next;
+    ++calls;
+  }
+  const uint64_t rasterised = atlas.stats().misses;
+  CHECK(rasterised > 15);
+  CHECK(calls >= rasterised);
+  // The draw finds every glyph in the atlas, and draws what a cold atlas draws.
+  CHECK(draw(atlas, c) == want);
+  CHECK(atlas.stats().misses == rasterised);
+  CHECK(atlas.stats().failed == 0);
 }

@@ -24,6 +24,9 @@ struct FakeHost : show::SequencerHost {
   std::vector<std::string> painted;     // "slot:id#page" in order
   std::vector<std::string> came;        // ids of slides that came on
   int swaps = 0, playlist_changes = 0, skipped = 0;
+  int warm_calls = 0;   // page_warm() asked
+  int warm_slices = 0;  // how many calls it takes until a page is warm (0: at once)
+  int warm_left = 0;
 
   show::Composition compose(const content::Playlist& pl, size_t slide, int64_t, double,
                             const content::TimeZone&) override {
@@ -37,6 +40,11 @@ struct FakeHost : show::SequencerHost {
     const std::string& id = s.pl->slides[s.slide].id;
     painted.push_back((slot == Slot::current ? "cur:" : "next:") + id + "#" + std::to_string(s.page));
     return !broken.count(id);
+  }
+  bool page_warm(const show::Showing&) override {
+    ++warm_calls;
+    if (warm_left == 0) warm_left = warm_slices + 1;
+    return --warm_left == 0;
   }
   void swapped() override { ++swaps; }
   void playlist_changed() override { ++playlist_changes; }
@@ -149,6 +157,61 @@ TEST_CASE("sequencer: the next page is prepared ahead, not before the first fram
   CHECK(host.painted == std::vector<std::string>{"cur:a#0", "next:b#0"});
   CHECK(s.next_ready());
   CHECK(s.advance(5000, kUnix + 5, true));  // the transition starts
+}
+
+TEST_CASE("sequencer: on the real clock the next slide is prepared over several advances, none long") {
+  FakeHost host;
+  host.warm_slices = 3;  // its glyphs take three slices
+  show::Sequencer s(host, playlist({slide("a", 5s), slide("b", 5s), slide("c", 5s)}),
+                    content::TimeZone::utc());
+  s.set_prepare_async(true);
+  s.advance(0, kUnix, false);
+  REQUIRE(host.painted == std::vector<std::string>{"cur:a#0"});
+  // Composed on one advance, warmed on the next three, painted on one of its own.
+  s.advance(16, kUnix, true);
+  CHECK(host.warm_calls == 0);
+  CHECK(s.next_in_progress());
+  for (int i = 0; i < 3; ++i) {
+    s.advance(32 + 16 * i, kUnix, true);
+    CHECK(host.warm_calls == i + 1);
+    CHECK(host.painted.size() == 1);
+    CHECK_FALSE(s.next_ready());
+  }
+  s.advance(80, kUnix, true);
+  CHECK(host.warm_calls == 4);
+  CHECK(host.painted == std::vector<std::string>{"cur:a#0", "next:b#0"});
+  CHECK(s.next_ready());
+  CHECK_FALSE(s.next_in_progress());
+  // The frame that ends the transition into b prepares nothing; c begins on the next.
+  s.advance(5000, kUnix + 5, true);
+  s.advance(5500, kUnix + 5, true);
+  CHECK(screen(s) == "b#0");
+  CHECK(host.swaps == 1);
+  CHECK_FALSE(s.next_ready());
+  CHECK(s.next_in_progress());
+  CHECK(host.painted.size() == 2);
+  for (int64_t t = 5516; t <= 5600; t += 16) s.advance(t, kUnix + 5, true);
+  CHECK(host.painted == std::vector<std::string>{"cur:a#0", "next:b#0", "next:c#0"});
+  // A boundary that comes while the next slide is being warmed does not wait
+  // for more slices: it is painted then.
+  host.warm_slices = 1000;
+  s.advance(10500, kUnix + 10, true);  // c on screen; a composed on the next advance
+  s.advance(10516, kUnix + 10, true);
+  s.advance(10532, kUnix + 10, true);  // a slice
+  CHECK_FALSE(s.next_ready());
+  s.advance(15000, kUnix + 15, true);
+  CHECK(host.painted.back() == "next:a#0");
+  CHECK(s.in_transition());
+}
+
+TEST_CASE("sequencer: the simulated clock prepares the next slide in one go") {
+  FakeHost host;
+  host.warm_slices = 3;
+  show::Sequencer s(host, playlist({slide("a", 5s), slide("b", 5s)}), content::TimeZone::utc());
+  s.advance(0, kUnix, false);
+  s.advance(16, kUnix, true);
+  CHECK(host.painted == std::vector<std::string>{"cur:a#0", "next:b#0"});
+  CHECK(host.warm_calls == 0);
 }
 
 TEST_CASE("sequencer: an urgent notice pre-empts the loop for its interval, then the loop resumes") {
