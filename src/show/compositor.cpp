@@ -101,7 +101,6 @@ void Compositor::force_texture_path() {
 }
 
 void Compositor::paint(Slot slot, const render::DisplayList& dl) {
-  if (slot == Slot::next) warming_ = nullptr;  // (the next list to warm starts from its first glyph)
   if (direct_) {
     if (SDL_Surface* c = display_.canvas()) {
       if (slot == Slot::current) {
@@ -126,9 +125,8 @@ void Compositor::paint(Slot slot, const render::DisplayList& dl) {
   shaper_.fonts().release_file_pages();
 }
 
-bool Compositor::warm(const render::DisplayList& dl) {
-  if (warming_ != &dl) {
-    warming_ = &dl;
+bool Compositor::warm(const render::DisplayList& dl, bool first) {
+  if (first) {
     warm_cursor_ = {};
     warmed_ = false;
   }

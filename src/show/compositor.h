@@ -81,7 +81,8 @@ class Compositor {
   // (the page is then painted on a frame of its own). A page's new glyphs
   // cost the frame loop 5 to 15 ms at 1080p here, several frames of a
   // moving ticker on a board's core.
-  bool warm(const render::DisplayList& dl);
+  // `first`: a new page (its glyphs are looked up from the first).
+  bool warm(const render::DisplayList& dl, bool first);
   static constexpr int kWarmSliceMs = 4;
   // The next picture becomes the current one (the end of a transition).
   void swap();
@@ -127,9 +128,7 @@ class Compositor {
   bool spare_ready_ = false;
   int moved_ = 0;
   bool holds_current_ = false;
-  // warm(): the list being warmed (identity only), how far it got, and
-  // whether it is done.
-  const render::DisplayList* warming_ = nullptr;
+  // warm(): how far it got in the page being warmed, and whether it is done.
   render::Painter::WarmCursor warm_cursor_;
   bool warmed_ = false;
 };

@@ -113,8 +113,8 @@ bool Player::page_ready(Slot slot, const Showing& s) {
   return !unpaintable(s);
 }
 
-bool Player::page_warm(const Showing& s) {
-  return s.page >= s.pages.size() || compositor_.warm(s.pages[s.page]);
+bool Player::page_warm(const Showing& s, bool first) {
+  return s.page >= s.pages.size() || compositor_.warm(s.pages[s.page], first);
 }
 
 void Player::swapped() {

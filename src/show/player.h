@@ -210,7 +210,7 @@ class Player : private SequencerHost {
   Composition compose(const content::Playlist& pl, size_t slide, int64_t unix_s, double anim_t,
                       const content::TimeZone& zone) override;
   bool page_ready(Slot slot, const Showing& s) override;
-  bool page_warm(const Showing& s) override;
+  bool page_warm(const Showing& s, bool first) override;
   bool composition_ready(bool wait, int64_t& hold, int64_t& waited_ms) override;
   void swapped() override;
   void playlist_changed() override;

@@ -121,10 +121,14 @@ void Sequencer::prepare_next(int64_t unix_s, bool wait) {
   // them long: composed on one, its glyphs rasterised a slice at a time on
   // the next ones, painted on one of its own (a moving ticker keeps its pace).
   if (!wait && !next_warming_) {
-    next_warming_ = true;
+    next_warming_ = next_warm_first_ = true;
     return;
   }
-  if (!wait && !host_.page_warm(next_)) return;
+  if (!wait) {
+    const bool first = next_warm_first_;
+    next_warm_first_ = false;
+    if (!host_.page_warm(next_, first)) return;
+  }
   next_warming_ = false;
   const bool drawable = host_.page_ready(Slot::next, next_);
   if (next_new_slide_) {

@@ -76,10 +76,12 @@ class SequencerHost {
   // then skips to the slide after it.
   virtual bool page_ready(Slot slot, const Showing& s) = 0;
   // The page of the next showing is about to be painted: prepares what it
-  // needs a slice at a time (its glyphs). True: paint it now; false: ask
-  // again on the next advance (the real clock only).
-  virtual bool page_warm(const Showing& s) {
+  // needs a slice at a time (its glyphs). `first`: the first call for this
+  // page (it was composed since the last call). True: paint it now; false:
+  // ask again on the next advance (the real clock only).
+  virtual bool page_warm(const Showing& s, bool first) {
     (void)s;
+    (void)first;
     return true;
   }
   // The next showing became the current one (the end of a transition).
@@ -205,11 +207,12 @@ class Sequencer {
   std::optional<size_t> resume_;  // the loop slide an urgent notice interrupted
   Showing cur_, next_;
   bool next_ready_ = false;
-  bool next_pending_ = false;    // next_ is composed, its pending part not yet done
-  bool next_warming_ = false;    // next_ is composed, its page not yet painted (page_warm)
-  bool next_new_slide_ = false;  // next_ is another slide (not a page of this one)
-  bool async_ = false;           // see set_prepare_async()
-  int64_t waited_ms_ = 0;        // real time the last wait for a composition took
+  bool next_pending_ = false;     // next_ is composed, its pending part not yet done
+  bool next_warming_ = false;     // next_ is composed, its page not yet painted (page_warm)
+  bool next_warm_first_ = false;  // page_warm() not yet asked about next_
+  bool next_new_slide_ = false;   // next_ is another slide (not a page of this one)
+  bool async_ = false;            // see set_prepare_async()
+  int64_t waited_ms_ = 0;         // real time the last wait for a composition took
   int64_t trans_start_ = -1;
   int64_t last_t_ = -1, prev_t_ = -1;
   int64_t last_unix_ = 0;

@@ -27,6 +27,8 @@ struct FakeHost : show::SequencerHost {
   int warm_calls = 0;   // page_warm() asked
   int warm_slices = 0;  // how many calls it takes until a page is warm (0: at once)
   int warm_left = 0;
+  int warm_firsts = 0;       // page_warm() calls that said `first`
+  int warm_first_wrong = 0;  // calls for a new page that did not
 
   show::Composition compose(const content::Playlist& pl, size_t slide, int64_t, double,
                             const content::TimeZone&) override {
@@ -41,9 +43,16 @@ struct FakeHost : show::SequencerHost {
     painted.push_back((slot == Slot::current ? "cur:" : "next:") + id + "#" + std::to_string(s.page));
     return !broken.count(id);
   }
-  bool page_warm(const show::Showing&) override {
+  bool page_warm(const show::Showing&, bool first) override {
     ++warm_calls;
-    if (warm_left == 0) warm_left = warm_slices + 1;
+    // A new page starts from its first glyph (a page painted before its
+    // glyphs were all in leaves a count behind, as the real one does).
+    if (first) {
+      ++warm_firsts;
+      warm_left = warm_slices + 1;
+    } else if (warm_left == 0) {
+      ++warm_first_wrong;  // a new page not said to be one
+    }
     return --warm_left == 0;
   }
   void swapped() override { ++swaps; }
@@ -179,6 +188,7 @@ TEST_CASE("sequencer: on the real clock the next slide is prepared over several 
   }
   s.advance(80, kUnix, true);
   CHECK(host.warm_calls == 4);
+  CHECK(host.warm_firsts == 1);
   CHECK(host.painted == std::vector<std::string>{"cur:a#0", "next:b#0"});
   CHECK(s.next_ready());
   CHECK_FALSE(s.next_in_progress());
@@ -202,6 +212,9 @@ TEST_CASE("sequencer: on the real clock the next slide is prepared over several 
   s.advance(15000, kUnix + 15, true);
   CHECK(host.painted.back() == "next:a#0");
   CHECK(s.in_transition());
+  // Each page's first call said so (b, c, a), and only that one.
+  CHECK(host.warm_firsts == 3);
+  CHECK(host.warm_first_wrong == 0);
 }
 
 TEST_CASE("sequencer: the simulated clock prepares the next slide in one go") {
