@@ -361,11 +361,13 @@ ImageHeader gif_size(std::string_view b) {
   return {};
 }
 
-// Halves a 32-bit surface in both directions, each pixel the mean of a 2x2
-// block, byte by byte (so whatever the channel order); odd edges repeat.
+// Halves a 24- or 32-bit surface in both directions, each pixel the mean of
+// a 2x2 block, byte by byte (so whatever the channel order); odd edges
+// repeat.
 SurfacePtr halve(const SDL_Surface* s) {
   const int w = std::max(1, s->w / 2), h = std::max(1, s->h / 2);
-  SurfacePtr d(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, s->format->format));
+  const int n = s->format->BytesPerPixel;
+  SurfacePtr d(SDL_CreateRGBSurfaceWithFormat(0, w, h, s->format->BitsPerPixel, s->format->format));
   if (!d) return nullptr;
   for (int y = 0; y < h; ++y) {
     const auto* r0 =
@@ -374,18 +376,34 @@ SurfacePtr halve(const SDL_Surface* s) {
                      static_cast<ptrdiff_t>(std::min(2 * y + 1, s->h - 1)) * s->pitch;
     auto* out = static_cast<Uint8*>(d->pixels) + static_cast<ptrdiff_t>(y) * d->pitch;
     for (int x = 0; x < w; ++x) {
-      const int x0 = 4 * std::min(2 * x, s->w - 1), x1 = 4 * std::min(2 * x + 1, s->w - 1);
-      for (int c = 0; c < 4; ++c)
-        out[4 * x + c] = static_cast<Uint8>((r0[x0 + c] + r0[x1 + c] + r1[x0 + c] + r1[x1 + c] + 2) / 4);
+      const int x0 = n * std::min(2 * x, s->w - 1), x1 = n * std::min(2 * x + 1, s->w - 1);
+      for (int c = 0; c < n; ++c)
+        out[n * x + c] = static_cast<Uint8>((r0[x0 + c] + r0[x1 + c] + r1[x0 + c] + r1[x1 + c] + 2) / 4);
     }
   }
   return d;
 }
 
-// Scales a surface down to w x h: halvings while at least twice as large,
-// then a bilinear step (bilinear alone over a large factor skips pixels and
-// aliases fine detail).
+SurfacePtr to_32bit(SurfacePtr s, std::string& err) {
+  if (s->format->BytesPerPixel == 4) return s;
+  s.reset(SDL_ConvertSurfaceFormat(s.get(), SDL_PIXELFORMAT_ARGB8888, 0));
+  if (!s) err = std::string("cannot convert image: ") + SDL_GetError();
+  return s;
+}
+
+// Scales a surface down to a 32-bit w x h: halvings while at least twice as
+// large, then a bilinear step (bilinear alone over a large factor skips
+// pixels and aliases fine detail). The halvings work on the decoded pixels
+// (24 or 32 bits, 8 a channel): a photo is not widened to 32 bits at full
+// size first (the same pixels, a full-size buffer less at the peak).
 SurfacePtr shrink(SurfacePtr s, int w, int h, std::string& err) {
+  const Uint32 fmt = s->format->format;
+  const bool byte_channels = fmt == SDL_PIXELFORMAT_RGB24 || fmt == SDL_PIXELFORMAT_BGR24 ||
+                             (s->format->BytesPerPixel == 4 && fmt != SDL_PIXELFORMAT_ARGB2101010);
+  if (!byte_channels) {
+    s = to_32bit(std::move(s), err);
+    if (!s) return nullptr;
+  }
   while (s->w >= 2 * w && s->h >= 2 * h) {
     s = halve(s.get());
     if (!s) {
@@ -393,6 +411,8 @@ SurfacePtr shrink(SurfacePtr s, int w, int h, std::string& err) {
       return nullptr;
     }
   }
+  s = to_32bit(std::move(s), err);
+  if (!s) return nullptr;
   if (s->w == w && s->h == h) return s;
   SurfacePtr d(SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, s->format->format));
   if (!d || SDL_SoftStretchLinear(s.get(), nullptr, d.get(), nullptr) != 0) {
@@ -438,13 +458,6 @@ SurfacePtr orient(const SDL_Surface* s, int o) {
   return d;
 }
 
-SurfacePtr to_32bit(SurfacePtr s, std::string& err) {
-  if (s->format->BytesPerPixel == 4) return s;
-  s.reset(SDL_ConvertSurfaceFormat(s.get(), SDL_PIXELFORMAT_ARGB8888, 0));
-  if (!s) err = std::string("cannot convert image: ") + SDL_GetError();
-  return s;
-}
-
 }  // namespace
 
 ImageHeader read_image_header(std::string_view b) {
@@ -465,7 +478,7 @@ ImageHeader read_image_header(std::string_view b) {
 }
 
 TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max_w, int max_h, int& w, int& h,
-                        std::string& err) {
+                        std::string& err, bool* reduced) {
   // Read once; the header's size is checked before anything is decoded.
   std::string bytes;
   {
@@ -505,10 +518,7 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     max_tex_h = swap ? info.max_texture_width : info.max_texture_height;
     scale = std::min({scale, static_cast<double>(max_tex_w) / s->w, static_cast<double>(max_tex_h) / s->h});
   }
-  if (scale < 1 || declared.orientation != 1) {
-    s = to_32bit(std::move(s), err);
-    if (!s) return nullptr;
-  }
+  if (reduced) *reduced = scale < 1;
   if (scale < 1) {
     const int tw = std::clamp(static_cast<int>(std::lround(s->w * scale)), 1, max_tex_w);
     const int th = std::clamp(static_cast<int>(std::lround(s->h * scale)), 1, max_tex_h);
@@ -516,6 +526,8 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     if (!s) return nullptr;
   }
   if (declared.orientation != 1) {
+    s = to_32bit(std::move(s), err);
+    if (!s) return nullptr;
     s = orient(s.get(), declared.orientation);
     if (!s) {
       err = "cannot turn image " + path + ": " + SDL_GetError();

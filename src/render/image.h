@@ -51,14 +51,15 @@ std::string image_problem(std::string_view bytes);
 
 // Loads an image file (via SDL2_image), turned as its EXIF orientation says,
 // into a texture just large enough to
-// cover max_w x max_h (the screen): a larger image is scaled down, keeping
+// cover max_w x max_h (the box it is drawn in): a larger image is scaled down, keeping
 // its aspect, with a box filter (halvings, then bilinear), so a 12 MP photo
 // costs a screen's worth of texture memory and still fits GPUs whose
 // textures stop at 2048 or 4096 px (also enforced). Refuses files whose
 // header declares more than kMaxImagePixels, files over kMaxImageFileBytes,
 // and files whose size cannot be read first (other formats, cut-short
-// headers). `w`, `h`: the texture's size.
+// headers). `w`, `h`: the texture's size; `reduced` (when given): whether
+// it is smaller than the image (a larger box would get more of it).
 TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max_w, int max_h, int& w, int& h,
-                        std::string& err);
+                        std::string& err, bool* reduced = nullptr);
 
 }  // namespace paizi::render

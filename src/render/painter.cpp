@@ -35,14 +35,23 @@ Painter::Painter(SDL_Renderer* r, size_t atlas_budget_bytes, size_t image_budget
   SDL_SetRenderDrawBlendMode(r_, SDL_BLENDMODE_BLEND);
 }
 
-const Painter::Img& Painter::cached_image(const std::string& path, int canvas_w, int canvas_h) {
+const Painter::Img& Painter::cached_image(const std::string& path, int box_w, int box_h) {
+  if (box_w <= 0 || box_h <= 0) SDL_GetRendererOutputSize(r_, &box_w, &box_h);
   auto it = images_.find(path);
+  if (it != images_.end() && it->second.reduced && (box_w > it->second.box_w || box_h > it->second.box_h)) {
+    // Reduced for a smaller box: loaded again for the larger of both.
+    box_w = std::max(box_w, it->second.box_w);
+    box_h = std::max(box_h, it->second.box_h);
+    image_bytes_ -= it->second.bytes;
+    images_.erase(it);
+    it = images_.end();
+  }
   if (it == images_.end()) {
     Img img;
     std::string err;
-    int ow = canvas_w, oh = canvas_h;  // a portrait slide on a turned screen: the slide's size
-    if (ow <= 0 || oh <= 0) SDL_GetRendererOutputSize(r_, &ow, &oh);
-    img.tex = load_texture(r_, path, ow, oh, img.w, img.h, err);
+    img.box_w = box_w;
+    img.box_h = box_h;
+    img.tex = load_texture(r_, path, box_w, box_h, img.w, img.h, err, &img.reduced);
     if (!img.tex) {  // said once: the failed load stays in images_
       last_error_ = err;
       image_errors_.push_back(err);  // names the path
@@ -69,13 +78,14 @@ const Painter::Img& Painter::cached_image(const std::string& path, int canvas_w,
   return it->second;
 }
 
-bool Painter::load_image(const std::string& path, int canvas_w, int canvas_h) {
-  const Img& img = cached_image(path, canvas_w, canvas_h);
+bool Painter::load_image(const std::string& path, int box_w, int box_h) {
+  const Img& img = cached_image(path, box_w, box_h);
   return img.tex && img.w > 0 && img.h > 0;
 }
 
-void Painter::paint_image(const ImageOp& op, Color letterbox, int canvas_w, int canvas_h) {
-  const Img& img = cached_image(op.path, canvas_w, canvas_h);
+void Painter::paint_image(const ImageOp& op, Color letterbox) {
+  const Img& img =
+      cached_image(op.path, static_cast<int>(std::ceil(op.w)), static_cast<int>(std::ceil(op.h)));
   SDL_SetRenderDrawColor(r_, letterbox.r, letterbox.g, letterbox.b, 255);
   SDL_FRect box{op.x, op.y, op.w, op.h};
   SDL_RenderFillRectF(r_, &box);
@@ -159,7 +169,7 @@ void Painter::paint(const DisplayList& list) {
         atlas_.draw(*t->layout, t->glyph_begin, t->glyph_end, t->x, t->y, rgba(t->color),
                     rgba(t->background));
     } else if (const auto* im = std::get_if<ImageOp>(&op)) {
-      paint_image(*im, list.clear, list.width, list.height);
+      paint_image(*im, list.clear);
     } else if (const auto* q = std::get_if<QrOp>(&op)) {
       const float quiet = 2 * q->module;
       SDL_SetRenderDrawColor(r_, q->light.r, q->light.g, q->light.b, 255);

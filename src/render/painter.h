@@ -43,12 +43,13 @@ class Painter {
   // Whether the image at `path` was tried and could not be drawn (missing,
   // unreadable, not an image): its box was left in the letterbox colour.
   bool image_failed(const std::string& path) const;
-  // Decodes the image at `path` into the image cache now, as paint would
-  // (at most the cover size of a `canvas_w` x `canvas_h` slide, px), and
-  // says whether it can be drawn. Composition asks before it makes room for
-  // a picture (show::ComposeContext::can_draw); a failure is reported and
-  // counted once, exactly like one at paint time, and remembered.
-  bool load_image(const std::string& path, int canvas_w, int canvas_h);
+  // Decodes the image at `path` into the image cache now, as paint would,
+  // for boxes of at most `box_w` x `box_h` px (it is kept at most at their
+  // cover size: a picture beside a news text costs its box, not a screen),
+  // and says whether it can be drawn. Composition asks before it makes room
+  // for a picture (show::ComposeContext::can_draw); a failure is reported
+  // and counted once, exactly like one at paint time, and remembered.
+  bool load_image(const std::string& path, int box_w, int box_h);
   // Images that could not be drawn since the last call, the reason naming the path,
   // each once (a failed load is remembered, not retried every frame).
   std::vector<std::string> take_image_errors() { return std::exchange(image_errors_, {}); }
@@ -68,20 +69,24 @@ class Painter {
   }
 
  private:
-  // `canvas_w` x `canvas_h`: the slide's size (the renderer's output size
-  // when 0), which a decoded image needs to cover at most.
-  void paint_image(const ImageOp& op, Color letterbox, int canvas_w, int canvas_h);
+  void paint_image(const ImageOp& op, Color letterbox);
   struct Img;
-  // The cache entry of `path`, loaded (or its failure recorded) on first use.
-  const Img& cached_image(const std::string& path, int canvas_w, int canvas_h);
+  // The cache entry of `path`, loaded (or its failure recorded) on first
+  // use, to cover a `box_w` x `box_h` box (the renderer's output size when
+  // 0); loaded again, larger, when a larger box needs more of the picture
+  // than a reduced entry holds.
+  const Img& cached_image(const std::string& path, int box_w, int box_h);
   SDL_Renderer* r_;
   GlyphAtlas atlas_;
   // Decoded images by path (a failed load is kept too, so it is reported
   // once), at most image_budget_ bytes of texture; the least recently drawn
-  // goes first. Each is at most a screen's cover size (load_texture).
+  // goes first. Each is at most the cover size of the largest box asked
+  // for (load_texture).
   struct Img {
     TexturePtr tex;
     int w = 0, h = 0;
+    int box_w = 0, box_h = 0;  // the box it was loaded to cover
+    bool reduced = false;      // smaller than the picture (a larger box needs a new load)
     size_t bytes = 0;
     uint64_t used = 0;
   };

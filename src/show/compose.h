@@ -35,12 +35,13 @@ struct ComposeContext {
   const content::NewsItem* news = nullptr;  // resolved news for a "source" news slide
   const content::KpiData* kpi = nullptr;    // figures for a "source" KPI slide
   std::string base_dir;                     // playlist directory: relative image paths resolve here
-  // Whether the picture at a resolved path can be drawn (the player asks its
-  // painter, which decodes it now and reports a failure once). A slide that
-  // only shows a picture beside its text (news) is laid out without one it
-  // cannot draw, as if it had none, never around an empty box. Null: every
-  // named picture is assumed drawable (a preview without a painter).
-  std::function<bool(const std::string& path)> can_draw;
+  // Whether the picture at a resolved path can be drawn in a box of at most
+  // box_w x box_h px (the player asks its painter, which decodes it now, at
+  // that box's size, and reports a failure once). A slide that only shows a
+  // picture beside its text (news) is laid out without one it cannot draw,
+  // as if it had none, never around an empty box. Null: every named picture
+  // is assumed drawable (a preview without a painter).
+  std::function<bool(const std::string& path, float box_w, float box_h)> can_draw;
   double anim_t = 1e9;  // seconds since the slide entered (count-up animations)
   // Filled by composition: text cut or set below the theme's min_text, a
   // QR code left out ("headline cut to 2 lines: 园区…"); one line each.

@@ -32,6 +32,10 @@ QrMatrix encode_qr(const std::string& text) {
 }
 
 constexpr size_t kMaxPages = 8;  // of a news slide's body
+// The side column (picture, QR code) of a landscape slide, a share of its
+// width; a picture in it is at most this share of the column's width tall.
+constexpr float kSideShare = 0.26f;
+constexpr float kPictureHeight = 0.66f;
 
 // Splits a body layout into pages: the first page `first_h` px tall, the
 // rest `rest_h`. Returns [first, last) line ranges.
@@ -131,10 +135,11 @@ void layout_zones(NewsLayout& L, const content::NewsSlide& s) {
   L.qr = s.qr && !L.item.link.empty();
   // A picture it names but cannot draw (gone, unreadable, not an image):
   // the layout of an item without one.
-  L.pic =
-      landscape && !L.item.image.empty() && (!ctx.can_draw || ctx.can_draw(resolve_path(ctx, L.item.image)));
+  const float side_w = L.W * kSideShare;
+  L.pic = landscape && !L.item.image.empty() &&
+          (!ctx.can_draw || ctx.can_draw(resolve_path(ctx, L.item.image), side_w, side_w * kPictureHeight));
   L.side = landscape && (L.qr || L.pic);
-  L.side_w = L.side ? L.W * 0.26f : 0.f;
+  L.side_w = L.side ? side_w : 0.f;
   L.gap = L.m * 0.6f;
 }
 
@@ -260,7 +265,7 @@ void layout_body(NewsLayout& L) {
 // that the code is left out.
 void layout_side(NewsLayout& L) {
   const float caption_h = L.body_px * 0.7f * 1.5f + L.body_px * 0.4f;
-  L.pic_h = L.pic ? L.side_w * 0.66f : 0.f;
+  L.pic_h = L.pic ? L.side_w * kPictureHeight : 0.f;
   if (!L.side || L.qrm.size == 0) return;
   const float room = L.content_bottom - L.content_top - (L.pic_h > 0 ? L.gap : 0.f) - caption_h;
   if (L.pic_h > 0) L.pic_h = std::max(L.side_w * 0.4f, std::min(L.pic_h, room - L.qr_min_mod * L.qr_span));

@@ -55,8 +55,8 @@ Composition Player::compose(const content::Playlist& pl, size_t slide, int64_t u
   ctx.zone = &zone;
   ctx.anim_t = anim_t;
   ctx.base_dir = pl.base_dir;
-  ctx.can_draw = [this, w = ctx.width, h = ctx.height](const std::string& path) {
-    return painter_.load_image(path, w, h);
+  ctx.can_draw = [this](const std::string& path, float box_w, float box_h) {
+    return painter_.load_image(path, static_cast<int>(std::ceil(box_w)), static_cast<int>(std::ceil(box_h)));
   };
   const std::string& source = content::source_of(sl);
   if (!source.empty() && data_) {

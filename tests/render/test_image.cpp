@@ -404,3 +404,64 @@ TEST_CASE("the image cache stays within its byte budget, least recently drawn ou
   CHECK(draw(1) == 0u);  // the letterbox colour: reloading failed
   CHECK(painter.last_error().find("cache1.png") != std::string::npos);
 }
+
+TEST_CASE("a picture is decoded for the box it is drawn in; a larger box loads it again") {
+  auto d = screen(640, 480);
+  const auto path =
+      save(make(1600, 1000, [](int x, int y) { return static_cast<uint32_t>(x % 256 << 8 | y % 256); }),
+           "boxed.png");
+  render::Painter painter(d->renderer());
+  // A news picture's box (the side column): 1600 x 1000 kept at 200 x 125,
+  // not at the screen's cover size (768 x 480).
+  CHECK(painter.load_image(path, 200, 125));
+  CHECK(painter.image_cache_bytes() == 200u * 125u * 4u);
+  render::DisplayList list;
+  list.width = 640;
+  list.height = 480;
+  list.ops = {render::ImageOp{path, 10, 10, 200, 125, true}};
+  painter.paint(list);                       // drawn in that box: the same entry
+  CHECK(painter.load_image(path, 100, 60));  // a smaller box: the same entry
+  CHECK(painter.image_cache_bytes() == 200u * 125u * 4u);
+  // A full-screen image slide of the same picture: loaded again, covering it.
+  list.ops = {render::ImageOp{path, 0, 0, 640, 480, true}};
+  painter.paint(list);
+  CHECK(painter.image_cache_bytes() == 768u * 480u * 4u);
+  CHECK(painter.image_cache_stats().entries == 1);
+  CHECK(painter.load_image(path, 200, 125));  // back to the small box: nothing is reloaded
+  CHECK(painter.image_cache_bytes() == 768u * 480u * 4u);
+  CHECK(painter.last_error().empty());
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a 24-bit picture scaled down gives the pixels of the same picture at 32 bits") {
+  // Photos decode to 24 bits: halved as decoded, widened to 32 bits only at
+  // the reduced size. The result must be the 32-bit path's, pixel for pixel.
+  std::mt19937 rng(11);
+  render::SurfacePtr src = make(1600, 1000, [&](int, int) { return rng() & 0xFFFFFFu; });
+  render::SurfacePtr rgb(SDL_ConvertSurfaceFormat(src.get(), SDL_PIXELFORMAT_RGB24, 0));
+  REQUIRE(rgb);
+  REQUIRE(IMG_SavePNG(rgb.get(), "p24.png") == 0);
+  REQUIRE(IMG_SavePNG(src.get(), "p32.png") == 0);
+  for (const auto& [file, bytes] : {std::pair{"p24.png", 3}, std::pair{"p32.png", 4}}) {
+    render::SurfacePtr back(IMG_Load(file));
+    REQUIRE(back);
+    REQUIRE(back->format->BytesPerPixel == bytes);  // the two paths are taken
+  }
+  auto d = screen(300, 200);
+  auto draw = [&](const char* file) {
+    std::string err;
+    int w = 0, h = 0;
+    auto tex = render::load_texture(d->renderer(), file, 300, 200, w, h, err);  // halved twice, then bilinear
+    REQUIRE(tex);
+    REQUIRE((w == 320 && h == 200));
+    SDL_RenderCopy(d->renderer(), tex.get(), nullptr, nullptr);
+    return shoot(*d);
+  };
+  const Shot a = draw("p24.png"), b = draw("p32.png");
+  size_t differ = 0;
+  for (int y = 0; y < 200; ++y)
+    for (int x = 0; x < 300; ++x) differ += a.rgb(x, y) != b.rgb(x, y);
+  CHECK(differ == 0);
+  std::remove("p24.png");
+  std::remove("p32.png");
+}
