@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -72,14 +74,23 @@ void put32(std::string& out, uint32_t v) {
   out.append(b, 4);
 }
 
-// One PNG chunk: length, type, data, CRC of type and data.
-void chunk(std::string& out, const char* type, const char* data, size_t len) {
-  put32(out, static_cast<uint32_t>(len));
-  const size_t at = out.size();
-  out.append(type, 4);
-  out.append(data, len);
-  const auto* p = reinterpret_cast<const Bytef*>(out.data() + at);
-  put32(out, static_cast<uint32_t>(crc32(0L, p, static_cast<uInt>(4 + len))));
+// One PNG chunk written to `f`: length, type, the data (its pieces one
+// after the other, never joined in memory), CRC of type and data. False
+// when a write failed.
+bool put_chunk(std::FILE* f, const char* type, std::initializer_list<std::string_view> pieces) {
+  size_t len = 0;
+  for (const std::string_view p : pieces) len += p.size();
+  std::string head;
+  put32(head, static_cast<uint32_t>(len));
+  head.append(type, 4);
+  uLong crc = crc32(0L, reinterpret_cast<const Bytef*>(type), 4);
+  for (const std::string_view p : pieces)  // (zlib takes a null buffer as "start again")
+    if (!p.empty()) crc = crc32_z(crc, reinterpret_cast<const Bytef*>(p.data()), p.size());
+  std::string tail;
+  put32(tail, static_cast<uint32_t>(crc));
+  bool ok = std::fwrite(head.data(), 1, head.size(), f) == head.size();
+  for (const std::string_view p : pieces) ok = ok && std::fwrite(p.data(), 1, p.size(), f) == p.size();
+  return ok && std::fwrite(tail.data(), 1, tail.size(), f) == tail.size();
 }
 
 // A band of rows as PNG scanlines (filter byte 0, then R,G,B[,A]), raw
@@ -206,26 +217,36 @@ bool write_png_or_throw(SDL_Surface* surface, const std::string& path, std::stri
     adler = adler32_combine(adler, b.adler, static_cast<z_off_t>(b.raw));
   }
 
-  std::string png("\x89PNG\r\n\x1a\n", 8);
   std::string ihdr;
   put32(ihdr, static_cast<uint32_t>(surface->w));
   put32(ihdr, static_cast<uint32_t>(surface->h));
   ihdr += {8, static_cast<char>(opaque ? 2 : 6), 0, 0,
            0};  // 8 bits, RGB or RGBA, deflate, no filter set, no interlace
-  chunk(png, "IHDR", ihdr.data(), ihdr.size());
-  std::string idat("\x78\x01", 2);  // zlib header: deflate, 32 KiB window, fastest
-  for (const Band& b : bands) idat += b.out;
-  put32(idat, static_cast<uint32_t>(adler));
-  for (size_t at = 0; at < idat.size(); at += size_t{1} << 20)  // IDAT chunks of at most 1 MiB
-    chunk(png, "IDAT", idat.data() + at, std::min(idat.size() - at, size_t{1} << 20));
-  chunk(png, "IEND", "", 0);
+  std::string trailer;
+  put32(trailer, static_cast<uint32_t>(adler));
 
   platform::FilePtr f(std::fopen(path.c_str(), "wb"));
   if (!f) {
     err = "cannot write " + path + ": " + std::strerror(errno);
     return false;
   }
-  const bool written = std::fwrite(png.data(), 1, png.size(), f.get()) == png.size();
+  // The zlib stream goes out in IDAT chunks of at most 1 MiB of a band each
+  // (its header in the first, the Adler-32 in the last), each band's output
+  // freed once written: the compressed image is held once, not joined into a
+  // stream and then into a file image (three copies, 1.5 MB at 4K).
+  bool written = std::fwrite("\x89PNG\r\n\x1a\n", 1, 8, f.get()) == 8 && put_chunk(f.get(), "IHDR", {ihdr});
+  constexpr size_t kChunk = size_t{1} << 20;
+  for (size_t i = 0; i < bands.size() && written; ++i) {
+    const std::string_view out = bands[i].out;
+    for (size_t at = 0; (at == 0 || at < out.size()) && written; at += kChunk) {
+      const bool first = i == 0 && at == 0, last = i + 1 == bands.size() && at + kChunk >= out.size();
+      written = put_chunk(f.get(), "IDAT",
+                          {first ? std::string_view("\x78\x01", 2) : std::string_view(),  // deflate, fastest
+                           out.substr(at, kChunk), last ? std::string_view(trailer) : std::string_view()});
+    }
+    std::string().swap(bands[i].out);
+  }
+  written = written && put_chunk(f.get(), "IEND", {});
   if (std::fclose(f.release()) != 0 || !written) {  // a write error may show only when closing
     err = "cannot write " + path + ": " + std::strerror(errno);
     std::remove(path.c_str());
