@@ -38,42 +38,55 @@ Painter::Painter(SDL_Renderer* r, size_t atlas_budget_bytes, size_t image_budget
 const Painter::Img& Painter::cached_image(const std::string& path, int box_w, int box_h) {
   if (box_w <= 0 || box_h <= 0) SDL_GetRendererOutputSize(r_, &box_w, &box_h);
   auto it = images_.find(path);
-  if (it != images_.end() && it->second.reduced && (box_w > it->second.box_w || box_h > it->second.box_h)) {
-    // Reduced for a smaller box: loaded again for the larger of both.
+  const bool larger =
+      it != images_.end() && it->second.reduced && (box_w > it->second.box_w || box_h > it->second.box_h);
+  if (it != images_.end() && !larger) {
+    it->second.used = ++image_tick_;
+    return it->second;
+  }
+  Img img;
+  std::string err;
+  if (larger) {  // reduced for a smaller box: loaded again for the larger of both
     box_w = std::max(box_w, it->second.box_w);
     box_h = std::max(box_h, it->second.box_h);
+  }
+  img.box_w = box_w;
+  img.box_h = box_h;
+  img.tex = load_texture(r_, path, box_w, box_h, img.w, img.h, err, &img.reduced);
+  if (larger) {
+    if (!img.tex) {
+      // The file is gone or changed: the smaller copy stays and is drawn,
+      // and this box does not try again.
+      it->second.box_w = box_w;
+      it->second.box_h = box_h;
+      it->second.used = ++image_tick_;
+      return it->second;
+    }
     image_bytes_ -= it->second.bytes;
     images_.erase(it);
-    it = images_.end();
   }
-  if (it == images_.end()) {
-    Img img;
-    std::string err;
-    img.box_w = box_w;
-    img.box_h = box_h;
-    img.tex = load_texture(r_, path, box_w, box_h, img.w, img.h, err, &img.reduced);
-    if (!img.tex) {  // said once: the failed load stays in images_
-      last_error_ = err;
-      image_errors_.push_back(err);  // names the path
-      ++image_failures_;
-    } else
-      img.bytes = static_cast<size_t>(img.w) * static_cast<size_t>(img.h) * 4;
-    while (!images_.empty() && image_bytes_ + img.bytes > image_budget_) {
-      const auto lru = std::min_element(images_.begin(), images_.end(), [](const auto& a, const auto& b) {
-        return a.second.used < b.second.used;
-      });
-      image_bytes_ -= lru->second.bytes;
-      images_.erase(lru);
-      ++image_evictions_;
-    }
-    if (images_.size() >= 256) {  // failed loads weigh nothing; a playlist of them still ends
-      image_evictions_ += images_.size();
-      images_.clear();
-      image_bytes_ = 0;
-    }
-    image_bytes_ += img.bytes;
-    it = images_.emplace(path, std::move(img)).first;
+  if (!img.tex) {  // said once: the failed load stays in images_
+    last_error_ = err;
+    image_errors_.push_back(err);  // names the path
+    ++image_failures_;
+  } else {
+    img.bytes = static_cast<size_t>(img.w) * static_cast<size_t>(img.h) * 4;
   }
+  while (!images_.empty() && image_bytes_ + img.bytes > image_budget_) {
+    const auto lru = std::min_element(images_.begin(), images_.end(), [](const auto& a, const auto& b) {
+      return a.second.used < b.second.used;
+    });
+    image_bytes_ -= lru->second.bytes;
+    images_.erase(lru);
+    ++image_evictions_;
+  }
+  if (images_.size() >= 256) {  // failed loads weigh nothing; a playlist of them still ends
+    image_evictions_ += images_.size();
+    images_.clear();
+    image_bytes_ = 0;
+  }
+  image_bytes_ += img.bytes;
+  it = images_.emplace(path, std::move(img)).first;
   it->second.used = ++image_tick_;
   return it->second;
 }

@@ -430,7 +430,17 @@ TEST_CASE("a picture is decoded for the box it is drawn in; a larger box loads i
   CHECK(painter.load_image(path, 200, 125));  // back to the small box: nothing is reloaded
   CHECK(painter.image_cache_bytes() == 768u * 480u * 4u);
   CHECK(painter.last_error().empty());
+  // The file gone before a larger box asks: the smaller copy is drawn.
+  render::Painter other(d->renderer());
+  CHECK(other.load_image(path, 200, 125));
   std::remove(path.c_str());
+  list.clear = render::Color{255, 0, 255, 255};  // the picture has no red; the letterbox has
+  other.paint(list);
+  CHECK((shoot(*d).rgb(320, 240) & 0xFF0000u) == 0u);
+  CHECK(other.image_failures() == 0);
+  CHECK(other.image_cache_bytes() == 200u * 125u * 4u);
+  other.paint(list);  // and is not tried again
+  CHECK(other.image_failures() == 0);
 }
 
 TEST_CASE("a 24-bit picture scaled down gives the pixels of the same picture at 32 bits") {
