@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <csetjmp>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include <SDL_image.h>
+#include <jpeglib.h>
 #include <zlib.h>
 
 namespace paizi::render {
@@ -498,6 +500,93 @@ ImageHeader read_image_header(std::string_view b) {
   return {};
 }
 
+namespace {
+
+// libjpeg reports a fatal error through error_exit, which must not return:
+// it jumps back to decode_jpeg_c with the message.
+struct JpegError {
+  jpeg_error_mgr mgr;
+  std::jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+};
+
+[[noreturn]] void jpeg_fail(j_common_ptr c) {
+  auto* e = reinterpret_cast<JpegError*>(c->err);
+  (*c->err->format_message)(c, e->message);
+  std::longjmp(e->jump, 1);
+}
+
+void jpeg_quiet(j_common_ptr /*c*/) {}  // warnings (corrupt data, a cut file) as SDL_image: not said
+
+// C only between setjmp and longjmp (no destructor to skip): the surface is
+// freed by hand. Returns the surface, or null with `message` set (a broken
+// file) or `other` set (a colour space libjpeg does not turn into RGB: CMYK).
+SDL_Surface* decode_jpeg_c(const unsigned char* data, size_t len, int cover_w, int cover_h, char* message,
+                           bool& other) {
+  jpeg_decompress_struct cinfo{};
+  JpegError jerr{};
+  SDL_Surface* volatile out = nullptr;
+  cinfo.err = jpeg_std_error(&jerr.mgr);
+  jerr.mgr.error_exit = jpeg_fail;
+  jerr.mgr.output_message = jpeg_quiet;
+  if (setjmp(jerr.jump) != 0) {
+    jpeg_destroy_decompress(&cinfo);
+    SDL_FreeSurface(out);
+    std::memcpy(message, jerr.message, sizeof jerr.message);
+    return nullptr;
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(len));
+  jpeg_read_header(&cinfo, TRUE);
+  if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
+    other = true;
+    jpeg_destroy_decompress(&cinfo);
+    return nullptr;
+  }
+  cinfo.out_color_space = JCS_EXT_BGRA;  // ARGB8888 in a little-endian word; the fourth byte 0xFF
+  cinfo.scale_num = 1;
+  cinfo.scale_denom = 1;
+  for (const unsigned d : {8u, 4u, 2u}) {
+    if ((cinfo.image_width + d - 1) / d >= static_cast<unsigned>(cover_w) &&
+        (cinfo.image_height + d - 1) / d >= static_cast<unsigned>(cover_h)) {
+      cinfo.scale_denom = d;
+      break;
+    }
+  }
+  jpeg_start_decompress(&cinfo);
+  out = SDL_CreateRGBSurfaceWithFormat(0, static_cast<int>(cinfo.output_width),
+                                       static_cast<int>(cinfo.output_height), 32, SDL_PIXELFORMAT_ARGB8888);
+  if (out == nullptr) {
+    std::snprintf(message, JMSG_LENGTH_MAX, "%s", SDL_GetError());
+    jpeg_destroy_decompress(&cinfo);
+    return nullptr;
+  }
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JSAMPROW row =
+        static_cast<JSAMPLE*>(out->pixels) + static_cast<ptrdiff_t>(cinfo.output_scanline) * out->pitch;
+    jpeg_read_scanlines(&cinfo, &row, 1);
+  }
+  jpeg_finish_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo);
+  return out;
+}
+
+bool is_jpeg(std::string_view b) {
+  return b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xFF &&
+         static_cast<unsigned char>(b[1]) == 0xD8 && static_cast<unsigned char>(b[2]) == 0xFF;
+}
+
+}  // namespace
+
+SurfacePtr decode_jpeg(std::string_view bytes, int cover_w, int cover_h, std::string& err) {
+  char message[JMSG_LENGTH_MAX] = {};
+  bool other = false;
+  SurfacePtr s(decode_jpeg_c(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                             std::max(1, cover_w), std::max(1, cover_h), message, other));
+  if (!s && !other) err = message[0] != 0 ? message : "cannot decode JPEG";
+  return s;
+}
+
 TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max_w, int max_h, int& w, int& h,
                         std::string& err, bool* reduced) {
   // Read once; the header's size is checked before anything is decoded.
@@ -518,15 +607,35 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     return nullptr;
   }
   const ImageHeader declared = read_image_header(bytes);
-  SurfacePtr s(IMG_Load_RW(SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size())), 1));
+  const bool swap = declared.orientation >= 5;
+  SurfacePtr s;
+  if (is_jpeg(bytes)) {
+    // A photo is decoded at the smallest eighth, quarter or half of its size
+    // that still covers the box (libjpeg scales in its DCT): a 12 MP photo
+    // for a 1080p screen never exists at full size in memory.
+    int cover_w = 0, cover_h = 0;
+    if (max_w > 0 && max_h > 0 && declared.w > 0 && declared.h > 0) {
+      const double sw = static_cast<double>(declared.w), sh = static_cast<double>(declared.h);
+      const double c = std::min(1.0, std::max((swap ? max_h : max_w) / sw, (swap ? max_w : max_h) / sh));
+      cover_w = static_cast<int>(std::ceil(sw * c));
+      cover_h = static_cast<int>(std::ceil(sh * c));
+    }
+    std::string why;
+    s = decode_jpeg(bytes, cover_w > 0 ? cover_w : INT32_MAX, cover_h > 0 ? cover_h : INT32_MAX, why);
+    if (!s && !why.empty()) {
+      err = "cannot load image " + path + ": " + why;
+      return nullptr;
+    }
+  }
+  if (!s) s.reset(IMG_Load_RW(SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size())), 1));
   bytes = std::string();
   if (!s) {
     err = "cannot load image " + path + ": " + IMG_GetError();
     return nullptr;
   }
+  const bool decoded_smaller = declared.w > 0 && s->w < declared.w;
   // Just large enough to cover max_w x max_h once turned upright, and
   // within the GPU's limit (either way round).
-  const bool swap = declared.orientation >= 5;
   double scale = 1;
   if (max_w > 0 && max_h > 0)
     scale = std::min(1.0, std::max(static_cast<double>(swap ? max_h : max_w) / s->w,
@@ -539,7 +648,7 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     max_tex_h = swap ? info.max_texture_width : info.max_texture_height;
     scale = std::min({scale, static_cast<double>(max_tex_w) / s->w, static_cast<double>(max_tex_h) / s->h});
   }
-  if (reduced) *reduced = scale < 1;
+  if (reduced) *reduced = scale < 1 || decoded_smaller;
   if (scale < 1) {
     const int tw = std::clamp(static_cast<int>(std::lround(s->w * scale)), 1, max_tex_w);
     const int th = std::clamp(static_cast<int>(std::lround(s->h * scale)), 1, max_tex_h);

@@ -62,4 +62,10 @@ std::string image_problem(std::string_view bytes);
 TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max_w, int max_h, int& w, int& h,
                         std::string& err, bool* reduced = nullptr);
 
+// Decodes a JPEG (libjpeg-turbo) to ARGB8888 at the smallest of 1/8, 1/4,
+// 1/2 or all of its size that is at least cover_w x cover_h. Null with `err`
+// for a broken file; null with `err` empty for one libjpeg does not give as
+// RGB (CMYK, YCCK: SDL_image decodes those).
+SurfacePtr decode_jpeg(std::string_view bytes, int cover_w, int cover_h, std::string& err);
+
 }  // namespace paizi::render

@@ -8,11 +8,13 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include <SDL_image.h>
 #include <catch2/catch.hpp>
 
+#include "platform/atomic_file.h"
 #include "present/display.h"
 #include "render/image.h"
 #include "render/painter.h"
@@ -474,4 +476,59 @@ TEST_CASE("a 24-bit picture scaled down gives the pixels of the same picture at 
   CHECK(differ == 0);
   std::remove("p24.png");
   std::remove("p32.png");
+}
+
+TEST_CASE("a JPEG photo is decoded at the eighth, quarter or half of its size that covers the box") {
+  const render::SurfacePtr photo =
+      make(4000, 3000, [](int x, int) { return x < 2000 ? 0xFF0000u : 0x0000FFu; });
+  REQUIRE(IMG_SaveJPG(photo.get(), "photo_4000x3000.jpg", 90) == 0);
+  std::string bytes;
+  REQUIRE(platform::read_whole_file("photo_4000x3000.jpg", bytes));
+  std::string err;
+  // 1000 x 750 is a quarter; one more pixel across needs a half.
+  for (const auto& [cw, ch, want_w, want_h] :
+       {std::tuple{1000, 750, 1000, 750}, std::tuple{1001, 750, 2000, 1500}, std::tuple{400, 300, 500, 375},
+        std::tuple{4000, 3000, 4000, 3000}}) {
+    const render::SurfacePtr s = render::decode_jpeg(bytes, cw, ch, err);
+    REQUIRE(s);
+    CHECK(s->w == want_w);
+    CHECK(s->h == want_h);
+  }
+  CHECK(err.empty());
+  // A cut file: the part that is there (libjpeg fills the rest), as SDL_image does;
+  // a broken header: the reason, no surface.
+  CHECK(render::decode_jpeg(std::string_view(bytes).substr(0, bytes.size() / 2), 500, 375, err));
+  std::string broken = bytes.substr(0, 200);
+  broken[2] = '\xFF';
+  broken[3] = '\xC0';  // a frame header where the APP0 segment was
+  CHECK_FALSE(render::decode_jpeg(broken, 500, 375, err));
+  CHECK_FALSE(err.empty());
+
+  // Through the cache: covering 1920 x 1080 takes the half (2000 x 1500),
+  // then the bilinear step to 1920 x 1440; the colours are kept.
+  auto d = screen(1920, 1080);
+  int w = 0, h = 0;
+  bool reduced = false;
+  err.clear();
+  auto tex = render::load_texture(d->renderer(), "photo_4000x3000.jpg", 1920, 1080, w, h, err, &reduced);
+  REQUIRE(tex);
+  CHECK((w == 1920 && h == 1440));
+  CHECK(reduced);
+  SDL_Rect dst{0, 0, 1920, 1440};
+  SDL_RenderCopy(d->renderer(), tex.get(), nullptr, &dst);
+  const Shot shot = shoot(*d);
+  auto near = [](uint32_t got, uint32_t want) {
+    for (int sh = 0; sh < 24; sh += 8)
+      if (std::abs(static_cast<int>(got >> sh & 0xFF) - static_cast<int>(want >> sh & 0xFF)) > 6)
+        return false;
+    return true;
+  };
+  CHECK(near(shot.rgb(400, 540), 0xFF0000u));
+  CHECK(near(shot.rgb(1500, 540), 0x0000FFu));
+  // A box the photo's own size: decoded whole, not reduced.
+  tex = render::load_texture(d->renderer(), "photo_4000x3000.jpg", 4000, 3000, w, h, err, &reduced);
+  REQUIRE(tex);
+  CHECK((w == 4000 && h == 3000));
+  CHECK_FALSE(reduced);
+  std::remove("photo_4000x3000.jpg");
 }
