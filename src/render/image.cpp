@@ -91,7 +91,8 @@ bool put_chunk(std::FILE* f, const char* type, std::initializer_list<std::string
   std::string tail;
   put32(tail, static_cast<uint32_t>(crc));
   bool ok = std::fwrite(head.data(), 1, head.size(), f) == head.size();
-  for (const std::string_view p : pieces) ok = ok && std::fwrite(p.data(), 1, p.size(), f) == p.size();
+  for (const std::string_view p : pieces)  // (an empty piece may have no data pointer: fwrite takes none)
+    if (!p.empty()) ok = ok && std::fwrite(p.data(), 1, p.size(), f) == p.size();
   return ok && std::fwrite(tail.data(), 1, tail.size(), f) == tail.size();
 }
 
