@@ -512,7 +512,7 @@ struct JpegError {
 };
 
 [[noreturn]] void jpeg_fail(j_common_ptr c) {
-  auto* e = reinterpret_cast<JpegError*>(c->err);
+  auto* e = static_cast<JpegError*>(c->client_data);  // (not cast from c->err: jmp_buf is more aligned)
   (*c->err->format_message)(c, e->message);
   std::longjmp(e->jump, 1);
 }
@@ -528,6 +528,7 @@ SDL_Surface* decode_jpeg_c(const unsigned char* data, size_t len, int cover_w, i
   JpegError jerr{};
   SDL_Surface* volatile out = nullptr;
   cinfo.err = jpeg_std_error(&jerr.mgr);
+  cinfo.client_data = &jerr;
   jerr.mgr.error_exit = jpeg_fail;
   jerr.mgr.output_message = jpeg_quiet;
   if (setjmp(jerr.jump) != 0) {
