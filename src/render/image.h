@@ -49,10 +49,11 @@ ImageHeader read_image_header(std::string_view head);
 // cut short, more than kMaxImagePixels. "" when it would be decoded.
 std::string image_problem(std::string_view bytes);
 
-// Loads an image file (via SDL2_image), turned as its EXIF orientation says,
-// into a texture just large enough to
-// cover max_w x max_h (the box it is drawn in): a larger image is scaled down, keeping
-// its aspect, with a box filter (halvings, then bilinear), so a 12 MP photo
+// Loads an image file (a JPEG with decode_jpeg below, others via SDL2_image),
+// turned as its EXIF orientation says, into a texture just large enough to
+// cover max_w x max_h (the box it is drawn in): a larger image is scaled
+// down, keeping its aspect, with a box filter (halvings, then bilinear; a
+// JPEG first by libjpeg's DCT scaling), so a 12 MP photo
 // costs a screen's worth of texture memory and still fits GPUs whose
 // textures stop at 2048 or 4096 px (also enforced). Refuses files whose
 // header declares more than kMaxImagePixels, files over kMaxImageFileBytes,
