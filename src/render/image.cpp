@@ -17,6 +17,7 @@
 
 #include <SDL_image.h>
 #include <jpeglib.h>
+#include <png.h>
 #include <zlib.h>
 
 namespace paizi::render {
@@ -573,6 +574,131 @@ SDL_Surface* decode_jpeg_c(const unsigned char* data, size_t len, int cover_w, i
   return out;
 }
 
+// libpng reports a fatal error through its error function, which must not
+// return: the message is kept and libpng's jump taken back to decode_png_c.
+struct PngRead {
+  const unsigned char* data;
+  size_t len, at;
+  char message[160];
+};
+
+[[noreturn]] void png_fail(png_structp p, png_const_charp msg) {
+  auto* r = static_cast<PngRead*>(png_get_error_ptr(p));
+  std::snprintf(r->message, sizeof r->message, "%s", msg);
+  png_longjmp(p, 1);
+}
+
+void png_quiet(png_structp /*p*/, png_const_charp /*msg*/) {}  // warnings (a bad CRC in an ancillary chunk)
+
+void png_read_bytes(png_structp p, png_bytep out, size_t n) {
+  auto* r = static_cast<PngRead*>(png_get_io_ptr(p));
+  if (n > r->len - r->at) png_error(p, "the file is cut short");
+  std::memcpy(out, r->data + r->at, n);
+  r->at += n;
+}
+
+// Two 4-byte-pixel rows of width w into one of width w / 2, each byte the
+// mean of a 2x2 block (halve()'s arithmetic).
+void halve_rows(const unsigned char* r0, const unsigned char* r1, int w, unsigned char* out, int out_w) {
+  for (int x = 0; x < out_w; ++x) {
+    const int x0 = 4 * std::min(2 * x, w - 1), x1 = 4 * std::min(2 * x + 1, w - 1);
+    for (int c = 0; c < 4; ++c)
+      out[4 * x + c] =
+          static_cast<unsigned char>((r0[x0 + c] + r0[x1 + c] + r1[x0 + c] + r1[x1 + c] + 2) / 4);
+  }
+}
+
+constexpr int kMaxHalvings = 30;
+
+// C only between setjmp and longjmp (no destructor to skip): the surface and
+// the rows' surface are freed by hand. Rows are decoded one at a time and
+// pushed through `halvings` levels of 2x2 averaging, each level holding one
+// row until its pair arrives: the image never exists at full size. Returns
+// the surface; null with `message` set (a broken file) or `interlaced` set
+// (Adam7 rows arrive in passes, not in order: SDL_image decodes those).
+SDL_Surface* decode_png_c(PngRead& r, int halvings, bool& interlaced) {
+  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r, png_fail, png_quiet);
+  if (png == nullptr) {
+    std::snprintf(r.message, sizeof r.message, "cannot start libpng");
+    return nullptr;
+  }
+  png_infop info = png_create_info_struct(png);
+  SDL_Surface* volatile out = nullptr;
+  SDL_Surface* volatile rows = nullptr;  // the decoded row, and each level's held and halved rows
+  if (setjmp(png_jmpbuf(png)) != 0) {
+    png_destroy_read_struct(&png, &info, nullptr);
+    SDL_FreeSurface(out);
+    SDL_FreeSurface(rows);
+    return nullptr;
+  }
+  if (info == nullptr) png_error(png, "cannot start libpng");
+  png_set_read_fn(png, &r, png_read_bytes);
+  png_read_info(png, info);
+  if (png_get_interlace_type(png, info) != PNG_INTERLACE_NONE) {
+    interlaced = true;
+    png_destroy_read_struct(&png, &info, nullptr);
+    return nullptr;
+  }
+  const int type = png_get_color_type(png, info);
+  const bool alpha = (type & PNG_COLOR_MASK_ALPHA) != 0 || png_get_valid(png, info, PNG_INFO_tRNS) != 0;
+  png_set_expand(png);  // palette and low-bit grey to 8 bits a channel, tRNS to alpha
+  png_set_strip_16(png);
+  png_set_gray_to_rgb(png);
+  png_set_bgr(png);  // B, G, R, A bytes: ARGB8888 (XRGB8888 when opaque) in a little-endian word
+  if (!alpha) png_set_filler(png, 0xFF, PNG_FILLER_AFTER);
+  png_read_update_info(png, info);
+  const int w = static_cast<int>(png_get_image_width(png, info));
+  const int h = static_cast<int>(png_get_image_height(png, info));
+  if (png_get_rowbytes(png, info) != 4 * static_cast<size_t>(w)) png_error(png, "unexpected row layout");
+  // Level l takes rows of widths[l] and gives rows of widths[l + 1].
+  int widths[kMaxHalvings + 2], heights[kMaxHalvings + 2];
+  size_t at[kMaxHalvings + 1];  // where level l's held row and its halved row start in `rows`
+  bool held[kMaxHalvings + 1] = {};
+  widths[0] = w;
+  heights[0] = h;
+  size_t bytes = 4 * static_cast<size_t>(w);  // the decoded row
+  for (int l = 0; l < halvings; ++l) {
+    widths[l + 1] = std::max(1, widths[l] / 2);
+    heights[l + 1] = std::max(1, heights[l] / 2);
+    at[l] = bytes;
+    bytes += 4 * static_cast<size_t>(widths[l]) + 4 * static_cast<size_t>(widths[l + 1]);
+  }
+  out = SDL_CreateRGBSurfaceWithFormat(0, widths[halvings], heights[halvings], 32,
+                                       alpha ? SDL_PIXELFORMAT_ARGB8888 : SDL_PIXELFORMAT_RGB888);
+  if (out == nullptr) png_error(png, SDL_GetError());
+  rows = SDL_CreateRGBSurfaceWithFormat(0, static_cast<int>(bytes / 4), 1, 32, SDL_PIXELFORMAT_ARGB8888);
+  if (rows == nullptr) png_error(png, SDL_GetError());
+  auto* const buffer = static_cast<unsigned char*>(rows->pixels);
+  int out_y = 0;
+  for (int y = 0; y < h; ++y) {
+    auto* const row = halvings == 0
+                          ? static_cast<unsigned char*>(out->pixels) + static_cast<ptrdiff_t>(y) * out->pitch
+                          : buffer;
+    png_read_row(png, row, nullptr);
+    const unsigned char* cur = row;
+    for (int l = 0; l < halvings && cur != nullptr; ++l) {
+      unsigned char* const kept = buffer + at[l];
+      unsigned char* const halved = kept + 4 * static_cast<size_t>(widths[l]);
+      if (!held[l]) {
+        std::memcpy(kept, cur, 4 * static_cast<size_t>(widths[l]));
+        cur = nullptr;
+      } else {
+        halve_rows(kept, cur, widths[l], halved, widths[l + 1]);
+        cur = halved;
+      }
+      held[l] = !held[l];
+    }
+    if (halvings > 0 && cur != nullptr && out_y < out->h)
+      std::memcpy(static_cast<unsigned char*>(out->pixels) + static_cast<ptrdiff_t>(out_y++) * out->pitch,
+                  cur, 4 * static_cast<size_t>(out->w));
+  }
+  png_destroy_read_struct(&png, &info, nullptr);
+  SDL_FreeSurface(rows);
+  return out;
+}
+
+bool is_png(std::string_view b) { return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8); }
+
 bool is_jpeg(std::string_view b) {
   return b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xFF &&
          static_cast<unsigned char>(b[1]) == 0xD8 && static_cast<unsigned char>(b[2]) == 0xFF;
@@ -586,6 +712,14 @@ SurfacePtr decode_jpeg(std::string_view bytes, int cover_w, int cover_h, std::st
   SurfacePtr s(decode_jpeg_c(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
                              std::max(1, cover_w), std::max(1, cover_h), message, other));
   if (!s && !other) err = message[0] != 0 ? message : "cannot decode JPEG";
+  return s;
+}
+
+SurfacePtr decode_png(std::string_view bytes, int halvings, std::string& err) {
+  PngRead r{reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), 0, {}};
+  bool interlaced = false;
+  SurfacePtr s(decode_png_c(r, std::clamp(halvings, 0, kMaxHalvings), interlaced));
+  if (!s && !interlaced) err = r.message[0] != 0 ? r.message : "cannot decode PNG";
   return s;
 }
 
@@ -610,8 +744,52 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
   }
   const ImageHeader declared = read_image_header(bytes);
   const bool swap = declared.orientation >= 5;
+  // The scale that makes sw x sh just large enough to cover max_w x max_h
+  // once turned upright, within the GPU's texture limit (either way round),
+  // and the size it gives.
+  SDL_RendererInfo info{};
+  int max_tex_w = INT32_MAX, max_tex_h = INT32_MAX;
+  if (SDL_GetRendererInfo(renderer, &info) == 0 && info.max_texture_width > 0 &&
+      info.max_texture_height > 0) {
+    max_tex_w = swap ? info.max_texture_height : info.max_texture_width;
+    max_tex_h = swap ? info.max_texture_width : info.max_texture_height;
+  }
+  struct Fit {
+    double scale;
+    int w, h;
+  };
+  auto fit = [&](int sw, int sh) {
+    double scale = 1;
+    if (max_w > 0 && max_h > 0)
+      scale = std::min(1.0, std::max(static_cast<double>(swap ? max_h : max_w) / sw,
+                                     static_cast<double>(swap ? max_w : max_h) / sh));
+    scale = std::min({scale, static_cast<double>(max_tex_w) / sw, static_cast<double>(max_tex_h) / sh});
+    return Fit{scale, std::clamp(static_cast<int>(std::lround(sw * scale)), 1, max_tex_w),
+               std::clamp(static_cast<int>(std::lround(sh * scale)), 1, max_tex_h)};
+  };
   SurfacePtr s;
-  if (is_jpeg(bytes)) {
+  Fit target{1, 0, 0};
+  bool decoded_smaller = false;
+  if (is_png(bytes)) {
+    // Halved as the rows are decoded, as often as shrink() would halve the
+    // whole image: a 1600 x 1000 picture for a 500 px box never exists at
+    // full size in memory, and the pixels are shrink()'s.
+    target = fit(static_cast<int>(declared.w), static_cast<int>(declared.h));
+    int halvings = 0;
+    for (int cw = static_cast<int>(declared.w), ch = static_cast<int>(declared.h);
+         target.scale < 1 && cw >= 2 * target.w && ch >= 2 * target.h; cw /= 2, ch /= 2)
+      ++halvings;
+    std::string why;
+    s = decode_png(bytes, halvings, why);
+    if (!s && !why.empty()) {
+      err = "cannot load image " + path + ": " + why;
+      return nullptr;
+    }
+    if (s)
+      decoded_smaller = halvings > 0;
+    else
+      target = Fit{1, 0, 0};  // interlaced: SDL_image below
+  } else if (is_jpeg(bytes)) {
     // A photo is decoded at the smallest eighth, quarter or half of its size
     // that still covers the box (libjpeg scales in its DCT): a 12 MP photo
     // for a 1080p screen never exists at full size in memory.
@@ -628,6 +806,7 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
       err = "cannot load image " + path + ": " + why;
       return nullptr;
     }
+    if (s) decoded_smaller = declared.w > 0 && s->w < declared.w;
   }
   if (!s) s.reset(IMG_Load_RW(SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size())), 1));
   bytes = std::string();
@@ -635,26 +814,10 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     err = "cannot load image " + path + ": " + IMG_GetError();
     return nullptr;
   }
-  const bool decoded_smaller = declared.w > 0 && s->w < declared.w;
-  // Just large enough to cover max_w x max_h once turned upright, and
-  // within the GPU's limit (either way round).
-  double scale = 1;
-  if (max_w > 0 && max_h > 0)
-    scale = std::min(1.0, std::max(static_cast<double>(swap ? max_h : max_w) / s->w,
-                                   static_cast<double>(swap ? max_w : max_h) / s->h));
-  SDL_RendererInfo info{};
-  int max_tex_w = INT32_MAX, max_tex_h = INT32_MAX;
-  if (SDL_GetRendererInfo(renderer, &info) == 0 && info.max_texture_width > 0 &&
-      info.max_texture_height > 0) {
-    max_tex_w = swap ? info.max_texture_height : info.max_texture_width;
-    max_tex_h = swap ? info.max_texture_width : info.max_texture_height;
-    scale = std::min({scale, static_cast<double>(max_tex_w) / s->w, static_cast<double>(max_tex_h) / s->h});
-  }
-  if (reduced) *reduced = scale < 1 || decoded_smaller;
-  if (scale < 1) {
-    const int tw = std::clamp(static_cast<int>(std::lround(s->w * scale)), 1, max_tex_w);
-    const int th = std::clamp(static_cast<int>(std::lround(s->h * scale)), 1, max_tex_h);
-    s = shrink(std::move(s), tw, th, err);
+  if (target.w == 0) target = fit(s->w, s->h);  // from what was decoded (a JPEG: its DCT-scaled size)
+  if (reduced) *reduced = target.scale < 1 || decoded_smaller;
+  if (s->w != target.w || s->h != target.h) {
+    s = shrink(std::move(s), target.w, target.h, err);
     if (!s) return nullptr;
   }
   if (declared.orientation != 1) {

@@ -49,17 +49,19 @@ ImageHeader read_image_header(std::string_view head);
 // cut short, more than kMaxImagePixels. "" when it would be decoded.
 std::string image_problem(std::string_view bytes);
 
-// Loads an image file (a JPEG with decode_jpeg below, others via SDL2_image),
-// turned as its EXIF orientation says, into a texture just large enough to
-// cover max_w x max_h (the box it is drawn in): a larger image is scaled
-// down, keeping its aspect, with a box filter (halvings, then bilinear; a
-// JPEG first by libjpeg's DCT scaling), so a 12 MP photo
-// costs a screen's worth of texture memory and still fits GPUs whose
-// textures stop at 2048 or 4096 px (also enforced). Refuses files whose
-// header declares more than kMaxImagePixels, files over kMaxImageFileBytes,
-// and files whose size cannot be read first (other formats, cut-short
-// headers). `w`, `h`: the texture's size; `reduced` (when given): whether
-// it is smaller than the image (a larger box would get more of it).
+// Loads an image file (a PNG with decode_png, a JPEG with decode_jpeg,
+// both below; others and interlaced PNGs with SDL2_image), turned as its
+// EXIF orientation says, into a texture just large enough to cover
+// max_w x max_h (the box it is drawn in): a larger image is scaled down,
+// keeping its aspect, with a box filter (halvings, then bilinear; a PNG is
+// halved row by row as it is decoded, a JPEG first scaled in libjpeg's
+// DCT), so a 12 MP photo costs a screen's worth of texture memory and
+// still fits GPUs whose textures stop at 2048 or 4096 px (also enforced).
+// Refuses files whose header declares more than kMaxImagePixels, files
+// over kMaxImageFileBytes, and files whose size cannot be read first
+// (other formats, cut-short headers). `w`, `h`: the texture's size;
+// `reduced` (when given): whether it is smaller than the image (a larger
+// box would get more of it).
 TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max_w, int max_h, int& w, int& h,
                         std::string& err, bool* reduced = nullptr);
 
@@ -68,5 +70,14 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
 // for a broken file; null with `err` empty for one libjpeg does not give as
 // RGB (CMYK, YCCK: SDL_image decodes those).
 SurfacePtr decode_jpeg(std::string_view bytes, int cover_w, int cover_h, std::string& err);
+
+// Decodes a non-interlaced PNG (libpng) halved `halvings` times (each pixel
+// the rounded mean of a 2x2 block; a trailing odd row or column dropped), a
+// row at a time, so the full-size image is never held. ARGB8888 when the
+// PNG has alpha (an alpha channel or tRNS), else RGB888; 16-bit channels
+// are cut to 8, palettes and grey expanded. Null with `err` for a broken
+// or cut-short file; null with `err` empty for an interlaced one (SDL_image
+// decodes those).
+SurfacePtr decode_png(std::string_view bytes, int halvings, std::string& err);
 
 }  // namespace paizi::render

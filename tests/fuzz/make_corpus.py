@@ -8,6 +8,8 @@ first (see the fuzz_*.cpp file comments) are prefixed here.
 Run from anywhere: python3 tests/fuzz/make_corpus.py
 """
 import os
+import struct
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -138,6 +140,30 @@ IMAGE_HEADERS = {
 }
 
 
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+
+def png(w, h, colour_type, depth, rows, interlace=0, chunks=b""):
+    """A PNG of w x h, the given raw (unfiltered) rows, extra chunks before IDAT."""
+    raw = b"".join(b"\0" + r for r in rows)
+    ihdr = struct.pack(">IIBBBBB", w, h, depth, colour_type, 0, 0, interlace)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunks + chunk(b"IDAT", zlib.compress(raw))
+            + chunk(b"IEND", b""))
+
+
+# The first byte: the PNG's halvings (low two bits), the JPEG's cover box.
+IMAGE_DECODE = {
+    "png-rgb": b"\x02" + png(7, 5, 2, 8, [bytes((x * 40 + y * 9 + c * 70) & 255 for x in range(7) for c in range(3)) for y in range(5)]),
+    "png-rgba": b"\x01" + png(4, 9, 6, 8, [bytes((x * 61 + y * 17 + c) & 255 for x in range(4) for c in range(4)) for y in range(9)]),
+    "png-palette-trns": b"\x01" + png(6, 4, 3, 2, [bytes([0b00011011, 0b11100100]) for _ in range(4)],
+                                       chunks=chunk(b"PLTE", bytes(range(0, 240, 20))) + chunk(b"tRNS", b"\x00\x80")),
+    "png-grey16": b"\x03" + png(9, 9, 0, 16, [bytes((x * 29 + y) & 255 for x in range(18)) for y in range(9)]),
+    "png-interlaced": b"\x00" + png(3, 3, 2, 8, [bytes(9)] * 3, interlace=1),
+    "jpeg-header": b"\x08" + IMAGE_HEADERS["jpeg"],
+}
+
+
 KPI = {
     "json-list": b"\0" + '[{"label":"产值","value":8640000000,"previous":"7,680,000,000","target":3.5e10,"unit":"元"},'
                          '{"name":"增速","value":"18.5%"},{"label":"x"}]'.encode(),
@@ -190,6 +216,8 @@ def main():
         write("encoding", name, data)
     for name, data in IMAGE_HEADERS.items():
         write("image_header", name, data)
+    for name, data in IMAGE_DECODE.items():
+        write("image_decode", name, data)
     for name, data in KPI.items():
         write("kpi", name, data)
     for name, data in HTTP_HEADERS.items():

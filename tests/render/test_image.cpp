@@ -2,17 +2,21 @@
 // down to cover it, averaged rather than sampled), files whose header
 // declares a size too large to decode, and a cache held to a byte budget.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include <SDL_image.h>
 #include <catch2/catch.hpp>
+#include <png.h>
 
 #include "platform/atomic_file.h"
 #include "present/display.h"
@@ -99,6 +103,64 @@ Shot shoot(present::Display& d) {
   Shot s{render::SurfacePtr(SDL_ConvertSurfaceFormat(view.get(), SDL_PIXELFORMAT_RGBA32, 0))};
   REQUIRE(s.s);
   return s;
+}
+
+// A PNG written with libpng: colour type, bit depth and interlacing as
+// given; pixel (x, y) channel c is f(x, y, c) (0..255, or 0..65535 at 16
+// bits); `palette`/`trns` as given for palette images.
+template <typename F>
+std::string png_bytes(int w, int h, int type, int depth, bool interlaced, F f,
+                      const std::vector<png_color>& palette = {}, const std::vector<png_byte>& trns = {}) {
+  std::string out;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png_create_info_struct(png);
+  REQUIRE((png && info));
+  png_set_write_fn(
+      png, &out,
+      [](png_structp p, png_bytep data, size_t n) {
+        static_cast<std::string*>(png_get_io_ptr(p))->append(reinterpret_cast<const char*>(data), n);
+      },
+      nullptr);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(w), static_cast<png_uint_32>(h), depth, type,
+               interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  if (!palette.empty()) png_set_PLTE(png, info, palette.data(), static_cast<int>(palette.size()));
+  if (!trns.empty()) png_set_tRNS(png, info, trns.data(), static_cast<int>(trns.size()), nullptr);
+  png_write_info(png, info);
+  const int channels = png_get_channels(png, info);
+  const int bits = channels * depth;  // a pixel's; below 8, pixels are packed from the high bit
+  std::vector<std::vector<png_byte>> rows(static_cast<size_t>(h));
+  std::vector<png_bytep> ptrs;
+  for (int y = 0; y < h; ++y) {
+    auto& row = rows[static_cast<size_t>(y)];
+    row.resize(static_cast<size_t>((w * bits + 7) / 8));
+    for (int x = 0; x < w; ++x)
+      for (int c = 0; c < channels; ++c) {
+        const int v = f(x, y, c);
+        const int bit = x * bits + c * depth;
+        auto* at = &row[static_cast<size_t>(bit / 8)];
+        if (depth == 16) {
+          at[0] = static_cast<png_byte>(v >> 8);
+          at[1] = static_cast<png_byte>(v & 0xFF);
+        } else {
+          at[0] = static_cast<png_byte>(at[0] | v << (8 - depth - bit % 8));
+        }
+      }
+    ptrs.push_back(row.data());
+  }
+  png_write_image(png, ptrs.data());
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return out;
+}
+
+// A surface's pixel (x, y) as 0xAARRGGBB, whatever its 32-bit format.
+uint32_t argb(const SDL_Surface* s, int x, int y) {
+  Uint32 px = 0;
+  std::memcpy(&px, static_cast<const Uint8*>(s->pixels) + static_cast<ptrdiff_t>(y) * s->pitch + 4 * x, 4);
+  Uint8 r = 0, g = 0, b = 0, a = 0;
+  SDL_GetRGBA(px, s->format, &r, &g, &b, &a);
+  return static_cast<uint32_t>(a) << 24 | static_cast<uint32_t>(r) << 16 | static_cast<uint32_t>(g) << 8 | b;
 }
 
 }  // namespace
@@ -446,15 +508,16 @@ TEST_CASE("a picture is decoded for the box it is drawn in; a larger box loads i
 }
 
 TEST_CASE("a 24-bit picture scaled down gives the pixels of the same picture at 32 bits") {
-  // Photos decode to 24 bits: halved as decoded, widened to 32 bits only at
-  // the reduced size. The result must be the 32-bit path's, pixel for pixel.
+  // SDL_image decodes a 24-bit BMP to 24 bits: halved as decoded, widened to
+  // 32 bits only at the reduced size. The result must be the 32-bit path's
+  // (a 32-bit BMP), pixel for pixel.
   std::mt19937 rng(11);
   render::SurfacePtr src = make(1600, 1000, [&](int, int) { return rng() & 0xFFFFFFu; });
   render::SurfacePtr rgb(SDL_ConvertSurfaceFormat(src.get(), SDL_PIXELFORMAT_RGB24, 0));
   REQUIRE(rgb);
-  REQUIRE(IMG_SavePNG(rgb.get(), "p24.png") == 0);
-  REQUIRE(IMG_SavePNG(src.get(), "p32.png") == 0);
-  for (const auto& [file, bytes] : {std::pair{"p24.png", 3}, std::pair{"p32.png", 4}}) {
+  REQUIRE(SDL_SaveBMP(rgb.get(), "p24.bmp") == 0);
+  REQUIRE(SDL_SaveBMP(src.get(), "p32.bmp") == 0);
+  for (const auto& [file, bytes] : {std::pair{"p24.bmp", 3}, std::pair{"p32.bmp", 4}}) {
     render::SurfacePtr back(IMG_Load(file));
     REQUIRE(back);
     REQUIRE(back->format->BytesPerPixel == bytes);  // the two paths are taken
@@ -469,13 +532,13 @@ TEST_CASE("a 24-bit picture scaled down gives the pixels of the same picture at 
     SDL_RenderCopy(d->renderer(), tex.get(), nullptr, nullptr);
     return shoot(*d);
   };
-  const Shot a = draw("p24.png"), b = draw("p32.png");
+  const Shot a = draw("p24.bmp"), b = draw("p32.bmp");
   size_t differ = 0;
   for (int y = 0; y < 200; ++y)
     for (int x = 0; x < 300; ++x) differ += a.rgb(x, y) != b.rgb(x, y);
   CHECK(differ == 0);
-  std::remove("p24.png");
-  std::remove("p32.png");
+  std::remove("p24.bmp");
+  std::remove("p32.bmp");
 }
 
 TEST_CASE("a JPEG photo is decoded at the eighth, quarter or half of its size that covers the box") {
@@ -531,4 +594,120 @@ TEST_CASE("a JPEG photo is decoded at the eighth, quarter or half of its size th
   CHECK((w == 4000 && h == 3000));
   CHECK_FALSE(reduced);
   std::remove("photo_4000x3000.jpg");
+}
+
+TEST_CASE("a PNG is halved as its rows are decoded: the pixels of halving the decoded image") {
+  // Odd sizes (a trailing row and column dropped at each halving), noise in
+  // every channel, with and without alpha; the reference is SDL_image's
+  // whole decode, halved in the test.
+  std::mt19937 rng(5);
+  auto noise = [&](int, int, int) { return static_cast<int>(rng() & 0xFF); };
+  auto halve = [](const render::SurfacePtr& s) {
+    render::SurfacePtr d(SDL_CreateRGBSurfaceWithFormat(0, s->w / 2, s->h / 2, 32, SDL_PIXELFORMAT_ARGB8888));
+    REQUIRE(d);
+    for (int y = 0; y < d->h; ++y)
+      for (int x = 0; x < d->w; ++x) {
+        uint32_t out = 0;
+        for (int sh = 0; sh < 32; sh += 8) {
+          const uint32_t sum = (argb(s.get(), 2 * x, 2 * y) >> sh & 0xFF) +
+                               (argb(s.get(), 2 * x + 1, 2 * y) >> sh & 0xFF) +
+                               (argb(s.get(), 2 * x, 2 * y + 1) >> sh & 0xFF) +
+                               (argb(s.get(), 2 * x + 1, 2 * y + 1) >> sh & 0xFF);
+          out |= (sum + 2) / 4 << sh;
+        }
+        std::memcpy(static_cast<Uint8*>(d->pixels) + static_cast<ptrdiff_t>(y) * d->pitch + 4 * x, &out, 4);
+      }
+    return d;
+  };
+  for (const int type : {PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA}) {
+    const std::string bytes = png_bytes(203, 131, type, 8, false, noise);
+    render::SurfacePtr ref(SDL_ConvertSurfaceFormat(
+        render::SurfacePtr(IMG_Load_RW(SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size())), 1))
+            .get(),
+        SDL_PIXELFORMAT_ARGB8888, 0));
+    REQUIRE(ref);
+    for (int halvings = 0; halvings <= 3; ++halvings) {
+      INFO("colour type " << type << ", " << halvings << " halvings");
+      std::string err;
+      const render::SurfacePtr s = render::decode_png(bytes, halvings, err);
+      REQUIRE(s);
+      CHECK(err.empty());
+      CHECK(s->format->format ==
+            (type == PNG_COLOR_TYPE_RGB ? SDL_PIXELFORMAT_RGB888 : SDL_PIXELFORMAT_ARGB8888));
+      REQUIRE((s->w == ref->w && s->h == ref->h));
+      size_t differ = 0;
+      for (int y = 0; y < s->h; ++y)
+        for (int x = 0; x < s->w; ++x) differ += argb(s.get(), x, y) != argb(ref.get(), x, y);
+      CHECK(differ == 0);
+      ref = halve(ref);
+    }
+  }
+}
+
+TEST_CASE("PNGs of every colour type decode to their colours; interlaced ones go to SDL_image") {
+  std::string err;
+  // Grey at 4 bits: expanded to 8 (0xA -> 0xAA).
+  render::SurfacePtr s = render::decode_png(
+      png_bytes(3, 2, PNG_COLOR_TYPE_GRAY, 4, false, [](int, int, int) { return 0xA; }), 0, err);
+  REQUIRE(s);
+  CHECK(argb(s.get(), 2, 1) == 0xFFAAAAAAu);
+  // 16 bits a channel with alpha: the high bytes.
+  s = render::decode_png(png_bytes(4, 4, PNG_COLOR_TYPE_RGB_ALPHA, 16, false,
+                                   [](int, int, int c) {
+                                     return std::array{0x1234, 0x5678, 0x9ABC, 0x8000}[c];
+                                   }),
+                         1, err);
+  REQUIRE(s);
+  CHECK((s->w == 2 && s->h == 2));
+  CHECK(argb(s.get(), 1, 1) == 0x8012569Au);  // 0x1234, 0x5678, 0x9ABC, 0x8000: the high bytes
+  // A palette with a transparent entry: its colours and alpha.
+  const std::vector<png_color> palette{{0xFF, 0, 0}, {0, 0x80, 0xFF}};
+  s = render::decode_png(png_bytes(4, 2, PNG_COLOR_TYPE_PALETTE, 8, false,
+                                   [](int x, int, int) { return x % 2; }, palette, {0x00}),
+                         0, err);
+  REQUIRE(s);
+  CHECK(argb(s.get(), 0, 0) == 0x00FF0000u);
+  CHECK(argb(s.get(), 1, 0) == 0xFF0080FFu);
+  CHECK(err.empty());
+
+  // Interlaced: not decoded here, no error; load_texture takes SDL_image's
+  // decode and gets the same picture.
+  const std::string interlaced = png_bytes(64, 48, PNG_COLOR_TYPE_RGB, 8, true, [](int x, int, int c) {
+    return c == 0 ? (x < 32 ? 255 : 0) : (c == 2 ? (x < 32 ? 0 : 255) : 0);
+  });
+  CHECK_FALSE(render::decode_png(interlaced, 0, err));
+  CHECK(err.empty());
+  { std::ofstream("interlaced.png", std::ios::binary) << interlaced; }
+  auto d = screen(32, 24);
+  int w = 0, h = 0;
+  auto tex = render::load_texture(d->renderer(), "interlaced.png", 32, 24, w, h, err);
+  REQUIRE(tex);
+  CHECK((w == 32 && h == 24));
+  SDL_RenderCopy(d->renderer(), tex.get(), nullptr, nullptr);
+  const Shot shot = shoot(*d);
+  CHECK(shot.rgb(4, 12) == 0xFF0000u);
+  CHECK(shot.rgb(28, 12) == 0x0000FFu);
+  std::remove("interlaced.png");
+}
+
+TEST_CASE("a cut or corrupt PNG is refused with libpng's reason, and nothing is drawn from it") {
+  const std::string whole = png_bytes(300, 200, PNG_COLOR_TYPE_RGB, 8, false,
+                                      [](int x, int y, int c) { return (x * 7 + y * 3 + c) & 0xFF; });
+  std::string err;
+  CHECK_FALSE(render::decode_png(std::string_view(whole).substr(0, whole.size() / 2), 1, err));
+  CHECK(err.find("cut short") != std::string::npos);
+  std::string corrupt = whole;
+  const size_t idat = corrupt.find("IDAT");
+  REQUIRE(idat != std::string::npos);
+  corrupt[idat + 40] = static_cast<char>(corrupt[idat + 40] ^ 0x55);  // inside the compressed data
+  err.clear();
+  CHECK_FALSE(render::decode_png(corrupt, 1, err));
+  CHECK_FALSE(err.empty());
+  { std::ofstream("cut.png", std::ios::binary) << whole.substr(0, whole.size() / 2); }
+  auto d = screen(150, 100);
+  int w = 0, h = 0;
+  err.clear();
+  CHECK_FALSE(render::load_texture(d->renderer(), "cut.png", 150, 100, w, h, err));
+  CHECK(err.find("cannot load image cut.png") == 0);
+  std::remove("cut.png");
 }
