@@ -9,6 +9,7 @@
 #include <cstring>
 #include <functional>
 #include <initializer_list>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include <SDL_image.h>
+#include <dlfcn.h>
 #include <jpeglib.h>
 #include <png.h>
 #include <zlib.h>
@@ -697,6 +699,34 @@ SDL_Surface* decode_png_c(PngRead& r, int halvings, bool& interlaced) {
   return out;
 }
 
+// SDL2_image is opened with dlopen on the first picture that is neither a
+// PNG nor a JPEG (those paizi decodes itself, above), not linked: linking it
+// loads libtiff, libwebp, libLerc, libjbig and libdeflate into every paizi
+// process, about 0.7 MB of resident pages and their relocations at each
+// start, for GIF, BMP and WebP pictures most slides never have. The
+// pointer has SDL_image's own prototype. The package depends on
+// libsdl2-image-2.0-0 explicitly (deps.txt, role run).
+using ImgLoad = decltype(&(IMG_Load_RW));
+
+// IMG_Load_RW, or null with the reason (kept for every later call).
+ImgLoad img_load(std::string& err) {
+  static std::once_flag once;
+  static ImgLoad load = nullptr;
+  static std::string why;
+  std::call_once(once, [] {
+    void* lib = dlopen("libSDL2_image-2.0.so.0", RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+      const char* e = dlerror();
+      why = std::string("cannot load SDL2_image (package libsdl2-image-2.0-0): ") + (e ? e : "not found");
+      return;
+    }
+    load = reinterpret_cast<ImgLoad>(dlsym(lib, "IMG_Load_RW"));
+    if (load == nullptr) why = "SDL2_image lacks IMG_Load_RW";
+  });
+  if (load == nullptr) err = why;
+  return load;
+}
+
 bool is_png(std::string_view b) { return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8); }
 
 bool is_jpeg(std::string_view b) {
@@ -808,12 +838,19 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     }
     if (s) decoded_smaller = declared.w > 0 && s->w < declared.w;
   }
-  if (!s) s.reset(IMG_Load_RW(SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size())), 1));
-  bytes = std::string();
   if (!s) {
-    err = "cannot load image " + path + ": " + IMG_GetError();
-    return nullptr;
+    std::string why;
+    const ImgLoad load = img_load(why);
+    if (load != nullptr) {
+      s.reset(load(SDL_RWFromConstMem(bytes.data(), static_cast<int>(bytes.size())), 1));
+      if (!s) why = SDL_GetError();  // (IMG_GetError is SDL_GetError)
+    }
+    if (!s) {
+      err = "cannot load image " + path + ": " + why;
+      return nullptr;
+    }
   }
+  bytes = std::string();
   if (target.w == 0) target = fit(s->w, s->h);  // from what was decoded (a JPEG: its DCT-scaled size)
   if (reduced) *reduced = target.scale < 1 || decoded_smaller;
   if (s->w != target.w || s->h != target.h) {

@@ -3,6 +3,7 @@
 // from a loopback server, shown beside the news, dropped (no empty box) when
 // they cannot be had, kept (last good copy) when the server fails later.
 #include <filesystem>
+#include <fstream>
 
 #include <SDL_image.h>
 
@@ -254,4 +255,36 @@ TEST_CASE(
     ++n;
   INFO(log);
   CHECK(n == 5);
+}
+
+TEST_CASE("SDL_image is loaded only for a picture paizi does not decode itself (not a PNG or a JPEG)") {
+  // Whole processes, as the dynamic loader reports what it opens: a PNG
+  // picture is decoded without SDL_image (no libtiff, libwebp, ... at each
+  // start-up); a BMP opens it, and is drawn.
+  TempDir tmp;
+  {
+    std::ofstream(tmp.path() + "/red.png", std::ios::binary) << png_bytes(tmp, 255, 0, 0, 160, 90);
+    render::SurfacePtr blue(SDL_CreateRGBSurfaceWithFormat(0, 160, 90, 24, SDL_PIXELFORMAT_RGB24));
+    REQUIRE(blue);
+    SDL_FillRect(blue.get(), nullptr, SDL_MapRGB(blue->format, 0, 0, 255));
+    REQUIRE(SDL_SaveBMP(blue.get(), (tmp.path() + "/blue.bmp").c_str()) == 0);
+  }
+  auto render_with = [&](const std::string& image, const std::string& out) {
+    const std::string playlist = tmp.path() + "/" + image + ".json";
+    std::ofstream(playlist) << R"({"version":1,"slides":[{"id":"i","type":"image","image":")" + tmp.path() +
+                                   "/" + image + R"(","fit":"fill"}]})";
+    setenv("LD_DEBUG", "files", 1);
+    auto r = feeds_test::run_paizi({"render", playlist, "--slide", "0", "--size", "320x180", "-o", out});
+    unsetenv("LD_DEBUG");
+    return r;
+  };
+  const auto png = render_with("red.png", tmp.path() + "/a.png");
+  const auto bmp = render_with("blue.bmp", tmp.path() + "/b.png");
+  CHECK(png.status == 0);
+  CHECK(bmp.status == 0);
+  CHECK(png.err.find("libSDL2_image") == std::string::npos);
+  CHECK(png.err.find("libtiff") == std::string::npos);
+  CHECK(bmp.err.find("libSDL2_image-2.0.so.0") != std::string::npos);
+  CHECK(red_pixels(tmp.path() + "/a.png") == 320u * 180u);
+  CHECK(red_pixels(tmp.path() + "/b.png", 2) == 320u * 180u);
 }
