@@ -2,7 +2,6 @@
 // state-directory cache), parse, print JSON. One object per line per feed
 // item or KPI record; one object for an article.
 #include <cstdio>
-#include <iostream>
 #include <string>
 #include <string_view>
 

@@ -1,7 +1,9 @@
-// `paizi layout`: the typesetting engine on stdin, JSON on stdout.
+// `paizi layout`: the typesetting engine on stdin, JSON on stdout. (stdio,
+// not <iostream>: its static initialiser would set up the standard streams'
+// locales in every paizi process at start-up.)
 #include <cstdio>
-#include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/cli.h"
@@ -40,11 +42,17 @@ int cmd_layout(Args& args) {
   }
   if (!args.positionals().empty()) throw UsageError{"layout reads its text from stdin and takes no file"};
 
+  std::string in;
+  char buf[1 << 16];
+  for (size_t n = 0; (n = std::fread(buf, 1, sizeof buf, stdin)) > 0;) in.append(buf, n);
   std::vector<std::string> paragraphs;
-  std::string line;
-  while (std::getline(std::cin, line)) {
+  for (size_t at = 0; at < in.size();) {  // lines; a last one without '\n' counts
+    size_t end = in.find('\n', at);
+    if (end == std::string::npos) end = in.size();
+    std::string line = in.substr(at, end - at);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    paragraphs.push_back(line);
+    paragraphs.push_back(std::move(line));
+    at = end + 1;
   }
   text::FontLibrary fonts;
   text::Shaper shaper(fonts);
@@ -54,7 +62,8 @@ int cmd_layout(Args& args) {
     return kExitFailure;
   }
   const text::TextLayout l = text::layout_text(shaper, paragraphs, o);
-  std::cout << text::layout_to_json(l) << "\n";
+  const std::string json = text::layout_to_json(l) + "\n";
+  std::fwrite(json.data(), 1, json.size(), stdout);
   if (l.missing_glyphs > 0)
     std::fprintf(stderr, "paizi layout: warning: %d code points have no glyph in any installed font\n",
                  l.missing_glyphs);
