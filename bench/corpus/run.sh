@@ -34,6 +34,16 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 /usr/bin/python3 "$here/make.py" "$out" >"$out/slides.txt"
+# Start-up alone (load the program and its libraries, print the version,
+# exit), the same way: the part of every slide's time and memory that does
+# not depend on the slide.
+log "start-up (--version)"
+python3 "$root/bench/player/measure.py" wall --rounds "$rounds" --warmup 2 "paizi=$build/paizi --version" \
+  "pango=pango-view --version" >"$out/startup.wall.json"
+for i in $(seq "$memruns"); do
+  /usr/bin/time -f %M "$build/paizi" --version 2>>"$out/startup.paizi.rss" >/dev/null
+  /usr/bin/time -f %M pango-view --version 2>>"$out/startup.pango.rss" >/dev/null
+done
 while read -r name playlist size; do
   log "$name ($size)"
   opts=$("$build/bench/player/player_bench" markup --playlist "$playlist" --slide 0 --size "$size" \
