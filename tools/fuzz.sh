@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 shift || true
-all=(playlist layout feed json_feed article html_text encoding dates http_headers image_header kpi cap video_probe)
+all=(playlist layout feed json_feed article html_text encoding dates http_headers image_header image_decode kpi cap video_probe)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 jobs=${FUZZ_JOBS:-2}
