@@ -488,19 +488,26 @@ SurfacePtr orient(const SDL_Surface* s, int o) {
 }  // namespace
 
 ImageHeader read_image_header(std::string_view b) {
+  auto read = [](ImageHeader h, ImageFormat f) {
+    if (h.w > 0 || h.h > 0) h.format = f;
+    return h;
+  };
   if (b.size() >= 24 && b.substr(0, 8) == "\x89PNG\r\n\x1a\n" && b.substr(12, 4) == "IHDR")
-    return {be32(b, 16), be32(b, 20)};
+    return read({be32(b, 16), be32(b, 20)}, ImageFormat::png);
   if (b.size() >= 4 && static_cast<unsigned char>(b[0]) == 0xFF && static_cast<unsigned char>(b[1]) == 0xD8)
-    return jpeg_size(b);
-  if (b.size() >= 10 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a")) return gif_size(b);
+    return read(jpeg_size(b), ImageFormat::jpeg);
+  if (b.size() >= 10 && (b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a"))
+    return read(gif_size(b), ImageFormat::gif);
   if (b.size() >= 26 && b.substr(0, 2) == "BM") {
-    if (le32(b, 14) == 12) return {le16(b, 18), le16(b, 20)};  // OS/2 1.x header: 16-bit sizes
+    if (le32(b, 14) == 12)
+      return read({le16(b, 18), le16(b, 20)}, ImageFormat::bmp);  // OS/2 1.x: 16-bit sizes
     const auto w = static_cast<int32_t>(le32(b, 18));
     const auto h = static_cast<int32_t>(le32(b, 22));  // negative: rows top-down
     if (w < 0) return {};
-    return {w, h < 0 ? -int64_t{h} : int64_t{h}};
+    return read({w, h < 0 ? -int64_t{h} : int64_t{h}}, ImageFormat::bmp);
   }
-  if (b.size() >= 16 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP") return webp_size(b);
+  if (b.size() >= 16 && b.substr(0, 4) == "RIFF" && b.substr(8, 4) == "WEBP")
+    return read(webp_size(b), ImageFormat::webp);
   return {};
 }
 
@@ -727,13 +734,6 @@ ImgLoad img_load(std::string& err) {
   return load;
 }
 
-bool is_png(std::string_view b) { return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8); }
-
-bool is_jpeg(std::string_view b) {
-  return b.size() >= 3 && static_cast<unsigned char>(b[0]) == 0xFF &&
-         static_cast<unsigned char>(b[1]) == 0xD8 && static_cast<unsigned char>(b[2]) == 0xFF;
-}
-
 }  // namespace
 
 SurfacePtr decode_jpeg(std::string_view bytes, int cover_w, int cover_h, std::string& err) {
@@ -800,7 +800,7 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
   SurfacePtr s;
   Fit target{1, 0, 0};
   bool decoded_smaller = false;
-  if (is_png(bytes)) {
+  if (declared.format == ImageFormat::png) {
     // Halved as the rows are decoded, as often as shrink() would halve the
     // whole image: a 1600 x 1000 picture for a 500 px box never exists at
     // full size in memory, and the pixels are shrink()'s.
@@ -819,7 +819,7 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
       decoded_smaller = halvings > 0;
     else
       target = Fit{1, 0, 0};  // interlaced: SDL_image below
-  } else if (is_jpeg(bytes)) {
+  } else if (declared.format == ImageFormat::jpeg) {
     // A photo is decoded at the smallest eighth, quarter or half of its size
     // that still covers the box (libjpeg scales in its DCT): a 12 MP photo
     // for a 1080p screen never exists at full size in memory.

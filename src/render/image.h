@@ -37,10 +37,14 @@ constexpr size_t kMaxImageFileBytes = 64u << 20;
 // orientation the camera recorded (1 = as stored; 2..8 as in EXIF: 6 = turn
 // 90 degrees clockwise to view, as phones do for portrait photos). For a
 // GIF the size is the larger of its screen and its first frame (the frame
-// is what gets decoded). Reads nothing beyond `head`.
+// is what gets decoded). `format`: which of those it is, set only with a
+// size (a file paizi would not decode stays `unknown`). Reads nothing
+// beyond `head`.
+enum class ImageFormat { unknown, png, jpeg, gif, bmp, webp };
 struct ImageHeader {
   int64_t w = 0, h = 0;
   int orientation = 1;
+  ImageFormat format = ImageFormat::unknown;  // set when the size was read
 };
 ImageHeader read_image_header(std::string_view head);
 

@@ -30,7 +30,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       header.w * header.h > 4'000'000)
     return 0;
   std::string err;
-  if (file.substr(0, 4) == "\x89PNG") {
+  if (header.format == render::ImageFormat::png) {
     const int halvings = option & 3;
     const render::SurfacePtr s = render::decode_png(file, halvings, err);
     int64_t w = header.w, h = header.h;
@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     if (s && (s->w != w || s->h != h)) __builtin_trap();
     (void)err;  // an interlaced PNG: null and no reason (SDL_image's)
-  } else if (file.substr(0, 2) == "\xFF\xD8") {
+  } else if (header.format == render::ImageFormat::jpeg) {
     const int cover = 1 + 16 * (option >> 2);
     const render::SurfacePtr s = render::decode_jpeg(file, cover, cover, err);
     if (s && (s->w > header.w || s->h > header.h) && header.orientation < 5) __builtin_trap();

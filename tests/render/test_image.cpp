@@ -314,19 +314,24 @@ TEST_CASE("read_image_header reads PNG, JPEG, BMP, GIF and WebP headers") {
   REQUIRE(SDL_SaveBMP(s.get(), "size.bmp") == 0);
   const std::string bmp = read("size.bmp");
   for (const auto* f : {"size.png", "size.jpg", "size.bmp"}) std::remove(f);
-  for (const std::string* b : {&png, &jpg, &bmp}) {
+  using F = render::ImageFormat;
+  for (const auto& [b, format] :
+       {std::pair{&png, F::png}, std::pair{&jpg, F::jpeg}, std::pair{&bmp, F::bmp}}) {
     const auto z = render::read_image_header(*b);
     CHECK(z.w == 123);
     CHECK(z.h == 45);
+    CHECK(z.format == format);
     // Cut short anywhere before the size: unknown, never a wrong size.
     for (size_t n = 0; n < std::min<size_t>(b->size(), 700); ++n) {
       const auto c = render::read_image_header(std::string_view(*b).substr(0, n));
-      CHECK(((c.w == 0 && c.h == 0) || (c.w == 123 && c.h == 45)));
+      CHECK(((c.w == 0 && c.h == 0 && c.format == F::unknown) ||
+             (c.w == 123 && c.h == 45 && c.format == format)));
     }
   }
   const std::string gif = gif_file(123, 45, 123, 45);
   CHECK(render::read_image_header(gif).w == 123);
   CHECK(render::read_image_header(gif).h == 45);
+  CHECK(render::read_image_header(gif).format == F::gif);
   for (size_t n = 0; n < gif.size(); ++n) {
     const auto c = render::read_image_header(std::string_view(gif).substr(0, n));
     CHECK(((c.w == 0 && c.h == 0) || (c.w == 123 && c.h == 45)));
@@ -335,7 +340,9 @@ TEST_CASE("read_image_header reads PNG, JPEG, BMP, GIF and WebP headers") {
   std::string webp("RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0\x7a\0\0\x2c\0\0", 30);
   CHECK(render::read_image_header(webp).w == 123);
   CHECK(render::read_image_header(webp).h == 45);
+  CHECK(render::read_image_header(webp).format == F::webp);
   CHECK(render::read_image_header("not an image at all").w == 0);
+  CHECK(render::read_image_header("not an image at all").format == F::unknown);
 }
 
 TEST_CASE("a phone photo stored sideways is shown upright (EXIF orientation)") {
