@@ -90,9 +90,16 @@ class StillRenderer {
     player_.emplace(display_, shaper_, painter_, pl_, &data_);
   }
 
+  // What became of a page asked for.
+  enum class Still {
+    written,
+    skipped,  // an image slide whose image cannot be drawn: play skips it, no file is written
+    failed,   // no such page, or the PNG could not be written
+  };
   // Page `pg` of slide `si` into `path`.
-  bool one(size_t si, int pg, const std::string& path);
-  // Every page of every slide into `dir`, each path printed.
+  Still one(size_t si, int pg, const std::string& path);
+  // Every page of every slide into `dir`, each path printed; a slide play
+  // would skip is said and left out, and the others are still written.
   bool all(const std::string& dir);
 
  private:
@@ -107,15 +114,27 @@ class StillRenderer {
   std::optional<show::Player> player_;
 };
 
-bool StillRenderer::one(size_t si, int pg, const std::string& path) {
+StillRenderer::Still StillRenderer::one(size_t si, int pg, const std::string& path) {
   show::Player& player = *player_;
   if (player.show_still(si, static_cast<size_t>(pg), at_) == 0) {
     std::fprintf(stderr, "paizi render: %s: slide %zu has no page %d\n", file_.c_str(), si, pg);
-    return false;
+    return Still::failed;
   }
+  const char* id = pl_.slides[si].id.c_str();
   for (const auto& w : player.warnings())
-    std::fprintf(stderr, "paizi render: warning: slide %zu (%s): %s\n", si, pl_.slides[si].id.c_str(),
-                 w.c_str());
+    std::fprintf(stderr, "paizi render: warning: slide %zu (%s): %s\n", si, id, w.c_str());
+  // Pictures that could not be decoded (corrupt, cut short, a format whose
+  // decoder is missing), each said once: a news slide is drawn without its
+  // picture, as play draws it; an image slide is not drawn at all.
+  for (const std::string& e : painter_.take_image_errors())
+    std::fprintf(stderr, "paizi render: warning: slide %zu (%s): %s\n", si, id, e.c_str());
+  if (player.still_unpaintable()) {
+    std::fprintf(stderr,
+                 "paizi render: slide %zu (%s): its image cannot be drawn; play skips this slide, so no PNG "
+                 "is written for it\n",
+                 si, id);
+    return Still::skipped;
+  }
   if (player.stats().last_missing > 0)
     std::fprintf(stderr,
                  "paizi render: warning: slide %zu: %d code points have no glyph in any installed font "
@@ -126,9 +145,9 @@ bool StillRenderer::one(size_t si, int pg, const std::string& path) {
   auto shot = display_.snapshot(err);
   if (!shot || !render::write_png(shot.get(), path, err)) {
     std::fprintf(stderr, "paizi render: %s\n", err.c_str());
-    return false;
+    return Still::failed;
   }
-  return true;
+  return Still::written;
 }
 
 bool StillRenderer::all(const std::string& dir) {
@@ -138,6 +157,7 @@ bool StillRenderer::all(const std::string& dir) {
     std::fprintf(stderr, "paizi render: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
     return false;
   }
+  bool all_written = true;
   for (size_t si = 0; si < pl_.slides.size(); ++si) {
     const content::Slide& s = pl_.slides[si];
     const size_t pages = player_->show_still(si, 0, at_);
@@ -145,11 +165,16 @@ bool StillRenderer::all(const std::string& dir) {
       char name[64];
       std::snprintf(name, sizeof name, "%02zu-%zu-", si, pg);
       const std::string path = (std::filesystem::path(dir) / (name + s.id + ".png")).string();
-      if (!one(si, static_cast<int>(pg), path)) return false;
+      const Still done = one(si, static_cast<int>(pg), path);
+      if (done == Still::failed) return false;
+      if (done == Still::skipped) {
+        all_written = false;
+        break;  // (an image slide has one page)
+      }
       std::printf("%s\n", path.c_str());
     }
   }
-  return true;
+  return all_written;
 }
 
 }  // namespace
@@ -187,7 +212,8 @@ int cmd_render(Args& args) {
     return kExitFailure;
   }
   StillRenderer still(file, pl, flags, *display);
-  const bool ok = flags.all ? still.all(*flags.out) : still.one(slide, flags.page, *flags.out);
+  const bool ok = flags.all ? still.all(*flags.out)
+                            : still.one(slide, flags.page, *flags.out) == StillRenderer::Still::written;
   return ok ? kExitOk : kExitFailure;
 }
 

@@ -728,7 +728,11 @@ ImgLoad img_load(std::string& err) {
       return;
     }
     load = reinterpret_cast<ImgLoad>(dlsym(lib, "IMG_Load_RW"));
-    if (load == nullptr) why = "SDL2_image lacks IMG_Load_RW";
+    if (load == nullptr) {
+      const char* e = dlerror();
+      why = std::string("cannot use SDL2_image (package libsdl2-image-2.0-0): ") +
+            (e ? e : "no IMG_Load_RW in libSDL2_image-2.0.so.0");
+    }
   });
   if (load == nullptr) err = why;
   return load;

@@ -132,6 +132,10 @@ class Player : private SequencerHost {
   // `unix_s`, animations settled, ticker at offset 0 (for `paizi render`).
   // Returns the page count of that slide (0 = no such page).
   size_t show_still(size_t slide, size_t page, int64_t unix_s);
+  // Whether the still just drawn is an image slide whose image could not be
+  // drawn: the slide play skips (what `paizi render` must not write as if
+  // it were shown).
+  bool still_unpaintable() const { return unpaintable(seq_.current()); }
 
   // Draws a frame at the next tick even if nothing changed (after a reload,
   // so READY=1 follows RELOADING=1 promptly).

@@ -257,29 +257,40 @@ TEST_CASE(
   CHECK(n == 5);
 }
 
+namespace {
+
+// red.png (decoded by paizi itself) and blue.bmp (by SDL_image), 160 x 90, in `tmp`.
+void write_red_png_blue_bmp(const TempDir& tmp) {
+  std::ofstream(tmp.path() + "/red.png", std::ios::binary) << png_bytes(tmp, 255, 0, 0, 160, 90);
+  render::SurfacePtr blue(SDL_CreateRGBSurfaceWithFormat(0, 160, 90, 24, SDL_PIXELFORMAT_RGB24));
+  REQUIRE(blue);
+  SDL_FillRect(blue.get(), nullptr, SDL_MapRGB(blue->format, 0, 0, 255));
+  REQUIRE(SDL_SaveBMP(blue.get(), (tmp.path() + "/blue.bmp").c_str()) == 0);
+}
+
+// `paizi render` at 320 x 180 into `out` of an image slide showing `image`
+// (a file in `tmp`), with the environment variable `name` set to `value`.
+feeds_test::RunResult render_image_with(const TempDir& tmp, const std::string& image, const std::string& out,
+                                        const char* name, const char* value) {
+  const std::string playlist = tmp.path() + "/" + image + ".json";
+  std::ofstream(playlist) << R"({"version":1,"slides":[{"id":"i","type":"image","image":")" + tmp.path() +
+                                 "/" + image + R"(","fit":"fill"}]})";
+  setenv(name, value, 1);
+  auto r = feeds_test::run_paizi({"render", playlist, "--slide", "0", "--size", "320x180", "-o", out});
+  unsetenv(name);
+  return r;
+}
+
+}  // namespace
+
 TEST_CASE("SDL_image is loaded only for a picture paizi does not decode itself (not a PNG or a JPEG)") {
   // Whole processes, as the dynamic loader reports what it opens: a PNG
   // picture is decoded without SDL_image (no libtiff, libwebp, ... at each
   // start-up); a BMP opens it, and is drawn.
   TempDir tmp;
-  {
-    std::ofstream(tmp.path() + "/red.png", std::ios::binary) << png_bytes(tmp, 255, 0, 0, 160, 90);
-    render::SurfacePtr blue(SDL_CreateRGBSurfaceWithFormat(0, 160, 90, 24, SDL_PIXELFORMAT_RGB24));
-    REQUIRE(blue);
-    SDL_FillRect(blue.get(), nullptr, SDL_MapRGB(blue->format, 0, 0, 255));
-    REQUIRE(SDL_SaveBMP(blue.get(), (tmp.path() + "/blue.bmp").c_str()) == 0);
-  }
-  auto render_with = [&](const std::string& image, const std::string& out) {
-    const std::string playlist = tmp.path() + "/" + image + ".json";
-    std::ofstream(playlist) << R"({"version":1,"slides":[{"id":"i","type":"image","image":")" + tmp.path() +
-                                   "/" + image + R"(","fit":"fill"}]})";
-    setenv("LD_DEBUG", "files", 1);
-    auto r = feeds_test::run_paizi({"render", playlist, "--slide", "0", "--size", "320x180", "-o", out});
-    unsetenv("LD_DEBUG");
-    return r;
-  };
-  const auto png = render_with("red.png", tmp.path() + "/a.png");
-  const auto bmp = render_with("blue.bmp", tmp.path() + "/b.png");
+  write_red_png_blue_bmp(tmp);
+  const auto png = render_image_with(tmp, "red.png", tmp.path() + "/a.png", "LD_DEBUG", "files");
+  const auto bmp = render_image_with(tmp, "blue.bmp", tmp.path() + "/b.png", "LD_DEBUG", "files");
   CHECK(png.status == 0);
   CHECK(bmp.status == 0);
   CHECK(png.err.find("libSDL2_image") == std::string::npos);
@@ -287,4 +298,107 @@ TEST_CASE("SDL_image is loaded only for a picture paizi does not decode itself (
   CHECK(bmp.err.find("libSDL2_image-2.0.so.0") != std::string::npos);
   CHECK(red_pixels(tmp.path() + "/a.png") == 320u * 180u);
   CHECK(red_pixels(tmp.path() + "/b.png", 2) == 320u * 180u);
+}
+
+namespace {
+
+// Pixels of a rendered PNG that differ from its top-left one (the
+// background) by more than 60 in a channel: text, a picture.
+size_t unlike_corner(const std::string& png) {
+  render::SurfacePtr raw(IMG_Load(png.c_str()));
+  if (!raw) return 0;
+  render::SurfacePtr s(SDL_ConvertSurfaceFormat(raw.get(), SDL_PIXELFORMAT_RGBA32, 0));
+  const auto* px = static_cast<const uint8_t*>(s->pixels);
+  size_t n = 0;
+  for (int y = 0; y < s->h; ++y) {
+    const uint8_t* row = px + static_cast<ptrdiff_t>(y) * s->pitch;
+    for (int x = 0; x < s->w; ++x) {
+      bool differs = false;
+      for (int c = 0; c < 3; ++c) differs = differs || std::abs(row[4 * x + c] - px[c]) > 60;
+      n += differs;
+    }
+  }
+  return n;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  for (size_t nl = text.find('\n'); nl != std::string::npos; at = nl + 1, nl = text.find('\n', at))
+    out.push_back(text.substr(at, nl - at));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "render says a picture it cannot decode; an image slide of it is not written, a news slide is drawn "
+    "without it") {
+  TempDir tmp;
+  const std::string bad = tmp.path() + "/cut.png";
+  std::ofstream(tmp.path() + "/red.png", std::ios::binary) << png_bytes(tmp, 255, 0, 0, 160, 90);
+  // A PNG cut short inside its pixel data: the header reads, the decode fails.
+  const std::string whole = png_bytes(tmp, 0, 200, 0, 400, 300);
+  std::ofstream(bad, std::ios::binary) << whole.substr(0, whole.size() / 2);
+  const std::string playlist = tmp.path() + "/pl.json";
+  std::ofstream(playlist) << R"({"version":1,"slides":[
+    {"id":"broken","type":"image","image":")" +
+                                 bad + R"(","fit":"fill"},
+    {"id":"story","type":"news","article":{"title":"园区中试平台投入使用","source":"园区新闻","image":")" +
+                                 bad + R"(",
+      "paragraphs":["园区今年新增入驻企业三十六家，中试平台投入使用，为初创团队提供一站式服务。"]}},
+    {"id":"good","type":"image","image":")" +
+                                 tmp.path() + R"(/red.png","fit":"fill"}]})";
+
+  // The image slide: said with the file's name and why; play skips it, so no PNG.
+  const std::string a = tmp.path() + "/a.png";
+  auto r = feeds_test::run_paizi({"render", playlist, "--slide", "0", "--size", "480x270", "-o", a});
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("cut.png") != std::string::npos);
+  CHECK(r.err.find("play skips this slide") != std::string::npos);
+  CHECK(!fs::exists(a));
+
+  // The news slide: the same picture said, the text drawn, no picture box.
+  const std::string b = tmp.path() + "/b.png";
+  r = feeds_test::run_paizi({"render", playlist, "--slide", "1", "--size", "480x270", "-o", b});
+  INFO(r.err);
+  CHECK(r.status == 0);
+  CHECK(r.err.find("cut.png") != std::string::npos);
+  REQUIRE(fs::exists(b));
+  CHECK(unlike_corner(b) > 500);  // the headline and the text
+
+  // Every slide: the two that can be shown are written and listed, the
+  // broken one is said and left out; the run fails because of it.
+  const std::string dir = tmp.path() + "/all";
+  r = feeds_test::run_paizi({"render", playlist, "--all", "--size", "480x270", "-o", dir});
+  INFO(r.err);
+  CHECK(r.status == 1);
+  CHECK(r.err.find("slide 0 (broken)") != std::string::npos);
+  const auto listed = lines_of(r.out);
+  REQUIRE(listed.size() == 2);
+  CHECK(fs::path(listed[0]).filename() == "01-0-story.png");
+  CHECK(fs::path(listed[1]).filename() == "02-0-good.png");
+  CHECK(!fs::exists(dir + "/00-0-broken.png"));
+  CHECK(red_pixels(listed[1]) == 480u * 270u);
+}
+
+TEST_CASE("an SDL2_image that cannot be used is said with its package; PNG pictures do not need it") {
+  // A libSDL2_image-2.0.so.0 without IMG_Load_RW first on the library path,
+  // as on a board with a broken or foreign copy of the library.
+  TempDir tmp;
+  write_red_png_blue_bmp(tmp);
+  const auto bmp = render_image_with(tmp, "blue.bmp", tmp.path() + "/b.png", "LD_LIBRARY_PATH",
+                                     PAIZI_BROKEN_SDL2_IMAGE_DIR);
+  INFO(bmp.err);
+  CHECK(bmp.status == 1);
+  CHECK(bmp.err.find("blue.bmp") != std::string::npos);
+  CHECK(bmp.err.find("package libsdl2-image-2.0-0") != std::string::npos);
+  CHECK(bmp.err.find("IMG_Load_RW") != std::string::npos);
+  CHECK(!fs::exists(tmp.path() + "/b.png"));
+  const auto png = render_image_with(tmp, "red.png", tmp.path() + "/a.png", "LD_LIBRARY_PATH",
+                                     PAIZI_BROKEN_SDL2_IMAGE_DIR);
+  INFO(png.err);
+  CHECK(png.status == 0);
+  CHECK(red_pixels(tmp.path() + "/a.png") == 320u * 180u);
 }
