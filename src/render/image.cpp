@@ -529,11 +529,33 @@ struct JpegError {
 
 void jpeg_quiet(j_common_ptr /*c*/) {}  // warnings (corrupt data, a cut file) as SDL_image: not said
 
+// A row of libjpeg's CMYK output, four bytes a pixel, turned in place into
+// ARGB8888 (B, G, R, 0xFF in memory). Without colour management, as browsers
+// do for a CMYK JPEG without a profile: each channel is its colour's share
+// times black's, ink inverted. Adobe's files (an APP14 marker, Photoshop's
+// and most others) store the inks inverted, 255 meaning none; files without
+// the marker store them as they are, 255 meaning full ink.
+void cmyk_row_to_argb(unsigned char* row, unsigned w, bool adobe_inverted) {
+  for (unsigned x = 0; x < w; ++x) {
+    unsigned char* p = row + 4 * static_cast<size_t>(x);
+    unsigned c = p[0], m = p[1], y = p[2], k = p[3];
+    if (!adobe_inverted) {
+      c = 255 - c;
+      m = 255 - m;
+      y = 255 - y;
+      k = 255 - k;
+    }
+    p[0] = static_cast<unsigned char>((y * k + 127) / 255);
+    p[1] = static_cast<unsigned char>((m * k + 127) / 255);
+    p[2] = static_cast<unsigned char>((c * k + 127) / 255);
+    p[3] = 0xFF;
+  }
+}
+
 // C only between setjmp and longjmp (no destructor to skip): the surface is
 // freed by hand. Returns the surface, or null with `message` set (a broken
-// file) or `other` set (a colour space libjpeg does not turn into RGB: CMYK).
-SDL_Surface* decode_jpeg_c(const unsigned char* data, size_t len, int cover_w, int cover_h, char* message,
-                           bool& other) {
+// file, a colour space that has no RGB).
+SDL_Surface* decode_jpeg_c(const unsigned char* data, size_t len, int cover_w, int cover_h, char* message) {
   jpeg_decompress_struct cinfo{};
   JpegError jerr{};
   SDL_Surface* volatile out = nullptr;
@@ -550,12 +572,10 @@ SDL_Surface* decode_jpeg_c(const unsigned char* data, size_t len, int cover_w, i
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(len));
   jpeg_read_header(&cinfo, TRUE);
-  if (cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK) {
-    other = true;
-    jpeg_destroy_decompress(&cinfo);
-    return nullptr;
-  }
-  cinfo.out_color_space = JCS_EXT_BGRA;  // ARGB8888 in a little-endian word; the fourth byte 0xFF
+  // Print work (a poster from the designers) is often CMYK; libjpeg gives
+  // it as CMYK (YCCK converted), turned into RGB row by row below.
+  const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+  cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_EXT_BGRA;  // BGRA: ARGB8888 in a little-endian word, 0xFF
   cinfo.scale_num = 1;
   cinfo.scale_denom = 1;
   for (const unsigned d : {8u, 4u, 2u}) {
@@ -577,6 +597,7 @@ SDL_Surface* decode_jpeg_c(const unsigned char* data, size_t len, int cover_w, i
     JSAMPROW row =
         static_cast<JSAMPLE*>(out->pixels) + static_cast<ptrdiff_t>(cinfo.output_scanline) * out->pitch;
     jpeg_read_scanlines(&cinfo, &row, 1);
+    if (cmyk) cmyk_row_to_argb(row, cinfo.output_width, cinfo.saw_Adobe_marker != 0);
   }
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
@@ -742,10 +763,9 @@ ImgLoad img_load(std::string& err) {
 
 SurfacePtr decode_jpeg(std::string_view bytes, int cover_w, int cover_h, std::string& err) {
   char message[JMSG_LENGTH_MAX] = {};
-  bool other = false;
   SurfacePtr s(decode_jpeg_c(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                             std::max(1, cover_w), std::max(1, cover_h), message, other));
-  if (!s && !other) err = message[0] != 0 ? message : "cannot decode JPEG";
+                             std::max(1, cover_w), std::max(1, cover_h), message));
+  if (!s) err = message[0] != 0 ? message : "cannot decode JPEG";
   return s;
 }
 

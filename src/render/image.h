@@ -70,9 +70,10 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
                         std::string& err, bool* reduced = nullptr);
 
 // Decodes a JPEG (libjpeg-turbo) to ARGB8888 at the smallest of 1/8, 1/4,
-// 1/2 or all of its size that is at least cover_w x cover_h. Null with `err`
-// for a broken file; null with `err` empty for one libjpeg does not give as
-// RGB (CMYK, YCCK: SDL_image decodes those).
+// 1/2 or all of its size that is at least cover_w x cover_h. CMYK and YCCK
+// files are turned into RGB without colour management (inks inverted in
+// files with Adobe's marker, as Photoshop writes them). Null with `err` for
+// a broken file.
 SurfacePtr decode_jpeg(std::string_view bytes, int cover_w, int cover_h, std::string& err);
 
 // Decodes a non-interlaced PNG (libpng) halved `halvings` times (each pixel

@@ -16,6 +16,7 @@
 
 #include <SDL_image.h>
 #include <catch2/catch.hpp>
+#include <jpeglib.h>
 #include <png.h>
 
 #include "platform/atomic_file.h"
@@ -601,6 +602,95 @@ TEST_CASE("a JPEG photo is decoded at the eighth, quarter or half of its size th
   CHECK((w == 4000 && h == 3000));
   CHECK_FALSE(reduced);
   std::remove("photo_4000x3000.jpg");
+}
+
+namespace {
+
+// How a CMYK JPEG stores its inks.
+enum class CmykStore {
+  adobe,  // inverted (255: no ink) with Adobe's APP14 marker, as Photoshop writes them
+  plain,  // as they are (255: full ink), no marker
+  ycck,   // YCCK (Adobe's transform 2, inverted inks)
+};
+
+// A w x h CMYK JPEG (libjpeg), the left half the inks `left`, the right
+// half `right`, each {c, m, y, k} from 0 (none) to 255 (full).
+std::string cmyk_jpeg(int w, int h, std::array<int, 4> left, std::array<int, 4> right, CmykStore how) {
+  jpeg_compress_struct c{};
+  jpeg_error_mgr e{};
+  c.err = jpeg_std_error(&e);
+  jpeg_create_compress(&c);
+  unsigned char* buf = nullptr;
+  unsigned long len = 0;
+  jpeg_mem_dest(&c, &buf, &len);
+  c.image_width = static_cast<JDIMENSION>(w);
+  c.image_height = static_cast<JDIMENSION>(h);
+  c.input_components = 4;
+  c.in_color_space = JCS_CMYK;
+  jpeg_set_defaults(&c);
+  jpeg_set_quality(&c, 95, TRUE);
+  if (how == CmykStore::ycck) jpeg_set_colorspace(&c, JCS_YCCK);
+  if (how == CmykStore::plain) c.write_Adobe_marker = FALSE;
+  jpeg_start_compress(&c, TRUE);
+  std::vector<unsigned char> row(4 * static_cast<size_t>(w));
+  for (int x = 0; x < w; ++x)
+    for (int ch = 0; ch < 4; ++ch) {
+      const int ink = (x < w / 2 ? left : right)[static_cast<size_t>(ch)];
+      row[4 * static_cast<size_t>(x) + static_cast<size_t>(ch)] =
+          static_cast<unsigned char>(how == CmykStore::plain ? ink : 255 - ink);
+    }
+  while (c.next_scanline < c.image_height) {
+    JSAMPROW r = row.data();
+    jpeg_write_scanlines(&c, &r, 1);
+  }
+  jpeg_finish_compress(&c);
+  std::string out(reinterpret_cast<const char*>(buf), len);
+  std::free(buf);
+  jpeg_destroy_compress(&c);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a CMYK JPEG (print work) is shown in its colours: Adobe's inverted inks, plain inks, YCCK") {
+  // Full cyan ink is (0, 255, 255); magenta and yellow under half black, a dark red.
+  const std::array<int, 4> cyan{255, 0, 0, 0}, red_half_black{0, 255, 255, 128};
+  auto near = [](uint32_t got, uint32_t want) {
+    for (int sh = 0; sh < 24; sh += 8)
+      if (std::abs(static_cast<int>(got >> sh & 0xFF) - static_cast<int>(want >> sh & 0xFF)) > 6)
+        return false;
+    return true;
+  };
+  for (const CmykStore how : {CmykStore::adobe, CmykStore::plain, CmykStore::ycck}) {
+    INFO("stored as " << static_cast<int>(how));
+    const std::string bytes = cmyk_jpeg(64, 32, cyan, red_half_black, how);
+    std::string err;
+    const render::SurfacePtr s = render::decode_jpeg(bytes, 64, 32, err);
+    INFO(err);
+    REQUIRE(s);
+    CHECK((s->w == 64 && s->h == 32));
+    INFO(std::hex << argb(s.get(), 12, 16) << " " << argb(s.get(), 52, 16));
+    CHECK(near(argb(s.get(), 12, 16), 0x00FFFFu));
+    CHECK(near(argb(s.get(), 52, 16), 0x7F0000u));
+    CHECK(argb(s.get(), 12, 16) >> 24 == 0xFF);
+  }
+  // The whole way, file to screen (SDL_image drew these with the inks as colours).
+  {
+    std::ofstream("print.jpg", std::ios::binary)
+        << cmyk_jpeg(640, 320, cyan, red_half_black, CmykStore::adobe);
+  }
+  auto d = screen(640, 320);
+  int w = 0, h = 0;
+  std::string err;
+  auto tex = render::load_texture(d->renderer(), "print.jpg", 640, 320, w, h, err);
+  INFO(err);
+  REQUIRE(tex);
+  SDL_Rect dst{0, 0, w, h};
+  SDL_RenderCopy(d->renderer(), tex.get(), nullptr, &dst);
+  const Shot shot = shoot(*d);
+  CHECK(near(shot.rgb(100, 160), 0x00FFFFu));
+  CHECK(near(shot.rgb(540, 160), 0x7F0000u));
+  std::remove("print.jpg");
 }
 
 TEST_CASE("a PNG is halved as its rows are decoded: the pixels of halving the decoded image") {
