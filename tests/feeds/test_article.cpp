@@ -271,3 +271,26 @@ TEST_CASE("load_article reads files through the same client", "[feeds][article]"
   CHECK(r.article->source == "青山市政府办公室");
   CHECK_FALSE(r.stale);
 }
+
+TEST_CASE("a 公众号 page whose paragraphs, sub-headings and caption are sibling sections",
+          "[feeds][article]") {
+  // Each paragraph in a <section> of its own, as 135editor and its kind
+  // build them, the last in three styled runs (so that its section scores
+  // highest): the short lines among them (a caption, two sub-headings) are
+  // part of the body and do not cut it short; the credit lines after it
+  // (source, picture credit) are left out.
+  const ArticleResult r = extract("article-wechat-headings.html");
+  INFO(r.error);
+  REQUIRE(r.article);
+  const NewsItem& a = *r.article;
+  CHECK(a.title == "园区召开冬季安全生产工作会议");
+  CHECK(a.paragraphs ==
+        std::vector<std::string>{"12月3日上午，园区管委会召开冬季安全生产工作会议，各入驻企业负责人参加。",
+                                 "▲ 会议现场", "一、总体情况",
+                                 "今年以来，园区未发生一般及以上生产安全事故，隐患整改率保持在百分之百。",
+                                 "二、冬季重点",
+                                 "会议要求各企业落实消防通道、电气线路和燃气设施的日常检查。本月底前完成自查"
+                                 "，下月由园区组织复查。"});
+  for (const char* chrome : {"来源", "图片来源", "阅读原文", "阅读 2048"})
+    CHECK_FALSE(any_contains(a.paragraphs, chrome));
+}
