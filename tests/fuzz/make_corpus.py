@@ -161,6 +161,13 @@ IMAGE_DECODE = {
     "png-grey16": b"\x03" + png(9, 9, 0, 16, [bytes((x * 29 + y) & 255 for x in range(18)) for y in range(9)]),
     "png-interlaced": b"\x00" + png(3, 3, 2, 8, [bytes(9)] * 3, interlace=1),
     "jpeg-header": b"\x08" + IMAGE_HEADERS["jpeg"],
+    # A 16x8 CMYK JPEG with Adobe's marker (inks inverted), as PIL wrote it
+    # once for this seed: reaches the CMYK-to-RGB rows.
+    "jpeg-cmyk": b"\x04" + bytes.fromhex(
+        "ffd8ffee000e41646f626500640000000000ffdb004300140e0f120f0d14121012171514181e32211e1c1c1e3d2c2e243249"
+        "404c4b47404645505a736250556d5645466488656d777b8182814e608d978c7d96737e817cffc00014080008001004431100"
+        "4d11005911004b1100ffc40017000003010000000000000000000000000000050604ffc40019100100020300000000000000"
+        "00000000000005421662a1ffda000e0443004d0059004b00003f00792b669c937e914555468c95b0c937eace2aa1ffd9"),
 }
 
 
