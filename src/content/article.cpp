@@ -61,8 +61,9 @@ double link_density(const Stats& s) {
 }
 
 // Editor and credit lines at the end of an article: 【责任编辑：王芳】,
-// 编辑：张三 校对：李四, 审核/监制/初审/复审/终审 ..., （完）. A label must be
-// followed by a colon or a space ("编辑部收到..." is a sentence).
+// 编辑：张三 校对：李四, 审核/监制/初审/复审/终审 ..., 来源：..., 图片来源：...,
+// （完）. A label must be followed by a colon or a space ("编辑部收到..." and
+// "来源于..." are sentences).
 bool is_credit_line(const std::string& line) {
   if (line.empty() || line.size() > 120) return false;
   std::string t = line;
@@ -74,8 +75,10 @@ bool is_credit_line(const std::string& line) {
       break;
     }
   if (t == "完" || t == "全文完" || t == "END" || t == "end") return true;
-  for (const char* label : {"责任编辑", "值班编辑", "本期编辑", "文字编辑", "编辑", "责编", "美编", "校对",
-                            "审校", "审核", "初审", "复审", "终审", "监制", "排版"}) {
+  for (const char* label :
+       {"责任编辑", "值班编辑", "本期编辑", "文字编辑", "编辑",     "责编", "美编", "校对",
+        "审校",     "审核",     "初审",     "复审",     "终审",     "监制", "排版", "来源",
+        "來源",     "稿源",     "供稿",     "撰稿",     "图片来源", "图源", "摄影"}) {
     if (t.rfind(label, 0) != 0) continue;
     const std::string rest = t.substr(std::strlen(label));
     return rest.rfind("：", 0) == 0 || rest.rfind(':', 0) == 0 ||
@@ -122,26 +125,45 @@ bool ends_sentence(const std::string& t) {
   return false;
 }
 
+bool is_page_root(const xmlNode* n) { return is_named(n, "body") || is_named(n, "html"); }
+
 void mark_up(const xmlNode* n, int depth, const std::function<void(const xmlNode*)>& f) {
   for (; n && n->type == XML_ELEMENT_NODE && depth <= kMaxDepth; n = n->parent, ++depth) f(n);
 }
 
-void score_units(const xmlNode* n, const StatsMap& stats, Scoring& sc, int depth) {
-  size_t inline_text = 0, inline_link = 0;
+// The text of `n`'s own run of inline content: its text and that of its
+// inline descendants, not what is inside block descendants (those are units
+// of their own: a <font> or <a> around whole paragraphs, or <body>, which
+// is not a block here, would otherwise be scored as one paragraph holding
+// all of them). `link`: the part of it inside <a>.
+void inline_run(const xmlNode* n, const StatsMap& stats, bool in_link, size_t& text, size_t& link,
+                int depth) {
   for (const xmlNode* c = n->children; c; c = c->next) {
-    if (c->type == XML_TEXT_NODE) {
-      inline_text += visible_bytes(c->content);
-    } else if (c->type == XML_ELEMENT_NODE && !is_chrome(c)) {
-      if (!is_block_element(c)) {
-        const auto it = stats.find(c);
-        if (it != stats.end()) {
-          inline_text += it->second.text;
-          inline_link += is_named(c, "a") ? it->second.text : it->second.link;
-        }
-      }
-      if (depth < kMaxDepth) score_units(c, stats, sc, depth + 1);
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      const size_t b = visible_bytes(c->content);
+      text += b;
+      if (in_link) link += b;
+    } else if (c->type == XML_ELEMENT_NODE && !is_block_element(c) && stats.count(c) && depth < kMaxDepth) {
+      inline_run(c, stats, in_link || is_named(c, "a"), text, link, depth + 1);  // (chrome has no stats)
     }
   }
+}
+
+void score_units(const xmlNode* n, const StatsMap& stats, Scoring& sc, int depth) {
+  for (const xmlNode* c = n->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE && !is_chrome(c) && depth < kMaxDepth)
+      score_units(c, stats, sc, depth + 1);
+  // An inline element's run is part of the run of the element around it,
+  // scored there: scored again on its own, a paragraph whose runs are
+  // wrapped in <span>s, as 公众号 editors wrap them, would vote two or three
+  // times, and a block of two spans would outscore the container of all the
+  // paragraphs.
+  if (!is_block_element(n) && n->parent && n->parent->type == XML_ELEMENT_NODE && !is_page_root(n)) return;
+  // The page's headline is no evidence of body text: it stands above the
+  // body, in the container of the byline and the tools.
+  if (is_named(n, "h1")) return;
+  size_t inline_text = 0, inline_link = 0;
+  inline_run(n, stats, is_named(n, "a"), inline_text, inline_link, depth);
   if (inline_text == 0 || inline_link * 2 > inline_text) return;
   bool sentence = false;
   if (inline_text <= kMaxShortUnitBytes) {
@@ -162,8 +184,6 @@ void score_units(const xmlNode* n, const StatsMap& stats, Scoring& sc, int depth
   sc.scores[first] += score;
   if (first->parent && first->parent->type == XML_ELEMENT_NODE) sc.scores[first->parent] += score / 2;
 }
-
-bool is_page_root(const xmlNode* n) { return is_named(n, "body") || is_named(n, "html"); }
 
 // A body spread over sibling blocks (short paragraphs each in its own
 // <section>, as editors for 公众号 pages nest them) scores per block: the

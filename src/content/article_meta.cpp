@@ -61,10 +61,41 @@ bool chrome_hint(const std::string& class_and_id) {
   return false;
 }
 
+// What a 公众号 (WeChat official account) article page's own script says of
+// it: its publish time and account name are written into the page by that
+// script (the <em id="publish_time"> of the HTML is empty).
+struct WechatVars {
+  bool article = false;  // the page has WeChat's body element (id js_content)
+  std::string ct;        // var ct = "1713668400": publish time, Unix seconds
+  std::string nickname;  // var nickname = "..." (or htmlDecode("...")): the account
+};
+
+// The string literal assigned by `var NAME = ...` in a script, through an
+// htmlDecode( call; empty when there is none (or it is long or holds an
+// entity: a name, not markup, is wanted).
+std::string js_var(const std::string& script, std::string_view name) {
+  const std::string key = "var " + std::string(name);
+  for (size_t at = script.find(key); at != std::string::npos; at = script.find(key, at + 1)) {
+    size_t i = at + key.size();
+    while (i < script.size() && script[i] == ' ') ++i;
+    if (i >= script.size() || script[i] != '=') continue;  // "var ctx", "var ct;"
+    ++i;
+    while (i < script.size() && script[i] == ' ') ++i;
+    if (script.compare(i, 11, "htmlDecode(") == 0) i += 11;
+    if (i >= script.size() || (script[i] != '"' && script[i] != '\'')) return {};
+    const size_t end = script.find(script[i], i + 1);
+    if (end == std::string::npos || end - i - 1 > 200) return {};
+    std::string v = script.substr(i + 1, end - i - 1);
+    return v.find_first_of("&<\\") == std::string::npos ? v : std::string{};
+  }
+  return {};
+}
+
 void collect_meta(const xmlNode* n, MetaMap& meta, std::string& canonical, std::vector<std::string>& ld,
-                  int depth) {
+                  WechatVars& wx, int depth) {
   for (const xmlNode* c = n->children; c; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
+    if (attr(c, "id") == "js_content") wx.article = true;
     if (is_named(c, "meta")) {
       std::string key = attr(c, "property");
       if (key.empty()) key = attr(c, "name");
@@ -75,8 +106,14 @@ void collect_meta(const xmlNode* n, MetaMap& meta, std::string& canonical, std::
       canonical = attr(c, "href");
     } else if (is_named(c, "script") && lower(attr(c, "type")) == "application/ld+json") {
       ld.push_back(xml_text(c, 1 << 20));
+    } else if (is_named(c, "script")) {
+      if (wx.ct.empty() || wx.nickname.empty()) {
+        const std::string text = xml_text(c, 1 << 20);
+        if (wx.ct.empty()) wx.ct = js_var(text, "ct");
+        if (wx.nickname.empty()) wx.nickname = normalize_space(js_var(text, "nickname"), kMetaBytes);
+      }
     } else if (depth < 200) {
-      collect_meta(c, meta, canonical, ld, depth + 1);
+      collect_meta(c, meta, canonical, ld, wx, depth + 1);
     }
   }
 }
@@ -341,7 +378,9 @@ PageMeta read_page_meta(const xmlNode* root, const ArticleOptions& o) {
   MetaMap m;
   std::string canonical;
   std::vector<std::string> ld_texts;
-  collect_meta(root, m, canonical, ld_texts, 0);
+  WechatVars wx;
+  collect_meta(root, m, canonical, ld_texts, wx, 0);
+  if (!wx.article) wx = {};  // "var ct" on another page is anybody's variable
   json ld_article;
   for (const std::string& t : ld_texts) {
     const json j = json::parse(t, nullptr, false);
@@ -375,13 +414,19 @@ PageMeta read_page_meta(const xmlNode* root, const ArticleOptions& o) {
                                   "dcterms.created", "firstpublishedtime", "date"}),
                    o.dates);
   if (!meta.published) meta.published = first_time_element(root, o.dates, 0);
+  // The platform's own time before a date read under the headline: on a
+  // short 公众号 article (its byline empty in the HTML) that "byline" runs on
+  // into the body and would take the first date it mentions.
+  if (!meta.published && wx.ct.size() >= 9 && wx.ct.size() <= 11 &&
+      std::all_of(wx.ct.begin(), wx.ct.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    meta.published = std::stoll(wx.ct);
   if (!meta.published) meta.published = byline_date;
 
   const std::string ld_publisher = has_ld ? ld_string(ld_article, "publisher") : std::string{};
   const std::string ld_author = has_ld ? ld_string(ld_article, "author") : std::string{};
   for (const std::string& s :
        {labelled_source(meta.byline), first_meta(m, {"contentsource", "source", "og:article:source"}),
-        ld_publisher, byline_date ? name_after_date(date_match) : std::string{},
+        ld_publisher, byline_date ? name_after_date(date_match) : std::string{}, wx.nickname,
         first_meta(m, {"og:site_name", "sitename"}), first_meta(m, {"author", "article:author"}),
         ld_author}) {
     if (!s.empty()) {

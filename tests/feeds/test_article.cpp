@@ -284,6 +284,10 @@ TEST_CASE("a 公众号 page whose paragraphs, sub-headings and caption are sibli
   REQUIRE(r.article);
   const NewsItem& a = *r.article;
   CHECK(a.title == "园区召开冬季安全生产工作会议");
+  // The publish time and the account are in the page's script only (its
+  // <em id="publish_time"> is filled in by it): var ct, var nickname.
+  CHECK(a.published == 1733277600);  // 2024-12-04 10:00 +08:00
+  CHECK(a.source == "智慧园区");
   CHECK(a.paragraphs ==
         std::vector<std::string>{"12月3日上午，园区管委会召开冬季安全生产工作会议，各入驻企业负责人参加。",
                                  "▲ 会议现场", "一、总体情况",
@@ -293,4 +297,33 @@ TEST_CASE("a 公众号 page whose paragraphs, sub-headings and caption are sibli
                                  "，下月由园区组织复查。"});
   for (const char* chrome : {"来源", "图片来源", "阅读原文", "阅读 2048"})
     CHECK_FALSE(any_contains(a.paragraphs, chrome));
+
+  // The same script on a page that is not a 公众号 article says nothing.
+  std::string other = feeds_test::fixture("article-wechat-headings.html");
+  other.replace(other.find("id=\"js_content\""), 15, "id=\"article\"  ");
+  ArticleOptions o;
+  o.url = "https://www.example.cn/a/1.html";
+  const ArticleResult plain = extract_article(other, o);
+  REQUIRE(plain.article);
+  CHECK_FALSE(plain.article->published.has_value());
+}
+
+TEST_CASE("a 公众号 notice: a paragraph in styled runs does not outvote the body, the signatory is kept",
+          "[feeds][article]") {
+  // The second paragraph is three <span> runs in a <section>; the notice
+  // ends with its signatory and date (short lines, no sentence). A run's
+  // text counts once, in the paragraph it belongs to: the section does not
+  // win over the body container, so the first paragraph is not lost.
+  const ArticleResult r = extract("article-wechat-notice.html");
+  INFO(r.error);
+  REQUIRE(r.article);
+  const NewsItem& a = *r.article;
+  CHECK(a.title == "关于开展冬季消防安全检查的通知");
+  INFO("published " << a.published.value_or(-1));
+  CHECK(a.published == 1733300000);
+  CHECK(a.paragraphs ==
+        std::vector<std::string>{
+            "各入驻企业：为做好冬季消防安全工作，园区将于12月9日起开展消防安全检查。",
+            "请各企业提前自查消防通道和灭火器材，发现隐患及时整改。检查结果将在园区公告栏公布。",
+            "园区管理委员会"});
 }
