@@ -218,6 +218,12 @@ std::string read_byline(const xmlNode* headline) {
     const std::string t = normalize_space(reinterpret_cast<const char*>(n->content), kBylineBytes);
     if (t.empty()) continue;
     if (t.size() >= 150 && !out.empty()) break;  // running text: the body has begun
+    // A sentence is body text too, however short (a short article's first
+    // paragraph): its dates are what the article is about ("将于2025年1月1日
+    // 起施行"), not when it was published.
+    if (t.find("。") != std::string::npos || t.find("！") != std::string::npos ||
+        t.find("？") != std::string::npos)
+      break;
     if (!out.empty()) out.push_back(' ');
     out += t;
   }

@@ -327,3 +327,14 @@ TEST_CASE("a 公众号 notice: a paragraph in styled runs does not outvote the b
             "请各企业提前自查消防通道和灭火器材，发现隐患及时整改。检查结果将在园区公告栏公布。",
             "园区管理委员会"});
 }
+
+TEST_CASE("a date inside a short article's first sentence is not its publish date", "[feeds][article]") {
+  // No byline and no metadata: the text under the headline is the body, and
+  // the date it mentions is when the rule takes effect.
+  const ArticleResult r = extract("article-short-dated.html");
+  INFO(r.error);
+  REQUIRE(r.article);
+  CHECK(r.article->title == "园区停车新规明年起施行");
+  CHECK(r.article->paragraphs.size() == 3);
+  CHECK_FALSE(r.article->published.has_value());
+}
