@@ -34,7 +34,7 @@ size_t visible_bytes(const xmlChar* s) {
 }
 
 bool is_paragraph_tag(const xmlNode* n) {
-  for (const char* t : {"p", "pre", "blockquote", "h2", "h3", "h4", "h5", "h6", "li", "dd", "font", "span"})
+  for (const char* t : {"p", "pre", "blockquote", "h2", "h3", "h4", "h5", "h6", "li", "dd"})
     if (is_named(n, t)) return true;
   return false;
 }
@@ -163,7 +163,7 @@ void score_units(const xmlNode* n, const StatsMap& stats, Scoring& sc, int depth
   // body, in the container of the byline and the tools.
   if (is_named(n, "h1")) return;
   size_t inline_text = 0, inline_link = 0;
-  inline_run(n, stats, is_named(n, "a"), inline_text, inline_link, depth);
+  inline_run(n, stats, false, inline_text, inline_link, depth);  // (n is a block or the page: not an <a>)
   if (inline_text == 0 || inline_link * 2 > inline_text) return;
   bool sentence = false;
   if (inline_text <= kMaxShortUnitBytes) {

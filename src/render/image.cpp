@@ -856,11 +856,11 @@ TexturePtr load_texture(SDL_Renderer* renderer, const std::string& path, int max
     }
     std::string why;
     s = decode_jpeg(bytes, cover_w > 0 ? cover_w : INT32_MAX, cover_h > 0 ? cover_h : INT32_MAX, why);
-    if (!s && !why.empty()) {
+    if (!s) {  // (every colour space is paizi's: nothing left for SDL_image)
       err = "cannot load image " + path + ": " + why;
       return nullptr;
     }
-    if (s) decoded_smaller = declared.w > 0 && s->w < declared.w;
+    decoded_smaller = declared.w > 0 && s->w < declared.w;
   }
   if (!s) {
     std::string why;
